@@ -1,0 +1,139 @@
+"""Command line of the cleaning stage.
+
+    python -m cleaning run [--output-dir DIR] [--run-id ID] [--workers N]   rebuild datasets from pages/
+    python -m cleaning extract FILE_OR_URL_PATH [--url URL] [--site NAME]   one page -> JSON
+    python -m cleaning fix-grammar [--backend auto|languagetool|offline]    stdin lines -> stdout lines
+    python -m cleaning report RUN_ID [--output-dir DIR]                     (re)render a run's HTML report
+    python -m cleaning compact [--output-dir DIR] [--dataset NAME]          merge small part files
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import logging
+import os
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value):
+        return dataclasses.asdict(value)  # type: ignore[arg-type]
+    return str(value)
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from cleaning.datasets import OutputError
+    from cleaning.pipeline import CleanOptions, clean_run, rebuild_all
+
+    options = CleanOptions(
+        keep_languages=frozenset(k.strip() for k in args.keep_languages.split(",") if k.strip()),
+        grammar_backend=args.grammar_backend,
+        languagetool_url=os.environ.get("HEALTH_LANGUAGETOOL_URL"),
+        workers=args.workers or os.cpu_count() or 1,
+    )
+    root = Path(args.output_dir)
+    if not (root / "pages").is_dir():
+        print(f"error: no pages dataset under {root} (crawl first: scrapy crawl health -s OUTPUT_DIR={root})",
+              file=sys.stderr)
+        return 2
+    try:
+        reports = [clean_run(root, args.run_id, options)] if args.run_id else rebuild_all(root, options)
+    except OutputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for r in reports:
+        print(f"run {r.run_id}: {dict(r.counts)} dropped={dict(r.dropped_reasons)} "
+              f"grammar={r.grammar_backend or '-'} in {r.seconds:.1f}s")
+    return 0 if reports else 1
+
+
+def _cmd_extract(args: argparse.Namespace) -> int:
+    from cleaning.extract import extract
+    from cleaning.profiles import ProfileError, load_profile
+
+    try:
+        profile = load_profile(args.site) if args.site else None
+    except ProfileError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+    result = extract(data, args.url, profile)
+    print(json.dumps(dataclasses.asdict(result), default=_json_default, ensure_ascii=False, indent=2))
+    return 0
+
+
+def _cmd_fix_grammar(args: argparse.Namespace) -> int:
+    from cleaning.grammar.cli import main as grammar_main
+
+    return grammar_main(args.rest)
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from cleaning.report import render_report
+
+    path = render_report(Path(args.output_dir), args.run_id)
+    print(path)
+    return 0
+
+
+def _cmd_compact(args: argparse.Namespace) -> int:
+    from cleaning.compact import compact
+
+    for line in compact(Path(args.output_dir), args.dataset):
+        print(line)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m cleaning", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-v", "--verbose", action="store_true")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="rebuild the derived datasets from pages/ (offline)")
+    run.add_argument("--output-dir", default="outputs")
+    run.add_argument("--run-id", help="clean only this run (default: every stored run, oldest first)")
+    run.add_argument("--workers", type=int, default=0, help="processes (default: all cores)")
+    run.add_argument("--keep-languages", default="en")
+    run.add_argument("--grammar-backend", default="auto", choices=["auto", "languagetool", "offline", "none"])
+    run.set_defaults(func=_cmd_run)
+
+    ex = sub.add_parser("extract", help="extract one stored page and print JSON")
+    ex.add_argument("file", help="an HTML file, or - for stdin")
+    ex.add_argument("--url")
+    ex.add_argument("--site", help="a site profile name")
+    ex.set_defaults(func=_cmd_extract)
+
+    fix = sub.add_parser("fix-grammar", help="fix grammar of stdin lines, one output line per input line",
+                         add_help=False)
+    fix.add_argument("rest", nargs=argparse.REMAINDER)
+    fix.set_defaults(func=_cmd_fix_grammar)
+
+    rep = sub.add_parser("report", help="render the HTML report of a run")
+    rep.add_argument("run_id")
+    rep.add_argument("--output-dir", default="outputs")
+    rep.set_defaults(func=_cmd_report)
+
+    comp = sub.add_parser("compact", help="merge small part files of each partition")
+    comp.add_argument("--output-dir", default="outputs")
+    comp.add_argument("--dataset", help="one dataset (default: all)")
+    comp.set_defaults(func=_cmd_compact)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,150 @@
+"""Atomic, partitioned Parquet writing and streaming reading of the datasets.
+
+Layout: ROOT/<dataset>/crawl_date=YYYY-MM-DD/part-<run_id>-<tag>-<seq>.parquet.
+Every file is written under a dot-prefixed temporary name (ignored by pyarrow,
+pandas, DuckDB and Polars readers) and renamed into place once complete, so a
+killed process never leaves a partial file where readers look.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from cleaning.schemas import DATASETS, PARTITION, with_metadata
+
+logger = logging.getLogger(__name__)
+
+
+class OutputError(RuntimeError):
+    """Output cannot be written or read; the message names the path."""
+
+
+def ensure_writable(root: Path) -> None:
+    """Fails early, naming the path, when the output root cannot be written."""
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        probe = root / f".write-probe-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise OutputError(f"output directory {root} is not writable: {exc.strerror or exc}") from None
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_table_atomic(table: pa.Table, dest: Path) -> None:
+    """Writes `table` to `dest` via a temporary file, fsync and rename."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.tmp-{os.getpid()}")
+    try:
+        pq.write_table(table, tmp, compression="zstd")
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, dest)
+        _fsync_dir(dest.parent)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise OutputError(f"cannot write {dest}: {exc.strerror or exc}") from None
+
+
+def to_table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
+    """Casts rows to the dataset's declared schema (an empty or all-null batch stays typed)."""
+    schema = with_metadata(name)
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+class PartitionedWriter:
+    """Buffers rows of one dataset and writes them as part files, one per partition and flush.
+
+    `tag` separates writers of one run (e.g. the crawl's pages and each worker);
+    sequence numbers continue after files already on disk, so a resumed run
+    never overwrites what an earlier attempt wrote.
+    """
+
+    def __init__(self, root: Path, name: str, run_id: str, tag: str = "0", rows_per_file: int = 5000) -> None:
+        if name not in DATASETS:
+            raise ValueError(f"unknown dataset {name!r}")
+        self.root, self.name, self.run_id, self.tag = Path(root), name, run_id, tag
+        self.rows_per_file = rows_per_file
+        self._buffers: dict[str, list[dict[str, Any]]] = {}
+        self._seq = self._next_seq()
+        self.files: list[str] = []
+        self.rows_written = 0
+
+    def _prefix(self) -> str:
+        return f"part-{self.run_id}-{self.tag}-"
+
+    def _next_seq(self) -> int:
+        pattern = re.compile(re.escape(self._prefix()) + r"(\d+)\.parquet$")
+        seqs = [int(m.group(1)) for p in (self.root / self.name).glob(f"{PARTITION}=*/{self._prefix()}*.parquet")
+                if (m := pattern.search(p.name))]
+        return max(seqs, default=-1) + 1
+
+    def write(self, row: dict[str, Any], partition: str) -> None:
+        buf = self._buffers.setdefault(partition, [])
+        buf.append(row)
+        if len(buf) >= self.rows_per_file:
+            self._flush_partition(partition)
+
+    def buffered(self) -> int:
+        return sum(len(b) for b in self._buffers.values())
+
+    def flush(self) -> None:
+        for partition in list(self._buffers):
+            self._flush_partition(partition)
+
+    def _flush_partition(self, partition: str) -> None:
+        rows = self._buffers.pop(partition, [])
+        if not rows:
+            return
+        dest = self.root / self.name / f"{PARTITION}={partition}" / f"{self._prefix()}{self._seq:05d}.parquet"
+        self._seq += 1
+        write_table_atomic(to_table(self.name, rows), dest)
+        self.files.append(str(dest.relative_to(self.root)))
+        self.rows_written += len(rows)
+
+
+def dataset_files(root: Path, name: str, run_id: str | None = None) -> list[Path]:
+    """The dataset's complete part files (temporary files are dot-prefixed and skipped)."""
+    pattern = f"part-{run_id}-*.parquet" if run_id else "part-*.parquet"
+    return sorted((Path(root) / name).glob(f"{PARTITION}=*/{pattern}"))
+
+
+def read_rows(root: Path, name: str, columns: list[str] | None = None, run_id: str | None = None,
+              batch_size: int = 1000) -> Iterator[dict[str, Any]]:
+    """Streams a dataset's rows as dicts, a record batch at a time (bounded memory)."""
+    for path in dataset_files(root, name, run_id):
+        try:
+            pf = pq.ParquetFile(path)
+            for batch in pf.iter_batches(batch_size=batch_size, columns=columns):
+                yield from batch.to_pylist()
+        except (OSError, pa.ArrowInvalid) as exc:
+            raise OutputError(f"cannot read {path}: {exc}") from None
+
+
+def remove_run_files(root: Path, names: Iterable[str], run_id: str) -> list[str]:
+    removed = []
+    for name in names:
+        for path in dataset_files(root, name, run_id):
+            path.unlink()
+            removed.append(str(path.relative_to(root)))
+    return removed

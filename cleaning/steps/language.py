@@ -1,0 +1,20 @@
+"""Detects the body's language; other languages are kept and written, only marked."""
+
+from __future__ import annotations
+
+from cleaning.document import Document
+from cleaning.language import detect_language
+from cleaning.steps import Step
+
+
+class LanguageStep(Step):
+    name = "language"
+
+    def __call__(self, doc: Document) -> Document | None:
+        result = detect_language(doc.body_original)
+        doc.language, doc.language_score = result.language, float(result.score)
+        doc.languages = list(result.languages) if result.mixed else []
+        self.stats[f"language/{doc.language}"] += 1
+        if result.mixed:
+            self.stats["mixed_language"] += 1
+        return doc

@@ -1,0 +1,1 @@
+"""The Scrapy project: the `health` spider, its pipelines, middlewares and the demo site."""

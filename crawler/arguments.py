@@ -1,0 +1,65 @@
+"""Validation of the `health` spider's `-a` arguments, so a bad call fails before any request."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from cleaning.profiles import ProfileError, SiteProfile, load_profile
+
+KNOWN_ARGS = {"site", "start_urls"}
+
+
+class ArgumentError(ValueError):
+    """A spider argument is wrong; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True)
+class CrawlTarget:
+    profile: SiteProfile
+    demo: bool  # serve the bundled demo site from inside the crawl
+    generic: bool  # no profile: follow every same-site link, bounded by depth
+
+
+def _parse_start_urls(value: str) -> tuple[str, ...]:
+    urls = tuple(u.strip() for u in value.split(",") if u.strip())
+    if not urls:
+        raise ArgumentError("start_urls is empty; give one or more absolute http(s) URLs separated by commas")
+    for u in urls:
+        p = urlsplit(u)
+        if p.scheme not in ("http", "https") or not p.hostname:
+            raise ArgumentError(f"start_urls: {u!r} is not an absolute http(s) URL (e.g. https://example.org/health/)")
+        try:
+            p.port  # noqa: B018 (raises on a bad port)
+        except ValueError:
+            raise ArgumentError(f"start_urls: {u!r} has an invalid port") from None
+    return urls
+
+
+def _host_or_ip(host: str) -> str:
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        return host.lower()
+
+
+def parse_arguments(kwargs: dict[str, object]) -> CrawlTarget:
+    unknown = set(kwargs) - KNOWN_ARGS
+    if unknown:
+        raise ArgumentError(f"unknown spider argument(s) {sorted(unknown)}; known: {sorted(KNOWN_ARGS)}")
+    site, start_urls = kwargs.get("site"), kwargs.get("start_urls")
+    if site and start_urls:
+        raise ArgumentError("give either -a site=NAME or -a start_urls=URL[,URL], not both")
+    if start_urls is not None:
+        if not isinstance(start_urls, str):
+            start_urls = ",".join(map(str, start_urls))  # type: ignore[arg-type]
+        urls = _parse_start_urls(start_urls)
+        hosts = tuple(sorted({_host_or_ip(urlsplit(u).hostname or "") for u in urls}))
+        profile = SiteProfile(name=hosts[0], start_urls=urls, allowed_domains=hosts)
+        return CrawlTarget(profile, demo=False, generic=True)
+    try:
+        profile = load_profile(str(site) if site else "demo")
+    except ProfileError as exc:
+        raise ArgumentError(str(exc)) from None
+    return CrawlTarget(profile, demo=profile.name == "demo", generic=False)

@@ -1,0 +1,86 @@
+"""What earlier runs (and this run, when resumed) already stored, read from the `pages` dataset.
+
+The pages dataset is the ledger's only source of truth, so the ledger can never
+disagree with what is on disk: a page counts as stored once its part file exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from cleaning.datasets import dataset_files, read_rows
+from cleaning.dedup.urls import canonicalize_url
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerEntry:
+    fetched_at: datetime | None
+    etag: str | None
+    last_modified: str | None
+
+
+def _parse_lastmod(value: str | None) -> datetime | date | None:
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        if "T" in value:
+            dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+class FetchLedger:
+    def __init__(self, run_id: str = "") -> None:
+        self.run_id = run_id
+        self._known: dict[str, LedgerEntry] = {}
+        self._this_run: set[str] = set()
+
+    @classmethod
+    def load(cls, root: Path, run_id: str = "") -> "FetchLedger":
+        ledger = cls(run_id)
+        if not dataset_files(root, "pages"):
+            return ledger
+        # Generic crawls store every page as "unknown"; only the ones that became
+        # articles are skipped next time, so listings keep being read for new links.
+        articles = {r["url"] for r in read_rows(root, "articles", columns=["url"])}
+        cols = ["url", "status", "fetched_at", "kind", "etag", "last_modified", "run_id"]
+        for row in read_rows(root, "pages", columns=cols):
+            if row["status"] != 200:
+                continue
+            url = canonicalize_url(row["url"])
+            if row["run_id"] == run_id and row["kind"] != "listing":
+                ledger._this_run.add(url)
+            if row["kind"] == "article" or (row["kind"] == "unknown" and row["url"] in articles):
+                old = ledger._known.get(url)
+                if old is None or (old.fetched_at or datetime.min.replace(tzinfo=timezone.utc)) < row["fetched_at"]:
+                    ledger._known[url] = LedgerEntry(row["fetched_at"], row["etag"], row["last_modified"])
+        return ledger
+
+    @property
+    def known_count(self) -> int:
+        return len(self._known)
+
+    @property
+    def this_run_count(self) -> int:
+        return len(self._this_run)
+
+    def get(self, url: str) -> LedgerEntry | None:
+        return self._known.get(canonicalize_url(url))
+
+    def stored_this_run(self, url: str) -> bool:
+        return canonicalize_url(url) in self._this_run
+
+    def unchanged_since(self, url: str, lastmod: str | None) -> bool:
+        """True when a sitemap lastmod says the page did not change after we fetched it."""
+        entry = self.get(url)
+        mod = _parse_lastmod(lastmod)
+        if entry is None or entry.fetched_at is None or mod is None:
+            return False
+        if isinstance(mod, datetime):
+            return mod <= entry.fetched_at
+        return mod < entry.fetched_at.date()

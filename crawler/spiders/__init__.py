@@ -1,0 +1,1 @@
+"""Spiders of the health crawler (one generic spider, driven by a site profile or start URLs)."""

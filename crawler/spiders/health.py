@@ -1,0 +1,198 @@
+"""The `health` spider: one generic spider driven by a site profile or by start URLs.
+
+    scrapy crawl health                          # the bundled demo site, served on loopback
+    scrapy crawl health -a site=NAME             # a site profile (crawler/sites/NAME.toml)
+    scrapy crawl health -a start_urls=URL[,URL]  # any site, generically
+
+It only fetches and classifies pages; everything it fetches goes to the
+`pages` dataset, and the cleaning chain turns pages into articles.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from scrapy import signals
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response, TextResponse
+from scrapy.linkextractors import LinkExtractor
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from twisted.python.failure import Failure
+
+from crawler.arguments import CrawlTarget, parse_arguments
+from crawler.items import PageItem
+from crawler.runs import resolve_run_id
+
+logger = logging.getLogger(__name__)
+
+# Statuses the spider wants to see (and store) instead of having them filtered out.
+RECORDED_STATUSES = [400, 401, 403, 404, 410, 429, 451, 500, 502, 503, 504]
+HTML_TYPES = (b"text/html", b"application/xhtml+xml")
+
+
+class HealthSpider(scrapy.Spider):
+    name = "health"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.target: CrawlTarget = parse_arguments(kwargs)
+        super().__init__(*args)
+        self.profile = self.target.profile
+        self.site = self.profile.name
+        self.allowed_domains = list(self.profile.allowed_domains)
+        self.demo_server = None
+        self.run_id = ""
+        self.failed_urls: dict[str, str] = {}  # url -> reason, for the run manifest
+        self._links = LinkExtractor(
+            allow_domains=self.allowed_domains,
+            deny=list(self.profile.deny_urls),
+            unique=True,
+        )
+
+    @staticmethod
+    def check_arguments(kwargs: dict[str, Any]) -> None:
+        """Raises ArgumentError (a ValueError) for bad `-a` arguments, before the crawl starts."""
+        parse_arguments(kwargs)
+
+    @classmethod
+    def from_crawler(cls, crawler: scrapy.crawler.Crawler, *args: Any, **kwargs: Any) -> "HealthSpider":
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.run_id = resolve_run_id(crawler.settings.get("JOBDIR"), crawler.settings.get("HEALTH_RUN_ID"))
+        if spider.target.demo:
+            from crawler.demo import DemoServer
+
+            spider.demo_server = DemoServer().start()
+            crawler.signals.connect(spider._stop_demo, signal=signals.spider_closed)
+        return spider
+
+    def _stop_demo(self) -> None:
+        if self.demo_server is not None:
+            self.demo_server.stop()
+
+    @property
+    def generic_depth(self) -> int:
+        return self.settings.getint("HEALTH_GENERIC_DEPTH", 3)
+
+    # --- requests -------------------------------------------------------------
+
+    def _request(self, url: str, kind: str, depth: int = 0, **meta: Any) -> scrapy.Request:
+        callback = {"sitemap": self.parse_sitemap, "feed": self.parse_feed, "robots": self.parse_robots}.get(kind, self.parse)
+        return scrapy.Request(
+            url,
+            callback=callback,
+            errback=self.on_error,
+            meta={"health_kind": kind, "health_depth": depth, "handle_httpstatus_list": RECORDED_STATUSES, **meta},
+        )
+
+    async def start(self) -> AsyncIterator[Any]:
+        for url in self.profile.start_urls:
+            yield self._request(url, self.profile.url_kind(url) if not self.target.generic else "listing")
+        for url in self.profile.sitemap_urls:
+            yield self._request(url, "sitemap")
+        for url in self.profile.feed_urls:
+            yield self._request(url, "feed")
+        if self.target.generic:
+            for host in {urlsplit(u).scheme + "://" + urlsplit(u).netloc for u in self.profile.start_urls}:
+                yield self._request(host + "/robots.txt", "robots")
+
+    # --- callbacks --------------------------------------------------------------
+
+    def parse(self, response: Response) -> Iterator[Any]:
+        kind = response.meta.get("health_kind", "unknown")
+        stats = self.crawler.stats
+        stats.inc_value(f"health/pages/status_{response.status}")
+        is_html = isinstance(response, TextResponse) and any(
+            t in (response.headers.get("Content-Type") or b"text/html").lower() for t in HTML_TYPES
+        )
+        if response.status == 200 and not is_html:
+            stats.inc_value("health/skipped/not_html")
+            logger.info("skipped %s: not HTML (%s)", response.url, response.headers.get("Content-Type"))
+            return
+        yield self._page_item(response, kind, is_html)
+        if response.status != 200:
+            self.failed_urls.setdefault(response.url, f"http_{response.status}")
+            return
+        yield from self._follow(response, kind)
+
+    def _page_item(self, response: Response, kind: str, is_html: bool) -> PageItem:
+        headers = response.headers
+        return PageItem(
+            url=response.url,
+            status=response.status,
+            fetched_at=datetime.now(timezone.utc),
+            site=self.site,
+            kind=kind,
+            content_type=(headers.get("Content-Type") or b"").decode("latin-1") or None,
+            etag=(headers.get("ETag") or b"").decode("latin-1") or None,
+            last_modified=(headers.get("Last-Modified") or b"").decode("latin-1") or None,
+            html=response.text if is_html else "",
+        )
+
+    def _follow(self, response: Response, kind: str) -> Iterator[scrapy.Request]:
+        depth = response.meta.get("health_depth", 0)
+        if self.target.generic and depth >= self.generic_depth:
+            return
+        for link in self._links.extract_links(response):
+            if urlsplit(link.url).scheme not in ("http", "https"):
+                continue
+            if self.target.generic:
+                yield self._request(link.url, "unknown", depth + 1)
+                continue
+            link_kind = self.profile.url_kind(link.url)
+            if link_kind in ("article", "listing"):
+                yield self._request(link.url, link_kind, depth + 1)
+            else:
+                self.crawler.stats.inc_value("health/links/not_followed")
+
+    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        if response.status != 200:
+            self.failed_urls.setdefault(response.url, f"http_{response.status}")
+            return
+        try:
+            sitemap = Sitemap(response.body)
+        except Exception as exc:  # lxml raises many types on hostile XML
+            self.crawler.stats.inc_value("health/sitemap/invalid")
+            logger.warning("invalid sitemap %s: %s", response.url, exc)
+            return
+        for entry in sitemap:
+            loc = entry.get("loc")
+            if not loc:
+                continue
+            loc = urljoin(response.url, loc)
+            if sitemap.type == "sitemapindex":
+                yield self._request(loc, "sitemap")
+            elif self.target.generic or self.profile.url_kind(loc) != "unknown":
+                kind = "unknown" if self.target.generic else self.profile.url_kind(loc)
+                self.crawler.stats.inc_value("health/sitemap/urls")
+                yield self._request(loc, kind, 1, health_lastmod=entry.get("lastmod"))
+
+    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+        if response.status != 200:
+            return
+        for url in response.xpath("//item/link/text() | //*[local-name()='entry']/*[local-name()='link']/@href").getall():
+            url = response.urljoin(url.strip())
+            kind = "unknown" if self.target.generic else self.profile.url_kind(url)
+            if kind != "unknown" or self.target.generic:
+                yield self._request(url, kind, 1)
+
+    def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
+        if response.status != 200:
+            return
+        for url in sitemap_urls_from_robots(response.text, base_url=response.url):
+            yield self._request(url, "sitemap")
+
+    def on_error(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        if failure.check(IgnoreRequest):
+            reason = str(failure.value) or "ignored"
+            self.crawler.stats.inc_value("health/skipped/ignored")
+            logger.debug("ignored %s: %s", request.url, reason)
+            return
+        reason = failure.type.__name__ if failure.type else "error"
+        self.crawler.stats.inc_value(f"health/failed/{reason}")
+        self.failed_urls[request.url] = reason
+        logger.warning("failed %s: %s: %s", request.url, reason, failure.getErrorMessage())

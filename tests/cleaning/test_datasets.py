@@ -1,0 +1,81 @@
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+import pytest
+
+from cleaning.datasets import OutputError, PartitionedWriter, ensure_writable, read_rows
+from cleaning.schemas import ARTICLES, DATASETS, SCHEMA_VERSION
+
+
+def _article(i: int) -> dict:
+    return {"article_id": f"{i:016x}", "version": 1, "url": f"https://e.org/{i}", "run_id": "r1",
+            "published_date": date(2023, 1, 1) if i % 2 else None, "languages": [], "flags": [],
+            "crawled_at": datetime(2023, 1, 1, tzinfo=timezone.utc), "word_count": 3}
+
+
+def test_writer_casts_to_schema_and_partitions(tmp_path: Path):
+    w = PartitionedWriter(tmp_path, "articles", "r1", rows_per_file=2)
+    for i in range(5):
+        w.write(_article(i), "2023-01-01")
+    w.flush()
+    assert w.rows_written == 5 and len(w.files) == 3
+    f = pq.ParquetFile(tmp_path / w.files[0])
+    assert f.schema_arrow.remove_metadata().equals(ARTICLES)
+    assert f.schema_arrow.metadata[b"schema_version"] == SCHEMA_VERSION.encode()
+    df = pd.read_parquet(tmp_path / "articles")
+    assert len(df) == 5 and set(df["crawl_date"].astype(str)) == {"2023-01-01"}
+    assert ds.dataset(tmp_path / "articles", partitioning="hive").count_rows() == 5
+    n = duckdb.sql(f"select count(*) from read_parquet('{tmp_path}/articles/**/*.parquet', hive_partitioning=true)").fetchall()[0][0]
+    assert n == 5
+
+
+def test_all_null_batch_keeps_types(tmp_path: Path):
+    w = PartitionedWriter(tmp_path, "hot_picks", "r1")
+    w.write({"article_id": "a", "rank": 1, "run_id": "r1"}, "2023-01-01")
+    w.flush()
+    schema = pq.read_schema(tmp_path / w.files[0])
+    assert str(schema.field("published_date").type) == "date32[day]"
+    assert str(schema.field("teaser").type) == "string"
+
+
+def test_sequence_continues_after_existing_files(tmp_path: Path):
+    w1 = PartitionedWriter(tmp_path, "pages", "r1", tag="crawl")
+    w1.write({"url": "u", "status": 200, "fetched_at": datetime.now(timezone.utc), "run_id": "r1"}, "2023-01-01")
+    w1.flush()
+    w2 = PartitionedWriter(tmp_path, "pages", "r1", tag="crawl")  # a resumed crawl
+    w2.write({"url": "v", "status": 200, "fetched_at": datetime.now(timezone.utc), "run_id": "r1"}, "2023-01-01")
+    w2.flush()
+    assert w1.files != w2.files
+    assert sorted(r["url"] for r in read_rows(tmp_path, "pages")) == ["u", "v"]
+
+
+def test_every_dataset_schema_is_declared():
+    assert set(DATASETS) == {"pages", "articles", "hot_picks", "duplicates", "grammar_edits"}
+
+
+def test_unwritable_output_names_the_path(tmp_path: Path):
+    target = tmp_path / "file"
+    target.write_text("not a directory")
+    with pytest.raises(OutputError, match=str(target)):
+        ensure_writable(target / "out")
+
+
+def test_corrupt_file_names_the_path(tmp_path: Path):
+    bad = tmp_path / "articles" / "crawl_date=2023-01-01" / "part-x-0-00000.parquet"
+    bad.parent.mkdir(parents=True)
+    bad.write_bytes(b"not parquet")
+    with pytest.raises(OutputError, match="part-x-0-00000.parquet"):
+        list(read_rows(tmp_path, "articles"))
+
+
+def test_temporary_files_are_invisible_to_readers(tmp_path: Path):
+    w = PartitionedWriter(tmp_path, "pages", "r1")
+    w.write({"url": "u", "status": 200, "fetched_at": datetime.now(timezone.utc), "run_id": "r1"}, "2023-01-01")
+    w.flush()
+    (tmp_path / "pages" / "crawl_date=2023-01-01" / ".part-r1-0-00001.parquet.tmp-1").write_bytes(b"partial")
+    assert len(pd.read_parquet(tmp_path / "pages")) == 1
+    assert ds.dataset(tmp_path / "pages", partitioning="hive").count_rows() == 1

@@ -1,0 +1,32 @@
+"""Shared test helpers: paths to ../shared and a subprocess crawl of the demo site."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+
+def shared_path(*parts: str) -> Path:
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is absent: the shared evaluation material is not beside this checkout")
+    return path
+
+
+def run_crawl(output_dir: Path, *args: str, timeout: float = 180, env: dict[str, str] | None = None,
+              check: bool = True) -> subprocess.CompletedProcess[str]:
+    """Runs `scrapy crawl health` as a user would, from the project root, in a subprocess."""
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "health", "-s", f"OUTPUT_DIR={output_dir}",
+           "-s", "LOG_LEVEL=INFO", "-s", "HEALTH_GRAMMAR_BACKEND=offline", *args]
+    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, **(env or {})})
+    if check and proc.returncode != 0:
+        raise AssertionError(f"crawl failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
+    return proc
