@@ -57,7 +57,8 @@ class DemoSite:
         # that blocks differ between pages as they do on real sites.
         others = [o for o in self.articles if o.slug != a.slug and o.lang == "en" and o.published]
         others.sort(key=lambda o: (o.published, o.slug), reverse=True)
-        start = self.articles.index(a) % max(1, len(others) - 5)
+        position = next(i for i, o in enumerate(self.articles) if o.slug == a.slug)
+        start = position % max(1, len(others) - 5)
         return others[start:start + 5]
 
     def handle(self, method: str, target: str, headers: dict[str, str]) -> Response:
@@ -118,6 +119,8 @@ class DemoSite:
         return self._html(html, validators)
 
     def _lastmod(self, a: DemoArticle) -> str:
+        if a.slug in self.edits:  # an edited article says so in the sitemap, as real sites do
+            return datetime.now(timezone.utc).isoformat(timespec="seconds")
         return (a.published or date(2023, 1, 1)).isoformat()
 
     def _sitemap(self) -> str:

@@ -65,7 +65,12 @@ class HealthSpider(scrapy.Spider):
         if spider.target.demo:
             from crawler.demo import DemoServer
 
-            spider.demo_server = DemoServer().start()
+            spider.demo_server = DemoServer()
+            # HEALTH_DEMO_EDITS=slug[,slug]: the demo site publishes a revised text of those articles,
+            # so scheduled re-crawls can be tried against a site that changed.
+            for slug in crawler.settings.getlist("HEALTH_DEMO_EDITS"):
+                spider.demo_server.site.edits[slug] = "Update: doctors add that the advice above applies to adults."
+            spider.demo_server.start()
             crawler.signals.connect(spider._stop_demo, signal=signals.spider_closed)
         return spider
 

@@ -1,0 +1,139 @@
+"""`scrapy crawl health` end to end on the bundled demo site, run as a user runs it (a subprocess)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import polars as pl
+import pyarrow.dataset as ds
+import pytest
+
+from crawler.demo import load_articles
+from tests.conftest import run_crawl
+
+NOISE = ("Share", "Everyone Is Watching", "Hot Picks", "icon", "Weibo", "Copyright", "cookies")
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    out = tmp_path_factory.mktemp("demo") / "outputs"
+    proc = run_crawl(out)
+    return out, proc.stderr
+
+
+def _manifest(out: Path) -> dict:
+    runs = sorted((out / "_runs").glob("*.json"))
+    return json.loads(runs[-1].read_text())
+
+
+def test_articles_one_row_per_unique_article(demo_run):
+    out, _ = demo_run
+    articles = pd.read_parquet(out / "articles")
+    demo = load_articles()
+    near_dups = [a for a in demo if a.near_duplicate_of]
+    assert len(articles) == len(demo) - len(near_dups)
+    assert articles["article_id"].is_unique and articles["url"].is_unique
+    assert not articles["url"].str.contains("utm_|print=", regex=True).any()
+    titles = set(articles["title"])
+    assert {a.title for a in demo if not a.near_duplicate_of} == titles
+
+
+def test_bodies_are_clean_and_keep_structure(demo_run):
+    out, _ = demo_run
+    articles = pd.read_parquet(out / "articles")
+    hot = pd.read_parquet(out / "hot_picks")
+    for article_id, body in zip(articles["article_id"], articles["body"]):
+        paragraphs = body.split("\n\n")
+        assert len(paragraphs) >= 4
+        for p in paragraphs:
+            assert p.strip() not in NOISE, p
+        for _, pick in hot[hot["article_id"] == article_id].iterrows():
+            assert pick["teaser"] not in body and pick["title"] not in body
+    seed = articles[articles["title"].str.startswith("Walking backwards for two months")].iloc[0]
+    assert "What is lumbar disc herniation" in seed["body"].split("\n\n")  # a subheading, its own paragraph
+
+
+def test_dates_language_and_grammar_columns(demo_run):
+    out, _ = demo_run
+    articles = pd.read_parquet(out / "articles").set_index("title")
+    by_title = {a.title: a for a in load_articles()}
+    for title, row in articles.iterrows():
+        expected = by_title[title].published
+        assert (row["published_date"] if pd.notna(row["published_date"]) else None) == expected
+    zh = articles[articles["language"] == "zh"]
+    assert len(zh) == 1 and zh.iloc[0]["grammar_status"].startswith("skipped")
+    en = articles[articles["language"] == "en"]
+    assert (en["grammar_backend"] != "").all()
+    assert (articles["body_source"] == "profile").all()
+
+
+def test_hot_picks_rows(demo_run):
+    out, _ = demo_run
+    hot = pd.read_parquet(out / "hot_picks")
+    articles = pd.read_parquet(out / "articles")
+    assert set(hot["article_id"]) <= set(articles["article_id"])
+    for _, group in hot.groupby("article_id"):
+        assert sorted(group["rank"]) == [1, 2, 3, 4, 5]
+        assert group["url"].str.match(r"^http://demo\.health\.test/article/").all()
+        assert group["teaser"].str.len().between(50, 200).all()
+        assert group["published_date"].notna().all()
+        assert (group["block"] == "Hot Picks").all()
+
+
+def test_duplicates_and_traps(demo_run):
+    out, _ = demo_run
+    dups = pd.read_parquet(out / "duplicates")
+    articles = pd.read_parquet(out / "articles")
+    near = [a for a in load_articles() if a.near_duplicate_of]
+    assert set(dups["kind"]) >= {"near"}
+    assert set(dups["duplicate_of"]) <= set(articles["article_id"])
+    assert any(n.slug in url for n in near for url in dups["url"])
+    pages = pd.read_parquet(out / "pages")
+    statuses = set(pages["status"])
+    assert {200, 404, 500} <= statuses
+    assert not pages["url"].str.contains("/private/").any()  # robots.txt disallows it
+    assert not pages["url"].str.contains("partner.example.org|\\.pdf$", regex=True).any()
+    assert pages["url"].is_unique
+
+
+def test_summary_and_manifest(demo_run):
+    out, stderr = demo_run
+    summary = re.search(r"run \S+ succeeded: .*", stderr)
+    assert summary, stderr[-2000:]
+    assert "pages stored" in summary.group(0) and "articles written" in summary.group(0)
+    manifest = _manifest(out)
+    assert manifest["status"] == "succeeded"
+    assert manifest["cleaning"]["counts"]["articles"] > 40
+    assert manifest["cleaning"]["dropped_reasons"]["http_404"] == 1
+    assert any(url.endswith("ask-the-doctor-live.html") for url in manifest["failed_urls"])
+
+
+def test_readable_by_every_analyst_tool(demo_run):
+    out, _ = demo_run
+    n = len(pd.read_parquet(out / "articles"))
+    assert ds.dataset(out / "articles", partitioning="hive").count_rows() == n
+    glob = f"{out}/articles/**/*.parquet"
+    assert duckdb.sql(f"select count(*) from read_parquet('{glob}', hive_partitioning=true)").fetchall()[0][0] == n
+    assert pl.scan_parquet(glob, hive_partitioning=True).collect().height == n
+
+
+def test_ids_are_stable_across_runs_and_ports(demo_run, tmp_path: Path):
+    out, _ = demo_run
+    other = tmp_path / "again"
+    run_crawl(other, "-s", "HEALTH_GRAMMAR_BACKEND=none")
+    first = pd.read_parquet(out / "articles")[["article_id", "url"]].sort_values("url")
+    second = pd.read_parquet(other / "articles")[["article_id", "url"]].sort_values("url")
+    assert first.values.tolist() == second.values.tolist()
+
+
+def test_bad_arguments_fail_at_once(tmp_path: Path):
+    proc = run_crawl(tmp_path, "-a", "site=nope", check=False)
+    assert proc.returncode == 2
+    assert "unknown site 'nope'" in proc.stderr
+    proc = run_crawl(tmp_path, "-a", "start_urls=ftp://x", check=False)
+    assert proc.returncode == 2 and "not an absolute http" in proc.stderr
+    assert not (tmp_path / "pages").exists()

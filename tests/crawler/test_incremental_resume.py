@@ -1,0 +1,104 @@
+"""Scheduled re-runs add nothing when the site did not change, and a killed crawl resumes losslessly."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from crawler.demo import load_articles
+from tests.conftest import REPO, run_crawl
+
+LATEST_VERSION_SQL = """
+select * from read_parquet('{root}/articles/**/*.parquet', hive_partitioning=true)
+qualify row_number() over (partition by article_id order by version desc) = 1
+"""
+
+
+def _manifests(out: Path) -> list[dict]:
+    return [json.loads(p.read_text()) for p in sorted((out / "_runs").glob("*.json"))]
+
+
+def test_second_run_fetches_no_unchanged_article_and_adds_no_rows(tmp_path: Path):
+    out = tmp_path / "out"
+    run_crawl(out, "-s", "HEALTH_GRAMMAR_BACKEND=none")
+    first = pd.read_parquet(out / "articles")
+    run_crawl(out, "-s", "HEALTH_GRAMMAR_BACKEND=none")
+    second = pd.read_parquet(out / "articles")
+    assert len(second) == len(first)
+    pages = pd.read_parquet(out / "pages")
+    runs = sorted(pages["run_id"].unique())
+    rerun = pages[pages["run_id"] == runs[1]]
+    assert (rerun[rerun["status"] == 200]["kind"] == "listing").all(), "an unchanged article was fetched again"
+    assert len(pd.read_parquet(out / "duplicates")) == len(pd.read_parquet(out / "duplicates", filters=[("run_id", "==", runs[0])]))
+    manifest = _manifests(out)[-1]
+    assert manifest["status"] == "succeeded"
+    stats = manifest["crawl_stats"]
+    skipped = stats.get("health/incremental/unchanged_lastmod", 0) + stats.get("health/incremental/not_modified", 0)
+    assert skipped >= len(first)
+
+
+def test_changed_article_is_written_as_a_new_version(tmp_path: Path):
+    import duckdb
+
+    out = tmp_path / "out"
+    run_crawl(out, "-s", "HEALTH_GRAMMAR_BACKEND=none")
+    slug = load_articles()[5].slug
+    run_crawl(out, "-s", "HEALTH_GRAMMAR_BACKEND=none", "-s", f"HEALTH_DEMO_EDITS={slug}")
+    articles = pd.read_parquet(out / "articles")
+    changed = articles[articles["url"].str.contains(slug)].sort_values("version")
+    assert changed["version"].tolist() == [1, 2]
+    assert "Update: doctors add" in changed.iloc[1]["body"]
+    latest = duckdb.sql(LATEST_VERSION_SQL.format(root=out))
+    ids = [row[0] for row in latest.select("article_id, version").fetchall()]
+    assert len(ids) == len(set(ids)) == articles["article_id"].nunique()
+    assert dict(latest.select("article_id, version").fetchall())[changed.iloc[0]["article_id"]] == 2
+
+
+def _page_files(out: Path) -> int:
+    return len(list((out / "pages").glob("crawl_date=*/part-*.parquet"))) if (out / "pages").exists() else 0
+
+
+def test_sigkill_then_resume_equals_an_uninterrupted_run(tmp_path: Path):
+    baseline = tmp_path / "baseline"
+    run_crawl(baseline, "-s", "HEALTH_GRAMMAR_BACKEND=none")
+
+    out, job = tmp_path / "out", tmp_path / "job"
+    slow = ["-s", f"JOBDIR={job}", "-s", "HEALTH_GRAMMAR_BACKEND=none", "-s", "HEALTH_PAGES_FLUSH_ITEMS=4",
+            "-s", "CONCURRENT_REQUESTS=1", "-s", "DOWNLOAD_DELAY=0.1", "-s", "AUTOTHROTTLE_ENABLED=False"]
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "health", "-s", f"OUTPUT_DIR={out}", *slow]
+    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env=os.environ.copy())
+    deadline = time.monotonic() + 60
+    while _page_files(out) < 3 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    assert proc.poll() is None, "the crawl ended before it could be killed"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert not (out / "articles").exists()  # killed mid-crawl: nothing cleaned yet
+
+    run_crawl(out, *slow[:4])  # resume with the same JOBDIR, full speed
+    got = pd.read_parquet(out / "articles")
+    want = pd.read_parquet(baseline / "articles")
+    assert got["article_id"].is_unique
+    assert sorted(got["article_id"]) == sorted(want["article_id"])
+    assert sorted(got["body"]) == sorted(want["body"])
+    assert len(set(pd.read_parquet(out / "pages")["run_id"])) == 1  # one run, resumed
+    assert pd.read_parquet(out / "duplicates")["url"].tolist() == pd.read_parquet(baseline / "duplicates")["url"].tolist()
+
+
+@pytest.mark.parametrize("reason", ["no pages"])
+def test_a_run_that_fetches_nothing_is_a_failure(tmp_path: Path, reason: str):
+    # A start URL on a closed loopback port: nothing can be fetched.
+    proc = run_crawl(tmp_path / "out", "-a", "start_urls=http://127.0.0.1:9/", "-s", "RETRY_TIMES=0", check=False)
+    assert proc.returncode == 1
+    manifest = _manifests(tmp_path / "out")[-1]
+    assert manifest["status"] == "failed"
+    assert "no page was fetched" in " ".join(manifest["problems"])
