@@ -11,6 +11,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -159,37 +160,44 @@ def parse_profile(data: dict[str, Any], source: str = "<profile>") -> SiteProfil
     )
 
 
-def profile_dirs() -> list[Path]:
-    """Where profiles are looked up: $HEALTH_SITES_DIR (path list) first, then the bundled ones."""
-    dirs = [Path(p) for p in os.environ.get(SITES_ENV, "").split(os.pathsep) if p]
-    dirs.append(Path(str(resources.files("crawler") / "sites")))
+def profile_dirs() -> list[Traversable]:
+    """Where profiles are looked up: $HEALTH_SITES_DIR (path list) first, then the bundled ones.
+
+    Bundled profiles are read as package resources, so they load from a zipped egg (Scrapyd) too.
+    """
+    dirs: list[Traversable] = [Path(p) for p in os.environ.get(SITES_ENV, "").split(os.pathsep) if p]
+    dirs.append(resources.files("crawler").joinpath("sites"))
     return dirs
 
 
 def available_profiles() -> list[str]:
-    names = {p.stem for d in profile_dirs() if d.is_dir() for p in d.glob("*.toml")}
+    names = {e.name[:-5] for d in profile_dirs() if d.is_dir() for e in d.iterdir() if e.name.endswith(".toml")}
     return sorted(names)
 
 
 def load_profile(name_or_path: str) -> SiteProfile:
     """Loads a profile by name (searched in `profile_dirs()`) or by path to a .toml file."""
-    path = Path(name_or_path)
+    source: Traversable
     if name_or_path.endswith(".toml"):
-        if not path.is_file():
+        source = Path(name_or_path)
+        if not source.is_file():
             raise ProfileError(f"site profile file {name_or_path!r} does not exist")
     else:
-        found = [d / f"{name_or_path}.toml" for d in profile_dirs() if (d / f"{name_or_path}.toml").is_file()]
+        if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", name_or_path):
+            raise ProfileError(f"invalid site name {name_or_path!r}: use a lowercase name such as 'demo'")
+        found = [d.joinpath(f"{name_or_path}.toml") for d in profile_dirs()
+                 if d.joinpath(f"{name_or_path}.toml").is_file()]
         if not found:
             raise ProfileError(
                 f"unknown site {name_or_path!r}; available: {', '.join(available_profiles()) or 'none'}"
                 f" (add NAME.toml to a folder in ${SITES_ENV})"
             )
-        path = found[0]
+        source = found[0]
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(source.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ProfileError(f"{path}: cannot read site profile: {exc}") from None
-    profile = parse_profile(data, str(path))
+        raise ProfileError(f"{source}: cannot read site profile: {exc}") from None
+    profile = parse_profile(data, str(source))
     if not name_or_path.endswith(".toml") and profile.name != name_or_path:
-        raise ProfileError(f"{path}: 'name' is {profile.name!r} but the file is named {name_or_path!r}")
+        raise ProfileError(f"{source}: 'name' is {profile.name!r} but the file is named {name_or_path!r}")
     return profile

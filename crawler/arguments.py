@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from cleaning.profiles import ProfileError, SiteProfile, load_profile
 
-KNOWN_ARGS = {"site", "start_urls"}
+KNOWN_ARGS = {"site", "start_urls", "_job"}  # _job: the job id Scrapyd passes to every crawl it schedules
 
 
 class ArgumentError(ValueError):

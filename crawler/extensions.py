@@ -82,6 +82,7 @@ class RunManifest:
             spider=spider.name,
             site=getattr(spider, "site", ""),
             start_urls=list(getattr(spider, "profile").start_urls),
+            scrapyd_job=getattr(spider, "_job", None),
             settings=redact_settings(self.crawler.settings.copy_to_dict()),
         )
         logger.info("run %s: manifest %s", spider.run_id, self.manifest.path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 import time
 from pathlib import Path
 
@@ -37,7 +38,9 @@ class PagesPipeline:
     def open_spider(self, spider: Spider | None = None) -> None:
         spider = spider or self.crawler.spider
         ensure_writable(self.root)
-        self.writer = PartitionedWriter(self.root, "pages", spider.run_id, tag="crawl", rows_per_file=self.flush_items)
+        # A tag per process: several workers (or attempts) of one run never write the same file name.
+        tag = self.crawler.settings.get("HEALTH_WORKER_ID") or f"crawl{secrets.token_hex(3)}"
+        self.writer = PartitionedWriter(self.root, "pages", spider.run_id, tag=tag, rows_per_file=self.flush_items)
 
     def process_item(self, item: PageItem, spider: Spider | None = None) -> PageItem:
         assert self.writer is not None

@@ -41,6 +41,7 @@ class HealthSpider(scrapy.Spider):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.target: CrawlTarget = parse_arguments(kwargs)
         super().__init__(*args)
+        self._job = kwargs.get("_job")  # Scrapyd's job id, recorded in the run manifest
         self.profile = self.target.profile
         self.site = self.profile.name
         self.allowed_domains = list(self.profile.allowed_domains)
