@@ -113,12 +113,15 @@ class PartitionedWriter:
             self._flush_partition(partition)
 
     def _flush_partition(self, partition: str) -> None:
-        rows = self._buffers.pop(partition, [])
+        rows = self._buffers.get(partition)
         if not rows:
+            self._buffers.pop(partition, None)
             return
         dest = self.root / self.name / f"{PARTITION}={partition}" / f"{self._prefix()}{self._seq:05d}.parquet"
-        self._seq += 1
+        # Rows leave the buffer only once their file is in place: a failed write (full disk) loses nothing.
         write_table_atomic(to_table(self.name, rows), dest)
+        del self._buffers[partition]
+        self._seq += 1
         self.files.append(str(dest.relative_to(self.root)))
         self.rows_written += len(rows)
 
@@ -139,6 +142,17 @@ def read_rows(root: Path, name: str, columns: list[str] | None = None, run_id: s
                 yield from batch.to_pylist()
         except (OSError, pa.ArrowInvalid) as exc:
             raise OutputError(f"cannot read {path}: {exc}") from None
+
+
+def check_readable(root: Path, names: Iterable[str]) -> None:
+    """Reads every part file's footer; a corrupt file left by something else is named, not skipped."""
+    for name in names:
+        for path in dataset_files(root, name):
+            try:
+                pq.read_metadata(path)
+            except (OSError, pa.ArrowInvalid) as exc:
+                raise OutputError(f"corrupt dataset file {path}: {exc}; move it out of {root} and retry "
+                                  "(the other files stay readable)") from None
 
 
 def remove_run_files(root: Path, names: Iterable[str], run_id: str) -> list[str]:

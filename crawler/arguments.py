@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from cleaning.profiles import ProfileError, SiteProfile, load_profile
@@ -63,3 +64,43 @@ def parse_arguments(kwargs: dict[str, object]) -> CrawlTarget:
     except ProfileError as exc:
         raise ArgumentError(str(exc)) from None
     return CrawlTarget(profile, demo=profile.name == "demo", generic=False)
+
+
+GRAMMAR_BACKENDS = ("auto", "languagetool", "offline", "none")
+
+
+def check_settings(settings: object) -> None:
+    """Raises ArgumentError for product settings that cannot work, before any request is made."""
+    from cleaning.datasets import OutputError, check_readable, ensure_writable
+
+    get = settings.get  # type: ignore[attr-defined]
+    output = get("OUTPUT_DIR") or "outputs"
+    try:
+        ensure_writable(Path(output))
+    except OutputError as exc:
+        raise ArgumentError(f"{exc} (set -s OUTPUT_DIR=PATH to a writable folder)") from None
+    try:
+        check_readable(Path(output), ["pages", "articles"])  # what the incremental crawl reads at start
+    except OutputError as exc:
+        raise ArgumentError(str(exc)) from None
+    backend = get("HEALTH_GRAMMAR_BACKEND", "auto")
+    if backend not in GRAMMAR_BACKENDS:
+        raise ArgumentError(f"HEALTH_GRAMMAR_BACKEND must be one of {', '.join(GRAMMAR_BACKENDS)}, not {backend!r}")
+    for name in ("HEALTH_PAGES_FLUSH_ITEMS", "HEALTH_GENERIC_DEPTH", "HEALTH_CLEAN_WORKERS", "HEALTH_MIN_WORDS"):
+        value = get(name)
+        if value is None:
+            continue
+        try:
+            ok = int(str(value)) >= (0 if name == "HEALTH_GENERIC_DEPTH" else 1)
+        except ValueError:
+            ok = False
+        if not ok:
+            raise ArgumentError(f"{name} must be a positive integer, not {value!r}")
+    threshold = get("HEALTH_DEDUP_THRESHOLD")
+    if threshold is not None:
+        try:
+            ok = 0.0 < float(threshold) <= 1.0
+        except ValueError:
+            ok = False
+        if not ok:
+            raise ArgumentError(f"HEALTH_DEDUP_THRESHOLD must be a number in (0, 1], not {threshold!r}")

@@ -110,6 +110,12 @@ class RunManifest:
                    f"{report.dropped_reasons if report is not None else {}}, "
                    f"{len(getattr(spider, 'failed_urls', {}))} failed URLs; manifest {self.manifest.path}")
         (logger.info if status == "succeeded" else logger.error)(summary)
+        try:
+            from cleaning.report import render_report
+
+            logger.info("run %s: report %s", spider.run_id, render_report(self.manifest.path.parent.parent, spider.run_id))
+        except Exception as exc:  # a report is a convenience; never fail a finished run over it
+            logger.error("run %s: could not render the report: %s", spider.run_id, exc)
         for problem in problems:
             logger.error("run %s: %s", spider.run_id, problem)
 
@@ -118,6 +124,8 @@ def _judge(stats: dict[str, Any], reason: str) -> tuple[str, list[str]]:
     problems = []
     if not stats.get("health/pages/stored"):
         problems.append("no page was fetched and stored")
+    if stats.get("health/output_error"):
+        problems.append(f"output error: {stats['health/output_error']}")
     clean = str(stats.get("health/clean/status", ""))
     if clean.startswith("failed"):
         problems.append(f"cleaning {clean}")

@@ -10,7 +10,9 @@ from pathlib import Path
 from scrapy import Spider
 from scrapy.crawler import Crawler
 
-from cleaning.datasets import PartitionedWriter, ensure_writable
+from scrapy.utils.defer import deferred_from_coro
+
+from cleaning.datasets import OutputError, PartitionedWriter, ensure_writable
 from crawler.items import PageItem
 
 logger = logging.getLogger(__name__)
@@ -46,15 +48,31 @@ class PagesPipeline:
         assert self.writer is not None
         row = dict(item)
         row["run_id"] = self.writer.run_id
-        self.writer.write(row, partition=row["fetched_at"].date().isoformat())
+        try:
+            self.writer.write(row, partition=row["fetched_at"].date().isoformat())
+            # A slow crawl still reaches disk regularly, not only every N items.
+            if time.monotonic() - self._last_flush > 30:
+                self.writer.flush()
+                self._last_flush = time.monotonic()
+        except OutputError as exc:
+            self._stop(exc)
         self.crawler.stats.inc_value("health/pages/stored")
-        # A slow crawl still reaches disk regularly, not only every N items.
-        if time.monotonic() - self._last_flush > 30:
-            self.writer.flush()
-            self._last_flush = time.monotonic()
         return item
 
+    def _stop(self, exc: OutputError) -> None:
+        """Fetching on while pages cannot be stored would only lose them: stop the crawl."""
+        if self.crawler.stats.get_value("health/output_error"):
+            return
+        self.crawler.stats.set_value("health/output_error", str(exc))
+        logger.error("stopping the crawl: %s (pages already written stay readable)", exc)
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason="output_error"))
+
     def close_spider(self, spider: Spider | None = None) -> None:
-        if self.writer is not None:
+        if self.writer is None:
+            return
+        try:
             self.writer.flush()
-            self.crawler.stats.set_value("health/pages/files", len(self.writer.files))
+        except OutputError as exc:
+            self.crawler.stats.set_value("health/output_error", str(exc))
+            logger.error("%d fetched pages could not be stored: %s", self.writer.buffered(), exc)
+        self.crawler.stats.set_value("health/pages/files", len(self.writer.files))

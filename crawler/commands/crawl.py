@@ -12,6 +12,8 @@ import sys
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 
+from crawler.arguments import check_settings
+
 
 class Command(ScrapyCrawl):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
@@ -23,6 +25,7 @@ class Command(ScrapyCrawl):
         if check is not None:
             try:
                 check(opts.spargs)
+                check_settings(self.settings)
             except ValueError as exc:
                 print(f"error: {exc}", file=sys.stderr)
                 self.exitcode = 2
