@@ -102,3 +102,22 @@ def test_a_run_that_fetches_nothing_is_a_failure(tmp_path: Path, reason: str):
     manifest = _manifests(tmp_path / "out")[-1]
     assert manifest["status"] == "failed"
     assert "no page was fetched" in " ".join(manifest["problems"])
+
+
+def test_ctrl_c_leaves_readable_datasets_and_says_so(tmp_path: Path):
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "health", "-s", f"OUTPUT_DIR={out}",
+           "-s", "HEALTH_PAGES_FLUSH_ITEMS=4", "-s", "CONCURRENT_REQUESTS=1", "-s", "DOWNLOAD_DELAY=0.1",
+           "-s", "AUTOTHROTTLE_ENABLED=False"]
+    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while _page_files(out) < 2 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 1
+    pages = pd.read_parquet(out / "pages")  # readable, complete files only
+    assert len(pages) >= 8 and pages["url"].is_unique
+    manifest = _manifests(out)[-1]
+    assert manifest["status"] == "interrupted"
+    assert "cleaning skipped" in stderr
