@@ -37,7 +37,9 @@ class ExtractStep(Step):
         if page.kind == "listing":
             return self.drop(doc, "listing_page")
         profile = _profile(page.site) if page.site else None
-        ex = extract(page.html, page.url, profile, content_type=page.content_type)
+        # The fetch time anchors relative dates ("3 days ago") and the future-date check, so
+        # re-cleaning old pages gives the same dates as cleaning them when they were fetched.
+        ex = extract(page.html, page.url, profile, content_type=page.content_type, now=page.fetched_at)
         doc.extraction = ex
         self.stats[f"body_source/{ex.body_source or 'none'}"] += 1
         for flag in ex.flags:

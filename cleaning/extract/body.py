@@ -1,0 +1,233 @@
+"""The article body as paragraphs separated by a blank line.
+
+Three paths, recorded in `Extraction.body_source`:
+- "profile": the profile's body selector, minus its `remove` selectors and generic boilerplate;
+- "generic": trafilatura (no comments) on the page with related blocks already cut out;
+- "fallback": trafilatura in recall mode, then plain <p> text, when the above give nothing.
+Every path's text then goes through the same line filter (patterns.BOILERPLATE_LINE_RE).
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from .patterns import (PRECLEAN_CLASS_RE, PRECLEAN_MAX_SHARE, PRECLEAN_STYLE_RE, BOILERPLATE_CLASS_RE, BOILERPLATE_LINE_MAX, BOILERPLATE_LINE_RE, BOILERPLATE_TAGS,
+                       MODIFIED_LABEL_RE, PUBLISHED_LABEL_RE, RELATED_HEADING_RE)
+
+BLOCK_TAGS = frozenset({
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre",
+    "section", "article", "main", "header", "table", "tr", "thead", "tbody", "figure", "figcaption", "address",
+    "details", "summary", "hr", "center",
+})
+_SKIP = frozenset(BOILERPLATE_TAGS) | {"head", "title", "meta", "link", "img", "picture", "video", "audio", "map"}
+_LIST_MARK = re.compile(r"^[-*•]\s+")
+_TERMINAL = re.compile(r"[.!?。！？…\"'”’»)\]:;]\s*$")
+
+
+def element_paragraphs(root: HtmlElement) -> list[str]:
+    """Text of an element, one paragraph per block element; no recursion, so deep markup is safe."""
+    paras: list[str] = []
+    buf: list[str] = []
+    skip_depth = 0
+
+    def flush():
+        text = " ".join("".join(buf).split())
+        if text:
+            paras.append(text)
+        buf.clear()
+
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if event == "start":
+            if skip_depth or tag in _SKIP or not tag:
+                skip_depth += 1
+                continue
+            if tag in BLOCK_TAGS or tag == "br":
+                flush()
+            if el.text:
+                buf.append(el.text)
+        else:
+            if skip_depth:
+                skip_depth -= 1
+                if skip_depth == 0 and el.tail and el is not root:
+                    buf.append(el.tail)
+                continue
+            if tag in BLOCK_TAGS:
+                flush()
+            if el.tail and el is not root:
+                buf.append(el.tail)
+    flush()
+    return paras
+
+
+def drop_boilerplate_elements(root: HtmlElement, remove_css: tuple[str, ...] = ()) -> None:
+    doomed = []
+    for css in remove_css:
+        try:
+            doomed.extend(root.cssselect(css))
+        except Exception:  # noqa: BLE001 - validated on load
+            pass
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el is root:
+            continue
+        if el.tag in BOILERPLATE_TAGS or el.get("data-xdrop") or (
+                BOILERPLATE_CLASS_RE.search(f"{el.get('class', '')} {el.get('id', '')}") and el.tag not in ("html", "body")):
+            doomed.append(el)
+    for el in doomed:
+        parent = el.getparent()
+        if parent is not None:
+            _remove_keep_tail(el)
+
+
+def _remove_keep_tail(el: HtmlElement) -> None:
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail and el.tail.strip():
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+def profile_body(tree: HtmlElement, profile) -> list[str]:
+    import copy
+
+    try:
+        roots = tree.cssselect(profile.selectors.body)
+    except Exception:  # noqa: BLE001
+        return []
+    paras: list[str] = []
+    for root in roots:
+        work = copy.deepcopy(root)
+        drop_boilerplate_elements(work, profile.selectors.remove)
+        paras.extend(element_paragraphs(work))
+    return paras
+
+
+def preclean(tree: HtmlElement) -> int:
+    """Removes hidden elements and small boilerplate widgets from the page; returns how many."""
+    body = tree.find(".//body")
+    if body is None:
+        return 0
+    total = len(body.text_content()) or 1
+    doomed: dict = {}
+    for value in body.xpath(".//@class | .//@id | .//@style | .//@hidden | .//@aria-hidden"):
+        name = value.attrname
+        if name in ("class", "id"):
+            hit = PRECLEAN_CLASS_RE.search(value)
+        elif name == "style":
+            hit = PRECLEAN_STYLE_RE.search(value)
+        elif name == "hidden":
+            hit = True
+        else:
+            hit = value == "true" and len(value.getparent().text_content()) < 200
+        if hit:
+            el = value.getparent()
+            if el.tag not in ("html", "body", "main", "article"):
+                doomed.setdefault(el)
+    # the article's own <header> (title, byline, standfirst) is metadata, not body
+    for h in body.iter("header"):
+        if h.find(".//h1") is not None:
+            doomed.setdefault(h)
+    removed = 0
+    for el in doomed:
+        if el.getparent() is None or any(a.get("data-xgone") for a in el.iterancestors()):
+            continue
+        if len(el.text_content()) > PRECLEAN_MAX_SHARE * total or _looks_like_content(el):
+            continue
+        el.set("data-xgone", "1")
+        _remove_keep_tail(el)
+        removed += 1
+    return removed
+
+
+def _looks_like_content(el: HtmlElement) -> bool:
+    """Two or more long paragraphs: article text, whatever the element's class says."""
+    long_paras = 0
+    for p in el.iter("p"):
+        if len(p.text_content()) > 150:
+            long_paras += 1
+            if long_paras >= 2:
+                return True
+    return False
+
+
+def _trafilatura():
+    # Imported lazily and quietly: urllib3 (pulled in by trafilatura) may warn about optional proxy
+    # support at import time, which must not turn into an error inside a crawl or a strict test run.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import trafilatura
+    return trafilatura
+
+
+def trafilatura_body(tree: HtmlElement, url: str | None, recall: bool = False) -> list[str]:
+    trafilatura = _trafilatura()
+    text = trafilatura.extract(tree, url=url, include_comments=False, include_tables=True,
+                               favor_recall=recall, output_format="txt", deduplicate=False)
+    if not text:
+        return []
+    return [_LIST_MARK.sub("", line).strip() for line in text.splitlines() if line.strip()]
+
+
+def paragraph_fallback(tree: HtmlElement) -> list[str]:
+    out = []
+    for p in tree.iter("p"):
+        t = " ".join(p.text_content().split())
+        if len(t) >= 80:
+            out.append(t)
+    return out
+
+
+DATE_LINE_MAX = 80
+
+
+def _is_date_line(line: str) -> bool:
+    """'Published 12 April 2023', 'Last updated: 2023-04-14 14:32': a dateline, not body text."""
+    from . import dates
+
+    found = dates.find_date_string(line)
+    if not found:
+        return False
+    rest = line.replace(found, " ")
+    return len(rest.strip(" :|,-·")) <= 3 or bool(PUBLISHED_LABEL_RE.search(rest) or MODIFIED_LABEL_RE.search(rest)) and len(rest) < 40
+
+
+def clean_lines(paras: list[str], avoid: set[str]) -> list[str]:
+    """Drops boilerplate lines, related-block leftovers and consecutive duplicates."""
+    out: list[str] = []
+    for p in paras:
+        p = " ".join(p.split())
+        if not p:
+            continue
+        short = len(p) <= BOILERPLATE_LINE_MAX
+        if short and (BOILERPLATE_LINE_RE.match(p) or RELATED_HEADING_RE.match(p)):
+            continue
+        if p in avoid or (len(p) <= DATE_LINE_MAX and _is_date_line(p)):
+            continue
+        if out and out[-1] == p:
+            continue
+        out.append(p)
+    return out
+
+
+def completeness_flags(paras: list[str]) -> list[str]:
+    flags = []
+    text = " ".join(paras)
+    cjk = len(re.findall(r"[\u3040-\u30ff\u3400-\u9fff]", text))
+    words = len(text.split()) + cjk // 2
+    if not paras:
+        return flags
+    if words < 80:
+        flags.append("too_short")
+    last = paras[-1]
+    if last.endswith(("...", "…", "[…]", "[...]")) or (len(last) > 60 and not _TERMINAL.search(last)):
+        flags.append("truncated")
+    return flags

@@ -1,0 +1,159 @@
+"""The `extract` entry point: decode, parse, then title, dates, related blocks and body."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime
+from urllib.parse import urljoin
+
+from lxml import etree
+from lxml.html import HtmlElement, HTMLParser, document_fromstring
+
+from cleaning.document import Extraction
+
+from . import body as body_mod
+from . import dates, related, title
+from .encoding import decode, fix_text, looks_binary
+
+LOG = logging.getLogger(__name__)
+
+MIN_BODY_WORDS = 5
+PRECLEAN = True  # drop hidden elements and small boilerplate widgets before generic extraction
+MAX_CHARS = 6_000_000  # after dropping scripts/styles; bigger pages are refused, not parsed
+_HTML_TYPES = ("html", "xml", "text/plain", "octet-stream")
+_PARSER = HTMLParser(collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True)
+_HEAVY = re.compile(r"<(script|style|svg)\b[^>]*>.*?</\1\s*>|data:[\w/+.-]+;base64,[A-Za-z0-9+/=]{200,}", re.S | re.I)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+
+
+def _parse(text: str) -> HtmlElement | None:
+    text = _XML_DECL.sub("", text.replace("\x00", ""), count=1)
+    try:
+        tree = document_fromstring(text, parser=_PARSER)
+    except (etree.ParserError, ValueError):
+        return None
+    if tree is None or tree.find(".//body") is None and len(tree) == 0:
+        return None
+    return tree
+
+
+def _canonical(tree: HtmlElement, url: str | None) -> str | None:
+    for link in tree.iterfind(".//link[@href]"):
+        if "canonical" in (link.get("rel") or "").lower().split():
+            href = link.get("href", "").strip()
+            if href:
+                return urljoin(url or "", href) if url else href
+    return None
+
+
+def _language(tree: HtmlElement) -> str | None:
+    lang = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang")
+    if not lang:
+        meta = tree.find(".//meta[@http-equiv='content-language']")
+        lang = meta.get("content") if meta is not None else None
+    return lang.strip() or None if lang else None
+
+
+def extract(html: str | bytes, url: str | None = None, profile=None, *, content_type: str | None = None,
+            now: datetime | None = None) -> Extraction:
+    """Extracts one page. Never raises: failures come back as empty fields plus `reason`.
+
+    `now` (optional) is the fetch time, the base for relative dates ("3 days ago") and the
+    limit for future dates; it defaults to the current UTC time.
+    """
+    try:
+        return _extract(html, url, profile, content_type, now)
+    except RecursionError:
+        return Extraction(reason="too_deep")
+    except MemoryError:
+        return Extraction(reason="too_large")
+    except Exception as exc:  # noqa: BLE001 - a crawl must never stop on one page
+        LOG.warning("extract failed for %s: %r", url, exc)
+        return Extraction(reason=f"error: {type(exc).__name__}: {exc}"[:200])
+
+
+def _extract(html, url, profile, content_type, now) -> Extraction:
+    flags: list[str] = []
+    if html is None or (isinstance(html, (bytes, str)) and not html.strip()):
+        return Extraction(reason="empty")
+    if not isinstance(html, (bytes, bytearray, str)):
+        return Extraction(reason="not_html")
+    if content_type and not any(t in content_type.lower() for t in _HTML_TYPES):
+        return Extraction(reason="not_html")
+    if isinstance(html, (bytes, bytearray)):
+        if not bytes(html).startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")) and looks_binary(bytes(html)):
+            return Extraction(reason="not_html")
+        text, _charset, enc_flags = decode(bytes(html), content_type)
+        flags.extend(enc_flags)
+    else:
+        text = html
+    if "<" not in text[:5000]:
+        return Extraction(reason="not_html")
+    if len(text) > MAX_CHARS:
+        text = _HEAVY.sub("", text)
+        if len(text) > MAX_CHARS:
+            return Extraction(reason="too_large")
+    tree = _parse(text)
+    if tree is None:
+        return Extraction(reason="unparsable")
+
+    ex = Extraction(canonical_url=_canonical(tree, url), html_language=_language(tree))
+    blocks, rel_flags = related.find_blocks(tree, url, profile, now)
+    flags.extend(rel_flags)
+    containers = {b.container for b in blocks}
+    ex.title, t_flags = title.find_title(tree, profile, containers)
+    flags.extend(t_flags)
+    ex.published_date, ex.updated_date, ex.date_source, d_flags = dates.find_dates(tree, url, profile, containers, now)
+    flags.extend(d_flags)
+    ex.hot_picks = [p for b in blocks for p in b.picks]
+
+    for b in blocks:
+        for el in b.drop:
+            el.set("data-xdrop", "1")
+    paras: list[str] = []
+    if profile is not None and profile.selectors.body:
+        paras = body_mod.profile_body(tree, profile)
+        if paras:
+            ex.body_source = "profile"
+        else:
+            flags.append("profile_body_missed")
+    for el in tree.xpath("//*[@data-xdrop]"):
+        body_mod._remove_keep_tail(el)
+    if not paras:
+        if PRECLEAN:
+            body_mod.preclean(tree)
+        paras = body_mod.trafilatura_body(tree, url)
+        ex.body_source = "generic" if paras else ""
+    if not paras:
+        paras = body_mod.trafilatura_body(tree, url, recall=True) or body_mod.paragraph_fallback(tree)
+        ex.body_source = "fallback" if paras else ""
+    avoid = {p.title for p in ex.hot_picks} | {p.teaser for p in ex.hot_picks if p.teaser}
+    if ex.title:
+        avoid.add(ex.title)
+    paras = body_mod.clean_lines(paras, avoid)
+    if len(" ".join(paras).split()) < MIN_BODY_WORDS and len(" ".join(paras)) < 4 * MIN_BODY_WORDS:
+        paras = []  # a few stray words (a menu item, a button) are not an article
+    ex.body_source = ex.body_source if paras else ""
+
+    fixed_any = False
+    fixed_paras = []
+    for p in paras:
+        p2, changed = fix_text(p)
+        fixed_any |= changed
+        fixed_paras.append(p2)
+    ex.title, t_changed = fix_text(ex.title)
+    for p in ex.hot_picks:
+        p.title = fix_text(p.title)[0]
+        if p.teaser:
+            p.teaser = fix_text(p.teaser)[0]
+    if fixed_any or t_changed:
+        flags.append("mojibake_fixed")
+    ex.body = "\n\n".join(fixed_paras)
+    flags.extend(body_mod.completeness_flags(fixed_paras))
+    if not ex.body:
+        ex.reason = "no_article"
+    if ex.published_date is None:
+        flags.append("no_date")
+    ex.flags = list(dict.fromkeys(flags))
+    return ex

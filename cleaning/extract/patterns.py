@@ -1,0 +1,101 @@
+"""Boilerplate and page-structure patterns, as data (like trafilatura's xpaths.py).
+
+Everything site-independent that decides "this is not article text" lives here, so a new
+pattern is a one-line change that tests can pin down.
+"""
+
+from __future__ import annotations
+
+import re
+
+# --- dates ----------------------------------------------------------------------------------
+META_PUBLISHED = frozenset({
+    "article:published_time", "og:published_time", "og:article:published_time", "published_time",
+    "datepublished", "datecreated", "pubdate", "publishdate", "publish-date", "publish_date", "date",
+    "dc.date", "dc.date.issued", "dc.date.created", "dcterms.date", "dcterms.issued", "dcterms.created",
+    "sailthru.date", "parsely-pub-date", "article.published", "article_date_original", "originalpublicationdate",
+    "cxenseparse:recs:publishtime", "citation_publication_date", "citation_date", "release_date", "creation_date",
+    "bt:pubdate", "pub_date", "timestamp", "ptime", "publication_date",
+})
+META_MODIFIED = frozenset({
+    "article:modified_time", "og:updated_time", "og:modified_time", "datemodified", "dc.date.modified",
+    "dcterms.modified", "last-modified", "lastmod", "article.updated", "modified_time", "updated_time",
+    "utime", "revised",
+})
+DATE_CLASS_RE = re.compile(r"date|time|publish|posted|byline|article[-_]?meta|post[-_]?meta|entry[-_]?meta|"
+                           r"dateline|pubinfo|info|timestamp|source", re.I)
+PUBLISHED_LABEL_RE = re.compile(r"\b(?:published|posted|released|date)\b|发布|发表|时间", re.I)
+MODIFIED_LABEL_RE = re.compile(r"\b(?:updated|modified|last\s+(?:updated|modified|reviewed)|revised)\b|更新", re.I)
+COPYRIGHT_RE = re.compile(r"©|&copy;|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved|版权", re.I)
+
+# --- related-article blocks -----------------------------------------------------------------
+# Heading text of a related-articles block (matched against the whole, short heading).
+RELATED_HEADING_RE = re.compile(
+    r"^\W*(?:"
+    r"hot\s*picks?|hot\s+(?:articles?|news|topics|reads?|stories)|everyone\s+is\s+(?:watching|reading)|"
+    r"(?:most\s+)?popular(?:\s+(?:articles?|posts?|stories|news|now|reads|this\s+week|today|on\s+\w+))?|"
+    r"most\s+(?:read|viewed|shared|emailed|commented|watched|recent)(?:\s+\w+){0,3}|trending(?:\s+\w+){0,2}|"
+    r"related(?:\s+(?:articles?|posts?|stories|reading|content|news|links|topics|coverage))?|"
+    r"recommended(?:\s+(?:for\s+you|articles?|reading|posts?|stories))?|recommendations?|"
+    r"(?:you\s+)?(?:may|might)\s+(?:also\s+)?(?:like|enjoy|be\s+interested\s+in)|"
+    r"(?:you\s+)?(?:may|might)\s+also\s+want\s+to\s+read|"
+    r"(?:read|see)\s+(?:also|more|next)|more\s+(?:from|on|in|about|stories|articles|news|to\s+read|like\s+this)(?:\s+\w+){0,4}|"
+    r"also\s+(?:read|on|in)(?:\s+\w+){0,3}|editor'?s?\s+(?:picks?|choice)|top\s+(?:stories|picks|articles|reads|news)|"
+    r"latest\s+(?:articles?|news|posts?|stories)|recent\s+(?:articles?|posts?|stories)|what\s+to\s+read\s+next|"
+    r"don'?t\s+miss|further\s+reading|in\s+case\s+you\s+missed\s+it|featured(?:\s+(?:articles?|posts?|stories))?|"
+    r"热门(?:推荐|文章|阅读|资讯)?|相关(?:文章|阅读|推荐|资讯|新闻)?|推荐(?:阅读|文章)?|猜你喜欢|大家都在看|热点|排行榜?|最新(?:文章|资讯)?"
+    r")\W*$", re.I)
+# Class/id hints of related blocks and of things that are never related articles.
+RELATED_CLASS_RE = re.compile(r"related|recommend|popular|hot[-_]?(?:picks?|news|list)|most[-_]?(?:read|viewed|popular)|"
+                              r"trending|you[-_]?may|also[-_]?like|more[-_]?stories|read[-_]?next|top[-_]?stories|"
+                              r"editors?[-_]?picks?|rank|sidebar", re.I)
+NOT_RELATED_CLASS_RE = re.compile(r"\b(?:nav|navbar|menu|breadcrumbs?|pagination|pager|pages|tags?|tag[-_]?cloud|"
+                                  r"keywords|categories|footer|header|social|share|sharing|lang(?:uage)?s?|"
+                                  r"toc|table[-_]of[-_]contents|comments?)\b|[-_](?:nav|menu|tags|pagination)\b", re.I)
+PAGINATION_TEXT_RE = re.compile(r"^(?:\d+|«|»|‹|›|<|>|…|\.\.\.|prev(?:ious)?|next|first|last|older|newer|"
+                                r"上一页|下一页|首页|尾页)(?:\s+(?:page|posts?|entries|»|›))?$", re.I)
+ITEM_TITLE_CLASS_RE = re.compile(r"title|headline|heading|name|subject", re.I)
+ITEM_TEASER_CLASS_RE = re.compile(r"teaser|summary|excerpt|desc|intro|abstract|snippet|dek|blurb|lede|text", re.I)
+ITEM_DATE_CLASS_RE = re.compile(r"date|time|ago|publish", re.I)
+ITEM_RANK_CLASS_RE = re.compile(r"rank|num|index|order|position|count|no\b|^no[-_]|idx", re.I)
+
+# --- boilerplate inside a body ----------------------------------------------------------------
+# Elements removed from a profile-selected body (class/id tokens). Generic extraction gets the
+# same treatment from trafilatura's own rules plus BOILERPLATE_LINE_RE below.
+BOILERPLATE_CLASS_RE = re.compile(
+    r"(?:^|[\s_-])(?:share|sharing|social|sns|addthis|sharethis|share[-_]?bar|print|author[-_]?(?:box|bio|info|card)|"
+    r"about[-_]?the[-_]?author|breadcrumbs?|crumbs|cookie|consent|gdpr|newsletter|subscribe|signup|advert\w*|ads?|"
+    r"ad[-_]?(?:slot|unit|label|container|wrapper)|sponsor\w*|promo|banner|copyright|disclaimer|tags?|tag[-_]?list|"
+    r"related\w*|recommend\w*|comments?|nav|navigation|menu|pagination|pager|rating|reactions?|"
+    r"read[-_]?more|toolbar|icons?)(?:$|[\s_-])", re.I)
+BOILERPLATE_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "form", "button", "select",
+                    "input", "textarea", "nav", "aside", "footer", "object", "embed", "canvas", "dialog")
+# A whole body line that is boilerplate (only short lines are tested).
+BOILERPLATE_LINE_RE = re.compile(
+    r"^\W*(?:"
+    r"share(?:\s+(?:this|on|via|to|article|story|post))?(?:\s+\w+){0,3}|shares?|icon|print(?:\s+this)?(?:\s+\w+)?|"
+    r"tweet|email|e-mail|like|comment|comments|\d+\s+comments?|pin\s*it|whatsapp|facebook|twitter|weibo|wechat|qq|"
+    r"follow\s+us(?:\s+on)?(?:\s+\w+){0,4}|like\s+us\s+on\s+\w+|subscribe(?:\s+\w+){0,6}|sign\s+up(?:\s+\w+){0,8}|"
+    r"read\s+more|continue\s+reading|click\s+here(?:\s+\w+){0,6}|see\s+more|view\s+more|load\s+more|show\s+more|"
+    r"advertisement|advertising|ad|ads|sponsored(?:\s+content)?|promoted|"
+    r"(?:copyright\s*)?(?:©|\(c\)).{0,80}|copyright\b.{0,80}|all\s+rights\s+reserved\.?|"
+    r"(?:we|this\s+site)\s+uses?\s+cookies.{0,160}|accept(?:\s+(?:all|cookies))?|"
+    r"home\s*[>»/›].{0,120}|tags?\s*:.{0,120}|source\s*:.{0,60}|"
+    r"(?:like|liked|enjoy(?:ed)?)\s+this\s+(?:story|article|post)\?.{0,80}|"
+    r"previous(?:\s+(?:article|post))?|next(?:\s+(?:article|post))?|back\s+to\s+top|"
+    r"分享(?:到)?.{0,20}|点击.{0,20}|阅读全文|查看更多|返回顶部|责任编辑.{0,20}|广告"
+    r")\W*$", re.I)
+BOILERPLATE_LINE_MAX = 200
+
+# Removed from the whole page before generic extraction (when small relative to the page):
+# sign-up boxes, share bars, widgets and hidden elements trafilatura sometimes keeps.
+PRECLEAN_CLASS_RE = re.compile(
+    r"(?:^|[\s_-])(?:newsletter|subscribe|subscription|signup|sign-up|optin|opt-in|share|sharing|social|"
+    r"sharebar|addthis|sharethis|outbrain|taboola|promo|advert\w*|ad-slot|adslot|ad-unit|adunit|sponsor\w*|"
+    r"related|recommend\w*|most-popular|popular-posts|trending|read-next|more-stories|author-bio|author-box|"
+    r"about-author|breadcrumbs?|cookie\w*|consent|gdpr|paywall|print-only|sub-?head(?:line|ing)?|dek|standfirst|"
+    r"read-?more|also-read|see-also)(?:$|[\s_-])"
+    r"|(?:^|\s)(?:screen-reader-text|sr-only|visually-hidden|visuallyhidden|hidden|hide|element-hidden|invisible)(?:$|\s)",
+    re.I)
+PRECLEAN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+PRECLEAN_MAX_SHARE = 0.25  # never remove an element holding more than this share of the page's text
