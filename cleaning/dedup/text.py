@@ -1,0 +1,102 @@
+"""Text normalisation, content hashes and within-page paragraph dedup.
+
+`normalize_text` is the single definition of "the same text" used by the
+exact-duplicate hash and by the MinHash shingles: Unicode NFKC, case folded,
+punctuation and symbols turned into spaces, runs of whitespace collapsed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import xxhash
+
+__all__ = [
+    "normalize_text",
+    "content_hash",
+    "drop_repeated_paragraphs",
+    "split_paragraphs",
+    "EMPTY_HASH",
+    "tokens",
+]
+
+# Anything that is not a letter, a digit or whitespace (``\w`` minus ``_``).
+_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_WS = re.compile(r"\s+", re.UNICODE)
+# Scripts written without spaces between words: each character is a token.
+_CJK = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\u0e00-\u0e7f])")
+_PARAGRAPH_SPLIT = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+
+
+def _as_text(text: object) -> str:
+    if text is None:
+        return ""
+    if isinstance(text, str):
+        return text
+    if isinstance(text, (bytes, bytearray, memoryview)):
+        return bytes(text).decode("utf-8", errors="replace")
+    return str(text)
+
+
+def normalize_text(text: object) -> str:
+    """Fold case, whitespace and punctuation: the text the hashes are taken of.
+
+    Never raises; ``None`` and bytes are accepted (bytes decoded as UTF-8 with
+    replacement). The result holds only letters, digits and single spaces.
+    """
+    s = _as_text(text)
+    if not s:
+        return ""
+    s = unicodedata.normalize("NFKC", s).casefold()
+    s = _NON_WORD.sub(" ", s)
+    return _WS.sub(" ", s).strip()
+
+
+def tokens(normalized: str) -> list[str]:
+    """Word tokens of a normalised text; Chinese, Japanese, Korean and Thai
+    characters are one token each (those scripts put no spaces between words)."""
+    if not normalized:
+        return []
+    if _CJK.search(normalized):
+        normalized = _CJK.sub(r" \1 ", normalized)
+        return normalized.split()
+    return normalized.split(" ")
+
+
+def content_hash(text: object) -> str:
+    """xxh3-128 hex digest (32 hex chars) of `normalize_text(text)`."""
+    return xxhash.xxh3_128_hexdigest(normalize_text(text).encode("utf-8"))
+
+
+EMPTY_HASH = content_hash("")
+
+
+def split_paragraphs(body: str) -> list[str]:
+    """Paragraphs of a body: separated by a blank line, stripped, empties dropped."""
+    return [p.strip() for p in _PARAGRAPH_SPLIT.split(_as_text(body)) if p.strip()]
+
+
+def drop_repeated_paragraphs(body: object) -> tuple[str, int]:
+    """Keep the first occurrence of each paragraph repeated verbatim.
+
+    Paragraphs are separated by a blank line. "Verbatim" ignores leading and
+    trailing whitespace and the amount of inner whitespace, nothing else
+    (case and punctuation count). Returns ``(body, removed)``; when nothing is
+    removed the body is returned unchanged, otherwise the kept paragraphs are
+    joined with one blank line.
+    """
+    text = _as_text(body)
+    paragraphs = split_paragraphs(text)
+    seen: set[str] = set()
+    kept: list[str] = []
+    for p in paragraphs:
+        key = _WS.sub(" ", p)
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(p)
+    removed = len(paragraphs) - len(kept)
+    if removed == 0:
+        return text, 0
+    return "\n\n".join(kept), removed

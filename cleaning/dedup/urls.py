@@ -1,0 +1,131 @@
+"""URL canonicalisation, article ids and rel=canonical resolution.
+
+Built on courlan (tracker list, default ports, punycode, path clean-up) and
+w3lib (query sorting, percent-encoding, fragments); the only rules written
+here are the session-id parameters, the trailing-slash choice and the
+same-registered-domain check for rel=canonical.
+
+Canonical form:
+
+* scheme and host lower-cased, default port (80/443) dropped, fragment dropped;
+* tracking parameters dropped (courlan's list: ``utm_*``, ``fbclid``, ``gclid``,
+  ``mc_*``, ``*campaign*``, ``ref``, ``source``, ...) and session ids dropped
+  (``jsessionid``, ``phpsessid``, ``sid``, ``sessionid``, ``aspsessionid*``,
+  ``cfid``, ``cftoken``; also as ``;jsessionid=`` path parameters);
+* remaining query parameters kept, sorted, percent-encoding normalised;
+* no trailing slash, except the root path (``https://example.com/``).
+
+Nothing here raises: input that is not an http(s) URL comes back stripped
+but otherwise as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import courlan
+from w3lib.url import canonicalize_url as _w3lib_canonicalize
+from w3lib.url import url_query_cleaner
+
+__all__ = ["canonicalize_url", "article_id", "resolve_canonical", "registered_domain"]
+
+SESSION_PARAMS = frozenset(
+    {"jsessionid", "phpsessid", "sid", "sessionid", "session_id", "cfid", "cftoken", "zenid", "oscsid"}
+)
+_SESSION_PREFIXES = ("aspsessionid",)
+# ;jsessionid=ABC or ;phpsessid=... path parameters (Java servlet style)
+_PATH_SESSION = re.compile(r";(?:jsessionid|phpsessid|sessionid|sid)=[^/?#]*", re.IGNORECASE)
+_SCHEMES = ("http", "https")
+
+
+def _is_session_param(name: str) -> bool:
+    n = name.lower()
+    return n in SESSION_PARAMS or n.startswith(_SESSION_PREFIXES)
+
+
+def canonicalize_url(url: str) -> str:
+    """Canonical form of an http(s) URL (see the module docstring)."""
+    try:
+        raw = str(url).strip() if url is not None else ""
+    except Exception:  # pragma: no cover - str() of a weird object
+        return ""
+    if not raw:
+        return ""
+    try:
+        parts = urlsplit(raw)
+        if parts.scheme.lower() not in _SCHEMES or not parts.netloc:
+            return raw
+        raw = _PATH_SESSION.sub("", "".join(raw.split()))
+        # courlan: lower-case scheme/host, drop default port, trackers, punycode
+        url1 = courlan.normalize_url(raw, strict=False, trailing_slash=True)
+        # w3lib: sort query, normalise percent-encoding, drop the fragment
+        url2 = _w3lib_canonicalize(url1, keep_fragments=False)
+        parts = urlsplit(url2)
+        if parts.query:
+            names = {kv.split("=", 1)[0] for kv in parts.query.split("&") if kv}
+            drop = sorted(n for n in names if _is_session_param(n))
+            if drop:
+                url2 = url_query_cleaner(url2, drop, remove=True, keep_fragments=False)
+                parts = urlsplit(url2)
+        path = parts.path or "/"
+        if len(path) > 1:
+            path = path.rstrip("/") or "/"
+        netloc = parts.netloc.lower()
+        return urlunsplit((parts.scheme.lower(), netloc, path, parts.query, ""))
+    except Exception:
+        return raw
+
+
+def article_id(url: str) -> str:
+    """Stable 16-hex id of the canonical URL (BLAKE2b, 8-byte digest)."""
+    canon = canonicalize_url(url)
+    return hashlib.blake2b(canon.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+
+
+def registered_domain(url: str) -> str | None:
+    """Registered domain (``bbc.co.uk`` for ``https://www.bbc.co.uk/x``).
+
+    Uses courlan's public-suffix lookup; falls back to the bare host for IP
+    addresses and hosts without a public suffix (``localhost``).
+    """
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except Exception:
+        return None
+    if not host:
+        return None
+    try:
+        dom = courlan.extract_domain(url)
+    except Exception:
+        dom = None
+    if dom:
+        return dom.lower()
+    return host
+
+
+def resolve_canonical(page_url: str, canonical_link: str | None) -> str:
+    """The canonical URL of a page, given its ``<link rel=canonical>`` (or None).
+
+    The link is resolved against the page URL and accepted only if it is
+    http(s) and on the same registered domain as the page; otherwise the page
+    URL is used. Either way the result is canonicalised, so ``?print=1`` and
+    ``/amp/`` variants that declare their article collapse onto it.
+    """
+    page = canonicalize_url(page_url)
+    link = "".join(str(canonical_link).split()) if canonical_link else ""
+    if not link:
+        return page
+    try:
+        absolute = urljoin(page_url.strip() if isinstance(page_url, str) else "", link)
+        parts = urlsplit(absolute)
+        if parts.scheme.lower() not in _SCHEMES or not parts.hostname:
+            return page
+        page_dom = registered_domain(page)
+        link_dom = registered_domain(absolute)
+        if not page_dom or page_dom != link_dom:
+            return page
+        return canonicalize_url(absolute)
+    except Exception:
+        return page

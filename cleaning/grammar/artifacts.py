@@ -1,0 +1,147 @@
+"""The product's own repairs of machine-translation artifacts.
+
+Grammar checkers miss these, or only flag them: a clause repeated after a stray
+capital ("a series of This results in a series of"), a sentence repeated within a
+paragraph, doubled words, a space before punctuation, a missing space after a full
+stop. Each rule proposes `Candidate`s with offsets into the original text; the fixer
+resolves and applies them together with the backend's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from .edits import Candidate
+
+BACKEND = "rules"
+
+# "had had", "that that" are grammatical; a few reduplications are words.
+LEGIT_DOUBLES = frozenset(
+    "had that is bye no very ha tut cha chop knock tsk dum pom la yada aye can".split()
+)
+
+_WORD = r"[A-Za-z][\w'\u2019-]*"
+_LOWER_WORD = r"[a-z][\w'\u2019-]*"
+
+# A  S  A  where A is two to twenty words (ten characters or more) starting lower-case (commas allowed) and
+# S a short stray clause opening with a capitalised sentence starter in mid-sentence
+# ("This results in", "That is why"): the machine translation said A twice. Keep the
+# first A, drop "S A". Proper nouns do not open S, so "by the House ... by the" is safe.
+_STARTERS = (
+    "This|That|These|Those|It|Which|Thus|So|There|Such|Therefore|Namely|What|Its|They|"
+    "Because|Hence|Also|And|But|Then|Meaning|Resulting|As"
+)
+_A_WORD = rf"{_LOWER_WORD}[,;]?"
+_REPEATED_CLAUSE = re.compile(
+    rf"(?<![\w'\u2019-])(?P<a>(?:{_A_WORD}[ \t]+){{1,19}}{_LOWER_WORD})[,;]?[ \t]+"
+    rf"(?P<s>(?:{_STARTERS})(?:[ \t]+{_LOWER_WORD}){{0,5}})[ \t]+(?P=a)(?![\w'\u2019-])"
+)
+_DOUBLED_WORD = re.compile(rf"(?<![\w'\u2019-])(?P<w>{_WORD})(?P<gap>[ \t]+)(?P=w)(?![\w'\u2019-])", re.I)
+_SPACE_BEFORE_PUNCT = re.compile(r"(?<=[\w)\]\"'\u2019\u201d%])[ \t]+(?=[,.;:!?](?![\w.]))|(?<=\w)[ \t]+(?=[,;:?!.]\s)")
+_SPACE_BEFORE_CLOSE = re.compile(r"(?<=[\w.%])[ \t]+(?=\)(?:\W|$))")
+_SPACE_AFTER_OPEN = re.compile(r"(?<=[(])[ \t]+(?=\w)")
+_MISSING_SPACE = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z]+\b)|(?<=[a-z]{2},)(?=[a-z]{2,}\b)")
+_SPACED_FULL_STOP = re.compile(r"(?<=[a-z])[ \t]+\.(?=[A-Z][a-z])")  # "school .Then"
+_MULTI_SPACE = re.compile(r"(?<=\S)[ \t]{2,}(?=\S)")
+_DOUBLED_PUNCT = re.compile(r"(?<=\w)(?P<p>[,;])(?P=p)+|(?<=[a-z])\.\.(?!\.)(?=\s|$)")
+_SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+|$)")
+
+
+def _cand(m_start: int, m_end: int, repl: str, text: str, rule: str, category: str) -> Candidate:
+    return Candidate(
+        offset=m_start,
+        length=m_end - m_start,
+        replacement=repl,
+        rule_id=rule,
+        category=category,
+        backend=BACKEND,
+        original=text[m_start:m_end],
+    )
+
+
+def repeated_clause(text: str) -> Iterator[Candidate]:
+    for m in _REPEATED_CLAUSE.finditer(text):
+        if len(m.group("a")) < 10:
+            continue
+        # "S A" plus the blank before S goes: "a series of This results in a series of
+        # clinical" -> "a series of clinical".
+        yield _cand(m.end("a"), m.end(), "", text, "MT_REPEATED_CLAUSE", "repetition")
+
+
+def doubled_word(text: str) -> Iterator[Candidate]:
+    for m in _DOUBLED_WORD.finditer(text):
+        w = m.group("w")
+        second = text[m.end("gap") : m.end()]
+        if w.lower() in LEGIT_DOUBLES or second != w and second != w.lower():
+            continue
+        yield _cand(m.end("w"), m.end(), "", text, "MT_DOUBLED_WORD", "repetition")
+
+
+def repeated_sentence(text: str) -> Iterator[Candidate]:
+    """A sentence of four or more words said again, word for word, in its paragraph."""
+    pos = 0
+    for para in text.split("\n"):
+        seen: set[str] = set()
+        for m in _SENTENCE.finditer(para):
+            sent = m.group().strip()
+            key = " ".join(re.findall(r"\w+", sent.lower()))
+            if len(key.split()) < 4:
+                continue
+            if key in seen:
+                start = pos + m.start()
+                # take the blank before it with it
+                while start > pos and para[start - pos - 1] in " \t":
+                    start -= 1
+                end = pos + m.end()
+                yield _cand(start, end, "", text, "MT_REPEATED_SENTENCE", "repetition")
+            else:
+                seen.add(key)
+        pos += len(para) + 1
+
+
+def spacing(text: str) -> Iterator[Candidate]:
+    for rx, rule in (
+        (_SPACE_BEFORE_PUNCT, "MT_SPACE_BEFORE_PUNCTUATION"),
+        (_SPACE_BEFORE_CLOSE, "MT_SPACE_BEFORE_PUNCTUATION"),
+        (_SPACE_AFTER_OPEN, "MT_SPACE_AFTER_BRACKET"),
+    ):
+        for m in rx.finditer(text):
+            yield _cand(m.start(), m.end(), "", text, rule, "spacing")
+    for m in _MISSING_SPACE.finditer(text):
+        if _looks_like_address(text, m.start()):
+            continue
+        yield _cand(m.start(), m.start(), " ", text, "MT_MISSING_SPACE_AFTER_PUNCTUATION", "spacing")
+    for m in _SPACED_FULL_STOP.finditer(text):
+        yield _cand(m.start(), m.end(), ". ", text, "MT_MISPLACED_FULL_STOP", "spacing")
+    for m in _MULTI_SPACE.finditer(text):
+        yield _cand(m.start(), m.end(), " ", text, "MT_MULTIPLE_SPACES", "spacing")
+
+
+def doubled_punctuation(text: str) -> Iterator[Candidate]:
+    for m in _DOUBLED_PUNCT.finditer(text):
+        yield _cand(m.start() + 1, m.end(), "", text, "MT_DOUBLED_PUNCTUATION", "punctuation")
+
+
+def _looks_like_address(text: str, pos: int) -> bool:
+    """A dot inside a URL, an e-mail address or a file name is not a full stop."""
+    left = text.rfind(" ", 0, pos) + 1
+    right = text.find(" ", pos)
+    token = text[left : right if right >= 0 else len(text)]
+    return bool(re.search(r"[/@:]|www|\.(?:com|org|net|html?|gov|edu)\b", token, re.I))
+
+
+RULES: dict[str, Callable[[str], Iterator[Candidate]]] = {
+    "repeated_clause": repeated_clause,
+    "repeated_sentence": repeated_sentence,
+    "doubled_word": doubled_word,
+    "spacing": spacing,
+    "doubled_punctuation": doubled_punctuation,
+}
+
+
+def find_artifacts(text: str) -> list[Candidate]:
+    out: list[Candidate] = []
+    for rule in RULES.values():
+        out.extend(rule(text))
+    return out

@@ -1,0 +1,1 @@
+"""Grammar backends behind one small interface (see `base.Backend`)."""

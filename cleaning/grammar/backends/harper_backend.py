@@ -1,0 +1,176 @@
+"""The offline backend: Harper (harper-py), restricted to the rules the policy knows.
+
+Only rules listed in rules.json are switched on: the others are never applied, and
+switching them off is what makes Harper fast. Spelling is the expensive rule (about
+95% of the time when on over whole texts), so it runs apart, on the words that could
+ever be corrected (alphabetic, rare in English by wordfreq's count), each distinct
+word once per run. A `Linter` is not thread-safe: one backend per thread or process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from importlib import metadata
+
+from ..policy import harper_rules
+from ..vocabulary import WORD_RE, looks_medical
+from ..wordstats import zipf
+from .base import BackendError, RawMatch, check_joined
+
+SPELL_RULE = "SpellCheck"
+#: Words at least this common are never sent to the speller (the spelling gate
+#: refuses to touch any word above RulePolicy.spelling_max_original_zipf anyway).
+SPELL_MAX_ZIPF = 4.0
+
+
+def _paragraph_of(text: str, pos: int) -> tuple[int, int]:
+    start = text.rfind("\n\n", 0, pos)
+    start = 0 if start < 0 else start + 2
+    end = text.find("\n\n", pos)
+    return start, len(text) if end < 0 else end
+
+
+def harper_available() -> bool:
+    try:
+        import harper  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+class HarperBackend:
+    def __init__(self, batch_chars: int = 20_000, batch_size: int = 64, spell_capitalised: bool = False) -> None:
+        try:
+            import harper
+        except ImportError as e:
+            raise BackendError(f"harper-py is not installed: {e}") from e
+        self._harper = harper
+        self._linter = harper.Linter(harper.Dialect.AMERICAN)
+        self._rules = harper_rules()
+        config = {name: name in self._rules for name in self._linter.get_default_lint_config()}
+        self._spell = config.pop(SPELL_RULE, False)
+        self._linter.set_lint_config({**config, SPELL_RULE: False})
+        self._speller = harper.Linter(harper.Dialect.AMERICAN)
+        self._speller.set_lint_config({name: name == SPELL_RULE for name in config} | {SPELL_RULE: True})
+        self._spelled: dict[str, list[str]] = {}  # word -> suggestions ([] = correct)
+        version = metadata.version("harper-py")
+        self.name = f"offline-harper-{'.'.join(version.split('.')[:2])}"
+        digest = hashlib.sha1(json.dumps(self._rules, sort_keys=True).encode()).hexdigest()[:10]
+        self._spell_capitalised = spell_capitalised
+        self.cache_id = f"harper-{version}-{digest}-spell{SPELL_MAX_ZIPF}{'C' if spell_capitalised else ''}"
+        self._batch_chars = batch_chars
+        self._batch_size = batch_size
+
+    def _check_text(self, text: str) -> list[RawMatch]:
+        """Lint a joined batch fast; only the paragraphs with a finding are linted
+        again with rule names (`organized_lints` is several times slower)."""
+        lints = self._linter.lint(text, language="plaintext")
+        if not lints:
+            return []
+        out: list[RawMatch] = []
+        spans = sorted({_paragraph_of(text, lint.span.start) for lint in lints})
+        for start, end in spans:
+            for m in self._named(text[start:end]):
+                out.append({**m, "offset": m["offset"] + start})
+        return out
+
+    def _named(self, text: str) -> list[RawMatch]:
+        out: list[RawMatch] = []
+        kinds = self._harper.SuggestionKind
+        for rule, lints in self._linter.organized_lints(text, language="plaintext").items():
+            info = self._rules.get(rule)
+            if info is None:
+                continue
+            cat = info["category"]
+            for lint in lints:
+                start, end = lint.span.start, lint.span.end
+                repls = []
+                for s in lint.suggestions:
+                    if s.kind == kinds.REPLACE:
+                        repls.append(s.replacement_text)
+                    elif s.kind == kinds.REMOVE:
+                        repls.append("")
+                    else:  # INSERT_AFTER
+                        repls.append(lint.problem_text + s.replacement_text)
+                if not repls:
+                    continue
+                out.append(
+                    RawMatch(
+                        offset=start,
+                        length=end - start,
+                        replacements=repls,
+                        rule_id=f"HARPER_{rule}",
+                        category=cat,
+                        gated=bool(info.get("gated", False)),
+                        message=lint.message,
+                    )
+                )
+        return out
+
+    def _could_correct(self, w: str) -> bool:
+        """Words the spelling gate could ever accept: the rest are not worth Harper's
+        (slow) suggestion search. Capitalised words are names far more often than typos."""
+        if not (w.isascii() and w.isalpha() and len(w) > 2):
+            return False
+        if not (w.islower() or (self._spell_capitalised and w[1:].islower())):
+            return False
+        return zipf(w.lower()) < SPELL_MAX_ZIPF and not looks_medical(w)
+
+    def _suggest(self, words: set[str]) -> None:
+        """Spell-check each new word once, all in one call."""
+        new = sorted(w for w in words if w not in self._spelled)
+        if not new:
+            return
+        joined = "\n\n".join(new)
+        starts, pos = {}, 0
+        for w in new:
+            starts[pos] = w
+            pos += len(w) + 2
+            self._spelled[w] = []
+        kinds = self._harper.SuggestionKind
+        for lint in self._speller.lint(joined, language="plaintext"):
+            w = starts.get(lint.span.start)
+            if w is None or lint.span.end - lint.span.start != len(w):
+                continue
+            self._spelled[w] = [s.replacement_text for s in lint.suggestions if s.kind == kinds.REPLACE]
+
+    def _spelling(self, sentence: str) -> list[RawMatch]:
+        out: list[RawMatch] = []
+        info = self._rules[SPELL_RULE]
+        for m in WORD_RE.finditer(sentence):
+            repls = self._spelled.get(m.group())
+            if repls:
+                out.append(
+                    RawMatch(
+                        offset=m.start(),
+                        length=len(m.group()),
+                        replacements=list(repls),
+                        rule_id=f"HARPER_{SPELL_RULE}",
+                        category=info["category"],
+                        gated=bool(info.get("gated", True)),
+                        message="Possible spelling mistake",
+                    )
+                )
+        return out
+
+    def check(self, sentences: Sequence[str]) -> list[list[RawMatch]]:
+        try:
+            found = check_joined(sentences, self._check_text, self._batch_chars, self._batch_size)
+            if self._spell:
+                rare = {
+                    w
+                    for s in sentences
+                    for w in WORD_RE.findall(s)
+                    if self._could_correct(w)
+                }
+                self._suggest(rare)
+                for i, s in enumerate(sentences):
+                    found[i].extend(self._spelling(s))
+            return found
+        except Exception as e:  # a panic in the Rust core surfaces as an exception
+            raise BackendError(f"harper failed: {type(e).__name__}: {e}") from e
+
+    def close(self) -> None:
+        self._linter = None

@@ -1,0 +1,207 @@
+"""The safety policy: which proposed edits may be applied automatically.
+
+Every gate is about not damaging content: categories outside the policy are never
+applied; words on the medical list, protected words and corpus words are never
+rewritten; proper nouns, acronyms and numbers are left alone; spelling suggestions
+are applied only to rare, lower-case words whose replacement is a close and much
+more common word; capitalisation only at a real sentence start.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from .artifacts import LEGIT_DOUBLES
+from .edits import Candidate
+from .options import RulePolicy
+from .vocabulary import WORD_RE, looks_medical
+from .wordstats import HAVE_FREQUENCIES, distance, zipf
+
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof st jr sr vs etc eg ie e.g i.e approx fig no vol oz lb lbs tsp tbsp cu ft in "
+    "min max mg kg ml cm mm km hr hrs sec inc ltd co corp dept est jan feb mar apr jun jul aug sep "
+    "sept oct nov dec mon tue wed thu fri sat sun u.s a.m p.m".split()
+)
+
+
+@lru_cache(maxsize=1)
+def rule_table() -> dict:
+    return json.loads(resources.files(__package__).joinpath("rules.json").read_text(encoding="utf-8"))
+
+
+def harper_rules() -> dict[str, dict]:
+    return rule_table()["harper"]
+
+
+def languagetool_category(rule_id: str, lt_category: str) -> tuple[str, bool]:
+    """Our category for a LanguageTool match, and whether the spelling gate applies."""
+    table = rule_table()
+    info = table["languagetool_rules"].get(rule_id)
+    if info is None:
+        cat = table["languagetool_categories"].get(lt_category, "other")
+        return cat, cat == "spelling"
+    cat = info["category"]
+    return cat, info.get("gated", cat == "spelling")
+
+
+@dataclass
+class Context:
+    """What the gates need to know about the text around an edit."""
+
+    text: str
+    protected: frozenset[str]
+    counts: dict[str, int] | None = None  # lower-cased word -> occurrences in the text
+
+
+def is_sentence_start(text: str, pos: int) -> bool:
+    i = pos - 1
+    while i >= 0 and text[i] in " \t\"'\u201c\u2018(#*-":
+        i -= 1
+    if i < 0 or text[i] == "\n":
+        return True
+    if text[i] not in ".!?":
+        return False
+    if i + 1 == pos:  # no blank after the full stop: a domain, a decimal, "U.S."
+        return False
+    m = re.search(r"([\w.]+)\.$", text[max(0, i - 12) : i + 1])
+    word = m.group(1).lower() if m else ""
+    return word not in _ABBREVIATIONS and not (len(word) <= 2 and word.isalpha())
+
+
+def _word_spans(text: str, start: int, end: int) -> list[tuple[int, str]]:
+    """Words overlapping [start, end), whole (extended to their boundaries)."""
+    left = start
+    while left > 0 and (text[left - 1].isalnum() or text[left - 1] in "'\u2019-"):
+        left -= 1
+    right = end
+    while right < len(text) and (text[right].isalnum() or text[right] in "'\u2019-"):
+        right += 1
+    return [(left + m.start(), m.group()) for m in WORD_RE.finditer(text[left:right])]
+
+
+def _digits(s: str) -> str:
+    return "".join(ch for ch in s if ch.isdigit())
+
+
+def _is_name_like(word: str, at_sentence_start: bool) -> bool:
+    if word.isupper() and len(word) > 1:
+        return True  # acronyms: USB, CNET
+    if any(ch.isupper() for ch in word[1:]):
+        return True  # iPhone, McDonald, AirPods
+    return word[:1].isupper() and not at_sentence_start and word != "I"
+
+
+class Policy:
+    def __init__(self, rules: RulePolicy) -> None:
+        self.rules = rules
+        disabled = rules.disabled_rules
+        self.disabled = frozenset(rule_table().get("disabled_rules", [])) if disabled is None else disabled
+
+    def allowed_category(self, c: Candidate) -> bool:
+        if c.rule_id in self.rules.enabled_rules:
+            return True
+        if c.rule_id in self.disabled:
+            return False
+        return c.category in self.rules.categories
+
+    def check(
+        self, c: Candidate, ctx: Context, gated: bool = False, alternatives: tuple[str, ...] = ()
+    ) -> Candidate | None:
+        """The candidate to apply (its replacement possibly chosen among
+        ``alternatives``), or None when a gate refuses it."""
+        if not self.allowed_category(c):
+            return None
+        text = ctx.text
+        original = text[c.offset : c.end]
+        if "\n" in original or "\n" in c.replacement:
+            return None  # edits never cross a paragraph
+        if c.backend == "rules":
+            return c  # the product's own repairs carry their own guards
+        if _digits(original) or _digits(c.replacement):
+            return None  # numbers are left alone
+        # an edit that touches a word must take the whole word ("a" in "3a" is no article)
+        if original[:1].isalnum() and c.offset > 0 and text[c.offset - 1].isalnum():
+            return None
+        if original[-1:].isalnum() and c.end < len(text) and text[c.end].isalnum():
+            return None
+        words = _word_spans(text, c.offset, c.end)
+        repl_words = WORD_RE.findall(c.replacement)
+        for start, w in words:
+            if w in repl_words:
+                continue  # the word survives
+            if w.lower() in ctx.protected or looks_medical(w):
+                return None
+            if c.category != "capitalization" and _is_name_like(w, is_sentence_start(text, start)):
+                return None
+        if c.category == "repetition" and words and words[0][1].lower() in LEGIT_DOUBLES:
+            return None  # "had had", "that that"
+        changed = len({w.lower() for _, w in words} ^ {w.lower() for w in repl_words})
+        if changed > 2 * self.rules.max_words_changed_per_edit:
+            return None
+        if c.category == "capitalization":
+            return c if self._capitalization_ok(c, ctx) else None
+        if gated:
+            return self._spelling(c, ctx, alternatives or (c.replacement,))
+        return c
+
+    def _capitalization_ok(self, c: Candidate, ctx: Context) -> bool:
+        original = ctx.text[c.offset : c.end]
+        if original == "i" and c.replacement == "I":
+            return True
+        if not (original.isalpha() and original.islower()):
+            return False
+        if c.replacement != original[:1].upper() + original[1:]:
+            return False
+        if original in ctx.protected:
+            return False
+        return is_sentence_start(ctx.text, c.offset)
+
+    def _spelling(self, c: Candidate, ctx: Context, alternatives: tuple[str, ...]) -> Candidate | None:
+        r = self.rules
+        if not HAVE_FREQUENCIES:
+            return None
+        word = ctx.text[c.offset : c.end]
+        if not (word.isascii() and word.isalpha()) or len(word) < r.spelling_min_length:
+            return None
+        capitalised = word[:1].isupper()
+        if capitalised and not r.spelling_capitalised:
+            return None
+        if ctx.counts is not None and ctx.counts.get(word.lower(), 0) > r.spelling_max_repeats:
+            return None
+        if capitalised and (not word[1:].islower() or not is_sentence_start(ctx.text, c.offset)):
+            return None
+        if not capitalised and not word.islower():
+            return None
+        lw = word.lower()
+        eol = ctx.text.find("\n", c.end)
+        rest = ctx.text[c.end : eol if eol >= 0 else c.end + 200]
+        if not rest.strip() or rest.lstrip().startswith(("...", "\u2026")):
+            return None  # the last word of a cut-off teaser is truncated, not misspelt
+        base = zipf(lw)
+        if base > r.spelling_max_original_zipf:
+            return None
+        extra = 1.0 if capitalised else 0.0  # a capitalised word may be a name: be stricter
+        best: tuple[float, str] | None = None
+        for alt in alternatives:
+            la = alt.lower()
+            if not la or not la.isalpha():
+                continue
+            if lw.startswith(la) or (r.spelling_same_first_letter and la[:1] != lw[:1]):
+                continue  # chopping the end off a word is no spelling fix
+            d = distance(lw, la, r.spelling_max_distance)
+            if d > r.spelling_max_distance or (d > 1 and len(lw) < 6):
+                continue
+            z = zipf(la)
+            if z < r.spelling_min_replacement_zipf + extra or z - base < r.spelling_min_zipf_gain + extra:
+                continue
+            score = z - 1.5 * d
+            if best is None or score > best[0]:
+                best = (score, la)
+        if best is None:
+            return None
+        alt = best[1].capitalize() if capitalised else best[1]
+        return Candidate(c.offset, c.length, alt, c.rule_id, c.category, c.backend, word, c.message)

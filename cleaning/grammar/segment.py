@@ -1,0 +1,67 @@
+"""Split a body into paragraphs and sentences, keeping offsets into the body."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]?\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+_FUNCTION_WORDS = frozenset(
+    "the a an of and to in is are was were be been that it for on with as by at or from this "
+    "these have has had not but can will do does which who they we you he she i his her their "
+    "its our your there so if than then when what all more also into".split()
+)
+_TOKEN = re.compile(r"[^\W\d_]+")
+
+
+def looks_english(paragraph: str) -> bool:
+    """English prose is full of function words; another language in Latin script
+    (a Portuguese caption in an English article) is not. Short lines pass."""
+    words = _TOKEN.findall(paragraph.lower())
+    if len(words) < 8:
+        return True
+    return sum(w in _FUNCTION_WORDS for w in words) / len(words) >= 0.12
+
+
+def latin_ratio(text: str) -> float:
+    letters = len(_LETTER.findall(text))
+    return 1.0 if letters == 0 else len(_LATIN.findall(text)) / letters
+
+
+def paragraphs(text: str) -> Iterator[tuple[int, str]]:
+    pos = 0
+    for line in text.split("\n"):
+        if line.strip():
+            yield pos, line
+        pos += len(line) + 1
+
+
+def sentences(paragraph: str) -> Iterator[tuple[int, str]]:
+    """(offset, sentence) pairs; the blanks between sentences belong to none."""
+    start = 0
+    for m in _SENTENCE_END.finditer(paragraph):
+        yield start, paragraph[start : m.start()]
+        start = m.end()
+    rest = paragraph[start:]
+    if rest.strip():
+        yield start, rest
+
+
+def units(text: str, min_latin: float, max_chars: int) -> Iterator[tuple[int, str]]:
+    """The sentences to send to a backend, with their offsets in ``text``.
+
+    Paragraphs written mostly in another script and over-long "sentences" (tables,
+    lists run together) are left out.
+    """
+    for p_off, para in paragraphs(text):
+        if latin_ratio(para) < min_latin or not looks_english(para):
+            continue
+        for s_off, sent in sentences(para):
+            lead = len(sent) - len(sent.lstrip())
+            sent = sent.strip()
+            if sent and len(sent) <= max_chars:
+                yield p_off + s_off + lead, sent

@@ -1,0 +1,98 @@
+"""Words that must not be "corrected": the medical vocabulary, and corpus words.
+
+Unknown words in these bodies are usually names or medical terms, not typos. Two
+sources protect them: a shipped list of medical, anatomical and drug terms (plus the
+affixes such terms are built from), and the words that recur across the documents
+of a run (`CorpusVocabulary`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from functools import lru_cache
+from importlib import resources
+
+from .wordstats import zipf
+
+WORD_RE = re.compile(r"[^\W\d_](?:[\w'\u2019-]*[^\W_])?")
+
+# Medical words are built from a small stock of Greek and Latin parts; a word made
+# of them is treated as a term even when it is not on the list.
+_MEDICAL_SUFFIX = re.compile(
+    r"(?:itis|osis|oses|ectomy|otomy|ostomy|plasty|algia|emia|aemia|pathy|pathic|ology|ologist|"
+    r"oma|omas|omata|scopy|scopic|graphy|gram|cyte|cytes|plasia|trophy|rrhea|rrhoea|rrhage|"
+    r"penia|philia|phobia|plegia|paresis|genic|genesis|lysis|lytic|megaly|sclerosis|stasis|"
+    r"uria|ectasis|iasis|idae|itides|otic|ectomies|mab|nib|pril|sartan|olol|statin|cillin|mycin|"
+    r"micin|azole|prazole|dipine|tidine|vir|zepam|zolam|oxacin|cycline|parin|triptan|setron|"
+    r"afil|gliptin|gliflozin|lukast|dronate|profen|caine|tinib|zumab|ximab|umab|cept|tide|"
+    r"sone|olone|asone|ine|amine|oside|ase|ases|ium|ia|ae|us|um|ous|al|ic)$"
+)
+_MEDICAL_PREFIX = re.compile(
+    r"^(?:cardi|neur|gastr|hepat|nephr|oste|arthr|my[oe]|derm|hem|haem|angi|bronch|pneum|pulmon|"
+    r"cerv|lumb|thorac|crani|encephal|psych|endo|peri|intra|inter|sub|supra|hyper|hypo|"
+    r"lapar|colon|proct|rhin|ot|ophthalm|ocul|retin|cyst|ur|hyster|mamm|mast|lip|chondr|"
+    r"fibr|leuk|lymph|thromb|immun|onc|path|pharm|prot|propri|kinesi|physi|spondyl|vertebr|disc|"
+    r"ligament|tendin|fasci|glyc|gluc|lact|ren|adren|thyr|pancrea|splen|col|duoden|jejun|ile|"
+    r"sacr|cocc|ili|pelv|femor|tibi|fibul|patell|humer|radi|uln|carp|metacarp|tars|metatars|"
+    r"phalang|clavic|scapul|stern|cost|intercost|ventr|dors|poster|anter|lateral|medi|later)"
+)
+
+
+@lru_cache(maxsize=1)
+def medical_words() -> frozenset[str]:
+    """The shipped medical vocabulary (lower-case)."""
+    text = resources.files(__package__).joinpath("medical_terms.txt").read_text(encoding="utf-8")
+    words: set[str] = set()
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip().lower()
+        if line:
+            words.update(WORD_RE.findall(line))
+    return frozenset(words)
+
+
+def looks_medical(word: str) -> bool:
+    """On the list, or built from medical parts and rare in general English."""
+    w = word.lower()
+    if w in medical_words():
+        return True
+    if len(w) < 6 or zipf(w) >= 3.5:
+        return False
+    return bool(_MEDICAL_SUFFIX.search(w) and (_MEDICAL_PREFIX.search(w) or zipf(w) < 2.5))
+
+
+class CorpusVocabulary:
+    """Document frequencies of the words of a run's bodies.
+
+    Feed it every body of a run (`add`), then pass `recurring()` to
+    `GrammarFixer.protect()` before fixing: a rare word that appears in several
+    documents of a site is a name or a term of the site, not a typo.
+    """
+
+    def __init__(self) -> None:
+        self._df: Counter[str] = Counter()
+        self.documents = 0
+
+    def add(self, text: str) -> None:
+        self.documents += 1
+        self._df.update({w.lower() for w in WORD_RE.findall(text or "")})
+
+    def update(self, texts: Iterable[str]) -> None:
+        for t in texts:
+            self.add(t)
+
+    def document_frequency(self, word: str) -> int:
+        return self._df.get(word.lower(), 0)
+
+    def recurring(self, min_docs: int = 2, max_zipf: float | None = 3.5) -> set[str]:
+        """Words in at least ``min_docs`` documents.
+
+        Common English words (Zipf frequency at or above ``max_zipf``) are left out:
+        protecting "is" or "has" would only block agreement fixes. ``None`` keeps all.
+        """
+        out = set()
+        for w, n in self._df.items():
+            if n >= min_docs and len(w) >= 2 and (max_zipf is None or zipf(w) < max_zipf):
+                out.add(w)
+        return out

@@ -1,0 +1,62 @@
+import pytest
+
+from cleaning.grammar import GrammarOptions, apply_edits, open_fixer
+from cleaning.grammar.artifacts import find_artifacts
+from cleaning.grammar.edits import resolve
+
+
+def repair(text: str) -> str:
+    return apply_edits(text, resolve(find_artifacts(text)))
+
+
+@pytest.mark.parametrize(
+    "before, after",
+    [
+        # a clause repeated after a stray capital
+        ("pain and a series of This results in a series of clinical symptoms.",
+         "pain and a series of clinical symptoms."),
+        ("it hurts these diseases It is these diseases that matter.", "it hurts these diseases that matter."),
+        ("the acid flows back into the esophagus, irritating the mucosa This means the acid flows back "
+         "into the esophagus, irritating the mucosa and the throat.",
+         "the acid flows back into the esophagus, irritating the mucosa and the throat."),
+        # doubled words
+        ("Walk to to the park with the the dog.", "Walk to the park with the dog."),
+        ("a companion so so that", "a companion so that"),
+        # spaces before punctuation, missing space after a full stop
+        ("Pain , numbness and swelling .", "Pain, numbness and swelling."),
+        ("It rained.Then it stopped.", "It rained. Then it stopped."),
+        ("walk slowly .Then rest", "walk slowly. Then rest"),
+        ("see the table (below ) and ( here)", "see the table (below) and (here)"),
+    ],
+)
+def test_each_artifact_kind_is_repaired(before, after):
+    assert repair(before) == after
+
+
+def test_sentence_repeated_within_a_paragraph():
+    text = "Rest the knee for two days. Apply ice to the knee. Rest the knee for two days. Then walk."
+    assert repair(text) == "Rest the knee for two days. Apply ice to the knee. Then walk."
+    # in another paragraph it is not an artifact
+    two = "Rest the knee for two days.\nRest the knee for two days."
+    assert repair(two) == two
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He had had enough. I said that that was fine.",
+        "It was impeached by the House and removed from office by the Senate.",
+        "Visit www.example.com.Now and e.g. 1,000 mg or 2.5 ml or U.S.Army.",
+        "The ratio is 3 .5 here",
+    ],
+)
+def test_legitimate_text_is_left_alone(text):
+    assert repair(text) == text
+
+
+def test_artifacts_apply_with_no_backend():
+    with open_fixer(GrammarOptions(backend="none")) as fixer:
+        r = fixer.fix("It it rained , and the the wind blew.")
+    assert r.text == "It rained, and the wind blew."
+    assert r.backend == "rules" and r.status == "fixed"
+    assert {e.category for e in r.edits} == {"repetition", "spacing"}

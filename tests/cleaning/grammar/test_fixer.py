@@ -1,0 +1,108 @@
+"""The interface: results, statuses, edits that reproduce the text, the offline backend."""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cleaning.document import GrammarEdit
+from cleaning.grammar import CorpusVocabulary, GrammarFixer, GrammarOptions, GrammarResult, apply_edits, open_fixer
+
+from .conftest import ScriptedBackend
+
+MT_BODY = (
+    "In the backward walking lumbar muscles will be rhythmically contracted , can make the lumbar blood "
+    "circulation better.It it helps the nucleus pulposus, lumbar lordosis, the quadriceps and proprioceptive "
+    "control, and a series of This results in a series of clinical symptoms such as pain. i think she recieved "
+    "a apple. Walking backwards must wear flat shoes. Walking backwards must wear flat shoes."
+)
+
+
+@pytest.fixture(scope="module")
+def offline():
+    with open_fixer(GrammarOptions(backend="offline")) as fixer:
+        yield fixer
+
+
+def test_offline_backend_repairs_and_keeps_medical_terms(offline):
+    r = offline.fix(MT_BODY)
+    assert isinstance(r, GrammarResult) and r.status == "fixed"
+    assert r.backend.startswith("offline-harper-")
+    for term in ("pulposus", "lordosis", "quadriceps", "proprioceptive"):
+        assert term in r.text
+    assert "This results in" not in r.text and "better. It helps" in r.text
+    assert "contracted, can" in r.text and "I think she received an apple." in r.text
+    assert r.text.count("Walking backwards must wear flat shoes.") == 1
+    assert all(isinstance(e, GrammarEdit) for e in r.edits)
+    assert apply_edits(MT_BODY, r.edits) == r.text
+    for e in r.edits:
+        assert MT_BODY[e.offset : e.offset + e.length] == e.original
+
+
+def test_empty_non_english_and_huge_texts(offline):
+    assert offline.fix("").status == "skipped:empty"
+    assert offline.fix("   \n ").status == "skipped:empty"
+    zh = offline.fix("腰椎间盘突出症患者可以倒着走路。", language="zh")
+    assert zh.status == "skipped:language=zh" and zh.text == "腰椎间盘突出症患者可以倒着走路。"
+    fr = "Marcher à reculons est une forme populaire d'exercice pour renforcer le dos et les jambes."
+    assert offline.fix(fr, language=None).status == "skipped:language=fr"
+    assert offline.fix("这是中文文本，不是英文。这是中文文本。", language="en").status == "skipped:script=non-latin"
+    # mixed: the Chinese paragraph is left alone, the English one fixed
+    mixed = "这是中文。\nIt it rained , and the wind blew hard all night long."
+    assert offline.fix(mixed).text == "这是中文。\nIt rained, and the wind blew hard all night long."
+    huge = ("The the patient walked , then rested. " * 20_000).strip()
+    r = offline.fix(huge)
+    assert r.status == "fixed" and apply_edits(huge, r.edits) == r.text
+    with open_fixer(GrammarOptions(backend="none", max_chars=1000)) as small:
+        assert small.fix("word " * 300).status == "skipped:too_long=1500"
+
+
+def test_fix_many_matches_fix(offline):
+    texts = [MT_BODY, "", "Fine text.", "It it rained."]
+    many = offline.fix_many(texts, ["en", "en", "en", "en"])
+    assert [r.text for r in many] == [offline.fix(t).text for t in texts]
+
+
+def test_a_failing_backend_leaves_rows_unfixed_with_a_reason():
+    with GrammarFixer(GrammarOptions(backend="none"), backend=ScriptedBackend({}, fail=True)) as f:
+        rs = f.fix_many(["It it rained.", ""], ["en", "en"])
+    assert rs[0].text == "It it rained." and rs[0].edits == []
+    assert rs[0].status == "error:backend_failed: scripted failure"
+    assert rs[1].status == "skipped:empty"
+
+
+def test_fix_never_raises(monkeypatch):
+    with open_fixer(GrammarOptions(backend="none")) as f:
+        monkeypatch.setattr("cleaning.grammar.fixer.find_artifacts", lambda t: 1 / 0)
+        r = f.fix("It it rained.")
+    assert r.text == "It it rained." and r.status.startswith("error:internal: ZeroDivisionError")
+
+
+def test_close_closes_the_backend():
+    backend = ScriptedBackend({})
+    with GrammarFixer(GrammarOptions(backend="none"), backend=backend):
+        pass
+    assert backend.closed
+
+
+def test_corpus_vocabulary_counts_documents():
+    v = CorpusVocabulary()
+    v.update(["Tuina helps. Tuina again.", "Try tuina.", "Nothing here."])
+    assert v.documents == 3 and v.document_frequency("TUINA") == 2
+    assert "tuina" in v.recurring(min_docs=2) and "tuina" not in v.recurring(min_docs=3)
+
+
+_pieces = st.sampled_from(
+    ["the the", " ,", " .", ".Then", "It it", "a series of This results in a series of", "recieved",
+     "i", "a apple", "pulposus", "\n", "Walking is good. ", "walking is good. ", "  ", "(", " )", "10", "é"]
+)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.one_of(_pieces, st.text(max_size=8)), max_size=25))
+def test_edits_always_reproduce_the_text(offline, pieces):
+    text = " ".join(pieces)
+    r = offline.fix(text)
+    assert apply_edits(text, r.edits) == r.text
+    assert (r.status == "fixed") == bool(r.edits)
+    for e in r.edits:
+        assert text[e.offset : e.offset + e.length] == e.original

@@ -1,0 +1,142 @@
+"""The LanguageTool backend against LanguageTool's documented /v2 JSON (served by a
+loopback stand-in: no real LanguageTool runs here)."""
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from cleaning.grammar import (
+    GrammarOptions,
+    apply_edits,
+    languagetool_status,
+    local_languagetool_server,
+    open_fixer,
+)
+
+from .conftest import FakeLanguageTool
+
+TEXT = "She recieved a apple and he have a very unique nucleus pulposus. Dr Smithe agreed."
+
+
+def test_languagetool_json_is_applied_through_the_policy(fake_lt):
+    with open_fixer(GrammarOptions(backend="languagetool", languagetool_url=fake_lt.url)) as fixer:
+        assert fixer.backend_name == "languagetool-6.4"
+        r = fixer.fix(TEXT)
+    # spelling (gated), a/an, agreement applied; style, medical term and name left alone
+    assert r.text == "She received an apple and he has a very unique nucleus pulposus. Dr Smithe agreed."
+    assert {e.rule_id for e in r.edits} == {"MORFOLOGIK_RULE_EN_US", "EN_A_VS_AN", "HE_VERB_AGR"}
+    assert all(e.backend == "languagetool-6.4" for e in r.edits)
+    assert apply_edits(TEXT, r.edits) == r.text
+    params = fake_lt.checks[0]
+    assert params["language"] == "en-US" and "STYLE" in params["disabledCategories"]
+
+
+def test_auto_picks_languagetool_when_a_url_is_set(fake_lt, monkeypatch, caplog):
+    monkeypatch.setenv("HEALTH_LANGUAGETOOL_URL", fake_lt.url)
+    caplog.set_level("INFO", logger="cleaning.grammar")
+    with open_fixer(GrammarOptions()) as fixer:
+        assert fixer.backend_name.startswith("languagetool-")
+    assert "languagetool-6.4 runs" in caplog.text
+    assert languagetool_status(fake_lt.url) == (True, "url")
+
+
+def test_requests_are_batched_and_cached_across_runs(fake_lt, tmp_path):
+    texts = [f"Article {i} says she recieved a apple. It was red. The end came." for i in range(30)]
+    opts = GrammarOptions(backend="languagetool", languagetool_url=fake_lt.url, cache_dir=str(tmp_path),
+                          batch_size=16)
+    with open_fixer(opts) as fixer:
+        first = fixer.fix_many(texts, ["en"] * len(texts))
+        assert fixer.cache.hit_rate == 0.0
+    n_sentences = len({s for t in texts for s in t.split(". ")})
+    assert 1 < len(fake_lt.checks) <= -(-n_sentences // 16)  # batched, not one request per sentence
+    assert all(r.text.startswith(f"Article {i} says she received an apple") for i, r in enumerate(first))
+    before = len(fake_lt.checks)
+    with open_fixer(opts) as fixer:  # a second run: everything from the cache
+        second = fixer.fix_many(texts, ["en"] * len(texts))
+        assert fixer.cache.hit_rate == 1.0
+    assert len(fake_lt.checks) == before
+    assert [r.text for r in second] == [r.text for r in first]
+    assert [r.edits for r in second] == [r.edits for r in first]
+
+
+def test_credentials_come_from_the_environment_and_are_not_logged(fake_lt, monkeypatch, caplog):
+    monkeypatch.setenv("HEALTH_LANGUAGETOOL_USERNAME", "someone@example.org")
+    monkeypatch.setenv("HEALTH_LANGUAGETOOL_API_KEY", "sekret-key-123")
+    caplog.set_level("DEBUG")
+    opts = GrammarOptions(backend="languagetool", languagetool_url=fake_lt.url)
+    assert "sekret" not in repr(opts)
+    with open_fixer(opts) as fixer:
+        fixer.fix("She recieved it.")
+    assert fake_lt.checks[-1]["apiKey"] == "sekret-key-123"
+    assert "sekret-key-123" not in caplog.text
+
+
+def test_server_errors_leave_the_text_unfixed_with_a_status():
+    with FakeLanguageTool() as server:
+        opts = GrammarOptions(backend="languagetool", languagetool_url=server.url, request_timeout=5)
+        with open_fixer(opts) as fixer:
+            server.broken = True  # dies mid-run
+            r = fixer.fix(TEXT)
+            assert r.text == TEXT and r.edits == [] and r.status.startswith("error:backend_failed")
+            server.broken = False  # and recovers
+            assert fixer.fix(TEXT).status == "fixed"
+
+
+def test_unreachable_languagetool_is_reported_not_raised():
+    opts = GrammarOptions(backend="languagetool", languagetool_url="http://127.0.0.1:9", request_timeout=2)
+    with open_fixer(opts) as fixer:
+        assert fixer.backend_name == "unavailable-languagetool"
+        r = fixer.fix("It it rained.")
+    assert r.text == "It it rained." and r.status.startswith("error:backend_unavailable")
+
+
+def test_auto_without_languagetool_uses_the_offline_backend(monkeypatch, tmp_path, caplog):
+    monkeypatch.delenv("HEALTH_LANGUAGETOOL_URL", raising=False)
+    monkeypatch.delenv("LTP_JAR_DIR_PATH", raising=False)
+    monkeypatch.setenv("LTP_PATH", str(tmp_path / "nothing"))
+    caplog.set_level("INFO", logger="cleaning.grammar")
+    assert languagetool_status(None)[0] is False
+    assert not (tmp_path / "nothing").exists()  # detection downloads and creates nothing
+    with open_fixer(GrammarOptions()) as fixer:
+        assert fixer.backend_name.startswith("offline-harper")
+    assert "using the offline backend" in caplog.text
+
+
+STAND_IN = textwrap.dedent(
+    """
+    import sys, json
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+    class H(BaseHTTPRequestHandler):
+        def log_message(self, *a): pass
+        def do_GET(self):
+            body = json.dumps([{"name": "English", "code": "en", "longCode": "en-US"}]).encode()
+            self.send_response(200); self.send_header("Content-Length", str(len(body))); self.end_headers()
+            self.wfile.write(body)
+    HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+    """
+)
+
+
+def test_one_local_server_per_run_is_stopped_cleanly(tmp_path):
+    script = tmp_path / "stand_in.py"
+    script.write_text(STAND_IN)
+    with local_languagetool_server(command=[sys.executable, str(script), "{port}"], startup_timeout=20) as url:
+        assert url.startswith("http://127.0.0.1:")
+        import requests
+
+        assert requests.get(url + "/v2/languages", timeout=5).ok
+        out = subprocess.run(["pgrep", "-f", str(script)], capture_output=True, text=True).stdout.split()
+        assert len(out) == 1
+        pid = int(out[0])
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)  # gone, and reaped
+    assert subprocess.run(["pgrep", "-f", str(script)], capture_output=True).returncode == 1
+
+
+def test_a_server_that_exits_early_is_an_error(tmp_path):
+    with pytest.raises(RuntimeError, match="exited early"):
+        with local_languagetool_server(command=[sys.executable, "-c", "raise SystemExit(3)"], startup_timeout=10):
+            pass

@@ -1,0 +1,110 @@
+from cleaning.grammar import CorpusVocabulary, GrammarFixer, GrammarOptions, RulePolicy, apply_edits
+from cleaning.grammar.edits import Candidate, resolve
+
+from .conftest import ScriptedBackend
+
+SPELL = "MORFOLOGIK_RULE_EN_US"
+
+
+def fixer_with(script, **opts):
+    return GrammarFixer(GrammarOptions(backend="none", **opts), backend=ScriptedBackend(script))
+
+
+def test_medical_words_survive_spelling_suggestions():
+    script = {w: (r, SPELL, "spelling", True) for w, r in
+              [("pulposus", "purposes"), ("lordosis", "lordship"), ("quadriceps", "quadrupeds"),
+               ("proprioceptive", "perceptive"), ("spondylolisthesis", "spondylosis")]}
+    text = ("The nucleus pulposus bulges; lumbar lordosis, the quadriceps and proprioceptive training "
+            "help in spondylolisthesis.")
+    with fixer_with(script) as f:
+        r = f.fix(text)
+    assert r.text == text and r.edits == []
+
+
+def test_real_typo_is_fixed_and_best_alternative_chosen():
+    script = {"recieved": ("receved", SPELL, "spelling", True)}
+    with fixer_with(script) as f:
+        f._backend.script["recieved"] = ("received", SPELL, "spelling", True)
+        r = f.fix("She recieved the results.")
+    assert r.text == "She received the results."
+    assert r.edits[0].category == "spelling" and r.edits[0].original == "recieved"
+
+
+def test_protected_and_recurring_words_survive():
+    script = {"Stadia": ("Stadium", SPELL, "spelling", True), "coquito": ("mosquito", SPELL, "spelling", True),
+              "recieved": ("received", SPELL, "spelling", True)}
+    vocab = CorpusVocabulary()
+    for body in ["Make coquito at home.", "A coquito recipe.", "She recieved it."]:
+        vocab.add(body)
+    assert "coquito" in vocab.recurring(min_docs=2)
+    assert "the" not in vocab.recurring(min_docs=1)  # common words are not protected
+    with fixer_with(script) as f:
+        f.protect(vocab.recurring(min_docs=2))
+        r = f.fix("We tried Stadia and coquito, then recieved it.")
+    assert r.text == "We tried Stadia and coquito, then received it."
+    with fixer_with(script, protected_words=frozenset({"recieved"})) as f:
+        assert f.fix("She recieved it.").text == "She recieved it."
+
+
+def test_proper_nouns_acronyms_and_numbers_are_left_alone():
+    script = {
+        "Smithe": ("Smith", "AGREEMENT_X", "agreement", False),
+        "USB": ("US", "X_RULE", "grammar", False),
+        "3a": ("3an", "X_RULE", "grammar", False),
+        "10mg": ("10 mg", "X_RULE", "grammar", False),
+        "twenty": ("20", "X_RULE", "grammar", False),
+    }
+    text = "Dr Smithe took a USB stick, a Pixel 3a phone, 10mg and twenty pills."
+    with fixer_with(script) as f:
+        assert f.fix(text).text == text
+
+
+def test_categories_are_configurable():
+    script = {"very unique": ("unique", "VERY_UNIQUE", "style", False),
+              "he have": ("he has", "HE_VERB_AGR", "agreement", False)}
+    text = "It is very unique and he have it."
+    with fixer_with(script) as f:
+        assert f.fix(text).text == "It is very unique and he has it."
+    policy = RulePolicy(categories=frozenset({"style"}))
+    with fixer_with(script, policy=policy, artifact_rules=False) as f:
+        assert f.fix(text).text == "It is unique and he have it."
+    policy = RulePolicy(disabled_rules=frozenset({"HE_VERB_AGR"}))
+    with fixer_with(script, policy=policy) as f:
+        assert f.fix(text).text == text
+    policy = RulePolicy(categories=frozenset(), enabled_rules=frozenset({"VERY_UNIQUE"}))
+    with fixer_with(script, policy=policy, artifact_rules=False) as f:
+        assert f.fix(text).text == "It is unique and he have it."
+
+
+def test_spelling_gate_refuses_unsafe_fixes():
+    script = {w: (r, SPELL, "spelling", True) for w, r in
+              [("realised", "realized"), ("vigour", "vigor"), ("canner", "cancer"), ("hardne", "hard"),
+               ("Eichel", "Either"), ("courtside", "outside")]}
+    text = ("I realised the vigour of the canner. The canner and the canner again. "
+            "Watch from courtside.\nEichel scored.\nbone hardne")
+    with fixer_with(script) as f:
+        assert f.fix(text).text == text
+
+
+def test_overlapping_and_conflicting_suggestions_are_resolved():
+    a = Candidate(0, 7, "the", "R1", "repetition", "x", "the the")
+    b = Candidate(4, 3, "The", "R2", "capitalization", "x", "the")
+    c = Candidate(10, 3, "cat", "R3", "spelling", "x", "cta")
+    d = Candidate(10, 3, "act", "R4", "spelling", "x", "cta")  # same span, disagrees with c
+    e = Candidate(20, 0, ",", "R5", "punctuation", "x", "")
+    f = Candidate(20, 0, ";", "R6", "punctuation", "x", "")  # two insertions at one point
+    g = Candidate(30, 2, "xy", "R7", "grammar", "x", "ab")
+    g2 = Candidate(30, 2, "xy", "R8", "grammar", "x", "ab")  # identical proposal counts once
+    chosen = resolve([a, b, c, d, e, f, g, g2])
+    assert [x.rule_id for x in chosen] == ["R1", "R7"]
+    # and the result never overlaps
+    text = "the the x cta" + " " * 30
+    apply_edits(text, chosen)
+
+
+def test_capitalisation_only_at_a_real_sentence_start():
+    script = {"water": ("Water", "UPPERCASE_SENTENCE_START", "capitalization", False),
+              "walking": ("Walking", "UPPERCASE_SENTENCE_START", "capitalization", False)}
+    text = "Add 8 oz. water and stir. walking helps."
+    with fixer_with(script) as f:
+        assert f.fix(text).text == "Add 8 oz. water and stir. Walking helps."
