@@ -242,6 +242,10 @@ def clean_run(root: Path, run_id: str, options: CleanOptions | None = None) -> C
     dedup.commit()
     save_dedup_state(root, state)
     shutil.rmtree(stage, ignore_errors=True)
+    try:
+        stage.parent.rmdir()  # _staging/ itself, once no run is being cleaned
+    except OSError:
+        pass
     report.counts["dropped"] = sum(report.dropped_reasons.values())
     report.seconds = round(time.monotonic() - started, 3)
     manifest.update(cleaning={"status": "committed", "finished_at": now_utc(), **report.to_dict()})

@@ -107,7 +107,7 @@ class RunManifest:
                    f"{stats.get('health/clean/articles', 0)} articles written, "
                    f"{stats.get('health/clean/duplicates', 0)} duplicates, "
                    f"{stats.get('health/clean/dropped', 0)} pages dropped "
-                   f"{report.dropped_reasons if report is not None else {}}, "
+                   f"{dict(report.dropped_reasons) if report is not None else {}}, "
                    f"{len(getattr(spider, 'failed_urls', {}))} failed URLs; manifest {self.manifest.path}")
         (logger.info if status == "succeeded" else logger.error)(summary)
         try:
