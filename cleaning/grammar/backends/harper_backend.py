@@ -22,7 +22,7 @@ from .base import BackendError, RawMatch, check_joined
 SPELL_RULE = "SpellCheck"
 #: Words at least this common are never sent to the speller (the spelling gate
 #: refuses to touch any word above RulePolicy.spelling_max_original_zipf anyway).
-SPELL_MAX_ZIPF = 4.0
+SPELL_MAX_ZIPF = 3.6
 
 
 def _paragraph_of(text: str, pos: int) -> tuple[int, int]:
