@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
@@ -94,12 +95,18 @@ class _Worker:
             from cleaning.grammar import GrammarFixer, GrammarOptions
             from cleaning.steps.grammar import GrammarStep
 
-            fixer = GrammarFixer(GrammarOptions(backend=options.grammar_backend,
-                                                languagetool_url=options.languagetool_url,
-                                                languages=options.keep_languages,
-                                                cache_dir=options.grammar_cache_dir))
-            fixer.protect(protected)
-            self.grammar_step = GrammarStep(fixer, options.keep_languages)
+            # Workers never start LanguageTool themselves: clean_run starts one server per run.
+            self.fixer = GrammarFixer(GrammarOptions(backend=options.grammar_backend,
+                                                     languagetool_url=options.languagetool_url,
+                                                     languagetool_start_local=False,
+                                                     languages=options.keep_languages,
+                                                     cache_dir=options.grammar_cache_dir))
+            self.fixer.protect(protected)
+            self.grammar_step = GrammarStep(self.fixer, options.keep_languages)
+
+    def close(self) -> None:
+        if self.grammar_step is not None:
+            self.fixer.close()
 
     @staticmethod
     def _take_stats(steps: Iterable[Any]) -> dict[str, Counter[str]]:
@@ -143,6 +150,13 @@ def _init_worker(options: CleanOptions, protected: frozenset[str], grammar: bool
     _WORKER = _Worker(options, protected, grammar)
 
 
+def _close_worker() -> None:
+    global _WORKER
+    if _WORKER is not None:
+        _WORKER.close()
+        _WORKER = None
+
+
 def _prepare(page: Page) -> tuple[Document, dict[str, Counter[str]]]:
     assert _WORKER is not None
     return _WORKER.prepare(page)
@@ -167,8 +181,12 @@ def iter_pages(root: Path, run_id: str) -> Iterator[Page]:
                    etag=row["etag"], last_modified=row["last_modified"], kind=row["kind"] or "unknown")
 
 
-def clean_run(root: Path, run_id: str, options: CleanOptions | None = None) -> CleanReport:
-    """Cleans one run's pages into the derived datasets; re-running it replaces its rows."""
+def clean_run(root: Path, run_id: str, options: CleanOptions | None = None, mapper: Any = None) -> CleanReport:
+    """Cleans one run's pages into the derived datasets; re-running it replaces its rows.
+
+    `mapper` (default `cleaning.parallel.ordered_map`, same signature) runs passes 1 and 3, e.g. on a
+    Dask cluster (examples/dask_clean.py); the result does not depend on it.
+    """
     from cleaning.dedup.deduplicator import DedupOptions, DedupRecord, Deduplicator
     from cleaning.dedup.text import content_hash
     from cleaning.grammar import CorpusVocabulary
@@ -189,7 +207,8 @@ def clean_run(root: Path, run_id: str, options: CleanOptions | None = None) -> C
 
     # Pass 1: pages -> documents (extraction, repeated paragraphs, language).
     worker_args = (options, frozenset(), False)
-    for doc, stats in ordered_map(_prepare, iter_pages(root, run_id), options.workers, _init_worker, worker_args):
+    for doc, stats in (mapper or ordered_map)(_prepare, iter_pages(root, run_id), options.workers, _init_worker,
+                                              worker_args):
         report.merge_step_stats(stats)
         report.counts["pages"] += 1
         if doc.dropped:
@@ -219,21 +238,11 @@ def clean_run(root: Path, run_id: str, options: CleanOptions | None = None) -> C
     # Pass 3: grammar for kept articles, then rows to staged files.
     writers = {name: PartitionedWriter(stage / "out", name, run_id, tag="clean") for name in DERIVED}
     kept = _kept_docs(spool, decisions, writers, report, run_id)
-    from cleaning.rows import article_row, grammar_edit_rows, hot_pick_rows
-
-    for doc, stats in ordered_map(_fix, kept, options.workers, _init_worker, (options, protected, True)):
-        report.merge_step_stats(stats)
-        partition = doc.page.fetched_at.date().isoformat()
-        writers["articles"].write(article_row(doc, run_id), partition)
-        for row in hot_pick_rows(doc, run_id):
-            writers["hot_picks"].write(row, partition)
-        for row in grammar_edit_rows(doc, run_id):
-            writers["grammar_edits"].write(row, partition)
-        report.counts["articles"] += 1
-        report.counts["hot_picks"] += len(doc.extraction.hot_picks)
-        report.counts["grammar_edits"] += len(doc.grammar_edits)
-        if doc.grammar_backend:
-            report.grammar_backend = doc.grammar_backend
+    with contextlib.ExitStack() as stack:
+        options = _with_languagetool(options, stack)
+        fixed = (mapper or ordered_map)(_fix, kept, options.workers, _init_worker, (options, protected, True))
+        stack.callback(_close_worker)  # the in-process worker of a one-process run
+        _write_rows(fixed, writers, report, run_id)
     for writer in writers.values():
         writer.flush()
 
@@ -251,6 +260,43 @@ def clean_run(root: Path, run_id: str, options: CleanOptions | None = None) -> C
     manifest.update(cleaning={"status": "committed", "finished_at": now_utc(), **report.to_dict()})
     logger.info("cleaned run %s: %s; dropped %s", run_id, dict(report.counts), dict(report.dropped_reasons))
     return report
+
+
+def _with_languagetool(options: CleanOptions, stack: contextlib.ExitStack) -> CleanOptions:
+    """Starts one local LanguageTool for the run when it is installed and wanted, and no URL is set."""
+    if options.grammar_backend not in ("auto", "languagetool") or options.languagetool_url:
+        return options
+    from cleaning.grammar import languagetool_status, local_languagetool_server
+
+    available, how = languagetool_status(None)
+    if not available:
+        return options
+    logger.info("starting one local LanguageTool for this run (%s)", how)
+    try:
+        url = stack.enter_context(local_languagetool_server())
+    except Exception as exc:  # the fixer falls back, and every row says which backend ran
+        logger.error("local LanguageTool did not start: %s", exc)
+        return options
+    return replace(options, languagetool_url=url)
+
+
+def _write_rows(docs: Iterable[tuple[Document, dict[str, Counter[str]]]], writers: dict[str, PartitionedWriter],
+                report: CleanReport, run_id: str) -> None:
+    from cleaning.rows import article_row, grammar_edit_rows, hot_pick_rows
+
+    for doc, stats in docs:
+        report.merge_step_stats(stats)
+        partition = doc.page.fetched_at.date().isoformat()
+        writers["articles"].write(article_row(doc, run_id), partition)
+        for row in hot_pick_rows(doc, run_id):
+            writers["hot_picks"].write(row, partition)
+        for row in grammar_edit_rows(doc, run_id):
+            writers["grammar_edits"].write(row, partition)
+        report.counts["articles"] += 1
+        report.counts["hot_picks"] += len(doc.extraction.hot_picks)
+        report.counts["grammar_edits"] += len(doc.grammar_edits)
+        if doc.grammar_backend:
+            report.grammar_backend = doc.grammar_backend
 
 
 def _kept_docs(spool: Iterable[Document], decisions: dict[str, Any], writers: dict[str, PartitionedWriter],

@@ -1,0 +1,61 @@
+"""The cleaning run and its grammar backend: one LanguageTool per run, and rows written whatever happens."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+import cleaning.grammar as grammar
+from cleaning.datasets import PartitionedWriter
+from cleaning.pipeline import CleanOptions, clean_run
+from crawler.demo import DEMO_HOST, load_articles
+from crawler.demo.site import DemoSite
+from tests.cleaning.grammar.conftest import FakeLanguageTool
+
+RUN = "20260101T000000Z-grammr"
+
+
+def _store_demo_pages(root: Path, n: int = 4) -> None:
+    site = DemoSite(DEMO_HOST)
+    writer = PartitionedWriter(root, "pages", RUN)
+    for a in [a for a in load_articles() if a.lang == "en" and not a.near_duplicate_of][:n]:
+        path = f"/article/{a.slug}.html"
+        writer.write({"url": site.url(path), "status": 200, "fetched_at": datetime.now(timezone.utc),
+                      "site": "demo", "kind": "article", "html": site.handle("GET", path, {}).body.decode(),
+                      "run_id": RUN}, "2026-01-01")
+    writer.flush()
+
+
+def test_one_local_languagetool_per_run(tmp_path: Path, monkeypatch):
+    _store_demo_pages(tmp_path)
+    starts: list[str] = []
+
+    with FakeLanguageTool() as fake:
+        @contextlib.contextmanager
+        def local_server(*args, **kwargs):
+            starts.append("start")
+            yield fake.url
+            starts.append("stop")
+
+        monkeypatch.setattr(grammar, "languagetool_status", lambda url: (True, "local:/opt/lt/server.jar"))
+        monkeypatch.setattr(grammar, "local_languagetool_server", local_server)
+        monkeypatch.delenv("HEALTH_LANGUAGETOOL_URL", raising=False)
+        report = clean_run(tmp_path, RUN, CleanOptions(grammar_backend="auto", workers=1))
+        assert starts == ["start", "stop"]
+        assert fake.checks, "the workers did not use the run's LanguageTool"
+    articles = pd.read_parquet(tmp_path / "articles")
+    assert len(articles) == 4 and articles["grammar_backend"].str.startswith("languagetool").all()
+    assert report.grammar_backend.startswith("languagetool")
+
+
+def test_a_dead_grammar_server_still_writes_every_row(tmp_path: Path, monkeypatch):
+    _store_demo_pages(tmp_path)
+    with FakeLanguageTool(broken=True) as fake:
+        clean_run(tmp_path, RUN, CleanOptions(grammar_backend="languagetool", languagetool_url=fake.url))
+    articles = pd.read_parquet(tmp_path / "articles")
+    assert len(articles) == 4
+    assert articles["grammar_status"].str.startswith("error:").all()
+    assert (articles["body"] == articles["body_original"]).all()
