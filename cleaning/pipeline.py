@@ -189,6 +189,7 @@ def clean_run(root: Path, run_id: str, options: CleanOptions | None = None, mapp
     """
     from cleaning.dedup.deduplicator import DedupOptions, DedupRecord, Deduplicator
     from cleaning.dedup.text import content_hash
+    from cleaning.dedup.urls import canonicalize_url
     from cleaning.grammar import CorpusVocabulary
     from cleaning.spool import Spool
 
@@ -222,8 +223,9 @@ def clean_run(root: Path, run_id: str, options: CleanOptions | None = None, mapp
     # Pass 2: dedup decisions against this run and earlier runs (signatures and hashes only).
     state = load_dedup_state(root, exclude_run=run_id)
     dedup = Deduplicator(DedupOptions(threshold=options.dedup_threshold), state)
-    records = (DedupRecord(doc_id=str(i), article_id=d.article_id, url=d.page.url,
-                           is_canonical=d.page.url.rstrip("/") == d.canonical_url.rstrip("/"),
+    # url is the URL `articles` will hold, so a state rebuilt from `articles` equals the saved one.
+    records = (DedupRecord(doc_id=str(i), article_id=d.article_id, url=d.canonical_url,
+                           is_canonical=canonicalize_url(d.page.url) == d.canonical_url,
                            published_date=d.extraction.published_date, text=d.body_original)
                for i, d in enumerate(spool))
     decisions = {d.doc_id: d for d in dedup.decide(records)}

@@ -26,11 +26,13 @@ shingle set in memory. Then, with everything in hand:
    Jaccard, since the state holds no text; pass ``stored_text`` to confirm
    on the true Jaccard instead) make the record a ``near`` duplicate of the
    most similar one.
-5. **Near, within the batch**: records are visited best-first by the rule;
-   each is compared (true Jaccard) with the kept records sharing an LSH band
-   with it; if one reaches ``threshold`` the record is a ``near`` duplicate
-   of the most similar, otherwise it is kept and joins the index. A
-   duplicate never attracts others, so there is no chaining A~B~C.
+5. **Near, within the batch**: every pair sharing an LSH band (banding tuned
+   for ``threshold - 0.2``) is confirmed on the true Jaccard; pairs at or
+   above ``threshold`` form a graph. In each connected component the best
+   record by the rule is kept and a member is its ``near`` duplicate if
+   their own true Jaccard is at least ``cluster_floor`` (default
+   ``threshold - 0.15``); members below it are clustered again among
+   themselves. This bounds chaining (A~B~C with A and C unrelated).
 
 **Representative rule** (smallest first): already in the state; declares
 itself canonical (``is_canonical``); earliest ``published_date`` (missing
@@ -102,7 +104,19 @@ class _Batch:
     words: list[int] = field(default_factory=list)
     chash: list[str] = field(default_factory=list)
     sig_row: list[int] = field(default_factory=list)  # row in `sigs` or -1
-    sigs: list[np.ndarray] = field(default_factory=list)
+    sigs: np.ndarray | None = None  # uint32[capacity, num_perm], grown by half
+    n_sigs: int = 0
+
+    def add_signature(self, sig: np.ndarray) -> int:
+        if self.sigs is None or self.n_sigs == len(self.sigs):
+            cap = 1024 if self.sigs is None else len(self.sigs) + len(self.sigs) // 2
+            grown = np.empty((cap, len(sig)), dtype=np.uint32)
+            if self.sigs is not None:
+                grown[: self.n_sigs] = self.sigs[: self.n_sigs]
+            self.sigs = grown
+        self.sigs[self.n_sigs] = sig
+        self.n_sigs += 1
+        return self.n_sigs - 1
     sh_off: list[int] = field(default_factory=list)  # byte offset in the spool
     sh_len: list[int] = field(default_factory=list)  # number of uint64 shingles
 
@@ -216,8 +230,7 @@ class Deduplicator:
             b.words.append(fp.words)
             b.chash.append(fp.content_hash)
             if fp.signature is not None:
-                b.sig_row.append(len(b.sigs))
-                b.sigs.append(fp.signature)
+                b.sig_row.append(b.add_signature(fp.signature))
             else:
                 b.sig_row.append(-1)
             b.sh_off.append(spool.append(fp.shingles))
@@ -378,7 +391,8 @@ class Deduplicator:
             decisions.append(d)
             self.stats[d.action if d.action != DUPLICATE else f"duplicate_{d.kind}"] += 1
             if i == rep and act in (KEEP, NEW_VERSION):
-                self._pending.append((aid, b.chash[i], sig(i), ver, b.url[i], b.date[i]))
+                s_i = sig(i)
+                self._pending.append((aid, b.chash[i], None if s_i is None else s_i.copy(), ver, b.url[i], b.date[i]))
         return decisions
 
     def _confirmed_edges(self, near_units, in_state, sig, true_sim) -> dict[int, dict[int, float]]:

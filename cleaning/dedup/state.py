@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 FORMAT = "health-crawl-dedup-state/1"
 
 
-class StateError(RuntimeError):
+class StateError(ValueError):
     """The state file is unreadable or was made with other MinHash parameters."""
 
 

@@ -7,6 +7,7 @@ from functools import lru_cache
 from cleaning.dedup.urls import article_id, resolve_canonical
 from cleaning.document import Document, Page
 from cleaning.profiles import ProfileError, SiteProfile, load_profile
+from cleaning.rows import word_count
 from cleaning.steps import Step
 
 MIN_WORDS = 40  # below this an "article" is a stub, a gallery or an error page
@@ -46,7 +47,7 @@ class ExtractStep(Step):
             self.stats[f"flag/{flag}"] += 1
         if not ex.body.strip():
             return self.drop(doc, f"no_body:{ex.reason or 'empty'}")
-        if len(ex.body.split()) < self.min_words and page.kind != "article":
+        if word_count(ex.body) < self.min_words and page.kind != "article":  # CJK: a character is a word
             return self.drop(doc, "too_short")
         doc.canonical_url = resolve_canonical(page.url, ex.canonical_url)
         doc.article_id = article_id(doc.canonical_url)
