@@ -104,3 +104,9 @@ def check_settings(settings: object) -> None:
             ok = False
         if not ok:
             raise ArgumentError(f"HEALTH_DEDUP_THRESHOLD must be a number in (0, 1], not {threshold!r}")
+    from crawler.safety import check_safety_settings
+
+    try:
+        check_safety_settings(settings)  # retry, backoff, size, timeout and concurrency settings
+    except ValueError as exc:
+        raise ArgumentError(str(exc)) from None

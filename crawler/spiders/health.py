@@ -18,7 +18,6 @@ from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
@@ -27,6 +26,7 @@ from twisted.python.failure import Failure
 from crawler.arguments import CrawlTarget, parse_arguments
 from crawler.items import PageItem
 from crawler.runs import resolve_run_id
+from crawler.safety import failure_reason, is_http_url, previous_failures
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +48,9 @@ class HealthSpider(scrapy.Spider):
         self.demo_server = None
         self.run_id = ""
         self.failed_urls: dict[str, str] = {}  # url -> reason, for the run manifest
+        # Hosts are checked by crawler.safety.SafeLinksMiddleware (LinkExtractor's allow_domains
+        # compares host:port, so it dropped every link of a site served on an explicit port).
         self._links = LinkExtractor(
-            allow_domains=self.allowed_domains,
             deny=list(self.profile.deny_urls),
             unique=True,
         )
@@ -104,6 +105,12 @@ class HealthSpider(scrapy.Spider):
         if self.target.generic:
             for host in {urlsplit(u).scheme + "://" + urlsplit(u).netloc for u in self.profile.start_urls}:
                 yield self._request(host + "/robots.txt", "robots")
+        # URLs the previous run of this site gave up on (timeouts, 5xx, 429...): tried again first.
+        root = self.settings.get("OUTPUT_DIR", "outputs")
+        for url, reason in previous_failures(root, self.site, exclude_run=self.run_id).items():
+            self.crawler.stats.inc_value("health/retry_previous/scheduled")
+            kind = "unknown" if self.target.generic else self.profile.url_kind(url)
+            yield self._request(url, kind, 1, health_previous_failure=reason, health_origin=url)
 
     # --- callbacks --------------------------------------------------------------
 
@@ -120,7 +127,7 @@ class HealthSpider(scrapy.Spider):
             return
         yield self._page_item(response, kind, is_html)
         if response.status != 200:
-            self.failed_urls.setdefault(response.url, f"http_{response.status}")
+            self._http_failure(response)
             return
         yield from self._follow(response, kind)
 
@@ -135,7 +142,7 @@ class HealthSpider(scrapy.Spider):
             content_type=(headers.get("Content-Type") or b"").decode("latin-1") or None,
             etag=(headers.get("ETag") or b"").decode("latin-1") or None,
             last_modified=(headers.get("Last-Modified") or b"").decode("latin-1") or None,
-            html=response.text if is_html else "",
+            html=_decode(response) if is_html else "",
         )
 
     def _follow(self, response: Response, kind: str) -> Iterator[scrapy.Request]:
@@ -156,7 +163,7 @@ class HealthSpider(scrapy.Spider):
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         if response.status != 200:
-            self.failed_urls.setdefault(response.url, f"http_{response.status}")
+            self._http_failure(response)
             return
         try:
             sitemap = Sitemap(response.body)
@@ -168,7 +175,10 @@ class HealthSpider(scrapy.Spider):
             loc = entry.get("loc")
             if not loc:
                 continue
-            loc = urljoin(response.url, loc)
+            loc = urljoin(response.url, loc.strip())
+            if not is_http_url(loc):  # javascript:, file:, data: ... never become requests
+                self.crawler.stats.inc_value("health/links/refused/scheme")
+                continue
             if sitemap.type == "sitemapindex":
                 yield self._request(loc, "sitemap")
             elif self.target.generic or self.profile.url_kind(loc) != "unknown":
@@ -181,6 +191,9 @@ class HealthSpider(scrapy.Spider):
             return
         for url in response.xpath("//item/link/text() | //*[local-name()='entry']/*[local-name()='link']/@href").getall():
             url = response.urljoin(url.strip())
+            if not is_http_url(url):
+                self.crawler.stats.inc_value("health/links/refused/scheme")
+                continue
             kind = "unknown" if self.target.generic else self.profile.url_kind(url)
             if kind != "unknown" or self.target.generic:
                 yield self._request(url, kind, 1)
@@ -191,14 +204,34 @@ class HealthSpider(scrapy.Spider):
         for url in sitemap_urls_from_robots(response.text, base_url=response.url):
             yield self._request(url, "sitemap")
 
+    def _http_failure(self, response: Response) -> None:
+        """An error status that retries (if any) did not cure: counted, logged and listed once per URL."""
+        if response.url not in self.failed_urls:
+            self.crawler.stats.inc_value(f"health/failed/http_{response.status}")
+            logger.warning("failed %s: http_%d", response.url, response.status)
+        self.failed_urls.setdefault(response.url, f"http_{response.status}")
+
     def on_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
-        if failure.check(IgnoreRequest):
-            reason = str(failure.value) or "ignored"
-            self.crawler.stats.inc_value("health/skipped/ignored")
-            logger.debug("ignored %s: %s", request.url, reason)
+        outcome, reason = failure_reason(failure)  # ("failed" | "skipped", timeout, too_large, robots, ...)
+        if outcome == "skipped":
+            self.crawler.stats.inc_value(f"health/skipped/{reason}")
+            logger.debug("skipped %s: %s: %s", request.url, reason, failure.getErrorMessage())
             return
-        reason = failure.type.__name__ if failure.type else "error"
+        url = (request.meta.get("redirect_urls") or [request.url])[0]  # the URL asked for, not a redirect hop
         self.crawler.stats.inc_value(f"health/failed/{reason}")
-        self.failed_urls[request.url] = reason
-        logger.warning("failed %s: %s: %s", request.url, reason, failure.getErrorMessage())
+        self.failed_urls[url] = reason
+        logger.warning("failed %s: %s: %s", url, reason, failure.getErrorMessage())
+
+
+def _decode(response: TextResponse) -> str:
+    """The page as text, decoded by the extractor's decoder: a declared charset is checked by a strict
+    decode before it is trusted, then UTF-8, then detection. Scrapy 2.19 trusts a wrong declared charset
+    (Windows-1252 bytes served as UTF-8 lose every accent to U+FFFD) and reads Windows-1252 without a
+    charset as Windows-1250."""
+    from cleaning.extract.encoding import decode
+
+    try:
+        return decode(response.body, (response.headers.get("Content-Type") or b"").decode("latin-1"))[0]
+    except Exception:  # noqa: BLE001 - never lose the page over decoding
+        return response.text

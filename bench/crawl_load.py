@@ -1,0 +1,199 @@
+"""Load benchmark: the product's crawl of a generated loopback site next to a bare Scrapy spider, same run.
+
+    python bench/crawl_load.py --pages 5000 20000          # figures for docs/benchmarks-crawl.md
+    python bench/crawl_load.py --pages 2000 --clean        # also time the cleaning stage
+
+For each size N, a site of N article pages (a few hundred words each, every one different) plus N/100
+listing pages and a home page is served from another process on 127.0.0.1 (asyncio, keep-alive). Then
+
+1. `bench/bare_spider.py` (stock Scrapy: follow every link, store nothing) fetches it, and
+2. `scrapy crawl health -a start_urls=http://127.0.0.1:PORT/` fetches it with the product's own settings
+   (robots.txt, AutoThrottle, incremental ledger, canonical URLs, safety checks, the pages dataset).
+
+Reported per crawler: pages fetched, crawl seconds (Scrapy's elapsed_time_seconds), pages per second, wall
+seconds of the process, and peak RSS (ru_maxrss of that child alone, from wait4). The product's crawl is run
+with HEALTH_CLEAN_ON_CLOSE=False so the two do the same work; --clean adds a product run with cleaning.
+Traffic stays on loopback; every crawl is bounded by the site's size and a timeout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import multiprocessing
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+PER_LISTING = 100
+
+
+# --- the site -----------------------------------------------------------------------------------------
+
+def _page(path: str, n_pages: int) -> tuple[int, bytes, str]:
+    from tests.faultsite.content import article_html, make_article
+
+    if path == "/robots.txt":
+        return 200, b"User-agent: *\nAllow: /\n", "text/plain"
+    if path == "/":
+        listings = (n_pages + PER_LISTING - 1) // PER_LISTING
+        links = "".join(f'<li><a href="/list/{i}.html">Listing {i}</a></li>' for i in range(listings))
+        return 200, f"<html lang='en'><body><h1>Load site</h1><ul>{links}</ul></body></html>".encode(), "text/html"
+    if path.startswith("/list/"):
+        i = int(path[6:].split(".")[0])
+        first, last = i * PER_LISTING, min((i + 1) * PER_LISTING, n_pages)
+        links = "".join(f'<li><a href="/a/{n}.html">Article {n}</a></li>' for n in range(first, last))
+        return 200, f"<html lang='en'><body><h1>Listing {i}</h1><ul>{links}</ul></body></html>".encode(), "text/html"
+    if path.startswith("/a/"):
+        n = int(path[3:].split(".")[0])
+        if n < n_pages:
+            html = article_html(make_article(f"load-{n}"), links=[(f"/a/{(n + 1) % n_pages}.html", "Next")])
+            return 200, html.encode("utf-8"), "text/html; charset=utf-8"
+    return 404, b"not found", "text/plain"
+
+
+async def _handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, n_pages: int) -> None:
+    try:
+        while True:
+            head = await reader.readuntil(b"\r\n\r\n")
+            path = head.split(b" ", 2)[1].decode("latin-1")
+            try:
+                status, body, ctype = _page(path.split("?")[0], n_pages)
+            except (ValueError, IndexError):
+                status, body, ctype = 400, b"bad request", "text/plain"
+            writer.write(f"HTTP/1.1 {status} X\r\nContent-Type: {ctype}\r\nContent-Length: {len(body)}\r\n"
+                         f"Connection: keep-alive\r\n\r\n".encode() + body)
+            await writer.drain()
+    except (asyncio.IncompleteReadError, ConnectionError, asyncio.LimitOverrunError):
+        pass
+    finally:
+        writer.close()
+
+
+def _serve(n_pages: int, port_queue: multiprocessing.Queue) -> None:
+    sys.path.insert(0, str(REPO))
+
+    async def main() -> None:
+        server = await asyncio.start_server(lambda r, w: _handle(r, w, n_pages), "127.0.0.1", 0)
+        port_queue.put(server.sockets[0].getsockname()[1])
+        async with server:
+            await server.serve_forever()
+
+    asyncio.run(main())
+
+
+# --- the crawlers ---------------------------------------------------------------------------------------
+
+def _run(cmd: list[str], timeout: float, cwd: Path = REPO) -> tuple[float, float, str]:
+    """Runs a child; returns (wall seconds, peak RSS in MiB of that child, stderr tail)."""
+    started = time.monotonic()
+    env = {k: v for k, v in os.environ.items() if k != "SCRAPY_SETTINGS_MODULE"}
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err,
+                                env={**env, "http_proxy": "", "https_proxy": ""})
+        deadline = started + timeout
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() > deadline:
+                proc.kill()
+                raise SystemExit(f"timed out: {' '.join(cmd)}")
+            time.sleep(0.05)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        tail = err.read()[-3000:].decode("utf-8", "replace")
+    if proc.returncode not in (0,):
+        raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{tail}")
+    return time.monotonic() - started, usage.ru_maxrss / 1024, tail
+
+
+def bare(url: str, work: Path, timeout: float) -> dict:
+    stats_path = work / "bare-stats.json"
+    wall, rss, _ = _run([sys.executable, "-m", "scrapy", "runspider", str(REPO / "bench" / "bare_spider.py"),
+                         "-a", f"start={url}", "-a", f"stats={stats_path}"], timeout, cwd=work)  # no project settings
+    stats = json.loads(stats_path.read_text())
+    return _figures("bare Scrapy spider", stats, wall, rss)
+
+
+def product(url: str, work: Path, timeout: float, clean: bool) -> dict:
+    out = work / ("out-clean" if clean else "out")
+    wall, rss, tail = _run([sys.executable, "-m", "scrapy", "crawl", "health", "-a", f"start_urls={url}",
+                            "-s", f"OUTPUT_DIR={out}", "-s", f"HEALTH_CLEAN_ON_CLOSE={clean}",
+                            "-s", "HEALTH_GRAMMAR_BACKEND=offline", "-s", "HEALTH_PROGRESS_INTERVAL=0",
+                            "-s", "LOG_LEVEL=INFO"], timeout)
+    manifest = json.loads(sorted((out / "_runs").glob("*.json"))[-1].read_text())
+    figures = _figures("product (scrapy crawl health)" + (" + cleaning" if clean else ""), manifest["crawl_stats"],
+                       wall, rss)
+    figures["pages_stored"] = manifest["crawl_stats"].get("health/pages/stored", 0)
+    if clean and manifest.get("cleaning"):
+        figures["articles"] = manifest["cleaning"]["counts"].get("articles", 0)
+        figures["clean_seconds"] = manifest["cleaning"].get("seconds")
+    return figures
+
+
+def _figures(name: str, stats: dict, wall: float, rss: float) -> dict:
+    pages = int(stats.get("response_received_count", 0))
+    seconds = float(stats.get("elapsed_time_seconds", wall))
+    return {"crawler": name, "pages": pages, "crawl_seconds": round(seconds, 1),
+            "pages_per_second": round(pages / seconds, 1) if seconds else 0.0,
+            "wall_seconds": round(wall, 1), "peak_rss_mib": round(rss, 1)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=int, nargs="+", default=[5000, 20000], help="site sizes (article pages)")
+    parser.add_argument("--clean", action="store_true", help="also run the product with its cleaning stage")
+    parser.add_argument("--timeout", type=float, default=3600, help="seconds per crawl")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="crawl each size this many times per crawler, alternating, and keep each one's fastest")
+    parser.add_argument("--json", help="also write the figures to this file")
+    args = parser.parse_args()
+
+    results = []
+    load_before = os.getloadavg()
+    ctx = multiprocessing.get_context("spawn")
+    for n in args.pages:
+        ports: multiprocessing.Queue = ctx.Queue()
+        server = ctx.Process(target=_serve, args=(n, ports), daemon=True)
+        server.start()
+        try:
+            url = f"http://127.0.0.1:{ports.get(timeout=30)}/"
+            with tempfile.TemporaryDirectory(prefix="crawl-load-") as tmp:
+                work = Path(tmp)
+                runs: list[list[dict]] = [[], []]
+                for _ in range(max(1, args.repeat)):  # alternate, so both see the same machine load
+                    runs[0].append(bare(url, work, args.timeout))
+                    runs[1].append(product(url, work, args.timeout, clean=False))
+                    shutil.rmtree(work / "out", ignore_errors=True)
+                rows = [min(r, key=lambda f: f["crawl_seconds"]) | {"runs": len(r)} for r in runs]
+                if args.clean:
+                    rows.append(product(url, work, args.timeout, clean=True))
+        finally:
+            server.terminate()
+            server.join(10)
+        ratio = rows[1]["crawl_seconds"] / rows[0]["crawl_seconds"] if rows[0]["crawl_seconds"] else float("nan")
+        for row in rows:
+            row["site_pages"] = n
+            results.append(row)
+            print(json.dumps(row), flush=True)
+        print(f"site of {n} articles: product/bare crawl time = {ratio:.2f}x", flush=True)
+    print()
+    print("| site (articles) | crawler | pages fetched | crawl s | pages/s | wall s | peak RSS MiB |")
+    print("| ---: | --- | ---: | ---: | ---: | ---: | ---: |")
+    for r in results:
+        print(f"| {r['site_pages']:,} | {r['crawler']} | {r['pages']:,} | {r['crawl_seconds']} | "
+              f"{r['pages_per_second']} | {r['wall_seconds']} | {r['peak_rss_mib']} |")
+    print(f"\nload average before/after: {load_before} / {os.getloadavg()}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()

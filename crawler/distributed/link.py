@@ -1,0 +1,231 @@
+"""The Redis side of a distributed crawl: key names, atomic scripts, and what happens when Redis fails.
+
+Keys (PREFIX is HEALTH_REDIS_PREFIX, "health" by default; RUN the shared run id):
+
+    PREFIX:run                      the run id workers join when HEALTH_RUN_ID is not given
+    PREFIX:start_urls               list: start URLs pushed by hand (scrapy-redis RedisSpider semantics)
+    PREFIX:run:RUN:requests         sorted set: the shared frontier (scrapy-redis PriorityQueue layout)
+    PREFIX:run:RUN:dupefilter       set: fingerprints of every request ever scheduled in the run
+    PREFIX:run:RUN:inflight:WORKER  hash: requests a worker popped and has not yet durably finished
+    PREFIX:run:RUN:alive:WORKER     a worker's heartbeat; expires HEALTH_REDIS_WORKER_TIMEOUT after it stops
+    PREFIX:run:RUN:workers          set: workers that joined and have not closed
+    PREFIX:run:RUN:stored           hash: pages rows each worker wrote durably
+    PREFIX:run:RUN:seq, :requeued   counters
+
+Every change that must not be torn by a SIGKILL (schedule = mark seen + queue;
+pop = dequeue + record in flight; re-queue a dead worker's requests) is one Lua
+script, so Redis applies it whole or not at all.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import secrets
+import socket
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from cleaning.manifest import strip_credentials
+
+logger = logging.getLogger(__name__)
+
+WORKER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.]*(?:-[A-Za-z0-9_.]+)*")
+
+# KEYS: dupefilter, queue. ARGV: fingerprint, score, data, dont_filter (0/1). Returns 1 if queued.
+ENQUEUE = """
+if ARGV[4] == '0' and redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+return 1
+"""
+
+# KEYS: queue, inflight hash, seq. Returns {token, data} or nil. The hash keeps "score data".
+POP = """
+local r = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if #r == 0 then return false end
+redis.call('ZREM', KEYS[1], r[1])
+local token = tostring(redis.call('INCR', KEYS[3]))
+redis.call('HSET', KEYS[2], token, r[2] .. ' ' .. r[1])
+return {token, r[1]}
+"""
+
+# KEYS: inflight hash of the worker, queue, workers set, its alive key, requeued counter. ARGV: worker.
+# Returns -1 (the worker is alive: nothing done) or the number of requests put back in the queue.
+REAP = """
+if redis.call('EXISTS', KEYS[4]) == 1 then return -1 end
+local entries = redis.call('HGETALL', KEYS[1])
+local n = 0
+for i = 2, #entries, 2 do
+  local v = entries[i]
+  local sp = string.find(v, ' ', 1, true)
+  redis.call('ZADD', KEYS[2], string.sub(v, 1, sp - 1), string.sub(v, sp + 1))
+  n = n + 1
+end
+redis.call('DEL', KEYS[1])
+redis.call('SREM', KEYS[3], ARGV[1])
+if n > 0 then redis.call('INCRBY', KEYS[5], n) end
+return n
+"""
+
+# KEYS: workers set. ARGV: worker. Returns how many workers remain registered (0: this one was last).
+LEAVE = """
+redis.call('SREM', KEYS[1], ARGV[1])
+return redis.call('SCARD', KEYS[1])
+"""
+
+# KEYS: key. ARGV: expected value. Deletes the key only if it still holds the value.
+DELETE_IF = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+
+@dataclass(frozen=True)
+class RunKeys:
+    prefix: str
+    run_id: str
+
+    @property
+    def current_run(self) -> str:
+        return f"{self.prefix}:run"
+
+    @property
+    def start_urls(self) -> str:
+        return f"{self.prefix}:start_urls"
+
+    def key(self, name: str) -> str:
+        return f"{self.prefix}:run:{self.run_id}:{name}"
+
+    @property
+    def requests(self) -> str:
+        return self.key("requests")
+
+    @property
+    def dupefilter(self) -> str:
+        return self.key("dupefilter")
+
+    @property
+    def workers(self) -> str:
+        return self.key("workers")
+
+    @property
+    def stored(self) -> str:
+        return self.key("stored")
+
+    @property
+    def seq(self) -> str:
+        return self.key("seq")
+
+    @property
+    def requeued(self) -> str:
+        return self.key("requeued")
+
+    def inflight(self, worker: str) -> str:
+        return self.key(f"inflight:{worker}")
+
+    def alive(self, worker: str) -> str:
+        return self.key(f"alive:{worker}")
+
+    def run_keys(self, workers: list[str]) -> list[str]:
+        """Every key of the run (for deleting a finished run)."""
+        fixed = [self.requests, self.dupefilter, self.workers, self.stored, self.seq, self.requeued]
+        return fixed + [self.inflight(w) for w in workers] + [self.alive(w) for w in workers]
+
+
+def default_worker_id() -> str:
+    host = re.sub(r"[^A-Za-z0-9_.]+", "_", socket.gethostname()).strip("_.") or "host"
+    return f"{host}-{os.getpid()}-{secrets.token_hex(2)}"
+
+
+def redis_client(url: str, params: dict[str, Any] | None = None) -> Any:
+    """A redis-py client that fails within seconds, not minutes, when the server is gone."""
+    import redis
+    from redis.backoff import ExponentialBackoff
+    from redis.retry import Retry
+
+    kwargs: dict[str, Any] = {
+        "socket_timeout": 5,
+        "socket_connect_timeout": 5,
+        "retry": Retry(ExponentialBackoff(cap=0.5, base=0.1), 2),
+        "health_check_interval": 15,
+    }
+    kwargs.update(params or {})
+    return redis.Redis.from_url(url, **kwargs)
+
+
+class RedisUnavailable(RuntimeError):
+    """Redis failed earlier in this worker; no more calls are made."""
+
+
+class RedisLink:
+    """One worker's connection to the shared crawl state; the first Redis error stops the worker.
+
+    A worker whose Redis goes away cannot know what the others do, so it stops
+    at once (close reason "redis_unavailable", exit status 1) instead of
+    retrying forever: in-flight requests finish, the pages it fetched are
+    flushed, and its manifest says why. Requests it had popped but not
+    finished stay in its in-flight hash and are re-queued when the crawl
+    resumes.
+    """
+
+    def __init__(self, url: str, keys: RunKeys, worker_id: str, client: Any) -> None:
+        self.url = url
+        self.keys = keys
+        self.worker_id = worker_id
+        self.client = client
+        self.failure: str | None = None
+        self.on_failure: Callable[[str], None] | None = None
+        self.tracker: Any = None  # the coordinator: told about every request the scheduler pops
+        self._scripts: dict[str, Any] = {}
+
+    @property
+    def display_url(self) -> str:
+        return strip_credentials(self.url)
+
+    @property
+    def failed(self) -> bool:
+        return self.failure is not None
+
+    def fail(self, exc: BaseException, doing: str) -> None:
+        if self.failure is not None:
+            return
+        self.failure = (f"Redis at {self.display_url} is unavailable ({type(exc).__name__}: {exc}) while {doing}; "
+                        f"worker {self.worker_id} stops, pages it stored are kept; start it again once Redis "
+                        f"is back and the crawl resumes")
+        logger.error(self.failure)
+        if self.on_failure is not None:
+            self.on_failure(self.failure)
+
+    def call(self, doing: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Runs one Redis call; a Redis error marks the link failed and raises RedisUnavailable."""
+        import redis
+
+        if self.failure is not None:
+            raise RedisUnavailable(self.failure)
+        try:
+            return fn(*args, **kwargs)
+        except redis.RedisError as exc:
+            self.fail(exc, doing)
+            raise RedisUnavailable(self.failure) from exc
+
+    def script(self, name: str, source: str) -> Any:
+        if name not in self._scripts:
+            self._scripts[name] = self.client.register_script(source)
+        return self._scripts[name]
+
+    def run_script(self, doing: str, name: str, source: str, keys: list[str], args: list[Any]) -> Any:
+        return self.call(doing, self.script(name, source), keys=keys, args=args)
+
+    # --- worker lifecycle ---------------------------------------------------------
+
+    def reap(self, worker: str) -> int:
+        """Re-queues a dead worker's in-flight requests; -1 if it is alive."""
+        k = self.keys
+        return int(self.run_script(f"re-queueing requests of worker {worker}", "reap", REAP,
+                                   [k.inflight(worker), k.requests, k.workers, k.alive(worker), k.requeued],
+                                   [worker]))
+
+    def leave(self) -> int:
+        k = self.keys
+        return int(self.run_script("leaving the crawl", "leave", LEAVE, [k.workers], [self.worker_id]))

@@ -1,0 +1,150 @@
+"""scrapy-redis's scheduler and duplicate filter, made safe against a worker being killed.
+
+- Scheduling marks the fingerprint seen and queues the request in one Lua
+  script: a SIGKILL between the two can no longer leave a URL "seen" but never
+  queued (which plain scrapy-redis can).
+- Popping moves the request into the worker's in-flight hash in the same
+  script; the coordinator (crawler.distributed.coordinator) removes it once the
+  request is finished and its page is durably in the `pages` dataset, and
+  re-queues the hash of a worker whose heartbeat stopped.
+- Requests are stored as JSON (crawler.distributed.serializer), not pickle.
+- Any Redis error stops the worker cleanly (see RedisLink) instead of raising
+  into the engine loop.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy_redis.dupefilter import RFPDupeFilter
+from scrapy_redis.queue import PriorityQueue
+
+from crawler.distributed import serializer
+from crawler.distributed.link import ENQUEUE, POP, RedisLink, RedisUnavailable
+
+logger = logging.getLogger(__name__)
+
+
+class RedisDupeFilter(RFPDupeFilter):
+    """scrapy-redis's fingerprint set, shared by all workers of a run, never cleared by a worker.
+
+    Fingerprints are scrapy-redis's (method + canonical URL + body); the crawl
+    canonicalises URLs before scheduling (CanonicalUrlMiddleware), so one
+    canonical URL is fetched once by the whole crawl.
+    """
+
+    def close(self, reason: str = "") -> None:  # scrapy-redis deletes the set here; it belongs to the run
+        return None
+
+
+def link_of(crawler: Crawler) -> RedisLink:
+    link = getattr(crawler, "health_redis", None)
+    if link is None:
+        raise RuntimeError("crawler.distributed.scheduler.RedisScheduler needs HEALTH_REDIS_URL "
+                           "(the DistributedCrawl add-on sets it up)")
+    return link
+
+
+class RedisScheduler:
+    """The shared Redis frontier (scrapy-redis layout: a sorted set by priority and a fingerprint set)."""
+
+    def __init__(self, crawler: Crawler, link: RedisLink) -> None:
+        self.crawler = crawler
+        self.link = link
+        self.stats = crawler.stats
+        self.spider: Spider | None = None
+        self.queue: PriorityQueue | None = None
+        self.df: RedisDupeFilter | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "RedisScheduler":
+        return cls(crawler, link_of(crawler))
+
+    def open(self, spider: Spider) -> None:
+        self.spider = spider
+        keys = self.link.keys
+        self.queue = PriorityQueue(server=self.link.client, spider=spider, key=keys.requests, serializer=serializer)
+        self.df = RedisDupeFilter(self.link.client, key=keys.dupefilter,
+                                  debug=self.crawler.settings.getbool("DUPEFILTER_DEBUG"))
+        if self.link.failed:
+            return
+        try:
+            queued = len(self)
+        except RedisUnavailable:
+            return
+        if queued:
+            logger.info("joining run %s: %d requests already queued in Redis", keys.run_id, queued)
+
+    def close(self, reason: str) -> None:
+        # The queue and fingerprints belong to the whole run (scrapy-redis SCHEDULER_PERSIST): a worker that
+        # closes leaves them to the others; the last worker of a finished crawl deletes them.
+        return None
+
+    def __len__(self) -> int:
+        if self.queue is None or self.link.failed:
+            return 0
+        try:
+            return int(self.link.call("reading the queue length", self.link.client.zcard, self.queue.key))
+        except RedisUnavailable:
+            return 0
+
+    def has_pending_requests(self) -> bool:
+        return len(self) > 0
+
+    def enqueue_request(self, request: Request) -> bool:
+        assert self.queue is not None and self.df is not None
+        if self.link.failed:
+            return False
+        try:
+            data = self.queue._encode_request(request)
+        except (TypeError, ValueError) as exc:
+            logger.error("cannot store %s in Redis, dropped: %s", request, exc)
+            self.stats.inc_value("health/distributed/unserializable")
+            return False
+        fp = self.df.request_fingerprint(request)
+        try:
+            added = self.link.run_script("scheduling a request", "enqueue", ENQUEUE,
+                                         [self.df.key, self.queue.key],
+                                         [fp, -request.priority, data, int(bool(request.dont_filter))])
+        except RedisUnavailable:
+            return False
+        if not added:
+            self.df.log(request, self.spider)
+            self.stats.inc_value("dupefilter/filtered")
+            return False
+        self.stats.inc_value("scheduler/enqueued/redis")
+        self.stats.inc_value("scheduler/enqueued")
+        return True
+
+    def next_request(self) -> Request | None:
+        assert self.queue is not None
+        if self.link.failed:
+            return None
+        keys = self.link.keys
+        try:
+            popped = self.link.run_script("taking a request from the queue", "pop", POP,
+                                          [keys.requests, keys.inflight(self.link.worker_id), keys.seq], [])
+        except RedisUnavailable:
+            return None
+        if not popped:
+            return None
+        token, data = popped
+        token = token.decode() if isinstance(token, bytes) else str(token)
+        try:
+            request = self.queue._decode_request(data)
+        except Exception as exc:  # a foreign or corrupt entry: drop it, do not crash the engine loop
+            logger.error("dropped an unreadable request from Redis: %s", exc)
+            self.stats.inc_value("health/distributed/unreadable")
+            try:
+                self.link.call("dropping an unreadable request", self.link.client.hdel,
+                               keys.inflight(self.link.worker_id), token)
+            except RedisUnavailable:
+                pass
+            return None
+        if self.link.tracker is not None:
+            self.link.tracker.popped(token, request)
+        self.stats.inc_value("scheduler/dequeued/redis")
+        self.stats.inc_value("scheduler/dequeued")
+        return request
