@@ -1,6 +1,6 @@
 """Body-extraction quality on the dev set: the product next to plain trafilatura, one run.
 
-    /tmp/venv/bin/python bench/extract_eval.py [--dir ../shared/eval/extraction-dev] [--per-page]
+    python bench/extract_eval.py [--dir ../shared/eval/extraction-dev] [--per-page]
 
 Metric (the set's README): word tokens are runs of \\w (Unicode, case kept); 4-token shingles
 of the true and the predicted body are compared as multisets; per page tp/fp/fn are normalised

@@ -1,6 +1,6 @@
 """Regenerates the expected output of the extraction fixtures (fundus-style), for review as a diff.
 
-    /tmp/venv/bin/python bench/extract_regen_fixtures.py [NAME ...] [--check]
+    python bench/extract_regen_fixtures.py [NAME ...] [--check]
 
 Each fixture is tests/fixtures/pages/<name>.html (raw bytes, as fetched) plus <name>.json:
 {"input": {"url", "now", "profile"?, "content_type"?, "html_from"?, "note"?}, "expected": {...}}.

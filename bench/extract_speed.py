@@ -1,6 +1,6 @@
 """Pages per second: cleaning.extract vs plain trafilatura.extract on the same pages, one run.
 
-    /tmp/venv/bin/python bench/extract_speed.py [--dir ../shared/eval/extraction-dev] [--rounds 3]
+    python bench/extract_speed.py [--dir ../shared/eval/extraction-dev] [--rounds 3]
 
 Pages are the dev set's HTML (as str) plus the demo site's article pages; both systems get a
 warm-up pass, then `rounds` timed passes each, alternating, and the best pass of each counts.

@@ -36,11 +36,11 @@ class CanonicalUrlMiddleware:
     def from_crawler(cls, crawler: Crawler) -> "CanonicalUrlMiddleware":
         return cls(crawler)
 
-    def _canonical(self, result: Any, response: Response | None) -> Any:
+    def _canonical(self, result: Any, page_canonical: str | None) -> Any:
         if not isinstance(result, Request) or result.meta.get("dont_canonicalize"):
             return result
         url = canonicalize_url(result.url)
-        if response is not None and _is_variant_of(url, response):
+        if page_canonical and _is_variant_of(url, page_canonical):
             self.stats.inc_value("health/links/variant_skipped")
             return None
         if url != result.url:
@@ -56,14 +56,16 @@ class CanonicalUrlMiddleware:
 
     async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any],
                                           spider: Spider | None = None) -> AsyncIterator[Any]:
+        page_canonical = _declared_canonical(response)  # once per page, not once per link
         async for item in result:
-            out = self._canonical(item, response)
+            out = self._canonical(item, page_canonical)
             if out is not None:
                 yield out
 
     def process_spider_output(self, response: Response, result: Iterable[Any], spider: Spider | None = None) -> Iterable[Any]:
+        page_canonical = _declared_canonical(response)
         for item in result:
-            out = self._canonical(item, response)
+            out = self._canonical(item, page_canonical)
             if out is not None:
                 yield out
 
@@ -71,17 +73,19 @@ class CanonicalUrlMiddleware:
 _VARIANT_QUERY = {"print", "amp", "output", "view", "format"}
 
 
-def _is_variant_of(url: str, response: Response) -> bool:
-    """True when `url` is a print/AMP variant of the page `response` declares canonical."""
+def _declared_canonical(response: Response) -> str | None:
+    """The canonical URL a page declares with <link rel=canonical>, canonicalised; None if none."""
     if not hasattr(response, "xpath"):
-        return False
+        return None
     try:
         declared = response.xpath("//link[@rel='canonical']/@href").get()
     except Exception:  # not HTML
-        return False
-    if not declared:
-        return False
-    canonical = canonicalize_url(response.urljoin(declared))
+        return None
+    return canonicalize_url(response.urljoin(declared)) if declared else None
+
+
+def _is_variant_of(url: str, canonical: str) -> bool:
+    """True when `url` is a print/AMP variant of `canonical`, the URL its linking page declared."""
     parts, cparts = urlsplit(url), urlsplit(canonical)
     if (parts.netloc, parts.path) == (cparts.netloc, cparts.path) and parts.query:
         keys = {kv.split("=", 1)[0].lower() for kv in parts.query.split("&")}

@@ -231,3 +231,23 @@ def completeness_flags(paras: list[str]) -> list[str]:
     if last.endswith(("...", "…", "[…]", "[...]")) or (len(last) > 60 and not _TERMINAL.search(last)):
         flags.append("truncated")
     return flags
+
+
+def is_link_list(paras: list[str], tree: HtmlElement, share: float = 0.6) -> bool:
+    """True when most of the body's words are link texts: a menu or index page, not an article.
+
+    Generic extractors return such pages' link lists as "text"; an article has prose between
+    its links. (Counting link paragraphs instead of words also caught teaser listings, but cost
+    real articles: F1 0.970 -> 0.959 on the dev set.)
+    """
+    anchors = {" ".join(a.text_content().split()) for a in tree.iter("a")}
+    anchors.discard("")
+    if not anchors:
+        return False
+    total = linked = 0
+    for p in paras:
+        words = len(p.split())
+        total += words
+        if " ".join(p.split()) in anchors:
+            linked += words
+    return total > 0 and linked / total >= share

@@ -134,6 +134,9 @@ def _extract(html, url, profile, content_type, now) -> Extraction:
     paras = body_mod.clean_lines(paras, avoid)
     if len(" ".join(paras).split()) < MIN_BODY_WORDS and len(" ".join(paras)) < 4 * MIN_BODY_WORDS:
         paras = []  # a few stray words (a menu item, a button) are not an article
+    elif ex.body_source != "profile" and body_mod.is_link_list(paras, tree):
+        paras = []
+        flags.append("link_list")
     ex.body_source = ex.body_source if paras else ""
 
     fixed_any = False

@@ -201,7 +201,7 @@ class HealthSpider(scrapy.Spider):
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
         if response.status != 200:
             return
-        for url in sitemap_urls_from_robots(response.text, base_url=response.url):
+        for url in sitemap_urls_from_robots(response.body, base_url=response.url):
             yield self._request(url, "sitemap")
 
     def _http_failure(self, response: Response) -> None:

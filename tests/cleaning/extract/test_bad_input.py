@@ -78,3 +78,26 @@ def test_fuzz_never_raises(data):
 def test_fuzz_markup_never_raises(parts):
     ex = extract("<html><body>" + "".join(parts) + "</body></html>", "http://fuzz.test/a")
     assert isinstance(ex, Extraction)
+
+
+def test_a_page_of_links_is_not_an_article():
+    from cleaning.extract import extract
+
+    html = '<html lang="en"><body><ul>' + "".join(
+        f'<li><a href="/p{i}">Health news item number {i}</a></li>' for i in range(42)) + "</ul></body></html>"
+    ex = extract(html, "http://127.0.0.1:8000/")
+    assert ex.body == "" and ex.reason == "no_article" and "link_list" in ex.flags
+
+
+def test_an_article_with_links_in_its_prose_is_kept():
+    from cleaning.extract import extract
+
+    prose = ("Regular walking for {n} minutes strengthens the muscles of the lower back, improves balance "
+             "and helps patient number {n} sleep better, doctors in ward {n} reported after a year of follow-up "
+             "visits with careful measurements of pain, posture and mobility in every season.")
+    html = ('<html lang="en"><body><article><h1>Walking and the lower back</h1>'
+            + "".join(f'<p>{prose.format(n=i + 10)} See <a href="/r{i}">this study</a> for details.</p>'
+                      for i in range(6))
+            + "</article></body></html>")
+    ex = extract(html, "https://example.org/walking")
+    assert len(ex.body.split()) > 200 and "link_list" not in ex.flags
