@@ -242,6 +242,7 @@ def clean_run(root: Path, run_id: str, options: CleanOptions | None = None, mapp
     kept = _kept_docs(spool, decisions, writers, report, run_id)
     with contextlib.ExitStack() as stack:
         options = _with_languagetool(options, stack)
+        _prepare_grammar_cache(options)
         fixed = (mapper or ordered_map)(_fix, kept, options.workers, _init_worker, (options, protected, True))
         stack.callback(_close_worker)  # the in-process worker of a one-process run
         _write_rows(fixed, writers, report, run_id)
@@ -262,6 +263,14 @@ def clean_run(root: Path, run_id: str, options: CleanOptions | None = None, mapp
     manifest.update(cleaning={"status": "committed", "finished_at": now_utc(), **report.to_dict()})
     logger.info("cleaned run %s: %s; dropped %s", run_id, dict(report.counts), dict(report.dropped_reasons))
     return report
+
+
+def _prepare_grammar_cache(options: CleanOptions) -> None:
+    """Creates the shared grammar cache once, before several workers open it at the same moment."""
+    if options.grammar_cache_dir and options.grammar_backend != "none":
+        from cleaning.grammar.cache import SentenceCache
+
+        SentenceCache(options.grammar_cache_dir).close()
 
 
 def _with_languagetool(options: CleanOptions, stack: contextlib.ExitStack) -> CleanOptions:

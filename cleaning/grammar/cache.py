@@ -9,9 +9,32 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import sqlite3
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+CACHE_FILE = "grammar-cache.sqlite3"
+
+
+def _retry(op: Callable[[], T], attempts: int = 20, delay: float = 0.05) -> T:
+    """Runs a SQLite operation, retrying while another process holds the lock.
+
+    Setting the journal mode can answer "database is locked" without waiting on the
+    busy timeout, when several workers open a new cache at the same moment.
+    """
+    for i in range(attempts):
+        try:
+            return op()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc) or i == attempts - 1:
+                raise
+            time.sleep(delay * (i + 1))
+    raise AssertionError("unreachable")
 
 
 def sentence_key(backend_id: str, language: str, sentence: str) -> str:
@@ -29,11 +52,27 @@ class SentenceCache:
         self._mem: dict[str, list] = {}
         self._db: sqlite3.Connection | None = None
         if cache_dir:
-            os.makedirs(cache_dir, exist_ok=True)
-            self._db = sqlite3.connect(os.path.join(cache_dir, "grammar-cache.sqlite3"), timeout=30)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-            self._db.commit()
+            try:
+                self._db = self._open(cache_dir)
+            except (OSError, sqlite3.Error) as exc:
+                # A cache is an optimisation: without it every sentence goes to the backend.
+                logger.warning("grammar cache in %s unavailable, running without it: %s", cache_dir, exc)
+                self._db = None
+
+    @staticmethod
+    def _open(cache_dir: str) -> sqlite3.Connection:
+        os.makedirs(cache_dir, exist_ok=True)
+        db = sqlite3.connect(os.path.join(cache_dir, CACHE_FILE), timeout=30)
+        try:
+            # WAL is a property of the file: set it once, not by every worker that opens it.
+            if _retry(lambda: db.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                _retry(lambda: db.execute("PRAGMA journal_mode=WAL").fetchone())
+            _retry(lambda: db.execute("CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, value TEXT NOT NULL)"))
+            _retry(db.commit)
+        except BaseException:
+            db.close()
+            raise
+        return db
 
     @property
     def hit_rate(self) -> float:
@@ -45,11 +84,14 @@ class SentenceCache:
         found = {k: self._mem[k] for k in keys if k in self._mem}
         missing = [k for k in keys if k not in found]
         if self._db is not None and missing:
-            for i in range(0, len(missing), 500):
-                chunk = missing[i : i + 500]
-                q = "SELECT key, value FROM answers WHERE key IN (%s)" % ",".join("?" * len(chunk))
-                for k, v in self._db.execute(q, chunk):
-                    found[k] = json.loads(v)
+            try:
+                for i in range(0, len(missing), 500):
+                    chunk = missing[i : i + 500]
+                    q = "SELECT key, value FROM answers WHERE key IN (%s)" % ",".join("?" * len(chunk))
+                    for k, v in _retry(lambda: self._db.execute(q, chunk).fetchall()):
+                        found[k] = json.loads(v)
+            except sqlite3.Error as exc:
+                self._give_up(exc)
         self.hits += len(found)
         self.misses += len(keys) - len(found)
         return found
@@ -59,11 +101,16 @@ class SentenceCache:
         if len(self._mem) > 200_000:
             self._mem.clear()
         if self._db is not None and items:
-            self._db.executemany(
-                "INSERT OR REPLACE INTO answers (key, value) VALUES (?, ?)",
-                [(k, json.dumps(v, separators=(",", ":"))) for k, v in items.items()],
-            )
-            self._db.commit()
+            rows = [(k, json.dumps(v, separators=(",", ":"))) for k, v in items.items()]
+            try:
+                _retry(lambda: self._db.executemany("INSERT OR REPLACE INTO answers (key, value) VALUES (?, ?)", rows))
+                _retry(self._db.commit)
+            except sqlite3.Error as exc:
+                self._give_up(exc)
+
+    def _give_up(self, exc: Exception) -> None:
+        logger.warning("grammar cache failed, continuing without it: %s", exc)
+        self.close()
 
     def close(self) -> None:
         if self._db is not None:

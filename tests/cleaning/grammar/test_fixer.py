@@ -106,3 +106,45 @@ def test_edits_always_reproduce_the_text(offline, pieces):
     assert (r.status == "fixed") == bool(r.edits)
     for e in r.edits:
         assert text[e.offset : e.offset + e.length] == e.original
+
+
+def test_cache_opens_while_another_worker_holds_the_lock(tmp_path):
+    # Changing SQLite's journal mode fails at once ("database is locked"), without waiting, while
+    # another process writes: two workers opening a new cache together used to kill a cleaning run.
+    import sqlite3
+    import subprocess
+    import sys
+
+    from cleaning.grammar.cache import CACHE_FILE, SentenceCache
+
+    (tmp_path / "cache").mkdir()
+    db = tmp_path / "cache" / CACHE_FILE
+    setup = sqlite3.connect(db)
+    setup.execute("CREATE TABLE other (x)")
+    setup.commit()
+    setup.close()
+    with subprocess.Popen(
+        [sys.executable, "-c",
+         "import sqlite3, sys, time\n"
+         f"c = sqlite3.connect({str(db)!r}, isolation_level=None)\n"
+         "c.execute('BEGIN IMMEDIATE'); c.execute('INSERT INTO other VALUES (1)')\n"
+         "print('locked', flush=True); time.sleep(0.5); c.execute('COMMIT')\n"],
+        stdout=subprocess.PIPE, text=True) as holder:
+        assert holder.stdout.readline().strip() == "locked"
+        cache = SentenceCache(str(tmp_path / "cache"))
+    assert cache._db is not None, "the cache gave up instead of waiting for the lock"
+    cache.put_many({"k": [1]})
+    cache.close()
+    again = SentenceCache(str(tmp_path / "cache"))
+    assert again.get_many(["k"]) == {"k": [1]}
+    again.close()
+
+
+def test_an_unusable_cache_dir_degrades_to_no_cache(tmp_path):
+    from cleaning.grammar.cache import SentenceCache
+
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    cache = SentenceCache(str(blocker / "cache"))
+    cache.put_many({"k": [1]})
+    assert cache.get_many(["k"]) == {"k": [1]}  # memory still works
