@@ -140,7 +140,7 @@ def _crawl(site_url: str, out: Path, workers: int, redis_url: str | None, args: 
     fetched = table.column("fetched_at").to_pylist()
     shares = {}
     for f in (out / "pages").glob("*/part-*.parquet"):
-        tag = f.name.split("-")[-2] if redis_url else "single"
+        tag = f.name[len("part-"):].split("-", 1)[1].rsplit("-", 1)[0] if redis_url else "single"
         shares[tag] = shares.get(tag, 0) + ds.dataset(f, format="parquet").count_rows()
     return {"wall": wall, "span": (max(fetched) - min(fetched)).total_seconds(), "pages": len(urls),
             "unique": len(set(urls)), "shares": dict(sorted(shares.items()))}

@@ -29,22 +29,33 @@ def _json_default(value: Any) -> Any:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from cleaning.datasets import OutputError
-    from cleaning.pipeline import CleanOptions, clean_run, rebuild_all
+    from cleaning.datasets import OutputError, check_run_id
+    from cleaning.pipeline import CleanOptions, clean_from, rebuild_all
 
-    options = CleanOptions(
-        keep_languages=frozenset(k.strip() for k in args.keep_languages.split(",") if k.strip()),
-        grammar_backend=args.grammar_backend,
-        languagetool_url=os.environ.get("HEALTH_LANGUAGETOOL_URL"),
-        workers=args.workers or os.cpu_count() or 1,
-    )
     root = Path(args.output_dir)
     if not (root / "pages").is_dir():
         print(f"error: no pages dataset under {root} (crawl first: scrapy crawl health -s OUTPUT_DIR={root})",
               file=sys.stderr)
         return 2
+    # These flags mirror the crawl's HEALTH_* settings: give the values the crawl used (its manifest
+    # lists them) to get the rows the crawl wrote.
+    options = CleanOptions(
+        keep_languages=frozenset(k.strip() for k in args.keep_languages.split(",") if k.strip()),
+        grammar_backend=args.grammar_backend,
+        languagetool_url=os.environ.get("HEALTH_LANGUAGETOOL_URL"),
+        workers=args.workers or os.cpu_count() or 1,
+        **({"min_words": args.min_words} if args.min_words is not None else {}),
+        **({"dedup_threshold": args.dedup_threshold} if args.dedup_threshold is not None else {}),
+    )
     try:
-        reports = [clean_run(root, args.run_id, options)] if args.run_id else rebuild_all(root, options)
+        if args.run_id:
+            check_run_id(args.run_id)
+            reports = clean_from(root, args.run_id, options)
+        else:
+            reports = rebuild_all(root, options)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except OutputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -99,7 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="rebuild the derived datasets from pages/ (offline)")
     run.add_argument("--output-dir", default="outputs")
-    run.add_argument("--run-id", help="clean only this run (default: every stored run, oldest first)")
+    run.add_argument("--run-id", help="clean this run and every later one (default: every stored run, oldest first)")
+    run.add_argument("--min-words", type=int, help="HEALTH_MIN_WORDS (default: 40)")
+    run.add_argument("--dedup-threshold", type=float, help="HEALTH_DEDUP_THRESHOLD (default: 0.8)")
     run.add_argument("--workers", type=int, default=0, help="processes (default: all cores)")
     run.add_argument("--keep-languages", default="en")
     run.add_argument("--grammar-backend", default="auto", choices=["auto", "languagetool", "offline", "none"])

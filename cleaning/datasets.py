@@ -27,6 +27,18 @@ class OutputError(RuntimeError):
     """Output cannot be written or read; the message names the path."""
 
 
+# No '-' in a run id: file names are part-<run_id>-<tag>-<seq>.parquet, and a run id that is a prefix of
+# another ("site" and "site-2") must never select the other's files.
+RUN_ID_RE = re.compile(r"^[A-Za-z0-9_.]{1,64}$")
+
+
+def check_run_id(run_id: str) -> str:
+    """Returns `run_id` if it is a valid run id, else raises ValueError saying what is allowed."""
+    if not isinstance(run_id, str) or not RUN_ID_RE.match(run_id):
+        raise ValueError(f"invalid run id {run_id!r}: use 1-64 letters, digits, '_' or '.' (no '-')")
+    return run_id
+
+
 def ensure_writable(root: Path) -> None:
     """Fails early, naming the path, when the output root cannot be written."""
     try:
@@ -83,7 +95,7 @@ class PartitionedWriter:
     def __init__(self, root: Path, name: str, run_id: str, tag: str = "0", rows_per_file: int = 5000) -> None:
         if name not in DATASETS:
             raise ValueError(f"unknown dataset {name!r}")
-        self.root, self.name, self.run_id, self.tag = Path(root), name, run_id, tag
+        self.root, self.name, self.run_id, self.tag = Path(root), name, check_run_id(run_id), tag
         self.rows_per_file = rows_per_file
         self._buffers: dict[str, list[dict[str, Any]]] = {}
         self._seq = self._next_seq()
@@ -128,7 +140,7 @@ class PartitionedWriter:
 
 def dataset_files(root: Path, name: str, run_id: str | None = None) -> list[Path]:
     """The dataset's complete part files (temporary files are dot-prefixed and skipped)."""
-    pattern = f"part-{run_id}-*.parquet" if run_id else "part-*.parquet"
+    pattern = f"part-{check_run_id(run_id)}-*.parquet" if run_id else "part-*.parquet"
     return sorted((Path(root) / name).glob(f"{PARTITION}=*/{pattern}"))
 
 

@@ -170,12 +170,20 @@ def _fix(doc: Document) -> tuple[Document, dict[str, Counter[str]]]:
 # --- the run -------------------------------------------------------------------
 
 def iter_pages(root: Path, run_id: str) -> Iterator[Page]:
-    """The run's stored pages, each URL once (a resumed crawl may have fetched one twice)."""
-    seen: set[str] = set()
+    """The run's stored pages, one per URL: its newest successful fetch, else its newest fetch.
+
+    A resumed crawl can store a URL twice (a 500 before the kill, a 200 after); the file order
+    says nothing about which came last, so a first pass over three small columns picks the row.
+    """
+    best: dict[str, tuple[bool, Any]] = {}
+    for row in read_rows(root, "pages", columns=["url", "status", "fetched_at"], run_id=run_id, batch_size=10000):
+        key = (row["status"] == 200, row["fetched_at"])
+        if row["url"] not in best or key > best[row["url"]]:
+            best[row["url"]] = key
     for row in read_rows(root, "pages", run_id=run_id, batch_size=200):
-        if row["url"] in seen:
+        if best.get(row["url"]) != (row["status"] == 200, row["fetched_at"]):
             continue
-        seen.add(row["url"])
+        del best[row["url"]]  # an identical duplicate row is yielded once
         yield Page(url=row["url"], status=row["status"], fetched_at=row["fetched_at"], html=row["html"] or "",
                    site=row["site"] or "", run_id=row["run_id"], content_type=row["content_type"],
                    etag=row["etag"], last_modified=row["last_modified"], kind=row["kind"] or "unknown")
@@ -221,7 +229,10 @@ def clean_run(root: Path, run_id: str, options: CleanOptions | None = None, mapp
     spool.close()
 
     # Pass 2: dedup decisions against this run and earlier runs (signatures and hashes only).
-    state = load_dedup_state(root, exclude_run=run_id)
+    # Versions and duplicates are decided against the runs before this one, never later ones.
+    runs = stored_runs(root)
+    earlier = set(runs[: runs.index(run_id)]) if run_id in runs else set()
+    state = load_dedup_state(root, include_runs=earlier)
     dedup = Deduplicator(DedupOptions(threshold=options.dedup_threshold), state)
     # url is the URL `articles` will hold, so a state rebuilt from `articles` equals the saved one.
     records = (DedupRecord(doc_id=str(i), article_id=d.article_id, url=d.canonical_url,
@@ -252,7 +263,7 @@ def clean_run(root: Path, run_id: str, options: CleanOptions | None = None, mapp
     # Commit: replace this run's rows, then record the dedup state that includes them.
     report.files = _commit(root, stage / "out", run_id)
     dedup.commit()
-    save_dedup_state(root, state)
+    save_dedup_state(root, state, runs=earlier | {run_id})
     shutil.rmtree(stage, ignore_errors=True)
     try:
         stage.parent.rmdir()  # _staging/ itself, once no run is being cleaned
@@ -346,8 +357,24 @@ def _commit(root: Path, staged: Path, run_id: str) -> list[str]:
 
 
 def stored_runs(root: Path) -> list[str]:
-    """Run ids that have pages, oldest first (run ids start with their UTC start time)."""
-    return sorted({row["run_id"] for row in read_rows(root, "pages", columns=["run_id"], batch_size=10000)})
+    """Run ids that have pages, oldest first (by their first fetch, whatever the ids look like)."""
+    first: dict[str, Any] = {}
+    for row in read_rows(root, "pages", columns=["run_id", "fetched_at"], batch_size=10000):
+        if row["run_id"] not in first or row["fetched_at"] < first[row["run_id"]]:
+            first[row["run_id"]] = row["fetched_at"]
+    return sorted(first, key=lambda r: (first[r], r))
+
+
+def clean_from(root: Path, run_id: str, options: CleanOptions | None = None, **kwargs: Any) -> list[CleanReport]:
+    """Cleans `run_id` and then every later run, in order.
+
+    A later run's versions and duplicates were decided against this run's rows, so re-cleaning this
+    run alone could leave them inconsistent (an old text numbered as the newest version).
+    """
+    runs = stored_runs(Path(root))
+    if run_id not in runs:
+        raise ValueError(f"no pages of run {run_id!r} under {root}; stored runs: {', '.join(runs[-5:]) or 'none'}")
+    return [clean_run(root, r, options, **kwargs) for r in runs[runs.index(run_id):]]
 
 
 def rebuild_all(root: Path, options: CleanOptions | None = None) -> list[CleanReport]:
@@ -355,7 +382,8 @@ def rebuild_all(root: Path, options: CleanOptions | None = None) -> list[CleanRe
     from cleaning.state import remove_dedup_state
 
     root = Path(root)
-    for run_id in stored_runs(root):
+    runs = stored_runs(root)
+    for run_id in runs:
         remove_run_files(root, DERIVED, run_id)
     remove_dedup_state(root)
-    return [clean_run(root, run_id, options) for run_id in stored_runs(root)]
+    return [clean_run(root, run_id, options) for run_id in runs]

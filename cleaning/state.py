@@ -27,34 +27,35 @@ def _article_runs(root: Path) -> set[str]:
     return {r["run_id"] for r in read_rows(root, "articles", columns=["run_id"], batch_size=10000)}
 
 
-def load_dedup_state(root: Path, exclude_run: str | None = None) -> Any:
-    """The state of every article written by runs other than `exclude_run`."""
+def load_dedup_state(root: Path, include_runs: set[str]) -> Any:
+    """The dedup state of the articles written by `include_runs` (the runs before the one being cleaned)."""
     from cleaning.dedup.state import DedupState
 
     state_path, meta_path = _paths(root)
-    article_runs = _article_runs(root) - {exclude_run}
+    wanted = _article_runs(root) & set(include_runs)
     try:
         runs = set(json.loads(meta_path.read_text(encoding="utf-8"))["runs"])
-        if state_path.is_file() and runs == article_runs:
+        if state_path.is_file() and runs == wanted:
             return DedupState.load(state_path)
-        reason = "it does not match the articles dataset"
+        reason = "it holds other runs than the ones wanted"
     except (OSError, ValueError, KeyError, TypeError):
         reason = "it is missing or unreadable"
-    if not article_runs:
+    if not wanted:
         return DedupState()
     logger.info("rebuilding dedup state from the articles dataset (%s)", reason)
     rows = ((r["article_id"], r["url"], r["body_original"], r["version"], r["published_date"])
             for r in read_rows(root, "articles",
                                columns=["article_id", "url", "body_original", "version", "published_date", "run_id"])
-            if r["run_id"] != exclude_run)
+            if r["run_id"] in wanted)
     return DedupState.rebuild(rows)
 
 
-def save_dedup_state(root: Path, state: Any) -> None:
+def save_dedup_state(root: Path, state: Any, runs: set[str]) -> None:
+    """Saves the state and, beside it, which runs' articles it holds."""
     state_path, meta_path = _paths(root)
     state_path.parent.mkdir(parents=True, exist_ok=True)
     state.save(state_path)
-    write_json_atomic(meta_path, {"runs": sorted(_article_runs(root))})
+    write_json_atomic(meta_path, {"runs": sorted(_article_runs(root) & set(runs))})
 
 
 def remove_dedup_state(root: Path) -> None:

@@ -71,7 +71,7 @@ GRAMMAR_BACKENDS = ("auto", "languagetool", "offline", "none")
 
 def check_settings(settings: object) -> None:
     """Raises ArgumentError for product settings that cannot work, before any request is made."""
-    from cleaning.datasets import OutputError, check_readable, ensure_writable
+    from cleaning.datasets import OutputError, check_readable, check_run_id, ensure_writable
 
     get = settings.get  # type: ignore[attr-defined]
     output = get("OUTPUT_DIR") or "outputs"
@@ -83,6 +83,12 @@ def check_settings(settings: object) -> None:
         check_readable(Path(output), ["pages", "articles"])  # what the incremental crawl reads at start
     except OutputError as exc:
         raise ArgumentError(str(exc)) from None
+    run_id = get("HEALTH_RUN_ID")
+    if run_id:
+        try:
+            check_run_id(str(run_id))
+        except ValueError as exc:
+            raise ArgumentError(f"HEALTH_RUN_ID: {exc}") from None
     backend = get("HEALTH_GRAMMAR_BACKEND", "auto")
     if backend not in GRAMMAR_BACKENDS:
         raise ArgumentError(f"HEALTH_GRAMMAR_BACKEND must be one of {', '.join(GRAMMAR_BACKENDS)}, not {backend!r}")

@@ -14,6 +14,7 @@ from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
 from cleaning.manifest import RunManifestFile, redact_settings
+from crawler.runs import retire_run_id
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ class CleanOnClose:
         return cls(crawler)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        from cleaning.pipeline import CleanOptions, clean_run
+        from cleaning.pipeline import CleanOptions, clean_from
 
         stats = self.crawler.stats
         if reason not in CLEANING_REASONS:
@@ -50,7 +51,8 @@ class CleanOnClose:
         settings = self.crawler.settings
         options = CleanOptions.from_settings(settings)
         try:
-            report = clean_run(Path(settings.get("OUTPUT_DIR", "outputs")), spider.run_id, options)
+            # Later runs (a resumed old run finishing after newer ones) are re-cleaned after it.
+            report = clean_from(Path(settings.get("OUTPUT_DIR", "outputs")), spider.run_id, options)[0]
         except Exception as exc:  # recorded as a failed run; pages stay stored for a later re-clean
             logger.exception("cleaning failed for run %s", spider.run_id)
             stats.set_value("health/clean/status", f"failed: {type(exc).__name__}: {exc}")
@@ -92,15 +94,18 @@ class RunManifest:
             return
         stats = {k: _jsonable(v) for k, v in self.crawler.stats.get_stats().items()}
         report = getattr(self.crawler, "health_clean_report", None)
+        # Re-read: clean_run recorded its own section ("cleaning": status, counts, files) meanwhile.
+        self.manifest = RunManifestFile.open(self.manifest.path.parent.parent, spider.run_id)
         status, problems = _judge(stats, reason)
         self.crawler.stats.set_value("health/run_status", status)
+        if status == "succeeded":
+            retire_run_id(self.crawler.settings.get("JOBDIR"), spider.run_id)
         self.manifest.finish(
             status=status,
             problems=problems,
             close_reason=reason,
             crawl_stats=stats,
             failed_urls=getattr(spider, "failed_urls", {}),
-            cleaning=report.to_dict() if report is not None else None,
         )
         summary = (f"run {spider.run_id} {status}: {stats.get('downloader/response_count', 0)} responses, "
                    f"{stats.get('health/pages/stored', 0)} pages stored, "

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from cleaning.datasets import dataset_files, read_rows
 from cleaning.dedup.urls import canonicalize_url
+from cleaning.manifest import list_runs
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +49,9 @@ class FetchLedger:
         # Generic crawls store every page as "unknown"; only the ones that became
         # articles are skipped next time, so listings keep being read for new links.
         articles = {r["url"] for r in read_rows(root, "articles", columns=["url"])}
+        # Only runs whose pages became rows count as "known": a run stopped before cleaning (Ctrl-C,
+        # a failed clean, HEALTH_CLEAN_ON_CLOSE=False) must not hide its articles from the next run.
+        cleaned = {m.get("run_id") for m in list_runs(root) if (m.get("cleaning") or {}).get("status") == "committed"}
         cols = ["url", "status", "fetched_at", "kind", "etag", "last_modified", "run_id"]
         for row in read_rows(root, "pages", columns=cols):
             if row["status"] != 200:
@@ -55,6 +59,8 @@ class FetchLedger:
             url = canonicalize_url(row["url"])
             if row["run_id"] == run_id and row["kind"] != "listing":
                 ledger._this_run.add(url)
+            if row["run_id"] not in cleaned:
+                continue
             if row["kind"] == "article" or (row["kind"] == "unknown" and row["url"] in articles):
                 old = ledger._known.get(url)
                 if old is None or (old.fetched_at or datetime.min.replace(tzinfo=timezone.utc)) < row["fetched_at"]:

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
 from cleaning.dedup.urls import canonicalize_url
@@ -125,8 +125,9 @@ class IncrementalFetchMiddleware:
     """
 
     def __init__(self, crawler: Crawler) -> None:
-        if not crawler.settings.getbool("HEALTH_INCREMENTAL", True):
-            raise NotConfigured
+        # With HEALTH_INCREMENTAL off, earlier runs' articles are fetched again, but a resumed
+        # run still never fetches twice what it already stored.
+        self.incremental = crawler.settings.getbool("HEALTH_INCREMENTAL", True)
         self.crawler = crawler
         self.stats = crawler.stats
         self.ledger: FetchLedger | None = None
@@ -149,7 +150,7 @@ class IncrementalFetchMiddleware:
         if self.ledger.stored_this_run(url):
             self.stats.inc_value("health/incremental/already_stored")
             raise IgnoreRequest(f"already stored by this run: {url}")
-        entry = self.ledger.get(url)
+        entry = self.ledger.get(url) if self.incremental else None
         if entry is None:
             return None
         if self.ledger.unchanged_since(url, request.meta.get("health_lastmod")):

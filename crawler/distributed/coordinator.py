@@ -517,10 +517,10 @@ def _run_rows(root: Path, run_id: str) -> int:
 
 
 def _clean(root: Path, run_id: str, settings: Any) -> tuple[Any, str | None]:
-    from cleaning.pipeline import CleanOptions, clean_run
+    from cleaning.pipeline import CleanOptions, clean_from
 
     try:
-        return clean_run(root, run_id, CleanOptions.from_settings(settings)), None
+        return clean_from(root, run_id, CleanOptions.from_settings(settings))[0], None
     except Exception as exc:  # recorded as a failed run; pages stay stored for a later re-clean
         logger.exception("cleaning failed for run %s", run_id)
         return None, f"{type(exc).__name__}: {exc}"

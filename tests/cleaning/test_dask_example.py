@@ -20,7 +20,7 @@ from crawler.demo.pages import article_path
 from crawler.demo.site import DemoSite
 from tests.conftest import REPO
 
-RUN = "20260102T000000Z-daskex"
+RUN = "20260102T000000Z_daskex"
 FETCHED = datetime(2026, 1, 2, 8, 0, tzinfo=timezone.utc)
 
 

@@ -15,7 +15,7 @@ from crawler.demo import DEMO_HOST, load_articles
 from crawler.demo.site import DemoSite
 from tests.cleaning.grammar.conftest import FakeLanguageTool
 
-RUN = "20260101T000000Z-grammr"
+RUN = "20260101T000000Z_grammr"
 
 
 def _store_demo_pages(root: Path, n: int = 4) -> None:

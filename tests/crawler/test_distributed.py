@@ -213,7 +213,7 @@ def test_three_workers_share_one_frontier_and_equal_a_single_machine_run(redis_s
 
 
 def test_a_killed_worker_loses_no_request(redis_server, baseline, tmp_path):
-    out, prefix, run_id = tmp_path / "outputs", "kill", "20260101T000000Z-kill01"
+    out, prefix, run_id = tmp_path / "outputs", "kill", "20260101T000000Z_kill01"
     keys = RunKeys(prefix, run_id)
     common = ["-s", f"HEALTH_REDIS_PREFIX={prefix}", "-s", f"HEALTH_RUN_ID={run_id}"]
     # The victim never writes a page file before it dies: everything it took is in flight, unacknowledged.

@@ -351,15 +351,15 @@ def test_previous_failures_reads_the_latest_finished_run_of_the_site(tmp_path: P
             data["finished_at"] = "2024-01-01T00:00:00+00:00"
         (runs / f"{run_id}.json").write_text(json.dumps(data))
 
-    manifest("20240101T000000Z-aaaaaa", "a.org", {"http://a.org/old": "timeout"})
-    manifest("20240102T000000Z-bbbbbb", "a.org", {"http://a.org/1": "http_503", "http://a.org/2": "http_404",
+    manifest("20240101T000000Z_aaaaaa", "a.org", {"http://a.org/old": "timeout"})
+    manifest("20240102T000000Z_bbbbbb", "a.org", {"http://a.org/1": "http_503", "http://a.org/2": "http_404",
                                                    "http://a.org/3": "too_large", "http://a.org/4": "timeout",
                                                    "javascript:x": "timeout"})
-    manifest("20240103T000000Z-cccccc", "b.org", {"http://b.org/1": "timeout"})
-    manifest("20240104T000000Z-dddddd", "a.org", {"http://a.org/running": "timeout"}, finished=False)
-    (runs / "20240105T000000Z-eeeeee.json").write_text("{broken")
+    manifest("20240103T000000Z_cccccc", "b.org", {"http://b.org/1": "timeout"})
+    manifest("20240104T000000Z_dddddd", "a.org", {"http://a.org/running": "timeout"}, finished=False)
+    (runs / "20240105T000000Z_eeeeee.json").write_text("{broken")
     assert previous_failures(tmp_path, "a.org") == {"http://a.org/1": "http_503", "http://a.org/4": "timeout"}
-    assert previous_failures(tmp_path, "a.org", exclude_run="20240102T000000Z-bbbbbb") == {
+    assert previous_failures(tmp_path, "a.org", exclude_run="20240102T000000Z_bbbbbb") == {
         "http://a.org/old": "timeout"}
     assert previous_failures(tmp_path / "nowhere", "a.org") == {}
 

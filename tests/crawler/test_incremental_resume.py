@@ -121,3 +121,52 @@ def test_ctrl_c_leaves_readable_datasets_and_says_so(tmp_path: Path):
     manifest = _manifests(out)[-1]
     assert manifest["status"] == "interrupted"
     assert "cleaning skipped" in stderr
+
+
+def _run_ids(out: Path) -> list[str]:
+    return sorted(pd.read_parquet(out / "pages")["run_id"].unique())
+
+
+def test_a_reused_jobdir_starts_a_new_run_once_the_last_one_succeeded(tmp_path: Path):
+    # Scheduled crawls (cron, Scrapyd) reuse one JOBDIR: each must be a new run that sees changes.
+    out, job = tmp_path / "out", tmp_path / "job"
+    run_crawl(out, "-s", f"JOBDIR={job}", "-s", "HEALTH_GRAMMAR_BACKEND=none")
+    slug = load_articles()[7].slug
+    run_crawl(out, "-s", f"JOBDIR={job}", "-s", "HEALTH_GRAMMAR_BACKEND=none", "-s", f"HEALTH_DEMO_EDITS={slug}")
+    assert len(_run_ids(out)) == 2
+    articles = pd.read_parquet(out / "articles")
+    assert articles[articles["url"].str.contains(slug)]["version"].tolist() == [1, 2]
+
+
+def test_recleaning_an_older_run_keeps_versions_in_order(tmp_path: Path):
+    out = tmp_path / "out"
+    run_crawl(out, "-s", "HEALTH_GRAMMAR_BACKEND=none")
+    slug = load_articles()[9].slug
+    run_crawl(out, "-s", "HEALTH_GRAMMAR_BACKEND=none", "-s", f"HEALTH_DEMO_EDITS={slug}")
+    first_run = _run_ids(out)[0]
+    proc = subprocess.run([sys.executable, "-m", "cleaning", "run", "--output-dir", str(out), "--run-id", first_run,
+                           "--workers", "1", "--grammar-backend", "none"], cwd=REPO, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    changed = pd.read_parquet(out / "articles").query("url.str.contains(@slug)").sort_values("version")
+    assert changed["version"].tolist() == [1, 2]
+    assert "Update: doctors add" in changed.iloc[-1]["body"] and "Update: doctors add" not in changed.iloc[0]["body"]
+    assert len(pd.read_parquet(out / "articles")) == len(load_articles()) - 1 + 1  # 44 articles + 1 new version
+
+
+def test_a_run_never_cleaned_does_not_hide_its_articles_from_the_next(tmp_path: Path):
+    out = tmp_path / "out"
+    run_crawl(out, "-s", "HEALTH_GRAMMAR_BACKEND=none", "-s", "HEALTH_CLEAN_ON_CLOSE=False")
+    assert not (out / "articles").exists()
+    run_crawl(out, "-s", "HEALTH_GRAMMAR_BACKEND=none")
+    assert len(pd.read_parquet(out / "articles")) == len(load_articles()) - 1
+
+
+def test_run_ids_cannot_select_each_others_files(tmp_path: Path):
+    proc = run_crawl(tmp_path / "out", "-s", "HEALTH_RUN_ID=site-2", check=False)
+    assert proc.returncode == 2 and "invalid run id 'site-2'" in proc.stderr
+    run_crawl(tmp_path / "out", "-s", "HEALTH_GRAMMAR_BACKEND=none")
+    proc = subprocess.run([sys.executable, "-m", "cleaning", "run", "--output-dir", str(tmp_path / "out"),
+                           "--run-id", "nosuchrun"], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and "no pages of run 'nosuchrun'" in proc.stderr
+    assert not (tmp_path / "out" / "_runs" / "nosuchrun.json").exists()
