@@ -116,30 +116,16 @@ class _Worker:
         return out
 
     def prepare(self, page: Page) -> tuple[Document, dict[str, Counter[str]]]:
-        doc: Document | None = Document(page=page)
+        doc = Document(page=page)
         for step in self.prepare_steps:
-            doc = step(doc)
-            if doc is None:
+            if step(doc) is None:  # the step recorded why in doc.dropped
                 break
-        return _last_doc(page, doc, self.prepare_steps), self._take_stats(self.prepare_steps)
+        return doc, self._take_stats(self.prepare_steps)
 
     def fix(self, doc: Document) -> tuple[Document, dict[str, Counter[str]]]:
         assert self.grammar_step is not None
         self.grammar_step(doc)
         return doc, self._take_stats([self.grammar_step])
-
-
-def _last_doc(page: Page, doc: Document | None, steps: list[Any]) -> Document:
-    # Steps mark the document they drop; find it again for the dropped-reason count.
-    return doc if doc is not None else _dropped_doc(page, steps)
-
-
-def _dropped_doc(page: Page, steps: list[Any]) -> Document:
-    for step in steps:
-        for key in step.stats:
-            if key.startswith("dropped/"):
-                return Document(page=page, dropped=key[len("dropped/"):])
-    return Document(page=page, dropped="unknown")
 
 
 _WORKER: _Worker | None = None  # one per worker process, set by _init_worker
