@@ -124,6 +124,13 @@ class PartitionedWriter:
         for partition in list(self._buffers):
             self._flush_partition(partition)
 
+    def write_empty(self, partition: str) -> None:
+        """Writes one empty file with the full schema, so readers see a typed, empty dataset."""
+        dest = self.root / self.name / f"{PARTITION}={partition}" / f"{self._prefix()}{self._seq:05d}.parquet"
+        write_table_atomic(to_table(self.name, []), dest)
+        self._seq += 1
+        self.files.append(str(dest.relative_to(self.root)))
+
     def _flush_partition(self, partition: str) -> None:
         rows = self._buffers.get(partition)
         if not rows:

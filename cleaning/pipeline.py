@@ -17,12 +17,13 @@ import os
 import shutil
 import time
 from collections import Counter
+from datetime import datetime, timezone
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from cleaning.datasets import PartitionedWriter, ensure_writable, read_rows, remove_run_files
+from cleaning.datasets import PartitionedWriter, dataset_files, ensure_writable, read_rows, remove_run_files
 from cleaning.document import Document, Page
 from cleaning.manifest import RunManifestFile, now_utc
 from cleaning.parallel import ordered_map
@@ -243,8 +244,11 @@ def clean_run(root: Path, run_id: str, options: CleanOptions | None = None, mapp
         fixed = (mapper or ordered_map)(_fix, kept, options.workers, _init_worker, (options, protected, True))
         stack.callback(_close_worker)  # the in-process worker of a one-process run
         _write_rows(fixed, writers, report, run_id)
-    for writer in writers.values():
+    for name, writer in writers.items():
         writer.flush()
+        if not writer.files and not dataset_files(root, name):
+            # A first run with no rows of this kind: an empty typed file, so loading the dataset works.
+            writer.write_empty(datetime.now(timezone.utc).date().isoformat())
 
     # Commit: replace this run's rows, then record the dedup state that includes them.
     report.files = _commit(root, stage / "out", run_id)

@@ -38,3 +38,19 @@ def test_the_newest_successful_fetch_wins(tmp_path: Path):
 def test_run_ids_are_checked(bad):
     with pytest.raises(ValueError, match="invalid run id"):
         check_run_id(bad)
+
+
+def test_a_first_run_without_articles_still_leaves_loadable_typed_datasets(tmp_path: Path):
+    import pandas as pd
+
+    from cleaning.pipeline import CleanOptions, clean_run
+    from cleaning.schemas import DERIVED
+
+    _write(tmp_path, "crawl1", 404, datetime(2026, 1, 1, tzinfo=timezone.utc), "<h1>Not Found</h1>")
+    clean_run(tmp_path, RUN, CleanOptions(grammar_backend="none"))
+    for name in DERIVED:
+        df = pd.read_parquet(tmp_path / name)
+        assert len(df) == 0 and "run_id" in df.columns
+    import pyarrow.dataset as ds
+
+    assert str(ds.dataset(tmp_path / "articles", partitioning="hive").schema.field("published_date").type) == "date32[day]"
