@@ -2,7 +2,8 @@
 
 A manifest says when a run started and ended, with which settings, what each
 stage counted, which files it wrote and whether it succeeded. Secrets never
-reach it: settings are filtered and credentials removed from URLs.
+reach it: settings are filtered, secret-named ones redacted, and URLs lose
+their user:password@ and the values of secret-looking query parameters.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote_plus
 
 from cleaning.datasets import OutputError
 
@@ -27,16 +28,64 @@ def now_utc() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+# Query (or fragment) parameters whose values are secrets: names compared case-insensitively, '-' as '_'.
+_SECRET_PARAMS = frozenset({"key", "apikey", "api_key", "token", "access_token", "password", "passwd", "pwd",
+                            "secret", "sig", "signature", "auth"})
+_SECRET_PARAM_SUFFIXES = ("token", "secret", "password", "passwd", "apikey", "api_key", "signature", "credential")
+REDACTED = "<redacted>"
+_SCHEME = re.compile(r"^\s*[A-Za-z][A-Za-z0-9+.-]*:")
+_URL_USERINFO = re.compile(r"^(?P<scheme>\s*[A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@")
+_BARE_USERINFO = re.compile(r"^\s*(?P<user>[^\s:/?#@]*):[^\s/?#@]*@(?=[^\s/?#@:]+)")
+
+
+def _is_secret_param(name: str) -> bool:
+    n = unquote_plus(name).strip().lower().replace("-", "_")
+    return n in _SECRET_PARAMS or n.endswith(_SECRET_PARAM_SUFFIXES)
+
+
+def _redact_params(query: str) -> str:
+    """`a=1&apiKey=XYZ` -> `a=1&apiKey=<redacted>`; everything else is kept byte for byte."""
+    out = []
+    for pair in query.split("&"):
+        name, eq, value = pair.partition("=")
+        out.append(f"{name}={REDACTED}" if eq and value and _is_secret_param(name) else pair)
+    return "&".join(out)
+
+
 def strip_credentials(value: str) -> str:
-    """Removes user:password@ from a URL-looking string."""
-    try:
-        parts = urlsplit(value)
-    except ValueError:
+    """A URL-looking string without secrets: user:password@ removed, secret query parameters redacted.
+
+    Secret parameters (``token``, ``access_token``, ``key``, ``apiKey``, ``api_key``, ``password``,
+    ``secret``, ``sig``, ``signature``, ... in any case) keep their name, their value becomes
+    ``<redacted>``. Anything that does not look like a URL comes back unchanged.
+    """
+    if not isinstance(value, str):
         return value
-    if parts.scheme and parts.hostname and (parts.username or parts.password):
-        netloc = parts.hostname + (f":{parts.port}" if parts.port else "")
-        return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
-    return value
+    if "://" not in value and (m := _BARE_USERINFO.match(value)) and m.group("user").lower() != "mailto":
+        value = value[m.end():]  # user:password@host:port/... written without a scheme
+    elif not _SCHEME.match(value):
+        return value
+    # Split as urlsplit does (fragment at the first '#', then query at the first '?') but by hand, so that
+    # URLs urlsplit rejects (bad port, unclosed IPv6 bracket) are cleaned too and nothing else is re-encoded.
+    head, hash_, fragment = _URL_USERINFO.sub(r"\g<scheme>", value).partition("#")
+    head, qmark, query = head.partition("?")
+    if "=" in fragment:  # #access_token=... (OAuth implicit flow)
+        fragment = _redact_params(fragment)
+    return head + qmark + _redact_params(query) + hash_ + fragment
+
+
+def _redact_value(value: Any) -> Any:
+    """JSON-able copy of a setting's value: strings via strip_credentials, secret-named keys redacted."""
+    if isinstance(value, str):
+        return strip_credentials(value)
+    if isinstance(value, (int, float, bool)) or value is None:
+        return value
+    if isinstance(value, dict):
+        return {str(k): (REDACTED if v and _SECRET_KEY.search(str(k)) else _redact_value(v)) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = sorted(value, key=str) if isinstance(value, (set, frozenset)) else value
+        return [_redact_value(v) for v in items]
+    return json.loads(json.dumps(value, default=str))
 
 
 def redact_settings(settings: dict[str, Any]) -> dict[str, Any]:
@@ -47,13 +96,9 @@ def redact_settings(settings: dict[str, Any]) -> dict[str, Any]:
             continue
         value = settings[key]
         if _SECRET_KEY.search(key):
-            out[key] = "<redacted>" if value else value
-        elif isinstance(value, str):
-            out[key] = strip_credentials(value)
-        elif isinstance(value, (int, float, bool)) or value is None:
-            out[key] = value
+            out[key] = REDACTED if value else value
         else:
-            out[key] = json.loads(json.dumps(value, default=str))
+            out[key] = _redact_value(value)
     return out
 
 

@@ -8,6 +8,7 @@ same-registered-domain check for rel=canonical.
 Canonical form:
 
 * scheme and host lower-cased, default port (80/443) dropped, fragment dropped;
+* user info (``user:password@``) dropped: credentials never reach stored URLs;
 * tracking parameters dropped (courlan's list: ``utm_*``, ``fbclid``, ``gclid``,
   ``mc_*``, ``*campaign*``, ``ref``, ``source``, ...) and session ids dropped
   (``jsessionid``, ``phpsessid``, ``sid``, ``sessionid``, ``aspsessionid*``,
@@ -16,7 +17,8 @@ Canonical form:
 * no trailing slash, except the root path (``https://example.com/``).
 
 Nothing here raises: input that is not an http(s) URL comes back stripped
-but otherwise as it was.
+but otherwise as it was (an http(s) URL that cannot be normalised still loses
+its user info).
 """
 
 from __future__ import annotations
@@ -43,6 +45,17 @@ _SCHEMES = ("http", "https")
 def _is_session_param(name: str) -> bool:
     n = name.lower()
     return n in SESSION_PARAMS or n.startswith(_SESSION_PREFIXES)
+
+
+def _drop_userinfo(url: str) -> str:
+    """`url` without ``user:password@`` in its authority (unchanged if it has none)."""
+    try:
+        parts = urlsplit(url)
+        if "@" not in parts.netloc:
+            return url
+        return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+    except Exception:
+        return url
 
 
 def canonicalize_url(url: str) -> str:
@@ -72,10 +85,10 @@ def canonicalize_url(url: str) -> str:
         path = parts.path or "/"
         if len(path) > 1:
             path = path.rstrip("/") or "/"
-        netloc = parts.netloc.lower()
+        netloc = parts.netloc.rpartition("@")[2].lower()  # no user:password@
         return urlunsplit((parts.scheme.lower(), netloc, path, parts.query, ""))
     except Exception:
-        return raw
+        return _drop_userinfo(raw)
 
 
 def article_id(url: str) -> str:

@@ -32,6 +32,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.settings import SETTINGS_PRIORITIES, Settings
 from scrapy.utils.misc import load_object
 
+from cleaning.manifest import strip_credentials
 from crawler.distributed.link import WORKER_ID, RedisLink, RunKeys, default_worker_id, redis_client
 
 logger = logging.getLogger(__name__)
@@ -63,7 +64,8 @@ class DistributedCrawl:
         if not url:
             raise NotConfigured  # single-machine crawl: nothing changes
         if not url.startswith(("redis://", "rediss://", "unix://")):
-            raise ValueError(f"HEALTH_REDIS_URL {url!r}: expected redis://HOST:PORT/DB (or rediss://, unix://)")
+            raise ValueError(f"HEALTH_REDIS_URL {strip_credentials(url)!r}: expected redis://HOST:PORT/DB "
+                             "(or rediss://, unix://)")
         worker = settings.get("HEALTH_WORKER_ID") or default_worker_id()
         if not WORKER_ID.fullmatch(worker) or len(worker) > 100:
             raise ValueError(f"HEALTH_WORKER_ID {worker!r}: use letters, digits, '.', '_' and '-' "

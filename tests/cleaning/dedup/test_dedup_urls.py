@@ -76,3 +76,16 @@ def test_resolve_canonical_rejects_other_domains_and_schemes():
     # public suffix: two different registrants under co.uk are different sites
     assert resolve_canonical("https://a.co.uk/x?print=1", "https://b.co.uk/x") == "https://a.co.uk/x?print=1"
     assert resolve_canonical("https://www.a.co.uk/x?print=1", "https://a.co.uk/x") == "https://a.co.uk/x"
+
+
+def test_userinfo_dropped_credentials_never_kept():
+    assert canonicalize_url("https://user:s3cret@Site.org/a/?x=1") == "https://site.org/a?x=1"
+    assert canonicalize_url("https://user@site.org:8443/a") == "https://site.org:8443/a"
+    assert canonicalize_url("http://u:p@[::1]:8080/x") == "http://[::1]:8080/x"
+    assert canonicalize_url("https://a%40b:p%3Aw@site.org/") == "https://site.org/"
+    assert article_id("https://u:p@site.org/a") == article_id("https://site.org/a")
+    # input the normalisers reject still loses its credentials
+    assert "s3cret" not in canonicalize_url("https://u:s3cret@site.org:bad/")
+    # '@' outside the authority is not user info
+    assert canonicalize_url("https://site.org/a@b?m=x@y") == "https://site.org/a@b?m=x%40y"
+    assert resolve_canonical("https://u:p@www.site.org/a?print=1", "https://www.site.org/a") == "https://www.site.org/a"
