@@ -27,6 +27,7 @@ from cleaning.datasets import PartitionedWriter, dataset_files, ensure_writable,
 from cleaning.document import Document, Page
 from cleaning.manifest import RunManifestFile, now_utc
 from cleaning.parallel import ordered_map
+from cleaning.progress import ProgressLog
 from cleaning.schemas import DERIVED, PARTITION
 from cleaning.state import load_dedup_state, save_dedup_state
 
@@ -156,17 +157,23 @@ def _fix(doc: Document) -> tuple[Document, dict[str, Counter[str]]]:
 
 # --- the run -------------------------------------------------------------------
 
-def iter_pages(root: Path, run_id: str) -> Iterator[Page]:
-    """The run's stored pages, one per URL: its newest successful fetch, else its newest fetch.
-
-    A resumed crawl can store a URL twice (a 500 before the kill, a 200 after); the file order
-    says nothing about which came last, so a first pass over three small columns picks the row.
-    """
+def page_choice(root: Path, run_id: str) -> dict[str, tuple[bool, Any]]:
+    """url -> (succeeded, fetched_at) of the fetch `iter_pages` yields for it."""
     best: dict[str, tuple[bool, Any]] = {}
     for row in read_rows(root, "pages", columns=["url", "status", "fetched_at"], run_id=run_id, batch_size=10000):
         key = (row["status"] == 200, row["fetched_at"])
         if row["url"] not in best or key > best[row["url"]]:
             best[row["url"]] = key
+    return best
+
+
+def iter_pages(root: Path, run_id: str, best: dict[str, tuple[bool, Any]] | None = None) -> Iterator[Page]:
+    """The run's stored pages, one per URL: its newest successful fetch, else its newest fetch.
+
+    A resumed crawl can store a URL twice (a 500 before the kill, a 200 after); the file order
+    says nothing about which came last, so a first pass over three small columns picks the row.
+    """
+    best = dict(best) if best is not None else page_choice(root, run_id)
     for row in read_rows(root, "pages", run_id=run_id, batch_size=200):
         if best.get(row["url"]) != (row["status"] == 200, row["fetched_at"]):
             continue
@@ -203,8 +210,11 @@ def clean_run(root: Path, run_id: str, options: CleanOptions | None = None, mapp
 
     # Pass 1: pages -> documents (extraction, repeated paragraphs, language).
     worker_args = (options, frozenset(), False)
-    for doc, stats in (mapper or ordered_map)(_prepare, iter_pages(root, run_id), options.workers, _init_worker,
-                                              worker_args):
+    choice = page_choice(root, run_id)
+    progress = ProgressLog(f"cleaning {run_id}: pages extracted", total=len(choice), unit="pages")
+    for doc, stats in (mapper or ordered_map)(_prepare, iter_pages(root, run_id, choice), options.workers,
+                                              _init_worker, worker_args):
+        progress.tick()
         report.merge_step_stats(stats)
         report.counts["pages"] += 1
         if doc.dropped:
@@ -243,7 +253,9 @@ def clean_run(root: Path, run_id: str, options: CleanOptions | None = None, mapp
         _prepare_grammar_cache(options)
         fixed = (mapper or ordered_map)(_fix, kept, options.workers, _init_worker, (options, protected, True))
         stack.callback(_close_worker)  # the in-process worker of a one-process run
-        _write_rows(fixed, writers, report, run_id)
+        kept_total = sum(d.action in ("keep", "new_version") for d in decisions.values())
+        _write_rows(fixed, writers, report, run_id,
+                    ProgressLog(f"cleaning {run_id}: articles fixed and written", total=kept_total, unit="articles"))
     for name, writer in writers.items():
         writer.flush()
         if not writer.files and not dataset_files(root, name):
@@ -293,10 +305,11 @@ def _with_languagetool(options: CleanOptions, stack: contextlib.ExitStack) -> Cl
 
 
 def _write_rows(docs: Iterable[tuple[Document, dict[str, Counter[str]]]], writers: dict[str, PartitionedWriter],
-                report: CleanReport, run_id: str) -> None:
+                report: CleanReport, run_id: str, progress: ProgressLog) -> None:
     from cleaning.rows import article_row, grammar_edit_rows, hot_pick_rows
 
     for doc, stats in docs:
+        progress.tick()
         report.merge_step_stats(stats)
         partition = doc.page.fetched_at.date().isoformat()
         writers["articles"].write(article_row(doc, run_id), partition)
