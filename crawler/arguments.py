@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from cleaning.profiles import ProfileError, SiteProfile, load_profile
@@ -110,9 +111,31 @@ def check_settings(settings: object) -> None:
             ok = False
         if not ok:
             raise ArgumentError(f"HEALTH_DEDUP_THRESHOLD must be a number in (0, 1], not {threshold!r}")
-    from crawler.safety import check_safety_settings
-
     try:
         check_safety_settings(settings)  # retry, backoff, size, timeout and concurrency settings
     except ValueError as exc:
         raise ArgumentError(str(exc)) from None
+
+
+def check_safety_settings(settings: Any) -> None:
+    """Raises ValueError, naming the setting, for retry/size/robots settings that cannot work."""
+    def number(name: str, minimum: float, integer: bool = False) -> None:
+        value = settings.get(name)
+        if value is None:
+            return
+        try:
+            num = int(str(value)) if integer else float(value)
+        except (TypeError, ValueError):
+            num = None
+        if num is None or num < minimum:
+            kind = "an integer" if integer else "a number"
+            raise ValueError(f"{name} must be {kind} >= {minimum:g}, not {value!r}")
+
+    for name in ("HEALTH_RETRY_BACKOFF", "HEALTH_RETRY_BACKOFF_MAX", "HEALTH_RETRY_AFTER_MAX",
+                 "HEALTH_CRAWL_DELAY_MAX", "DOWNLOAD_DELAY"):
+        number(name, 0)
+    number("DOWNLOAD_TIMEOUT", 0.001)
+    for name in ("RETRY_TIMES", "DOWNLOAD_MAXSIZE", "DOWNLOAD_WARNSIZE", "REDIRECT_MAX_TIMES"):
+        number(name, 0, integer=True)
+    for name in ("CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN"):
+        number(name, 1, integer=True)

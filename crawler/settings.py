@@ -50,7 +50,7 @@ SPIDER_MIDDLEWARES = {
 DOWNLOADER_MIDDLEWARES = {
     "crawler.safety.SafeRequestMiddleware": 60,  # after OffsiteMiddleware (50), before robots.txt (100)
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "crawler.safety.BackoffRetryMiddleware": 550,  # backoff and Retry-After
+    "crawler.retry.BackoffRetryMiddleware": 550,  # backoff and Retry-After
     "crawler.safety.RedirectGuardMiddleware": 610,  # before RedirectMiddleware (600)
     "crawler.middlewares.DemoRoutingMiddleware": 740,  # before HttpProxyMiddleware (750)
     "crawler.middlewares.IncrementalFetchMiddleware": 560,
@@ -63,7 +63,7 @@ EXTENSIONS = {
     "crawler.extensions.CleanOnClose": 100,
     "crawler.extensions.RunManifest": 200,
     "crawler.extensions.Progress": 300,
-    "crawler.safety.CrawlDelay": 50,  # after AutoThrottle (0): robots.txt Crawl-delay has the last word
+    "crawler.politeness.CrawlDelay": 50,  # after AutoThrottle (0): robots.txt Crawl-delay has the last word
 }
 # HEALTH_REDIS_URL set: this crawl is one worker of a distributed crawl (docs/distributed.md)
 ADDONS = {

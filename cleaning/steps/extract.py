@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from cleaning.dedup.urls import article_id, resolve_canonical
-from cleaning.document import Document, Page
+from cleaning.document import Document
 from cleaning.profiles import ProfileError, SiteProfile, load_profile
 from cleaning.rows import word_count
 from cleaning.steps import Step

@@ -26,7 +26,8 @@ from twisted.python.failure import Failure
 from crawler.arguments import CrawlTarget, parse_arguments
 from crawler.items import PageItem
 from crawler.runs import resolve_run_id
-from crawler.safety import failure_reason, is_http_url, previous_failures
+from crawler.failures import failure_reason, previous_failures
+from crawler.safety import is_http_url
 
 logger = logging.getLogger(__name__)
 

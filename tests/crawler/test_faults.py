@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from crawler.safety import RETRYABLE_REASONS
+from crawler.failures import RETRYABLE_REASONS
 from tests.conftest import run_crawl
 from tests.faultsite import PUBLIC_HOST, FaultSite
 from tests.faultsite.content import CHINESE_PARAGRAPHS, CHINESE_TITLE, CP1252_PARAGRAPH
@@ -304,7 +304,7 @@ def test_link_rules(url, origin, allowed, reason):
 def test_retry_after_values():
     from email.utils import formatdate
 
-    from crawler.safety import retry_after_seconds
+    from crawler.retry import retry_after_seconds
 
     assert retry_after_seconds(b"120") == 120
     assert retry_after_seconds("0") == 0
@@ -321,7 +321,8 @@ def test_failure_reasons():
     from twisted.python.failure import Failure
     from twisted.web._newclient import ResponseFailed
 
-    from crawler.safety import Refused, failure_reason
+    from crawler.failures import failure_reason
+    from crawler.safety import Refused
 
     def reason(exc: Exception) -> tuple[str, str]:
         failure = Failure(exc)
@@ -340,7 +341,7 @@ def test_failure_reasons():
 
 
 def test_previous_failures_reads_the_latest_finished_run_of_the_site(tmp_path: Path):
-    from crawler.safety import previous_failures
+    from crawler.failures import previous_failures
 
     runs = tmp_path / "_runs"
     runs.mkdir()

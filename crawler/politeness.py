@@ -1,0 +1,72 @@
+"""robots.txt Crawl-delay, applied: Scrapy parses it but never uses it.
+
+`CrawlDelay` (extension): a robots.txt `Crawl-delay` becomes the minimum spacing
+between requests to that host (at most `HEALTH_CRAWL_DELAY_MAX`), whatever
+AutoThrottle would choose.
+"""
+
+
+import logging
+from typing import Any
+
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Response
+
+from crawler.safety import url_host
+
+logger = logging.getLogger(__name__)
+
+
+# --- robots.txt Crawl-delay -----------------------------------------------------
+
+class CrawlDelay:
+    """Honours robots.txt `Crawl-delay`: the host's downloader slot never spaces requests closer than that."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        if not crawler.settings.getbool("ROBOTSTXT_OBEY"):
+            raise NotConfigured
+        self.crawler = crawler
+        self.max_delay = crawler.settings.getfloat("HEALTH_CRAWL_DELAY_MAX", 30.0)
+        self.user_agent = crawler.settings.get("ROBOTSTXT_USER_AGENT") or crawler.settings.get("USER_AGENT") or "*"
+        self.delays: dict[str, float] = {}  # host -> seconds
+        crawler.signals.connect(self.robots_parsed, signal=signals.robots_parsed)
+        # Connected after AutoThrottle's handler (extensions are set up in order), so this one has the last word.
+        crawler.signals.connect(self.response_downloaded, signal=signals.response_downloaded)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "CrawlDelay":
+        return cls(crawler)
+
+    def robots_parsed(self, robotparser: Any, request: Request) -> None:
+        try:
+            delay = robotparser.crawl_delay(self.user_agent)
+        except Exception:  # noqa: BLE001 - a broken robots.txt must not stop the crawl
+            delay = None
+        if not delay or delay <= 0:
+            return
+        host = url_host(request.url) or ""
+        self.delays[host] = min(float(delay), self.max_delay)
+        self.crawler.stats.set_value(f"health/robots/crawl_delay/{host}", self.delays[host])
+        logger.info("robots.txt of %s asks for a crawl delay of %s s (applied: %s s)", host, delay, self.delays[host])
+        self._apply(request)
+
+    def response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
+        self._apply(request)
+
+    def _apply(self, request: Request) -> None:
+        delay = self.delays.get(url_host(request.url) or "")
+        if not delay:
+            return
+        downloader = self.crawler.engine.downloader  # type: ignore[union-attr]
+        slot = downloader.slots.get(downloader.get_slot_key(request))
+        if slot is None:
+            _, slot = downloader._get_slot(request)  # creates it, so the next request already waits
+        # Jitter spreads requests around the delay; keep the shortest spacing at the delay itself.
+        floor = delay / (1 - slot.jitter) if 0 < slot.jitter < 1 else delay
+        if slot.delay < floor:
+            slot.delay = floor
+        slot.concurrency = 1
+
+
