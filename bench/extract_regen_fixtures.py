@@ -13,23 +13,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import asdict
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 FIXTURES = ROOT / "tests" / "fixtures" / "pages"
 
+from cleaning.document import to_plain  # noqa: E402 (after the sys.path line)
 
-def _plain(value):
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
 
 
 def run_fixture(name: str) -> tuple[dict, dict]:
@@ -43,7 +35,7 @@ def run_fixture(name: str) -> tuple[dict, dict]:
     profile = load_profile(meta["profile"]) if meta.get("profile") else None
     now = datetime.fromisoformat(meta["now"]) if meta.get("now") else None
     ex = extract(html, meta.get("url"), profile, content_type=meta.get("content_type"), now=now)
-    return data, _plain(asdict(ex))
+    return data, to_plain(ex)
 
 
 def names() -> list[str]:

@@ -10,22 +10,11 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import logging
 import os
 import sys
-from datetime import date, datetime
 from pathlib import Path
-from typing import Any
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if dataclasses.is_dataclass(value):
-        return dataclasses.asdict(value)  # type: ignore[arg-type]
-    return str(value)
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -76,7 +65,9 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         return 2
     data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
     result = extract(data, args.url, profile)
-    print(json.dumps(dataclasses.asdict(result), default=_json_default, ensure_ascii=False, indent=2))
+    from cleaning.document import to_plain
+
+    print(json.dumps(to_plain(result), ensure_ascii=False, indent=2))
     return 0
 
 

@@ -6,8 +6,9 @@ processes) and turn into Parquet rows without surprises.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, is_dataclass
 from datetime import date, datetime
+from typing import Any
 
 
 @dataclass(slots=True)
@@ -95,3 +96,16 @@ class Document:
     duplicate_kind: str | None = None
     similarity: float | None = None
     version: int = 1
+
+
+def to_plain(value: Any) -> Any:
+    """JSON-ready form of a model object (dataclasses to dicts, dates to ISO strings)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        value = asdict(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: to_plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_plain(v) for v in value]
+    return value

@@ -102,6 +102,15 @@ def redact_settings(settings: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def jsonable(value: Any) -> Any:
+    """A stats value as JSON can hold it (Scrapy stats carry datetimes)."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, (int, float, str, bool)) or value is None:
+        return value
+    return str(value)
+
+
 def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")

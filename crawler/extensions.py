@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from cleaning.manifest import RunManifestFile, redact_settings
+from cleaning.manifest import RunManifestFile, jsonable, redact_settings
 from crawler.runs import retire_run_id
 
 logger = logging.getLogger(__name__)
@@ -92,7 +91,7 @@ class RunManifest:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.manifest is None:
             return
-        stats = {k: _jsonable(v) for k, v in self.crawler.stats.get_stats().items()}
+        stats = {k: jsonable(v) for k, v in self.crawler.stats.get_stats().items()}
         report = getattr(self.crawler, "health_clean_report", None)
         # Re-read: clean_run recorded its own section ("cleaning": status, counts, files) meanwhile.
         self.manifest = RunManifestFile.open(self.manifest.path.parent.parent, spider.run_id)
@@ -139,12 +138,6 @@ def _judge(stats: dict[str, Any], reason: str) -> tuple[str, list[str]]:
     return ("failed" if problems else "succeeded"), problems
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, (int, float, str, bool)) or value is None:
-        return value
-    return str(value)
 
 
 class Progress:

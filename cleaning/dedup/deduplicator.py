@@ -241,7 +241,6 @@ class Deduplicator:
     def _decide(self, b: _Batch, spool: _Spool) -> list[Decision]:
         opts = self.options
         state = self.state
-        thr = opts.threshold
         n = len(b)
 
         def shingles(i: int) -> np.ndarray:

@@ -33,7 +33,7 @@ from scrapy.exceptions import CloseSpider, DontCloseSpider
 from twisted.internet import task
 
 from cleaning.datasets import dataset_files
-from cleaning.manifest import RunManifestFile, redact_settings
+from cleaning.manifest import RunManifestFile, jsonable, redact_settings
 from crawler.distributed.link import RedisLink, RedisUnavailable
 from crawler.distributed.scheduler import link_of
 
@@ -329,7 +329,7 @@ class Coordinator:
         return "succeeded", []
 
     def _finish_worker_manifest(self, spider: Spider, reason: str, status: str, problems: list[str]) -> None:
-        stats = {k: _jsonable(v) for k, v in self.crawler.stats.get_stats().items()}
+        stats = {k: jsonable(v) for k, v in self.crawler.stats.get_stats().items()}
         if self.manifest is None:
             return
         self.manifest.finish(status=status, problems=problems, close_reason=reason, crawl_stats=stats,
@@ -524,13 +524,3 @@ def _clean(root: Path, run_id: str, settings: Any) -> tuple[Any, str | None]:
     except Exception as exc:  # recorded as a failed run; pages stay stored for a later re-clean
         logger.exception("cleaning failed for run %s", run_id)
         return None, f"{type(exc).__name__}: {exc}"
-
-
-def _jsonable(value: Any) -> Any:
-    from datetime import datetime
-
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, (int, float, str, bool)) or value is None:
-        return value
-    return str(value)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
+from cleaning.document import to_plain
 from cleaning.extract import extract
 from cleaning.profiles import load_profile
 
@@ -16,15 +16,6 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "pages"
 NAMES = sorted(p.stem for p in FIXTURES.glob("*.json"))
 RELATED = ["related_list", "related_table", "related_cards", "related_numbered", "related_aside"]
 
-
-def _plain(value):
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
 
 
 def run(name: str):
@@ -40,7 +31,7 @@ def run(name: str):
 def test_fixture_matches_expected(name):
     data, ex = run(name)
     assert data["expected"] is not None, f"run bench/extract_regen_fixtures.py {name}"
-    assert _plain(asdict(ex)) == data["expected"]
+    assert to_plain(ex) == data["expected"]
 
 
 @pytest.mark.parametrize("name", RELATED)
