@@ -47,16 +47,15 @@ class CleanOptions:
 
     @classmethod
     def from_settings(cls, settings: Any) -> "CleanOptions":
-        keep = settings.get("HEALTH_KEEP_LANGUAGES", "en")
-        if isinstance(keep, str):
-            keep = [k.strip() for k in keep.split(",") if k.strip()]
+        from cleaning.config import languages_kept, value
+
         return cls(
-            keep_languages=frozenset(keep),
-            grammar_backend=settings.get("HEALTH_GRAMMAR_BACKEND", "auto"),
-            languagetool_url=settings.get("HEALTH_LANGUAGETOOL_URL") or os.environ.get("HEALTH_LANGUAGETOOL_URL"),
-            dedup_threshold=float(settings.get("HEALTH_DEDUP_THRESHOLD", 0.8)),
-            min_words=int(settings.get("HEALTH_MIN_WORDS", 40)),
-            workers=int(settings.get("HEALTH_CLEAN_WORKERS", 1)),
+            keep_languages=languages_kept(value(settings, "HEALTH_KEEP_LANGUAGES")),
+            grammar_backend=value(settings, "HEALTH_GRAMMAR_BACKEND"),
+            languagetool_url=value(settings, "HEALTH_LANGUAGETOOL_URL") or None,
+            dedup_threshold=value(settings, "HEALTH_DEDUP_THRESHOLD"),
+            min_words=value(settings, "HEALTH_MIN_WORDS"),
+            workers=value(settings, "HEALTH_CLEAN_WORKERS"),
         )
 
 

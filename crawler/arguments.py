@@ -67,58 +67,35 @@ def parse_arguments(kwargs: dict[str, object]) -> CrawlTarget:
     return CrawlTarget(profile, demo=profile.name == "demo", generic=False)
 
 
-GRAMMAR_BACKENDS = ("auto", "languagetool", "offline", "none")
-
-
 def check_settings(settings: object) -> None:
-    """Raises ArgumentError for product settings that cannot work, before any request is made."""
+    """Raises ArgumentError for settings that cannot work, before any request is made."""
     from cleaning.datasets import OutputError, check_readable, check_run_id, ensure_writable
+    from crawler.config import SettingError, check_settings as check_product_settings
 
-    get = settings.get  # type: ignore[attr-defined]
-    output = get("OUTPUT_DIR") or "outputs"
     try:
-        ensure_writable(Path(output))
+        values = check_product_settings(settings)
+        if values["HEALTH_RUN_ID"]:
+            check_run_id(values["HEALTH_RUN_ID"])
+        check_safety_settings(settings)  # Scrapy's retry, backoff, size, timeout and concurrency settings
+    except SettingError as exc:
+        raise ArgumentError(str(exc)) from None
+    except ValueError as exc:
+        raise ArgumentError(f"HEALTH_RUN_ID: {exc}") from None
+    output = Path(values["OUTPUT_DIR"] or "outputs")
+    try:
+        ensure_writable(output)
     except OutputError as exc:
         raise ArgumentError(f"{exc} (set -s OUTPUT_DIR=PATH to a writable folder)") from None
     try:
-        check_readable(Path(output), ["pages", "articles"])  # what the incremental crawl reads at start
+        check_readable(output, ["pages", "articles"])  # what the incremental crawl reads at start
     except OutputError as exc:
-        raise ArgumentError(str(exc)) from None
-    run_id = get("HEALTH_RUN_ID")
-    if run_id:
-        try:
-            check_run_id(str(run_id))
-        except ValueError as exc:
-            raise ArgumentError(f"HEALTH_RUN_ID: {exc}") from None
-    backend = get("HEALTH_GRAMMAR_BACKEND", "auto")
-    if backend not in GRAMMAR_BACKENDS:
-        raise ArgumentError(f"HEALTH_GRAMMAR_BACKEND must be one of {', '.join(GRAMMAR_BACKENDS)}, not {backend!r}")
-    for name in ("HEALTH_PAGES_FLUSH_ITEMS", "HEALTH_GENERIC_DEPTH", "HEALTH_CLEAN_WORKERS", "HEALTH_MIN_WORDS"):
-        value = get(name)
-        if value is None:
-            continue
-        try:
-            ok = int(str(value)) >= (0 if name == "HEALTH_GENERIC_DEPTH" else 1)
-        except ValueError:
-            ok = False
-        if not ok:
-            raise ArgumentError(f"{name} must be a positive integer, not {value!r}")
-    threshold = get("HEALTH_DEDUP_THRESHOLD")
-    if threshold is not None:
-        try:
-            ok = 0.0 < float(threshold) <= 1.0
-        except ValueError:
-            ok = False
-        if not ok:
-            raise ArgumentError(f"HEALTH_DEDUP_THRESHOLD must be a number in (0, 1], not {threshold!r}")
-    try:
-        check_safety_settings(settings)  # retry, backoff, size, timeout and concurrency settings
-    except ValueError as exc:
         raise ArgumentError(str(exc)) from None
 
 
 def check_safety_settings(settings: Any) -> None:
-    """Raises ValueError, naming the setting, for retry/size/robots settings that cannot work."""
+    """Raises SettingError, naming the setting, for Scrapy's own settings the product relies on."""
+    from crawler.config import SettingError
+
     def number(name: str, minimum: float, integer: bool = False) -> None:
         value = settings.get(name)
         if value is None:
@@ -129,11 +106,9 @@ def check_safety_settings(settings: Any) -> None:
             num = None
         if num is None or num < minimum:
             kind = "an integer" if integer else "a number"
-            raise ValueError(f"{name} must be {kind} >= {minimum:g}, not {value!r}")
+            raise SettingError(f"{name} must be {kind} >= {minimum:g}, not {value!r}")
 
-    for name in ("HEALTH_RETRY_BACKOFF", "HEALTH_RETRY_BACKOFF_MAX", "HEALTH_RETRY_AFTER_MAX",
-                 "HEALTH_CRAWL_DELAY_MAX", "DOWNLOAD_DELAY"):
-        number(name, 0)
+    number("DOWNLOAD_DELAY", 0)
     number("DOWNLOAD_TIMEOUT", 0.001)
     for name in ("RETRY_TIMES", "DOWNLOAD_MAXSIZE", "DOWNLOAD_WARNSIZE", "REDIRECT_MAX_TIMES"):
         number(name, 0, integer=True)

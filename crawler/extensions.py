@@ -13,6 +13,7 @@ from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
 from cleaning.manifest import RunManifestFile, jsonable, redact_settings
+from crawler.config import setting
 from crawler.runs import retire_run_id
 
 logger = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ class CleanOnClose:
     """
 
     def __init__(self, crawler: Crawler) -> None:
-        if not crawler.settings.getbool("HEALTH_CLEAN_ON_CLOSE", True):
+        if not setting(crawler.settings, "HEALTH_CLEAN_ON_CLOSE"):
             raise NotConfigured
         self.crawler = crawler
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -51,7 +52,7 @@ class CleanOnClose:
         options = CleanOptions.from_settings(settings)
         try:
             # Later runs (a resumed old run finishing after newer ones) are re-cleaned after it.
-            report = clean_from(Path(settings.get("OUTPUT_DIR", "outputs")), spider.run_id, options)[0]
+            report = clean_from(Path(setting(settings, "OUTPUT_DIR")), spider.run_id, options)[0]
         except Exception as exc:  # recorded as a failed run; pages stay stored for a later re-clean
             logger.exception("cleaning failed for run %s", spider.run_id)
             stats.set_value("health/clean/status", f"failed: {type(exc).__name__}: {exc}")
@@ -76,7 +77,7 @@ class RunManifest:
         return cls(crawler)
 
     def spider_opened(self, spider: Spider) -> None:
-        root = Path(self.crawler.settings.get("OUTPUT_DIR", "outputs"))
+        root = Path(setting(self.crawler.settings, "OUTPUT_DIR"))
         self.manifest = RunManifestFile.open(root, spider.run_id)
         self.manifest.start(
             kind="crawl",
@@ -153,7 +154,7 @@ class Progress:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "Progress":
-        interval = crawler.settings.getfloat("HEALTH_PROGRESS_INTERVAL", 30.0)
+        interval = setting(crawler.settings, "HEALTH_PROGRESS_INTERVAL")
         if interval <= 0:
             raise NotConfigured
         return cls(crawler, interval)

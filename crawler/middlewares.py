@@ -15,6 +15,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
 from cleaning.dedup.urls import canonicalize_url
+from crawler.config import setting
 from crawler.ledger import FetchLedger
 
 logger = logging.getLogger(__name__)
@@ -127,7 +128,7 @@ class IncrementalFetchMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         # With HEALTH_INCREMENTAL off, earlier runs' articles are fetched again, but a resumed
         # run still never fetches twice what it already stored.
-        self.incremental = crawler.settings.getbool("HEALTH_INCREMENTAL", True)
+        self.incremental = setting(crawler.settings, "HEALTH_INCREMENTAL")
         self.crawler = crawler
         self.stats = crawler.stats
         self.ledger: FetchLedger | None = None
@@ -138,7 +139,7 @@ class IncrementalFetchMiddleware:
         return cls(crawler)
 
     def spider_opened(self, spider: Spider) -> None:
-        root = Path(self.crawler.settings.get("OUTPUT_DIR", "outputs"))
+        root = Path(setting(self.crawler.settings, "OUTPUT_DIR"))
         self.ledger = FetchLedger.load(root, run_id=getattr(spider, "run_id", ""))
         logger.info("incremental: %d articles known from earlier runs, %d stored by this run",
                     self.ledger.known_count, self.ledger.this_run_count)

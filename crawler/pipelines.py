@@ -13,6 +13,7 @@ from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
 
 from cleaning.datasets import OutputError, PartitionedWriter, ensure_writable
+from crawler.config import setting
 from crawler.items import PageItem
 
 logger = logging.getLogger(__name__)
@@ -28,8 +29,8 @@ class PagesPipeline:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.root = Path(crawler.settings.get("OUTPUT_DIR", "outputs"))
-        self.flush_items = crawler.settings.getint("HEALTH_PAGES_FLUSH_ITEMS", 50)
+        self.root = Path(setting(crawler.settings, "OUTPUT_DIR"))
+        self.flush_items = setting(crawler.settings, "HEALTH_PAGES_FLUSH_ITEMS")
         self.writer: PartitionedWriter | None = None
         self._last_flush = time.monotonic()
 
@@ -41,7 +42,7 @@ class PagesPipeline:
         spider = spider or self.crawler.spider
         ensure_writable(self.root)
         # A tag per process: several workers (or attempts) of one run never write the same file name.
-        tag = self.crawler.settings.get("HEALTH_WORKER_ID") or f"crawl{secrets.token_hex(3)}"
+        tag = setting(self.crawler.settings, "HEALTH_WORKER_ID") or f"crawl{secrets.token_hex(3)}"
         self.writer = PartitionedWriter(self.root, "pages", spider.run_id, tag=tag, rows_per_file=self.flush_items)
 
     def process_item(self, item: PageItem, spider: Spider | None = None) -> PageItem:

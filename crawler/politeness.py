@@ -14,6 +14,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
+from crawler.config import setting
 from crawler.safety import url_host
 
 logger = logging.getLogger(__name__)
@@ -28,7 +29,7 @@ class CrawlDelay:
         if not crawler.settings.getbool("ROBOTSTXT_OBEY"):
             raise NotConfigured
         self.crawler = crawler
-        self.max_delay = crawler.settings.getfloat("HEALTH_CRAWL_DELAY_MAX", 30.0)
+        self.max_delay = setting(crawler.settings, "HEALTH_CRAWL_DELAY_MAX")
         self.user_agent = crawler.settings.get("ROBOTSTXT_USER_AGENT") or crawler.settings.get("USER_AGENT") or "*"
         self.delays: dict[str, float] = {}  # host -> seconds
         crawler.signals.connect(self.robots_parsed, signal=signals.robots_parsed)

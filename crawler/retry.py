@@ -19,6 +19,7 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import Response
 from scrapy.utils.response import response_status_message
 
+from crawler.config import setting
 from crawler.safety import url_host
 
 logger = logging.getLogger(__name__)
@@ -53,9 +54,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     def __init__(self, settings: Any) -> None:
         super().__init__(settings)
-        self.backoff = max(0.0, settings.getfloat("HEALTH_RETRY_BACKOFF", 1.0))
-        self.backoff_max = max(0.0, settings.getfloat("HEALTH_RETRY_BACKOFF_MAX", 60.0))
-        self.retry_after_max = max(0.0, settings.getfloat("HEALTH_RETRY_AFTER_MAX", 120.0))
+        self.backoff = setting(settings, "HEALTH_RETRY_BACKOFF")
+        self.backoff_max = setting(settings, "HEALTH_RETRY_BACKOFF_MAX")
+        self.retry_after_max = setting(settings, "HEALTH_RETRY_AFTER_MAX")
         self._paused: dict[str, float] = {}  # host -> wall-clock time until which the server asked us to wait
 
     def process_response(self, request: Request, response: Response,  # type: ignore[override]

@@ -33,6 +33,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
+from crawler.config import setting
+
 logger = logging.getLogger(__name__)
 
 HTTP_SCHEMES = ("http", "https")
@@ -210,7 +212,7 @@ class SafeRequestMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
-        self.resolve = crawler.settings.getbool("HEALTH_SAFE_RESOLVE", True)
+        self.resolve = setting(crawler.settings, "HEALTH_SAFE_RESOLVE")
         self._resolved: dict[str, bool] = {}  # host -> resolves to a private address
 
     @classmethod

@@ -33,6 +33,7 @@ from scrapy.settings import SETTINGS_PRIORITIES, Settings
 from scrapy.utils.misc import load_object
 
 from cleaning.manifest import strip_credentials
+from crawler.config import setting
 from crawler.distributed.link import WORKER_ID, RedisLink, RunKeys, default_worker_id, redis_client
 
 logger = logging.getLogger(__name__)
@@ -60,13 +61,13 @@ class DistributedCrawl:
         return cls(crawler)
 
     def update_settings(self, settings: Settings) -> None:
-        url = (settings.get("HEALTH_REDIS_URL") or "").strip()
+        url = setting(settings, "HEALTH_REDIS_URL")
         if not url:
             raise NotConfigured  # single-machine crawl: nothing changes
         if not url.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError(f"HEALTH_REDIS_URL {strip_credentials(url)!r}: expected redis://HOST:PORT/DB "
                              "(or rediss://, unix://)")
-        worker = settings.get("HEALTH_WORKER_ID") or default_worker_id()
+        worker = setting(settings, "HEALTH_WORKER_ID") or default_worker_id()
         if not WORKER_ID.fullmatch(worker) or len(worker) > 100:
             raise ValueError(f"HEALTH_WORKER_ID {worker!r}: use letters, digits, '.', '_' and '-' "
                              "(it names the worker's pages files)")
@@ -76,9 +77,9 @@ class DistributedCrawl:
         except ImportError as exc:
             raise RuntimeError(f"HEALTH_REDIS_URL needs the redis and scrapy-redis packages ({exc}): "
                                "pip install scrapy-redis redis") from None
-        prefix = settings.get("HEALTH_REDIS_PREFIX") or "health"
+        prefix = setting(settings, "HEALTH_REDIS_PREFIX") or "health"
         spider = self.crawler.spider
-        run_id = settings.get("HEALTH_RUN_ID") or ""
+        run_id = setting(settings, "HEALTH_RUN_ID")
         client = redis_client(url, settings.getdict("REDIS_PARAMS"))
         link = RedisLink(url, RunKeys(prefix, run_id or getattr(spider, "run_id", "") or "unknown"), worker, client)
         if not run_id:

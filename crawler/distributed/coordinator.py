@@ -34,6 +34,7 @@ from twisted.internet import task
 
 from cleaning.datasets import dataset_files
 from cleaning.manifest import RunManifestFile, jsonable, redact_settings
+from crawler.config import setting
 from crawler.distributed.link import RedisLink, RedisUnavailable
 from crawler.distributed.scheduler import link_of
 
@@ -48,10 +49,10 @@ class Coordinator:
         self.crawler = crawler
         self.link: RedisLink = link_of(crawler)
         settings = crawler.settings
-        self.root = Path(settings.get("OUTPUT_DIR", "outputs"))
-        self.idle_timeout = settings.getfloat("HEALTH_REDIS_IDLE_TIMEOUT", 10.0)
-        self.worker_timeout = max(1.0, settings.getfloat("HEALTH_REDIS_WORKER_TIMEOUT", 30.0))
-        self.ack_interval = settings.getfloat("HEALTH_REDIS_ACK_INTERVAL", 10.0)
+        self.root = Path(setting(settings, "OUTPUT_DIR"))
+        self.idle_timeout = setting(settings, "HEALTH_REDIS_IDLE_TIMEOUT")
+        self.worker_timeout = setting(settings, "HEALTH_REDIS_WORKER_TIMEOUT")
+        self.ack_interval = setting(settings, "HEALTH_REDIS_ACK_INTERVAL")
         self.tick_interval = min(1.0, max(0.2, self.worker_timeout / 4))
         self.pending: dict[str, Request] = {}  # popped by this worker, not finished yet
         self.finished: list[tuple[str, float]] = []  # finished; acknowledged once their pages are durable
@@ -350,7 +351,7 @@ class Coordinator:
         run_id = spider.run_id
         local_rows = _run_rows(self.root, run_id)
         report, cleaning_note, problems = None, None, []
-        if not settings.getbool("HEALTH_CLEAN_ON_CLOSE", True):
+        if not setting(settings, "HEALTH_CLEAN_ON_CLOSE"):
             cleaning_note = "skipped: HEALTH_CLEAN_ON_CLOSE is off"
         elif reason not in CLEANING_REASONS:
             cleaning_note = f"skipped: the crawl ended with {reason}"

@@ -24,6 +24,7 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from crawler.arguments import CrawlTarget, parse_arguments
+from crawler.config import setting
 from crawler.items import PageItem
 from crawler.runs import resolve_run_id
 from crawler.failures import failure_reason, previous_failures
@@ -64,14 +65,14 @@ class HealthSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: scrapy.crawler.Crawler, *args: Any, **kwargs: Any) -> "HealthSpider":
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.run_id = resolve_run_id(crawler.settings.get("JOBDIR"), crawler.settings.get("HEALTH_RUN_ID"))
+        spider.run_id = resolve_run_id(crawler.settings.get("JOBDIR"), setting(crawler.settings, "HEALTH_RUN_ID"))
         if spider.target.demo:
             from crawler.demo import DemoServer
 
             spider.demo_server = DemoServer()
             # HEALTH_DEMO_EDITS=slug[,slug]: the demo site publishes a revised text of those articles,
             # so scheduled re-crawls can be tried against a site that changed.
-            for slug in crawler.settings.getlist("HEALTH_DEMO_EDITS"):
+            for slug in setting(crawler.settings, "HEALTH_DEMO_EDITS"):
                 spider.demo_server.site.edits[slug] = "Update: doctors add that the advice above applies to adults."
             spider.demo_server.start()
             crawler.signals.connect(spider._stop_demo, signal=signals.spider_closed)
@@ -83,7 +84,7 @@ class HealthSpider(scrapy.Spider):
 
     @property
     def generic_depth(self) -> int:
-        return self.settings.getint("HEALTH_GENERIC_DEPTH", 3)
+        return setting(self.settings, "HEALTH_GENERIC_DEPTH")
 
     # --- requests -------------------------------------------------------------
 
@@ -107,7 +108,7 @@ class HealthSpider(scrapy.Spider):
             for host in {urlsplit(u).scheme + "://" + urlsplit(u).netloc for u in self.profile.start_urls}:
                 yield self._request(host + "/robots.txt", "robots")
         # URLs the previous run of this site gave up on (timeouts, 5xx, 429...): tried again first.
-        root = self.settings.get("OUTPUT_DIR", "outputs")
+        root = setting(self.settings, "OUTPUT_DIR")
         for url, reason in previous_failures(root, self.site, exclude_run=self.run_id).items():
             self.crawler.stats.inc_value("health/retry_previous/scheduled")
             kind = "unknown" if self.target.generic else self.profile.url_kind(url)

@@ -1,0 +1,80 @@
+"""The crawl's product settings, declared once, and the whole product's list (crawl + cleaning).
+
+`crawler/settings.py` takes its defaults from here; components read values with `setting()`;
+`check_settings()` validates all of them before a crawl starts. docs/operations.md's settings table
+is this module's output:
+
+    python -m crawler.config        # prints the table
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from cleaning.config import CLEANING_SETTINGS, Setting, SettingError, check, declared, markdown_table, value
+
+CRAWL_SETTINGS: tuple[Setting, ...] = (
+    Setting("HEALTH_RUN_ID", "str", "", "force a run id (distributed workers of one crawl share it); default: new per "
+            "run, or the unfinished one kept in JOBDIR"),
+    Setting("HEALTH_WORKER_ID", "str", "", "tag in the names of the page files this process writes (default: random "
+            "per process)"),
+    Setting("HEALTH_INCREMENTAL", "bool", True, "skip articles stored by earlier runs (sitemap lastmod) or ask the "
+            "server whether they changed (ETag / Last-Modified)"),
+    Setting("HEALTH_CLEAN_ON_CLOSE", "bool", True, "clean the run's pages into the datasets when the crawl ends"),
+    Setting("HEALTH_PAGES_FLUSH_ITEMS", "int", 50, "pages buffered before a part file is written (also flushed every "
+            "30 s)", minimum=1),
+    Setting("HEALTH_GENERIC_DEPTH", "int", 3, "link depth of `-a start_urls=` crawls", minimum=0),
+    Setting("HEALTH_PROGRESS_INTERVAL", "float", 30.0, "seconds between progress lines (0 turns them off)", minimum=0),
+    Setting("HEALTH_DEMO_EDITS", "list", (), "demo only: slugs whose text the demo site revises (to try re-crawls "
+            "against a changed site)"),
+    Setting("HEALTH_RETRY_BACKOFF", "float", 1.0, "seconds before the first retry, doubled for each further one",
+            minimum=0),
+    Setting("HEALTH_RETRY_BACKOFF_MAX", "float", 60.0, "longest backoff between two retries", minimum=0),
+    Setting("HEALTH_RETRY_AFTER_MAX", "float", 120.0, "longest `Retry-After` honoured; a longer one is not retried "
+            "this run and is listed for the next", minimum=0),
+    Setting("HEALTH_CRAWL_DELAY_MAX", "float", 30.0, "longest robots.txt `Crawl-delay` honoured", minimum=0),
+    Setting("HEALTH_SAFE_RESOLVE", "bool", True, "refuse host names a public page links to when they resolve to "
+            "private or loopback addresses"),
+    Setting("HEALTH_REDIS_URL", "str", "", "set: this crawl is one worker of a distributed crawl sharing a Redis "
+            "frontier ([distributed.md](distributed.md))"),
+    Setting("HEALTH_REDIS_PREFIX", "str", "health", "Redis key prefix; `PREFIX:start_urls` takes pushed start URLs"),
+    Setting("HEALTH_REDIS_IDLE_TIMEOUT", "float", 10.0, "seconds the whole distributed crawl must be idle before its "
+            "workers close", minimum=0),
+    Setting("HEALTH_REDIS_WORKER_TIMEOUT", "float", 30.0, "a worker silent this long is dead; its in-flight requests "
+                                                          "are re-queued", minimum=1),
+    Setting("HEALTH_REDIS_ACK_INTERVAL", "float", 10.0, "seconds a finished request waits for its page to reach disk "
+            "before a flush", minimum=0),
+)
+
+# Cleaning settings first in the table would bury the crawl's; OUTPUT_DIR leads, then crawl, then cleaning.
+PRODUCT_SETTINGS: tuple[Setting, ...] = (CLEANING_SETTINGS[0], *CRAWL_SETTINGS, *CLEANING_SETTINGS[1:])
+DECLARED: dict[str, Setting] = declared(PRODUCT_SETTINGS)
+
+
+def defaults() -> dict[str, Any]:
+    """Every product setting's default, for Scrapy's settings module. Environment-read settings stay unset
+    there, so `value()` can tell "not given" from "given empty"."""
+    return {s.name: (None if s.env else s.default) for s in PRODUCT_SETTINGS}
+
+
+def setting(settings: Any, name: str) -> Any:
+    """The typed value of a product setting (crawl or cleaning), with its declared default."""
+    return value(settings, name, DECLARED)
+
+
+def check_settings(settings: Any) -> dict[str, Any]:
+    """Every product setting, typed; raises SettingError (a ValueError) naming the first bad one."""
+    return check(settings, DECLARED)
+
+
+def main(argv: list[str] | None = None) -> int:
+    sys.stdout.write(markdown_table(PRODUCT_SETTINGS))
+    return 0
+
+
+__all__ = ["CRAWL_SETTINGS", "DECLARED", "PRODUCT_SETTINGS", "SettingError", "check_settings", "defaults",
+           "setting"]
+
+if __name__ == "__main__":
+    sys.exit(main())
