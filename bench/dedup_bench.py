@@ -1,7 +1,7 @@
 """Throughput and peak memory of the dedup stage next to plain hashing.
 
 Documents (~--size bytes each, default 5 KB) are generated on the fly by
-cleaning.dedup.synthetic.bench_doc, deterministic in (index, seed), never
+tests.support.dedup_synthetic.bench_doc, deterministic in (index, seed), never
 all held in memory; about --dup-rate of them are copies of an earlier one
 (half exact up to case, half with one near-duplicate edit).
 
@@ -46,7 +46,7 @@ def _rss_mb() -> float:
 
 
 def _docs(n: int, seed: int, size: int, dup_rate: float):
-    from cleaning.dedup.synthetic import bench_doc
+    from tests.support.dedup_synthetic import bench_doc
 
     for i in range(n):
         yield bench_doc(i, seed=seed, size=size, dup_rate=dup_rate)

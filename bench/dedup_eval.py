@@ -3,7 +3,7 @@
 The labelled set (rebuilt on every run from a seed; nothing is stored):
 
 * base articles: ``--bases`` generated health articles (8 topics, ~4 KB each,
-  cleaning.dedup.synthetic) and, with ``--source demo|both``, the demo
+  tests.support.dedup_synthetic) and, with ``--source demo|both``, the demo
   articles in crawler/demo/content/*.md (TOML front matter between ``+++``
   lines, then the body);
 * per base, its near-duplicate *family*: the base plus one variant per edit:
@@ -57,7 +57,7 @@ from cleaning.dedup import (  # noqa: E402
     jaccard,
     shingle_hashes,
 )
-from cleaning.dedup import synthetic as syn  # noqa: E402
+from tests.support import dedup_synthetic as syn  # noqa: E402
 
 VARIANTS = (*syn.EDITS, "boilerplate+words")
 

@@ -5,6 +5,7 @@
     python -m cleaning fix-grammar [--backend auto|languagetool|offline]    stdin lines -> stdout lines
     python -m cleaning report RUN_ID [--output-dir DIR]                     (re)render a run's HTML report
     python -m cleaning compact [--output-dir DIR] [--dataset NAME]          merge small part files
+    python -m cleaning migrate [--output-dir DIR]                          rewrite files of older schema versions
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from pathlib import Path
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from cleaning.datasets import OutputError, check_run_id
-    from cleaning.pipeline import CleanOptions, clean_from, rebuild_all
+    from cleaning.runner import CleanOptions, clean_from, rebuild_all
+    from cleaning.storage.datasets import OutputError, check_run_id
 
     root = Path(args.output_dir)
     if not (root / "pages").is_dir():
@@ -27,16 +28,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     # These flags mirror the crawl's HEALTH_* settings: give the values the crawl used (its manifest
-    # lists them) to get the rows the crawl wrote.
-    options = CleanOptions(
-        keep_languages=frozenset(k.strip() for k in args.keep_languages.split(",") if k.strip()),
-        grammar_backend=args.grammar_backend,
-        languagetool_url=os.environ.get("HEALTH_LANGUAGETOOL_URL"),
-        workers=args.workers or os.cpu_count() or 1,
-        **({"min_words": args.min_words} if args.min_words is not None else {}),
-        **({"dedup_threshold": args.dedup_threshold} if args.dedup_threshold is not None else {}),
-    )
+    # lists them) to get the rows the crawl wrote. Unset ones take the declared defaults.
+    given = {"HEALTH_KEEP_LANGUAGES": args.keep_languages, "HEALTH_GRAMMAR_BACKEND": args.grammar_backend,
+             "HEALTH_MIN_WORDS": args.min_words, "HEALTH_DEDUP_THRESHOLD": args.dedup_threshold,
+             "HEALTH_CLEAN_WORKERS": args.workers or os.cpu_count() or 1}
     try:
+        options = CleanOptions.from_settings({k: v for k, v in given.items() if v is not None})
         if args.run_id:
             check_run_id(args.run_id)
             reports = clean_from(root, args.run_id, options)
@@ -54,12 +51,24 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0 if reports else 1
 
 
+def _cmd_migrate(args: argparse.Namespace) -> int:
+    from cleaning.storage.migrate import migrate
+
+    lines = list(migrate(Path(args.output_dir)))
+    for line in lines:
+        print(line)
+    if not lines:
+        print(f"{args.output_dir}: every file is in the current schema version")
+    return 0
+
+
 def _cmd_extract(args: argparse.Namespace) -> int:
     from cleaning.extract import extract
+    from cleaning.config import value
     from cleaning.profiles import ProfileError, load_profile
 
     try:
-        profile = load_profile(args.site) if args.site else None
+        profile = load_profile(args.site, value(None, "HEALTH_SITES_DIR")) if args.site else None
     except ProfileError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -86,7 +95,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_compact(args: argparse.Namespace) -> int:
-    from cleaning.compact import compact
+    from cleaning.storage.compact import compact
 
     for line in compact(Path(args.output_dir), args.dataset):
         print(line)
@@ -94,6 +103,8 @@ def _cmd_compact(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from cleaning.config import GRAMMAR_BACKENDS
+
     parser = argparse.ArgumentParser(prog="python -m cleaning", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-v", "--verbose", action="store_true")
@@ -105,9 +116,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--min-words", type=int, help="HEALTH_MIN_WORDS (default: 40)")
     run.add_argument("--dedup-threshold", type=float, help="HEALTH_DEDUP_THRESHOLD (default: 0.8)")
     run.add_argument("--workers", type=int, default=0, help="processes (default: all cores)")
-    run.add_argument("--keep-languages", default="en")
-    run.add_argument("--grammar-backend", default="auto", choices=["auto", "languagetool", "offline", "none"])
+    run.add_argument("--keep-languages", help="HEALTH_KEEP_LANGUAGES (default: en)")
+    run.add_argument("--grammar-backend", choices=GRAMMAR_BACKENDS, help="HEALTH_GRAMMAR_BACKEND (default: auto)")
     run.set_defaults(func=_cmd_run)
+
+    mig = sub.add_parser("migrate", help="rewrite dataset files of an older schema version in the current one")
+    mig.add_argument("--output-dir", default="outputs")
+    mig.set_defaults(func=_cmd_migrate)
 
     ex = sub.add_parser("extract", help="extract one stored page and print JSON")
     ex.add_argument("file", help="an HTML file, or - for stdin")

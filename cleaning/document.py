@@ -46,19 +46,21 @@ class Extraction:
 
 @dataclass(slots=True)
 class Page:
-    """One fetched page, as stored in the `pages` dataset."""
+    """One fetched page, as stored in the `pages` dataset: the raw body, decoded later by cleaning."""
 
     url: str
     status: int
     fetched_at: datetime  # timezone-aware UTC
-    html: str = ""
+    body: bytes = b""  # the response body as received
     site: str = ""
     run_id: str = ""
     content_type: str | None = None
     etag: str | None = None
     last_modified: str | None = None
     kind: str = "unknown"  # article, listing, unknown (from the site profile)
-    error: str | None = None  # download failure reason when status == 0
+    declared_encoding: str | None = None  # Content-Type or <meta> charset
+    detected_encoding: str | None = None  # what the crawler decoded it as
+    profile: Any = None  # the SiteProfile the crawl used (None: generic); travels with the page
 
 
 @dataclass(slots=True)
@@ -96,6 +98,7 @@ class Document:
     duplicate_kind: str | None = None
     similarity: float | None = None
     version: int = 1
+    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # dataset -> rows, made by MakeRows
 
 
 def to_plain(value: Any) -> Any:

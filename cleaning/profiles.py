@@ -6,17 +6,18 @@ listings, and CSS selectors that beat generic extraction on that site.
 
 from __future__ import annotations
 
-import os
+import hashlib
 import re
 import tomllib
-from dataclasses import dataclass, field, fields
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields, replace
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-SITES_ENV = "HEALTH_SITES_DIR"
+SAVED = "_profiles"  # OUTPUT_DIR/_profiles/NAME-HASH.toml: every profile a crawl used, as it was
 
 
 class ProfileError(ValueError):
@@ -55,6 +56,12 @@ class SiteProfile:
     languages: tuple[str, ...] = ()
     description: str = ""
     selectors: Selectors = field(default_factory=Selectors)
+    text: str = field(default="", repr=False, compare=False)  # the TOML it was parsed from
+
+    @property
+    def content_hash(self) -> str:
+        """sha256 of the profile's TOML: which version of a profile a crawl used."""
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
     def url_kind(self, url: str) -> str:
         """'article', 'listing' or 'unknown' by the profile's URL patterns."""
@@ -160,23 +167,23 @@ def parse_profile(data: dict[str, Any], source: str = "<profile>") -> SiteProfil
     )
 
 
-def profile_dirs() -> list[Traversable]:
-    """Where profiles are looked up: $HEALTH_SITES_DIR (path list) first, then the bundled ones.
+def profile_dirs(search: Sequence[str | Path] = ()) -> list[Traversable]:
+    """Where profiles are looked up: the `search` folders (HEALTH_SITES_DIR) first, then the bundled ones.
 
     Bundled profiles are read as package resources, so they load from a zipped egg (Scrapyd) too.
     """
-    dirs: list[Traversable] = [Path(p) for p in os.environ.get(SITES_ENV, "").split(os.pathsep) if p]
+    dirs: list[Traversable] = [Path(p) for p in search if str(p)]
     dirs.append(resources.files("crawler").joinpath("sites"))
     return dirs
 
 
-def available_profiles() -> list[str]:
-    names = {e.name[:-5] for d in profile_dirs() if d.is_dir() for e in d.iterdir() if e.name.endswith(".toml")}
+def available_profiles(search: Sequence[str | Path] = ()) -> list[str]:
+    names = {e.name[:-5] for d in profile_dirs(search) if d.is_dir() for e in d.iterdir() if e.name.endswith(".toml")}
     return sorted(names)
 
 
-def load_profile(name_or_path: str) -> SiteProfile:
-    """Loads a profile by name (searched in `profile_dirs()`) or by path to a .toml file."""
+def load_profile(name_or_path: str, search: Sequence[str | Path] = ()) -> SiteProfile:
+    """Loads a profile by name (searched in `profile_dirs(search)`) or by path to a .toml file."""
     source: Traversable
     if name_or_path.endswith(".toml"):
         source = Path(name_or_path)
@@ -185,19 +192,50 @@ def load_profile(name_or_path: str) -> SiteProfile:
     else:
         if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", name_or_path):
             raise ProfileError(f"invalid site name {name_or_path!r}: use a lowercase name such as 'demo'")
-        found = [d.joinpath(f"{name_or_path}.toml") for d in profile_dirs()
+        found = [d.joinpath(f"{name_or_path}.toml") for d in profile_dirs(search)
                  if d.joinpath(f"{name_or_path}.toml").is_file()]
         if not found:
             raise ProfileError(
-                f"unknown site {name_or_path!r}; available: {', '.join(available_profiles()) or 'none'}"
-                f" (add NAME.toml to a folder in ${SITES_ENV})"
+                f"unknown site {name_or_path!r}; available: {', '.join(available_profiles(search)) or 'none'}"
+                " (add NAME.toml to a folder in HEALTH_SITES_DIR, or give -a site=PATH.toml)"
             )
         source = found[0]
     try:
-        data = tomllib.loads(source.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        text = source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
         raise ProfileError(f"{source}: cannot read site profile: {exc}") from None
-    profile = parse_profile(data, str(source))
+    profile = profile_from_text(text, str(source))
     if not name_or_path.endswith(".toml") and profile.name != name_or_path:
         raise ProfileError(f"{source}: 'name' is {profile.name!r} but the file is named {name_or_path!r}")
+    return profile
+
+
+def profile_from_text(text: str, source: str = "<profile>") -> SiteProfile:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"{source}: cannot read site profile: {exc}") from None
+    return replace(parse_profile(data, source), text=text)
+
+
+def save_profile(root: Path, profile: SiteProfile) -> Path:
+    """Keeps the profile a crawl uses beside its datasets, so cleaning (now or offline, later) uses the same one."""
+    from cleaning.storage.atomic import write_text_atomic
+
+    path = Path(root) / SAVED / f"{profile.name}-{profile.content_hash[:16]}.toml"
+    if not path.is_file():
+        write_text_atomic(path, profile.text)
+    return path
+
+
+def saved_profile(root: Path, name: str, content_hash: str) -> SiteProfile:
+    """The profile a crawl saved with `save_profile`; ProfileError if it is gone or was altered."""
+    path = Path(root) / SAVED / f"{name}-{content_hash[:16]}.toml"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProfileError(f"{path}: the site profile this crawl used cannot be read: {exc}") from None
+    profile = profile_from_text(text, str(path))
+    if profile.content_hash != content_hash:
+        raise ProfileError(f"{path}: changed since the crawl used it (sha256 differs)")
     return profile

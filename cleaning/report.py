@@ -15,7 +15,8 @@ from typing import Any
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
-from cleaning.datasets import OutputError, dataset_files
+from cleaning.storage.atomic import OutputError, write_text_atomic
+from cleaning.storage.datasets import dataset_files
 
 _CSS = """body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:980px;color:#222}
 h1{font-size:1.5em}h2{font-size:1.1em;margin-top:1.8em;border-bottom:1px solid #ddd}
@@ -123,10 +124,5 @@ def render_report(root: Path, run_id: str) -> Path:
             f"<h2>URLs that failed (retry them next run)</h2><table>{failed_html or '<tr><td>none</td></tr>'}</table>"
             "</body></html>")
     out = Path(root) / "_runs" / f"{run_id}.html"
-    tmp = out.with_name(f".{out.name}.tmp")
-    try:
-        tmp.write_text(html, encoding="utf-8")
-        tmp.replace(out)
-    except OSError as exc:
-        raise OutputError(f"cannot write {out}: {exc.strerror or exc}") from None
+    write_text_atomic(out, html)
     return out

@@ -15,7 +15,7 @@ from typing import Any
 _LEN = struct.Struct("<Q")
 
 
-class Spool:
+class DocumentSpool:
     def __init__(self, path: Path) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,7 +47,8 @@ def _host_or_ip(host: str) -> str:
         return host.lower()
 
 
-def parse_arguments(kwargs: dict[str, object]) -> CrawlTarget:
+def parse_arguments(kwargs: dict[str, object], sites_dirs: Sequence[str] = ()) -> CrawlTarget:
+    """The crawl target of the spider's `-a` arguments; profiles are looked up in `sites_dirs` first."""
     unknown = set(kwargs) - KNOWN_ARGS
     if unknown:
         raise ArgumentError(f"unknown spider argument(s) {sorted(unknown)}; known: {sorted(KNOWN_ARGS)}")
@@ -61,7 +63,7 @@ def parse_arguments(kwargs: dict[str, object]) -> CrawlTarget:
         profile = SiteProfile(name=hosts[0], start_urls=urls, allowed_domains=hosts)
         return CrawlTarget(profile, demo=False, generic=True)
     try:
-        profile = load_profile(str(site) if site else "demo")
+        profile = load_profile(str(site) if site else "demo", sites_dirs)
     except ProfileError as exc:
         raise ArgumentError(str(exc)) from None
     return CrawlTarget(profile, demo=profile.name == "demo", generic=False)
@@ -69,7 +71,7 @@ def parse_arguments(kwargs: dict[str, object]) -> CrawlTarget:
 
 def check_settings(settings: object) -> None:
     """Raises ArgumentError for settings that cannot work, before any request is made."""
-    from cleaning.datasets import OutputError, check_readable, check_run_id, ensure_writable
+    from cleaning.storage.datasets import OutputError, check_readable, check_run_id, ensure_writable
     from crawler.config import SettingError, check_settings as check_product_settings
 
     try:

@@ -12,7 +12,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from cleaning.manifest import RunManifestFile, jsonable, redact_settings
+from cleaning.redact import redact_settings
+from cleaning.storage.manifests import RunManifestFile, jsonable
 from crawler.config import setting
 from crawler.runs import retire_run_id
 
@@ -40,7 +41,7 @@ class CleanOnClose:
         return cls(crawler)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        from cleaning.pipeline import CleanOptions, clean_from
+        from cleaning.runner import CleanOptions, clean_from
 
         stats = self.crawler.stats
         if reason not in CLEANING_REASONS:

@@ -14,4 +14,8 @@ class PageItem(scrapy.Item):
     content_type = scrapy.Field()
     etag = scrapy.Field()
     last_modified = scrapy.Field()
-    html = scrapy.Field()
+    body = scrapy.Field()  # the response body, raw bytes
+    declared_encoding = scrapy.Field()  # Content-Type or <meta> charset
+    detected_encoding = scrapy.Field()  # what Scrapy decoded it as
+    profile = scrapy.Field()  # site profile name ("" for generic crawls)
+    profile_hash = scrapy.Field()  # sha256 of the profile's TOML, saved under OUTPUT_DIR/_profiles/

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from cleaning.datasets import dataset_files, read_rows
+from cleaning.storage.datasets import dataset_files, read_rows
 from cleaning.dedup.urls import canonicalize_url
-from cleaning.manifest import list_runs
+from cleaning.storage.manifests import list_runs
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from scrapy.crawler import Crawler
 
 from scrapy.utils.defer import deferred_from_coro
 
-from cleaning.datasets import OutputError, PartitionedWriter, ensure_writable
+from cleaning.storage.datasets import OutputError, PartitionedWriter, ensure_writable
 from crawler.config import setting
 from crawler.items import PageItem
 

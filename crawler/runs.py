@@ -10,7 +10,8 @@ import secrets
 from datetime import datetime, timezone
 from pathlib import Path
 
-from cleaning.datasets import check_run_id
+from cleaning.storage.atomic import write_text_atomic
+from cleaning.storage.datasets import check_run_id
 
 _STORED = "health_run_id.txt"
 
@@ -32,10 +33,7 @@ def resolve_run_id(jobdir: str | None, explicit: str | None = None) -> str:
         if stored:
             return check_run_id(stored)
     run_id = new_run_id()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(run_id, encoding="utf-8")
-    tmp.replace(path)
+    write_text_atomic(path, run_id)
     return run_id
 
 

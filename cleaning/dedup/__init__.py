@@ -3,7 +3,7 @@
 See docs/dedup.md. Public interface:
 
 * `urls`: canonicalize_url, article_id, resolve_canonical
-* `text`: normalize_text, content_hash, drop_repeated_paragraphs
+* `text`: normalize_text, content_hash
 * `minhash`: MinHasher, LSHIndex, shingle_hashes, jaccard
 * `state`: DedupState
 * `deduplicator`: DedupOptions, DedupRecord, Decision, Deduplicator
@@ -12,7 +12,7 @@ See docs/dedup.md. Public interface:
 from .deduplicator import Decision, DedupOptions, DedupRecord, Deduplicator
 from .minhash import LSHIndex, MinHasher, jaccard, shingle_hashes
 from .state import DedupState, StateError
-from .text import content_hash, drop_repeated_paragraphs, normalize_text
+from .text import content_hash, normalize_text
 from .urls import article_id, canonicalize_url, resolve_canonical
 
 __all__ = [
@@ -27,7 +27,6 @@ __all__ = [
     "article_id",
     "canonicalize_url",
     "content_hash",
-    "drop_repeated_paragraphs",
     "jaccard",
     "normalize_text",
     "resolve_canonical",

@@ -47,8 +47,6 @@ of the article it duplicates.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -58,6 +56,7 @@ import numpy as np
 
 from .minhash import LSHIndex, estimate_jaccard, jaccard
 from .options import DedupOptions, fingerprint
+from .shingle_file import ShingleFile
 from .state import DedupState, StateError
 
 __all__ = ["DedupOptions", "DedupRecord", "Decision", "Deduplicator"]
@@ -135,44 +134,6 @@ class _Batch:
         )
 
 
-class _Spool:
-    """Append-only temp file of shingle hash arrays, read back with pread."""
-
-    def __init__(self, directory: str | None):
-        fd, self.path = tempfile.mkstemp(prefix="dedup-shingles-", suffix=".bin", dir=directory)
-        os.close(fd)
-        self._w = open(self.path, "wb", buffering=1 << 20)
-        self._pos = 0
-        self._r: int | None = None
-
-    def append(self, arr: np.ndarray) -> int:
-        off = self._pos
-        if arr.size:
-            b = arr.astype("<u8", copy=False).tobytes()
-            self._w.write(b)
-            self._pos += len(b)
-        return off
-
-    def read(self, off: int, n: int) -> np.ndarray:
-        if n == 0:
-            return np.empty(0, dtype=np.uint64)
-        if self._r is None:
-            self._w.flush()
-            self._r = os.open(self.path, os.O_RDONLY)
-        buf = os.pread(self._r, n * 8, off)
-        return np.frombuffer(buf, dtype="<u8").astype(np.uint64, copy=False)
-
-    def close(self) -> None:
-        try:
-            self._w.close()
-        finally:
-            if self._r is not None:
-                os.close(self._r)
-            try:
-                os.unlink(self.path)
-            except OSError:
-                pass
-
 
 class Deduplicator:
     """Decides, per run, what is kept and what is a duplicate of what.
@@ -206,7 +167,7 @@ class Deduplicator:
     def decide(self, records: Iterable[DedupRecord]) -> list[Decision]:
         self.stats = Counter()
         self._pending = []
-        spool = _Spool(self.options.spool_dir)
+        spool = ShingleFile(self.options.spool_dir)
         try:
             batch = self._ingest(records, spool)
             if len(batch) == 0:
@@ -215,7 +176,7 @@ class Deduplicator:
         finally:
             spool.close()
 
-    def _ingest(self, records: Iterable[DedupRecord], spool: _Spool) -> _Batch:
+    def _ingest(self, records: Iterable[DedupRecord], spool: ShingleFile) -> _Batch:
         b = _Batch()
         opts = self.options
         for rec in records:
@@ -238,7 +199,7 @@ class Deduplicator:
             self.stats["records"] += 1
         return b
 
-    def _decide(self, b: _Batch, spool: _Spool) -> list[Decision]:
+    def _decide(self, b: _Batch, spool: ShingleFile) -> list[Decision]:
         opts = self.options
         state = self.state
         n = len(b)
@@ -441,7 +402,7 @@ class Deduplicator:
                     edges[v][u] = sim
         return edges
 
-    def _match_state(self, u: int, s: np.ndarray, spool: _Spool, b: _Batch) -> tuple[str, float] | None:
+    def _match_state(self, u: int, s: np.ndarray, spool: ShingleFile, b: _Batch) -> tuple[str, float] | None:
         state = self.state
         thr = self.options.threshold
         cands = state.near_candidates(s)

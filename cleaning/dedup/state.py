@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import tempfile
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
@@ -215,30 +214,11 @@ class DedupState:
         return table.replace_schema_metadata({b"dedup_state": json.dumps(self._params()).encode()})
 
     def save(self, path: str | os.PathLike) -> None:
-        """Write atomically: temp file in the same directory, fsync, rename."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                pq.write_table(self.to_table(), fh, compression="zstd")
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-            try:  # make the rename durable too
-                dfd = os.open(path.parent, os.O_RDONLY)
-                try:
-                    os.fsync(dfd)
-                finally:
-                    os.close(dfd)
-            except OSError:
-                pass
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        """Writes the state atomically (cleaning.storage.atomic)."""
+        from cleaning.storage.atomic import write_atomic
+
+        table = self.to_table()
+        write_atomic(Path(path), lambda fh: pq.write_table(table, fh, compression="zstd"))
 
     @classmethod
     def load(cls, path: str | os.PathLike, options: DedupOptions | None = None) -> DedupState:

@@ -1,4 +1,4 @@
-"""Text normalisation, content hashes and within-page paragraph dedup.
+"""Text normalisation and content hashes: what "the same text" means for dedup.
 
 `normalize_text` is the single definition of "the same text" used by the
 exact-duplicate hash and by the MinHash shingles: Unicode NFKC, case folded,
@@ -15,8 +15,6 @@ import xxhash
 __all__ = [
     "normalize_text",
     "content_hash",
-    "drop_repeated_paragraphs",
-    "split_paragraphs",
     "EMPTY_HASH",
     "tokens",
 ]
@@ -26,7 +24,6 @@ _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _WS = re.compile(r"\s+", re.UNICODE)
 # Scripts written without spaces between words: each character is a token.
 _CJK = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\u0e00-\u0e7f])")
-_PARAGRAPH_SPLIT = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 
 
 def _as_text(text: object) -> str:
@@ -70,33 +67,3 @@ def content_hash(text: object) -> str:
 
 
 EMPTY_HASH = content_hash("")
-
-
-def split_paragraphs(body: str) -> list[str]:
-    """Paragraphs of a body: separated by a blank line, stripped, empties dropped."""
-    return [p.strip() for p in _PARAGRAPH_SPLIT.split(_as_text(body)) if p.strip()]
-
-
-def drop_repeated_paragraphs(body: object) -> tuple[str, int]:
-    """Keep the first occurrence of each paragraph repeated verbatim.
-
-    Paragraphs are separated by a blank line. "Verbatim" ignores leading and
-    trailing whitespace and the amount of inner whitespace, nothing else
-    (case and punctuation count). Returns ``(body, removed)``; when nothing is
-    removed the body is returned unchanged, otherwise the kept paragraphs are
-    joined with one blank line.
-    """
-    text = _as_text(body)
-    paragraphs = split_paragraphs(text)
-    seen: set[str] = set()
-    kept: list[str] = []
-    for p in paragraphs:
-        key = _WS.sub(" ", p)
-        if key in seen:
-            continue
-        seen.add(key)
-        kept.append(p)
-    removed = len(paragraphs) - len(kept)
-    if removed == 0:
-        return text, 0
-    return "\n\n".join(kept), removed

@@ -1,26 +1,15 @@
-"""Cleaning steps: each does one job on a Document and keeps its own counts.
+"""The cleaning steps, one job each; `cleaning/flow.py` puts them in the order of the data flow."""
 
-A step returns the document (possibly changed) or None after recording why it
-dropped it; `pipeline.py` composes them in the order of the data flow.
-"""
+from cleaning.steps.base import Step
+from cleaning.steps.collect_vocabulary import CollectSiteVocabulary
+from cleaning.steps.deduplicate import Deduplicate
+from cleaning.steps.detect_language import DetectLanguage
+from cleaning.steps.drop_repeated_paragraphs import DropRepeatedParagraphs
+from cleaning.steps.extract_article import ExtractArticle
+from cleaning.steps.fix_grammar import FixGrammar
+from cleaning.steps.make_rows import MakeRows
+from cleaning.steps.read_pages import ReadPages
+from cleaning.steps.write_datasets import WriteDatasets
 
-from __future__ import annotations
-
-from collections import Counter
-
-from cleaning.document import Document
-
-
-class Step:
-    name = "step"
-
-    def __init__(self) -> None:
-        self.stats: Counter[str] = Counter()
-
-    def drop(self, doc: Document, reason: str) -> None:
-        doc.dropped = reason
-        self.stats[f"dropped/{reason}"] += 1
-        return None
-
-    def __call__(self, doc: Document) -> Document | None:  # pragma: no cover - interface
-        raise NotImplementedError
+__all__ = ["CollectSiteVocabulary", "Deduplicate", "DetectLanguage", "DropRepeatedParagraphs", "ExtractArticle",
+           "FixGrammar", "MakeRows", "ReadPages", "Step", "WriteDatasets"]

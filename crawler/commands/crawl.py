@@ -24,7 +24,7 @@ class Command(ScrapyCrawl):
         check = getattr(spidercls, "check_arguments", None)
         if check is not None:
             try:
-                check(opts.spargs)
+                check(opts.spargs, self.settings)
                 check_settings(self.settings)
             except ValueError as exc:
                 print(f"error: {exc}", file=sys.stderr)

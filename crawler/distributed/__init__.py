@@ -32,7 +32,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.settings import SETTINGS_PRIORITIES, Settings
 from scrapy.utils.misc import load_object
 
-from cleaning.manifest import strip_credentials
+from cleaning.redact import strip_credentials
 from crawler.config import setting
 from crawler.distributed.link import WORKER_ID, RedisLink, RunKeys, default_worker_id, redis_client
 

@@ -32,8 +32,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider, DontCloseSpider
 from twisted.internet import task
 
-from cleaning.datasets import dataset_files
-from cleaning.manifest import RunManifestFile, jsonable, redact_settings
+from cleaning.storage.datasets import dataset_files
+from cleaning.redact import redact_settings
+from cleaning.storage.manifests import RunManifestFile, jsonable
 from crawler.config import setting
 from crawler.distributed.link import RedisLink, RedisUnavailable
 from crawler.distributed.scheduler import link_of
@@ -518,7 +519,7 @@ def _run_rows(root: Path, run_id: str) -> int:
 
 
 def _clean(root: Path, run_id: str, settings: Any) -> tuple[Any, str | None]:
-    from cleaning.pipeline import CleanOptions, clean_from
+    from cleaning.runner import CleanOptions, clean_from
 
     try:
         return clean_from(root, run_id, CleanOptions.from_settings(settings))[0], None

@@ -27,7 +27,7 @@ import socket
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from cleaning.manifest import strip_credentials
+from cleaning.redact import strip_credentials
 
 logger = logging.getLogger(__name__)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -22,7 +23,9 @@ from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
+from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding
 
+from cleaning.profiles import save_profile
 from crawler.arguments import CrawlTarget, parse_arguments
 from crawler.config import setting
 from crawler.items import PageItem
@@ -40,8 +43,8 @@ HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 class HealthSpider(scrapy.Spider):
     name = "health"
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self.target: CrawlTarget = parse_arguments(kwargs)
+    def __init__(self, *args: Any, sites_dirs: tuple[str, ...] = (), **kwargs: Any) -> None:
+        self.target: CrawlTarget = parse_arguments(kwargs, sites_dirs)
         super().__init__(*args)
         self._job = kwargs.get("_job")  # Scrapyd's job id, recorded in the run manifest
         self.profile = self.target.profile
@@ -58,13 +61,17 @@ class HealthSpider(scrapy.Spider):
         )
 
     @staticmethod
-    def check_arguments(kwargs: dict[str, Any]) -> None:
+    def check_arguments(kwargs: dict[str, Any], settings: Any = None) -> None:
         """Raises ArgumentError (a ValueError) for bad `-a` arguments, before the crawl starts."""
-        parse_arguments(kwargs)
+        parse_arguments(kwargs, setting(settings, "HEALTH_SITES_DIR"))
 
     @classmethod
     def from_crawler(cls, crawler: scrapy.crawler.Crawler, *args: Any, **kwargs: Any) -> "HealthSpider":
+        kwargs.setdefault("sites_dirs", setting(crawler.settings, "HEALTH_SITES_DIR"))
         spider = super().from_crawler(crawler, *args, **kwargs)
+        if not spider.target.generic:
+            # Cleaning (now, or offline later) uses exactly this profile, whatever happens to the file.
+            save_profile(Path(setting(crawler.settings, "OUTPUT_DIR")), spider.profile)
         spider.run_id = resolve_run_id(crawler.settings.get("JOBDIR"), setting(crawler.settings, "HEALTH_RUN_ID"))
         if spider.target.demo:
             from crawler.demo import DemoServer
@@ -135,16 +142,23 @@ class HealthSpider(scrapy.Spider):
 
     def _page_item(self, response: Response, kind: str, is_html: bool) -> PageItem:
         headers = response.headers
+        content_type = (headers.get("Content-Type") or b"").decode("latin-1") or None
+        body = response.body if is_html else b""
+        declared = http_content_type_encoding(content_type or "") or (html_body_declared_encoding(body) if body else None)
         return PageItem(
             url=response.url,
             status=response.status,
             fetched_at=datetime.now(timezone.utc),
             site=self.site,
             kind=kind,
-            content_type=(headers.get("Content-Type") or b"").decode("latin-1") or None,
+            content_type=content_type,
             etag=(headers.get("ETag") or b"").decode("latin-1") or None,
             last_modified=(headers.get("Last-Modified") or b"").decode("latin-1") or None,
-            html=_decode(response) if is_html else "",
+            body=body,  # raw: cleaning decodes it, segment by segment (a stray byte costs that byte)
+            declared_encoding=declared,
+            detected_encoding=response.encoding if isinstance(response, TextResponse) else None,
+            profile="" if self.target.generic else self.profile.name,
+            profile_hash=None if self.target.generic else self.profile.content_hash,
         )
 
     def _follow(self, response: Response, kind: str) -> Iterator[scrapy.Request]:
@@ -225,15 +239,3 @@ class HealthSpider(scrapy.Spider):
         self.failed_urls[url] = reason
         logger.warning("failed %s: %s: %s", url, reason, failure.getErrorMessage())
 
-
-def _decode(response: TextResponse) -> str:
-    """The page as text, decoded by the extractor's decoder: a declared charset is checked by a strict
-    decode before it is trusted, then UTF-8, then detection. Scrapy 2.19 trusts a wrong declared charset
-    (Windows-1252 bytes served as UTF-8 lose every accent to U+FFFD) and reads Windows-1252 without a
-    charset as Windows-1250."""
-    from cleaning.extract.encoding import decode
-
-    try:
-        return decode(response.body, (response.headers.get("Content-Type") or b"").decode("latin-1"))[0]
-    except Exception:  # noqa: BLE001 - never lose the page over decoding
-        return response.text

@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cleaning.datasets import PartitionedWriter
-from cleaning.pipeline import CleanOptions, clean_run
+from cleaning.storage.datasets import PartitionedWriter
+from cleaning.runner import CleanOptions, clean_run
 from crawler.demo import DEMO_HOST, load_articles
 from crawler.demo.pages import article_path
 from crawler.demo.site import DemoSite
@@ -40,7 +40,7 @@ def _store_demo_pages(root: Path) -> int:
         resp = site.handle("GET", path, {})
         writer.write({"url": site.url(path), "status": resp.status, "fetched_at": FETCHED, "site": "demo",
                       "kind": "article" if path.startswith("/article/") else "listing",
-                      "content_type": resp.headers.get("Content-Type"), "html": resp.body.decode("utf-8"),
+                      "content_type": resp.headers.get("Content-Type"), "body": resp.body, "profile": "demo",
                       "run_id": RUN}, FETCHED.date().isoformat())
     writer.flush()
     return len(paths)
@@ -64,7 +64,7 @@ def test_dask_cluster_cleans_like_one_process(tmp_path: Path):
     want = clean_run(local, RUN, options)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
                       host="127.0.0.1") as cluster, Client(cluster) as client:
-        got = clean_run(on_dask, RUN, options, mapper=example.DaskMap(client, chunk_size=4, window=3))
+        got = clean_run(on_dask, RUN, options, mapper=example.DaskMapper(client, chunk_size=4, window=3))
         assert len(client.nthreads()) == 2
 
     assert got.counts == want.counts and got.counts["pages"] == n
@@ -79,12 +79,18 @@ def test_dask_cluster_cleans_like_one_process(tmp_path: Path):
         assert _rows(on_dask, name, cols) == _rows(local, name, cols), name
 
 
-def test_dask_map_keeps_order_and_bounds_work_in_flight():
+def test_dask_mapper_keeps_order_and_bounds_work_in_flight():
     pytest.importorskip("dask.distributed", reason="dask[distributed] is not installed (the Dask example's extra)")
     from dask.distributed import Client
 
+    from cleaning.document import Document, Page
+    from tests.cleaning.steps.helpers import Numbered
+
     example = _load_example()
+    docs = [Document(page=Page(url=f"https://a.example/{i}", status=200, fetched_at=FETCHED)) for i in range(50)]
     with Client(processes=False, n_workers=1, threads_per_worker=2, dashboard_address=None) as client:
-        mapper = example.DaskMap(client, chunk_size=3, window=2)
-        assert list(mapper(abs, range(0, -50, -1))) == list(range(50))
-        assert list(mapper(abs, [])) == []
+        mapper = example.DaskMapper(client, chunk_size=3, window=2)
+        out = list(mapper.map([Numbered()], docs))
+        assert [d.page.url for d, _ in out] == [d.page.url for d in docs]
+        assert all(stats["numbered"]["seen"] == 1 for _, stats in out)
+        assert list(mapper.map([Numbered()], [])) == []

@@ -10,9 +10,9 @@ import json
 
 import pyarrow.parquet as pq
 
-from cleaning.compact import compact
-from cleaning.datasets import OutputError, PartitionedWriter
-from cleaning.manifest import RunManifestFile
+from cleaning.storage.compact import compact
+from cleaning.storage.datasets import OutputError, PartitionedWriter
+from cleaning.storage.manifests import RunManifestFile
 from cleaning.report import render_report
 
 RUN = "20260101T000000Z_abc123"

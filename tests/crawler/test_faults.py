@@ -70,8 +70,9 @@ def test_pages_without_or_with_a_wrong_charset_come_out_right(fault_run):
         assert "\ufffd" not in body and "Ã" not in body
     bom = articles.loc[f"{site.url}charset/bom.html"]
     assert not bom["title"].startswith("\ufeff") and "\ufeff" not in bom["body"]
-    pages = pd.read_parquet(out / "pages", columns=["url", "html"]).set_index("url")
-    assert CHINESE_PARAGRAPHS[0] in pages.loc[f"{site.url}charset/gbk.html", "html"]  # stored decoded right too
+    pages = pd.read_parquet(out / "pages", columns=["url", "body"]).set_index("url")
+    raw = pages.loc[f"{site.url}charset/gbk.html", "body"]  # stored as received: re-cleaning can decode it again
+    assert CHINESE_PARAGRAPHS[0] in raw.decode("gbk")
 
 
 def _gaps(site: FaultSite, path: str) -> list[float]:
@@ -133,8 +134,8 @@ def test_every_failure_is_counted_by_reason_and_listed_for_the_next_run(fault_ru
 
 def test_sizes_are_capped(fault_run):
     site, out, *_ = fault_run
-    pages = pd.read_parquet(out / "pages", columns=["url", "html"])
-    assert pages["html"].str.len().max() < 1_000_000
+    pages = pd.read_parquet(out / "pages", columns=["url", "body"])
+    assert pages["body"].map(len).max() < 1_000_000
     assert not pages["url"].str.contains("big/|bomb|huge", regex=True).any()
 
 
@@ -155,8 +156,9 @@ def test_the_crawl_stays_on_its_site_and_obeys_robots_txt(fault_run):
 def test_hostile_xml_is_harmless(fault_run):
     site, out, proc, manifest, _ = fault_run
     assert not site.hits_for("/xxe-hit")  # external entities are never fetched
-    for name, column in (("pages", "html"), ("articles", "body")):
+    for name, column in (("pages", "body"), ("articles", "body")):
         for text in pd.read_parquet(out / name, columns=[column])[column]:
+            text = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
             assert "root:x:0:0" not in (text or "")
     assert manifest["crawl_stats"]["health/sitemap/invalid"] >= 1  # the garbage one
     # The 20,000-entry sitemap was read: its one on-site entry became an article.
@@ -365,20 +367,17 @@ def test_previous_failures_reads_the_latest_finished_run_of_the_site(tmp_path: P
     assert previous_failures(tmp_path / "nowhere", "a.org") == {}
 
 
-def test_pages_are_stored_as_the_right_text():
-    from scrapy.http import HtmlResponse
-
-    from crawler.spiders.health import _decode
+def test_stored_bytes_decode_as_the_right_text():
+    """Pages keep the raw bytes; cleaning decodes them right where Scrapy would not."""
+    from cleaning.extract.encoding import decode
     from tests.faultsite.content import article_html, chinese_article
 
     body = article_html(chinese_article("x")).encode("gbk")
-    response = HtmlResponse("http://a.org/", body=body, headers={"Content-Type": "text/html"})
-    assert CHINESE_PARAGRAPHS[1] in _decode(response)
+    assert CHINESE_PARAGRAPHS[1] in decode(body, "text/html")[0]
     cp = article_html(FaultSite.cp1252_article()).encode("cp1252")
-    wrong = HtmlResponse("http://a.org/", body=cp, headers={"Content-Type": "text/html; charset=utf-8"})
-    assert "na\u00efve" in _decode(wrong) and "\ufffd" not in _decode(wrong)
-    undeclared = HtmlResponse("http://a.org/", body=cp, headers={"Content-Type": "text/html"})
-    assert "na\u00efve" in _decode(undeclared)  # Scrapy itself reads these bytes as Windows-1250
+    wrong = decode(cp, "text/html; charset=utf-8")[0]
+    assert "na\u00efve" in wrong and "\ufffd" not in wrong
+    assert "na\u00efve" in decode(cp, "text/html")[0]  # Scrapy itself reads these bytes as Windows-1250
 
 
 @pytest.mark.parametrize("args, message", [

@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 from scrapy.utils.test import get_crawler
 
-from cleaning.datasets import OutputError, PartitionedWriter
+from cleaning.storage.datasets import OutputError, PartitionedWriter
 from crawler.items import PageItem
 from crawler.pipelines import PagesPipeline
 from crawler.spiders.health import HealthSpider
@@ -20,7 +20,7 @@ from tests.conftest import run_crawl
 
 def _page(i: int) -> PageItem:
     return PageItem(url=f"http://e.org/{i}", status=200, fetched_at=datetime.now(timezone.utc), site="x",
-                    kind="article", content_type="text/html", etag=None, last_modified=None, html="<p>x</p>")
+                    kind="article", content_type="text/html", etag=None, last_modified=None, body=b"<p>x</p>")
 
 
 _real_write_table = pq.write_table

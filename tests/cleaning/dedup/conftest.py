@@ -3,8 +3,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from cleaning.dedup import synthetic as syn
-from cleaning.dedup.synthetic import record as make_record
+from tests.support import dedup_synthetic as syn
+from tests.support.dedup_synthetic import record as make_record
 
 
 @pytest.fixture

@@ -3,8 +3,9 @@
 import os
 import random
 
-from cleaning.dedup import DedupOptions, DedupState, Deduplicator, drop_repeated_paragraphs
-from cleaning.dedup.synthetic import record
+from cleaning.dedup import DedupOptions, DedupState, Deduplicator
+from cleaning.steps.drop_repeated_paragraphs import drop_repeated_paragraphs
+from tests.support.dedup_synthetic import record
 
 
 def garbage(seed: int, n: int) -> str:

@@ -4,6 +4,8 @@ from datetime import date
 import numpy as np
 import pytest
 
+from cleaning.storage.atomic import OutputError
+
 from cleaning.dedup import DedupOptions, DedupState, Deduplicator, StateError
 
 
@@ -72,7 +74,7 @@ def test_save_is_atomic(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "replace", boom)
     bigger = DedupState.rebuild([("a", "u", "x", 1, None), ("b", "v", "y z w", 1, None)])
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match="disk full"):
         bigger.save(path)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["s.parquet"]

@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cleaning.dedup.text import content_hash, drop_repeated_paragraphs, normalize_text, tokens
+from cleaning.dedup.text import content_hash, normalize_text, tokens
 
 
 def test_normalize_folds_case_whitespace_punctuation():
@@ -19,24 +19,6 @@ def test_content_hash_equal_for_cosmetic_differences():
     assert len(content_hash(a)) == 32
 
 
-def test_drop_repeated_paragraphs_keeps_first():
-    body = "Intro.\n\nRead more: sign up\n\nMiddle text.\n\nRead  more: sign up\n\nEnd.\n\nIntro."
-    out, n = drop_repeated_paragraphs(body)
-    assert n == 2
-    assert out == "Intro.\n\nRead more: sign up\n\nMiddle text.\n\nEnd."
-
-
-def test_drop_repeated_paragraphs_nothing_to_do_returns_body_unchanged():
-    body = "One.\n\n\nTwo.\n"
-    assert drop_repeated_paragraphs(body) == (body, 0)
-    assert drop_repeated_paragraphs("") == ("", 0)
-    assert drop_repeated_paragraphs(None) == ("", 0)
-
-
-def test_case_differs_is_not_verbatim():
-    assert drop_repeated_paragraphs("Hello.\n\nhello.")[1] == 0
-
-
 def test_cjk_tokens_are_characters():
     assert tokens(normalize_text("饭后胃胀 ok")) == ["饭", "后", "胃", "胀", "ok"]
 
@@ -46,6 +28,3 @@ def test_never_raises_and_idempotent(s):
     n = normalize_text(s)
     assert normalize_text(n) == n
     assert content_hash(s) == content_hash(n)
-    out, removed = drop_repeated_paragraphs(s)
-    assert removed >= 0
-    assert drop_repeated_paragraphs(out)[1] == 0

@@ -4,9 +4,9 @@ from datetime import date
 import pytest
 
 from cleaning.dedup import Decision, DedupOptions, DedupState, Deduplicator, StateError
-from cleaning.dedup import synthetic as syn
+from tests.support import dedup_synthetic as syn
 
-from cleaning.dedup.synthetic import record as make_record
+from tests.support.dedup_synthetic import record as make_record
 
 
 def by_doc(decisions):

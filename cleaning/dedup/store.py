@@ -12,8 +12,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from cleaning.datasets import read_rows
-from cleaning.manifest import write_json_atomic
+from cleaning.storage.datasets import read_rows
+from cleaning.storage.manifests import write_json_atomic
 
 logger = logging.getLogger(__name__)
 

@@ -18,13 +18,10 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from cleaning.schemas import DATASETS, PARTITION, with_metadata
+from cleaning.storage.atomic import OutputError, write_atomic
+from cleaning.storage.schemas import DATASETS, PARTITION, with_metadata
 
 logger = logging.getLogger(__name__)
-
-
-class OutputError(RuntimeError):
-    """Output cannot be written or read; the message names the path."""
 
 
 # No '-' in a run id: file names are part-<run_id>-<tag>-<seq>.parquet, and a run id that is a prefix of
@@ -50,32 +47,9 @@ def ensure_writable(root: Path) -> None:
         raise OutputError(f"output directory {root} is not writable: {exc.strerror or exc}") from None
 
 
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def write_table_atomic(table: pa.Table, dest: Path) -> None:
-    """Writes `table` to `dest` via a temporary file, fsync and rename."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(f".{dest.name}.tmp-{os.getpid()}")
-    try:
-        pq.write_table(table, tmp, compression="zstd")
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, dest)
-        _fsync_dir(dest.parent)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise OutputError(f"cannot write {dest}: {exc.strerror or exc}") from None
+    """Writes `table` to `dest` as Parquet, atomically (cleaning.storage.atomic)."""
+    write_atomic(dest, lambda fh: pq.write_table(table, fh, compression="zstd"))
 
 
 def to_table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
@@ -153,12 +127,15 @@ def dataset_files(root: Path, name: str, run_id: str | None = None) -> list[Path
 
 def read_rows(root: Path, name: str, columns: list[str] | None = None, run_id: str | None = None,
               batch_size: int = 1000) -> Iterator[dict[str, Any]]:
-    """Streams a dataset's rows as dicts, a record batch at a time (bounded memory)."""
+    """Streams a dataset's rows as dicts in the current schema, a record batch at a time (bounded memory).
+
+    Files of an earlier schema version are upgraded as they are read (cleaning.storage.migrate)."""
+    from cleaning.storage.migrate import iter_batches
+
     for path in dataset_files(root, name, run_id):
         try:
-            pf = pq.ParquetFile(path)
-            for batch in pf.iter_batches(batch_size=batch_size, columns=columns):
-                yield from batch.to_pylist()
+            for table in iter_batches(path, name, columns, batch_size):
+                yield from table.to_pylist()
         except (OSError, pa.ArrowInvalid) as exc:
             raise OutputError(f"cannot read {path}: {exc}") from None
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: pages keep the raw response bytes and their encodings, and the profile used
+# (docs/datasets.md, "Schema versions"; cleaning/storage/migrate.py reads and upgrades version 1 files)
 PARTITION = "crawl_date"  # Hive partition column (a directory level, not stored in files)
 
 _ts = pa.timestamp("us", tz="UTC")
@@ -21,7 +22,11 @@ PAGES = pa.schema([
     pa.field("content_type", pa.string()),
     pa.field("etag", pa.string()),
     pa.field("last_modified", pa.string()),
-    pa.field("html", pa.large_string()),
+    pa.field("body", pa.large_binary()),  # the response body, raw; decoded by cleaning
+    pa.field("declared_encoding", pa.string()),  # charset of the Content-Type header or the page's <meta>
+    pa.field("detected_encoding", pa.string()),  # what the crawler decoded it as (Scrapy's inference)
+    pa.field("profile", pa.string()),  # site profile name; "" for generic crawls (null: schema version 1)
+    pa.field("profile_hash", pa.string()),  # sha256 of the profile's TOML (OUTPUT_DIR/_profiles/)
     pa.field("run_id", pa.string(), nullable=False),
 ])
 

@@ -7,8 +7,8 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
 
-from cleaning.datasets import OutputError, PartitionedWriter, ensure_writable, read_rows
-from cleaning.schemas import ARTICLES, DATASETS, SCHEMA_VERSION
+from cleaning.storage.datasets import OutputError, PartitionedWriter, ensure_writable, read_rows
+from cleaning.storage.schemas import ARTICLES, DATASETS, SCHEMA_VERSION
 
 
 def _article(i: int) -> dict:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from cleaning.document import Document
 from cleaning.language import detect_language
-from cleaning.steps import Step
+from cleaning.steps.base import Step
 
 
-class LanguageStep(Step):
+class DetectLanguage(Step):
     name = "language"
+    parallel = True
 
-    def __call__(self, doc: Document) -> Document | None:
+    def process(self, doc: Document) -> Document | None:
         result = detect_language(doc.body_original)
         doc.language, doc.language_score = result.language, float(result.score)
         doc.languages = list(result.languages) if result.mixed else []

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cleaning.schemas import DERIVED
+from cleaning.storage.schemas import DERIVED
 from tests.conftest import REPO, run_crawl
 
 

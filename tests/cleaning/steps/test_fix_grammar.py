@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 
 import cleaning.grammar as grammar
-from cleaning.datasets import PartitionedWriter
-from cleaning.pipeline import CleanOptions, clean_run
+from cleaning.storage.datasets import PartitionedWriter
+from cleaning.runner import CleanOptions, clean_run
 from crawler.demo import DEMO_HOST, load_articles
 from crawler.demo.site import DemoSite
 from tests.cleaning.grammar.conftest import FakeLanguageTool
@@ -24,7 +24,7 @@ def _store_demo_pages(root: Path, n: int = 4) -> None:
     for a in [a for a in load_articles() if a.lang == "en" and not a.near_duplicate_of][:n]:
         path = f"/article/{a.slug}.html"
         writer.write({"url": site.url(path), "status": 200, "fetched_at": datetime.now(timezone.utc),
-                      "site": "demo", "kind": "article", "html": site.handle("GET", path, {}).body.decode(),
+                      "site": "demo", "kind": "article", "body": site.handle("GET", path, {}).body, "profile": "demo",
                       "run_id": RUN}, "2026-01-01")
     writer.flush()
 

@@ -31,8 +31,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from cleaning.datasets import OutputError, dataset_files, write_table_atomic
-from cleaning.schemas import DATASETS, with_metadata
+from cleaning.storage.datasets import OutputError, dataset_files, write_table_atomic
+from cleaning.storage.schemas import DATASETS, with_metadata
 
 # Run ids never contain '-' (^[A-Za-z0-9_.]+$); the writer's tag may.
 _PART = re.compile(r"^part-(?P<run>[^-]+)-(?P<tag>.+)-(?P<seq>\d+)\.parquet$")
@@ -47,11 +47,16 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _read(path: Path, schema: pa.Schema) -> pa.Table:
+def _read(path: Path, name: str) -> pa.Table:
+    """A part file in the current schema (older schema versions are upgraded on the way)."""
+    from cleaning.storage.migrate import file_version, upgrade
+
     try:
-        return pq.read_table(path, partitioning=None).cast(schema)
+        table = pq.read_table(path, partitioning=None)
+        return upgrade(name, file_version(table.schema), table).cast(DATASETS[name])
     except (OSError, pa.ArrowInvalid) as exc:
         raise OutputError(f"cannot read {path}: {exc}") from None
+
 
 
 def _compacted_from(merged: Path) -> list[dict[str, str]] | None:
@@ -86,7 +91,6 @@ def compact(root: Path, dataset: str | None = None, min_files: int = 2) -> Itera
     for name in names:
         if name not in DATASETS:
             raise ValueError(f"unknown dataset {name!r}; known: {sorted(DATASETS)}")
-        schema = DATASETS[name]
         groups: dict[tuple[Path, str], list[Path]] = defaultdict(list)
         for path in dataset_files(root, name):
             m = _PART.match(path.name)
@@ -108,8 +112,8 @@ def compact(root: Path, dataset: str | None = None, min_files: int = 2) -> Itera
                     known = {(e["name"], e["sha256"]) for e in held}
                     leftovers = [f for f in small if (f.name, digests[f]) in known]
                 else:  # a merged file from before the record: compare rows
-                    merged_rows = _row_keys(_read(merged, schema))
-                    leftovers = [f for f in small if _row_keys(_read(f, schema)) <= merged_rows]
+                    merged_rows = _row_keys(_read(merged, name))
+                    leftovers = [f for f in small if _row_keys(_read(f, name)) <= merged_rows]
                 new = [f for f in small if f not in leftovers]
                 # A crash between writing the merge and removing parts: the merge already holds them.
                 for f in leftovers:
@@ -119,12 +123,12 @@ def compact(root: Path, dataset: str | None = None, min_files: int = 2) -> Itera
                 if not new:
                     continue
                 # Parts written after the earlier compaction: merged with it, never dropped.
-                tables = [_read(merged, schema)] + [_read(f, schema) for f in new]
+                tables = [_read(merged, name)] + [_read(f, name) for f in new]
                 label = f"{len(new)} new files + the merged file"
             else:
                 if len(small) < min_files:
                     continue
-                tables = [_read(f, schema) for f in small]
+                tables = [_read(f, name) for f in small]
                 label = f"{len(small)} files"
             table = pa.concat_tables(tables)
             entries = held + [{"name": f.name, "sha256": digests[f]} for f in new]

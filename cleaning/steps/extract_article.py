@@ -2,33 +2,21 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from cleaning.dedup.urls import article_id, resolve_canonical
 from cleaning.document import Document
-from cleaning.profiles import ProfileError, SiteProfile, load_profile
-from cleaning.rows import word_count
-from cleaning.steps import Step
-
-MIN_WORDS = 40  # below this an "article" is a stub, a gallery or an error page
+from cleaning.steps.base import Step
+from cleaning.text import word_count
 
 
-@lru_cache(maxsize=64)
-def _profile(site: str) -> SiteProfile | None:
-    try:
-        return load_profile(site)
-    except ProfileError:
-        return None  # generic crawls name the site by host; no profile means generic extraction
-
-
-class ExtractStep(Step):
+class ExtractArticle(Step):
     name = "extract"
+    parallel = True
 
-    def __init__(self, min_words: int = MIN_WORDS) -> None:
+    def __init__(self, min_words: int = 40) -> None:
         super().__init__()
-        self.min_words = min_words
+        self.min_words = min_words  # below this an "article" is a stub, a gallery or an error page
 
-    def __call__(self, doc: Document) -> Document | None:
+    def process(self, doc: Document) -> Document | None:
         from cleaning.extract import extract
 
         page = doc.page
@@ -37,10 +25,10 @@ class ExtractStep(Step):
             return self.drop(doc, f"http_{page.status}")
         if page.kind == "listing":
             return self.drop(doc, "listing_page")
-        profile = _profile(page.site) if page.site else None
         # The fetch time anchors relative dates ("3 days ago") and the future-date check, so
         # re-cleaning old pages gives the same dates as cleaning them when they were fetched.
-        ex = extract(page.html, page.url, profile, content_type=page.content_type, now=page.fetched_at)
+        ex = extract(page.body, page.url, page.profile, content_type=page.content_type, now=page.fetched_at)
+        page.body = b""  # later steps need the extraction, not the raw page (it would only weigh on the spool)
         doc.extraction = ex
         self.stats[f"body_source/{ex.body_source or 'none'}"] += 1
         for flag in ex.flags:

@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from cleaning.manifest import RunManifestFile, redact_settings, strip_credentials
+from cleaning.redact import redact_settings, strip_credentials
+from cleaning.storage.manifests import RunManifestFile
 
 
 @pytest.mark.parametrize("url, expected", [

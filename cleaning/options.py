@@ -1,0 +1,41 @@
+"""The options of a cleaning run, from the product settings (cleaning/config.py) or given directly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from cleaning.config import languages_kept, value
+
+
+@dataclass(frozen=True)
+class CleanOptions:
+    keep_languages: frozenset[str] = frozenset({"en"})  # grammar-fixed; `*`: all
+    grammar_backend: str = "auto"  # auto, languagetool, offline, none
+    languagetool_url: str | None = None
+    languagetool_username: str | None = field(default=None, repr=False)
+    languagetool_api_key: str | None = field(default=None, repr=False)
+    dedup_threshold: float = 0.8
+    min_words: int = 40
+    workers: int = 1
+    recurring_min_docs: int = 3  # a word in this many bodies is site vocabulary, never "corrected"
+    grammar_cache_dir: str | None = None  # default: OUTPUT_DIR/_state/grammar-cache
+    sites_dirs: tuple[str, ...] = ()  # HEALTH_SITES_DIR: where profiles of runs without a saved one are found
+
+    @classmethod
+    def from_settings(cls, settings: Any, **overrides: Any) -> "CleanOptions":
+        """From Scrapy settings, a dict of HEALTH_* values, or None (every default)."""
+        options = cls(
+            keep_languages=languages_kept(value(settings, "HEALTH_KEEP_LANGUAGES")),
+            grammar_backend=value(settings, "HEALTH_GRAMMAR_BACKEND"),
+            languagetool_url=value(settings, "HEALTH_LANGUAGETOOL_URL") or None,
+            languagetool_username=value(settings, "HEALTH_LANGUAGETOOL_USERNAME") or None,
+            languagetool_api_key=value(settings, "HEALTH_LANGUAGETOOL_API_KEY") or None,
+            dedup_threshold=value(settings, "HEALTH_DEDUP_THRESHOLD"),
+            min_words=value(settings, "HEALTH_MIN_WORDS"),
+            workers=value(settings, "HEALTH_CLEAN_WORKERS"),
+            sites_dirs=tuple(value(settings, "HEALTH_SITES_DIR")),
+        )
+        from dataclasses import replace
+
+        return replace(options, **overrides)

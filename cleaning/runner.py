@@ -1,0 +1,179 @@
+"""Runs the cleaning flow (cleaning/flow.py) over one stored run: processes, spools, commit, manifest.
+
+`scrapy crawl health` calls `clean_from` for its own run when it ends; `python -m cleaning run`
+calls `clean_from` or `rebuild_all` offline, with the same result. The runner holds no step logic:
+it opens the steps, streams documents through them (consecutive per-document steps in worker
+processes, whole-run steps over a disk spool of their input), commits them, and records the outcome
+in the run's manifest.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import shutil
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from cleaning.document import Document
+from cleaning.flow import cleaning_steps, summary_counts
+from cleaning.options import CleanOptions
+from cleaning.progress import ProgressLog
+from cleaning.spool import DocumentSpool
+from cleaning.steps.base import Step
+from cleaning.storage.datasets import ensure_writable, remove_run_files
+from cleaning.storage.manifests import RunManifestFile, now_utc
+from cleaning.storage.pages import stored_runs
+from cleaning.storage.schemas import DERIVED
+from cleaning.workers import ProcessMapper, Result
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["CleanOptions", "CleanReport", "Mapper", "clean_from", "clean_run", "rebuild_all", "run_steps"]
+
+
+class Mapper(Protocol):
+    """Runs per-document steps over documents: (document or None, counts per step) in input order.
+
+    `cleaning.workers.ProcessMapper` is the default; examples/dask_clean.py runs them on Dask."""
+
+    def map(self, steps: Sequence[Step], docs: Iterable[Document]) -> Iterator[Result]: ...
+
+
+@dataclass
+class CleanReport:
+    run_id: str
+    counts: Counter[str] = field(default_factory=Counter)
+    dropped_reasons: Counter[str] = field(default_factory=Counter)
+    steps: dict[str, Counter[str]] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+    grammar_backend: str = ""
+    seconds: float = 0.0
+
+    @classmethod
+    def of(cls, run_id: str, steps: list[Step], files: list[str], seconds: float) -> "CleanReport":
+        report = cls(run_id, Counter(summary_counts(steps)), files=list(files), seconds=round(seconds, 3))
+        for step in steps:
+            report.steps[step.name] = Counter(step.stats)
+            for key, n in step.stats.items():
+                if key.startswith("dropped/"):
+                    report.dropped_reasons[key.removeprefix("dropped/")] += n
+                elif key.startswith("backend/") and n:
+                    report.grammar_backend = key.removeprefix("backend/")
+        return report
+
+    def to_dict(self) -> dict[str, Any]:
+        # Not dataclasses.asdict: it rebuilds a Counter from (key, value) pairs, counting the pairs.
+        return {"run_id": self.run_id, "counts": dict(self.counts), "dropped_reasons": dict(self.dropped_reasons),
+                "steps": {k: dict(v) for k, v in self.steps.items()}, "files": list(self.files),
+                "grammar_backend": self.grammar_backend, "seconds": self.seconds}
+
+
+class _SpooledInput:
+    """A whole-run step's input: the upstream stream written to disk on first use, then re-readable."""
+
+    def __init__(self, upstream: Iterable[Document], path: Path, progress: ProgressLog) -> None:
+        self.upstream, self.path, self.progress = upstream, path, progress
+        self._spool: DocumentSpool | None = None
+
+    def __iter__(self) -> Iterator[Document]:
+        if self._spool is None:
+            self._spool = DocumentSpool(self.path)
+            for doc in self.upstream:
+                self._spool.append(doc)
+            self._spool.close()
+            self.progress.log()
+        return iter(self._spool)
+
+
+def _mapped(mapper: Mapper, segment: list[Step], docs: Iterable[Document],
+            progress: ProgressLog) -> Iterator[Document]:
+    by_name = {s.name: s for s in segment}
+    for doc, stats in mapper.map(segment, docs):
+        progress.tick()
+        for name, counts in stats.items():
+            by_name[name].stats.update(counts)
+        if doc is not None:
+            yield doc
+
+
+def run_steps(steps: list[Step], mapper: Mapper, stage: Path, label: str = "cleaning") -> Iterator[Document]:
+    """The stream out of the last step: consecutive parallel steps through `mapper`, whole-run steps
+    over a spool of their input, the rest in this process."""
+    stream: Iterable[Document] = ()
+    i = 0
+    while i < len(steps):
+        step = steps[i]
+        if step.parallel:
+            segment = [step]
+            while i + len(segment) < len(steps) and steps[i + len(segment)].parallel:
+                segment.append(steps[i + len(segment)])
+            names = " -> ".join(s.name for s in segment)
+            total = getattr(steps[0], "total", None) if i == 1 else None
+            stream = _mapped(mapper, segment, stream, ProgressLog(f"{label}: {names}", total=total))
+            i += len(segment)
+            continue
+        if step.whole_run:
+            stream = _SpooledInput(stream, stage / f"{step.name}.spool", ProgressLog(f"{label}: {step.name}"))
+        stream = step.run(stream)
+        i += 1
+    return iter(stream)
+
+
+def clean_run(root: Path, run_id: str, options: CleanOptions | None = None, mapper: Mapper | None = None) -> CleanReport:
+    """Cleans one run's pages into the derived datasets; re-running it replaces its rows."""
+    root = Path(root)
+    options = options or CleanOptions()
+    ensure_writable(root)
+    started = time.monotonic()
+    manifest = RunManifestFile.open(root, run_id)
+    manifest.update(cleaning={"status": "running", "started_at": now_utc()})
+    stage = root / "_staging" / run_id
+    shutil.rmtree(stage, ignore_errors=True)
+    steps = cleaning_steps(root, run_id, stage, options)
+    with contextlib.ExitStack() as stack:
+        for step in steps:
+            stack.callback(step.close)  # closed in reverse order, whatever happens
+        for step in steps:
+            step.open()
+        for _ in run_steps(steps, mapper or ProcessMapper(options.workers), stage, f"cleaning {run_id}"):
+            pass
+        for step in reversed(steps):  # the sink first: dedup state records only what was committed
+            step.commit()
+    files = next((s.files for s in steps if hasattr(s, "files")), [])
+    report = CleanReport.of(run_id, steps, files, time.monotonic() - started)
+    shutil.rmtree(stage, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        stage.parent.rmdir()  # _staging/ itself, once no run is being cleaned
+    manifest = RunManifestFile.open(root, run_id)
+    manifest.update(cleaning={"status": "committed", "finished_at": now_utc(), **report.to_dict()})
+    logger.info("cleaned run %s: %s; dropped %s", run_id, dict(report.counts), dict(report.dropped_reasons))
+    return report
+
+
+def clean_from(root: Path, run_id: str, options: CleanOptions | None = None, **kwargs: Any) -> list[CleanReport]:
+    """Cleans `run_id` and then every later run, in order.
+
+    A later run's versions and duplicates were decided against this run's rows, so re-cleaning this
+    run alone could leave them inconsistent (an old text numbered as the newest version).
+    """
+    runs = stored_runs(Path(root))
+    if run_id not in runs:
+        raise ValueError(f"no pages of run {run_id!r} under {root}; stored runs: {', '.join(runs[-5:]) or 'none'}")
+    return [clean_run(root, r, options, **kwargs) for r in runs[runs.index(run_id):]]
+
+
+def rebuild_all(root: Path, options: CleanOptions | None = None, **kwargs: Any) -> list[CleanReport]:
+    """Rebuilds every derived dataset from `pages/`, run by run, oldest first."""
+    from cleaning.dedup.store import remove_dedup_state
+
+    root = Path(root)
+    runs = stored_runs(root)
+    for run_id in runs:
+        remove_run_files(root, DERIVED, run_id)
+    remove_dedup_state(root)
+    return [clean_run(root, run_id, options, **kwargs) for run_id in runs]

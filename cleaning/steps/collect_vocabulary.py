@@ -1,0 +1,34 @@
+"""Site vocabulary: words that recur across the run's kept bodies are never "corrected" by grammar.
+
+A word the spelling checker does not know but that a site uses in several articles is a term of that
+site (a drug, a herb, a name), not a typo. The words go to a file that `FixGrammar` reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from cleaning.document import Document
+from cleaning.steps.base import Step
+from cleaning.storage.atomic import write_text_atomic
+
+
+class CollectSiteVocabulary(Step):
+    name = "site_vocabulary"
+    whole_run = True
+
+    def __init__(self, path: Path, min_docs: int = 3) -> None:
+        super().__init__()
+        self.path, self.min_docs = Path(path), min_docs
+
+    def run(self, docs: Iterable[Document]) -> Iterator[Document]:
+        from cleaning.grammar import CorpusVocabulary
+
+        vocabulary = CorpusVocabulary()
+        for doc in docs:
+            vocabulary.add(doc.body_original)
+        words = sorted(vocabulary.recurring(min_docs=self.min_docs))
+        write_text_atomic(self.path, "\n".join(words))
+        self.stats["words"] = len(words)
+        yield from docs

@@ -1,0 +1,113 @@
+"""Repairs the grammar of kept bodies in the kept languages; never raises, so no row is lost.
+
+One fixer per process (built on first use); one local LanguageTool per run, started by `open` in the
+main process when it is installed and no server URL is set, and shared by every worker.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cleaning.config import ALL_LANGUAGES, keeps_language
+from cleaning.document import Document
+from cleaning.steps.base import Step
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class GrammarSettings:
+    backend: str = "auto"  # auto, languagetool, offline, none (the product's own rules only)
+    languagetool_url: str | None = None
+    languagetool_username: str | None = field(default=None, repr=False)
+    languagetool_api_key: str | None = field(default=None, repr=False)
+    keep_languages: frozenset[str] = frozenset({"en"})
+    cache_dir: str | None = None  # a SQLite cache of backend answers, shared by the workers
+
+
+class FixGrammar(Step):
+    name = "grammar"
+    parallel = True
+
+    def __init__(self, settings: GrammarSettings, vocabulary: Path | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        self.vocabulary = vocabulary  # written by CollectSiteVocabulary: words never "corrected"
+        self._fixer: Any = None
+        self._server: contextlib.ExitStack | None = None  # the local LanguageTool this run started
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Worker processes get the settings (with the server URL `open` set), never the live objects.
+        return {**self.__dict__, "_fixer": None, "_server": None}
+
+    def open(self) -> None:
+        if self.settings.cache_dir:
+            from cleaning.grammar.cache import SentenceCache
+
+            SentenceCache(self.settings.cache_dir).close()  # created once, before workers open it together
+        if self.settings.backend in ("auto", "languagetool") and not self.settings.languagetool_url:
+            self._start_languagetool()
+
+    def _start_languagetool(self) -> None:
+        from dataclasses import replace
+
+        from cleaning.grammar import languagetool_status, local_languagetool_server
+
+        available, how = languagetool_status(None)
+        if not available:
+            return
+        logger.info("starting one local LanguageTool for this run (%s)", how)
+        stack = contextlib.ExitStack()
+        try:
+            url = stack.enter_context(local_languagetool_server())
+        except Exception as exc:  # the fixer falls back, and every row says which backend ran
+            logger.error("local LanguageTool did not start: %s", exc)
+            stack.close()
+            return
+        self._server = stack
+        self.settings = replace(self.settings, languagetool_url=url)
+
+    def _fixer_for_this_process(self) -> Any:
+        if self._fixer is None:
+            from cleaning.grammar import GrammarFixer, GrammarOptions
+
+            kept = self.settings.keep_languages
+            self._fixer = GrammarFixer(GrammarOptions(
+                backend=self.settings.backend, languagetool_url=self.settings.languagetool_url,
+                languagetool_username=self.settings.languagetool_username,
+                languagetool_api_key=self.settings.languagetool_api_key,
+                languagetool_start_local=False,  # `open` started the run's one server, if any
+                languages=frozenset({"en"}) if ALL_LANGUAGES in kept else kept,
+                cache_dir=self.settings.cache_dir))
+            if self.vocabulary is not None and self.vocabulary.is_file():
+                self._fixer.protect(self.vocabulary.read_text(encoding="utf-8").split())
+        return self._fixer
+
+    def process(self, doc: Document) -> Document | None:
+        if not keeps_language(self.settings.keep_languages, doc.language):
+            doc.grammar_status, doc.grammar_backend = f"skipped:language={doc.language}", ""
+            self.stats["skipped_language"] += 1
+            return doc
+        result = self._fixer_for_this_process().fix(doc.body_original, language=doc.language)
+        doc.body = result.text
+        doc.grammar_edits = list(result.edits)
+        doc.grammar_backend = result.backend
+        doc.grammar_status = result.status
+        self.stats[f"status/{result.status.split(':')[0]}"] += 1
+        self.stats[f"backend/{result.backend}"] += 1
+        self.stats["edits"] += len(result.edits)
+        for edit in result.edits:
+            self.stats[f"category/{edit.category}"] += 1
+        return doc
+
+    def close(self) -> None:
+        if self._fixer is not None:
+            self._fixer.close()
+            self._fixer = None
+        if self._server is not None:
+            self._server.close()
+            self._server = None

@@ -1,0 +1,1 @@
+"""Where the data lives: Parquet datasets (schemas, atomic partitioned files, compaction) and run manifests."""
