@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
@@ -280,25 +280,6 @@ class DedupState:
         for aid in sorted(best):
             _, h, sig, version, url, published = best[aid]
             state.upsert(aid, h, sig, version, url, published)
-        return state
-
-    @classmethod
-    def load_or_rebuild(
-        cls,
-        path: str | os.PathLike,
-        rows: Callable[[], Iterable[tuple[str, str, str, int, date | None]]],
-        options: DedupOptions | None = None,
-    ) -> DedupState:
-        """Load the state; if it is missing, unreadable or made with other
-        parameters, rebuild it from `rows()` (the articles dataset) and save it."""
-        path = Path(path)
-        try:
-            if path.exists():
-                return cls.load(path, options)
-        except StateError as exc:
-            log.warning("%s; rebuilding from the articles dataset", exc)
-        state = cls.rebuild(rows(), options)
-        state.save(path)
         return state
 
     # --------------------------------------------------------------- compare

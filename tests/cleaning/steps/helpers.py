@@ -24,3 +24,30 @@ class Numbered(Step):
         if last in self.drop_digits:
             return self.drop(doc, "unlucky")
         return doc
+
+
+class Dies(Step):
+    """Kills its worker process (as the kernel's OOM killer would) on the document ending in 5."""
+
+    name = "dies"
+    parallel = True
+
+    def process(self, doc: Document) -> Document | None:
+        if doc.page.url.endswith("5"):
+            import os
+
+            os._exit(9)
+        return doc
+
+
+class ReadsTwice(Step):
+    """A whole-run step that needs to read its input twice (as dedup does)."""
+
+    name = "reads_twice"
+    whole_run = True
+
+    def run(self, docs):  # type: ignore[override]
+        self.stats["first_pass"] = sum(1 for _ in docs)
+        for doc in docs:
+            self.stats["second_pass"] += 1
+            yield doc

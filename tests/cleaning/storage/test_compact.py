@@ -1,19 +1,15 @@
-"""The run report and compaction, on a small run written with the real writer."""
+"""Compaction, on a small run written with the real writer."""
 
+import json
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pandas as pd
-import pytest
-
-import json
-
 import pyarrow.parquet as pq
 
 from cleaning.storage.compact import compact
-from cleaning.storage.datasets import OutputError, PartitionedWriter
+from cleaning.storage.datasets import PartitionedWriter
 from cleaning.storage.manifests import RunManifestFile
-from cleaning.report import render_report
 
 RUN = "20260101T000000Z_abc123"
 
@@ -35,23 +31,6 @@ def _write_run(root: Path) -> None:
              failed_urls={"https://e.org/slow": "TimeoutError"},
              cleaning={"counts": {"articles": 3}, "dropped_reasons": {"http_404": 1},
                        "steps": {"extract": {"body_source/profile": 3}}})
-
-
-def test_report_is_self_contained_and_has_the_figures(tmp_path: Path):
-    _write_run(tmp_path)
-    path = render_report(tmp_path, RUN)
-    html = path.read_text()
-    assert path.name == f"{RUN}.html"
-    assert "<script" not in html and "http://" not in html.replace("https://e.org/slow", "")
-    for title in ("Pages by HTTP status", "Languages", "Duplicates by kind", "Grammar edits by category",
-                  "Extraction paths", "Articles per site", "Fetch failures"):
-        assert title in html
-    assert ">404<" in html and ">zh<" in html and "TimeoutError" in html and "https://e.org/slow" in html
-
-
-def test_report_for_a_missing_run_names_the_manifest(tmp_path: Path):
-    with pytest.raises(OutputError, match="nope.json"):
-        render_report(tmp_path, "nope")
 
 
 def test_compaction_merges_and_keeps_rows(tmp_path: Path):

@@ -1,0 +1,38 @@
+"""Per-document steps in worker processes: same results and counts as in-process, order kept, failures contained."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from cleaning.document import Document, Page
+from cleaning.workers import ProcessMapper, WorkerDied
+from tests.cleaning.steps.helpers import Dies, Numbered
+
+T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+
+def _docs(n: int) -> list[Document]:
+    return [Document(page=Page(url=f"https://a.example/{i}", status=200, fetched_at=T0)) for i in range(n)]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_order_counts_and_drops(workers: int) -> None:
+    out = list(ProcessMapper(workers, window=4).map([Numbered(drop="3")], _docs(40)))
+    assert [d.page.url if d else None for d, _ in out] == [
+        None if i % 10 == 3 else f"https://a.example/{i}" for i in range(40)]
+    assert sum(s["numbered"]["seen"] for _, s in out) == 40
+    assert sum(s["numbered"]["dropped/unlucky"] for _, s in out) == 4
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_step_that_raises_costs_that_document_only(workers: int) -> None:
+    out = list(ProcessMapper(workers).map([Numbered(fail="7")], _docs(20)))
+    assert sum(d is None for d, _ in out) == 2
+    assert sum(s["numbered"]["dropped/error:ValueError"] for _, s in out) == 2
+
+
+def test_a_dead_worker_stops_the_run_with_a_clear_error() -> None:
+    with pytest.raises(WorkerDied, match="ended unexpectedly"):
+        list(ProcessMapper(2).map([Dies()], _docs(10)))
