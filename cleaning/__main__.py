@@ -147,11 +147,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+WRITERS = {"run", "compact", "migrate"}  # commands that write OUTPUT_DIR: one at a time (cleaning.storage.lock)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    return int(args.func(args) or 0)
+    if args.command not in WRITERS:
+        return int(args.func(args) or 0)
+    from cleaning.config import value
+    from cleaning.storage.lock import OutputLock, OutputLocked, mark_crashed_runs
+
+    try:
+        lock = OutputLock(Path(args.output_dir), command=f"python -m cleaning {args.command}")
+        lock.acquire(wait=value(None, "HEALTH_LOCK_WAIT"))
+    except OutputLocked as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    with lock:
+        for run_id in mark_crashed_runs(Path(args.output_dir), found_by=f"python -m cleaning {args.command}"):
+            logging.getLogger("cleaning").warning("run %s was left running by a process that died: marked crashed",
+                                                  run_id)
+        return int(args.func(args) or 0)
 
 
 if __name__ == "__main__":

@@ -123,6 +123,8 @@ CLEANING_SETTINGS: tuple[Setting, ...] = (
             env=True, secret=True),
     Setting("HEALTH_LANGUAGETOOL_API_KEY", "str", "", "API key of a hosted LanguageTool (environment only)",
             env=True, secret=True),
+    Setting("HEALTH_LOCK_WAIT", "float", 0.0, "seconds a run waits for another run writing the same OUTPUT_DIR to "
+            "end (0: fail at once, exit 2)", minimum=0),
     Setting("HEALTH_SITES_DIR", "list", (), "folders searched for site profiles before the bundled ones (`os.pathsep`"
             "-separated in the environment)", env=True, env_separator=os.pathsep),
 )

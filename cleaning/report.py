@@ -30,7 +30,9 @@ def _counts(root: Path, name: str, column: str, run_id: str) -> Counter[str]:
     if not files:
         return Counter()
     try:
-        table = ds.dataset([str(f) for f in files], format="parquet").to_table(columns=[column])
+        fmt = ds.ParquetFileFormat(default_fragment_scan_options=ds.ParquetFragmentScanOptions(
+            page_checksum_verification=True))
+        table = ds.dataset([str(f) for f in files], format=fmt).to_table(columns=[column])
     except (OSError, ValueError) as exc:
         raise OutputError(f"cannot read {name} for run {run_id}: {exc}") from None
     values = table.column(column)

@@ -135,15 +135,22 @@ def clean_run(root: Path, run_id: str, options: CleanOptions | None = None, mapp
     stage = root / "_staging" / run_id
     shutil.rmtree(stage, ignore_errors=True)
     steps = cleaning_steps(root, run_id, stage, options)
-    with contextlib.ExitStack() as stack:
-        for step in steps:
-            stack.callback(step.close)  # closed in reverse order, whatever happens
-        for step in steps:
-            step.open()
-        for _ in run_steps(steps, mapper or ProcessMapper(options.workers), stage, f"cleaning {run_id}"):
-            pass
-        for step in reversed(steps):  # the sink first: dedup state records only what was committed
-            step.commit()
+    try:
+        with contextlib.ExitStack() as stack:
+            for step in steps:
+                stack.callback(step.close)  # closed in reverse order, whatever happens
+            for step in steps:
+                step.open()
+            for _ in run_steps(steps, mapper or ProcessMapper(options.workers), stage, f"cleaning {run_id}"):
+                pass
+            for step in reversed(steps):  # the sink first: dedup state records only what was committed
+                step.commit()
+    except BaseException as exc:
+        # Nothing of this run was committed (or the commit is repaired by re-running): the datasets hold
+        # what they held before. Say so, whatever stopped the run, Ctrl-C included.
+        status = "interrupted" if isinstance(exc, KeyboardInterrupt) else f"failed: {type(exc).__name__}: {exc}"
+        RunManifestFile.open(root, run_id).update(cleaning={"status": status, "finished_at": now_utc()})
+        raise
     files = next((s.files for s in steps if hasattr(s, "files")), [])
     report = CleanReport.of(run_id, steps, files, time.monotonic() - started)
     shutil.rmtree(stage, ignore_errors=True)

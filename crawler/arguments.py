@@ -72,6 +72,7 @@ def parse_arguments(kwargs: dict[str, object], sites_dirs: Sequence[str] = ()) -
 def check_settings(settings: object) -> None:
     """Raises ArgumentError for settings that cannot work, before any request is made."""
     from cleaning.storage.datasets import OutputError, check_readable, check_run_id, ensure_writable
+    from cleaning.storage.schemas import DATASETS
     from crawler.config import SettingError, check_settings as check_product_settings
 
     try:
@@ -89,7 +90,7 @@ def check_settings(settings: object) -> None:
     except OutputError as exc:
         raise ArgumentError(f"{exc} (set -s OUTPUT_DIR=PATH to a writable folder)") from None
     try:
-        check_readable(output, ["pages", "articles"])  # what the incremental crawl reads at start
+        check_readable(output, DATASETS)  # footers of every dataset: a damaged file is named and set aside
     except OutputError as exc:
         raise ArgumentError(str(exc)) from None
 

@@ -218,7 +218,7 @@ class DedupState:
         from cleaning.storage.atomic import write_atomic
 
         table = self.to_table()
-        write_atomic(Path(path), lambda fh: pq.write_table(table, fh, compression="zstd"))
+        write_atomic(Path(path), lambda fh: pq.write_table(table, fh, compression="zstd", write_page_checksum=True))
 
     @classmethod
     def load(cls, path: str | os.PathLike, options: DedupOptions | None = None) -> DedupState:
@@ -233,7 +233,7 @@ class DedupState:
         if not path.exists():
             return state
         try:
-            table = pq.read_table(path)
+            table = pq.read_table(path, page_checksum_verification=True)
             meta = json.loads((table.schema.metadata or {}).get(b"dedup_state", b"{}"))
         except Exception as exc:
             raise StateError(f"cannot read dedup state {path}: {exc}") from exc

@@ -31,7 +31,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from cleaning.storage.datasets import OutputError, dataset_files, write_table_atomic
+from cleaning.storage.datasets import OutputError, dataset_files, is_corruption, quarantine, write_table_atomic
 from cleaning.storage.schemas import DATASETS, with_metadata
 
 # Run ids never contain '-' (^[A-Za-z0-9_.]+$); the writer's tag may.
@@ -48,13 +48,15 @@ def _sha256(path: Path) -> str:
 
 
 def _read(path: Path, name: str) -> pa.Table:
-    """A part file in the current schema (older schema versions are upgraded on the way)."""
+    """A part file in the current schema, checksums verified (older schema versions upgraded on the way)."""
     from cleaning.storage.migrate import file_version, upgrade
 
     try:
-        table = pq.read_table(path, partitioning=None)
+        table = pq.read_table(path, partitioning=None, page_checksum_verification=True)
         return upgrade(name, file_version(table.schema), table).cast(DATASETS[name])
     except (OSError, pa.ArrowInvalid) as exc:
+        if is_corruption(exc):
+            raise quarantine(path.parents[2], path, exc) from None
         raise OutputError(f"cannot read {path}: {exc}") from None
 
 

@@ -48,8 +48,35 @@ def ensure_writable(root: Path) -> None:
 
 
 def write_table_atomic(table: pa.Table, dest: Path) -> None:
-    """Writes `table` to `dest` as Parquet, atomically (cleaning.storage.atomic)."""
-    write_atomic(dest, lambda fh: pq.write_table(table, fh, compression="zstd"))
+    """Writes `table` to `dest` as Parquet with page checksums, atomically (cleaning.storage.atomic)."""
+    write_atomic(dest, lambda fh: pq.write_table(table, fh, compression="zstd", write_page_checksum=True))
+
+
+QUARANTINE = "_quarantine"  # OUTPUT_DIR/_quarantine/<dataset>/<partition>/<file>: corrupt files, kept for a look
+
+
+def is_corruption(exc: BaseException) -> bool:
+    """True for what a damaged file raises (bad footer, bad page, checksum mismatch), not for OS errors
+    such as a missing file or a full disk, which say nothing about the file's content."""
+    return isinstance(exc, pa.ArrowInvalid) or (isinstance(exc, OSError) and getattr(exc, "errno", None) is None)
+
+
+def quarantine(root: Path, path: Path, exc: BaseException) -> OutputError:
+    """Moves a corrupt dataset file out of the datasets and returns the error that names it."""
+    root, path = Path(root), Path(path)
+    try:
+        dest = root / QUARANTINE / path.relative_to(root)
+    except ValueError:
+        dest = path.with_name(f"{path.name}.corrupt")
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, dest)
+        where = f"moved to {dest}"
+    except OSError as move_exc:
+        where = f"could not be moved aside ({move_exc.strerror or move_exc}); move it out of {root} by hand"
+    return OutputError(f"corrupt dataset file {path} ({' '.join(str(exc).split())}); {where}. Its rows are not read: "
+                       f"re-clean its run to rebuild a derived dataset (python -m cleaning run --run-id RUN), "
+                       f"pages are fetched again by the next crawl")
 
 
 def to_table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
@@ -129,7 +156,9 @@ def read_rows(root: Path, name: str, columns: list[str] | None = None, run_id: s
               batch_size: int = 1000) -> Iterator[dict[str, Any]]:
     """Streams a dataset's rows as dicts in the current schema, a record batch at a time (bounded memory).
 
-    Files of an earlier schema version are upgraded as they are read (cleaning.storage.migrate)."""
+    Page checksums are verified; a corrupt file is quarantined and raises OutputError naming it, so no
+    damaged row is ever read. Files of an earlier schema version are upgraded as they are read
+    (cleaning.storage.migrate)."""
     from cleaning.storage.migrate import iter_batches
 
     for path in dataset_files(root, name, run_id):
@@ -137,18 +166,21 @@ def read_rows(root: Path, name: str, columns: list[str] | None = None, run_id: s
             for table in iter_batches(path, name, columns, batch_size):
                 yield from table.to_pylist()
         except (OSError, pa.ArrowInvalid) as exc:
+            if is_corruption(exc):
+                raise quarantine(root, path, exc) from None
             raise OutputError(f"cannot read {path}: {exc}") from None
 
 
 def check_readable(root: Path, names: Iterable[str]) -> None:
-    """Reads every part file's footer; a corrupt file left by something else is named, not skipped."""
+    """Reads every part file's footer; a corrupt file is quarantined and named, never skipped silently."""
     for name in names:
         for path in dataset_files(root, name):
             try:
                 pq.read_metadata(path)
             except (OSError, pa.ArrowInvalid) as exc:
-                raise OutputError(f"corrupt dataset file {path}: {exc}; move it out of {root} and retry "
-                                  "(the other files stay readable)") from None
+                if is_corruption(exc):
+                    raise quarantine(root, path, exc) from None
+                raise OutputError(f"cannot read {path}: {exc}") from None
 
 
 def remove_run_files(root: Path, names: Iterable[str], run_id: str) -> list[str]:

@@ -56,7 +56,7 @@ def upgrade(name: str, version: str, table: pa.Table, columns: list[str] | None 
 
 def iter_batches(path: Path, name: str, columns: list[str] | None, batch_size: int) -> Iterator[pa.Table]:
     """A dataset file's rows in the current schema, a batch at a time."""
-    pf = pq.ParquetFile(path)
+    pf = pq.ParquetFile(path, page_checksum_verification=True)
     version = file_version(pf.schema_arrow)
     read = columns_to_read(name, version, columns)
     for batch in pf.iter_batches(batch_size=batch_size, columns=read):
@@ -72,7 +72,7 @@ def migrate_file(path: Path, name: str) -> bool:
         version = file_version(pq.read_schema(path))
         if version == SCHEMA_VERSION:
             return False
-        table = upgrade(name, version, pq.read_table(path, partitioning=None))
+        table = upgrade(name, version, pq.read_table(path, partitioning=None, page_checksum_verification=True))
     except (OSError, pa.ArrowInvalid) as exc:
         raise OutputError(f"cannot read {path}: {exc}") from None
     write_table_atomic(table.cast(with_metadata(name)), path)

@@ -7,7 +7,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
 
-from cleaning.storage.datasets import OutputError, PartitionedWriter, ensure_writable, read_rows
+from cleaning.storage.datasets import OutputError, PartitionedWriter, dataset_files, ensure_writable, read_rows
 from cleaning.storage.schemas import ARTICLES, DATASETS, SCHEMA_VERSION
 
 
@@ -79,3 +79,44 @@ def test_temporary_files_are_invisible_to_readers(tmp_path: Path):
     (tmp_path / "pages" / "crawl_date=2023-01-01" / ".part-r1-0-00001.parquet.tmp-1").write_bytes(b"partial")
     assert len(pd.read_parquet(tmp_path / "pages")) == 1
     assert ds.dataset(tmp_path / "pages", partitioning="hive").count_rows() == 1
+
+
+def _damage_first_data_page(path: Path) -> None:
+    """Flips bytes inside the first column's data, past its page header: only a checksum can tell."""
+    import pyarrow.parquet as pq
+
+    column = pq.read_metadata(path).row_group(0).column(0)
+    start = column.data_page_offset + column.total_compressed_size - 24  # the end of the last data page
+    data = bytearray(path.read_bytes())
+    for k in range(start, start + 16):
+        data[k] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def test_a_damaged_page_is_caught_by_its_checksum_and_quarantined(tmp_path: Path):
+    import pyarrow.parquet as pq
+
+    w = PartitionedWriter(tmp_path, "pages", "20260101T000000Z_crc")
+    for i in range(200):
+        w.write({"url": f"https://a.example/{i}", "status": 200, "fetched_at": datetime(2026, 1, 1, tzinfo=timezone.utc),
+                 "body": b"<p>text</p>" * 50, "run_id": "20260101T000000Z_crc"}, "2026-01-01")
+    w.flush()
+    [path] = dataset_files(tmp_path, "pages")
+    pq.read_metadata(path)  # the footer is fine before and after
+    _damage_first_data_page(path)
+    pq.read_metadata(path)
+    with pytest.raises(OutputError, match="corrupt dataset file .*(checksum|CRC).*moved to .*_quarantine"):
+        list(read_rows(tmp_path, "pages"))
+    assert not path.exists() and (tmp_path / "_quarantine" / path.relative_to(tmp_path)).is_file()
+    assert list(read_rows(tmp_path, "pages")) == []  # the rest of the dataset reads on
+
+
+def test_a_garbage_file_is_named_and_set_aside_at_start(tmp_path: Path):
+    from cleaning.storage.datasets import check_readable
+
+    bad = tmp_path / "hot_picks" / "crawl_date=2026-01-01" / "part-x-clean-00000.parquet"
+    bad.parent.mkdir(parents=True)
+    bad.write_bytes(b"not parquet at all")
+    with pytest.raises(OutputError, match="hot_picks.*moved to"):
+        check_readable(tmp_path, ["pages", "hot_picks"])
+    check_readable(tmp_path, ["pages", "hot_picks"])  # quarantined: the next start is clean
