@@ -158,7 +158,7 @@ def test_requests_round_trip_as_json_not_pickle():
     from crawler.spiders.health import HealthSpider
 
     spider = HealthSpider()
-    request = spider._request("http://demo.health.test/sitemap.xml", "sitemap", health_lastmod="2023-01-01")
+    request = spider.request_for("http://demo.health.test/sitemap.xml", "sitemap", health_lastmod="2023-01-01")
     request.headers[b"If-None-Match"] = b'"abc"'
     data = serializer.dumps(request.to_dict(spider=spider))
     assert data.startswith(b"{") and b"pickle" not in data
@@ -293,4 +293,4 @@ def test_single_machine_crawl_is_unchanged_when_the_setting_is_off():
         DistributedCrawl(crawler=None).update_settings(settings)  # type: ignore[arg-type]
     assert settings["SCHEDULER"] == "scrapy.core.scheduler.Scheduler"
     assert settings["DUPEFILTER_CLASS"] == "crawler.dupefilter.RunDupeFilter"
-    assert "crawler.extensions.CleanOnClose" in settings.getdict("EXTENSIONS")
+    assert "crawler.extensions.RunManifest" in settings.getdict("EXTENSIONS")
