@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterable
+from datetime import timezone
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
@@ -163,7 +164,9 @@ class IncrementalFetchMiddleware:
         if entry.last_modified:
             request.headers.setdefault(b"If-Modified-Since", entry.last_modified.encode("latin-1"))
         elif entry.fetched_at is not None:
-            request.headers.setdefault(b"If-Modified-Since", format_datetime(entry.fetched_at, usegmt=True).encode())
+            # Parquet hands back its own UTC tzinfo; format_datetime(usegmt=True) accepts only datetime's.
+            fetched = entry.fetched_at.astimezone(timezone.utc)
+            request.headers.setdefault(b"If-Modified-Since", format_datetime(fetched, usegmt=True).encode())
         return None
 
     def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:

@@ -34,12 +34,11 @@ from crawler.distributed import signals as distributed_signals
 from crawler.distributed.addon import redis_link
 from crawler.distributed.idle import IdleWatch, engine_idle
 from crawler.distributed.inflight import InFlightRequests
-from crawler.distributed.link import DELETE_IF, RedisUnavailable
-from crawler.distributed.manifests import merge_worker_manifests, run_rows, worker_manifest
+from crawler.distributed.link import RedisUnavailable
+from crawler.distributed.manifests import end_distributed_run, finish_worker_manifest, worker_manifest
 from crawler.distributed.membership import LastWorker, Membership, WorkerIdInUse
 from crawler.distributed.start_urls import PushedStartUrls
 from crawler.pipelines import PagesPipeline
-from crawler.run_end import RunTotals, end_run, run_fields, stats_snapshot
 from crawler.scrapy_compat import requests_in_progress
 
 logger = logging.getLogger(__name__)
@@ -165,11 +164,17 @@ class Coordinator:
                 last = self.membership.leave()
             except RedisUnavailable:
                 last = None
-        self.crawler.stats.set_value("health/distributed/worker", self.worker)
-        status = self._finish_worker(spider, reason)
+        stats = self.crawler.stats
+        stats.set_value("health/distributed/worker", self.worker)
+        status, problems = self._judge_worker(reason)
+        if self.manifest is not None:
+            finish_worker_manifest(self.manifest, self.crawler.stats, spider, reason, status, problems,
+                                   self.membership.requeued)
         if last is not None:
-            status = self._end_run(spider, reason, last)
-        self.crawler.stats.set_value("health/run_status", status)
+            status = end_distributed_run(self.crawler, spider, self.link, reason, last)
+            if reason == "finished":
+                self.membership.delete_finished_run(last.workers)
+        stats.set_value("health/run_status", status)
 
     def _judge_worker(self, reason: str) -> tuple[str, list[str]]:
         stats = self.crawler.stats
@@ -184,51 +189,3 @@ class Coordinator:
         if reason == "shutdown":
             return "interrupted", []
         return "succeeded", []
-
-    def _finish_worker(self, spider: Spider, reason: str) -> str:
-        status, problems = self._judge_worker(reason)
-        if self.manifest is None:
-            return status
-        stats = stats_snapshot(self.crawler.stats)
-        self.manifest.finish(status=status, problems=problems, close_reason=reason, crawl_stats=stats,
-                             failed_urls=getattr(spider, "failed_urls", {}), requeued=self.membership.requeued)
-        (logger.info if status == "succeeded" else logger.error)(
-            f"worker {self.worker} of run {self.run_id} {status}: {stats.get('downloader/response_count', 0)} "
-            f"responses, {stats.get('health/pages/stored', 0)} pages stored, {self.membership.requeued} requests "
-            f"re-queued from dead workers; manifest {self.manifest.path}")
-        for problem in problems:
-            logger.error("worker %s: %s", self.worker, problem)
-        return status
-
-    def _end_run(self, spider: Spider, reason: str, last: LastWorker) -> str:
-        """The last worker: the run's end (crawler/run_end.py) over every worker's totals, then Redis cleanup."""
-        local_rows = run_rows(self.root, self.run_id)
-        merged = merge_worker_manifests(self.root, self.run_id)
-        missing = ""
-        if local_rows < last.pages_reported:
-            missing = (f"{last.pages_reported - local_rows} of the run's {last.pages_reported} pages are not in "
-                       f"{self.root} (workers without shared storage)")
-        manifest = RunManifestFile.open(self.root, self.run_id)
-        manifest.data.setdefault("started_at", merged.started_at)
-        manifest.update(**run_fields(self.crawler, spider),
-                        distributed={"redis": self.link.display_url, "prefix": self.link.keys.prefix,
-                                     "workers": merged.workers, "pages_reported": last.pages_reported,
-                                     "pages_in_output_dir": local_rows, "closed_by": self.worker})
-        totals = RunTotals(merged.stats, merged.failed_urls, max(local_rows, last.pages_reported),
-                           merged.output_errors, missing, workers=len(merged.workers))
-        status = end_run(self.crawler, self.run_id, reason, totals)
-        if reason == "finished":
-            self._delete_run_keys(last.workers)
-        return status
-
-    def _delete_run_keys(self, workers: list[str]) -> None:
-        """A finished crawl leaves nothing in Redis; the next crawl starts a new run."""
-        client, keys = self.link.client, self.link.keys
-        try:
-            if self.link.call("reading the queue length", client.zcard, keys.requests):
-                return  # someone pushed work meanwhile: leave it for the workers that take it
-            self.link.call("deleting the finished run", client.delete,
-                           *keys.run_keys(sorted(set(workers) | {self.worker})), keys.key("closer"))
-            self.link.run_script("ending the run", "delete_if", DELETE_IF, [keys.current_run], [keys.run_id])
-        except RedisUnavailable:
-            pass

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from scrapy.statscollectors import StatsCollector
 
-from crawler.distributed.link import RedisLink
+from crawler.distributed.link import DELETE_IF, RedisLink, RedisUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -95,3 +95,15 @@ class Membership:
             return None
         stored = self.link.call("reading stored pages", client.hgetall, keys.stored)
         return LastWorker(sum(int(v) for v in stored.values()), sorted(_text(k) for k in stored))
+
+    def delete_finished_run(self, workers: list[str]) -> None:
+        """The last worker of a finished crawl leaves nothing in Redis: the next crawl starts a new run."""
+        client, keys = self.link.client, self.link.keys
+        try:
+            if self.link.call("reading the queue length", client.zcard, keys.requests):
+                return  # someone pushed work meanwhile: leave it for the workers that take it
+            self.link.call("deleting the finished run", client.delete,
+                           *keys.run_keys(sorted(set(workers) | {self.worker})), keys.key("closer"))
+            self.link.run_script("ending the run", "delete_if", DELETE_IF, [keys.current_run], [keys.run_id])
+        except RedisUnavailable:
+            pass
