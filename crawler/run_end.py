@@ -84,13 +84,13 @@ def clean_pages(crawler: Crawler, run_id: str, reason: str, pages_missing: str =
         logger.info("run %s: pages stored, not cleaned (HEALTH_CLEAN_ON_CLOSE is off): "
                     "`python -m cleaning run --run-id %s` cleans them", run_id, run_id)
         return None
-    why = (f"the crawl ended with {reason}" if reason not in CLEANING_REASONS else pages_missing) or None
-    if why is not None:
+    complete = reason in CLEANING_REASONS
+    if not complete or pages_missing:
+        why, hint = ((f"the crawl ended with {reason}",
+                      f"resume the crawl, or run `python -m cleaning run --run-id {run_id}`") if not complete else
+                     (pages_missing, "merge step: gather every worker's pages/ under one OUTPUT_DIR, then "
+                                     f"`python -m cleaning run --output-dir DIR --run-id {run_id}`"))
         stats.set_value("health/clean/status", f"skipped: {why}")
-        hint = ("merge step: gather every worker's pages/ under one OUTPUT_DIR, then "
-                f"`python -m cleaning run --output-dir DIR --run-id {run_id}`" if pages_missing and
-                reason in CLEANING_REASONS else
-                f"resume the crawl, or run `python -m cleaning run --run-id {run_id}`")
         logger.warning("run %s: cleaning skipped (%s); its pages are stored: %s", run_id, why, hint)
         return None
     try:
