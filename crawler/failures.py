@@ -1,21 +1,26 @@
 """Why a request failed, and which failures of an earlier run deserve another try.
 
 `failure_reason` names why a request failed (`timeout`, `too_large`,
-`redirect_loop`, ...); `previous_failures` reads the URLs an earlier run of the
-same site gave up on for a reason worth another try.
+`redirect_loop`, ...): from the crawl's own exception types (crawler/exceptions.py),
+the download errors' types, and, for Scrapy's own IgnoreRequests, which carry
+their reason only in the message, crawler.scrapy_compat. `previous_failures`
+reads the URLs an earlier run of the same site gave up on for a reason worth
+another try.
 """
 
 
-import json
 import logging
 from pathlib import Path
 
 from scrapy.exceptions import IgnoreRequest
 from twisted.python.failure import Failure
 
-logger = logging.getLogger(__name__)
+from cleaning.storage.manifests import list_runs
+from crawler.exceptions import RequestFailed, RequestSkipped
+from crawler.safety import is_http_url
+from crawler.scrapy_compat import scrapy_ignore_reason
 
-from crawler.safety import RedirectFailure, Refused, is_http_url
+logger = logging.getLogger(__name__)
 
 # --- failures -------------------------------------------------------------------
 
@@ -39,21 +44,10 @@ RETRYABLE_REASONS = frozenset({"timeout", "data_loss", "connection_refused", "dn
 def failure_reason(failure: Failure) -> tuple[str, str]:
     """("failed" | "skipped", reason) for an errback failure; skipped means the crawl chose not to fetch."""
     exc = failure.value
-    if isinstance(exc, (Refused, RedirectFailure)):
-        return ("skipped" if isinstance(exc, Refused) else "failed"), exc.reason
+    if isinstance(exc, (RequestSkipped, RequestFailed)):
+        return exc.outcome, exc.reason
     if isinstance(exc, IgnoreRequest):
-        msg = str(exc)
-        if "DOWNLOAD_MAXSIZE" in msg:
-            return "failed", "too_large"
-        if "max redirections" in msg:
-            return "failed", "too_many_redirects"
-        if "robots.txt" in msg:
-            return "skipped", "robots"
-        if "offsite" in msg.lower():
-            return "skipped", "offsite"
-        if "already stored" in msg or "unchanged" in msg or "not modified" in msg:
-            return "skipped", "incremental"
-        return "skipped", "ignored"
+        return scrapy_ignore_reason(exc)
     name = type(exc).__name__
     if name in _EXCEPTION_REASONS:
         return "failed", _EXCEPTION_REASONS[name]
@@ -70,14 +64,7 @@ def previous_failures(root: Path, site: str, exclude_run: str = "") -> dict[str,
 
     A resumed run (same run id) is excluded: it retries its own frontier anyway.
     """
-    runs = Path(root) / "_runs"
-    if not runs.is_dir():
-        return {}
-    for path in sorted(runs.glob("*.json"), reverse=True):
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
+    for data in reversed(list_runs(root)):
         if (data.get("run_id") == exclude_run or data.get("kind", "crawl") != "crawl" or data.get("site") != site
                 or not data.get("finished_at")):
             continue

@@ -36,36 +36,38 @@ def _parse_lastmod(value: str | None) -> datetime | date | None:
 
 
 class FetchLedger:
-    def __init__(self, run_id: str = "") -> None:
+    def __init__(self, run_id: str = "", known: dict[str, LedgerEntry] | None = None,
+                 this_run: set[str] | None = None) -> None:
         self.run_id = run_id
-        self._known: dict[str, LedgerEntry] = {}
-        self._this_run: set[str] = set()
+        self._known = known or {}  # canonical URL -> the latest stored fetch of an article, by a cleaned run
+        self._this_run = this_run or set()  # canonical URLs this run (resumed) already stored
 
     @classmethod
     def load(cls, root: Path, run_id: str = "") -> "FetchLedger":
-        ledger = cls(run_id)
         if not dataset_files(root, "pages"):
-            return ledger
+            return cls(run_id)
         # Generic crawls store every page as "unknown"; only the ones that became
         # articles are skipped next time, so listings keep being read for new links.
         articles = {r["url"] for r in read_rows(root, "articles", columns=["url"])}
         # Only runs whose pages became rows count as "known": a run stopped before cleaning (Ctrl-C,
         # a failed clean, HEALTH_CLEAN_ON_CLOSE=False) must not hide its articles from the next run.
         cleaned = {m.get("run_id") for m in list_runs(root) if (m.get("cleaning") or {}).get("status") == "committed"}
+        known: dict[str, LedgerEntry] = {}
+        this_run: set[str] = set()
         cols = ["url", "status", "fetched_at", "kind", "etag", "last_modified", "run_id"]
         for row in read_rows(root, "pages", columns=cols):
             if row["status"] != 200:
                 continue
             url = canonicalize_url(row["url"])
             if row["run_id"] == run_id and row["kind"] != "listing":
-                ledger._this_run.add(url)
+                this_run.add(url)
             if row["run_id"] not in cleaned:
                 continue
             if row["kind"] == "article" or (row["kind"] == "unknown" and row["url"] in articles):
-                old = ledger._known.get(url)
+                old = known.get(url)
                 if old is None or (old.fetched_at or datetime.min.replace(tzinfo=timezone.utc)) < row["fetched_at"]:
-                    ledger._known[url] = LedgerEntry(row["fetched_at"], row["etag"], row["last_modified"])
-        return ledger
+                    known[url] = LedgerEntry(row["fetched_at"], row["etag"], row["last_modified"])
+        return cls(run_id, known, this_run)
 
     @property
     def known_count(self) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterable
+from datetime import timezone
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
@@ -11,12 +12,13 @@ from urllib.parse import urlsplit
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
 from cleaning.dedup.urls import canonicalize_url
 from crawler.config import setting
+from crawler.exceptions import RequestSkipped
 from crawler.ledger import FetchLedger
+from crawler.runs import RunContext
 
 logger = logging.getLogger(__name__)
 
@@ -140,7 +142,7 @@ class IncrementalFetchMiddleware:
 
     def spider_opened(self, spider: Spider) -> None:
         root = Path(setting(self.crawler.settings, "OUTPUT_DIR"))
-        self.ledger = FetchLedger.load(root, run_id=getattr(spider, "run_id", ""))
+        self.ledger = FetchLedger.load(root, run_id=RunContext.of(self.crawler).run_id)
         logger.info("incremental: %d articles known from earlier runs, %d stored by this run",
                     self.ledger.known_count, self.ledger.this_run_count)
 
@@ -150,23 +152,25 @@ class IncrementalFetchMiddleware:
         url = request.url
         if self.ledger.stored_this_run(url):
             self.stats.inc_value("health/incremental/already_stored")
-            raise IgnoreRequest(f"already stored by this run: {url}")
+            raise RequestSkipped("incremental", f"already stored by this run: {url}")
         entry = self.ledger.get(url) if self.incremental else None
         if entry is None:
             return None
         if self.ledger.unchanged_since(url, request.meta.get("health_lastmod")):
             self.stats.inc_value("health/incremental/unchanged_lastmod")
-            raise IgnoreRequest(f"unchanged since last fetch (sitemap lastmod): {url}")
+            raise RequestSkipped("incremental", f"unchanged since last fetch (sitemap lastmod): {url}")
         if entry.etag:
             request.headers.setdefault(b"If-None-Match", entry.etag.encode("latin-1"))
         if entry.last_modified:
             request.headers.setdefault(b"If-Modified-Since", entry.last_modified.encode("latin-1"))
         elif entry.fetched_at is not None:
-            request.headers.setdefault(b"If-Modified-Since", format_datetime(entry.fetched_at, usegmt=True).encode())
+            # Parquet hands back its own UTC tzinfo; format_datetime(usegmt=True) accepts only datetime's.
+            fetched = entry.fetched_at.astimezone(timezone.utc)
+            request.headers.setdefault(b"If-Modified-Since", format_datetime(fetched, usegmt=True).encode())
         return None
 
     def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
         if response.status == 304 and request.meta.get("health_kind") in ("article", "unknown"):
             self.stats.inc_value("health/incremental/not_modified")
-            raise IgnoreRequest(f"not modified since last fetch: {request.url}")
+            raise RequestSkipped("incremental", f"not modified since last fetch: {request.url}")
         return response

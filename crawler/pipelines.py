@@ -15,6 +15,7 @@ from scrapy.utils.defer import deferred_from_coro
 from cleaning.storage.datasets import OutputError, PartitionedWriter, ensure_writable
 from crawler.config import setting
 from crawler.items import PageItem
+from crawler.runs import RunContext
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +25,9 @@ class PagesPipeline:
 
     Pages are flushed every HEALTH_PAGES_FLUSH_ITEMS items (and at close), so a
     killed crawl loses at most that many fetches, which a resumed crawl
-    re-fetches because they never reached the ledger.
+    re-fetches because they never reached the ledger. A distributed worker finds
+    it with `crawler.get_item_pipeline(PagesPipeline)` to flush before it
+    acknowledges finished requests (crawler/distributed/inflight.py).
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -39,11 +42,11 @@ class PagesPipeline:
         return cls(crawler)
 
     def open_spider(self, spider: Spider | None = None) -> None:
-        spider = spider or self.crawler.spider
         ensure_writable(self.root)
         # A tag per process: several workers (or attempts) of one run never write the same file name.
         tag = setting(self.crawler.settings, "HEALTH_WORKER_ID") or f"crawl{secrets.token_hex(3)}"
-        self.writer = PartitionedWriter(self.root, "pages", spider.run_id, tag=tag, rows_per_file=self.flush_items)
+        self.writer = PartitionedWriter(self.root, "pages", RunContext.of(self.crawler).run_id, tag=tag,
+                                        rows_per_file=self.flush_items)
 
     def process_item(self, item: PageItem, spider: Spider | None = None) -> PageItem:
         assert self.writer is not None
@@ -53,12 +56,26 @@ class PagesPipeline:
             self.writer.write(row, partition=row["fetched_at"].date().isoformat())
             # A slow crawl still reaches disk regularly, not only every N items.
             if time.monotonic() - self._last_flush > 30:
-                self.writer.flush()
-                self._last_flush = time.monotonic()
+                self.flush()
         except OutputError as exc:
             self._stop(exc)
         self.crawler.stats.inc_value("health/pages/stored")
         return item
+
+    def buffered(self) -> int:
+        """Pages fetched and not yet in a file."""
+        return self.writer.buffered() if self.writer is not None else 0
+
+    @property
+    def rows_written(self) -> int:
+        """Pages durably in files so far."""
+        return self.writer.rows_written if self.writer is not None else 0
+
+    def flush(self) -> None:
+        """Writes the buffered pages now (OutputError if they cannot be written; they stay buffered)."""
+        if self.writer is not None:
+            self.writer.flush()
+        self._last_flush = time.monotonic()
 
     def _stop(self, exc: OutputError) -> None:
         """Fetching on while pages cannot be stored would only lose them: stop the crawl."""

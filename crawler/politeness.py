@@ -16,6 +16,7 @@ from scrapy.http import Response
 
 from crawler.config import setting
 from crawler.safety import url_host
+from crawler.scrapy_compat import download_slot, preset_download_slot
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +32,7 @@ class CrawlDelay:
         self.crawler = crawler
         self.max_delay = setting(crawler.settings, "HEALTH_CRAWL_DELAY_MAX")
         self.user_agent = crawler.settings.get("ROBOTSTXT_USER_AGENT") or crawler.settings.get("USER_AGENT") or "*"
+        self.jitter = crawler.settings.getfloat("DOWNLOAD_DELAY_JITTER")  # of slots that do not set their own
         self.delays: dict[str, float] = {}  # host -> seconds
         crawler.signals.connect(self.robots_parsed, signal=signals.robots_parsed)
         # Connected after AutoThrottle's handler (extensions are set up in order), so this one has the last word.
@@ -60,14 +62,17 @@ class CrawlDelay:
         delay = self.delays.get(url_host(request.url) or "")
         if not delay:
             return
-        downloader = self.crawler.engine.downloader  # type: ignore[union-attr]
-        slot = downloader.slots.get(downloader.get_slot_key(request))
-        if slot is None:
-            _, slot = downloader._get_slot(request)  # creates it, so the next request already waits
-        # Jitter spreads requests around the delay; keep the shortest spacing at the delay itself.
-        floor = delay / (1 - slot.jitter) if 0 < slot.jitter < 1 else delay
+        slot = download_slot(self.crawler, request)
+        if slot is None:  # no request went to the host yet: its slot is created with the delay
+            preset_download_slot(self.crawler, request, delay=_floor(delay, self.jitter), concurrency=1,
+                                 jitter=self.jitter)
+            return
+        floor = _floor(delay, slot.jitter)
         if slot.delay < floor:
             slot.delay = floor
         slot.concurrency = 1
 
 
+def _floor(delay: float, jitter: float) -> float:
+    """The slot delay whose jittered spacing (delay * (1 ± jitter)) is never shorter than `delay`."""
+    return delay / (1 - jitter) if 0 < jitter < 1 else delay

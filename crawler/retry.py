@@ -15,7 +15,7 @@ from datetime import timezone
 from typing import Any
 
 from scrapy import Request, Spider
-from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.http import Response
 from scrapy.utils.response import response_status_message
 
@@ -76,7 +76,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
                                "not retried in this run, listed for the next one", request.url, wait,
                                self.retry_after_max)
                 return response
-        retry = self._retry(request, response_status_message(response.status))
+        retry = self.retry_request(request, response_status_message(response.status))
         if retry is None:
             return response
         self._delay(retry, wait)
@@ -88,6 +88,19 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if isinstance(retry, Request):
             self._delay(retry, None)
         return retry
+
+    def retry_request(self, request: Request, reason: str) -> Request | None:
+        """The retry of `request`, or None once its retries are used up (Scrapy's `get_retry_request`,
+        with the per-request meta keys RetryMiddleware honours)."""
+        assert self.crawler.spider is not None
+        return get_retry_request(
+            request,
+            spider=self.crawler.spider,
+            reason=reason,
+            max_retry_times=request.meta.get("max_retry_times", self.max_retry_times),
+            priority_adjust=request.meta.get("priority_adjust", self.priority_adjust),
+            give_up_log_level=request.meta.get("give_up_log_level", self.give_up_log_level),
+        )
 
     def _delay(self, retry: Request, wait: float | None) -> None:
         n = int(retry.meta.get("retry_times", 1))

@@ -1,5 +1,11 @@
 """Run identity: one id per crawl, kept across a pause and resume of the same JOBDIR.
 
+`RunContext` (an extension, in EXTENSIONS) resolves the run id once, when the crawl starts: the
+HEALTH_RUN_ID setting (given by hand, or agreed with the other workers by the distributed add-on),
+else the unfinished run stored in JOBDIR, else a new id. Every component reads it from there:
+
+    RunContext.of(crawler).run_id
+
 A run id stored in JOBDIR is retired when its run succeeds, so a scheduled crawl that reuses
 its JOBDIR starts a new run (and sees changed articles) instead of continuing the old one.
 """
@@ -10,8 +16,11 @@ import secrets
 from datetime import datetime, timezone
 from pathlib import Path
 
+from scrapy.crawler import Crawler
+
 from cleaning.storage.atomic import write_text_atomic
 from cleaning.storage.datasets import check_run_id
+from crawler.config import setting
 
 _STORED = "health_run_id.txt"
 
@@ -44,3 +53,22 @@ def retire_run_id(jobdir: str | None, run_id: str) -> None:
     path = Path(jobdir) / _STORED
     if path.is_file() and path.read_text(encoding="utf-8").strip() == run_id:
         path.unlink()
+
+
+class RunContext:
+    """The crawl's run identity, resolved once (see the module docstring)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.run_id = resolve_run_id(crawler.settings.get("JOBDIR"), setting(crawler.settings, "HEALTH_RUN_ID"))
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "RunContext":
+        return cls(crawler)
+
+    @classmethod
+    def of(cls, crawler: Crawler) -> "RunContext":
+        """The crawl's run context (Scrapy's `crawler.get_extension`: once the crawl has started)."""
+        context = crawler.get_extension(cls)
+        if context is None:
+            raise RuntimeError("crawler.runs.RunContext is not enabled in EXTENSIONS: the crawl has no run id")
+        return context

@@ -30,10 +30,10 @@ from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
 from crawler.config import setting
+from crawler.exceptions import RequestFailed, RequestSkipped
 
 logger = logging.getLogger(__name__)
 
@@ -131,20 +131,12 @@ def is_http_url(url: str | None) -> bool:
         return False
 
 
-class Refused(IgnoreRequest):
+class Refused(RequestSkipped):
     """A request the safety rules refused; `reason` is one word (`private`, `offsite`, `scheme`, ...)."""
 
-    def __init__(self, reason: str, message: str) -> None:
-        super().__init__(message)
-        self.reason = reason
 
-
-class RedirectFailure(IgnoreRequest):
+class RedirectFailure(RequestFailed):
     """A redirect that cannot be followed: `redirect_loop`, `redirect_offsite`, `redirect_private`, ..."""
-
-    def __init__(self, reason: str, message: str) -> None:
-        super().__init__(message)
-        self.reason = reason
 
 
 def _allowed_domains(crawler: Crawler) -> list[str]:

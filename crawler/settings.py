@@ -54,11 +54,11 @@ ITEM_PIPELINES = {
     "crawler.pipelines.PagesPipeline": 300,
 }
 EXTENSIONS = {
-    # spider_closed handlers run in this order: clean first, then the manifest records the outcome
-    "crawler.extensions.CleanOnClose": 100,
+    "crawler.runs.RunContext": 10,  # the run id, resolved once; components read RunContext.of(crawler)
+    "crawler.politeness.CrawlDelay": 50,  # after AutoThrottle (0): robots.txt Crawl-delay has the last word
+    # manifest at start; at close the run's end (crawler/run_end.py): clean, judge, manifest, report
     "crawler.extensions.RunManifest": 200,
     "crawler.extensions.Progress": 300,
-    "crawler.politeness.CrawlDelay": 50,  # after AutoThrottle (0): robots.txt Crawl-delay has the last word
 }
 # HEALTH_REDIS_URL set: this crawl is one worker of a distributed crawl (docs/distributed.md)
 ADDONS = {

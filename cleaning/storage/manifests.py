@@ -39,14 +39,19 @@ class RunManifestFile:
 
     @classmethod
     def open(cls, root: Path, run_id: str) -> "RunManifestFile":
-        path = Path(root) / "_runs" / f"{run_id}.json"
-        data: dict[str, Any] = {"run_id": run_id}
+        return cls.at(Path(root) / "_runs" / f"{run_id}.json", run_id=run_id)
+
+    @classmethod
+    def at(cls, path: Path, **fields: Any) -> "RunManifestFile":
+        """The manifest stored at `path`, or a new one holding `fields` (a distributed crawl's
+        worker manifests live beside the run's: _runs/RUN_ID.workers/WORKER.json)."""
+        data: dict[str, Any] = dict(fields)
         if path.is_file():
             try:
                 data = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 # A manifest damaged by something else is replaced, not trusted.
-                data = {"run_id": run_id, "note": "previous manifest was unreadable and was replaced"}
+                data = {**fields, "note": "previous manifest was unreadable and was replaced"}
         return cls(path, data)
 
     def save(self) -> None:
@@ -74,11 +79,17 @@ class RunManifestFile:
         self.save()
 
 
-def list_runs(root: Path) -> list[dict[str, Any]]:
-    runs = []
-    for path in sorted((Path(root) / "_runs").glob("*.json")):
+def read_manifests(folder: Path) -> list[tuple[Path, dict[str, Any]]]:
+    """(path, content) of every readable manifest in `folder`, by file name; unreadable ones are skipped."""
+    manifests = []
+    for path in sorted(Path(folder).glob("*.json")):
         try:
-            runs.append(json.loads(path.read_text(encoding="utf-8")))
+            manifests.append((path, json.loads(path.read_text(encoding="utf-8"))))
         except (OSError, ValueError):
             continue
-    return runs
+    return manifests
+
+
+def list_runs(root: Path) -> list[dict[str, Any]]:
+    """Every readable run manifest, oldest run first (run ids start with their UTC start time)."""
+    return [data for _, data in read_manifests(Path(root) / "_runs")]

@@ -30,7 +30,7 @@ class Command(ScrapyCrawl):
                 print(f"error: {exc}", file=sys.stderr)
                 self.exitcode = 2
                 return
-        crawler = self._create_crawler(args[0])
+        crawler = self.crawler_process.create_crawler(args[0])
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
         status = crawler.stats.get_value("health/run_status") if crawler.stats else None

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from cleaning.redact import strip_credentials
+from crawler.distributed.signals import redis_failed
 
 logger = logging.getLogger(__name__)
 
@@ -169,14 +170,13 @@ class RedisLink:
     resumes.
     """
 
-    def __init__(self, url: str, keys: RunKeys, worker_id: str, client: Any) -> None:
+    def __init__(self, url: str, keys: RunKeys, worker_id: str, client: Any, signals: Any = None) -> None:
         self.url = url
         self.keys = keys
         self.worker_id = worker_id
         self.client = client
+        self.signals = signals  # the crawler's signal manager: told when the link fails (redis_failed)
         self.failure: str | None = None
-        self.on_failure: Callable[[str], None] | None = None
-        self.tracker: Any = None  # the coordinator: told about every request the scheduler pops
         self._scripts: dict[str, Any] = {}
 
     @property
@@ -194,8 +194,8 @@ class RedisLink:
                         f"worker {self.worker_id} stops, pages it stored are kept; start it again once Redis "
                         f"is back and the crawl resumes")
         logger.error(self.failure)
-        if self.on_failure is not None:
-            self.on_failure(self.failure)
+        if self.signals is not None:
+            self.signals.send_catch_log(signal=redis_failed, message=self.failure)
 
     def call(self, doing: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Runs one Redis call; a Redis error marks the link failed and raises RedisUnavailable."""

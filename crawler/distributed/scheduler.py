@@ -4,9 +4,10 @@
   script: a SIGKILL between the two can no longer leave a URL "seen" but never
   queued (which plain scrapy-redis can).
 - Popping moves the request into the worker's in-flight hash in the same
-  script; the coordinator (crawler.distributed.coordinator) removes it once the
-  request is finished and its page is durably in the `pages` dataset, and
-  re-queues the hash of a worker whose heartbeat stopped.
+  script, and sends `request_popped`; the coordinator removes it once the
+  request is finished and its page is durably in the `pages` dataset
+  (crawler/distributed/inflight.py), and re-queues the hash of a worker whose
+  heartbeat stopped (crawler/distributed/membership.py).
 - Requests are stored as JSON (crawler.distributed.serializer), not pickle.
 - Any Redis error stops the worker cleanly (see RedisLink) instead of raising
   into the engine loop.
@@ -19,10 +20,11 @@ import logging
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy_redis.dupefilter import RFPDupeFilter
-from scrapy_redis.queue import PriorityQueue
 
-from crawler.distributed import serializer
+from crawler.distributed.addon import redis_link
 from crawler.distributed.link import ENQUEUE, POP, RedisLink, RedisUnavailable
+from crawler.distributed.serializer import decode_request, encode_request
+from crawler.distributed.signals import request_popped
 
 logger = logging.getLogger(__name__)
 
@@ -39,14 +41,6 @@ class RedisDupeFilter(RFPDupeFilter):
         return None
 
 
-def link_of(crawler: Crawler) -> RedisLink:
-    link = getattr(crawler, "health_redis", None)
-    if link is None:
-        raise RuntimeError("crawler.distributed.scheduler.RedisScheduler needs HEALTH_REDIS_URL "
-                           "(the DistributedCrawl add-on sets it up)")
-    return link
-
-
 class RedisScheduler:
     """The shared Redis frontier (scrapy-redis layout: a sorted set by priority and a fingerprint set)."""
 
@@ -55,17 +49,15 @@ class RedisScheduler:
         self.link = link
         self.stats = crawler.stats
         self.spider: Spider | None = None
-        self.queue: PriorityQueue | None = None
         self.df: RedisDupeFilter | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "RedisScheduler":
-        return cls(crawler, link_of(crawler))
+        return cls(crawler, redis_link(crawler))
 
     def open(self, spider: Spider) -> None:
         self.spider = spider
         keys = self.link.keys
-        self.queue = PriorityQueue(server=self.link.client, spider=spider, key=keys.requests, serializer=serializer)
         self.df = RedisDupeFilter(self.link.client, key=keys.dupefilter,
                                   debug=self.crawler.settings.getbool("DUPEFILTER_DEBUG"))
         if self.link.failed:
@@ -83,10 +75,10 @@ class RedisScheduler:
         return None
 
     def __len__(self) -> int:
-        if self.queue is None or self.link.failed:
+        if self.spider is None or self.link.failed:
             return 0
         try:
-            return int(self.link.call("reading the queue length", self.link.client.zcard, self.queue.key))
+            return int(self.link.call("reading the queue length", self.link.client.zcard, self.link.keys.requests))
         except RedisUnavailable:
             return 0
 
@@ -94,11 +86,11 @@ class RedisScheduler:
         return len(self) > 0
 
     def enqueue_request(self, request: Request) -> bool:
-        assert self.queue is not None and self.df is not None
+        assert self.df is not None
         if self.link.failed:
             return False
         try:
-            data = self.queue._encode_request(request)
+            data = encode_request(request, self.spider)
         except (TypeError, ValueError) as exc:
             logger.error("cannot store %s in Redis, dropped: %s", request, exc)
             self.stats.inc_value("health/distributed/unserializable")
@@ -106,7 +98,7 @@ class RedisScheduler:
         fp = self.df.request_fingerprint(request)
         try:
             added = self.link.run_script("scheduling a request", "enqueue", ENQUEUE,
-                                         [self.df.key, self.queue.key],
+                                         [self.df.key, self.link.keys.requests],
                                          [fp, -request.priority, data, int(bool(request.dont_filter))])
         except RedisUnavailable:
             return False
@@ -119,8 +111,7 @@ class RedisScheduler:
         return True
 
     def next_request(self) -> Request | None:
-        assert self.queue is not None
-        if self.link.failed:
+        if self.spider is None or self.link.failed:
             return None
         keys = self.link.keys
         try:
@@ -133,7 +124,7 @@ class RedisScheduler:
         token, data = popped
         token = token.decode() if isinstance(token, bytes) else str(token)
         try:
-            request = self.queue._decode_request(data)
+            request = decode_request(data, self.spider)
         except Exception as exc:  # a foreign or corrupt entry: drop it, do not crash the engine loop
             logger.error("dropped an unreadable request from Redis: %s", exc)
             self.stats.inc_value("health/distributed/unreadable")
@@ -143,8 +134,7 @@ class RedisScheduler:
             except RedisUnavailable:
                 pass
             return None
-        if self.link.tracker is not None:
-            self.link.tracker.popped(token, request)
+        self.crawler.signals.send_catch_log(signal=request_popped, token=token, request=request)
         self.stats.inc_value("scheduler/dequeued/redis")
         self.stats.inc_value("scheduler/dequeued")
         return request

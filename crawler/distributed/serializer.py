@@ -5,7 +5,9 @@ server could then run code in every worker. Requests are stored as JSON
 instead: bytes become {"__b64__": ...} and dicts with non-string keys (request
 headers) a list of pairs, so `loads(dumps(request.to_dict()))` round-trips.
 
-Usable as scrapy-redis's SCHEDULER_SERIALIZER (a module with loads and dumps).
+Usable as scrapy-redis's SCHEDULER_SERIALIZER (a module with loads and dumps);
+`encode_request` and `decode_request` do the whole round trip with Scrapy's public
+`Request.to_dict` and `request_from_dict`.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ from __future__ import annotations
 import base64
 import json
 from typing import Any
+
+from scrapy import Request, Spider
+from scrapy.utils.request import request_from_dict
 
 _B64 = "__b64__"
 _PAIRS = "__pairs__"
@@ -50,3 +55,12 @@ def dumps(obj: Any) -> bytes:
 
 def loads(data: bytes | str) -> Any:
     return _decode(json.loads(data))
+
+
+def encode_request(request: Request, spider: Spider | None) -> bytes:
+    """A request as stored in Redis (callbacks by name: they must be methods of `spider`)."""
+    return dumps(request.to_dict(spider=spider))
+
+
+def decode_request(data: bytes | str, spider: Spider | None) -> Request:
+    return request_from_dict(loads(data), spider=spider)

@@ -29,7 +29,7 @@ from cleaning.profiles import save_profile
 from crawler.arguments import CrawlTarget, parse_arguments
 from crawler.config import setting
 from crawler.items import PageItem
-from crawler.runs import resolve_run_id
+from crawler.runs import RunContext
 from crawler.failures import failure_reason, previous_failures
 from crawler.safety import is_http_url
 
@@ -46,12 +46,11 @@ class HealthSpider(scrapy.Spider):
     def __init__(self, *args: Any, sites_dirs: tuple[str, ...] = (), **kwargs: Any) -> None:
         self.target: CrawlTarget = parse_arguments(kwargs, sites_dirs)
         super().__init__(*args)
-        self._job = kwargs.get("_job")  # Scrapyd's job id, recorded in the run manifest
+        self.scrapyd_job = kwargs.get("_job")  # Scrapyd's job id, recorded in the run manifest
         self.profile = self.target.profile
         self.site = self.profile.name
         self.allowed_domains = list(self.profile.allowed_domains)
         self.demo_server = None
-        self.run_id = ""
         self.failed_urls: dict[str, str] = {}  # url -> reason, for the run manifest
         # Hosts are checked by crawler.safety.SafeLinksMiddleware (LinkExtractor's allow_domains
         # compares host:port, so it dropped every link of a site served on an explicit port).
@@ -72,7 +71,6 @@ class HealthSpider(scrapy.Spider):
         if not spider.target.generic:
             # Cleaning (now, or offline later) uses exactly this profile, whatever happens to the file.
             save_profile(Path(setting(crawler.settings, "OUTPUT_DIR")), spider.profile)
-        spider.run_id = resolve_run_id(crawler.settings.get("JOBDIR"), setting(crawler.settings, "HEALTH_RUN_ID"))
         if spider.target.demo:
             from crawler.demo import DemoServer
 
@@ -82,12 +80,17 @@ class HealthSpider(scrapy.Spider):
             for slug in setting(crawler.settings, "HEALTH_DEMO_EDITS"):
                 spider.demo_server.site.edits[slug] = "Update: doctors add that the advice above applies to adults."
             spider.demo_server.start()
-            crawler.signals.connect(spider._stop_demo, signal=signals.spider_closed)
+            crawler.signals.connect(spider.stop_demo, signal=signals.spider_closed)
         return spider
 
-    def _stop_demo(self) -> None:
+    def stop_demo(self) -> None:
         if self.demo_server is not None:
             self.demo_server.stop()
+
+    @property
+    def run_id(self) -> str:
+        """The crawl's run id (crawler/runs.py), once the crawl has started."""
+        return RunContext.of(self.crawler).run_id
 
     @property
     def generic_depth(self) -> int:
@@ -95,7 +98,8 @@ class HealthSpider(scrapy.Spider):
 
     # --- requests -------------------------------------------------------------
 
-    def _request(self, url: str, kind: str, depth: int = 0, **meta: Any) -> scrapy.Request:
+    def request_for(self, url: str, kind: str, depth: int = 0, **meta: Any) -> scrapy.Request:
+        """The request for a URL of a kind (article, listing, sitemap, feed, robots, unknown) at a link depth."""
         callback = {"sitemap": self.parse_sitemap, "feed": self.parse_feed, "robots": self.parse_robots}.get(kind, self.parse)
         return scrapy.Request(
             url,
@@ -106,20 +110,20 @@ class HealthSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Any]:
         for url in self.profile.start_urls:
-            yield self._request(url, self.profile.url_kind(url) if not self.target.generic else "listing")
+            yield self.request_for(url, self.profile.url_kind(url) if not self.target.generic else "listing")
         for url in self.profile.sitemap_urls:
-            yield self._request(url, "sitemap")
+            yield self.request_for(url, "sitemap")
         for url in self.profile.feed_urls:
-            yield self._request(url, "feed")
+            yield self.request_for(url, "feed")
         if self.target.generic:
             for host in {urlsplit(u).scheme + "://" + urlsplit(u).netloc for u in self.profile.start_urls}:
-                yield self._request(host + "/robots.txt", "robots")
+                yield self.request_for(host + "/robots.txt", "robots")
         # URLs the previous run of this site gave up on (timeouts, 5xx, 429...): tried again first.
         root = setting(self.settings, "OUTPUT_DIR")
         for url, reason in previous_failures(root, self.site, exclude_run=self.run_id).items():
             self.crawler.stats.inc_value("health/retry_previous/scheduled")
             kind = "unknown" if self.target.generic else self.profile.url_kind(url)
-            yield self._request(url, kind, 1, health_previous_failure=reason, health_origin=url)
+            yield self.request_for(url, kind, 1, health_previous_failure=reason, health_origin=url)
 
     # --- callbacks --------------------------------------------------------------
 
@@ -169,11 +173,11 @@ class HealthSpider(scrapy.Spider):
             if urlsplit(link.url).scheme not in ("http", "https"):
                 continue
             if self.target.generic:
-                yield self._request(link.url, "unknown", depth + 1)
+                yield self.request_for(link.url, "unknown", depth + 1)
                 continue
             link_kind = self.profile.url_kind(link.url)
             if link_kind in ("article", "listing"):
-                yield self._request(link.url, link_kind, depth + 1)
+                yield self.request_for(link.url, link_kind, depth + 1)
             else:
                 self.crawler.stats.inc_value("health/links/not_followed")
 
@@ -196,11 +200,11 @@ class HealthSpider(scrapy.Spider):
                 self.crawler.stats.inc_value("health/links/refused/scheme")
                 continue
             if sitemap.type == "sitemapindex":
-                yield self._request(loc, "sitemap")
+                yield self.request_for(loc, "sitemap")
             elif self.target.generic or self.profile.url_kind(loc) != "unknown":
                 kind = "unknown" if self.target.generic else self.profile.url_kind(loc)
                 self.crawler.stats.inc_value("health/sitemap/urls")
-                yield self._request(loc, kind, 1, health_lastmod=entry.get("lastmod"))
+                yield self.request_for(loc, kind, 1, health_lastmod=entry.get("lastmod"))
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         if response.status != 200:
@@ -212,13 +216,13 @@ class HealthSpider(scrapy.Spider):
                 continue
             kind = "unknown" if self.target.generic else self.profile.url_kind(url)
             if kind != "unknown" or self.target.generic:
-                yield self._request(url, kind, 1)
+                yield self.request_for(url, kind, 1)
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
         if response.status != 200:
             return
         for url in sitemap_urls_from_robots(response.body, base_url=response.url):
-            yield self._request(url, "sitemap")
+            yield self.request_for(url, "sitemap")
 
     def _http_failure(self, response: Response) -> None:
         """An error status that retries (if any) did not cure: counted, logged and listed once per URL."""

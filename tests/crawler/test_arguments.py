@@ -1,6 +1,13 @@
-import pytest
+"""Spider arguments and settings checked before anything starts (crawler/arguments.py)."""
 
-from crawler.arguments import ArgumentError, parse_arguments
+import time
+from pathlib import Path
+
+import pytest
+from scrapy.settings import Settings
+
+from crawler.arguments import ArgumentError, check_settings, parse_arguments
+from tests.conftest import run_crawl
 
 
 def test_no_arguments_is_the_demo():
@@ -26,3 +33,48 @@ def test_start_urls_is_generic():
 def test_bad_arguments_fail_clearly(kwargs, message):
     with pytest.raises(ArgumentError, match=message):
         parse_arguments(kwargs)
+
+
+@pytest.mark.parametrize("settings, message", [
+    ({"HEALTH_RETRY_BACKOFF": "-1"}, "HEALTH_RETRY_BACKOFF must be"),
+    ({"DOWNLOAD_MAXSIZE": "big"}, "DOWNLOAD_MAXSIZE must be"),
+    ({"CONCURRENT_REQUESTS": "0"}, "CONCURRENT_REQUESTS must be"),
+    ({"DOWNLOAD_TIMEOUT": "0"}, "DOWNLOAD_TIMEOUT must be"),
+    ({"HEALTH_RUN_ID": "site-2"}, "invalid run id"),
+])
+def test_bad_settings_fail_clearly(tmp_path: Path, settings, message):
+    with pytest.raises(ArgumentError, match=message):
+        check_settings(Settings({"OUTPUT_DIR": str(tmp_path), **settings}))
+
+
+def test_good_settings_pass(tmp_path: Path):
+    check_settings(Settings({"OUTPUT_DIR": str(tmp_path / "new")}))
+
+
+# --- the same through `scrapy crawl`: exit status 2, one line, nothing written --------------------------
+
+@pytest.mark.parametrize("args, message", [
+    (["-a", "start_urls=ftp://example.org/"], "not an absolute http(s) URL"),
+    (["-a", "start_urls=http://exa mple.org:99999/"], "invalid port"),
+    (["-a", "start_urls=http://a.org/", "-s", "HEALTH_RETRY_BACKOFF=-1"], "HEALTH_RETRY_BACKOFF must be"),
+    (["-a", "start_urls=http://a.org/", "-s", "DOWNLOAD_MAXSIZE=big"], "DOWNLOAD_MAXSIZE must be"),
+    (["-a", "start_urls=http://a.org/", "-s", "CONCURRENT_REQUESTS=0"], "CONCURRENT_REQUESTS must be"),
+    (["-a", "start_urls=http://a.org/", "-s", "DOWNLOAD_TIMEOUT=0"], "DOWNLOAD_TIMEOUT must be"),
+])
+def test_bad_arguments_and_settings_fail_at_once_with_a_clear_message(tmp_path: Path, args, message):
+    started = time.monotonic()
+    proc = run_crawl(tmp_path / "out", *args, check=False, timeout=60)
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert message in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert time.monotonic() - started < 30
+    assert not (tmp_path / "out" / "pages").exists()
+
+
+def test_a_bad_output_path_fails_at_once(tmp_path: Path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    proc = run_crawl(blocker / "out", "-a", "start_urls=http://a.org/", check=False, timeout=60)
+    assert proc.returncode == 2 and str(blocker) in proc.stderr and "Traceback" not in proc.stderr
+
+

@@ -1,5 +1,9 @@
 """The crawl against a hostile site on loopback (tests/faultsite): it finishes, retries politely, caps sizes,
-stays on its domains, obeys robots.txt, writes every good article and counts every failure by reason."""
+stays on its domains, obeys robots.txt, writes every good article and counts every failure by reason.
+
+These are whole crawls; each component's own rules are tested beside it: test_safety.py (links, private
+addresses, redirects), test_retry.py (backoff, Retry-After), test_failures.py (reasons, the next run's
+retries), test_politeness.py (robots.txt Crawl-delay), test_arguments.py (bad arguments and settings)."""
 
 from __future__ import annotations
 
@@ -253,119 +257,7 @@ def test_secrets_never_reach_logs_manifests_or_datasets(public_run):
             assert secret not in text, f"a secret leaked into {name}"
 
 
-# --- robots.txt Crawl-delay ----------------------------------------------------------------------------
-
-def test_crawl_delay_spaces_requests_to_the_host(tmp_path: Path):
-    with FaultSite(crawl_delay=0.8, robots_sitemap=False) as site:
-        run_crawl(tmp_path / "out", "-a", f"start_urls={site.url}articles/sleep-basics.html", *FAST,
-                  "-s", "HEALTH_GENERIC_DEPTH=1", "-s", "AUTOTHROTTLE_START_DELAY=0", timeout=120, env=NO_PROXY_ENV)
-        times = sorted(h.time for h in site.hits)
-    assert len(times) >= 3
-    robots_seen = min(h.time for h in site.hits if h.path == "/robots.txt")
-    after = [t for t in times if t > robots_seen]
-    gaps = [b - a for a, b in zip(after, after[1:])]
-    assert gaps and min(gaps) >= 0.8 - 0.05, gaps
-
-
-# --- the rules, one by one -----------------------------------------------------------------------------
-
-@pytest.mark.parametrize("host, private", [
-    ("127.0.0.1", True), ("localhost", True), ("api.localhost", True), ("[::1]", True), ("::ffff:127.0.0.1", True),
-    ("10.1.2.3", True), ("172.16.0.1", True), ("192.168.1.1", True), ("169.254.169.254", True), ("0.0.0.0", True),
-    ("fd00::1", True), ("fe80::1", True), ("100.64.0.1", True), ("224.0.0.1", True),
-    ("2130706433", True), ("0x7f000001", True), ("127.1", True), ("0177.0.0.1", True),  # legacy IPv4 spellings
-    ("8.8.8.8", False), ("example.org", False), ("2606:4700::1111", False), ("", False), (None, False),
-])
-def test_private_hosts(host, private):
-    from crawler.safety import is_private_host
-
-    assert is_private_host(host) is private
-
-
-@pytest.mark.parametrize("url, origin, allowed, reason", [
-    ("https://news.example.org/a", "https://news.example.org/", ["news.example.org"], None),
-    ("https://news.example.org:8443/a", "https://news.example.org/", ["news.example.org"], None),  # any port
-    ("https://m.news.example.org/a", "https://news.example.org/", ["news.example.org"], None),  # subdomain
-    ("https://evil.org/a", "https://news.example.org/", ["news.example.org"], "offsite"),
-    ("https://news.example.org.evil.org/", "https://news.example.org/", ["news.example.org"], "offsite"),
-    ("javascript:alert(1)", "https://news.example.org/", ["news.example.org"], "scheme"),
-    ("file:///etc/passwd", "https://news.example.org/", ["news.example.org"], "scheme"),
-    ("ftp://news.example.org/x", "https://news.example.org/", ["news.example.org"], "scheme"),
-    ("http://127.0.0.1:8080/admin", "https://news.example.org/", ["news.example.org", "127.0.0.1"], "private"),
-    ("http://[::1]/", "https://news.example.org/", ["news.example.org", "::1"], "private"),
-    ("http://127.0.0.1:8080/next", "http://127.0.0.1:8080/", ["127.0.0.1"], None),  # loopback site: fine
-    ("http://127.0.0.1:8080/x", None, ["127.0.0.1"], None),  # a start URL: the operator's choice
-    ("http://[::1", "https://news.example.org/", ["news.example.org"], "malformed"),
-])
-def test_link_rules(url, origin, allowed, reason):
-    from crawler.safety import link_refusal
-
-    assert link_refusal(url, origin, allowed) == reason
-
-
-def test_retry_after_values():
-    from email.utils import formatdate
-
-    from crawler.retry import retry_after_seconds
-
-    assert retry_after_seconds(b"120") == 120
-    assert retry_after_seconds("0") == 0
-    assert 9 <= retry_after_seconds(formatdate(time.time() + 10, usegmt=True)) <= 10.5
-    assert retry_after_seconds(formatdate(time.time() - 100, usegmt=True)) == 0
-    for bad in (None, b"", b"soon", b"-5", b"1e9", "Mon, 99 Foo 2024"):
-        assert retry_after_seconds(bad) is None
-
-
-def test_failure_reasons():
-    from scrapy import Request
-    from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError, IgnoreRequest
-    from twisted.internet.error import ConnectionLost
-    from twisted.python.failure import Failure
-    from twisted.web._newclient import ResponseFailed
-
-    from crawler.failures import failure_reason
-    from crawler.safety import Refused
-
-    def reason(exc: Exception) -> tuple[str, str]:
-        failure = Failure(exc)
-        failure.request = Request("http://a.org/")  # type: ignore[attr-defined]
-        return failure_reason(failure)
-
-    assert reason(DownloadTimeoutError("slow")) == ("failed", "timeout")
-    assert reason(DownloadCancelledError("big")) == ("failed", "too_large")
-    assert reason(IgnoreRequest("... exceeded DOWNLOAD_MAXSIZE (1 B) during decompression.")) == ("failed", "too_large")
-    assert reason(IgnoreRequest("max redirections reached")) == ("failed", "too_many_redirects")
-    assert reason(IgnoreRequest("Forbidden by robots.txt")) == ("skipped", "robots")
-    assert reason(IgnoreRequest("already stored by this run: http://a.org/")) == ("skipped", "incremental")
-    assert reason(Refused("private", "refused")) == ("skipped", "private")
-    assert reason(ResponseFailed([Failure(ConnectionLost())])) == ("failed", "connection_lost")
-    assert reason(ValueError("odd")) == ("failed", "ValueError")
-
-
-def test_previous_failures_reads_the_latest_finished_run_of_the_site(tmp_path: Path):
-    from crawler.failures import previous_failures
-
-    runs = tmp_path / "_runs"
-    runs.mkdir()
-
-    def manifest(run_id: str, site: str, failed: dict, finished: bool = True) -> None:
-        data = {"run_id": run_id, "kind": "crawl", "site": site, "failed_urls": failed}
-        if finished:
-            data["finished_at"] = "2024-01-01T00:00:00+00:00"
-        (runs / f"{run_id}.json").write_text(json.dumps(data))
-
-    manifest("20240101T000000Z_aaaaaa", "a.org", {"http://a.org/old": "timeout"})
-    manifest("20240102T000000Z_bbbbbb", "a.org", {"http://a.org/1": "http_503", "http://a.org/2": "http_404",
-                                                   "http://a.org/3": "too_large", "http://a.org/4": "timeout",
-                                                   "javascript:x": "timeout"})
-    manifest("20240103T000000Z_cccccc", "b.org", {"http://b.org/1": "timeout"})
-    manifest("20240104T000000Z_dddddd", "a.org", {"http://a.org/running": "timeout"}, finished=False)
-    (runs / "20240105T000000Z_eeeeee.json").write_text("{broken")
-    assert previous_failures(tmp_path, "a.org") == {"http://a.org/1": "http_503", "http://a.org/4": "timeout"}
-    assert previous_failures(tmp_path, "a.org", exclude_run="20240102T000000Z_bbbbbb") == {
-        "http://a.org/old": "timeout"}
-    assert previous_failures(tmp_path / "nowhere", "a.org") == {}
-
+# --- what no single module owns -------------------------------------------------------------------------
 
 def test_stored_bytes_decode_as_the_right_text():
     """Pages keep the raw bytes; cleaning decodes them right where Scrapy would not."""
@@ -378,31 +270,6 @@ def test_stored_bytes_decode_as_the_right_text():
     wrong = decode(cp, "text/html; charset=utf-8")[0]
     assert "na\u00efve" in wrong and "\ufffd" not in wrong
     assert "na\u00efve" in decode(cp, "text/html")[0]  # Scrapy itself reads these bytes as Windows-1250
-
-
-@pytest.mark.parametrize("args, message", [
-    (["-a", "start_urls=ftp://example.org/"], "not an absolute http(s) URL"),
-    (["-a", "start_urls=http://exa mple.org:99999/"], "invalid port"),
-    (["-a", "start_urls=http://a.org/", "-s", "HEALTH_RETRY_BACKOFF=-1"], "HEALTH_RETRY_BACKOFF must be"),
-    (["-a", "start_urls=http://a.org/", "-s", "DOWNLOAD_MAXSIZE=big"], "DOWNLOAD_MAXSIZE must be"),
-    (["-a", "start_urls=http://a.org/", "-s", "CONCURRENT_REQUESTS=0"], "CONCURRENT_REQUESTS must be"),
-    (["-a", "start_urls=http://a.org/", "-s", "DOWNLOAD_TIMEOUT=0"], "DOWNLOAD_TIMEOUT must be"),
-])
-def test_bad_arguments_and_settings_fail_at_once_with_a_clear_message(tmp_path: Path, args, message):
-    started = time.monotonic()
-    proc = run_crawl(tmp_path / "out", *args, check=False, timeout=60)
-    assert proc.returncode == 2, proc.stderr[-2000:]
-    assert message in proc.stderr
-    assert "Traceback" not in proc.stderr
-    assert time.monotonic() - started < 30
-    assert not (tmp_path / "out" / "pages").exists()
-
-
-def test_a_bad_output_path_fails_at_once(tmp_path: Path):
-    blocker = tmp_path / "a-file"
-    blocker.write_text("not a folder")
-    proc = run_crawl(blocker / "out", "-a", "start_urls=http://a.org/", check=False, timeout=60)
-    assert proc.returncode == 2 and str(blocker) in proc.stderr and "Traceback" not in proc.stderr
 
 
 def test_no_page_content_is_ever_executed():
@@ -431,39 +298,3 @@ def test_no_page_content_is_ever_executed():
                     assert path.name == "spool.py", path
 
 
-def test_a_name_that_resolves_to_a_private_address_is_refused():
-    import asyncio
-    from types import SimpleNamespace
-
-    from scrapy import Request
-    from scrapy.statscollectors import MemoryStatsCollector
-
-    from crawler.safety import Refused, SafeRequestMiddleware
-
-    spider = SimpleNamespace(allowed_domains=["example.org"])
-    crawler = SimpleNamespace(spider=spider, settings=SimpleNamespace(getbool=lambda name, default=False: True))
-    crawler.stats = MemoryStatsCollector(SimpleNamespace(settings=SimpleNamespace(getbool=lambda *a: False)))
-    mw = SafeRequestMiddleware(crawler)  # type: ignore[arg-type]
-    addresses = {"intranet.example.org": "10.0.0.5", "cdn.example.org": "93.184.216.34"}
-
-    async def resolve(host: str) -> str:  # no DNS traffic: a table
-        if host not in addresses:
-            raise OSError("no such host")
-        return addresses[host]
-
-    mw.resolve_host = resolve  # type: ignore[method-assign]
-
-    def check(url: str, origin: str | None) -> str | None:
-        request = Request(url, meta={"health_origin": origin} if origin else {})
-        try:
-            asyncio.run(mw.process_request(request))
-        except Refused as exc:
-            return exc.reason
-        return None
-
-    assert check("https://intranet.example.org/x", "https://www.example.org/") == "private"
-    assert check("https://cdn.example.org/x", "https://www.example.org/") is None
-    assert check("https://gone.example.org/x", "https://www.example.org/") is None  # left to the download
-    assert check("https://intranet.example.org/x", None) is None  # a start URL: the operator's choice
-    assert check("https://intranet.example.org/y", "http://127.0.0.1/") is None  # from a private page: allowed
-    assert check("https://www.example.org/next", "https://www.example.org/") is None  # same host: not resolved

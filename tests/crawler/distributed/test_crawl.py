@@ -1,4 +1,4 @@
-"""Distributed crawl on a real redis-server (loopback, temp dir, always stopped), run as users run it.
+"""Distributed crawls on a real redis-server, run as users run them (each module's own rules: beside this file).
 
 Several `scrapy crawl health -s HEALTH_REDIS_URL=...` workers share one frontier; the merged datasets
 must equal a single-machine run of the demo site, a SIGKILLed worker must lose no request, and a
@@ -9,87 +9,21 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-pytest.importorskip("redis", reason="redis-py is not installed (a dependency of the distributed crawl)")
-pytest.importorskip("scrapy_redis", reason="scrapy-redis is not installed (a dependency of the distributed crawl)")
-
-from crawler.distributed import serializer  # noqa: E402
-from crawler.distributed.link import RunKeys  # noqa: E402
-from tests.conftest import REPO, run_crawl  # noqa: E402
+from crawler.distributed.link import RunKeys
+from tests.conftest import REPO, run_crawl
+from tests.crawler.distributed.conftest import RedisServer, free_port
 
 FAST = ["-s", "HEALTH_GRAMMAR_BACKEND=none", "-s", "HEALTH_PROGRESS_INTERVAL=0"]
 QUICK_END = ["-s", "HEALTH_REDIS_IDLE_TIMEOUT=1", "-s", "HEALTH_REDIS_WORKER_TIMEOUT=2"]
-
-
-# --- a real redis-server ------------------------------------------------------------------------
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class RedisServer:
-    def __init__(self) -> None:
-        exe = shutil.which("redis-server")
-        if exe is None:
-            pytest.skip("redis-server is not installed (Debian package redis-server; .ci/run installs it)")
-        self.dir = Path(tempfile.mkdtemp(prefix="redis-test-"))
-        self.port = _free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.proc = subprocess.Popen(
-            [exe, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.dir), "--protected-mode", "yes"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        import redis
-
-        self.client = redis.Redis.from_url(self.url, socket_timeout=2, socket_connect_timeout=2)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                if self.client.ping():
-                    break
-            except redis.RedisError:
-                pass
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                pytest.skip("redis-server did not start on loopback")
-            time.sleep(0.05)
-
-    def kill(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
-            self.proc.wait(10)
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.kill()
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def redis_server() -> Iterator[RedisServer]:
-    server = RedisServer()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -152,21 +86,6 @@ def _run_keys(client, prefix: str) -> list[bytes]:  # type: ignore[no-untyped-de
 
 # --- tests ------------------------------------------------------------------------------------
 
-def test_requests_round_trip_as_json_not_pickle():
-    from scrapy.utils.request import request_from_dict
-
-    from crawler.spiders.health import HealthSpider
-
-    spider = HealthSpider()
-    request = spider._request("http://demo.health.test/sitemap.xml", "sitemap", health_lastmod="2023-01-01")
-    request.headers[b"If-None-Match"] = b'"abc"'
-    data = serializer.dumps(request.to_dict(spider=spider))
-    assert data.startswith(b"{") and b"pickle" not in data
-    again = request_from_dict(serializer.loads(data), spider=spider)
-    assert again.url == request.url and again.callback == spider.parse_sitemap and again.errback == spider.on_error
-    assert again.headers[b"If-None-Match"] == b'"abc"' and again.meta == request.meta
-
-
 def test_three_workers_share_one_frontier_and_equal_a_single_machine_run(redis_server, baseline, tmp_path):
     out, prefix = tmp_path / "outputs", "three"
     # A start URL pushed to Redis before the crawl (RedisSpider semantics): some worker fetches it.
@@ -202,10 +121,15 @@ def test_three_workers_share_one_frontier_and_equal_a_single_machine_run(redis_s
     assert manifest["status"] == "succeeded" and manifest["kind"] == "crawl"
     assert sorted(w["worker"] for w in manifest["distributed"]["workers"]) == ["w0", "w1", "w2"]
     assert manifest["crawl_stats"]["health/pages/stored"] == len(pages)
+    assert manifest["cleaning"]["status"] == "committed"  # what the next run's incremental ledger looks for
     assert manifest["cleaning"]["counts"]["articles"] == len(pd.read_parquet(baseline / "articles"))
+    assert (out / "_runs" / f"{run_id}.html").is_file()  # the run's report, as for a single-machine run
+    acknowledged = 0
     for w in ("w0", "w1", "w2"):
         worker = json.loads((out / "_runs" / f"{run_id}.workers" / f"{w}.json").read_text())
         assert worker["status"] == "succeeded" and worker["close_reason"] == "finished"
+        acknowledged += worker["crawl_stats"].get("health/distributed/acknowledged", 0)
+    assert acknowledged >= len(pages)  # every stored page's request left the in-flight hashes once durable
     assert sum("cleaned run" in t for t in texts) == 1
     # A finished crawl leaves nothing behind in Redis: the next crawl is a new run.
     assert _run_keys(redis_server.client, prefix) == []
@@ -271,26 +195,10 @@ def test_redis_going_away_stops_the_worker_with_a_clear_error_and_keeps_its_page
 
 
 def test_unreachable_redis_at_start_fails_at_once(tmp_path):
-    url = f"redis://127.0.0.1:{_free_port()}/0"  # nothing listens there
+    url = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
     started = time.monotonic()
     proc = subprocess.run(_worker_cmd(tmp_path / "out", url), cwd=REPO, capture_output=True, text=True, timeout=90)
     assert proc.returncode == 1
     assert f"Redis at {url} is unavailable" in proc.stderr
     assert time.monotonic() - started < 60
     assert not (tmp_path / "out" / "pages").exists() or not list((tmp_path / "out" / "pages").glob("*/*.parquet"))
-
-
-def test_single_machine_crawl_is_unchanged_when_the_setting_is_off():
-    from scrapy.exceptions import NotConfigured
-    from scrapy.settings import Settings
-
-    from crawler.distributed import DistributedCrawl
-
-    settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")
-    assert "crawler.distributed.DistributedCrawl" in settings.getdict("ADDONS")
-    with pytest.raises(NotConfigured):
-        DistributedCrawl(crawler=None).update_settings(settings)  # type: ignore[arg-type]
-    assert settings["SCHEDULER"] == "scrapy.core.scheduler.Scheduler"
-    assert settings["DUPEFILTER_CLASS"] == "crawler.dupefilter.RunDupeFilter"
-    assert "crawler.extensions.CleanOnClose" in settings.getdict("EXTENSIONS")

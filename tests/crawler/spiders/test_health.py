@@ -1,0 +1,162 @@
+"""The health spider (crawler/spiders/health.py): what it fetches, stores and follows, built with get_crawler.
+Whole crawls of the demo site: tests/crawler/test_crawl_demo.py."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from scrapy import Request
+from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
+from twisted.python.failure import Failure
+
+from crawler.exceptions import RequestSkipped
+from crawler.items import PageItem
+from crawler.runs import RunContext
+from crawler.safety import RedirectFailure
+from crawler.spiders.health import HealthSpider
+from tests.support.crawler import open_spider, project_crawler
+
+
+def _spider(tmp_path: Path, **settings) -> HealthSpider:  # type: ignore[no-untyped-def]
+    return open_spider(project_crawler(tmp_path, **settings), start_urls="https://a.org/")
+
+
+def _page(spider: HealthSpider, url: str, body: bytes, status: int = 200, kind: str = "listing", depth: int = 0,
+          **headers: str) -> HtmlResponse:
+    request = spider.request_for(url, kind, depth)
+    return HtmlResponse(url, status=status, body=body, headers={"Content-Type": "text/html; charset=utf-8", **headers},
+                        request=request)
+
+
+def test_requests_carry_their_kind_depth_and_callback(tmp_path: Path) -> None:
+    spider = _spider(tmp_path)
+    for kind, callback in (("sitemap", spider.parse_sitemap), ("feed", spider.parse_feed),
+                           ("robots", spider.parse_robots), ("article", spider.parse)):
+        request = spider.request_for("https://a.org/x", kind, 2, health_lastmod="2026-01-01")
+        assert request.callback == callback and request.errback == spider.on_error
+        assert (request.meta["health_kind"], request.meta["health_depth"]) == (kind, 2)
+        assert request.meta["health_lastmod"] == "2026-01-01" and 404 in request.meta["handle_httpstatus_list"]
+
+
+def test_a_page_is_stored_raw_and_its_links_followed(tmp_path: Path) -> None:
+    spider = _spider(tmp_path)
+    body = b'<html><body><a href="/b">b</a><a href="mailto:x@a.org">m</a><a href="/b">again</a></body></html>'
+    out = list(spider.parse(_page(spider, "https://a.org/", body, ETag='"e1"')))
+    page, links = out[0], out[1:]
+    assert isinstance(page, PageItem) and page["body"] == body and page["status"] == 200
+    assert (page["etag"], page["declared_encoding"], page["kind"], page["profile"]) == ('"e1"', "utf-8", "listing", "")
+    assert [(r.url, r.meta["health_kind"], r.meta["health_depth"]) for r in links] == [("https://a.org/b", "unknown", 1)]
+
+
+def test_a_generic_crawl_stops_at_its_depth(tmp_path: Path) -> None:
+    spider = _spider(tmp_path, HEALTH_GENERIC_DEPTH=1)
+    out = list(spider.parse(_page(spider, "https://a.org/x", b'<a href="/y">y</a>', depth=1)))
+    assert len(out) == 1 and isinstance(out[0], PageItem)  # stored, not followed
+
+
+def test_an_error_page_is_stored_and_listed_once(tmp_path: Path) -> None:
+    spider = _spider(tmp_path)
+    for _ in range(2):
+        out = list(spider.parse(_page(spider, "https://a.org/gone", b"<p>gone</p>", status=404)))
+        assert len(out) == 1 and out[0]["status"] == 404
+    assert spider.failed_urls == {"https://a.org/gone": "http_404"}
+    assert spider.crawler.stats.get_value("health/failed/http_404") == 1
+
+
+def test_what_is_not_html_is_not_stored(tmp_path: Path) -> None:
+    spider = _spider(tmp_path)
+    request = spider.request_for("https://a.org/f.pdf", "unknown")
+    pdf = Response("https://a.org/f.pdf", body=b"%PDF", headers={"Content-Type": "application/pdf"}, request=request)
+    assert list(spider.parse(pdf)) == []
+    text = TextResponse("https://a.org/t", body=b"x", headers={"Content-Type": "text/plain"}, request=request)
+    assert list(spider.parse(text)) == []
+    assert spider.crawler.stats.get_value("health/skipped/not_html") == 2
+
+
+def test_sitemaps_lead_to_pages_and_other_sitemaps_never_to_other_schemes(tmp_path: Path) -> None:
+    spider = _spider(tmp_path)
+    urlset = (b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+              b"<url><loc>https://a.org/p1</loc><lastmod>2026-01-02</lastmod></url>"
+              b"<url><loc>javascript:alert(1)</loc></url><url><loc>/relative</loc></url></urlset>")
+    request = spider.request_for("https://a.org/sitemap.xml", "sitemap")
+    out = list(spider.parse_sitemap(XmlResponse(request.url, body=urlset, request=request)))
+    assert [(r.url, r.meta["health_kind"], r.meta["health_lastmod"]) for r in out] == [
+        ("https://a.org/p1", "unknown", "2026-01-02"), ("https://a.org/relative", "unknown", None)]
+    index = (b'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+             b"<sitemap><loc>https://a.org/s2.xml</loc></sitemap></sitemapindex>")
+    out = list(spider.parse_sitemap(XmlResponse(request.url, body=index, request=request)))
+    assert [(r.url, r.meta["health_kind"]) for r in out] == [("https://a.org/s2.xml", "sitemap")]
+    assert list(spider.parse_sitemap(XmlResponse(request.url, body=b"not xml at all", request=request))) == []
+    stats = spider.crawler.stats
+    assert stats.get_value("health/links/refused/scheme") == 1 and stats.get_value("health/sitemap/invalid") == 1
+
+
+def test_feeds_and_robots_txt_lead_to_pages_and_sitemaps(tmp_path: Path) -> None:
+    spider = _spider(tmp_path)
+    feed = (b'<?xml version="1.0"?><rss><channel><item><link>https://a.org/post</link></item>'
+            b"<item><link>file:///etc/passwd</link></item></channel></rss>")
+    request = spider.request_for("https://a.org/feed.xml", "feed")
+    out = list(spider.parse_feed(XmlResponse(request.url, body=feed, request=request)))
+    assert [r.url for r in out] == ["https://a.org/post"]
+    robots = spider.request_for("https://a.org/robots.txt", "robots")
+    body = b"User-agent: *\nSitemap: https://a.org/sitemap.xml\n"
+    out = list(spider.parse_robots(TextResponse(robots.url, body=body, request=robots)))
+    assert [(r.url, r.meta["health_kind"]) for r in out] == [("https://a.org/sitemap.xml", "sitemap")]
+
+
+def _failure(exc: Exception, request: Request) -> Failure:
+    failure = Failure(exc)
+    failure.request = request  # type: ignore[attr-defined]
+    return failure
+
+
+def test_errors_are_listed_under_the_url_asked_for_and_skips_are_only_counted(tmp_path: Path) -> None:
+    spider = _spider(tmp_path)
+    hop = Request("https://a.org/b", meta={"redirect_urls": ["https://a.org/a"]})
+    spider.on_error(_failure(RedirectFailure("redirect_loop", "a -> b -> a"), hop))
+    spider.on_error(_failure(RequestSkipped("incremental", "already stored"), Request("https://a.org/c")))
+    assert spider.failed_urls == {"https://a.org/a": "redirect_loop"}
+    stats = spider.crawler.stats
+    assert stats.get_value("health/failed/redirect_loop") == 1 and stats.get_value("health/skipped/incremental") == 1
+
+
+def test_start_requests_include_what_the_last_run_could_not_fetch(tmp_path: Path) -> None:
+    import asyncio
+
+    spider = _spider(tmp_path)
+    runs = tmp_path / "_runs"
+    runs.mkdir()
+    (runs / "20200101T000000Z_aaaaaa.json").write_text(json.dumps({
+        "run_id": "20200101T000000Z_aaaaaa", "kind": "crawl", "site": spider.site,
+        "finished_at": "2020-01-01T00:00:00+00:00",
+        "failed_urls": {"https://a.org/slow": "timeout", "https://a.org/gone": "http_404"}}))
+    assert spider.run_id == RunContext.of(spider.crawler).run_id
+
+    async def collect() -> list[Request]:
+        return [r async for r in spider.start()]
+
+    requests = asyncio.run(collect())
+    assert [(r.url, r.meta["health_kind"]) for r in requests] == [
+        ("https://a.org/", "listing"), ("https://a.org/robots.txt", "robots"), ("https://a.org/slow", "unknown")]
+    assert requests[-1].meta["health_previous_failure"] == "timeout"
+
+
+def test_a_site_profile_classifies_links(tmp_path: Path) -> None:
+    crawler = project_crawler(tmp_path)
+    spider = open_spider(crawler, site="demo")
+    try:
+        assert not spider.target.generic and spider.profile.name == "demo"
+        assert (tmp_path / "_profiles").is_dir()  # cleaning later uses exactly this profile
+        page = _page(spider, spider.profile.start_urls[0], b"<html></html>")
+        item = next(iter(spider.parse(page)))
+        assert item["profile"] == "demo" and item["profile_hash"] == spider.profile.content_hash
+    finally:
+        spider.stop_demo()
+
+
+@pytest.mark.parametrize("kwargs", [{"site": "nope"}, {"start_urls": "ftp://a.org/"}])
+def test_bad_arguments_fail_before_anything_starts(tmp_path: Path, kwargs: dict[str, str]) -> None:
+    with pytest.raises(ValueError):
+        HealthSpider.check_arguments(kwargs, project_crawler(tmp_path).settings)

@@ -1,0 +1,83 @@
+"""The fetch ledger (crawler/ledger.py): what earlier runs, and this run when resumed, already stored.
+The same ledger in whole crawls: test_incremental_resume.py, test_kill_resume.py."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from cleaning.storage.datasets import PartitionedWriter
+from cleaning.storage.manifests import RunManifestFile
+from crawler.ledger import FetchLedger
+
+CLEANED = "20260101T000000Z_aaaaaa"  # an earlier run whose pages became rows
+UNCLEANED = "20260102T000000Z_bbbbbb"  # an earlier run stopped before cleaning
+THIS = "20260103T000000Z_cccccc"  # the run being resumed
+FETCHED = datetime(2026, 1, 1, 12, 0, tzinfo=timezone.utc)
+
+
+def _pages(root: Path, run_id: str, rows: list[dict[str, Any]]) -> None:
+    writer = PartitionedWriter(root, "pages", run_id, tag="t")
+    for row in rows:
+        writer.write({"status": 200, "fetched_at": FETCHED, "kind": "article", "run_id": run_id, **row},
+                     partition="2026-01-01")
+    writer.flush()
+
+
+def _cleaned(root: Path, run_id: str) -> None:
+    RunManifestFile.open(root, run_id).update(cleaning={"status": "committed"})
+
+
+def _ledger(tmp_path: Path) -> FetchLedger:
+    _pages(tmp_path, CLEANED, [
+        {"url": "https://a.org/old?utm_source=x", "etag": '"v1"', "last_modified": "Wed, 31 Dec 2025 10:00:00 GMT"},
+        {"url": "https://a.org/gone", "status": 404},
+        {"url": "https://a.org/list", "kind": "listing"},
+        {"url": "https://a.org/generic-article", "kind": "unknown"},
+        {"url": "https://a.org/generic-listing", "kind": "unknown"},
+    ])
+    _cleaned(tmp_path, CLEANED)
+    articles = PartitionedWriter(tmp_path, "articles", CLEANED, tag="t")
+    articles.write({"article_id": "x", "version": 1, "url": "https://a.org/generic-article", "run_id": CLEANED},
+                   partition="2026-01-01")
+    articles.flush()
+    _pages(tmp_path, UNCLEANED, [{"url": "https://a.org/uncleaned"}])
+    _pages(tmp_path, THIS, [{"url": "https://a.org/resumed"}, {"url": "https://a.org/list2", "kind": "listing"}])
+    return FetchLedger.load(tmp_path, run_id=THIS)
+
+
+def test_only_articles_of_cleaned_runs_are_known(tmp_path: Path) -> None:
+    ledger = _ledger(tmp_path)
+    old = ledger.get("https://a.org/old")  # by canonical URL: tracking parameters do not matter
+    assert old is not None and old.etag == '"v1"' and old.fetched_at == FETCHED
+    assert ledger.get("https://a.org/generic-article") is not None  # a generic page that became an article
+    for url in ("https://a.org/gone", "https://a.org/list", "https://a.org/generic-listing",
+                "https://a.org/uncleaned"):  # an error, listings (read again for new links), a run never cleaned
+        assert ledger.get(url) is None, url
+    assert ledger.known_count == 2
+
+
+def test_a_resumed_run_knows_what_it_stored_itself(tmp_path: Path) -> None:
+    ledger = _ledger(tmp_path)
+    assert ledger.stored_this_run("https://a.org/resumed")
+    assert not ledger.stored_this_run("https://a.org/list2")  # listings are fetched again on resume
+    assert not ledger.stored_this_run("https://a.org/old")
+    assert ledger.this_run_count == 1
+
+
+def test_sitemap_lastmod_says_whether_a_known_page_changed(tmp_path: Path) -> None:
+    ledger = _ledger(tmp_path)
+    assert ledger.unchanged_since("https://a.org/old", "2026-01-01T11:00:00Z")
+    assert not ledger.unchanged_since("https://a.org/old", "2026-01-01T13:00:00+00:00")
+    assert ledger.unchanged_since("https://a.org/old", "2026-01-01T13:00:00+02:00")  # 11:00 UTC
+    assert ledger.unchanged_since("https://a.org/old", "2025-12-31")  # a date: changed before the fetch day
+    assert not ledger.unchanged_since("https://a.org/old", "2026-01-01")  # the same day: may be later
+    assert not ledger.unchanged_since("https://a.org/old", None)
+    assert not ledger.unchanged_since("https://a.org/old", "yesterday")
+    assert not ledger.unchanged_since("https://a.org/never-seen", "2020-01-01")
+
+
+def test_an_empty_output_dir_knows_nothing(tmp_path: Path) -> None:
+    ledger = FetchLedger.load(tmp_path, run_id=THIS)
+    assert ledger.known_count == ledger.this_run_count == 0

@@ -1,0 +1,120 @@
+"""The end of a run (crawler/run_end.py), the same for a single-machine crawl and a distributed one's last
+worker: clean, judge, finish the manifest, report. Whole crawls: test_crawl_demo.py, test_distributed.py."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cleaning.storage.datasets import PartitionedWriter
+from crawler.run_end import RunTotals, clean_pages, end_run, judge
+from crawler.runs import RunContext, resolve_run_id
+from tests.faultsite.content import article_html, make_article
+from tests.support.crawler import project_crawler
+
+
+@pytest.mark.parametrize("reason, stored, errors, clean, status, problems", [
+    ("finished", 5, [], "ok", "succeeded", []),
+    ("closespider_pagecount", 5, [], "ok", "succeeded", []),
+    ("finished", 0, [], "ok", "failed", ["no page was fetched and stored"]),
+    ("output_error", 5, ["disk full"], "skipped: the crawl ended with output_error", "failed",
+     ["output error: disk full"]),
+    ("finished", 5, [], "failed: ValueError: bad", "failed", ["cleaning failed: ValueError: bad"]),
+    ("shutdown", 5, [], "skipped: the crawl ended with shutdown", "interrupted", []),
+    ("shutdown", 0, [], "skipped: the crawl ended with shutdown", "interrupted", ["no page was fetched and stored"]),
+])
+def test_judge(reason: str, stored: int, errors: list[str], clean: str, status: str, problems: list[str]) -> None:
+    assert judge(reason, stored, errors, clean) == (status, problems)
+
+
+def _crawler(tmp_path: Path, **settings: Any):  # type: ignore[no-untyped-def]
+    return project_crawler(tmp_path, **{"HEALTH_GRAMMAR_BACKEND": "none", "HEALTH_CLEAN_WORKERS": 1, **settings})
+
+
+def _store_pages(root: Path, run_id: str, n: int = 2) -> None:
+    writer = PartitionedWriter(root, "pages", run_id, tag="t")
+    for i in range(n):
+        article = make_article(f"story-{i}", topic="sleep")
+        writer.write({"url": f"https://a.org/{article.slug}.html", "status": 200, "site": "a.org", "kind": "unknown",
+                      "fetched_at": datetime.now(timezone.utc), "content_type": "text/html; charset=utf-8",
+                      "body": article_html(article).encode(), "run_id": run_id}, partition="2026-01-01")
+    writer.flush()
+
+
+def _manifest(root: Path, run_id: str) -> dict[str, Any]:
+    return json.loads((root / "_runs" / f"{run_id}.json").read_text())
+
+
+@pytest.mark.parametrize("settings, reason, missing, status", [
+    ({"HEALTH_CLEAN_ON_CLOSE": False}, "finished", "", "skipped: HEALTH_CLEAN_ON_CLOSE is off"),
+    ({}, "shutdown", "", "skipped: the crawl ended with shutdown"),
+    ({}, "output_error", "", "skipped: the crawl ended with output_error"),
+    ({}, "finished", "3 of the run's 9 pages are not in /x", "skipped: 3 of the run's 9 pages are not in /x"),
+])
+def test_when_cleaning_is_skipped_and_why(tmp_path: Path, caplog: pytest.LogCaptureFixture,
+                                          settings: dict[str, Any], reason: str, missing: str, status: str) -> None:
+    crawler = _crawler(tmp_path, **settings)
+    run_id = RunContext.of(crawler).run_id
+    _store_pages(tmp_path, run_id)
+    with caplog.at_level(logging.INFO):
+        assert clean_pages(crawler, run_id, reason, missing) is None
+    assert crawler.stats.get_value("health/clean/status") == status
+    assert not (tmp_path / "articles").exists()
+    assert f"--run-id {run_id}" in caplog.text  # the command that cleans it later
+    if missing:
+        assert "merge step" in caplog.text
+
+
+def test_a_finished_run_is_cleaned_judged_recorded_and_retired(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    job = tmp_path / "job"
+    crawler = _crawler(tmp_path, JOBDIR=str(job))
+    run_id = RunContext.of(crawler).run_id
+    _store_pages(tmp_path, run_id)
+    crawler.stats.set_value("health/pages/stored", 2)
+    crawler.stats.set_value("downloader/response_count", 3)
+    totals = RunTotals.of_crawl(crawler.stats, {"https://a.org/gone": "http_500"})
+    with caplog.at_level(logging.INFO):
+        assert end_run(crawler, run_id, "finished", totals) == "succeeded"
+    manifest = _manifest(tmp_path, run_id)
+    assert manifest["status"] == "succeeded" and manifest["close_reason"] == "finished" and manifest["problems"] == []
+    assert manifest["cleaning"]["status"] == "committed"  # the cleaning runner's own record stays
+    assert manifest["cleaning"]["counts"]["articles"] == 2
+    assert manifest["crawl_stats"]["health/clean/status"] == "ok"
+    assert manifest["crawl_stats"]["health/clean/articles"] == 2
+    assert manifest["failed_urls"] == {"https://a.org/gone": "http_500"}
+    assert crawler.stats.get_value("health/run_status") == "succeeded"
+    assert (tmp_path / "_runs" / f"{run_id}.html").is_file()
+    assert resolve_run_id(str(job)) != run_id  # retired: the next crawl with this JOBDIR is a new run
+    assert (f"run {run_id} succeeded: 3 responses, 2 pages stored, 2 articles written, 0 duplicates, "
+            "0 pages dropped {}, 1 failed URLs") in caplog.text
+
+
+def test_a_run_whose_cleaning_fails_is_failed_and_keeps_its_id(tmp_path: Path) -> None:
+    job = tmp_path / "job"
+    crawler = _crawler(tmp_path, JOBDIR=str(job))
+    run_id = RunContext.of(crawler).run_id
+    totals = RunTotals({"health/pages/stored": 1}, {}, pages_stored=1)  # but no pages on disk to clean
+    assert end_run(crawler, run_id, "finished", totals) == "failed"
+    manifest = _manifest(tmp_path, run_id)
+    assert manifest["problems"] == [f"cleaning failed: ValueError: no pages of run {run_id!r} under {tmp_path}; "
+                                    "stored runs: none"]
+    assert resolve_run_id(str(job)) == run_id  # kept: resuming or re-cleaning continues this run
+
+
+def test_a_distributed_run_says_how_many_workers_and_sums_their_totals(tmp_path: Path,
+                                                                       caplog: pytest.LogCaptureFixture) -> None:
+    crawler = _crawler(tmp_path, HEALTH_CLEAN_ON_CLOSE=False)
+    run_id = RunContext.of(crawler).run_id
+    totals = RunTotals({"health/pages/stored": 7, "downloader/response_count": 9}, {}, pages_stored=7,
+                       output_errors=["worker w2: disk full"], workers=3)
+    with caplog.at_level(logging.INFO):
+        assert end_run(crawler, run_id, "finished", totals) == "failed"
+    assert f"run {run_id} failed: 3 workers, 9 responses, 7 pages stored" in caplog.text
+    manifest = _manifest(tmp_path, run_id)
+    assert manifest["problems"] == ["output error: worker w2: disk full"]
+    assert manifest["cleaning"] == {"status": "skipped: HEALTH_CLEAN_ON_CLOSE is off"}
