@@ -2,7 +2,7 @@
 
     end_run(crawler, run_id, reason, totals)
       1. clean_pages   the cleaning chain over the run's pages (cleaning.runner.clean_from), or why not
-      2. judge         succeeded / failed / interrupted, and the problems
+      2. judge         succeeded / partial / failed / interrupted, and the problems
       3. the run manifest OUTPUT_DIR/_runs/RUN_ID.json finished, the summary line logged,
          the HTML report rendered, the JOBDIR run id retired once the run succeeded
 
@@ -106,8 +106,23 @@ def clean_pages(crawler: Crawler, run_id: str, reason: str, pages_missing: str =
     return report
 
 
-def judge(reason: str, pages_stored: int, output_errors: list[str], clean_status: str) -> tuple[str, list[str]]:
-    """The run's status (succeeded, failed, interrupted) and its problems."""
+PARTIAL_STATS = "health/partial/"  # health/partial/<reason> = what was left undone: the run is `partial`
+
+
+def cut_short(reason: str, crawl_stats: dict[str, Any]) -> list[str]:
+    """Why a run stopped before it had done all its work (a budget, CLOSESPIDER_*), as problem lines."""
+    why = [f"{key.removeprefix(PARTIAL_STATS)}: {value}" for key, value in sorted(crawl_stats.items())
+           if key.startswith(PARTIAL_STATS)]
+    if reason.startswith("closespider_") and not any(w.startswith(reason) for w in why):
+        why.append(f"{reason}: the crawl was stopped by the {reason.removeprefix('closespider_')} limit "
+                   "(Scrapy's CLOSESPIDER_* settings); pages still queued were not fetched")
+    return why
+
+
+def judge(reason: str, pages_stored: int, output_errors: list[str], clean_status: str,
+          partial: list[str] = ()) -> tuple[str, list[str]]:  # type: ignore[assignment]
+    """The run's status and its problems: failed (something went wrong), interrupted (Ctrl-C), partial
+    (cut short by a limit, or some of its work was skipped: `partial` says what), or succeeded."""
     problems = []
     if not pages_stored:
         problems.append("no page was fetched and stored")
@@ -115,8 +130,10 @@ def judge(reason: str, pages_stored: int, output_errors: list[str], clean_status
     if clean_status.startswith("failed"):
         problems.append(f"cleaning {clean_status}")
     if reason == "shutdown":
-        return "interrupted", problems
-    return ("failed" if problems else "succeeded"), problems
+        return "interrupted", problems + list(partial)
+    if problems:
+        return "failed", problems + list(partial)
+    return ("partial", list(partial)) if partial else ("succeeded", [])
 
 
 def summary_line(run_id: str, status: str, totals: RunTotals, crawl_stats: dict[str, Any], report: Any,
@@ -139,7 +156,8 @@ def end_run(crawler: Crawler, run_id: str, reason: str, totals: RunTotals) -> st
     clean_status = str(stats.get_value("health/clean/status", ""))
     crawl_stats = {**totals.crawl_stats,
                    **{k: v for k, v in stats_snapshot(stats).items() if k.startswith("health/clean/")}}
-    status, problems = judge(reason, totals.pages_stored, totals.output_errors, clean_status)
+    status, problems = judge(reason, totals.pages_stored, totals.output_errors, clean_status,
+                             cut_short(reason, crawl_stats))
     stats.set_value("health/run_status", status)
     # Opened now: cleaning recorded its own section ("cleaning": status, counts, files) meanwhile.
     manifest = RunManifestFile.open(root, run_id)

@@ -32,7 +32,9 @@ REDIRECT_MAX_TIMES = 10
 DOWNLOAD_HANDLERS = {"file": None, "s3": None, "ftp": None, "data": None}  # http(s) only
 DEPTH_LIMIT = 0  # the spider bounds generic crawls with HEALTH_GENERIC_DEPTH instead
 COOKIES_ENABLED = False
+# Both consoles run code sent to them: off unless an operator turns one on with -s NAME=True.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 
 # The frontier forgets nothing that matters on SIGKILL: pages are skipped on resume only once
 # they are durably in the pages dataset, so the duplicate filter is kept in memory.

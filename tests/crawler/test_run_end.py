@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from cleaning.storage.datasets import PartitionedWriter
-from crawler.run_end import RunTotals, clean_pages, end_run, judge
+from crawler.run_end import RunTotals, clean_pages, cut_short, end_run, judge
 from crawler.runs import RunContext, resolve_run_id
 from tests.faultsite.content import article_html, make_article
 from tests.support.crawler import project_crawler
@@ -20,7 +20,6 @@ from tests.support.crawler import project_crawler
 
 @pytest.mark.parametrize("reason, stored, errors, clean, status, problems", [
     ("finished", 5, [], "ok", "succeeded", []),
-    ("closespider_pagecount", 5, [], "ok", "succeeded", []),
     ("finished", 0, [], "ok", "failed", ["no page was fetched and stored"]),
     ("output_error", 5, ["disk full"], "skipped: the crawl ended with output_error", "failed",
      ["output error: disk full"]),
@@ -30,6 +29,14 @@ from tests.support.crawler import project_crawler
 ])
 def test_judge(reason: str, stored: int, errors: list[str], clean: str, status: str, problems: list[str]) -> None:
     assert judge(reason, stored, errors, clean) == (status, problems)
+
+
+def test_a_run_cut_short_is_partial_and_says_why() -> None:
+    why = cut_short("closespider_itemcount", {"health/partial/budget_pages": "stopped at 500 pages; 120 queued"})
+    assert why[0] == "budget_pages: stopped at 500 pages; 120 queued" and why[1].startswith("closespider_itemcount")
+    assert judge("closespider_itemcount", 5, [], "ok", why) == ("partial", why)
+    assert judge("finished", 0, [], "ok", why)[0] == "failed"  # failure wins over partial
+    assert cut_short("finished", {}) == []
 
 
 def _crawler(tmp_path: Path, **settings: Any):  # type: ignore[no-untyped-def]
