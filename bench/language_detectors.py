@@ -24,10 +24,12 @@ class Counted:
 
     def __init__(self) -> None:
         self.calls = 0
+        self.chars = 0
 
     def wrap(self, identify: Identifier) -> Identifier:
         def counted(chunks: list[str]) -> list[list[tuple[str, float]]]:
             self.calls += len(chunks)
+            self.chars += sum(map(len, chunks))
             return identify(chunks)
         return counted
 
@@ -137,6 +139,7 @@ def today(counter: Counted) -> Callable[[str], LanguageResult]:
 
     def counted(text: str, max_chars: int):
         counter.calls += 1
+        counter.chars += min(len(text), max_chars)
         return original(text, max_chars)
     counted.__wrapped__ = original  # type: ignore[attr-defined]
     base._probabilities = counted
@@ -157,6 +160,7 @@ def joined_single_call(counter: Counted) -> Callable[[str], LanguageResult]:
         if total < s.min_letters or total < s.min_letter_ratio * sample.count_non_space(joined):
             return LanguageResult()
         counter.calls += 1
+        counter.chars += len(joined)
         ranked = lid.identify([joined])[0]
         if not ranked or ranked[0][1] < s.min_score:
             return LanguageResult()
@@ -166,6 +170,7 @@ def joined_single_call(counter: Counted) -> Callable[[str], LanguageResult]:
         if s.min_share <= share <= 1 - s.min_share:
             latin = sample._OTHER_RUN.sub(" ", joined)
             counter.calls += 2
+            counter.chars += len(latin) + len(other)
             a, b = lid.identify([latin])[0], lid.identify([other])[0]
             if a and b and a[0][0] != b[0][0]:
                 shares = {a[0][0]: round(1 - share, 6), b[0][0]: round(share, 6)}

@@ -10,10 +10,10 @@ the shared dev sets at run time, see bench/language_corpora.py): the extraction-
 headline), the dates-dev pages through the product's extractor, their first paragraphs (short
 pages), Chinese passages, two-language mixtures built from real texts at known letter shares, and
 generated non-text ("garbage", where "und" is right).
-Times are wall-clock per document after a warm-up pass: the best of ``rounds`` passes for each
-extraction-dev body and Chinese passage, one pass for the other texts (the machine is shared: the
-best of several passes keeps other processes' load out of the figure);
-"inputs/doc" is how many texts the detector itself was handed per document.
+Times are per document after a warm-up pass, the best of ``rounds`` passes for each text (the
+machine is shared: the best of several passes keeps other processes' load out of the figure), wall
+clock and CPU time of the thread;
+"inputs" and "chars" are how many texts and characters the detector itself was handed per document.
 
 Extras needed: ``pip install -e '.[langeval]'`` (lingua and the candidate detectors).
 """
@@ -36,15 +36,18 @@ import language_detectors as detectors  # noqa: E402
 DEFAULT_SHARED = Path(__file__).resolve().parents[2] / "shared" / "eval"
 
 
-def timed(fn, texts: list[str], rounds: int) -> tuple[list, list[float]]:
+def timed(fn, texts: list[str], rounds: int) -> tuple[list, list[float], list[float]]:
+    """Answers, and per text the best wall-clock and the best CPU milliseconds over ``rounds``."""
     results = [fn(t) for t in texts]  # warm-up, and the answers
-    best = [float("inf")] * len(texts)
-    for _ in range(rounds):
+    wall = [float("inf")] * len(texts)
+    cpu = [float("inf")] * len(texts)
+    for _ in range(max(1, rounds)):
         for i, t in enumerate(texts):
-            start = time.perf_counter()
+            w, c = time.perf_counter(), time.thread_time()
             fn(t)
-            best[i] = min(best[i], time.perf_counter() - start)
-    return results, [b * 1000 for b in best]
+            cpu[i] = min(cpu[i], time.thread_time() - c)
+            wall[i] = min(wall[i], time.perf_counter() - w)
+    return results, [x * 1000 for x in wall], [x * 1000 for x in cpu]
 
 
 def p99(ms: list[float]) -> float:
@@ -88,37 +91,49 @@ def main(argv: list[str] | None = None) -> int:
     print("mixtures:", dict(Counter(f"{m.kind} {'/'.join(m.pair)}" for m in mixes)))
     print("reference languages, extraction-dev:", dict(Counter(truth["extraction"]).most_common()))
     print("reference languages, dates-dev:", dict(Counter(truth["dates"]).most_common()))
-    head = (f"{'detector':<40}{'extraction':>12}{'dates':>9}{'short':>8}{'zh':>7}"
-            f"{'garbage':>8}{'ms mean':>9}{'ms p99':>8}{'dates mean/p99':>16}{'zh/mix p99':>12}{'inputs/doc':>11}")
-    print("\nagreement with lingua (share of texts); garbage: share given 'und'; "
-          "ms per document (extraction-dev unless said)")
-    print(head)
-    mixed_report: dict[str, dict] = {}
+    measured: dict[str, dict] = {}
     for name, (fn, counter) in rows.items():
-        agree, ms, answers = {}, {}, {}
+        m: dict = {"agree": {}, "wall": {}, "cpu": {}}
         for corpus, ts in texts.items():
-            counter.calls = 0
-            answers[corpus], ms[corpus] = timed(fn, ts, args.rounds if corpus in ("extraction", "zh") else 1)
+            counter.calls = counter.chars = 0
+            answers, m["wall"][corpus], m["cpu"][corpus] = timed(fn, ts, 1 if corpus == "short" else args.rounds)
             if corpus == "extraction":
-                calls = counter.calls / len(ts) / (1 + args.rounds)  # warm-up pass + timed passes
-            agree[corpus] = sum(r.language == t for r, t in zip(answers[corpus], truth[corpus])) / len(ts)
-        flagged = sum(r.mixed for r in answers["extraction"])
-        und = sum(fn(t).language == "und" for t in junk) / len(junk)
-        mix_results, ms["mix"] = timed(fn, [m.text for m in mixes], 1)
-        mixed_report[name] = (mix_results, flagged)
-        print(f"{name:<40}{agree['extraction']:>12.3f}{agree['dates']:>9.3f}{agree['short']:>8.3f}{agree['zh']:>7.3f}{und:>8.3f}"
-              f"{statistics.fmean(ms['extraction']):>9.3f}{p99(ms['extraction']):>8.3f}"
-              f"{statistics.fmean(ms['dates']):>8.3f}/{p99(ms['dates']):<7.3f}"
-              f"{p99(ms['zh']):>5.2f}/{p99(ms['mix']):<6.2f}{calls:>11.1f}")
-        wrong = [(t, r.language) for r, t in zip(answers["extraction"], truth["extraction"]) if r.language != t]
-        if wrong:
-            print(f"{'':<4}extraction-dev disagreements (lingua, row): {wrong}")
+                passes = 1 + args.rounds  # warm-up pass + timed passes
+                m["inputs"], m["chars"] = counter.calls / len(ts) / passes, counter.chars / len(ts) / passes
+                m["flagged"] = sum(r.mixed for r in answers)
+                m["wrong"] = [(t, r.language) for r, t in zip(answers, truth[corpus]) if r.language != t]
+            m["agree"][corpus] = sum(r.language == t for r, t in zip(answers, truth[corpus])) / len(ts)
+        m["und"] = sum(fn(t).language == "und" for t in junk) / len(junk)
+        m["mix"], m["wall"]["mix"], _ = timed(fn, [x.text for x in mixes], args.rounds)
+        measured[name] = m
+
+    print("\nagreement with lingua (share of texts); garbage: share given 'und'")
+    print(f"{'detector':<40}{'extraction':>11}{'dates':>8}{'short':>8}{'zh':>7}{'garbage':>9}")
+    for name, m in measured.items():
+        a = m["agree"]
+        print(f"{name:<40}{a['extraction']:>11.3f}{a['dates']:>8.3f}{a['short']:>8.3f}{a['zh']:>7.3f}{m['und']:>9.3f}")
+        if m["wrong"]:
+            print(f"{'':<4}extraction-dev disagreements (lingua, row): {m['wrong']}")
+
+    base = next(iter(measured.values()))
+    print(f"\nms per document: wall clock (and CPU) on extraction-dev bodies, ratio of the mean to "
+          f"'{next(iter(measured))}'; other texts wall clock; inputs and characters handed to the detector")
+    print(f"{'detector':<40}{'mean':>7}{'p99':>7}{'cpu mean':>9}{'cpu p99':>8}{'ratio':>8}"
+          f"{'dates mean':>11}{'p99':>7}{'zh p99':>7}{'mix p99':>8}{'inputs':>7}{'chars':>7}")
+    for name, m in measured.items():
+        w, c = m["wall"], m["cpu"]
+        ratio = statistics.fmean(w["extraction"]) / statistics.fmean(base["wall"]["extraction"])
+        print(f"{name:<40}{statistics.fmean(w['extraction']):>7.3f}{p99(w['extraction']):>7.3f}"
+              f"{statistics.fmean(c['extraction']):>9.3f}{p99(c['extraction']):>8.3f}{ratio:>8.4f}"
+              f"{statistics.fmean(w['dates']):>11.3f}{p99(w['dates']):>7.3f}{p99(w['zh']):>7.3f}{p99(w['mix']):>8.3f}"
+              f"{m['inputs']:>7.1f}{m['chars']:>7.0f}")
 
     print("\nmixed-language check: right / judged, per kind of mixture (mixed expected from 20 % of letters,"
           " not mixed up to 10 %); 'flagged' = extraction-dev bodies flagged mixed")
     kinds = sorted({m.kind for m in mixes})
     print(f"{'detector':<40}" + "".join(f"{k + ' mixed':>24}{'not':>6}" for k in kinds) + f"{'flagged':>9}")
-    for name, (results, flagged) in mixed_report.items():
+    for name, m in measured.items():
+        results, flagged = m["mix"], m["flagged"]
         tally: dict[tuple[str, bool], list[int]] = defaultdict(lambda: [0, 0])
         for m, r in zip(mixes, results):
             expect = m.expect_mixed

@@ -22,7 +22,7 @@ __all__ = ["clean", "count_letters", "count_non_space", "chunks", "windows"]
 # Control, surrogate and private-use characters carry no language, and lone
 # surrogates cannot even be encoded for the detector: they become spaces.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\ufff0-\uffff]")
-_NON_LETTERS = re.compile(r"[\W\d_]+")
+_NON_LETTER = re.compile(r"[\W\d_]")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _LATIN = "A-Za-z\u00aa\u00ba\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"
 _HAS_LATIN = re.compile(f"[{_LATIN}]")
@@ -37,7 +37,8 @@ def clean(text: str) -> str:
 
 
 def count_letters(text: str) -> int:
-    return len(_NON_LETTERS.sub("", text))
+    # the fastest count measured here: non-letters are the minority of a text
+    return len(text) - len(_NON_LETTER.findall(text))
 
 
 def count_non_space(text: str) -> int:
@@ -85,8 +86,12 @@ def chunks(sample: list[str], chunk_chars: int, min_letters: int) -> tuple[list[
     for window in sample:
         current: list[str] = []
         current_letters = 0
+        one_script = _HAS_OTHER.search(window) is None or _HAS_LATIN.search(window) is None
         for paragraph in _PARAGRAPH_BREAK.split(window):
-            for j, (piece, letters) in enumerate(_script_pieces(paragraph, min_letters)):
+            pieces = [(paragraph, count_letters(paragraph))] if one_script else _script_pieces(paragraph, min_letters)
+            for j, (piece, letters) in enumerate(pieces):
+                if not letters:
+                    continue
                 total += letters
                 # A new chunk at a script change, and at a paragraph break after enough letters.
                 if current and (j > 0 or current_letters >= min_letters):
