@@ -74,6 +74,33 @@ def identifiers() -> dict[str, Callable[[], Identifier]]:
         probabilities = getattr(base._probabilities, "__wrapped__", base._probabilities)  # not today's counter
         return lambda chunks: [_ranked(probabilities(c, 10000)) for c in chunks]
 
+    def langdetect_rs():
+        """A Rust port of langdetect that claims the same answers, bit for bit; same profiles and seed
+        as today's."""
+        import os
+
+        from langdetect.detector_factory import PROFILES_DIRECTORY
+        from langdetect_rs import DetectorFactory
+
+        factory = DetectorFactory()
+        profiles = []
+        for name in sorted(os.listdir(PROFILES_DIRECTORY)):
+            if not name.startswith("."):
+                with open(os.path.join(PROFILES_DIRECTORY, name), encoding="utf-8") as fh:
+                    profiles.append(fh.read())
+        factory.load_json_profile(profiles)
+        factory.set_seed(0)
+
+        def one(c: str):
+            det = factory.create()
+            det.set_max_text_length(10000)
+            det.append(c)
+            try:
+                return _ranked((lp.lang, lp.prob) for lp in det.get_probabilities())
+            except Exception:  # no features in the text
+                return []
+        return lambda chunks: [one(c) for c in chunks]
+
     def py3langid():
         from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
@@ -118,6 +145,7 @@ def identifiers() -> dict[str, Callable[[], Identifier]]:
     return {
         "fastText lid.176 (product)": lambda: lid.identify,
         "langdetect, seeded": langdetect_seeded,
+        "langdetect-rs, seeded": langdetect_rs,
         "py3langid": py3langid,
         "CLD2 (pycld2)": cld2,
         "CLD3 (cld3-py)": cld3,
