@@ -118,14 +118,14 @@ def main(argv: list[str] | None = None) -> int:
     base = next(iter(measured.values()))
     print(f"\nms per document: wall clock (and CPU) on extraction-dev bodies, ratio of the mean to "
           f"'{next(iter(measured))}'; other texts wall clock; inputs and characters handed to the detector")
-    print(f"{'detector':<40}{'mean':>7}{'p99':>7}{'cpu mean':>9}{'cpu p99':>8}{'ratio':>8}"
-          f"{'dates mean':>11}{'p99':>7}{'zh p99':>7}{'mix p99':>8}{'inputs':>7}{'chars':>7}")
+    print(f"{'detector':<40}{'mean':>8}{'p99':>9}{'cpu mean':>9}{'cpu p99':>9}{'ratio':>8}"
+          f"{'dates mean':>11}{'p99':>9}{'zh p99':>8}{'mix p99':>9}{'inputs':>7}{'chars':>7}")
     for name, m in measured.items():
         w, c = m["wall"], m["cpu"]
         ratio = statistics.fmean(w["extraction"]) / statistics.fmean(base["wall"]["extraction"])
-        print(f"{name:<40}{statistics.fmean(w['extraction']):>7.3f}{p99(w['extraction']):>7.3f}"
-              f"{statistics.fmean(c['extraction']):>9.3f}{p99(c['extraction']):>8.3f}{ratio:>8.4f}"
-              f"{statistics.fmean(w['dates']):>11.3f}{p99(w['dates']):>7.3f}{p99(w['zh']):>7.3f}{p99(w['mix']):>8.3f}"
+        print(f"{name:<40}{statistics.fmean(w['extraction']):>8.3f}{p99(w['extraction']):>9.3f}"
+              f"{statistics.fmean(c['extraction']):>9.3f}{p99(c['extraction']):>9.3f}{ratio:>8.4f}"
+              f"{statistics.fmean(w['dates']):>11.3f}{p99(w['dates']):>9.3f}{p99(w['zh']):>8.3f}{p99(w['mix']):>9.3f}"
               f"{m['inputs']:>7.1f}{m['chars']:>7.0f}")
 
     print("\nmixed-language check: right / judged, per kind of mixture (mixed expected from 20 % of letters,"
