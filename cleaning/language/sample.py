@@ -27,8 +27,8 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _LATIN = "A-Za-z\u00aa\u00ba\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"
 _HAS_LATIN = re.compile(f"[{_LATIN}]")
 _HAS_OTHER = re.compile(rf"[^\W\d_{_LATIN}]")
-# A run of non-Latin letters with the spaces, digits and punctuation between them.
 _EDGES = re.compile(r"^[\W\d_]+|[\W\d_]+$")
+# A run of non-Latin letters with the spaces, digits and punctuation between them.
 _OTHER_RUN = re.compile(rf"([^\W\d_{_LATIN}](?:[\W\d_]*[^\W\d_{_LATIN}])*)")
 
 
