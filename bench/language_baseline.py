@@ -1,4 +1,9 @@
-"""Language detection with langdetect: deterministic, thread-safe, never raises.
+"""The language detection the product used until issue 15 (langdetect, once per paragraph), kept
+unchanged as the baseline of bench/language_eval.py so both are measured in the same run.
+
+Not product code: cleaning/language/ replaced it. Original docstring follows.
+
+Language detection with langdetect: deterministic, thread-safe, never raises.
 
 * **Deterministic**: the module builds its own ``DetectorFactory`` (it does not
   touch langdetect's global one), loads the profiles in sorted file order and
@@ -29,19 +34,16 @@ part comes first.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 __all__ = [
     "LanguageResult",
     "LanguageSettings",
-    "LanguagePolicy",
     "UND",
     "detect_language",
 ]
@@ -221,48 +223,3 @@ def _detect(text: object, s: LanguageSettings) -> LanguageResult:
     if score < s.min_score:
         return LanguageResult(UND, 0.0, languages, len(languages) > 1, shares)
     return LanguageResult(best, score, languages, len(languages) > 1, shares)
-
-
-@dataclass
-class LanguagePolicy:
-    """Which languages the chain keeps for grammar fixing, and counts of the rest.
-
-    ``keep`` empty means every language is kept. Pages in other languages are
-    not dropped: the caller writes them with their language and skips the
-    grammar stage for them (``accept`` returns False); ``counts`` tallies
-    every language seen, ``skipped`` those not accepted.
-    """
-
-    keep: frozenset[str] = frozenset({"en"})
-    keep_undetermined: bool = False
-    counts: Counter = field(default_factory=Counter)
-    skipped: Counter = field(default_factory=Counter)
-
-    @classmethod
-    def from_setting(cls, keep: str | Iterable[str] | None, keep_undetermined: bool = False) -> LanguagePolicy:
-        """``"en,fr"``, ``["en", "fr"]``, ``"*"``/``""``/None (keep everything)."""
-        if keep is None:
-            codes: Collection[str] = ()
-        elif isinstance(keep, str):
-            codes = [c.strip().lower() for c in keep.split(",") if c.strip()]
-        else:
-            codes = [str(c).strip().lower() for c in keep if str(c).strip()]
-        codes = frozenset(c for c in codes if c != "*")
-        return cls(keep=codes, keep_undetermined=keep_undetermined)
-
-    def accepts(self, language: str) -> bool:
-        if language == UND:
-            return self.keep_undetermined or not self.keep
-        return not self.keep or language in self.keep
-
-    def accept(self, result: LanguageResult | str) -> bool:
-        """Count the page's language; True if the grammar stage should run on it."""
-        lang = result if isinstance(result, str) else result.language
-        self.counts[lang] += 1
-        ok = self.accepts(lang)
-        if not ok:
-            self.skipped[lang] += 1
-        return ok
-
-    def summary(self) -> str:
-        return json.dumps({"seen": dict(sorted(self.counts.items())), "skipped": dict(sorted(self.skipped.items()))})
