@@ -106,8 +106,7 @@ ALL_LANGUAGES = "*"
 
 CLEANING_SETTINGS: tuple[Setting, ...] = (
     Setting("OUTPUT_DIR", "str", "outputs", "root folder of the datasets, run manifests and reports"),
-    Setting("HEALTH_CLEAN_WORKERS", "int", 1, "processes that clean a run (`python -m cleaning run` uses all cores)",
-            minimum=1),
+    Setting("HEALTH_CLEAN_WORKERS", "int", 0, "processes that clean a run; 0: one per core", minimum=0),
     Setting("HEALTH_MIN_WORDS", "int", 40, "pages not known to be articles with fewer words are dropped as `too_short`",
             minimum=1),
     Setting("HEALTH_DEDUP_THRESHOLD", "float", 0.8, "Jaccard similarity from which two bodies are near duplicates",

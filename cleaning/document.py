@@ -93,6 +93,7 @@ class Document:
     grammar_status: str = ""
     grammar_edits: list[GrammarEdit] = field(default_factory=list)
     content_hash: str = ""
+    fingerprint: Any = None  # dedup's hash, shingles and MinHash signature of body_original (HashContent)
     dropped: str | None = None  # reason when the document leaves the chain
     duplicate_of: str | None = None
     duplicate_kind: str | None = None

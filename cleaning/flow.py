@@ -1,6 +1,6 @@
 """The data flow of cleaning one run, in one place: the steps, in order.
 
-    pages of a run -> extract -> repeated paragraphs -> language        per page, in worker processes
+    pages of a run -> extract -> repeated paragraphs -> language -> hash per page, in worker processes
                    -> dedup (whole run, against earlier runs)            duplicates -> `duplicates`
                    -> site vocabulary (whole run)
                    -> grammar -> rows                                    per article, in worker processes
@@ -14,15 +14,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cleaning.dedup.deduplicator import DedupOptions
 from cleaning.options import CleanOptions
 from cleaning.steps import (CollectSiteVocabulary, Deduplicate, DetectLanguage, DropRepeatedParagraphs, ExtractArticle,
-                            FixGrammar, MakeRows, ReadPages, Step, WriteDatasets)
+                            FixGrammar, HashContent, MakeRows, ReadPages, Step, WriteDatasets)
 from cleaning.steps.fix_grammar import GrammarSettings
 
 
 def cleaning_steps(root: Path, run_id: str, stage: Path, options: CleanOptions) -> list[Step]:
     """The steps that clean run `run_id` of the datasets under `root`, staging files in `stage`."""
     write = WriteDatasets(root, run_id, stage / "out")
+    dedup = DedupOptions(threshold=options.dedup_threshold)
     grammar = GrammarSettings(
         backend=options.grammar_backend, languagetool_url=options.languagetool_url,
         languagetool_username=options.languagetool_username, languagetool_api_key=options.languagetool_api_key,
@@ -33,8 +35,8 @@ def cleaning_steps(root: Path, run_id: str, stage: Path, options: CleanOptions) 
         ExtractArticle(min_words=options.min_words),
         DropRepeatedParagraphs(),
         DetectLanguage(),
-        Deduplicate(root, run_id, duplicates=write.staged_writer("duplicates", "dedup"),
-                    threshold=options.dedup_threshold),
+        HashContent(dedup),
+        Deduplicate(root, run_id, duplicates=write.staged_writer("duplicates", "dedup"), options=dedup),
         CollectSiteVocabulary(stage / "site-vocabulary.txt", min_docs=options.recurring_min_docs),
         FixGrammar(grammar, vocabulary=stage / "site-vocabulary.txt"),
         MakeRows(run_id),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,7 +34,7 @@ class CleanOptions:
             languagetool_api_key=value(settings, "HEALTH_LANGUAGETOOL_API_KEY") or None,
             dedup_threshold=value(settings, "HEALTH_DEDUP_THRESHOLD"),
             min_words=value(settings, "HEALTH_MIN_WORDS"),
-            workers=value(settings, "HEALTH_CLEAN_WORKERS"),
+            workers=value(settings, "HEALTH_CLEAN_WORKERS") or os.cpu_count() or 1,
             sites_dirs=tuple(value(settings, "HEALTH_SITES_DIR")),
         )
         from dataclasses import replace

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 from cleaning.document import Document
 from cleaning.flow import cleaning_steps, summary_counts
 from cleaning.options import CleanOptions
+from cleaning.prepared import CachedMapper, PreparedPages, first_segment
 from cleaning.progress import ProgressLog
 from cleaning.spool import DocumentSpool
 from cleaning.steps.base import Step
@@ -135,13 +136,17 @@ def clean_run(root: Path, run_id: str, options: CleanOptions | None = None, mapp
     stage = root / "_staging" / run_id
     shutil.rmtree(stage, ignore_errors=True)
     steps = cleaning_steps(root, run_id, stage, options)
+    mapper = mapper or ProcessMapper(options.workers)
+    prepared = PreparedPages(root, run_id, first_segment(steps))
+    if prepared.dir.is_dir():  # the crawl did the first steps while it fetched (cleaning/prepared.py)
+        mapper = CachedMapper(mapper, prepared)
     try:
         with contextlib.ExitStack() as stack:
             for step in steps:
                 stack.callback(step.close)  # closed in reverse order, whatever happens
             for step in steps:
                 step.open()
-            for _ in run_steps(steps, mapper or ProcessMapper(options.workers), stage, f"cleaning {run_id}"):
+            for _ in run_steps(steps, mapper, stage, f"cleaning {run_id}"):
                 pass
             for step in reversed(steps):  # the sink first: dedup state records only what was committed
                 step.commit()
@@ -153,6 +158,9 @@ def clean_run(root: Path, run_id: str, options: CleanOptions | None = None, mapp
         raise
     files = next((s.files for s in steps if hasattr(s, "files")), [])
     report = CleanReport.of(run_id, steps, files, time.monotonic() - started)
+    if isinstance(mapper, CachedMapper):
+        report.counts["prepared_while_crawling"] = mapper.hits
+    prepared.remove()
     shutil.rmtree(stage, ignore_errors=True)
     with contextlib.suppress(OSError):
         stage.parent.rmdir()  # _staging/ itself, once no run is being cleaned

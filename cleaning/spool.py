@@ -22,11 +22,14 @@ class DocumentSpool:
         self._fh = open(path, "wb")
         self.count = 0
 
-    def append(self, obj: Any) -> None:
+    def append(self, obj: Any) -> int:
+        """Writes one object; returns its offset (for `read_at`)."""
+        offset = self._fh.tell()
         data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
         self._fh.write(_LEN.pack(len(data)))
         self._fh.write(data)
         self.count += 1
+        return offset
 
     def close(self) -> None:
         if not self._fh.closed:
@@ -38,3 +41,11 @@ class DocumentSpool:
             while header := fh.read(_LEN.size):
                 (size,) = _LEN.unpack(header)
                 yield pickle.loads(fh.read(size))
+
+
+def read_at(path: Path, offset: int) -> Any:
+    """The object `DocumentSpool.append` wrote at `offset` in the spool file `path`."""
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        (size,) = _LEN.unpack(fh.read(_LEN.size))
+        return pickle.loads(fh.read(size))

@@ -9,6 +9,7 @@ stops the run with a clear error instead of a hang. With one worker, the same co
 
 from __future__ import annotations
 
+import itertools
 import logging
 import multiprocessing
 import queue
@@ -55,11 +56,18 @@ def _serve(steps: list[Step], tasks: Any, results: Any) -> None:
 
 
 class ProcessMapper:
-    """`map(steps, docs)` -> (document or None, counts) per input document, in input order."""
+    """`map(steps, docs)` -> (document or None, counts) per input document, in input order.
 
-    def __init__(self, workers: int = 1, window: int | None = None) -> None:
+    `workers` processes clean: this one and `workers - 1` spawned helpers. This process never waits
+    idle: while the helpers start (importing the extraction and grammar libraries takes seconds) or are
+    busy, it cleans the next document itself, so a small run costs no start-up and a large one uses
+    every core.
+    """
+
+    def __init__(self, workers: int = 1, per_helper: int = 4, max_pending: int = 64) -> None:
         self.workers = max(1, int(workers))
-        self.window = window or self.workers * 8
+        self.per_helper = per_helper  # documents in flight per helper, once it has answered
+        self.max_pending = max_pending  # results held back waiting for an earlier one
 
     def map(self, steps: Sequence[Step], docs: Iterable[Document]) -> Iterator[Result]:
         if self.workers <= 1:
@@ -70,36 +78,64 @@ class ProcessMapper:
                 for step in steps:
                     step.close()
             return
-        yield from self._map_processes(list(steps), docs)
+        yield from self._map_with_helpers(list(steps), docs)
 
-    def _map_processes(self, steps: list[Step], docs: Iterable[Document]) -> Iterator[Result]:
+    def _map_with_helpers(self, steps: list[Step], docs: Iterable[Document]) -> Iterator[Result]:
+        source = iter(docs)
+        try:
+            first = next(source)
+        except StopIteration:
+            return  # nothing to do: no process started
+        source = itertools.chain([first], source)
         # spawn, not fork: the crawl calls this from a process with reactor and server threads.
         ctx = multiprocessing.get_context("spawn")
         tasks, results = ctx.Queue(), ctx.Queue()
-        procs = [ctx.Process(target=_serve, args=(steps, tasks, results), daemon=True) for _ in range(self.workers)]
+        helpers = self.workers - 1
+        procs = [ctx.Process(target=_serve, args=(steps, tasks, results), daemon=True) for _ in range(helpers)]
         for p in procs:
             p.start()
         pending: dict[int, Result] = {}
-        sent = done = 0
-        source = iter(docs)
+        taken = done = in_flight = answered = 0
         exhausted = False
+
+        def receive(seq: int, out: Document | None, stats: dict[str, Counter[str]]) -> None:
+            nonlocal in_flight, answered
+            pending[seq] = (out, stats)
+            in_flight -= 1
+            answered += 1
+
         try:
             while True:
-                while not exhausted and sent - done < self.window:
+                while True:  # what the helpers finished meanwhile
                     try:
-                        doc = next(source)
-                    except StopIteration:
+                        receive(*results.get_nowait())
+                    except queue.Empty:
+                        break
+                # A helper gets one document until it has answered once (it may still be starting).
+                limit = helpers * self.per_helper if answered else helpers
+                while not exhausted and in_flight < limit and len(pending) < self.max_pending:
+                    doc = next(source, None)
+                    if doc is None:
                         exhausted = True
                         break
-                    tasks.put((sent, doc))
-                    sent += 1
-                if exhausted and done == sent:
+                    tasks.put((taken, doc))
+                    taken += 1
+                    in_flight += 1
+                if done in pending:
+                    yield pending.pop(done)
+                    done += 1
+                    continue
+                if exhausted and done == taken:
                     break
-                while done not in pending:
-                    seq, out, stats = self._next_result(results, procs)
-                    pending[seq] = (out, stats)
-                yield pending.pop(done)
-                done += 1
+                if not exhausted and len(pending) < self.max_pending:
+                    doc = next(source, None)
+                    if doc is None:
+                        exhausted = True
+                        continue
+                    pending[taken] = run_segment(steps, doc)  # this process cleans too
+                    taken += 1
+                    continue
+                receive(*self._next_result(results, procs))
             for _ in procs:
                 tasks.put(None)
             for p in procs:
@@ -109,6 +145,8 @@ class ProcessMapper:
                 if p.is_alive():
                     p.terminate()
                     p.join(timeout=5)
+            for step in steps:
+                step.close()
             tasks.close()
             results.close()
 

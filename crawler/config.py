@@ -22,6 +22,8 @@ CRAWL_SETTINGS: tuple[Setting, ...] = (
     Setting("HEALTH_INCREMENTAL", "bool", True, "skip articles stored by earlier runs (sitemap lastmod) or ask the "
             "server whether they changed (ETag / Last-Modified)"),
     Setting("HEALTH_CLEAN_ON_CLOSE", "bool", True, "clean the run's pages into the datasets when the crawl ends"),
+    Setting("HEALTH_CLEAN_WHILE_CRAWLING", "bool", True, "run the first cleaning steps (extract, language, "
+            "hashing, grammar cache) on stored pages while the crawl goes on, in background processes"),
     Setting("HEALTH_PAGES_FLUSH_ITEMS", "int", 50, "pages buffered before a part file is written (also flushed every "
             "30 s)", minimum=1),
     Setting("HEALTH_GENERIC_DEPTH", "int", 3, "link depth of `-a start_urls=` crawls", minimum=0),

@@ -16,6 +16,7 @@ from cleaning.storage.datasets import OutputError, PartitionedWriter, ensure_wri
 from crawler.config import setting
 from crawler.items import PageItem
 from crawler.runs import RunContext
+from crawler.signals import pages_written
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +37,7 @@ class PagesPipeline:
         self.flush_items = setting(crawler.settings, "HEALTH_PAGES_FLUSH_ITEMS")
         self.writer: PartitionedWriter | None = None
         self._last_flush = time.monotonic()
+        self._announced = 0  # writer.files already sent with the pages_written signal
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "PagesPipeline":
@@ -57,6 +59,7 @@ class PagesPipeline:
             # A slow crawl still reaches disk regularly, not only every N items.
             if time.monotonic() - self._last_flush > 30:
                 self.flush()
+            self._announce()
         except OutputError as exc:
             self._stop(exc)
         self.crawler.stats.inc_value("health/pages/stored")
@@ -75,7 +78,16 @@ class PagesPipeline:
         """Writes the buffered pages now (OutputError if they cannot be written; they stay buffered)."""
         if self.writer is not None:
             self.writer.flush()
+            self._announce()
         self._last_flush = time.monotonic()
+
+    def _announce(self) -> None:
+        """Tells who listens (cleaning while crawling, crawler/prepare.py) which part files are complete."""
+        assert self.writer is not None
+        new = self.writer.files[self._announced:]
+        if new:
+            self._announced = len(self.writer.files)
+            self.crawler.signals.send_catch_log(signal=pages_written, paths=[self.root / f for f in new])
 
     def _stop(self, exc: OutputError) -> None:
         """Fetching on while pages cannot be stored would only lose them: stop the crawl."""
@@ -93,4 +105,5 @@ class PagesPipeline:
         except OutputError as exc:
             self.crawler.stats.set_value("health/output_error", str(exc))
             logger.error("%d fetched pages could not be stored: %s", self.writer.buffered(), exc)
+        self._announce()
         self.crawler.stats.set_value("health/pages/files", len(self.writer.files))

@@ -58,6 +58,8 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "crawler.runs.RunContext": 10,  # the run id, resolved once; components read RunContext.of(crawler)
     "crawler.politeness.CrawlDelay": 50,  # after AutoThrottle (0): robots.txt Crawl-delay has the last word
+    # the first cleaning steps while fetching; at close it waits for them, before the run's end (200) cleans
+    "crawler.prepare.PrepareWhileCrawling": 150,
     # manifest at start; at close the run's end (crawler/run_end.py): clean, judge, manifest, report
     "crawler.extensions.RunManifest": 200,
     "crawler.extensions.Progress": 300,

@@ -55,7 +55,7 @@ from datetime import date
 import numpy as np
 
 from .minhash import LSHIndex, estimate_jaccard, jaccard
-from .options import DedupOptions, fingerprint
+from .options import DedupOptions, Fingerprint, fingerprint
 from .shingle_file import ShingleFile
 from .state import DedupState, StateError
 
@@ -77,6 +77,7 @@ class DedupRecord:
     is_canonical: bool
     published_date: date | None
     text: str  # the body as it will be written (same text `rebuild` gets)
+    fingerprint: Fingerprint | None = None  # fingerprint(text, options), if computed already (in parallel)
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +182,7 @@ class Deduplicator:
         opts = self.options
         for rec in records:
             text = rec.text if isinstance(rec.text, str) else ("" if rec.text is None else str(rec.text))
-            fp = fingerprint(text, opts)
+            fp = rec.fingerprint if rec.fingerprint is not None else fingerprint(text, opts)
             b.doc_id.append(str(rec.doc_id))
             b.article_id.append(str(rec.article_id))
             b.url.append(rec.url or "")

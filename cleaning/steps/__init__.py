@@ -7,9 +7,10 @@ from cleaning.steps.detect_language import DetectLanguage
 from cleaning.steps.drop_repeated_paragraphs import DropRepeatedParagraphs
 from cleaning.steps.extract_article import ExtractArticle
 from cleaning.steps.fix_grammar import FixGrammar
+from cleaning.steps.hash_content import HashContent
 from cleaning.steps.make_rows import MakeRows
 from cleaning.steps.read_pages import ReadPages
 from cleaning.steps.write_datasets import WriteDatasets
 
 __all__ = ["CollectSiteVocabulary", "Deduplicate", "DetectLanguage", "DropRepeatedParagraphs", "ExtractArticle",
-           "FixGrammar", "MakeRows", "ReadPages", "Step", "WriteDatasets"]
+           "FixGrammar", "HashContent", "MakeRows", "ReadPages", "Step", "WriteDatasets"]

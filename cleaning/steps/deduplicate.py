@@ -32,9 +32,10 @@ class Deduplicate(Step):
     name = "dedup"
     whole_run = True
 
-    def __init__(self, root: Path, run_id: str, duplicates: PartitionedWriter, threshold: float = 0.8) -> None:
+    def __init__(self, root: Path, run_id: str, duplicates: PartitionedWriter, options: DedupOptions | None = None) -> None:
         super().__init__()
-        self.root, self.run_id, self.duplicates, self.threshold = Path(root), run_id, duplicates, threshold
+        self.root, self.run_id, self.duplicates = Path(root), run_id, duplicates
+        self.options = options or DedupOptions()
         self._dedup: Deduplicator | None = None
         self._state: Any = None
         self._earlier: set[str] = set()
@@ -44,7 +45,7 @@ class Deduplicate(Step):
         runs = stored_runs(self.root)
         self._earlier = set(runs[: runs.index(self.run_id)]) if self.run_id in runs else set()
         self._state = load_dedup_state(self.root, include_runs=self._earlier)
-        self._dedup = Deduplicator(DedupOptions(threshold=self.threshold), self._state)
+        self._dedup = Deduplicator(self.options, self._state)
 
     def run(self, docs: Iterable[Document]) -> Iterator[Document]:
         assert self._dedup is not None, "open() first"
@@ -52,7 +53,8 @@ class Deduplicate(Step):
         # url is the URL `articles` will hold, so a state rebuilt from `articles` equals the saved one.
         records = (DedupRecord(doc_id=str(i), article_id=d.article_id, url=d.canonical_url,
                                is_canonical=canonicalize_url(d.page.url) == d.canonical_url,
-                               published_date=d.extraction.published_date, text=d.body_original)
+                               published_date=d.extraction.published_date, text=d.body_original,
+                               fingerprint=d.fingerprint)  # HashContent's, when it ran
                    for i, d in enumerate(docs))
         decisions = {d.doc_id: d for d in self._dedup.decide(records)}
         for i, doc in enumerate(docs):
@@ -71,7 +73,8 @@ class Deduplicate(Step):
             if decision.action == "new_version":
                 self.stats["new_versions"] += 1
             doc.version = decision.version
-            doc.content_hash = content_hash(doc.body_original)
+            doc.content_hash = doc.content_hash or content_hash(doc.body_original)
+            doc.fingerprint = None  # decided: later steps need no shingles
             self.stats["kept"] += 1
             yield doc
         self.duplicates.flush()

@@ -104,6 +104,12 @@ class FixGrammar(Step):
             self.stats[f"category/{edit.category}"] += 1
         return doc
 
+    def warm(self, doc: Document) -> None:
+        """Asks the backend about the body's sentences now, so its answers are cached when `process` runs
+        (while a crawl still fetches); changes nothing in the document."""
+        if keeps_language(self.settings.keep_languages, doc.language):
+            self._fixer_for_this_process().fix(doc.body_original, language=doc.language)
+
     def close(self) -> None:
         if self._fixer is not None:
             self._fixer.close()

@@ -29,12 +29,16 @@ class ReadPages(Step):
         self.total = len(choice)
         for row in chosen_page_rows(self.root, self.run_id, choice):
             self.stats["pages"] += 1
-            yield Document(page=Page(
-                url=row["url"], status=row["status"], fetched_at=row["fetched_at"], body=row["body"] or b"",
-                site=row["site"] or "", run_id=row["run_id"], content_type=row["content_type"], etag=row["etag"],
-                last_modified=row["last_modified"], kind=row["kind"] or "unknown",
-                declared_encoding=row["declared_encoding"], detected_encoding=row["detected_encoding"],
-                profile=self._profile(row["profile"], row["profile_hash"], row["site"])))
+            yield self.document(row)
+
+    def document(self, row: dict[str, Any]) -> Document:
+        """A `pages` row as a document, with the site profile its crawl used."""
+        return Document(page=Page(
+            url=row["url"], status=row["status"], fetched_at=row["fetched_at"], body=row["body"] or b"",
+            site=row["site"] or "", run_id=row["run_id"], content_type=row["content_type"], etag=row["etag"],
+            last_modified=row["last_modified"], kind=row["kind"] or "unknown",
+            declared_encoding=row["declared_encoding"], detected_encoding=row["detected_encoding"],
+            profile=self._profile(row["profile"], row["profile_hash"], row["site"])))
 
     def _profile(self, name: str | None, content_hash: str | None, site: str | None) -> SiteProfile | None:
         key = (name or "", content_hash)

@@ -19,7 +19,7 @@ def _docs(n: int) -> list[Document]:
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_order_counts_and_drops(workers: int) -> None:
-    out = list(ProcessMapper(workers, window=4).map([Numbered(drop="3")], _docs(40)))
+    out = list(ProcessMapper(workers, per_helper=2, max_pending=8).map([Numbered(drop="3")], _docs(40)))
     assert [d.page.url if d else None for d, _ in out] == [
         None if i % 10 == 3 else f"https://a.example/{i}" for i in range(40)]
     assert sum(s["numbered"]["seen"] for _, s in out) == 40
@@ -35,4 +35,4 @@ def test_a_step_that_raises_costs_that_document_only(workers: int) -> None:
 
 def test_a_dead_worker_stops_the_run_with_a_clear_error() -> None:
     with pytest.raises(WorkerDied, match="ended unexpectedly"):
-        list(ProcessMapper(2).map([Dies()], _docs(10)))
+        list(ProcessMapper(3).map([Dies()], _docs(400)))

@@ -51,7 +51,7 @@ def test_values_are_typed_from_command_line_strings() -> None:
     assert setting(Settings(), "HEALTH_GENERIC_DEPTH") == 3  # unset: the declared default
 
 
-@pytest.mark.parametrize("name, bad", [("HEALTH_GENERIC_DEPTH", "-1"), ("HEALTH_CLEAN_WORKERS", "0"),
+@pytest.mark.parametrize("name, bad", [("HEALTH_GENERIC_DEPTH", "-1"), ("HEALTH_CLEAN_WORKERS", "-1"),
                                        ("HEALTH_DEDUP_THRESHOLD", "1.5"), ("HEALTH_GRAMMAR_BACKEND", "magic"),
                                        ("HEALTH_INCREMENTAL", "maybe"), ("HEALTH_RETRY_BACKOFF", "-2"),
                                        ("HEALTH_PROGRESS_INTERVAL", "nan")])

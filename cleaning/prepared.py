@@ -1,0 +1,247 @@
+"""Cleaning work done while the crawl still fetches, kept for the run's cleaning to use.
+
+The flow's first per-document steps (extract -> repeated paragraphs -> language -> hash) need nothing
+from the rest of the run, so a crawl runs them on each pages part file as soon as the file is written
+(`crawler/prepare.py`), in worker processes, and keeps every page's result on disk; it also asks the
+grammar backend about each body in a kept language then, so the answers are in the sentence cache when
+the run's grammar step needs them. When the run is cleaned, `CachedMapper` hands those results to the
+runner instead of computing them again: the same steps on the same rows give the same results (the
+offline-rebuild test checks the rows are equal), in less wall time.
+
+    OUTPUT_DIR/_prepared/RUN_ID/SIGNATURE/PART.spool   results, (key, document or None, counts) each
+    OUTPUT_DIR/_prepared/RUN_ID/SIGNATURE/PART.index   key -> offset in the spool
+
+SIGNATURE names the steps, their settings and the product version, so results made by other code or
+settings are never used. A part file is prepared once, its two files written atomically (index last);
+a crash leaves at most temporary files, which the next attempt replaces.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import multiprocessing
+import os
+import pickle
+import shutil
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from cleaning.document import Document
+from cleaning.spool import DocumentSpool, read_at
+from cleaning.steps.base import Step
+from cleaning.storage.atomic import write_bytes_atomic
+from cleaning.workers import Result, run_segment
+
+logger = logging.getLogger(__name__)
+
+PREPARED = "_prepared"
+Key = tuple[str, int, str]  # (url, status, fetched_at ISO): one stored fetch
+
+
+def page_key(doc: Document) -> Key:
+    return (doc.page.url, int(doc.page.status), doc.page.fetched_at.isoformat())
+
+
+def first_segment(steps: Sequence[Step]) -> list[Step]:
+    """The first run of per-document steps of a flow: what can be done page by page, early."""
+    start = next((i for i, s in enumerate(steps) if s.parallel), len(steps))
+    segment = []
+    for step in steps[start:]:
+        if not step.parallel:
+            break
+        segment.append(step)
+    return segment
+
+
+def signature(segment: Sequence[Step]) -> str:
+    """Names the steps, their settings and the product's version: what a result depends on."""
+    try:
+        product = version("health-crawl")
+    except PackageNotFoundError:  # pragma: no cover - running from a checkout that is not installed
+        product = "unknown"
+    parts = [product] + [f"{type(s).__module__}.{type(s).__qualname__}:"
+                         f"{sorted((k, repr(v)) for k, v in vars(s).items() if k != 'stats')}" for s in segment]
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+class PreparedPages:
+    """The prepared results of one run's pages, for one segment signature."""
+
+    def __init__(self, root: Path, run_id: str, segment: Sequence[Step]) -> None:
+        self.root, self.run_id = Path(root), run_id
+        self.names = [s.name for s in segment]
+        self.dir = self.root / PREPARED / run_id / signature(segment)
+        self._index: dict[Key, tuple[Path, int]] | None = None
+
+    def done(self, part: Path) -> bool:
+        return (self.dir / f"{part.name}.index").is_file()
+
+    def prepare(self, part: Path, read: Any, segment: Sequence[Step], warm: Any = None) -> int:
+        """Runs `segment` over every row of one pages part file and keeps the results; returns the rows done.
+
+        `read` turns a row into a document (ReadPages.document); `warm(doc)`, if given, is called on each
+        document that came through (the grammar cache warm-up)."""
+        from cleaning.storage.migrate import iter_batches
+
+        self.dir.mkdir(parents=True, exist_ok=True)
+        spool_path = self.dir / f"{part.name}.spool"
+        tmp = self.dir / f".{part.name}.spool.tmp-{os.getpid()}"
+        spool = DocumentSpool(tmp)
+        offsets: dict[Key, int] = {}
+        try:
+            for table in iter_batches(part, "pages", None, 100):
+                for row in table.to_pylist():
+                    doc = read.document(row)
+                    key = page_key(doc)
+                    out, stats = run_segment(segment, doc)
+                    if out is not None and warm is not None:
+                        warm(out)
+                    offsets[key] = spool.append((key, out, stats))
+        finally:
+            spool.close()
+        os.replace(tmp, spool_path)
+        write_bytes_atomic(self.dir / f"{part.name}.index", pickle.dumps(offsets, protocol=pickle.HIGHEST_PROTOCOL))
+        return len(offsets)
+
+    def get(self, key: Key) -> Result | None:
+        """The prepared (document or None, counts) of one stored fetch, or None if it was not prepared."""
+        if self._index is None:
+            self._index = self._load_index()
+        where = self._index.get(key)
+        if where is None:
+            return None
+        _, out, stats = read_at(*where)
+        return out, stats
+
+    def _load_index(self) -> dict[Key, tuple[Path, int]]:
+        index: dict[Key, tuple[Path, int]] = {}
+        for path in sorted(self.dir.glob("*.index")):
+            spool = path.with_suffix(".spool")
+            try:
+                offsets = pickle.loads(path.read_bytes())  # written by this module only, never by a page
+            except (OSError, pickle.UnpicklingError, EOFError) as exc:
+                logger.warning("ignoring prepared results %s: %s", path, exc)
+                continue
+            if spool.is_file():
+                index.update({key: (spool, offset) for key, offset in offsets.items()})
+        return index
+
+    def remove(self) -> None:
+        """Forgets the run's prepared results (once the run's cleaning is committed)."""
+        shutil.rmtree(self.root / PREPARED / self.run_id, ignore_errors=True)
+        try:
+            (self.root / PREPARED).rmdir()
+        except OSError:
+            pass
+
+
+class CachedMapper:
+    """A mapper that takes prepared results where there are some, and maps the rest with `inner`.
+
+    Results come out in a deterministic order: each miss's result, preceded by the prepared results of
+    the documents read before it was taken."""
+
+    def __init__(self, inner: Any, prepared: PreparedPages) -> None:
+        self.inner, self.prepared = inner, prepared
+        self.hits = self.misses = 0
+
+    def map(self, steps: Sequence[Step], docs: Iterable[Document]) -> Iterator[Result]:
+        if [s.name for s in steps] != self.prepared.names:
+            yield from self.inner.map(steps, docs)
+            return
+        ready: deque[Result] = deque()
+
+        def misses() -> Iterator[Document]:
+            for doc in docs:
+                found = self.prepared.get(page_key(doc))
+                if found is None:
+                    self.misses += 1
+                    yield doc
+                else:
+                    self.hits += 1
+                    ready.append(found)
+
+        for result in self.inner.map(steps, misses()):
+            while ready:
+                yield ready.popleft()
+            yield result
+        while ready:
+            yield ready.popleft()
+
+
+# --- the background workers a crawl runs --------------------------------------------------------
+
+def _prepare_loop(prepared: PreparedPages, read: Any, segment: list[Step], grammar: Any, tasks: Any,
+                  results: Any) -> None:
+    warm = grammar.warm if grammar is not None else None
+    try:
+        for part in iter(tasks.get, None):
+            try:
+                results.put((str(part), prepared.prepare(Path(part), read, segment, warm), None))
+            except Exception as exc:  # noqa: BLE001 - the run's cleaning computes what was not prepared
+                results.put((str(part), 0, f"{type(exc).__name__}: {exc}"))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for step in segment:
+            step.close()
+        if grammar is not None:
+            grammar.close()
+
+
+class Preparer:
+    """Background processes that prepare pages part files as the crawl writes them."""
+
+    def __init__(self, prepared: PreparedPages, read: Any, segment: list[Step], grammar: Any = None,
+                 workers: int = 1) -> None:
+        ctx = multiprocessing.get_context("spawn")  # the crawl has reactor and server threads: no fork
+        self.prepared = prepared
+        self._tasks, self._results = ctx.Queue(), ctx.Queue()
+        self._procs = [ctx.Process(target=_prepare_loop, daemon=True,
+                                   args=(prepared, read, segment, grammar, self._tasks, self._results))
+                       for _ in range(max(1, workers))]
+        self._started = False
+        self._submitted: set[str] = set()
+        self.rows = self.files = 0
+        self.errors: list[str] = []
+
+    def submit(self, part: Path) -> None:
+        if str(part) in self._submitted or self.prepared.done(part):
+            return
+        if not self._started:
+            for p in self._procs:
+                p.start()
+            self._started = True
+        self._submitted.add(str(part))
+        self._tasks.put(str(part))
+
+    def finish(self, timeout: float = 3600.0) -> None:
+        """Waits for every submitted part file, then stops the processes."""
+        if not self._started:
+            return
+        for _ in self._procs:
+            self._tasks.put(None)
+        for _ in range(len(self._submitted)):
+            try:
+                part, rows, error = self._results.get(timeout=timeout)
+            except Exception:  # noqa: BLE001 - a dead worker: the run's cleaning does the rest
+                self.errors.append("a preparing worker stopped answering")
+                break
+            self.files += 1
+            self.rows += rows
+            if error:
+                self.errors.append(f"{Path(part).name}: {error}")
+        for p in self._procs:
+            p.join(timeout=30)
+            if p.is_alive():
+                p.terminate()
+
+    def stop(self) -> None:
+        """Stops at once (the crawl was interrupted); what was prepared stays."""
+        for p in self._procs:
+            if p.is_alive():
+                p.terminate()

@@ -1,0 +1,83 @@
+"""Cleaning while crawling: the first cleaning steps run on pages as soon as they are on disk.
+
+`PrepareWhileCrawling` (an extension) hands every pages part file the crawl writes to background worker
+processes (cleaning/prepared.py), which extract, detect the language and fingerprint its pages, and warm
+the grammar cache, while the crawl goes on fetching; when the crawl ends, it waits for them, and the
+run's cleaning (crawler/run_end.py) takes their results instead of computing them again. Wall time then
+approaches the longer of fetching and cleaning, not their sum. With HEALTH_CLEAN_ON_CLOSE or
+HEALTH_CLEAN_WHILE_CRAWLING off it does nothing; if it fails, cleaning does the work itself.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from crawler.config import setting
+from crawler.runs import RunContext
+from crawler.signals import pages_written
+
+logger = logging.getLogger(__name__)
+
+
+class PrepareWhileCrawling:
+    def __init__(self, crawler: Crawler) -> None:
+        if not (setting(crawler.settings, "HEALTH_CLEAN_ON_CLOSE") and
+                setting(crawler.settings, "HEALTH_CLEAN_WHILE_CRAWLING")):
+            raise NotConfigured
+        self.crawler = crawler
+        self.preparer: Any = None
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.pages_written, signal=pages_written)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "PrepareWhileCrawling":
+        return cls(crawler)
+
+    def spider_opened(self, spider: Spider) -> None:
+        from cleaning.flow import cleaning_steps
+        from cleaning.prepared import Preparer, PreparedPages, first_segment
+        from cleaning.runner import CleanOptions
+        from cleaning.steps import FixGrammar
+        from cleaning.storage.datasets import dataset_files
+
+        root = Path(setting(self.crawler.settings, "OUTPUT_DIR"))
+        run_id = RunContext.of(self.crawler).run_id
+        options = CleanOptions.from_settings(self.crawler.settings)
+        # The very steps the run's cleaning will run (cleaning/flow.py): results are interchangeable.
+        steps = cleaning_steps(root, run_id, root / "_staging" / run_id, options)
+        segment = first_segment(steps)
+        grammar = next((s for s in steps if isinstance(s, FixGrammar)), None)
+        if grammar is not None and grammar.settings.backend in ("auto", "languagetool") and \
+                not grammar.settings.languagetool_url:
+            grammar = None  # a local LanguageTool starts with the cleaning; warming it up here would start two
+        # One core stays with the crawl itself.
+        workers = max(1, (options.workers or os.cpu_count() or 2) - 1)
+        self.preparer = Preparer(PreparedPages(root, run_id, segment), steps[0], segment, grammar, workers)
+        for path in dataset_files(root, "pages", run_id):  # a resumed run: what the killed attempt stored
+            self.preparer.submit(path)
+
+    def pages_written(self, paths: list[Path]) -> None:
+        if self.preparer is not None:
+            for path in paths:
+                self.preparer.submit(path)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.preparer is None:
+            return
+        if reason == "shutdown":  # Ctrl-C: no cleaning follows; what was prepared stays for the resume
+            self.preparer.stop()
+            return
+        self.preparer.finish()
+        stats = self.crawler.stats
+        stats.set_value("health/prepared/files", self.preparer.files)
+        stats.set_value("health/prepared/pages", self.preparer.rows)
+        for error in self.preparer.errors:
+            logger.warning("cleaning while crawling: %s (the run's cleaning does that part itself)", error)
