@@ -56,14 +56,17 @@ def _language(tree: HtmlElement) -> str | None:
 
 
 def extract(html: str | bytes, url: str | None = None, profile=None, *, content_type: str | None = None,
-            now: datetime | None = None) -> Extraction:
+            now: datetime | None = None, date_order: str | None = None, locale: str | None = None) -> Extraction:
     """Extracts one page. Never raises: failures come back as empty fields plus `reason`.
 
     `now` (optional) is the fetch time, the base for relative dates ("3 days ago") and the
-    limit for future dates; it defaults to the current UTC time.
+    limit for future dates; it defaults to the current UTC time. `date_order` ("DMY" or "MDY")
+    says how the site writes numeric dates such as 04/05/2023, e.g. from evidence gathered over
+    the whole site; `locale` (e.g. "en-US") stands in for a missing <html lang>. Without them a
+    numeric date whose order the page itself does not settle is flagged `date_ambiguous`.
     """
     try:
-        return _extract(html, url, profile, content_type, now)
+        return _extract(html, url, profile, content_type, now, date_order, locale)
     except RecursionError:
         return Extraction(reason="too_deep")
     except MemoryError:
@@ -73,7 +76,7 @@ def extract(html: str | bytes, url: str | None = None, profile=None, *, content_
         return Extraction(reason=f"error: {type(exc).__name__}: {exc}"[:200])
 
 
-def _extract(html, url, profile, content_type, now) -> Extraction:
+def _extract(html, url, profile, content_type, now, date_order=None, locale=None) -> Extraction:
     flags: list[str] = []
     if html is None or (isinstance(html, (bytes, str)) and not html.strip()):
         return Extraction(reason="empty")
@@ -104,7 +107,8 @@ def _extract(html, url, profile, content_type, now) -> Extraction:
     containers = {b.container for b in blocks}
     ex.title, t_flags = title.find_title(tree, profile, containers)
     flags.extend(t_flags)
-    ex.published_date, ex.updated_date, ex.date_source, d_flags = dates.find_dates(tree, url, profile, containers, now)
+    ex.published_date, ex.updated_date, ex.date_source, d_flags = dates.find_dates(
+        tree, url, profile, containers, now, date_order, locale)
     flags.extend(d_flags)
     ex.hot_picks = [p for b in blocks for p in b.picks]
 
