@@ -13,8 +13,8 @@ from lxml.html import HtmlElement, HTMLParser, document_fromstring
 from cleaning.document import Extraction
 
 from . import body as body_mod
-from . import dates, related, title
-from .encoding import decode, fix_text, looks_binary
+from . import date_search, dates, related, title
+from .encoding import decode, fix_text, looks_binary, looks_binary_text
 
 LOG = logging.getLogger(__name__)
 
@@ -56,7 +56,8 @@ def _language(tree: HtmlElement) -> str | None:
 
 
 def extract(html: str | bytes, url: str | None = None, profile=None, *, content_type: str | None = None,
-            now: datetime | None = None, date_order: str | None = None, locale: str | None = None) -> Extraction:
+            now: datetime | None = None, date_order: str | None = None, locale: str | None = None,
+            encoding: str | None = None) -> Extraction:
     """Extracts one page. Never raises: failures come back as empty fields plus `reason`.
 
     `now` (optional) is the fetch time, the base for relative dates ("3 days ago") and the
@@ -64,9 +65,10 @@ def extract(html: str | bytes, url: str | None = None, profile=None, *, content_
     says how the site writes numeric dates such as 04/05/2023, e.g. from evidence gathered over
     the whole site; `locale` (e.g. "en-US") stands in for a missing <html lang>. Without them a
     numeric date whose order the page itself does not settle is flagged `date_ambiguous`.
+    `encoding` is a charset the caller knows for the bytes (checked like a declared one).
     """
     try:
-        return _extract(html, url, profile, content_type, now, date_order, locale)
+        return _extract(html, url, profile, content_type, now, date_order, locale, encoding)
     except RecursionError:
         return Extraction(reason="too_deep")
     except MemoryError:
@@ -76,7 +78,7 @@ def extract(html: str | bytes, url: str | None = None, profile=None, *, content_
         return Extraction(reason=f"error: {type(exc).__name__}: {exc}"[:200])
 
 
-def _extract(html, url, profile, content_type, now, date_order=None, locale=None) -> Extraction:
+def _extract(html, url, profile, content_type, now, date_order=None, locale=None, encoding=None) -> Extraction:
     flags: list[str] = []
     if html is None or (isinstance(html, (bytes, str)) and not html.strip()):
         return Extraction(reason="empty")
@@ -85,11 +87,13 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
     if content_type and not any(t in content_type.lower() for t in _HTML_TYPES):
         return Extraction(reason="not_html")
     if isinstance(html, (bytes, bytearray)):
-        if not bytes(html).startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")) and looks_binary(bytes(html)):
+        if looks_binary(bytes(html)):
             return Extraction(reason="not_html")
-        text, _charset, enc_flags = decode(bytes(html), content_type)
+        text, _charset, enc_flags = decode(bytes(html), content_type, encoding)
         flags.extend(enc_flags)
     else:
+        if looks_binary_text(html):
+            return Extraction(reason="not_html")
         text = html
     if "<" not in text[:5000]:
         return Extraction(reason="not_html")
@@ -100,6 +104,8 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
     tree = _parse(text)
     if tree is None:
         return Extraction(reason="unparsable")
+    if "wm-ipp" in text or "web.archive.org" in (url or ""):
+        date_search.strip_archive_banner(tree)  # the Wayback Machine's toolbar is neither text nor a date
 
     ex = Extraction(canonical_url=_canonical(tree, url), html_language=_language(tree))
     blocks, rel_flags = related.find_blocks(tree, url, profile, now)
