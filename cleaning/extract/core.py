@@ -133,7 +133,7 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
     if not paras:
         if PRECLEAN:
             body_mod.preclean(tree)
-        paras = body_mod.trafilatura_body(tree, url)
+        paras = body_mod.with_lead(body_mod.trafilatura_body(tree, url), tree)
         ex.body_source = "generic" if paras else ""
     if not paras:
         paras = body_mod.trafilatura_body(tree, url, recall=True) or body_mod.paragraph_fallback(tree)

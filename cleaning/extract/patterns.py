@@ -87,15 +87,24 @@ BOILERPLATE_LINE_RE = re.compile(
     r")\W*$", re.I)
 BOILERPLATE_LINE_MAX = 200
 
-# Removed from the whole page before generic extraction (when small relative to the page):
-# sign-up boxes, share bars, widgets and hidden elements trafilatura sometimes keeps.
+# Removed from the whole page before generic extraction, when small relative to the page AND the
+# element itself shows it is not article text (body.widget_evidence: hidden, form controls, mostly
+# links, a call to action, a picture in a bio card, next to no text). A class name alone removes
+# nothing: sites put "paywall", "non-paywall", "read-more" or "subheading" on visible article text.
 PRECLEAN_CLASS_RE = re.compile(
     r"(?:^|[\s_-])(?:newsletter|subscribe|subscription|signup|sign-up|optin|opt-in|share|sharing|social|"
     r"sharebar|addthis|sharethis|outbrain|taboola|promo|advert\w*|ad-slot|adslot|ad-unit|adunit|sponsor\w*|"
     r"related|recommend\w*|most-popular|popular-posts|trending|read-next|more-stories|author-bio|author-box|"
-    r"about-author|breadcrumbs?|cookie\w*|consent|gdpr|paywall|print-only|sub-?head(?:line|ing)?|dek|standfirst|"
-    r"read-?more|also-read|see-also)(?:$|[\s_-])"
-    r"|(?:^|\s)(?:screen-reader-text|sr-only|visually-hidden|visuallyhidden|hidden|hide|element-hidden|invisible)(?:$|\s)",
+    r"about-author|breadcrumbs?|cookie\w*|consent|gdpr|paywall|read-?more|also-read|see-also)(?:$|[\s_-])",
     re.I)
+# Classes that say an element is not shown on screen.
+HIDDEN_CLASS_RE = re.compile(r"(?:^|\s)(?:screen-reader-text|sr-only|visually-hidden|visuallyhidden|hidden|hide|"
+                             r"element-hidden|invisible|print-only)(?:$|\s)", re.I)
+# The text of a widget that asks the reader to do something (only counts in short elements).
+CALL_TO_ACTION_RE = re.compile(
+    r"\b(?:subscribe|subscription|sign\s?up|sign\s?in|log\s?in|newsletter|register|already\s+a\s+(?:subscriber|member)|"
+    r"continue\s+reading|read\s+more|keep\s+reading|unlock|free\s+trial|cookies?|accept|advertis\w*|sponsored|"
+    r"follow\s+us|share\s+(?:this|on|via)|download\s+(?:the|our)\s+app)\b|订阅|登录|注册|分享|关注|广告|阅读全文", re.I)
+AUTHOR_CLASS_RE = re.compile(r"author|byline|bio\b", re.I)
 PRECLEAN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 PRECLEAN_MAX_SHARE = 0.25  # never remove an element holding more than this share of the page's text

@@ -29,6 +29,7 @@ _TAXONOMY_URL = re.compile(r"/(?:tags?|topics?|category|categories|author|author
 _RANK_RE = re.compile(r"^(?:no\.?\s*|#)?(\d{1,2})\.?$", re.I)
 MIN_ITEM_SHARE = 0.6  # share of a block's text that its items must hold
 MAX_BLOCK_CHARS = 6000
+MAX_ITEM_CHARS = 600  # a related item is a title and a teaser; a longer one is a section of prose
 MIN_LINK_SHARE = 0.3  # share of an item's text inside links, unless it has a title element  # a larger element is a page region, not a related block
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
@@ -176,7 +177,21 @@ def _inline_prose(link: HtmlElement) -> bool:
     return after >= 25 or len(before_text.strip()) >= 25
 
 
+def _is_section(item: HtmlElement) -> bool:
+    """A part of an article (a heading over paragraphs of prose), not a teaser of another article."""
+    prose = 0
+    for p in item.iter("p"):
+        words = len(p.text_content().split()) + len(_CJK.findall(p.text_content())) // 2
+        if words >= 20:
+            prose += 1
+            if prose >= 2:
+                return True
+    return len(_text(item)) > MAX_ITEM_CHARS
+
+
 def _parse_item(item: HtmlElement, pos: int, base: str | None, ordered: bool, now) -> HotPick | None:
+    if _is_section(item):
+        return None
     links = [item] if item.tag == "a" and item.get("href") else item.findall(".//a[@href]")
     links = [a for a in links if _abs(base, a.get("href"))]
     if not links:
@@ -274,6 +289,39 @@ def _good(picks: list[HotPick], minimum: int) -> bool:
     return titled >= max(minimum, 0.7 * len(picks)) and len({p.url for p in picks}) >= minimum
 
 
+def _holds_article(container: HtmlElement, items: list[HtmlElement]) -> bool:
+    """True when the container has the page's headline or paragraphs of prose besides the items:
+    then it is (part of) the article, and only the items' own list may go."""
+    inside = set()
+    for item in items:
+        inside.update(item.iter())
+    if any(h not in inside for h in container.iter("h1")):
+        return True
+    prose_words = 0
+    for p in container.iter("p"):
+        if p in inside:
+            continue
+        words = len(p.text_content().split()) + len(_CJK.findall(p.text_content())) // 2
+        if words >= 20:
+            prose_words += words
+            if prose_words >= 60:
+                return True
+    return False
+
+
+def _narrowed(container: HtmlElement, items: list[HtmlElement]) -> HtmlElement | None:
+    """The element to drop for these items: the container, or when it holds the article, the items'
+    closest common ancestor (None when that holds the article too)."""
+    if not _holds_article(container, items):
+        return container
+    parent = items[0].getparent()
+    while parent is not None and not all(parent in it.iterancestors() for it in items):
+        parent = parent.getparent()
+    if parent is None or parent is container or _holds_article(parent, items):
+        return None
+    return parent
+
+
 def _best_group(container: HtmlElement, base, now, minimum: int) -> tuple[list[HtmlElement], list[HotPick]] | None:
     best = None
     total = len(_text(container)) or 1
@@ -299,6 +347,18 @@ def _sibling_run(heading: HtmlElement, base, now) -> tuple[list[HtmlElement], li
         start = start.getparent()
     items, picks = [], []
     sib = start.getnext()
+    while sib is not None and isinstance(sib.tag, str) and sib.tag in ("ul", "ol") and not _text(sib) == "":
+        # the heading's list: its entries are the items
+        entries = [li for li in sib if isinstance(li.tag, str) and li.tag == "li"]
+        if not entries:
+            break
+        for li in entries:
+            pick = _parse_item(li, len(picks) + 1, base, sib.tag == "ol", now)
+            if pick is None or _TAXONOMY_URL.search(pick.url or ""):
+                return None
+            picks.append(pick)
+        items.append(sib)
+        return (items, picks) if _good(picks, 2) else None
     while sib is not None:
         if isinstance(sib.tag, str) and _text(sib):
             pick = _parse_item(sib, len(picks) + 1, base, sib.getparent().tag == "ol", now)
@@ -373,8 +433,10 @@ def generic(tree: HtmlElement, url: str | None, now: datetime | None = None, tak
             res = _best_group(container, base, now, minimum=2)
             if res:
                 group, picks = res
-                if not any(heading_el_inside(g, el) for g in group):
-                    found.append(Block(heading, container, picks, drop=[container]))
+                target = _narrowed(container, group) if _precedes(el, group[0]) else None
+                if target is not None and not any(heading_el_inside(g, el) for g in group):
+                    inside = target is el or el in target.iterancestors()
+                    found.append(Block(heading, target, picks, drop=[target] if inside else [target, el]))
                     done = True
                     break
             container = container.getparent()
@@ -396,9 +458,10 @@ def generic(tree: HtmlElement, url: str | None, now: datetime | None = None, tak
         if _bad_ancestry(el) or any(b.container is el or el in b.container.iterancestors() or b.container in el.iterancestors() for b in found):
             continue
         res = _best_group(el, base, now, minimum=3)
-        if res:
-            head = next((h for h in el.iter(*_HEADING_TAGS) if _text(h)), None)
-            found.append(Block(_text(head) or None if head is not None else None, el, res[1], drop=[el]))
+        target = _narrowed(el, res[0]) if res else None
+        if target is not None:
+            head = next((h for h in target.iter(*_HEADING_TAGS) if _text(h)), None)
+            found.append(Block(_text(head) or None if head is not None else None, target, res[1], drop=[target]))
     # nested duplicates: keep the innermost container for the same items
     found.sort(key=lambda b: len(list(b.container.iterancestors())), reverse=True)
     kept: list[Block] = []
@@ -418,6 +481,20 @@ def generic(tree: HtmlElement, url: str | None, now: datetime | None = None, tak
         for p in b.picks:
             p.block = b.heading
     return kept
+
+
+def _precedes(a: HtmlElement, b: HtmlElement) -> bool:
+    """True when `a` comes before `b` in the document (or contains it)."""
+    chain_a = [a, *a.iterancestors()]
+    chain_b = [b, *b.iterancestors()]
+    common = next((n for n in chain_b if n in chain_a), None)
+    if common is None or common is a:
+        return True
+    if common is b:
+        return False
+    branch_a = chain_a[chain_a.index(common) - 1]
+    branch_b = chain_b[chain_b.index(common) - 1]
+    return common.index(branch_a) < common.index(branch_b)
 
 
 def heading_el_inside(item: HtmlElement, heading: HtmlElement) -> bool:
