@@ -13,7 +13,7 @@ from lxml.html import HtmlElement, HTMLParser, document_fromstring
 from cleaning.document import Extraction
 
 from . import body as body_mod
-from . import date_search, dates, related, title
+from . import date_search, dates, jsonld, related, title
 from .encoding import decode, fix_text, looks_binary, looks_binary_text
 
 LOG = logging.getLogger(__name__)
@@ -111,10 +111,11 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
     blocks, rel_flags = related.find_blocks(tree, url, profile, now)
     flags.extend(rel_flags)
     containers = {b.container for b in blocks}
-    ex.title, t_flags = title.find_title(tree, profile, containers)
+    objects = jsonld.objects(tree)
+    ex.title, t_flags = title.find_title(tree, profile, containers, url, objects)
     flags.extend(t_flags)
     ex.published_date, ex.updated_date, ex.date_source, d_flags = dates.find_dates(
-        tree, url, profile, containers, now, date_order, locale)
+        tree, url, profile, containers, now, date_order, locale, objects)
     flags.extend(d_flags)
     ex.hot_picks = [p for b in blocks for p in b.picks]
 

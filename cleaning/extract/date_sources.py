@@ -8,13 +8,13 @@ in New York is stamped the next day in UTC).
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 from lxml.html import HtmlElement
 
+from . import jsonld
 from .patterns import META_MODIFIED, META_PUBLISHED
 
 # 2023-11-08, 2023-11-08T21:11:03-05:00, 2023-11-09 02:11:03.123Z, 2020-01-20T09:49:32+0000
@@ -75,32 +75,11 @@ def parse_stamp(value: str, source: str, modified: bool = False, key: str = "") 
     return Stamp(day, source, modified, utc, hour, key, instant)
 
 
-def _jsonld_objects(tree: HtmlElement):
-    for script in tree.iterfind(".//script[@type]"):
-        if "ld+json" not in (script.get("type") or "").lower() or not script.text or "date" not in script.text:
-            continue
-        try:
-            data = json.loads(script.text, strict=False)
-        except ValueError:
-            continue
-        stack = [data]
-        while stack:
-            obj = stack.pop()
-            if isinstance(obj, list):
-                stack.extend(reversed(obj))
-            elif isinstance(obj, dict):
-                yield obj
-                for key in ("@graph", "mainEntity", "mainEntityOfPage", "hasPart", "itemListElement"):
-                    if isinstance(obj.get(key), (list, dict)):
-                        stack.append(obj[key])
-
-
-def from_jsonld(tree: HtmlElement, parse_other) -> list[Stamp]:
+def from_jsonld(objects: list[dict], parse_other) -> list[Stamp]:
     """Stamps of the page's JSON-LD objects (not of people, organisations, images ...)."""
     out = []
-    for obj in _jsonld_objects(tree):
-        kind = obj.get("@type")
-        kind = " ".join(map(str, kind)) if isinstance(kind, list) else str(kind or "")
+    for obj in objects:
+        kind = jsonld.types(obj)
         if any(k in kind for k in _SKIP_TYPES):
             continue
         for key in (*_PUBLISHED_KEYS, "dateModified"):

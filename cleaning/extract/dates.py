@@ -27,7 +27,7 @@ from functools import lru_cache
 
 from lxml.html import HtmlElement
 
-from . import date_search, zones
+from . import date_search, jsonld, zones
 from .date_sources import Stamp, from_jsonld, from_meta, from_microdata, from_time
 from .patterns import MODIFIED_LABEL_RE
 
@@ -416,8 +416,8 @@ def _page_text(tree: HtmlElement) -> str:
 
 
 def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | None = None,
-               now: datetime | None = None, date_order: str | None = None,
-               locale: str | None = None) -> tuple[date | None, date | None, str | None, list[str]]:
+               now: datetime | None = None, date_order: str | None = None, locale: str | None = None,
+               jsonld_objects: list[dict] | None = None) -> tuple[date | None, date | None, str | None, list[str]]:
     """Returns (published, updated, source, flags). The tree is not changed."""
     skip = skip or set()
     flags: list[str] = []
@@ -428,7 +428,7 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
     def other(value: str) -> date | None:
         return plausible(parse_text(value, now=now), now)
 
-    stamps = [s for s in (*from_jsonld(tree, other), *from_meta(tree, other), *from_microdata(tree, excluded, other))
+    stamps = [s for s in (*from_jsonld(jsonld.objects(tree) if jsonld_objects is None else jsonld_objects, other), *from_meta(tree, other), *from_microdata(tree, excluded, other))
               if plausible(s.day, now)]
     published_stamps = [s for s in stamps if not s.modified]
     modified = [s for s in stamps if s.modified]
