@@ -15,9 +15,11 @@ import warnings
 from lxml import etree
 from lxml.html import HtmlElement
 
+from . import attrs
+from .attrs import AttrIndex
 from .patterns import (AUTHOR_CLASS_RE, BOILERPLATE_CLASS_RE, BOILERPLATE_LINE_MAX, BOILERPLATE_LINE_RE,
-                       BOILERPLATE_TAGS, CALL_TO_ACTION_RE, HIDDEN_CLASS_RE, MODIFIED_LABEL_RE, PRECLEAN_CLASS_RE,
-                       PRECLEAN_MAX_SHARE, PRECLEAN_STYLE_RE, PUBLISHED_LABEL_RE, RELATED_HEADING_RE)
+                       BOILERPLATE_TAGS, CALL_TO_ACTION_RE, HIDDEN_CLASS_KEYWORDS, HIDDEN_CLASS_RE, MODIFIED_LABEL_RE,
+                       PRECLEAN_CLASS_KEYWORDS, PRECLEAN_CLASS_RE, PRECLEAN_MAX_SHARE, PRECLEAN_STYLE_RE, PUBLISHED_LABEL_RE, RELATED_HEADING_RE)
 
 BLOCK_TAGS = frozenset({
     "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre",
@@ -153,7 +155,7 @@ def widget_evidence(el: HtmlElement) -> bool:
                 and el.find(".//img") is not None)
 
 
-def preclean(tree: HtmlElement) -> int:
+def preclean(tree: HtmlElement, index: AttrIndex | None = None) -> int:
     """Removes hidden elements and small boilerplate widgets from the page; returns how many.
 
     A class or id from `PRECLEAN_CLASS_RE` only nominates an element: it goes when `widget_evidence`
@@ -167,24 +169,27 @@ def preclean(tree: HtmlElement) -> int:
     total = len(body.text_content()) or 1
     doomed: dict = {}
     spared: list = []
-    for value in body.xpath(".//@class | .//@id | .//@style | .//@hidden | .//@aria-hidden"):
-        name = value.attrname
-        el = value.getparent()
-        if el.tag in ("html", "body", "main", "article"):
+    root = tree.getroottree().getroot()
+    index = index or attrs.index(tree)
+    def attached(els):  # related blocks cut before pre-cleaning left some indexed elements detached
+        return [el for el in els if el.tag not in ("html", "body", "main", "article")
+                and el.getroottree().getroot() is root]
+
+    for el in attached(index.matching(HIDDEN_CLASS_KEYWORDS, HIDDEN_CLASS_RE)):
+        if HIDDEN_CLASS_RE.search(el.get("class") or ""):
+            doomed.setdefault(el)
+    for el in attached(index.matching(PRECLEAN_CLASS_KEYWORDS, PRECLEAN_CLASS_RE)):
+        if el in doomed:
             continue
-        if name in ("class", "id"):
-            hit = bool(HIDDEN_CLASS_RE.search(value)) if name == "class" else False
-            if not hit and PRECLEAN_CLASS_RE.search(value):
-                hit = widget_evidence(el)
-                if not hit:
-                    spared.append((el, name))
-        elif name == "style":
-            hit = PRECLEAN_STYLE_RE.search(value)
-        elif name == "hidden":
-            hit = True
+        if widget_evidence(el):
+            doomed.setdefault(el)
         else:
-            hit = value == "true" and len(el.text_content()) < 200
-        if hit:
+            spared.extend((el, name) for name in ("class", "id") if PRECLEAN_CLASS_RE.search(el.get(name) or ""))
+    for el in body.xpath(".//*[@style or @hidden or @aria-hidden]"):
+        if el.tag in ("main", "article"):
+            continue
+        if el.get("hidden") is not None or PRECLEAN_STYLE_RE.search(el.get("style") or "") or (
+                el.get("aria-hidden") == "true" and len(el.text_content()) < 200):
             doomed.setdefault(el)
     # the article's own <header>: title, byline, date are metadata; a lead paragraph in it is body
     for h in body.iter("header"):
@@ -202,11 +207,10 @@ def preclean(tree: HtmlElement) -> int:
             doomed.setdefault(h)
     removed = 0
     for el in doomed:
-        if el.getparent() is None or any(a.get("data-xgone") for a in el.iterancestors()):
-            continue
+        if el.getparent() is None or el.getroottree().getroot() is not root:
+            continue  # already gone with an ancestor
         if len(el.text_content()) > PRECLEAN_MAX_SHARE * total or _looks_like_content(el):
             continue
-        el.set("data-xgone", "1")
         _remove_keep_tail(el)
         removed += 1
     # Text judged visible keeps its place: the class words that nominated it are taken off, so the
@@ -268,9 +272,14 @@ def _trafilatura():
     return trafilatura
 
 
+FAST = True
+
+
 def trafilatura_body(tree: HtmlElement, url: str | None, recall: bool = False) -> list[str]:
     trafilatura = _trafilatura()
-    text = trafilatura.extract(tree, url=url, include_comments=False, include_tables=True,
+    # fast: without trafilatura's second opinion from readability/justext, which pre-cleaning and the
+    # related-block cut make redundant here (measured: same or better F1 on the dev set, a quarter faster)
+    text = trafilatura.extract(tree, url=url, include_comments=False, include_tables=True, fast=FAST,
                                favor_recall=recall, output_format="txt", deduplicate=False)
     if not text:
         return []

@@ -8,12 +8,13 @@ from datetime import datetime
 from urllib.parse import urljoin
 
 from lxml import etree
-from lxml.html import HtmlElement, HTMLParser, document_fromstring
+from lxml.html import (HtmlComment, HtmlElement, HtmlEntity, HTMLParser, HtmlProcessingInstruction,
+                       document_fromstring)
 
 from cleaning.document import Extraction
 
 from . import body as body_mod
-from . import date_search, dates, jsonld, related, title
+from . import attrs, date_search, dates, jsonld, related, title
 from .encoding import decode, fix_text, looks_binary, looks_binary_text
 
 LOG = logging.getLogger(__name__)
@@ -23,8 +24,19 @@ PRECLEAN = True  # drop hidden elements and small boilerplate widgets before gen
 MAX_CHARS = 6_000_000  # after dropping scripts/styles; bigger pages are refused, not parsed
 _HTML_TYPES = ("html", "xml", "text/plain", "octet-stream")
 _PARSER = HTMLParser(collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True)
+# One element class for every tag, looked up in C: lxml.html's default lookup calls Python for every
+# element object created (a large share of tree-walking time here and inside trafilatura). Nothing
+# here uses the per-tag classes (FormElement, InputElement ...).
+_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
+    element=HtmlElement, comment=HtmlComment, pi=HtmlProcessingInstruction, entity=HtmlEntity))
 _HEAVY = re.compile(r"<(script|style|svg)\b[^>]*>.*?</\1\s*>|data:[\w/+.-]+;base64,[A-Za-z0-9+/=]{200,}", re.S | re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+
+
+def warm_up() -> None:
+    """Imports trafilatura and loads dateparser's data; runs once when this module is imported."""
+    body_mod._trafilatura()
+    dates.warm_up()
 
 
 def _parse(text: str) -> HtmlElement | None:
@@ -108,7 +120,8 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
         date_search.strip_archive_banner(tree)  # the Wayback Machine's toolbar is neither text nor a date
 
     ex = Extraction(canonical_url=_canonical(tree, url), html_language=_language(tree))
-    blocks, rel_flags = related.find_blocks(tree, url, profile, now)
+    index = attrs.index(tree)
+    blocks, rel_flags = related.find_blocks(tree, url, profile, now, index)
     flags.extend(rel_flags)
     containers = {b.container for b in blocks}
     objects = jsonld.objects(tree)
@@ -129,11 +142,12 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
             ex.body_source = "profile"
         else:
             flags.append("profile_body_missed")
-    for el in tree.xpath("//*[@data-xdrop]"):
-        body_mod._remove_keep_tail(el)
+    for b in blocks:
+        for el in b.drop:
+            body_mod._remove_keep_tail(el)
     if not paras:
         if PRECLEAN:
-            body_mod.preclean(tree)
+            body_mod.preclean(tree, index)
         paras = body_mod.with_lead(body_mod.trafilatura_body(tree, url), tree)
         ex.body_source = "generic" if paras else ""
     if not paras:
@@ -171,3 +185,6 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
         flags.append("no_date")
     ex.flags = list(dict.fromkeys(flags))
     return ex
+
+
+warm_up()

@@ -14,12 +14,14 @@ labels the result "htmldate".
 from __future__ import annotations
 
 import logging
+import re
 from copy import deepcopy
 from datetime import date, datetime
 
 from lxml.html import HtmlElement
 
 LOG = logging.getLogger(__name__)
+_DIGIT = re.compile(r"\d")
 
 try:  # the stage functions of htmldate.core (1.9 - 1.11); see the module docstring
     from htmldate import core as _core
@@ -42,8 +44,11 @@ _ARCHIVE_XPATH = ("//*[@id='wm-ipp-base' or @id='wm-ipp' or @id='wm-ipp-print' o
 
 
 def _options(now: datetime | None, original: bool = True):
+    # extensive=False only keeps htmldate from calling dateparser with every language of the world
+    # (seconds on the first page that has, say, a Russian month name); the caller's `parse`, which
+    # knows the page's language, reads such dates instead. All of htmldate's stages still run.
     latest = (now.replace(tzinfo=None) if now else datetime.now()).replace(hour=23, minute=59, second=59)
-    return Extractor(True, latest, get_min_date(None), original, "%Y-%m-%d")
+    return Extractor(False, latest, get_min_date(None), original, "%Y-%m-%d")
 
 
 def _as_date(value: str | None) -> date | None:
@@ -115,11 +120,14 @@ def search(tree: HtmlElement, now: datetime | None = None, header: bool = True,
         if found:
             return found, "text-pattern"
         reference = None
+        segments = []
         for segment in _core.FREE_TEXT_EXPRESSIONS(work):
             segment = segment.strip()
             if MIN_SEGMENT_LEN < len(segment) < MAX_SEGMENT_LEN:
+                segments.append(segment)
                 reference = _core.compare_reference(reference, segment, options)
-        found = _as_date(check_extracted_reference(reference, options) or _core.search_page(htmlstring, options))
+        found = _as_date(check_extracted_reference(reference, options)) or _earliest(segments, parse) \
+            or _as_date(_core.search_page(htmlstring, options))
         return (found, "text") if found else (None, None)
     except (AttributeError, TypeError) as exc:  # an htmldate whose internals moved: use its public call
         LOG.debug("htmldate stages unavailable (%r); using find_date", exc)
@@ -152,6 +160,15 @@ def _own_reading(candidates: list[HtmlElement], parse) -> date | None:
             if found:
                 return found
     return None
+
+
+def _earliest(segments: list[str], parse) -> date | None:
+    """The earliest date the caller's parser reads in short text segments (what htmldate's free-text
+    stage does with dateparser, here with the page's language)."""
+    if parse is None:
+        return None
+    found = [d for d in (parse(s) for s in segments[:2000] if _DIGIT.search(s)) if d]
+    return min(found) if found else None
 
 
 def _whole(tree: HtmlElement, now: datetime | None) -> tuple[date | None, str | None]:

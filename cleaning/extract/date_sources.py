@@ -115,7 +115,7 @@ def from_meta(tree: HtmlElement, parse_other) -> list[Stamp]:
 def from_microdata(tree: HtmlElement, skip, parse_other) -> list[Stamp]:
     """itemprop=datePublished/dateModified on any element: <meta>, <time>, <abbr>, <span> ..."""
     out = []
-    for el in tree.xpath("//body//*[contains(translate(@itemprop, 'DATE', 'date'), 'date')]"):
+    for el in tree.xpath("//body//*[@itemprop]"):
         prop = (el.get("itemprop") or "").lower()
         modified = prop in ITEMPROP_MODIFIED
         if not modified and prop not in ITEMPROP_PUBLISHED or skip(el):

@@ -40,7 +40,7 @@ DATE_TEXT_PATTERNS = [
     re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"),
     re.compile(rf"\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b", re.I),
     re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS},?\s+\d{{4}}\b", re.I),
-    re.compile(r"\b(\d{1,2})([./-])(\d{1,2})\2(\d{4})\b"),
+    re.compile(r"\b(\d{1,2})\s?([./-]|\s\|\s)\s?(\d{1,2})\s?\2\s?(\d{4})\b"),  # 12.04.2023, 12/04/2023, 12 | 04 | 2023
     re.compile(rf"(?<!\w)\d{{1,2}}\.?\s+(?:de\s+)?{_WORD},?\s+(?:de\s+)?(?:19|20)\d{{2}}\b"),
     re.compile(rf"(?<!\w){_WORD}\s+\d{{1,2}},?\s+(?:19|20)\d{{2}}\b"),
 ]
@@ -68,41 +68,56 @@ def plausible(d: date | None, now: datetime | None = None) -> date | None:
 
 # --- parsing one date string ---------------------------------------------------------------------
 
-@lru_cache(maxsize=16)
-def _parser(languages: tuple[str, ...] | None):
-    """dateparser for month names in any language (strict: day, month and year must all be there)."""
+# Languages dateparser tries when the page's language is unknown (it would otherwise try all ~200
+# locales one after the other: seconds for the first page with, say, a Russian month name).
+DEFAULT_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "ru", "zh", "ja")
+_DP_SETTINGS = {"NORMALIZE": True, "PARSERS": ["custom-formats", "absolute-time"], "PREFER_DATES_FROM": "past",
+                "RETURN_AS_TIMEZONE_AWARE": False, "STRICT_PARSING": True}
+
+
+@lru_cache(maxsize=64)
+def _parser(languages: tuple[str, ...]):
+    """dateparser for month names in the given languages (strict: day, month and year must all be
+    there); None when dateparser knows none of them."""
     with warnings.catch_warnings():  # import-time warnings of a dependency must not stop a crawl
         warnings.simplefilter("ignore")
-        from htmldate.extractors import get_external_parser
-
-        if not languages:
-            return get_external_parser()
         from dateparser import DateDataParser
 
-        return DateDataParser(languages=list(languages), settings={
-            "NORMALIZE": True, "PARSERS": ["custom-formats", "absolute-time"], "PREFER_DATES_FROM": "past",
-            "RETURN_AS_TIMEZONE_AWARE": False, "STRICT_PARSING": True})
+    try:
+        return DateDataParser(languages=list(languages), settings=_DP_SETTINGS)
+    except ValueError:  # a language dateparser does not know
+        known = tuple(lang for lang in languages if lang in DEFAULT_LANGUAGES)
+        return _parser(known) if known and known != languages else None
+
+
+def page_languages(lang: str | None, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """dateparser languages for a page: its own (from <html lang> or the caller) plus English, else the defaults."""
+    code = (lang or "").strip().lower().replace("_", "-").split("-")[0]
+    langs = tuple(dict.fromkeys((*extra, code, "en"))) if code and code.isalpha() and len(code) <= 3 else ()
+    return tuple(x for x in langs if x) or (*extra, *DEFAULT_LANGUAGES)
 
 
 @lru_cache(maxsize=4096)
 def _month_name_date(text: str, languages: tuple[str, ...] | None) -> date | None:
     from htmldate.extractors import regex_parse
 
-    if not languages:
-        found = regex_parse(text)  # English, German, French, Turkish ... month names, fast
-        if found is not None:
-            return found.date()
+    found = regex_parse(text)  # English, German, French, Turkish ... month names, fast
+    if found is not None:
+        return found.date()
+    parser = _parser(tuple(languages) if languages else DEFAULT_LANGUAGES)
+    if parser is None:
+        return None
     try:
-        data = _parser(languages).get_date_data(text)
+        data = parser.get_date_data(text)
     except Exception:  # noqa: BLE001 - dateparser raises assorted errors on junk
         return None
     return data["date_obj"].date() if data and data["date_obj"] else None
 
 
 def warm_up() -> None:
-    """Loads dateparser's data now, so that the first page does not pay for it."""
-    _month_name_date("6. August 2009", None)
-    _month_name_date("12 juillet 2019", None)
+    """Loads dateparser (and its default languages) now, so that the first page does not pay for it."""
+    for text in ("6 de agosto de 2009", "6 августа 2009", "2009年8月6日", "6 agosto 2009"):
+        _month_name_date(text, DEFAULT_LANGUAGES)
 
 
 def _relative(m: re.Match, now: datetime | None) -> date | None:
@@ -135,8 +150,13 @@ def _clamped(year: int, month: int, day: int) -> date | None:
     return None
 
 
+_DATEISH = re.compile(r"\d|yesterday|today|昨天|今天", re.I)
+
+
 def find_date_string(text: str) -> str | None:
     """The first date-like substring of `text` (absolute first, then relative)."""
+    if not _DATEISH.search(text):
+        return None  # every pattern needs a digit or a relative day word
     for pat in DATE_TEXT_PATTERNS:
         m = pat.search(text)
         if m:
@@ -425,8 +445,10 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
     lang = tree.get("lang") or locale
     ctx = DateContext(hint=(date_order or "").upper() or None, lang=lang, tree=tree)
 
+    languages = page_languages(lang, tuple(profile.languages) if profile is not None and profile.languages else ())
+
     def other(value: str) -> date | None:
-        return plausible(parse_text(value, now=now), now)
+        return plausible(parse_text(value, languages=languages, now=now), now)
 
     stamps = [s for s in (*from_jsonld(jsonld.objects(tree) if jsonld_objects is None else jsonld_objects, other), *from_meta(tree, other), *from_microdata(tree, excluded, other))
               if plausible(s.day, now)]
@@ -446,7 +468,7 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
             els = []
         for el in els:
             value = el.get("datetime") or el.get("content") or el.text_content()
-            d, ambiguous = parse_text_ex(value, profile.date_formats, tuple(profile.languages) or None, now,
+            d, ambiguous = parse_text_ex(value, profile.date_formats, languages, now,
                                           ctx.order() if _NUMERIC.search(value) else None)
             if plausible(d, now):
                 published, source = d, "profile"
@@ -466,7 +488,9 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
         published, source = chosen.day, chosen.source
     if published is None:
         found, stage = date_search.search(tree, now, header=not modified, skip=skip,
-                                          parse=lambda text: plausible(parse_text(text, now=now, order=ctx.order() if _NUMERIC.search(text) else None), now))
+                                          parse=lambda text: plausible(parse_text(
+                                              text, languages=languages, now=now,
+                                              order=ctx.order() if _NUMERIC.search(text) else None), now))
         if found is not None and found.day == 1 and stage in _TEXT_STAGES and not _written(ctx.text, found):
             found = None  # htmldate's month-only or year-only fallback (a copyright year): not a day
             flags.append("date_partial")

@@ -82,6 +82,9 @@ def looks_binary(data: bytes) -> bool:
     return ctrl > len(head) * 0.05
 
 
+_BAD_CHARS = re.compile("[\ufffd\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
 def looks_binary_text(text: str) -> bool:
     """The same test for text a caller already decoded (binary bytes become U+FFFD and controls)."""
     head = text[:2048]
@@ -89,8 +92,7 @@ def looks_binary_text(text: str) -> bool:
         return False
     if head[:16].encode("latin-1", errors="replace").startswith(_BINARY_MAGIC) or head.startswith("\ufffdPNG"):
         return True
-    bad = sum(1 for c in head if c == "\ufffd" or (ord(c) < 32 and c not in "\t\n\r\f\v") or 127 <= ord(c) < 160)
-    return bad > len(head) * 0.1
+    return len(_BAD_CHARS.findall(head)) > len(head) * 0.1
 
 
 def _strict(data: bytes, charset: str) -> str | None:
