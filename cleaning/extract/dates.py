@@ -276,6 +276,15 @@ def is_archive_capture(url: str | None) -> bool:
     return bool(url and _ARCHIVE_PREFIX.match(url))
 
 
+_URL_MONTH = re.compile(r"/((?:19|20)\d{2})/(0?[1-9]|1[0-2])/")
+
+
+def url_month(url: str | None) -> tuple[int, int] | None:
+    """(year, month) of a /2023/04/ path, the blog-style URL that names no day."""
+    m = _URL_MONTH.search(original_url(url) or "")
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
 def from_url(url: str | None, now=None) -> date | None:
     url = original_url(url)
     for pat in _URL_DATE:
@@ -328,6 +337,7 @@ class DateContext:
     lang: str | None = None  # <html lang> or the caller's locale
     tree: HtmlElement | None = None  # the page, read only when a numeric date needs it
     url_day: date | None = None
+    url_month: tuple[int, int] | None = None  # /2023/04/ in the URL
     _text: str | None = field(default=None, repr=False)
     _order: str | None = field(default=None, repr=False)
     _done: bool = field(default=False, repr=False)
@@ -346,23 +356,33 @@ class DateContext:
         return self._order
 
 
-def _settle_order(found: date, ctx: DateContext) -> tuple[date, bool]:
-    """Re-reads a date htmldate found in text when the page writes it as an ambiguous a/b/yyyy.
+def _settle_order(found: date, ctx: DateContext, now: datetime | None = None) -> tuple[date, bool]:
+    """Re-reads a date found in text when the page writes it as an ambiguous a/b/yyyy.
 
-    Returns (date, still ambiguous)."""
+    The date matches one reading of such a number (or is htmldate's month-only fallback for it,
+    when the day-first reading lay in the future). A reading in the future is out; then the
+    order (hint, page evidence, language); then a URL day or month that matches one reading;
+    else the day-first reading, flagged. Returns (date, still ambiguous)."""
     for m in _NUMERIC.finditer(ctx.text):
         sep, a, b, year = m.group(2), int(m.group(1)), int(m.group(3)), int(m.group(4))
         if sep == "." or year != found.year or a > 12 or b > 12 or a == b:
             continue
         readings = {DMY: _safe(year, b, a), MDY: _safe(year, a, b)}
-        if found not in readings.values():
+        if found not in readings.values() and not (found.day == 1 and any(
+                d and (d.year, d.month) == (found.year, found.month) for d in readings.values())):
             continue
+        possible = {k: d for k, d in readings.items() if plausible(d, now)}
+        if len(possible) == 1:
+            return next(iter(possible.values())), False
         order = ctx.order()
-        if order is None:
-            if ctx.url_day in readings.values():
-                return ctx.url_day, False
-            return found, True
-        return readings[order] or found, False
+        if order is not None:
+            return readings[order] or found, False
+        if ctx.url_day in readings.values():
+            return ctx.url_day, False
+        by_month = [d for d in readings.values() if d and (d.year, d.month) == ctx.url_month]
+        if len(by_month) == 1:
+            return by_month[0], False
+        return readings[DMY] or found, True
     return found, False
 
 
@@ -479,7 +499,7 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
             flags.append("profile_date_missed")
 
     url_day = from_url(url, now) or (from_url(_canonical(tree), now) if not is_archive_capture(url) else None)
-    ctx.url_day = url_day
+    ctx.url_day, ctx.url_month = url_day, url_month(url)
     if published is None and url_day is not None:
         published, source = url_day, "url"
 
@@ -491,15 +511,16 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
                                           parse=lambda text: plausible(parse_text(
                                               text, languages=languages, now=now,
                                               order=ctx.order() if _NUMERIC.search(text) else None), now))
-        if found is not None and found.day == 1 and stage in _TEXT_STAGES and not _written(ctx.text, found):
-            found = None  # htmldate's month-only or year-only fallback (a copyright year): not a day
-            flags.append("date_partial")
+        ambiguous = False
+        if found is not None and stage in _TEXT_STAGES:
+            found, ambiguous = _settle_order(found, ctx, now)
+            if found.day == 1 and not _written(ctx.text, found):
+                found = None  # htmldate's month-only or year-only fallback (a copyright year): not a day
+                flags.append("date_partial")
         if found is not None and plausible(found, now):
             published, source = found, _SOURCE.get(stage, stage)
-            if stage in _TEXT_STAGES:
-                published, ambiguous = _settle_order(published, ctx)
-                if ambiguous:
-                    flags.append("date_ambiguous")
+            if ambiguous:
+                flags.append("date_ambiguous")
     if published is None and modified:
         published, source = modified[0].day, modified[0].source
 
