@@ -115,6 +115,8 @@ def profile_body(tree: HtmlElement, profile) -> list[str]:
     return paras
 
 
+_STYLED = etree.XPath(".//*[@style or @hidden or @aria-hidden]")
+_LEADS = etree.XPath("//p[@data-xlead]")
 _CONTROLS = ("input", "button", "select", "textarea", "form", "iframe")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
@@ -185,7 +187,7 @@ def preclean(tree: HtmlElement, index: AttrIndex | None = None) -> int:
             doomed.setdefault(el)
         else:
             spared.extend((el, name) for name in ("class", "id") if PRECLEAN_CLASS_RE.search(el.get(name) or ""))
-    for el in body.xpath(".//*[@style or @hidden or @aria-hidden]"):
+    for el in _STYLED(body):
         if el.tag in ("main", "article"):
             continue
         if el.get("hidden") is not None or PRECLEAN_STYLE_RE.search(el.get("style") or "") or (
@@ -244,7 +246,7 @@ def _in_caption(el: HtmlElement, stop: HtmlElement) -> bool:
 def with_lead(paras: list[str], tree: HtmlElement) -> list[str]:
     """Puts back the lead paragraph(s) of the article's <header> when the extractor, which took a
     content container below the header, left them out."""
-    leads = [" ".join(p.text_content().split()) for p in tree.xpath("//p[@data-xlead]")]
+    leads = [" ".join(p.text_content().split()) for p in _LEADS(tree)]
     if not leads or not paras:
         return paras
     have = " ".join(" ".join(p.split()) for p in paras)

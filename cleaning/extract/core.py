@@ -30,6 +30,8 @@ _PARSER = HTMLParser(collect_ids=False, default_doctype=False, remove_comments=T
 _PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
     element=HtmlElement, comment=HtmlComment, pi=HtmlProcessingInstruction, entity=HtmlEntity))
 _HEAVY = re.compile(r"<(script|style|svg)\b[^>]*>.*?</\1\s*>|data:[\w/+.-]+;base64,[A-Za-z0-9+/=]{200,}", re.S | re.I)
+_NOT_TEXT = ("script", "style", "noscript", "template", "svg", "nav", "aside", "footer", "menu", "iframe", "embed", "object",
+             "button", "select", "textarea", "input", "canvas", "video", "audio", "map")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 
 
@@ -146,6 +148,9 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
         for el in b.drop:
             body_mod._remove_keep_tail(el)
     if not paras:
+        # Title, dates and blocks are read: scripts and styles (often half the page) go now, so that
+        # trafilatura, which drops them from each of its copies of the tree, copies less.
+        etree.strip_elements(tree, *_NOT_TEXT, with_tail=False)
         if PRECLEAN:
             body_mod.preclean(tree, index)
         paras = body_mod.with_lead(body_mod.trafilatura_body(tree, url), tree)

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from . import jsonld
@@ -22,6 +23,7 @@ _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(
                   r"(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?)?", re.I)
 _PUBLISHED_KEYS = ("datePublished", "dateCreated", "uploadDate")
 _SKIP_TYPES = ("Person", "Organization", "WebSite", "BreadcrumbList", "ImageObject", "Brand", "Place")
+_ITEMPROPS = etree.XPath("//body//*[@itemprop]")
 ITEMPROP_PUBLISHED = frozenset({"datepublished", "datecreated", "pubdate", "uploaddate"})
 ITEMPROP_MODIFIED = frozenset({"datemodified", "dateupdated", "dateupdate"})
 
@@ -115,7 +117,7 @@ def from_meta(tree: HtmlElement, parse_other) -> list[Stamp]:
 def from_microdata(tree: HtmlElement, skip, parse_other) -> list[Stamp]:
     """itemprop=datePublished/dateModified on any element: <meta>, <time>, <abbr>, <span> ..."""
     out = []
-    for el in tree.xpath("//body//*[@itemprop]"):
+    for el in _ITEMPROPS(tree):
         prop = (el.get("itemprop") or "").lower()
         modified = prop in ITEMPROP_MODIFIED
         if not modified and prop not in ITEMPROP_PUBLISHED or skip(el):

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from . import date_search, jsonld, zones
@@ -444,13 +445,14 @@ def _excluded(el: HtmlElement, skip: set) -> bool:
     return False
 
 
-_VISIBLE_TEXT = "//body//text()[not(parent::script or parent::style or parent::noscript or parent::template)]"
+_VISIBLE_TEXT = etree.XPath(
+    "//body//text()[not(parent::script or parent::style or parent::noscript or parent::template)]")
 
 
 def _page_text(tree: HtmlElement) -> str:
     """The page's text without scripts and styles (at most 200,000 characters)."""
     try:
-        return " ".join(tree.xpath(_VISIBLE_TEXT))[:200_000]
+        return " ".join(_VISIBLE_TEXT(tree))[:200_000]
     except ValueError:
         return ""
 

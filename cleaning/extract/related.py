@@ -15,6 +15,7 @@ from functools import lru_cache
 from datetime import datetime
 from urllib.parse import urljoin
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from cleaning.document import HotPick
@@ -125,13 +126,18 @@ def from_profile(tree: HtmlElement, url: str | None, profile, now: datetime | No
 
 # --- generic ------------------------------------------------------------------------------------
 
-def _bad_ancestry(el: HtmlElement) -> bool:
-    for anc in [el, *el.iterancestors()]:
-        if anc.tag in ("nav", "header", "footer", "menu") or NOT_RELATED_CLASS_RE.search(_cls(anc)):
-            return True
-        if anc.tag in ("body", "html"):
-            break
-    return False
+def _bad_ancestry(el: HtmlElement, memo: dict | None = None) -> bool:
+    """Inside navigation, a header/footer, a tag cloud, pagination ... (memoised per element)."""
+    if el is None or el.tag in ("body", "html"):
+        return False
+    key = ("bad", el)
+    if memo is not None and key in memo:
+        return memo[key]
+    bad = el.tag in ("nav", "header", "footer", "menu") or bool(NOT_RELATED_CLASS_RE.search(_cls(el))) \
+        or _bad_ancestry(el.getparent(), memo)
+    if memo is not None:
+        memo[key] = bad
+    return bad
 
 
 def _signature(el: HtmlElement) -> tuple:
@@ -293,6 +299,8 @@ def _picks_from_group(group: list[HtmlElement], base, now) -> tuple[list[HtmlEle
             continue
         items.append(item)
         picks.append(p)
+        if len(picks) == 4 and not any(_titleish(x.title) for x in picks):
+            break  # four one-word links in a row: a menu, not teasers (saves parsing long menus)
     return items, picks
 
 
@@ -406,13 +414,13 @@ def _sibling_run(heading: HtmlElement, base, now) -> tuple[list[HtmlElement], li
     return (items, picks) if _good(picks, 2) else None
 
 
-_SHORT_TEXT = ".//text()[string-length(normalize-space(.)) > 2 and string-length(normalize-space(.)) < 61]"
+_SHORT_TEXT = etree.XPath(".//text()[string-length(normalize-space(.)) > 2 and string-length(normalize-space(.)) < 61]")
 
 
 def _heading_candidates(body: HtmlElement) -> list[HtmlElement]:
     """Elements whose own short text reads like a related-block heading (widened to wrappers with the same text)."""
     out: dict = {}
-    for node in body.xpath(_SHORT_TEXT):
+    for node in _SHORT_TEXT(body):
         if not getattr(node, "is_text", False) or not RELATED_HEADING_RE.match(" ".join(node.split())):
             continue
         el = node.getparent()
@@ -494,7 +502,7 @@ def generic(tree: HtmlElement, url: str | None, now: datetime | None = None, tak
             continue
         if any(t in el.iterdescendants() for t in taken):
             continue
-        if _bad_ancestry(el) or any(b.container is el or el in b.container.iterancestors() or b.container in el.iterancestors() for b in found):
+        if _bad_ancestry(el, memo) or any(b.container is el or el in b.container.iterancestors() or b.container in el.iterancestors() for b in found):
             continue
         res = _best_group(el, base, now, 3, memo)
         target = _narrowed(el, res[0]) if res else None
