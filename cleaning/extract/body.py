@@ -308,7 +308,8 @@ def _is_date_line(line: str) -> bool:
     if not found:
         return False
     rest = line.replace(found, " ")
-    return len(rest.strip(" :|,-·")) <= 3 or bool(PUBLISHED_LABEL_RE.search(rest) or MODIFIED_LABEL_RE.search(rest)) and len(rest) < 40
+    shaped = len(rest.strip(" :|,-·")) <= 3 or bool(PUBLISHED_LABEL_RE.search(rest) or MODIFIED_LABEL_RE.search(rest)) and len(rest) < 40
+    return shaped and dates.parse_text(found) is not None  # "3 Kinder 2022" looks like a date but is none
 
 
 def clean_lines(paras: list[str], avoid: set[str]) -> list[str]:

@@ -172,3 +172,12 @@ def test_a_reading_in_the_future_settles_the_order():
     html = _page(byline='<p class="date">Posted 04/05/2023</p>')  # seen on 1 May 2023: not 4 May
     ex = extract(html, "https://x.test/a/walking", now=NOW)
     assert ex.published_date == date(2023, 4, 5) and "date_ambiguous" not in ex.flags
+
+
+def test_date_lines_leave_the_body_in_several_languages_but_numbers_stay():
+    from cleaning.extract.body import clean_lines
+
+    lines = ["Veröffentlicht am 6. August 2009", "Mis à jour le 6 août 2009", "Published 12 April 2023",
+             "3 Kinder 2022", "10 Prozent 2023", "Walking backwards helps the lower back, doctors say."]
+    assert clean_lines(lines, set()) == ["3 Kinder 2022", "10 Prozent 2023",
+                                         "Walking backwards helps the lower back, doctors say."]
