@@ -8,13 +8,14 @@ from datetime import datetime
 from urllib.parse import urljoin
 
 from lxml import etree
-from lxml.html import HtmlElement, HTMLParser, document_fromstring
+from lxml.html import (HtmlComment, HtmlElement, HtmlEntity, HTMLParser, HtmlProcessingInstruction,
+                       document_fromstring)
 
 from cleaning.document import Extraction
 
 from . import body as body_mod
-from . import dates, related, title
-from .encoding import decode, fix_text, looks_binary
+from . import attrs, date_search, dates, jsonld, related, title
+from .encoding import decode, fix_text, looks_binary, looks_binary_text
 
 LOG = logging.getLogger(__name__)
 
@@ -23,8 +24,21 @@ PRECLEAN = True  # drop hidden elements and small boilerplate widgets before gen
 MAX_CHARS = 6_000_000  # after dropping scripts/styles; bigger pages are refused, not parsed
 _HTML_TYPES = ("html", "xml", "text/plain", "octet-stream")
 _PARSER = HTMLParser(collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True)
+# One element class for every tag, looked up in C: lxml.html's default lookup calls Python for every
+# element object created (a large share of tree-walking time here and inside trafilatura). Nothing
+# here uses the per-tag classes (FormElement, InputElement ...).
+_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
+    element=HtmlElement, comment=HtmlComment, pi=HtmlProcessingInstruction, entity=HtmlEntity))
 _HEAVY = re.compile(r"<(script|style|svg)\b[^>]*>.*?</\1\s*>|data:[\w/+.-]+;base64,[A-Za-z0-9+/=]{200,}", re.S | re.I)
+_NOT_TEXT = ("script", "style", "noscript", "template", "svg", "nav", "aside", "footer", "menu", "iframe", "embed", "object",
+             "button", "select", "textarea", "input", "canvas", "video", "audio", "map")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+
+
+def warm_up() -> None:
+    """Imports trafilatura and loads dateparser's data; runs once when this module is imported."""
+    body_mod._trafilatura()
+    dates.warm_up()
 
 
 def _parse(text: str) -> HtmlElement | None:
@@ -56,14 +70,19 @@ def _language(tree: HtmlElement) -> str | None:
 
 
 def extract(html: str | bytes, url: str | None = None, profile=None, *, content_type: str | None = None,
-            now: datetime | None = None) -> Extraction:
+            now: datetime | None = None, date_order: str | None = None, locale: str | None = None,
+            encoding: str | None = None) -> Extraction:
     """Extracts one page. Never raises: failures come back as empty fields plus `reason`.
 
     `now` (optional) is the fetch time, the base for relative dates ("3 days ago") and the
-    limit for future dates; it defaults to the current UTC time.
+    limit for future dates; it defaults to the current UTC time. `date_order` ("DMY" or "MDY")
+    says how the site writes numeric dates such as 04/05/2023, e.g. from evidence gathered over
+    the whole site; `locale` (e.g. "en-US") stands in for a missing <html lang>. Without them a
+    numeric date whose order the page itself does not settle is flagged `date_ambiguous`.
+    `encoding` is a charset the caller knows for the bytes (checked like a declared one).
     """
     try:
-        return _extract(html, url, profile, content_type, now)
+        return _extract(html, url, profile, content_type, now, date_order, locale, encoding)
     except RecursionError:
         return Extraction(reason="too_deep")
     except MemoryError:
@@ -73,7 +92,7 @@ def extract(html: str | bytes, url: str | None = None, profile=None, *, content_
         return Extraction(reason=f"error: {type(exc).__name__}: {exc}"[:200])
 
 
-def _extract(html, url, profile, content_type, now) -> Extraction:
+def _extract(html, url, profile, content_type, now, date_order=None, locale=None, encoding=None) -> Extraction:
     flags: list[str] = []
     if html is None or (isinstance(html, (bytes, str)) and not html.strip()):
         return Extraction(reason="empty")
@@ -82,11 +101,13 @@ def _extract(html, url, profile, content_type, now) -> Extraction:
     if content_type and not any(t in content_type.lower() for t in _HTML_TYPES):
         return Extraction(reason="not_html")
     if isinstance(html, (bytes, bytearray)):
-        if not bytes(html).startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")) and looks_binary(bytes(html)):
+        if looks_binary(bytes(html)):
             return Extraction(reason="not_html")
-        text, _charset, enc_flags = decode(bytes(html), content_type)
+        text, _charset, enc_flags = decode(bytes(html), content_type, encoding)
         flags.extend(enc_flags)
     else:
+        if looks_binary_text(html):
+            return Extraction(reason="not_html")
         text = html
     if "<" not in text[:5000]:
         return Extraction(reason="not_html")
@@ -97,14 +118,19 @@ def _extract(html, url, profile, content_type, now) -> Extraction:
     tree = _parse(text)
     if tree is None:
         return Extraction(reason="unparsable")
+    if "wm-ipp" in text or "web.archive.org" in (url or ""):
+        date_search.strip_archive_banner(tree)  # the Wayback Machine's toolbar is neither text nor a date
 
     ex = Extraction(canonical_url=_canonical(tree, url), html_language=_language(tree))
-    blocks, rel_flags = related.find_blocks(tree, url, profile, now)
+    index = attrs.index(tree)
+    blocks, rel_flags = related.find_blocks(tree, url, profile, now, index)
     flags.extend(rel_flags)
     containers = {b.container for b in blocks}
-    ex.title, t_flags = title.find_title(tree, profile, containers)
+    objects = jsonld.objects(tree)
+    ex.title, t_flags = title.find_title(tree, profile, containers, url, objects)
     flags.extend(t_flags)
-    ex.published_date, ex.updated_date, ex.date_source, d_flags = dates.find_dates(tree, url, profile, containers, now)
+    ex.published_date, ex.updated_date, ex.date_source, d_flags = dates.find_dates(
+        tree, url, profile, containers, now, date_order, locale, objects)
     flags.extend(d_flags)
     ex.hot_picks = [p for b in blocks for p in b.picks]
 
@@ -118,12 +144,16 @@ def _extract(html, url, profile, content_type, now) -> Extraction:
             ex.body_source = "profile"
         else:
             flags.append("profile_body_missed")
-    for el in tree.xpath("//*[@data-xdrop]"):
-        body_mod._remove_keep_tail(el)
+    for b in blocks:
+        for el in b.drop:
+            body_mod._remove_keep_tail(el)
     if not paras:
+        # Title, dates and blocks are read: scripts and styles (often half the page) go now, so that
+        # trafilatura, which drops them from each of its copies of the tree, copies less.
+        etree.strip_elements(tree, *_NOT_TEXT, with_tail=False)
         if PRECLEAN:
-            body_mod.preclean(tree)
-        paras = body_mod.trafilatura_body(tree, url)
+            body_mod.preclean(tree, index)
+        paras = body_mod.with_lead(body_mod.trafilatura_body(tree, url), tree)
         ex.body_source = "generic" if paras else ""
     if not paras:
         paras = body_mod.trafilatura_body(tree, url, recall=True) or body_mod.paragraph_fallback(tree)
@@ -160,3 +190,6 @@ def _extract(html, url, profile, content_type, now) -> Extraction:
         flags.append("no_date")
     ex.flags = list(dict.fromkeys(flags))
     return ex
+
+
+warm_up()

@@ -24,8 +24,12 @@ META_MODIFIED = frozenset({
 })
 DATE_CLASS_RE = re.compile(r"date|time|publish|posted|byline|article[-_]?meta|post[-_]?meta|entry[-_]?meta|"
                            r"dateline|pubinfo|info|timestamp|source", re.I)
-PUBLISHED_LABEL_RE = re.compile(r"\b(?:published|posted|released|date)\b|发布|发表|时间", re.I)
-MODIFIED_LABEL_RE = re.compile(r"\b(?:updated|modified|last\s+(?:updated|modified|reviewed)|revised)\b|更新", re.I)
+PUBLISHED_LABEL_RE = re.compile(
+    r"\b(?:published|posted|released|date|ver[öo]ffentlicht|erschienen|datum|publi[ée]e?|publicado|pubblicato|"
+    r"gepubliceerd|opublikowano|опубликовано|дата)\b|发布|发表|时间|公開|게시", re.I)
+MODIFIED_LABEL_RE = re.compile(
+    r"\b(?:updated|modified|last\s+(?:updated|modified|reviewed)|revised|aktualisiert|zuletzt\s+ge[äa]ndert|"
+    r"mis\s+[àa]\s+jour|actualizado|aggiornato|bijgewerkt|zaktualizowano|обновлено)\b|更新", re.I)
 COPYRIGHT_RE = re.compile(r"©|&copy;|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved|版权", re.I)
 
 # --- related-article blocks -----------------------------------------------------------------
@@ -49,6 +53,9 @@ RELATED_HEADING_RE = re.compile(
 RELATED_CLASS_RE = re.compile(r"related|recommend|popular|hot[-_]?(?:picks?|news|list)|most[-_]?(?:read|viewed|popular)|"
                               r"trending|you[-_]?may|also[-_]?like|more[-_]?stories|read[-_]?next|top[-_]?stories|"
                               r"editors?[-_]?picks?|rank|sidebar", re.I)
+# Plain words one of which every RELATED_CLASS_RE match contains (attrs.AttrIndex prefilter).
+RELATED_CLASS_KEYWORDS = ("related", "recommend", "popular", "hot", "most", "trending", "you", "also", "more", "read",
+                          "top", "editor", "rank", "sidebar")
 NOT_RELATED_CLASS_RE = re.compile(r"\b(?:nav|navbar|menu|breadcrumbs?|pagination|pager|pages|tags?|tag[-_]?cloud|"
                                   r"keywords|categories|footer|header|social|share|sharing|lang(?:uage)?s?|"
                                   r"toc|table[-_]of[-_]contents|comments?)\b|[-_](?:nav|menu|tags|pagination)\b", re.I)
@@ -87,15 +94,29 @@ BOILERPLATE_LINE_RE = re.compile(
     r")\W*$", re.I)
 BOILERPLATE_LINE_MAX = 200
 
-# Removed from the whole page before generic extraction (when small relative to the page):
-# sign-up boxes, share bars, widgets and hidden elements trafilatura sometimes keeps.
+# Removed from the whole page before generic extraction, when small relative to the page AND the
+# element itself shows it is not article text (body.widget_evidence: hidden, form controls, mostly
+# links, a call to action, a picture in a bio card, next to no text). A class name alone removes
+# nothing: sites put "paywall", "non-paywall", "read-more" or "subheading" on visible article text.
 PRECLEAN_CLASS_RE = re.compile(
     r"(?:^|[\s_-])(?:newsletter|subscribe|subscription|signup|sign-up|optin|opt-in|share|sharing|social|"
     r"sharebar|addthis|sharethis|outbrain|taboola|promo|advert\w*|ad-slot|adslot|ad-unit|adunit|sponsor\w*|"
     r"related|recommend\w*|most-popular|popular-posts|trending|read-next|more-stories|author-bio|author-box|"
-    r"about-author|breadcrumbs?|cookie\w*|consent|gdpr|paywall|print-only|sub-?head(?:line|ing)?|dek|standfirst|"
-    r"read-?more|also-read|see-also)(?:$|[\s_-])"
-    r"|(?:^|\s)(?:screen-reader-text|sr-only|visually-hidden|visuallyhidden|hidden|hide|element-hidden|invisible)(?:$|\s)",
+    r"about-author|breadcrumbs?|cookie\w*|consent|gdpr|paywall|read-?more|also-read|see-also)(?:$|[\s_-])",
     re.I)
+PRECLEAN_CLASS_KEYWORDS = ("newsletter", "subscri", "signup", "sign-up", "optin", "opt-in", "shar", "social", "addthis",
+                           "outbrain", "taboola", "promo", "advert", "ad-slot", "adslot", "ad-unit", "adunit", "sponsor",
+                           "related", "recommend", "popular", "trending", "read", "more-stories", "author", "crumb",
+                           "cookie", "consent", "gdpr", "paywall", "see-also")
+# Classes that say an element is not shown on screen.
+HIDDEN_CLASS_RE = re.compile(r"(?:^|\s)(?:screen-reader-text|sr-only|visually-hidden|visuallyhidden|hidden|hide|"
+                             r"element-hidden|invisible|print-only)(?:$|\s)", re.I)
+# The text of a widget that asks the reader to do something (only counts in short elements).
+CALL_TO_ACTION_RE = re.compile(
+    r"\b(?:subscribe|subscription|sign\s?up|sign\s?in|log\s?in|newsletter|register|already\s+a\s+(?:subscriber|member)|"
+    r"continue\s+reading|read\s+more|keep\s+reading|unlock|free\s+trial|cookies?|accept|advertis\w*|sponsored|"
+    r"follow\s+us|share\s+(?:this|on|via)|download\s+(?:the|our)\s+app)\b|订阅|登录|注册|分享|关注|广告|阅读全文", re.I)
+HIDDEN_CLASS_KEYWORDS = ("screen-reader", "sr-only", "hidden", "hide", "invisible", "print-only")
+AUTHOR_CLASS_RE = re.compile(r"author|byline|bio\b", re.I)
 PRECLEAN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 PRECLEAN_MAX_SHARE = 0.25  # never remove an element holding more than this share of the page's text

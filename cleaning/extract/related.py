@@ -15,13 +15,17 @@ from functools import lru_cache
 from datetime import datetime
 from urllib.parse import urljoin
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from cleaning.document import HotPick
 
 from . import dates
+from . import attrs
+from .attrs import AttrIndex
 from .patterns import (ITEM_DATE_CLASS_RE, ITEM_RANK_CLASS_RE, ITEM_TEASER_CLASS_RE, ITEM_TITLE_CLASS_RE,
-                       NOT_RELATED_CLASS_RE, PAGINATION_TEXT_RE, RELATED_CLASS_RE, RELATED_HEADING_RE)
+                       NOT_RELATED_CLASS_RE, PAGINATION_TEXT_RE, RELATED_CLASS_KEYWORDS, RELATED_CLASS_RE,
+                       RELATED_HEADING_RE)
 
 _HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "button", "select", "form"}
@@ -29,6 +33,8 @@ _TAXONOMY_URL = re.compile(r"/(?:tags?|topics?|category|categories|author|author
 _RANK_RE = re.compile(r"^(?:no\.?\s*|#)?(\d{1,2})\.?$", re.I)
 MIN_ITEM_SHARE = 0.6  # share of a block's text that its items must hold
 MAX_BLOCK_CHARS = 6000
+MAX_ITEMS = 60  # more repeated links than this is a menu, an archive or a listing, not a related block
+MAX_ITEM_CHARS = 600  # a related item is a title and a teaser; a longer one is a section of prose
 MIN_LINK_SHARE = 0.3  # share of an item's text inside links, unless it has a title element  # a larger element is a page region, not a related block
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
@@ -120,13 +126,18 @@ def from_profile(tree: HtmlElement, url: str | None, profile, now: datetime | No
 
 # --- generic ------------------------------------------------------------------------------------
 
-def _bad_ancestry(el: HtmlElement) -> bool:
-    for anc in [el, *el.iterancestors()]:
-        if anc.tag in ("nav", "header", "footer", "menu") or NOT_RELATED_CLASS_RE.search(_cls(anc)):
-            return True
-        if anc.tag in ("body", "html"):
-            break
-    return False
+def _bad_ancestry(el: HtmlElement, memo: dict | None = None) -> bool:
+    """Inside navigation, a header/footer, a tag cloud, pagination ... (memoised per element)."""
+    if el is None or el.tag in ("body", "html"):
+        return False
+    key = ("bad", el)
+    if memo is not None and key in memo:
+        return memo[key]
+    bad = el.tag in ("nav", "header", "footer", "menu") or bool(NOT_RELATED_CLASS_RE.search(_cls(el))) \
+        or _bad_ancestry(el.getparent(), memo)
+    if memo is not None:
+        memo[key] = bad
+    return bad
 
 
 def _signature(el: HtmlElement) -> tuple:
@@ -134,21 +145,31 @@ def _signature(el: HtmlElement) -> tuple:
     return el.tag, cls[0] if cls else ""
 
 
-def _item_groups(container: HtmlElement, max_depth: int = 6) -> list[list[HtmlElement]]:
-    """Repeated sibling elements (same tag and first class) that each hold a link, at any depth."""
+def _item_groups(container: HtmlElement, max_depth: int = 6, memo: dict | None = None) -> list[list[HtmlElement]]:
+    """Repeated sibling elements (same tag and first class) that each hold a link, at any depth.
+
+    `memo` keeps each parent's groups, so climbing from a heading through its ancestors does not
+    walk the same subtrees again."""
     groups = []
     stack = [(container, 0)]
     while stack:
         parent, depth = stack.pop()
-        by_sig = defaultdict(list)
-        for child in parent:
-            if not isinstance(child.tag, str) or child.tag in _SKIP_TAGS:
-                continue
-            if child.tag == "a" and child.get("href") or child.find(".//a[@href]") is not None:
-                by_sig[_signature(child)].append(child)
-            if depth < max_depth:
-                stack.append((child, depth + 1))
-        groups.extend(g for g in by_sig.values() if len(g) >= 2)
+        cached = memo.get(parent) if memo is not None else None
+        if cached is None:
+            by_sig = defaultdict(list)
+            children = []
+            for child in parent:
+                if not isinstance(child.tag, str) or child.tag in _SKIP_TAGS:
+                    continue
+                children.append(child)
+                if child.tag == "a" and child.get("href") or child.find(".//a[@href]") is not None:
+                    by_sig[_signature(child)].append(child)
+            cached = ([g for g in by_sig.values() if len(g) >= 2], children)
+            if memo is not None:
+                memo[parent] = cached
+        groups.extend(cached[0])
+        if depth < max_depth:
+            stack.extend((child, depth + 1) for child in cached[1])
     return groups
 
 
@@ -176,7 +197,21 @@ def _inline_prose(link: HtmlElement) -> bool:
     return after >= 25 or len(before_text.strip()) >= 25
 
 
+def _is_section(item: HtmlElement) -> bool:
+    """A part of an article (a heading over paragraphs of prose), not a teaser of another article."""
+    prose = 0
+    for p in item.iter("p"):
+        words = len(p.text_content().split()) + len(_CJK.findall(p.text_content())) // 2
+        if words >= 20:
+            prose += 1
+            if prose >= 2:
+                return True
+    return len(_text(item)) > MAX_ITEM_CHARS
+
+
 def _parse_item(item: HtmlElement, pos: int, base: str | None, ordered: bool, now) -> HotPick | None:
+    if _is_section(item):
+        return None
     links = [item] if item.tag == "a" and item.get("href") else item.findall(".//a[@href]")
     links = [a for a in links if _abs(base, a.get("href"))]
     if not links:
@@ -264,6 +299,8 @@ def _picks_from_group(group: list[HtmlElement], base, now) -> tuple[list[HtmlEle
             continue
         items.append(item)
         picks.append(p)
+        if len(picks) == 4 and not any(_titleish(x.title) for x in picks):
+            break  # four one-word links in a row: a menu, not teasers (saves parsing long menus)
     return items, picks
 
 
@@ -274,15 +311,70 @@ def _good(picks: list[HotPick], minimum: int) -> bool:
     return titled >= max(minimum, 0.7 * len(picks)) and len({p.url for p in picks}) >= minimum
 
 
-def _best_group(container: HtmlElement, base, now, minimum: int) -> tuple[list[HtmlElement], list[HotPick]] | None:
+def _holds_article(container: HtmlElement, items: list[HtmlElement]) -> bool:
+    """True when the container has the page's headline or paragraphs of prose besides the items:
+    then it is (part of) the article, and only the items' own list may go."""
+    inside = set()
+    for item in items:
+        inside.update(item.iter())
+    if any(h not in inside for h in container.iter("h1")):
+        return True
+    prose_words = 0
+    for p in container.iter("p"):
+        if p in inside:
+            continue
+        words = len(p.text_content().split()) + len(_CJK.findall(p.text_content())) // 2
+        if words >= 20:
+            prose_words += words
+            if prose_words >= 60:
+                return True
+    return False
+
+
+def _narrowed(container: HtmlElement, items: list[HtmlElement]) -> HtmlElement | None:
+    """The element to drop for these items: the container, or when it holds the article, the items'
+    closest common ancestor (None when that holds the article too)."""
+    if not _holds_article(container, items):
+        return container
+    parent = items[0].getparent()
+    while parent is not None and not all(parent in it.iterancestors() for it in items):
+        parent = parent.getparent()
+    if parent is None or parent is container or _holds_article(parent, items):
+        return None
+    return parent
+
+
+def _best_group(container: HtmlElement, base, now, minimum: int, memo: dict | None = None
+                ) -> tuple[list[HtmlElement], list[HotPick]] | None:
+    """The best repeated group of related items in the container (memoised per page in `memo`)."""
+    key = ("best", container, minimum)
+    if memo is not None and key in memo:
+        return memo[key]
+    result = _find_best_group(container, base, now, minimum, memo)
+    if memo is not None:
+        memo[key] = result
+    return result
+
+
+def _length(el: HtmlElement, memo: dict | None) -> int:
+    """Length of the element's normalised text (memoised per page)."""
+    if memo is None:
+        return len(_text(el))
+    key = ("len", el)
+    if key not in memo:
+        memo[key] = len(_text(el))
+    return memo[key]
+
+
+def _find_best_group(container: HtmlElement, base, now, minimum: int, memo: dict | None):
     best = None
-    total = len(_text(container)) or 1
-    for group in _item_groups(container):
+    total = _length(container, memo) or 1
+    for group in _item_groups(container, memo=memo):
         # the items must make up most of the block: a heading above an article is not a block
-        if sum(len(_text(g)) for g in group) < MIN_ITEM_SHARE * total:
+        if len(group) > MAX_ITEMS or sum(_length(g, memo) for g in group) < MIN_ITEM_SHARE * total:
             continue
         items, picks = _picks_from_group(group, base, now)
-        if not _good(picks, minimum) or sum(len(_text(g)) for g in items) < MIN_ITEM_SHARE * total:
+        if not _good(picks, minimum) or sum(_length(g, memo) for g in items) < MIN_ITEM_SHARE * total:
             continue
         score = len(picks) + sum(1 for p in picks if p.teaser or p.published_date) * 0.5
         if best is None or score > best[0]:
@@ -299,6 +391,18 @@ def _sibling_run(heading: HtmlElement, base, now) -> tuple[list[HtmlElement], li
         start = start.getparent()
     items, picks = [], []
     sib = start.getnext()
+    while sib is not None and isinstance(sib.tag, str) and sib.tag in ("ul", "ol") and not _text(sib) == "":
+        # the heading's list: its entries are the items
+        entries = [li for li in sib if isinstance(li.tag, str) and li.tag == "li"]
+        if not entries:
+            break
+        for li in entries:
+            pick = _parse_item(li, len(picks) + 1, base, sib.tag == "ol", now)
+            if pick is None or _TAXONOMY_URL.search(pick.url or ""):
+                return None
+            picks.append(pick)
+        items.append(sib)
+        return (items, picks) if _good(picks, 2) else None
     while sib is not None:
         if isinstance(sib.tag, str) and _text(sib):
             pick = _parse_item(sib, len(picks) + 1, base, sib.getparent().tag == "ol", now)
@@ -310,13 +414,13 @@ def _sibling_run(heading: HtmlElement, base, now) -> tuple[list[HtmlElement], li
     return (items, picks) if _good(picks, 2) else None
 
 
-_SHORT_TEXT = ".//text()[string-length(normalize-space(.)) > 2 and string-length(normalize-space(.)) < 61]"
+_SHORT_TEXT = etree.XPath(".//text()[string-length(normalize-space(.)) > 2 and string-length(normalize-space(.)) < 61]")
 
 
 def _heading_candidates(body: HtmlElement) -> list[HtmlElement]:
     """Elements whose own short text reads like a related-block heading (widened to wrappers with the same text)."""
     out: dict = {}
-    for node in body.xpath(_SHORT_TEXT):
+    for node in _SHORT_TEXT(body):
         if not getattr(node, "is_text", False) or not RELATED_HEADING_RE.match(" ".join(node.split())):
             continue
         el = node.getparent()
@@ -329,11 +433,12 @@ def _heading_candidates(body: HtmlElement) -> list[HtmlElement]:
     return list(out)
 
 
-def _structure_candidates(body: HtmlElement) -> list[HtmlElement]:
+def _structure_candidates(body: HtmlElement, index: AttrIndex | None = None) -> list[HtmlElement]:
     out = dict.fromkeys(body.iter("aside"))
-    for value in body.xpath(".//@class | .//@id"):
-        if RELATED_CLASS_RE.search(value):
-            out.setdefault(value.getparent())
+    index = index or attrs.index(body)
+    for el in index.matching(RELATED_CLASS_KEYWORDS, RELATED_CLASS_RE):
+        if el.getparent() is not None:
+            out.setdefault(el)
     return list(out)
 
 
@@ -348,13 +453,15 @@ def _is_heading(el: HtmlElement) -> str | None:
     return t if RELATED_HEADING_RE.match(t) else None
 
 
-def generic(tree: HtmlElement, url: str | None, now: datetime | None = None, taken: set | None = None) -> list[Block]:
+def generic(tree: HtmlElement, url: str | None, now: datetime | None = None, taken: set | None = None,
+            index: AttrIndex | None = None) -> list[Block]:
     body = tree.find(".//body")
     if body is None:
         return []
     base = _base(tree, url)
     taken = set(taken or ())
     found: list[Block] = []
+    memo: dict = {}  # per page: each parent's item groups, each container's best group
     drop_only: list[HtmlElement] = []
     # 1) heading-driven: the nearest ancestor of a block heading that holds a list of titled links
     for el in _heading_candidates(body):
@@ -364,17 +471,19 @@ def generic(tree: HtmlElement, url: str | None, now: datetime | None = None, tak
         container = el.getparent()
         done = False
         for _ in range(4):
-            if container is None or container.tag in ("body", "html") or len(_text(container)) > MAX_BLOCK_CHARS:
+            if container is None or container.tag in ("body", "html") or _length(container, memo) > MAX_BLOCK_CHARS:
                 break
             if any(t is container or t in container.iterdescendants() for t in taken):
                 drop_only.append(el)  # heading of a block the profile already took
                 done = True
                 break
-            res = _best_group(container, base, now, minimum=2)
+            res = _best_group(container, base, now, 2, memo)
             if res:
                 group, picks = res
-                if not any(heading_el_inside(g, el) for g in group):
-                    found.append(Block(heading, container, picks, drop=[container]))
+                target = _narrowed(container, group) if _precedes(el, group[0]) else None
+                if target is not None and not any(heading_el_inside(g, el) for g in group):
+                    inside = target is el or el in target.iterancestors()
+                    found.append(Block(heading, target, picks, drop=[target] if inside else [target, el]))
                     done = True
                     break
             container = container.getparent()
@@ -384,21 +493,22 @@ def generic(tree: HtmlElement, url: str | None, now: datetime | None = None, tak
                 items, picks = run
                 found.append(Block(heading, el, picks, drop=[el, *items]))
     # 2) structure-driven: sidebars and related-classed elements with a list of titled links
-    for el in _structure_candidates(body):
+    for el in _structure_candidates(body, index):
         if el.tag in ("body", "html", "main", "article"):
             continue
         if el in taken or any(a in taken for a in el.iterancestors()):
             continue
-        if len(_text(el)) > MAX_BLOCK_CHARS:
+        if _length(el, memo) > MAX_BLOCK_CHARS:
             continue
         if any(t in el.iterdescendants() for t in taken):
             continue
-        if _bad_ancestry(el) or any(b.container is el or el in b.container.iterancestors() or b.container in el.iterancestors() for b in found):
+        if _bad_ancestry(el, memo) or any(b.container is el or el in b.container.iterancestors() or b.container in el.iterancestors() for b in found):
             continue
-        res = _best_group(el, base, now, minimum=3)
-        if res:
-            head = next((h for h in el.iter(*_HEADING_TAGS) if _text(h)), None)
-            found.append(Block(_text(head) or None if head is not None else None, el, res[1], drop=[el]))
+        res = _best_group(el, base, now, 3, memo)
+        target = _narrowed(el, res[0]) if res else None
+        if target is not None:
+            head = next((h for h in target.iter(*_HEADING_TAGS) if _text(h)), None)
+            found.append(Block(_text(head) or None if head is not None else None, target, res[1], drop=[target]))
     # nested duplicates: keep the innermost container for the same items
     found.sort(key=lambda b: len(list(b.container.iterancestors())), reverse=True)
     kept: list[Block] = []
@@ -420,15 +530,30 @@ def generic(tree: HtmlElement, url: str | None, now: datetime | None = None, tak
     return kept
 
 
+def _precedes(a: HtmlElement, b: HtmlElement) -> bool:
+    """True when `a` comes before `b` in the document (or contains it)."""
+    chain_a = [a, *a.iterancestors()]
+    chain_b = [b, *b.iterancestors()]
+    common = next((n for n in chain_b if n in chain_a), None)
+    if common is None or common is a:
+        return True
+    if common is b:
+        return False
+    branch_a = chain_a[chain_a.index(common) - 1]
+    branch_b = chain_b[chain_b.index(common) - 1]
+    return common.index(branch_a) < common.index(branch_b)
+
+
 def heading_el_inside(item: HtmlElement, heading: HtmlElement) -> bool:
     return item is heading or heading in item.iterdescendants()
 
 
-def find_blocks(tree: HtmlElement, url: str | None, profile=None, now: datetime | None = None) -> tuple[list[Block], list[str]]:
+def find_blocks(tree: HtmlElement, url: str | None, profile=None, now: datetime | None = None,
+                index: AttrIndex | None = None) -> tuple[list[Block], list[str]]:
     flags = []
     blocks = from_profile(tree, url, profile, now) if profile is not None else []
     if profile is not None and profile.selectors.related_block and not blocks:
         flags.append("profile_related_missed")
     taken = {b.container for b in blocks}
-    blocks.extend(generic(tree, url, now, taken))
+    blocks.extend(generic(tree, url, now, taken, index))
     return blocks, flags

@@ -1,17 +1,39 @@
-"""The article title: profile selector, else the page's <h1> that agrees with its metadata,
-else og:title / twitter:title, else <title> without the site name."""
+"""The article title: the headline, never the site's or blog's name.
+
+Order: the profile's selector; else a visible <h1> (outside related blocks) that agrees with
+what the page says its title is (og:title / twitter:title, JSON-LD headline, a part of <title>);
+else that stated title; else a lone <h1>; else the longest part of <title>. A candidate that is
+the site's name (og:site_name, JSON-LD publisher or WebSite name, application-name, the host
+name, or the <title> part shared with og:site_name) is never returned while a headline exists.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-_SEPARATORS = re.compile(r"\s+[|\-–—_:·•»]\s+|\s*[|｜_]\s*")
+from . import jsonld
+
+_SEPARATORS = re.compile(r"\s+[|\-–—_:·•»›‹/]\s+|\s*[|｜_»›]\s*|\s+-{2}\s+")
+_ARTICLE_TYPES = ("Article", "BlogPosting", "Posting", "Report", "WebPage", "Recipe", "HowTo", "Review", "MedicalWebPage")
+_SPLIT = re.compile(f"({_SEPARATORS.pattern})")
+AGREE_RATIO = 0.6  # a shorter text agrees with a longer one it is part of when it has this share of it
 
 
 def _text(el) -> str:
     return " ".join(el.text_content().split()) if el is not None else ""
+
+
+def norm(text: str) -> str:
+    """Comparison form: NFKC, case folded, quotes and dashes unified, outer punctuation dropped."""
+    text = unicodedata.normalize("NFKC", text or "").casefold()
+    text = re.sub(r"[‘’‚‛′`´]", "'", text)
+    text = re.sub(r"[“”„‟″«»]", '"', text)
+    text = re.sub(r"[‐‑‒–—―]", "-", text)
+    return " ".join(text.split()).strip(" .,:;!?|-–—\"'")
 
 
 def _meta(tree: HtmlElement, *keys: str) -> str:
@@ -24,19 +46,65 @@ def _meta(tree: HtmlElement, *keys: str) -> str:
     return ""
 
 
-def _strip_site(title: str) -> str:
-    parts = [p.strip() for p in _SEPARATORS.split(title) if p.strip()]
-    if len(parts) < 2:
-        return title
-    return max(parts, key=len)
+def parts(title: str) -> list[str]:
+    return [p.strip() for p in _SEPARATORS.split(title or "") if p.strip()]
 
 
-def _similar(a: str, b: str) -> bool:
-    a, b = a.lower(), b.lower()
-    return bool(a and b) and (a in b or b in a)
+def site_names(tree: HtmlElement, url: str | None, objects: list[dict]) -> set[str]:
+    """Normalised names the site goes by."""
+    names = {_meta(tree, "og:site_name"), _meta(tree, "application-name"), _meta(tree, "apple-mobile-web-app-title")}
+    for obj in objects:
+        kind = jsonld.types(obj)
+        if "WebSite" in kind or "Organization" in kind or "NewsMediaOrganization" in kind:
+            names.add(obj.get("name") if isinstance(obj.get("name"), str) else "")
+        publisher = obj.get("publisher")
+        if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
+            names.add(publisher["name"])
+    host = (urlsplit(url or "").hostname or "").lower()
+    labels = [p for p in host.split(".") if p not in ("www", "m", "amp")]
+    if len(labels) >= 2:
+        names.update(labels[:-1])  # politico.com -> politico; julia.blogspot.com -> julia, blogspot
+        names.add(".".join(labels[-2:]))
+    out = {norm(n) for n in names if n}
+    out.discard("")
+    return out
 
 
-def find_title(tree: HtmlElement, profile=None, skip: set | None = None) -> tuple[str, list[str]]:
+def _headline(objects: list[dict]) -> str:
+    for obj in objects:
+        if any(t in jsonld.types(obj) for t in _ARTICLE_TYPES):
+            value = obj.get("headline") or (obj.get("name") if "Article" in jsonld.types(obj) else None)
+            if isinstance(value, str) and value.strip():
+                return " ".join(value.split())
+    return ""
+
+
+def _agrees(a: str, b: str) -> bool:
+    """Same text, or the shorter is most of the longer (a headline and its stated title with a
+    subtitle or a site suffix)."""
+    a, b = norm(a), norm(b)
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    return short in long_ and len(short) >= AGREE_RATIO * len(long_)
+
+
+def _without_site(title: str, sites: set[str]) -> str:
+    """A stated title minus site-name parts at either end ("Headline | POLITICO" -> "Headline")."""
+    tokens = _SPLIT.split(title or "")  # text, separator, text, ...
+    while len(tokens) >= 3 and norm(tokens[-1]) in sites:
+        tokens = tokens[:-2]
+    while len(tokens) >= 3 and norm(tokens[0]) in sites:
+        tokens = tokens[2:]
+    if len(tokens) == 1 and norm(tokens[0]) in sites:
+        return ""
+    return "".join(tokens).strip()
+
+
+def find_title(tree: HtmlElement, profile=None, skip: set | None = None, url: str | None = None,
+               objects: list[dict] | None = None) -> tuple[str, list[str]]:
     flags: list[str] = []
     if profile is not None and profile.selectors.title:
         try:
@@ -48,17 +116,50 @@ def find_title(tree: HtmlElement, profile=None, skip: set | None = None) -> tupl
             if t:
                 return t, flags
         flags.append("profile_title_missed")
-    meta = _meta(tree, "og:title", "twitter:title")
+    objects = jsonld.objects(tree) if objects is None else objects
+    sites = site_names(tree, url, objects)
     head_title = _text(tree.find(".//title"))
+    stated = [t for t in (_meta(tree, "og:title", "twitter:title"), _headline(objects)) if t]
+    stated = [_without_site(t, sites) for t in stated]
+    stated = [t for t in stated if t and norm(t) not in sites]
+    title_parts = [p for p in parts(head_title) if norm(p) not in sites]
     skip = skip or set()
-    h1s = [t for t in (_text(h) for h in tree.iter("h1") if not any(a in skip for a in h.iterancestors())) if t]
-    for h in h1s:
-        if _similar(h, meta) or _similar(h, head_title):
-            return h, flags
-    if meta:
-        return _strip_site(meta) if _similar(meta, head_title) and meta == head_title else meta, flags
-    if len(h1s) == 1 and len(h1s[0]) > 3:
-        return h1s[0], flags
-    if head_title:
-        return _strip_site(head_title), flags
-    return (h1s[0] if h1s else ""), flags
+    h1s = [h for h in tree.iter("h1") if not any(a in skip for a in h.iterancestors())]
+    h1s = [(h, _text(h)) for h in h1s]
+    h1s = [(h, t) for h, t in h1s if t and norm(t) not in sites]
+    # what the page says its title is, strongest first: og:title / JSON-LD headline, <title> without
+    # the site's name, a part of <title>
+    references = [(3, t) for t in stated] + [(2, _without_site(head_title, sites))] + [(1, p) for p in title_parts]
+    best = None
+    for el, text in h1s:
+        for weight, ref in references:
+            if ref and _agrees(text, ref):
+                shown = _headline_part(el, text, ref)
+                candidate = (weight, len(shown), shown)
+                if best is None or candidate[:2] > best[:2]:
+                    best = candidate
+    if best is not None:
+        return best[2], flags
+    if stated:
+        return stated[0], flags
+    if len(h1s) == 1 and len(norm(h1s[0][1])) > 3:
+        return h1s[0][1], flags
+    if title_parts:
+        return max(title_parts, key=len), flags
+    if h1s:
+        return h1s[0][1], flags
+    return head_title, flags
+
+
+def _headline_part(h1: HtmlElement, text: str, ref: str) -> str:
+    """The h1, or the stated title when the h1 only adds a kicker in an element of its own
+    ("<span class=roofline>Immobilienkrise</span> Rene Benko-Firma ...", a date over the headline)."""
+    h, r = norm(text), norm(ref)
+    if r == h or r not in h:
+        return text
+    extra = " ".join(h.replace(r, " ", 1).split())
+    for child in h1.iterdescendants():
+        own = norm(child.text_content()) if isinstance(child.tag, str) else ""
+        if own and r not in own and (own == extra or extra in own or own in extra and len(own) >= 0.5 * len(extra)):
+            return ref
+    return text

@@ -32,6 +32,24 @@ def test_non_html_bytes():
     assert extract("just some plain words, no markup at all").reason == "not_html"
 
 
+def test_binary_served_as_html_is_not_an_article():
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("index.html", "<html><body><p>" + "Article text inside a zip. " * 50 + "</p></body></html>")
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40
+    pdf = b"%PDF-1.7\n" + b"<html><body><p>" + b"Words that look like an article. " * 50 + b"</p></body></html>"
+    for data in (buf.getvalue(), png, pdf, bytes(range(256)) * 40):
+        ex = extract(data, "https://x.test/a.html", content_type="text/html; charset=utf-8")
+        assert _empty(ex) and ex.reason == "not_html"
+        # the same bytes decoded upstream (binary turns into U+FFFD and control characters)
+        text = data.decode("utf-8", errors="replace")
+        ex = extract(text, "https://x.test/a.html")
+        assert _empty(ex) and ex.reason == "not_html"
+
+
 def test_ten_megabyte_page():
     para = "<p>" + "Health news sentence that repeats to fill the page with text. " * 20 + "</p>\n"
     big = "<html><body><article>" + para * (10_000_000 // len(para)) + "</article></body></html>"

@@ -41,3 +41,143 @@ def test_url_dates():
     assert from_url("https://x.test/news/20230412-slug.html", NOW) == date(2023, 4, 12)
     assert from_url("https://x.test/2023/04/slug/", NOW) is None
     assert from_url("https://x.test/item/12345678", NOW) is None
+
+
+# --- page-level behaviour (small hand-written pages) ------------------------------------------------
+
+from cleaning.extract import extract  # noqa: E402
+from cleaning.extract.dates import order_from_language, order_from_text, page_languages, read_numeric  # noqa: E402
+
+PARAS = "".join(f"<p>Paragraph {i}: walking backwards strengthens the muscles along the spine and improves "
+                f"balance, physiotherapists say, when it is done on flat ground for ten minutes a day.</p>"
+                for i in range(4))
+
+
+def _page(head: str = "", byline: str = "", lang: str = "en", extra: str = "") -> str:
+    return (f'<html lang="{lang}"><head><title>Walking backwards</title>{head}</head><body>'
+            f'<article><h1>Walking backwards</h1>{byline}{PARAS}</article>{extra}</body></html>')
+
+
+@pytest.mark.parametrize("byline,lang,expected", [
+    ('<div class="meta">Veröffentlicht am: 6. August 2009</div>', "de", date(2009, 8, 6)),
+    ('<p class="date">Publicado el 6 de agosto de 2009</p>', "es", date(2009, 8, 6)),
+    ('<span class="post-date">Опубликовано 6 августа 2009</span>', "ru", date(2009, 8, 6)),
+    ('<p class="byline">By Lin Wei | Published Apr. 12, 2023</p>', "en", date(2023, 4, 12)),
+    ('<div class="subline">26 | 01 | 2022</div>', "de", date(2022, 1, 26)),
+])
+def test_visible_dates_with_labels_in_many_languages(byline, lang, expected):
+    ex = extract(_page(byline=byline, lang=lang), "https://x.test/a/walking", now=NOW.replace(year=2024))
+    assert ex.published_date == expected and ex.date_source == "markup"
+
+
+@pytest.mark.parametrize("byline", [
+    '<span itemprop="datePublished" content="2023-04-12">12 April</span>',
+    '<abbr itemprop="datePublished" title="2023-04-12T09:00:00+02:00">Wed</abbr>',
+    '<span itemprop="datePublished">April 12, 2023</span>',
+])
+def test_microdata_on_any_element(byline):
+    ex = extract(_page(byline=byline), "https://x.test/a/walking", now=NOW)
+    assert (ex.published_date, ex.date_source) == (date(2023, 4, 12), "microdata")
+
+
+def test_utc_instant_becomes_the_publishers_local_day():
+    ld = '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2023-04-13T02:11:03Z"}</script>'
+    # an evening story in New York, stamped the next day in UTC
+    ex = extract(_page(head=ld, lang="en-US"), "https://x.test/a/walking", now=NOW)
+    assert (ex.published_date, ex.date_source) == (date(2023, 4, 12), "json-ld")
+    # the page shows its own local day next to the UTC value
+    shown = '<time datetime="2023-04-12T22:11:03-04:00">April 12, 2023</time>'
+    ex = extract(_page(head=ld, byline=shown, lang="en"), "https://x.test/a/walking", now=NOW)
+    assert ex.published_date == date(2023, 4, 12)
+    # no zone known (bare "en", .test domain): the UTC day stays
+    ex = extract(_page(head=ld, lang="en"), "https://x.test/a/walking", now=NOW)
+    assert ex.published_date == date(2023, 4, 13)
+    # an offset that is not UTC is already local
+    ld_local = ld.replace("2023-04-13T02:11:03Z", "2023-04-12T22:11:03-04:00")
+    assert extract(_page(head=ld_local, lang="de"), "https://x.test/a", now=NOW).published_date == date(2023, 4, 12)
+
+
+def test_url_date_beats_a_date_in_the_text_and_slug_numbers_are_no_day():
+    byline = '<p class="date">Published May 3, 2023</p>'
+    ex = extract(_page(byline=byline), "https://x.test/2023/04/12/walking-backwards/", now=NOW)
+    assert (ex.published_date, ex.date_source) == (date(2023, 4, 12), "url")
+    ex = extract(_page(byline=byline), "https://x.test/2023/10/3-fragen-an-die-aerztin/", now=NOW.replace(year=2024))
+    assert (ex.published_date, ex.date_source) == (date(2023, 5, 3), "markup")
+
+
+def test_archive_org_capture_is_not_a_publication_date():
+    banner = ('<div id="wm-ipp-base"><div id="wm-ipp">The Wayback Machine captured this page on '
+              '<span class="date">07 Mar 2013 19:44:48</span></div></div>')
+    html = _page(extra="").replace("<body>", "<body>" + banner)
+    url = "https://web.archive.org/web/20130307194448/http://walking.example.org/2008/05/26/backwards.html"
+    ex = extract(html, url, now=NOW)
+    assert (ex.published_date, ex.date_source) == (date(2008, 5, 26), "url")
+    ex = extract(html, "https://web.archive.org/web/20130307194448/http://walking.example.org/backwards", now=NOW)
+    assert ex.published_date is None and "no_date" in ex.flags
+    assert "Wayback" not in ex.body
+
+
+def test_a_copyright_year_is_not_a_day():
+    ex = extract(_page(extra="<footer><p>© 2021 Walking Notes</p></footer>"), "https://x.test/a", now=NOW)
+    assert ex.published_date is None and "no_date" in ex.flags
+
+
+@pytest.mark.parametrize("lang,hint,extra,expected,ambiguous", [
+    ("en", None, "", date(2023, 5, 4), True),  # bare English: US or UK? day first, flagged
+    ("en", "MDY", "", date(2023, 4, 5), False),
+    ("en-US", None, "", date(2023, 4, 5), False),
+    ("en-GB", None, "", date(2023, 5, 4), False),
+    ("de", None, "", date(2023, 5, 4), False),
+    ("en", None, "<p class='note'>Reviewed 12/25/2022</p>", date(2023, 4, 5), False),  # the page's own order
+    ("en", None, "<p class='note'>Reviewed 25/12/2022</p>", date(2023, 5, 4), False),
+])
+def test_ambiguous_numeric_dates(lang, hint, extra, expected, ambiguous):
+    html = _page(byline='<p class="date">Posted 04/05/2023</p>', lang=lang, extra=extra)
+    ex = extract(html, "https://x.test/a/walking", now=NOW.replace(year=2024), date_order=hint)
+    assert ex.published_date == expected
+    assert ("date_ambiguous" in ex.flags) is ambiguous
+
+
+def test_ambiguous_numeric_date_settled_by_the_url_month():
+    html = _page(byline='<p class="date">Posted 04/05/2023</p>')
+    ex = extract(html, "https://x.test/2023/04/walking.html", now=NOW.replace(year=2024))
+    assert ex.published_date == date(2023, 4, 5) and "date_ambiguous" not in ex.flags
+
+
+def test_locale_stands_in_for_a_missing_html_lang():
+    html = _page(byline='<p class="date">Posted 04/05/2023</p>').replace(' lang="en"', "")
+    assert extract(html, "https://x.test/a", now=NOW.replace(year=2024), locale="en-US").published_date == date(2023, 4, 5)
+
+
+def test_read_numeric_and_orders():
+    assert read_numeric(4, 5, 2023, "/", None) == (date(2023, 5, 4), True)
+    assert read_numeric(4, 5, 2023, ".", None) == (date(2023, 5, 4), False)
+    assert read_numeric(13, 5, 2023, "/", "MDY") == (date(2023, 5, 13), False)
+    assert read_numeric(4, 25, 2023, "-", None) == (date(2023, 4, 25), False)
+    assert order_from_language("en-US") == "MDY" and order_from_language("fr") == "DMY"
+    assert order_from_language("en") is None and order_from_language(None) is None
+    assert order_from_text("on 12/31/2022 and 1/2/2023") == "MDY"
+    assert order_from_text("on 31/12/2022 and 12/31/2022") is None
+    assert page_languages("pt-BR") == ("pt", "en") and page_languages(None)[0] == "en"
+
+
+def test_dateparser_is_loaded_before_the_first_page():
+    from cleaning.extract import dates
+
+    # importing `extract` ran warm_up(): the parser for pages of unknown language already exists
+    assert dates._parser.cache_info().currsize >= 1
+
+
+def test_a_reading_in_the_future_settles_the_order():
+    html = _page(byline='<p class="date">Posted 04/05/2023</p>')  # seen on 1 May 2023: not 4 May
+    ex = extract(html, "https://x.test/a/walking", now=NOW)
+    assert ex.published_date == date(2023, 4, 5) and "date_ambiguous" not in ex.flags
+
+
+def test_date_lines_leave_the_body_in_several_languages_but_numbers_stay():
+    from cleaning.extract.body import clean_lines
+
+    lines = ["Veröffentlicht am 6. August 2009", "Mis à jour le 6 août 2009", "Published 12 April 2023",
+             "3 Kinder 2022", "10 Prozent 2023", "Walking backwards helps the lower back, doctors say."]
+    assert clean_lines(lines, set()) == ["3 Kinder 2022", "10 Prozent 2023",
+                                         "Walking backwards helps the lower back, doctors say."]

@@ -34,7 +34,7 @@ def test_demo_article(site, use_profile):
     assert ex.body_source == ("profile" if use_profile else "generic")
     assert ex.title == article.title
     assert ex.published_date == article.published
-    assert ex.date_source == ("profile" if use_profile else "text")
+    assert ex.date_source == ("profile" if use_profile else "markup")
     assert ex.canonical_url == url
     assert ex.html_language == "en"
     assert ex.body == article.plain_body

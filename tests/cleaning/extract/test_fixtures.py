@@ -71,7 +71,7 @@ def test_related_teasers_dates_and_blocks():
     ("dates_jsonld", date(2023, 4, 12), date(2023, 4, 20), "json-ld"),
     ("dates_meta", date(2023, 4, 12), date(2023, 4, 13), "meta"),
     ("dates_time", date(2023, 4, 12), date(2023, 4, 15), "time"),
-    ("dates_text", date(2023, 4, 12), date(2023, 4, 14), "text"),
+    ("dates_text", date(2023, 4, 12), date(2023, 4, 14), "markup"),
     ("dates_url", date(2023, 4, 12), None, "url"),
     ("dates_future_copyright", None, None, None),
 ])

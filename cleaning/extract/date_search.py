@@ -1,0 +1,181 @@
+"""htmldate's date search, run stage by stage so that each date says where it came from.
+
+`htmldate.find_date` returns a string and nothing about the evidence. Its cascade is a
+handful of module functions (meta header, JSON, abbr, date-classed elements, <time>, timestamp
+patterns, images, idiosyncrasies, free text, whole-page patterns); `search` calls the same
+functions in the same order with the same options, and returns the stage that answered. The
+URL stage is left to the caller, who weighs URL dates against the page (htmldate returns a URL
+date before looking at the page at all).
+
+If a later htmldate renames these functions, `search` falls back to `find_date` itself and
+labels the result "htmldate".
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from copy import deepcopy
+from datetime import date, datetime
+
+from lxml.html import HtmlElement
+
+LOG = logging.getLogger(__name__)
+_DIGIT = re.compile(r"\d")
+
+try:  # the stage functions of htmldate.core (1.9 - 1.11); see the module docstring
+    from htmldate import core as _core
+    from htmldate.extractors import (discard_unwanted, idiosyncrasies_search, img_search, json_search,
+                                     pattern_search)
+    from htmldate.settings import CLEANING_LIST, MAX_SEGMENT_LEN, MIN_SEGMENT_LEN
+    from htmldate.utils import Extractor, clean_html
+    from htmldate.validators import check_extracted_reference, get_min_date
+
+    _STAGED = all(hasattr(_core, n) for n in ("examine_header", "examine_abbr_elements", "examine_elements",
+                                               "date_candidates", "examine_time_elements", "compare_reference",
+                                               "search_page", "serialize", "TIMESTAMP_PATTERN"))
+except ImportError:  # pragma: no cover - depends on the installed htmldate
+    _STAGED = False
+
+# Wayback Machine captures carry a toolbar full of capture dates; htmldate drops its main div,
+# these are the rest of it (and of other archives' banners).
+_ARCHIVE_XPATH = ("//*[@id='wm-ipp-base' or @id='wm-ipp' or @id='wm-ipp-print' or @id='donato' "
+                  "or starts-with(@id, 'wm-') or @id='playback']")
+
+
+def _options(now: datetime | None, original: bool = True):
+    # extensive=False only keeps htmldate from calling dateparser with every language of the world
+    # (seconds on the first page that has, say, a Russian month name); the caller's `parse`, which
+    # knows the page's language, reads such dates instead. All of htmldate's stages still run.
+    latest = (now.replace(tzinfo=None) if now else datetime.now()).replace(hour=23, minute=59, second=59)
+    return Extractor(False, latest, get_min_date(None), original, "%Y-%m-%d")
+
+
+def _as_date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def strip_archive_banner(tree: HtmlElement) -> None:
+    """Removes archive.org's toolbar: its dates are capture dates, not publication dates."""
+    for el in tree.xpath(_ARCHIVE_XPATH):
+        parent = el.getparent()
+        if parent is not None:
+            parent.remove(el)
+
+
+def search(tree: HtmlElement, now: datetime | None = None, header: bool = True,
+           structured: bool = True, parse=None, skip=()) -> tuple[date | None, str | None]:
+    """(date, stage) from htmldate's page search, without the URL stage; the tree is not changed.
+
+    `header=False` skips htmldate's meta stage, `structured=False` its meta and JSON stages (the
+    caller read those itself and wants what the page shows). `parse` (text -> date or None), when
+    given, reads the date-classed elements htmldate could not ("Published Apr. 12, 2023"). Elements
+    in `skip` (related-article blocks: their teasers' dates are other articles' dates) are not searched. Stages: meta, json-ld, abbr, markup (date-classed elements), title, time,
+    timestamp, image-url, text-pattern, text (free text and whole-page patterns).
+    """
+    if not _STAGED:
+        return _whole(tree, now)
+    options = _options(now)
+    try:
+        if header and structured:
+            found = _as_date(_core.examine_header(tree, options))
+            if found:
+                return found, "meta"
+        if structured:
+            found = _as_date(json_search(tree, options))
+            if found:
+                return found, "json-ld"
+        found = _as_date(_core.examine_abbr_elements(tree, options))
+        if found:
+            return found, "abbr"
+        work = _copy_without(tree, skip)
+        strip_archive_banner(work)
+        try:
+            work = discard_unwanted(clean_html(work, CLEANING_LIST))
+        except ValueError:  # lxml refuses some control characters; search the uncleaned copy
+            pass
+        candidates = _core.date_candidates(work, True)
+        found = _as_date(_core.examine_elements(candidates, options)) or _own_reading(candidates, parse)
+        if found:
+            return found, "markup"
+        found = _as_date(_core.examine_elements(work.xpath(".//title|.//h1"), options))
+        if found:
+            return found, "title"
+        found = _as_date(_core.examine_time_elements(work, options))
+        if found:
+            return found, "time"
+        htmlstring = _core.serialize(work)
+        found = _as_date(pattern_search(htmlstring, _core.TIMESTAMP_PATTERN, options))
+        if found:
+            return found, "timestamp"
+        found = _as_date(img_search(work, options))
+        if found:
+            return found, "image-url"
+        found = _as_date(idiosyncrasies_search(htmlstring, options))
+        if found:
+            return found, "text-pattern"
+        reference = None
+        segments = []
+        for segment in _core.FREE_TEXT_EXPRESSIONS(work):
+            segment = segment.strip()
+            if MIN_SEGMENT_LEN < len(segment) < MAX_SEGMENT_LEN:
+                segments.append(segment)
+                reference = _core.compare_reference(reference, segment, options)
+        found = _as_date(check_extracted_reference(reference, options)) or _earliest(segments, parse) \
+            or _as_date(_core.search_page(htmlstring, options))
+        return (found, "text") if found else (None, None)
+    except (AttributeError, TypeError) as exc:  # an htmldate whose internals moved: use its public call
+        LOG.debug("htmldate stages unavailable (%r); using find_date", exc)
+        return _whole(tree, now)
+
+
+def _copy_without(tree: HtmlElement, skip) -> HtmlElement:
+    marked = [el for el in skip if el.getparent() is not None]
+    for el in marked:
+        el.set("data-xdate-skip", "1")
+    try:
+        work = deepcopy(tree)
+    finally:
+        for el in marked:
+            del el.attrib["data-xdate-skip"]
+    if marked:
+        for el in work.xpath("//*[@data-xdate-skip]"):
+            if el.getparent() is not None:
+                el.getparent().remove(el)
+    return work
+
+
+def _own_reading(candidates: list[HtmlElement], parse) -> date | None:
+    if parse is None or not 0 < len(candidates) <= 1000:
+        return None
+    for el in candidates:
+        text = el.text_content()
+        if 6 <= len(text) <= 300:
+            found = parse(text)
+            if found:
+                return found
+    return None
+
+
+def _earliest(segments: list[str], parse) -> date | None:
+    """The earliest date the caller's parser reads in short text segments (what htmldate's free-text
+    stage does with dateparser, here with the page's language)."""
+    if parse is None:
+        return None
+    found = [d for d in (parse(s) for s in segments[:2000] if _DIGIT.search(s)) if d]
+    return min(found) if found else None
+
+
+def _whole(tree: HtmlElement, now: datetime | None) -> tuple[date | None, str | None]:
+    from htmldate import find_date
+
+    latest = (now.replace(tzinfo=None) if now else datetime.now())
+    work = deepcopy(tree)
+    strip_archive_banner(work)
+    found = _as_date(find_date(work, extensive_search=True, original_date=True, max_date=latest.strftime("%Y-%m-%d")))
+    return (found, "htmldate") if found else (None, None)

@@ -1,0 +1,167 @@
+"""Machine-readable dates a page states about itself: JSON-LD, <meta>, microdata, <time>.
+
+Each value becomes a `Stamp`: the day as written (the publisher's local day when the
+timestamp carries an offset, or no time zone at all) and whether the value was an instant in
+UTC ("...Z", "+00:00"), whose local day is unknown within a day either side (an evening story
+in New York is stamped the next day in UTC).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from . import jsonld
+from .patterns import META_MODIFIED, META_PUBLISHED
+
+# 2023-11-08, 2023-11-08T21:11:03-05:00, 2023-11-09 02:11:03.123Z, 2020-01-20T09:49:32+0000
+_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*"
+                  r"(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?)?", re.I)
+_PUBLISHED_KEYS = ("datePublished", "dateCreated", "uploadDate")
+_SKIP_TYPES = ("Person", "Organization", "WebSite", "BreadcrumbList", "ImageObject", "Brand", "Place")
+_ITEMPROPS = etree.XPath("//body//*[@itemprop]")
+ITEMPROP_PUBLISHED = frozenset({"datepublished", "datecreated", "pubdate", "uploaddate"})
+ITEMPROP_MODIFIED = frozenset({"datemodified", "dateupdated", "dateupdate"})
+
+
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    day: date  # as written: the local day unless `utc`
+    source: str  # json-ld, meta, microdata, time
+    modified: bool = False  # an "updated"/"modified" value
+    utc: bool = False  # an instant given in UTC: the local day may be the day before or after
+    hour: int | None = None  # hour of day as written, when given
+    key: str = ""  # the meta name / JSON-LD key / itemprop it came from
+    instant: datetime | None = None  # the UTC instant, when `utc`
+
+    def local_days(self) -> tuple[date, ...]:
+        """Days this stamp may mean in the publisher's time zone (UTC-12 .. UTC+14)."""
+        if not self.utc or self.hour is None:
+            return (self.day,)
+        days = [self.day]
+        if self.hour < 12:
+            days.append(self.day - timedelta(days=1))
+        if self.hour >= 10:
+            days.append(self.day + timedelta(days=1))
+        return tuple(days)
+
+
+def parse_stamp(value: str, source: str, modified: bool = False, key: str = "") -> Stamp | None:
+    """A Stamp from an ISO 8601 value (and near variants); None when it is not one."""
+    m = _ISO.match(value or "")
+    if not m:
+        compact = (value or "").strip()
+        if re.fullmatch(r"(?:19|20)\d{6}", compact):
+            try:
+                return Stamp(datetime.strptime(compact, "%Y%m%d").date(), source, modified, key=key)
+            except ValueError:
+                return None
+        return None
+    try:
+        day = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+    hour = int(m.group(4)) if m.group(4) else None
+    zone = (m.group(7) or "").upper()
+    utc = hour is not None and (zone in ("Z", "UTC", "GMT") or bool(re.fullmatch(r"[+-]00(?::?00)?", zone)))
+    instant = None
+    if utc:
+        try:
+            instant = datetime(day.year, day.month, day.day, hour, int(m.group(5)), tzinfo=timezone.utc)
+        except ValueError:
+            utc = False
+    return Stamp(day, source, modified, utc, hour, key, instant)
+
+
+def from_jsonld(objects: list[dict], parse_other) -> list[Stamp]:
+    """Stamps of the page's JSON-LD objects (not of people, organisations, images ...)."""
+    out = []
+    for obj in objects:
+        kind = jsonld.types(obj)
+        if any(k in kind for k in _SKIP_TYPES):
+            continue
+        for key in (*_PUBLISHED_KEYS, "dateModified"):
+            value = obj.get(key)
+            if isinstance(value, str) and value.strip():
+                stamp = (parse_stamp(value, "json-ld", key == "dateModified", key)
+                         or _other(value, "json-ld", key == "dateModified", parse_other, key))
+                if stamp:
+                    out.append(stamp)
+    return out
+
+
+def _other(value: str, source: str, modified: bool, parse_other, key: str = "") -> Stamp | None:
+    day = parse_other(value)
+    return Stamp(day, source, modified, key=key) if day else None
+
+
+def from_meta(tree: HtmlElement, parse_other) -> list[Stamp]:
+    out = []
+    head = tree.find("head")
+    for meta in (head if head is not None else tree).iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or meta.get("http-equiv") or "").lower()
+        if not key or key not in META_PUBLISHED and key not in META_MODIFIED:
+            continue
+        value = meta.get("content") or meta.get("datetime") or ""
+        modified = key in META_MODIFIED
+        stamp = parse_stamp(value, "meta", modified, key) or _other(value, "meta", modified, parse_other, key)
+        if stamp:
+            out.append(stamp)
+    return out
+
+
+def from_microdata(tree: HtmlElement, skip, parse_other) -> list[Stamp]:
+    """itemprop=datePublished/dateModified on any element: <meta>, <time>, <abbr>, <span> ..."""
+    out = []
+    for el in _ITEMPROPS(tree):
+        prop = (el.get("itemprop") or "").lower()
+        modified = prop in ITEMPROP_MODIFIED
+        if not modified and prop not in ITEMPROP_PUBLISHED or skip(el):
+            continue
+        value = el.get("content") or el.get("datetime") or el.get("title") or ""
+        stamp = parse_stamp(value, "microdata", modified, prop)
+        if stamp is None:
+            text = " ".join((value or el.text_content()).split())[:120]
+            stamp = _other(text, "microdata", modified, parse_other, prop) if text else None
+        elif stamp.utc:
+            # the element's own text is the day the site shows its readers
+            shown = _other(" ".join(el.text_content().split())[:120], "microdata", modified, parse_other, prop)
+            if shown is not None and shown.day in stamp.local_days():
+                stamp = shown
+        if stamp:
+            out.append(stamp)
+    return out
+
+
+def from_time(tree: HtmlElement, skip, parse_other=None) -> list[Stamp]:
+    """<time datetime> values; `modified` when class/itemprop hints say "updated"/"modified".
+
+    A UTC datetime whose element shows a day in its window gives the shown day (the day the
+    site prints for its readers)."""
+    out = []
+    for t in tree.iter("time"):
+        value = t.get("datetime")
+        if not value or skip(t):
+            continue
+        parent = t.getparent()
+        hint = " ".join(filter(None, (t.get("itemprop"), t.get("class"), parent.get("class") if parent is not None else None,
+                                      parent.get("itemprop") if parent is not None else None))).lower()
+        modified = "modif" in hint or "updat" in hint
+        if not modified and (t.get("pubdate") is not None or "publish" in hint or "entry-date" in hint):
+            hint = "published " + hint
+        stamp = parse_stamp(value, "time", modified, hint)
+        if stamp and stamp.utc and parse_other is not None:
+            shown = _other(" ".join(t.text_content().split())[:120], "time", modified, parse_other, hint)
+            if shown is not None and shown.day in stamp.local_days():
+                stamp = shown
+        if stamp:
+            out.append(stamp)
+    return out
+
+
+def local_now(now: datetime | None) -> datetime:
+    return now.astimezone(timezone.utc) if now and now.tzinfo else (now or datetime.now(timezone.utc))

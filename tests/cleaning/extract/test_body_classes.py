@@ -1,0 +1,116 @@
+"""Visible article text stays whatever its class says; widgets go on evidence, not on a class name.
+
+Fixtures (hand-written, tests/fixtures/pages): body_paywall, body_text_classes, body_header_lead,
+related_inside_article, body_sidebar_layout.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cleaning.extract import extract
+from cleaning.extract.body import preclean, widget_evidence
+from cleaning.extract.core import _parse
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "pages"
+URL = "https://stride.example.net/a/x"
+
+
+def _run(name: str):
+    return extract((FIXTURES / f"{name}.html").read_bytes(), URL)
+
+
+def _paragraphs(name: str) -> list[str]:
+    """The fixture's own article paragraphs (every <p> of 20+ words outside header/footer/nav)."""
+    tree = _parse((FIXTURES / f"{name}.html").read_text(encoding="utf-8"))
+    out = []
+    for p in tree.iter("p"):
+        text = " ".join(p.text_content().split())
+        if len(text.split()) >= 20 and not any(a.tag in ("footer", "nav") for a in p.iterancestors()):
+            out.append(text)
+    return out
+
+
+def test_paywall_classed_paragraphs_are_kept_and_the_prompt_goes():
+    ex = _run("body_paywall")
+    for para in _paragraphs("body_paywall"):
+        if "Subscribe" not in para:
+            assert para in ex.body
+    assert len(ex.body.split("\n\n")) == 7
+    for junk in ("Subscribe", "Log in", "subscriber"):
+        assert junk not in ex.body
+
+
+def test_non_paywall_read_more_and_subheading_classes_keep_their_text():
+    ex = _run("body_text_classes")
+    paras = ex.body.split("\n\n")
+    for para in _paragraphs("body_text_classes"):
+        assert para in paras
+    assert "Strength takes the load off" in paras and "When to see a doctor" in paras
+    assert "Read more about running injuries" not in ex.body
+
+
+def test_lead_paragraph_in_the_article_header_is_body():
+    ex = _run("body_header_lead")
+    paras = ex.body.split("\n\n")
+    lead = _paragraphs("body_header_lead")[0]
+    assert paras[0] == lead
+    assert "Anna Berg" not in ex.body and ex.title not in paras
+    assert len(paras) == 5
+
+
+def test_related_list_inside_the_article_takes_only_the_list():
+    ex = _run("related_inside_article")
+    for para in _paragraphs("related_inside_article"):
+        assert para.split(" See ")[0] in ex.body
+    assert [p.title for p in ex.hot_picks] == ["Shin splints: causes and a plan to recover",
+                                              "Heel pain in the morning and what it means"]
+    assert ex.hot_picks[0].block == "You may like"
+    assert "You may like" not in ex.body and "Shin splints" not in ex.body
+    assert "Where the pain comes from" in ex.body.split("\n\n")
+
+
+def test_sidebar_classed_wrapper_holding_the_article_is_not_a_related_block():
+    ex = _run("body_sidebar_layout")
+    assert "link_list" not in ex.flags and ex.reason is None
+    assert ex.body.split("\n\n") == _paragraphs("body_sidebar_layout")
+    assert len(ex.hot_picks) == 28 and all(p.title not in ex.body for p in ex.hot_picks)
+
+
+PROSE = ("Runners who add two short strength sessions a week report less knee pain after a month, "
+         "according to a small trial that followed forty amateur athletes through a full season.")
+CLASSES = ["paywall", "non-paywall", "article-paywall", "read-more", "readmore", "read-more-content", "subheading",
+           "article-subheading", "sub-headline", "dek", "standfirst", "related-content", "share-text", "promo-copy",
+           "sponsor-note", "newsletter-intro", "subscription-content", "social-proof", "trending-now", "also-read",
+           "see-also", "recommended-text", "cookie-recipe", "consent-form-explained", "breadcrumb-trail-story"]
+
+
+@pytest.mark.parametrize("cls", CLASSES)
+@pytest.mark.parametrize("tag", ["p", "div"])
+def test_no_class_name_alone_removes_visible_text(cls, tag):
+    other = "".join(f"<p>{PROSE.replace('forty', str(n))}</p>" for n in (12, 13, 14))
+    inner = PROSE if tag == "p" else f"<p>{PROSE}</p>"
+    html = (f"<html><body><article><h1>Strength and knees</h1>{other}<{tag} class='{cls}'>{inner}</{tag}>"
+            f"{other.replace('1', '2')}</article></body></html>")
+    tree = _parse(html)
+    preclean(tree)
+    assert PROSE in " ".join(tree.text_content().split())
+    assert PROSE in extract(html, URL).body
+
+
+@pytest.mark.parametrize("html,is_widget", [
+    ("<div class='newsletter'><p>Get our weekly newsletter.</p><input type='email'><button>Go</button></div>", True),
+    ("<div class='share-bar'><a href='/f'>Facebook</a> <a href='/t'>Twitter</a> <a href='/m'>Email</a></div>", True),
+    ("<div class='paywall'><p>Subscribe to continue reading. Already a subscriber? <a href='/l'>Log in</a></p></div>", True),
+    ("<div class='ad-slot'><span>Advertisement</span></div>", True),
+    ("<div class='promo' style='display:none'><p>" + PROSE + "</p></div>", True),
+    ("<div class='author-bio'><img src='a.jpg'><p>Dr. Mei Chen writes about kidney health for our readers.</p></div>", True),
+    ("<div class='paywall'><p>" + PROSE + "</p></div>", False),
+    ("<p class='read-more'>" + PROSE + "</p>", False),
+    ("<div class='related-story'><p>" + PROSE + " See <a href='/s'>the study</a>.</p></div>", False),
+])
+def test_widget_evidence(html, is_widget):
+    el = _parse(f"<html><body>{html}</body></html>").find(".//body")[0]
+    assert widget_evidence(el) is is_widget

@@ -1,0 +1,50 @@
+"""The headline wins over the site's, the blog's or the section's name."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaning.extract import extract
+
+BODY = "".join(f"<p>Paragraph {i} of the story about knees, running and the tendon below the kneecap, "
+               f"with enough words to count as running text for the extractor.</p>" for i in range(5))
+HEADLINE = "Runners' knee: what helps and when to see a doctor"
+
+
+def _page(head: str, top: str, url: str = "https://www.politico.com/news/2023/knees") -> str:
+    return f"<html><head>{head}</head><body>{top}<article>{BODY}</article></body></html>"
+
+
+@pytest.mark.parametrize("head,top,url", [
+    # the logo is the only <h1>; og:title and <title> carry the site name
+    (f'<title>{HEADLINE} - POLITICO</title><meta property="og:title" content="{HEADLINE} - POLITICO">',
+     '<header><h1><a href="/">POLITICO</a></h1></header>', "https://www.politico.com/news/2023/knees"),
+    # a section name in an <h1> before the headline's <h1>; <title> = headline | section | site
+    (f"<title>{HEADLINE} | News | Daily Runner</title>", f"<h1>News</h1><h1>{HEADLINE}</h1>",
+     "https://dailyrunner.example/news/knees"),
+    # a one-word blog name as <h1>, the post title in <title> and og:title
+    (f'<title>{HEADLINE} | Julia</title><meta property="og:site_name" content="Julia">'
+     f'<meta property="og:title" content="{HEADLINE}">', f"<h1>Julia</h1><h2>{HEADLINE}</h2>",
+     "https://julia.blogspot.com/2023/04/knees.html"),
+    # blog name, menu and headline as three <h1>s, no metadata but <title>
+    (f"<title>{HEADLINE} – Julias Lesewelt</title>", f"<h1>Menu</h1><h1>Julias Lesewelt</h1><h1>{HEADLINE}</h1>",
+     "https://example.org/2023/knees/"),
+    # a kicker in its own element inside the <h1>
+    (f'<title>{HEADLINE}</title><meta property="og:title" content="{HEADLINE}">',
+     f'<h1><span class="roofline">Sports medicine</span> {HEADLINE}</h1>', "https://example.org/a/1"),
+    # the site name only in JSON-LD publisher, the headline in JSON-LD and <title>
+    ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "' + HEADLINE.replace("'", "\\u0027")
+     + '", "publisher": {"@type": "Organization", "name": "Stride"}}</script><title>Stride</title>',
+     "<h1>Stride</h1>", "https://stride.example.net/a/1"),
+])
+def test_headline_not_site_name(head, top, url):
+    assert extract(_page(head, top), url).title == HEADLINE
+
+
+def test_h1_agreeing_with_stated_title_is_kept_as_shown():
+    head = f'<title>{HEADLINE} | Stride</title><meta property="og:title" content="{HEADLINE} | Stride">'
+    assert extract(_page(head, f"<h1>{HEADLINE}</h1>"), "https://stride.example.net/a").title == HEADLINE
+    # a plain-text h1 longer than og:title is the headline as the reader sees it
+    longer = HEADLINE + " (and why rest alone fails)"
+    head = f'<title>{HEADLINE}</title><meta property="og:title" content="{HEADLINE}">'
+    assert extract(_page(head, f"<h1>{longer}</h1>"), "https://stride.example.net/a").title == longer
