@@ -102,6 +102,38 @@ def _mapped(mapper: Mapper, segment: list[Step], docs: Iterable[Document],
             yield doc
 
 
+class _Upstream:
+    """A step's input, re-iterable if the input is, counting the time spent producing its documents."""
+
+    def __init__(self, docs: Iterable[Document]) -> None:
+        self.docs, self.seconds = docs, 0.0
+
+    def __iter__(self) -> Iterator[Document]:
+        started = time.perf_counter()
+        iterator = iter(self.docs)  # a spooled input reads all of its upstream here
+        self.seconds += time.perf_counter() - started
+        while True:
+            started = time.perf_counter()
+            doc = next(iterator, None)
+            self.seconds += time.perf_counter() - started
+            if doc is None:
+                return
+            yield doc
+
+
+def _run_timed(step: Step, docs: Iterable[Document]) -> Iterator[Document]:
+    """`step.run(docs)`, adding the time the step itself spends (not its input's) to its `seconds`."""
+    upstream = _Upstream(docs)
+    output = iter(step.run(upstream))
+    while True:
+        started, before = time.perf_counter(), upstream.seconds
+        doc = next(output, None)
+        step.stats["seconds"] += (time.perf_counter() - started) - (upstream.seconds - before)
+        if doc is None:
+            return
+        yield doc
+
+
 def run_steps(steps: list[Step], mapper: Mapper, stage: Path, label: str = "cleaning") -> Iterator[Document]:
     """The stream out of the last step: consecutive parallel steps through `mapper`, whole-run steps
     over a spool of their input, the rest in this process."""
@@ -120,7 +152,7 @@ def run_steps(steps: list[Step], mapper: Mapper, stage: Path, label: str = "clea
             continue
         if step.whole_run:
             stream = _SpooledInput(stream, stage / f"{step.name}.spool", ProgressLog(f"{label}: {step.name}"))
-        stream = step.run(stream)
+        stream = _run_timed(step, stream)
         i += 1
     return iter(stream)
 

@@ -13,6 +13,7 @@ import itertools
 import logging
 import multiprocessing
 import queue
+import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -33,12 +34,14 @@ def run_segment(steps: Sequence[Step], doc: Document) -> Result:
     """One document through the segment's steps; the counts each step made for it."""
     out: Document | None = doc
     for step in steps:
+        started = time.perf_counter()
         try:
             out = step.process(out)  # type: ignore[arg-type]
         except Exception as exc:  # noqa: BLE001 - one bad page must never stop the run
             logger.exception("step %s failed on %s", step.name, doc.page.url)
             step.drop(doc, f"error:{type(exc).__name__}")
             out = None
+        step.stats["seconds"] += time.perf_counter() - started  # where the time goes (manifest, report)
         if out is None:
             break
     return out, {step.name: step.take_stats() for step in steps}

@@ -27,7 +27,8 @@ class ExtractArticle(Step):
             return self.drop(doc, "listing_page")
         # The fetch time anchors relative dates ("3 days ago") and the future-date check, so
         # re-cleaning old pages gives the same dates as cleaning them when they were fetched.
-        ex = extract(page.body, page.url, page.profile, content_type=page.content_type, now=page.fetched_at)
+        ex = extract(page.body, page.url, page.profile, content_type=page.content_type, now=page.fetched_at,
+                     encoding=page.declared_encoding)
         page.body = b""  # later steps need the extraction, not the raw page (it would only weigh on the spool)
         doc.extraction = ex
         self.stats[f"body_source/{ex.body_source or 'none'}"] += 1
