@@ -13,13 +13,9 @@ import re
 from collections.abc import Callable, Iterator
 
 from .edits import Candidate
+from .policy import REMOVABLE_DOUBLES
 
 BACKEND = "rules"
-
-# "had had", "that that" are grammatical; a few reduplications are words.
-LEGIT_DOUBLES = frozenset(
-    "had that is bye no very ha tut cha chop knock tsk dum pom la yada aye can".split()
-)
 
 _WORD = r"[A-Za-z][\w'\u2019-]*"
 _LOWER_WORD = r"[a-z][\w'\u2019-]*"
@@ -47,6 +43,28 @@ _MULTI_SPACE = re.compile(r"(?<=\S)[ \t]{2,}(?=\S)")
 _DOUBLED_PUNCT = re.compile(r"(?<=\w)(?P<p>[,;])(?P=p)+|(?<=[a-z])\.\.(?!\.)(?=\s|$)")
 _SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+|$)")
 
+# Dashes written as typewriter hyphens: "--" ("space -- five years"), and a lone hyphen glued
+# between a word and the clause that follows it ("so loud-it was", "the universe-this series").
+# The word after the hyphen must open a clause (a pronoun, determiner, conjunction or discourse
+# word), the hyphenated token must hold one hyphen only ("rock-and-roll", "state-of-the-art" are
+# words), and neither side may be a digit ("COVID-19", "type-2"). Both become a spaced em dash.
+_DOUBLE_HYPHEN = re.compile(r"(?<=[\w,.;:!?)\]\"'\u201d\u2019%])[ \t]*--[ \t]*(?=[\w\"'(\u201c\u2018])")
+_CLAUSE_OPENERS = (
+    "it|this|that|these|those|we|they|you|he|she|there|which|where|when|what|who|and|but|or|so|because|"
+    "therefore|actually|basically|maybe|perhaps|then|each|imagine|say|the|not|just|even|all"
+)
+_HYPHEN_AS_DASH = re.compile(
+    rf"(?<![\w'\u2019-])(?P<left>[A-Za-z][a-z]+)-(?P<right>(?:{_CLAUSE_OPENERS}))(?![\w'\u2019-])"
+)
+_NOT_BEFORE_DASH = frozenset("either neither both no so one".split())  # "either-or", "no-one"
+# Compounds written with a spaced hyphen ("self - assembly", "three - dimensional", "large - scale").
+_SPACED_COMPOUND = re.compile(
+    r"(?<![\w-])(?P<left>self|non|anti|semi|multi|[A-Za-z]+|\d+)[ \t]+-[ \t]+"
+    r"(?P<right>[a-z]+)(?![\w-])"
+)
+_COMPOUND_PREFIXES = frozenset("self non anti semi multi".split())
+_COMPOUND_HEADS = frozenset("dimensional foot feet scale term sided shaped sized wide related".split())
+
 
 def _cand(m_start: int, m_end: int, repl: str, text: str, rule: str, category: str) -> Candidate:
     return Candidate(
@@ -73,8 +91,8 @@ def doubled_word(text: str) -> Iterator[Candidate]:
     for m in _DOUBLED_WORD.finditer(text):
         w = m.group("w")
         second = text[m.end("gap") : m.end()]
-        if w.lower() in LEGIT_DOUBLES or second != w and second != w.lower():
-            continue
+        if w.lower() not in REMOVABLE_DOUBLES or second != w and second != w.lower():
+            continue  # "Fang Fang", "ylang ylang", "so so", "had had": not slips
         yield _cand(m.end("w"), m.end(), "", text, "MT_DOUBLED_WORD", "repetition")
 
 
@@ -123,6 +141,26 @@ def doubled_punctuation(text: str) -> Iterator[Candidate]:
         yield _cand(m.start() + 1, m.end(), "", text, "MT_DOUBLED_PUNCTUATION", "punctuation")
 
 
+def dashes(text: str) -> Iterator[Candidate]:
+    for m in _DOUBLE_HYPHEN.finditer(text):
+        if "-" in text[m.end() : m.end() + 1] or text[max(0, m.start() - 1) : m.start()] == "-":
+            continue  # "---" and longer runs are rules or art, not dashes
+        yield _cand(m.start(), m.end(), " \u2014 ", text, "MT_DOUBLE_HYPHEN_DASH", "punctuation")
+    for m in _HYPHEN_AS_DASH.finditer(text):
+        left, right = m.group("left"), m.group("right")
+        if left.lower() in _NOT_BEFORE_DASH or left.lower() == right.lower():
+            continue
+        at = m.end("left")
+        yield _cand(at, at + 1, " \u2014 ", text, "MT_HYPHEN_AS_DASH", "punctuation")
+
+
+def spaced_compounds(text: str) -> Iterator[Candidate]:
+    for m in _SPACED_COMPOUND.finditer(text):
+        left, right = m.group("left"), m.group("right")
+        if left.lower() in _COMPOUND_PREFIXES or right in _COMPOUND_HEADS:
+            yield _cand(m.end("left"), m.start("right"), "-", text, "MT_SPACED_HYPHEN_COMPOUND", "punctuation")
+
+
 def _looks_like_address(text: str, pos: int) -> bool:
     """A dot inside a URL, an e-mail address or a file name is not a full stop."""
     left = text.rfind(" ", 0, pos) + 1
@@ -137,6 +175,8 @@ RULES: dict[str, Callable[[str], Iterator[Candidate]]] = {
     "doubled_word": doubled_word,
     "spacing": spacing,
     "doubled_punctuation": doubled_punctuation,
+    "dashes": dashes,
+    "spaced_compounds": spaced_compounds,
 }
 
 

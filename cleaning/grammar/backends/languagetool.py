@@ -49,7 +49,8 @@ def _client_class() -> type:
             from language_tool_python.match import Match
 
             url = self._url + "check"
-            response = self._query_server(url, self._create_params(text), method="post")
+            # one try: a retry would double what a hung server costs (the fixer keeps the budget)
+            response = self._query_server(url, self._create_params(text), num_tries=1, method="post")
             if not isinstance(response, dict) or "matches" not in response:
                 raise BackendError(f"unexpected LanguageTool answer: {str(response)[:200]}")
             matches = []
@@ -69,11 +70,11 @@ class LanguageToolBackend:
         url = options.languagetool_url
         try:
             if not url:
-                ok, how = languagetool_status(None)
+                ok, how = languagetool_status(None, options.languagetool_home)
                 if not ok or not options.languagetool_start_local:
                     raise BackendError(f"LanguageTool not available: {how}")
                 url = self._stack.enter_context(
-                    local_languagetool_server(startup_timeout=options.startup_timeout)
+                    local_languagetool_server(startup_timeout=options.startup_timeout, home=options.languagetool_home)
                 )
             client = _client_class()(
                 url,
