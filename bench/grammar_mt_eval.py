@@ -1,6 +1,6 @@
 """The grammar stage on real machine translation (MQM dev) and on JFLEG dev, per backend.
 
-    python bench/grammar_mt_eval.py [--backends offline,languagetool,none] [--shared ../shared]
+    python bench/grammar_mt_eval.py [--backends offline,languagetool,none,offline:lingotweaker] [--shared ../shared]
                                     [--iterations 500] [--show 0] [--no-jfleg]
 
 For each backend (``none`` = the product's own rules only):
@@ -122,7 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     segments = mqm.pools(mqm.load(shared))
     with contextlib.ExitStack() as stack:
         url = args.languagetool_url
-        for backend in args.backends.split(","):
+        for spec in args.backends.split(","):
+            backend, _, engine = spec.partition(":")  # offline:lingotweaker
             if backend == "languagetool" and not url:
                 ok, how = languagetool_status(None)
                 if not ok:
@@ -130,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
                     continue
                 url = stack.enter_context(local_languagetool_server())
             opts = GrammarOptions(backend=backend, languagetool_url=url if backend == "languagetool" else None,
-                                  languagetool_start_local=False)
+                                  languagetool_start_local=False, **({"offline_engine": engine} if engine else {}))
             with open_fixer(opts) as fixer:
                 run_mqm(fixer, segments, args.show)
                 if not args.no_jfleg:

@@ -148,8 +148,10 @@ def measure(check: Callable[[str], list[Match]], segments: list[mqm.Segment]) ->
 
 def jfleg_by_rule(check: Callable[[str], list[Match]], shared: Path, iterations: int) -> dict[str, tuple[int, float]]:
     """Per rule: matches on JFLEG dev and the GLEU change (points) when only that rule's first
-    suggestions are applied."""
-    from grammar_gleu import corpus_gleu, detokenize, tokenize
+    suggestions are applied (the sentence statistics of unchanged sentences are reused)."""
+    import random as _random
+
+    from grammar_gleu import ORDER, _ngrams, _score, _sentence_stats, detokenize, tokenize
 
     d = shared / "eval" / "jfleg-dev"
     if not (d / "dev.src").exists():
@@ -158,21 +160,39 @@ def jfleg_by_rule(check: Callable[[str], list[Match]], shared: Path, iterations:
     refs = [[line.split() for line in (d / f"dev.ref{k}").read_text(encoding="utf-8").splitlines()] for k in range(4)]
     plain = [detokenize(" ".join(x)) for x in src]
     matches = [check(t) for t in plain]
-    base, _ = corpus_gleu(src, refs, [tokenize(t) for t in plain], iterations)
+    src_ngrams = [[_ngrams(x, n) for n in range(1, ORDER + 1)] for x in src]
+    draws = []
+    for j in range(iterations):  # the reference scorer's draws
+        _random.seed(j * 101)
+        draws.append([_random.randint(0, 3) for _ in src])
+
+    def stats(i: int, hyp: list[str]) -> list[list[int]]:
+        return [_sentence_stats(hyp, src_ngrams[i], refs[k][i]) for k in range(4)]
+
+    base_stats = [stats(i, tokenize(t)) for i, t in enumerate(plain)]
+    base_totals = [[sum(base_stats[i][draws[j][i]][m] for i in range(len(src))) for m in range(2 * ORDER + 2)]
+                   for j in range(iterations)]
+    base = sum(_score(t) for t in base_totals) / iterations
     rules = Counter(f"{m[3]}|{m[4]}" for ms in matches for m in ms if m[2])
     out = {}
     for rule, n in rules.items():
-        hyps = []
-        for t, ms in zip(plain, matches):
+        totals = [list(t) for t in base_totals]
+        for i, (t, ms) in enumerate(zip(plain, matches)):
             edits = sorted((m for m in ms if f"{m[3]}|{m[4]}" == rule and m[2]), key=lambda m: m[0])
+            if not edits:
+                continue
             pos, parts = 0, []
             for off, length, repls, *_ in edits:
                 if off < pos:
                     continue
                 parts += [t[pos:off], repls[0]]
                 pos = off + length
-            hyps.append(tokenize("".join(parts) + t[pos:]))
-        g, _ = corpus_gleu(src, refs, hyps, iterations)
+            new = stats(i, tokenize("".join(parts) + t[pos:]))
+            for j in range(iterations):
+                k = draws[j][i]
+                for m in range(2 * ORDER + 2):
+                    totals[j][m] += new[k][m] - base_stats[i][k][m]
+        g = sum(_score(t) for t in totals) / iterations
         out[rule] = (n, 100 * (g - base))
     return out
 

@@ -33,6 +33,27 @@ _REPEATED_CLAUSE = re.compile(
     rf"(?<![\w'\u2019-])(?P<a>(?:{_A_WORD}[ \t]+){{1,19}}{_LOWER_WORD})[,;]?[ \t]+"
     rf"(?P<s>(?:{_STARTERS})(?:[ \t]+{_LOWER_WORD}){{0,5}})[ \t]+(?P=a)(?![\w'\u2019-])"
 )
+# The same, with a lower-case connective between the copies ("the acid flows back into the
+# esophagus, this means the acid flows back into the esophagus and ..."): only connectives that
+# announce a restatement, and a copy of four words or more.
+_RESTATERS = "this means|which means|that is|that is to say|namely|in other words|this results in|this is"
+_REPEATED_CLAUSE_LOWER = re.compile(
+    rf"(?<![\w'\u2019-])(?P<a>(?:{_A_WORD}[ \t]+){{3,19}}{_LOWER_WORD})[,;]?[ \t]+"
+    rf"(?P<s>(?:{_RESTATERS}))[,]?[ \t]+(?P=a)(?![\w'\u2019-])"
+)
+_MODAL_TO = re.compile(r"\b(?P<m>should|must)[ \t]+(?P<to>to)[ \t]+(?P<v>[a-z]+)\b", re.I)
+_NOT_A_VERB = frozenset("the a an this that these those his her their my your our its some me him them us it".split())
+_THERE_IS_MANY = re.compile(
+    r"\b(?P<t>[Tt]here)[ \t]+(?P<be>is|was)[ \t]+(?P<q>many|several|numerous|various)[ \t]+(?P<n>[a-z]+s)\b"
+)
+# Mass nouns given a plural, a Chinese-English MT habit ("informations", "advices"): only nouns
+# whose plural is not English in any sense ("researches", "evidences" are also verbs: left alone).
+_MASS_PLURALS = {
+    "informations": "information", "knowledges": "knowledge", "advices": "advice", "equipments": "equipment",
+    "furnitures": "furniture", "feedbacks": "feedback", "softwares": "software", "homeworks": "homework",
+    "luggages": "luggage", "baggages": "baggage",
+}
+_MASS_PLURAL = re.compile(r"(?<![\w'\u2019-])(?:" + "|".join(_MASS_PLURALS) + r")(?![\w'\u2019-])", re.I)
 _DOUBLED_WORD = re.compile(rf"(?<![\w'\u2019-])(?P<w>{_WORD})(?P<gap>[ \t]+)(?P=w)(?![\w'\u2019-])", re.I)
 _SPACE_BEFORE_PUNCT = re.compile(r"(?<=[\w)\]\"'\u2019\u201d%])[ \t]+(?=[,.;:!?](?![\w.]))|(?<=\w)[ \t]+(?=[,;:?!.]\s)")
 _SPACE_BEFORE_CLOSE = re.compile(r"(?<=[\w.%])[ \t]+(?=\)(?:\W|$))")
@@ -51,7 +72,7 @@ _SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+|$)")
 _DOUBLE_HYPHEN = re.compile(r"(?<=[\w,.;:!?)\]\"'\u201d\u2019%])[ \t]*--[ \t]*(?=[\w\"'(\u201c\u2018])")
 _CLAUSE_OPENERS = (
     "it|this|that|these|those|we|they|you|he|she|there|which|where|when|what|who|and|but|or|so|because|"
-    "therefore|actually|basically|maybe|perhaps|then|each|imagine|say|the|not|just|even|all"
+    "therefore|actually|basically|maybe|perhaps|then|each|imagine|say|the"
 )
 _HYPHEN_AS_DASH = re.compile(
     rf"(?<![\w'\u2019-])(?P<left>[A-Za-z][a-z]+)-(?P<right>(?:{_CLAUSE_OPENERS}))(?![\w'\u2019-])"
@@ -85,6 +106,64 @@ def repeated_clause(text: str) -> Iterator[Candidate]:
         # "S A" plus the blank before S goes: "a series of This results in a series of
         # clinical" -> "a series of clinical".
         yield _cand(m.end("a"), m.end(), "", text, "MT_REPEATED_CLAUSE", "repetition")
+
+
+def repeated_clause_lower(text: str) -> Iterator[Candidate]:
+    for m in _REPEATED_CLAUSE_LOWER.finditer(text):
+        if len(m.group("a")) >= 15:
+            yield _cand(m.end("a"), m.end(), "", text, "MT_REPEATED_CLAUSE", "repetition")
+
+
+def modal_to(text: str) -> Iterator[Candidate]:
+    """"should to rest" -> "should rest" (a modal takes the bare infinitive)."""
+    for m in _MODAL_TO.finditer(text):
+        if m.group("v").lower() in _NOT_A_VERB:
+            continue
+        yield _cand(m.end("m"), m.end("to"), "", text, "MT_MODAL_TO", "grammar")
+
+
+def there_is_many(text: str) -> Iterator[Candidate]:
+    """"There is many reasons" -> "There are many reasons"."""
+    for m in _THERE_IS_MANY.finditer(text):
+        repl = "are" if m.group("be") == "is" else "were"
+        yield _cand(m.start("be"), m.end("be"), repl, text, "MT_THERE_IS_PLURAL", "agreement")
+
+
+def near_repeated_sentence(text: str) -> Iterator[Candidate]:
+    """A sentence of eight words or more said again in other words in its paragraph (nine in ten of
+    its words the same, in order): the machine translation rendered one source sentence twice."""
+    import difflib
+
+    pos = 0
+    for para in text.split("\n"):
+        seen: list[list[str]] = []
+        for m in _SENTENCE.finditer(para):
+            words = re.findall(r"\w+", m.group().lower())
+            if len(words) < 8:
+                continue
+            twin = any(
+                abs(len(w) - len(words)) <= 2
+                and difflib.SequenceMatcher(None, w, words, autojunk=False).ratio() >= 0.9
+                and w != words
+                for w in seen
+            )
+            if twin:
+                start = pos + m.start()
+                while start > pos and para[start - pos - 1] in " \t":
+                    start -= 1
+                yield _cand(start, pos + m.end(), "", text, "MT_NEAR_REPEATED_SENTENCE", "repetition")
+            else:
+                seen.append(words)
+        pos += len(para) + 1
+
+
+def mass_plural(text: str) -> Iterator[Candidate]:
+    for m in _MASS_PLURAL.finditer(text):
+        word = m.group()
+        repl = _MASS_PLURALS[word.lower()]
+        if word[:1].isupper():
+            repl = repl.capitalize()
+        yield _cand(m.start(), m.end(), repl, text, "MT_MASS_NOUN_PLURAL", "agreement")
 
 
 def doubled_word(text: str) -> Iterator[Candidate]:
@@ -171,7 +250,12 @@ def _looks_like_address(text: str, pos: int) -> bool:
 
 RULES: dict[str, Callable[[str], Iterator[Candidate]]] = {
     "repeated_clause": repeated_clause,
+    "repeated_clause_lower": repeated_clause_lower,
     "repeated_sentence": repeated_sentence,
+    "near_repeated_sentence": near_repeated_sentence,
+    "modal_to": modal_to,
+    "there_is_many": there_is_many,
+    "mass_plural": mass_plural,
     "doubled_word": doubled_word,
     "spacing": spacing,
     "doubled_punctuation": doubled_punctuation,

@@ -59,7 +59,7 @@ class RulePolicy:
 @dataclass
 class GrammarOptions:
     backend: str = "auto"  # auto | languagetool | offline | none
-    offline_engine: str = "lingotweaker"  # the offline backend's engine: lingotweaker | harper
+    offline_engine: str = "harper"  # the offline backend's engine: harper (fast) | lingotweaker (LanguageTool's rules)
     languagetool_url: str | None = None  # a running server; None: a local install, if any
     languagetool_language: str = "en-US"
     # Credentials for a hosted LanguageTool: sent with each request, never logged or shown.

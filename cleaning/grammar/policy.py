@@ -55,13 +55,23 @@ def harper_rules() -> dict[str, dict]:
     return rule_table()["harper"]
 
 
+#: The category of a LanguageTool rule that is not on the measured map: never applied by default
+#: (a rule can still be switched on by id with ``RulePolicy.enabled_rules``).
+UNMEASURED = "unmeasured"
+
+
 def languagetool_category(rule_id: str, lt_category: str) -> tuple[str, bool]:
-    """Our category for a LanguageTool match, and whether the spelling gate applies."""
+    """Our category for a LanguageTool (or LingoTweaker) match, and whether the spelling gate applies.
+
+    Only the rules on the measured map (rules.json ``languagetool_rules``) have an applied
+    category; any other rule is ``unmeasured``, and its spelling-like suggestions are gated."""
     table = rule_table()
     info = table["languagetool_rules"].get(rule_id)
     if info is None:
-        cat = table["languagetool_categories"].get(lt_category, "other")
-        return cat, cat == "spelling"
+        info = next((v for k, v in table.get("languagetool_rule_prefixes", {}).items() if rule_id.startswith(k)), None)
+    if info is None:
+        gated = rule_table()["languagetool_categories"].get(lt_category) == "spelling"
+        return UNMEASURED, gated
     cat = info["category"]
     return cat, info.get("gated", cat == "spelling")
 
@@ -159,8 +169,7 @@ class Policy:
             words = _word_spans(text, c.offset, c.end)
         repl_words = WORD_RE.findall(c.replacement)
         # a doubled word: only a slip of a function word is halved, never a reduplication
-        around = _word_spans(text, max(0, c.offset - 1), min(len(text), c.end + 1)) if words else []
-        doubled = _halves_a_double([w for _, w in around], repl_words) if len(around) == 2 else None
+        doubled = _halves_a_double([w for _, w in words], repl_words) if len(words) == 2 else None
         if doubled is None and len(words) == 1 and not repl_words:
             doubled = self._deletes_twin(text, words[0])
         if doubled is not None:

@@ -83,18 +83,33 @@ def pinyin_syllables() -> frozenset[str]:
     return frozenset(x.strip() for x in text.splitlines() if x.strip() and not x.startswith("#"))
 
 
+_VOWEL_INITIAL = frozenset("a ai an ang ao e ei en eng er o ou".split())
+_E_FINAL = re.compile(r"^[bcdfghjklmnpqrstwxyz]+e$")  # de, le, ge, re, se: rarely end a name
+
+
 def is_pinyin(word: str, max_syllables: int = 4) -> bool:
-    """True when the word is one to ``max_syllables`` Mandarin syllables run together (danshen)."""
+    """True when the word is one to ``max_syllables`` Mandarin syllables run together (danshen,
+    tianma, chaihu). Vowel-initial syllables only open the word (pinyin writes "xi'an" with an
+    apostrophe), and a multi-syllable word does not end in a bare consonant + "e" syllable: English
+    misspellings ("requre", "langage", "maner") do not pass."""
     w = word.lower()
     if not (w.isascii() and w.isalpha()) or len(w) < 2:
         return False
     syllables = pinyin_syllables()
-    best = [0] + [max_syllables + 1] * len(w)  # fewest syllables covering w[:i]
-    for i in range(1, len(w) + 1):
+    n = len(w)
+    # best[i]: fewest syllables covering w[:i]; ends[i]: that cover's last syllable may close the word
+    best = [0] + [max_syllables + 1] * n
+    for i in range(1, n + 1):
         for j in range(max(0, i - 6), i):
-            if best[j] < max_syllables and w[j:i] in syllables:
-                best[i] = min(best[i], best[j] + 1)
-    return best[len(w)] <= max_syllables
+            piece = w[j:i]
+            if best[j] >= max_syllables or piece not in syllables:
+                continue
+            if j > 0 and piece in _VOWEL_INITIAL:
+                continue
+            if i == n and j > 0 and _E_FINAL.match(piece):
+                continue
+            best[i] = min(best[i], best[j] + 1)
+    return best[n] <= max_syllables
 
 
 def _stems(w: str) -> tuple[str, ...]:
