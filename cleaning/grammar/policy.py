@@ -169,16 +169,18 @@ class Policy:
             words = _word_spans(text, c.offset, c.end)
         repl_words = WORD_RE.findall(c.replacement)
         # a doubled word: only a slip of a function word is halved, never a reduplication
-        doubled = _halves_a_double([w for _, w in words], repl_words) if len(words) == 2 else None
-        if doubled is None and len(words) == 1 and not repl_words:
-            doubled = self._deletes_twin(text, words[0])
+        pair = [w for _, w in words]
+        if len(pair) == 2 and pair[0].lower() == pair[1].lower():  # "the the", "Fang Fang", "beri beri"
+            halved = _halves_a_double(pair, repl_words)
+            return c if halved is not None and halved.lower() in REMOVABLE_DOUBLES else None
+        doubled = self._deletes_twin(text, words[0]) if len(words) == 1 and not repl_words else None
         if doubled is not None:
             return c if doubled.lower() in REMOVABLE_DOUBLES else None
         repeat = c.category == "repetition" and not repl_words and len(words) > 1
         kept = self._kept_words(text, c) if repeat else set()
         if repeat and not self._is_repeat(text, c):
             return None
-        if not repeat and _digits(original) != _digits(c.replacement):
+        if not repeat and (_digits(original) or _digits(c.replacement)):
             return None  # numbers are left alone (a repeat's numbers stay in the first copy)
         for start, w in words:
             if w in repl_words or w.lower() in kept:
@@ -209,26 +211,27 @@ class Policy:
         return None
 
     @staticmethod
-    def _paragraph(text: str, pos: int) -> tuple[int, int]:
-        start = text.rfind("\n", 0, pos) + 1
-        end = text.find("\n", pos)
-        return start, len(text) if end < 0 else end
+    def _rest_of_paragraph(text: str, c: Candidate, reach: int = 3000) -> list[str]:
+        """The words of the edit's paragraph outside the edit, at most ``reach`` characters either
+        side (a copy is near; a long paragraph must not make every check slow)."""
+        a = max(text.rfind("\n", 0, c.offset) + 1, c.offset - reach)
+        b = text.find("\n", c.end, c.end + reach)
+        b = min(len(text), c.end + reach) if b < 0 else b
+        return [w.lower() for w in WORD_RE.findall(text[a : c.offset] + " " + text[c.end : b])]
 
     def _kept_words(self, text: str, c: Candidate) -> set[str]:
-        a, b = self._paragraph(text, c.offset)
-        rest = text[a : c.offset] + " " + text[c.end : b]
-        return {w.lower() for w in WORD_RE.findall(rest)}
+        return set(self._rest_of_paragraph(text, c))
 
     def _is_repeat(self, text: str, c: Candidate) -> bool:
         """A deleted run of words must repeat words that stay: its content words (all but a short
         stray clause opener) are found again in the rest of the paragraph, in order."""
-        a, b = self._paragraph(text, c.offset)
         gone = [w.lower() for w in WORD_RE.findall(text[c.offset : c.end])]
-        rest = [w.lower() for w in WORD_RE.findall(text[a : c.offset] + " " + text[c.end : b])]
-        missing = [w for w in gone if w not in rest]
+        rest = self._rest_of_paragraph(text, c)
+        present = set(rest)
+        missing = [w for w in gone if w not in present]
         if len(missing) > min(6, len(gone) // 2):
             return False
-        content = [w for w in gone if w in rest]
+        content = [w for w in gone if w in present]
         return _is_subsequence(content[-4:], rest) if content else False
 
     def _capitalization_ok(self, c: Candidate, ctx: Context) -> bool:
@@ -276,7 +279,7 @@ class Policy:
             if lw.startswith(la) or (r.spelling_same_first_letter and la[:1] != lw[:1]):
                 continue  # chopping the end off a word is no spelling fix
             d = distance(lw, la, r.spelling_max_distance)
-            if d > r.spelling_max_distance or (d > 1 and len(lw) < 6):
+            if d > r.spelling_max_distance or (d > 1 and len(lw) < 7):
                 continue
             z = zipf(la)
             if z < r.spelling_min_replacement_zipf + extra or z - base < r.spelling_min_zipf_gain + extra:
