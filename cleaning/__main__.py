@@ -33,6 +33,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         keep_languages=frozenset(k.strip() for k in args.keep_languages.split(",") if k.strip()),
         grammar_backend=args.grammar_backend,
         languagetool_url=os.environ.get("HEALTH_LANGUAGETOOL_URL"),
+        languagetool_username=os.environ.get("HEALTH_LANGUAGETOOL_USERNAME") or None,
+        languagetool_api_key=os.environ.get("HEALTH_LANGUAGETOOL_API_KEY") or None,
         workers=args.workers or os.cpu_count() or 1,
         **({"min_words": args.min_words} if args.min_words is not None else {}),
         **({"dedup_threshold": args.dedup_threshold} if args.dedup_threshold is not None else {}),

@@ -39,6 +39,9 @@ class CleanOptions:
     keep_languages: frozenset[str] = frozenset({"en"})
     grammar_backend: str = "auto"  # auto, languagetool, offline, none
     languagetool_url: str | None = None
+    # A hosted LanguageTool's credentials, passed in by the entry point (never logged or shown)
+    languagetool_username: str | None = field(default=None, repr=False)
+    languagetool_api_key: str | None = field(default=None, repr=False)
     dedup_threshold: float = 0.8
     min_words: int = 40
     workers: int = 1
@@ -54,6 +57,8 @@ class CleanOptions:
             keep_languages=frozenset(keep),
             grammar_backend=settings.get("HEALTH_GRAMMAR_BACKEND", "auto"),
             languagetool_url=settings.get("HEALTH_LANGUAGETOOL_URL") or os.environ.get("HEALTH_LANGUAGETOOL_URL"),
+            languagetool_username=os.environ.get("HEALTH_LANGUAGETOOL_USERNAME") or None,
+            languagetool_api_key=os.environ.get("HEALTH_LANGUAGETOOL_API_KEY") or None,
             dedup_threshold=float(settings.get("HEALTH_DEDUP_THRESHOLD", 0.8)),
             min_words=int(settings.get("HEALTH_MIN_WORDS", 40)),
             workers=int(settings.get("HEALTH_CLEAN_WORKERS", 1)),
@@ -100,6 +105,8 @@ class _Worker:
             # Workers never start LanguageTool themselves: clean_run starts one server per run.
             self.fixer = GrammarFixer(GrammarOptions(backend=options.grammar_backend,
                                                      languagetool_url=options.languagetool_url,
+                                                     languagetool_username=options.languagetool_username,
+                                                     languagetool_api_key=options.languagetool_api_key,
                                                      languagetool_start_local=False,
                                                      languages=options.keep_languages,
                                                      cache_dir=options.grammar_cache_dir))
