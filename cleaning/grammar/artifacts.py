@@ -99,8 +99,23 @@ def _cand(m_start: int, m_end: int, repl: str, text: str, rule: str, category: s
     )
 
 
+_STARTER_AT = re.compile(rf"(?<=[a-z,;])[ \t]+(?:{_STARTERS})\b")
+_RESTATER_AT = re.compile(rf"[ \t](?:{_RESTATERS})\b", re.I)
+
+
+def _near(rx: re.Pattern, anchors: re.Pattern, text: str, before: int = 400, after: int = 500) -> Iterator[re.Match]:
+    """Matches of a backreference pattern, searched only around its cheap anchors (a stray clause
+    opener): scanning a whole body with the backreference is slow."""
+    seen: set[tuple[int, int]] = set()
+    for a in anchors.finditer(text):
+        for m in rx.finditer(text, max(0, a.start() - before), min(len(text), a.end() + after)):
+            if m.span() not in seen:
+                seen.add(m.span())
+                yield m
+
+
 def repeated_clause(text: str) -> Iterator[Candidate]:
-    for m in _REPEATED_CLAUSE.finditer(text):
+    for m in _near(_REPEATED_CLAUSE, _STARTER_AT, text):
         if len(m.group("a")) < 10:
             continue
         # "S A" plus the blank before S goes: "a series of This results in a series of
@@ -109,7 +124,7 @@ def repeated_clause(text: str) -> Iterator[Candidate]:
 
 
 def repeated_clause_lower(text: str) -> Iterator[Candidate]:
-    for m in _REPEATED_CLAUSE_LOWER.finditer(text):
+    for m in _near(_REPEATED_CLAUSE_LOWER, _RESTATER_AT, text):
         if len(m.group("a")) >= 15:
             yield _cand(m.end("a"), m.end(), "", text, "MT_REPEATED_CLAUSE", "repetition")
 
@@ -136,16 +151,18 @@ def near_repeated_sentence(text: str) -> Iterator[Candidate]:
 
     pos = 0
     for para in text.split("\n"):
-        seen: list[list[str]] = []
+        seen: list[tuple[list[str], set[str]]] = []
         for m in _SENTENCE.finditer(para):
             words = re.findall(r"\w+", m.group().lower())
             if len(words) < 8:
                 continue
+            bag = set(words)
             twin = any(
                 abs(len(w) - len(words)) <= 2
-                and difflib.SequenceMatcher(None, w, words, autojunk=False).ratio() >= 0.9
+                and len(bag & b) >= 0.8 * max(len(bag), len(b))  # cheap first
                 and w != words
-                for w in seen
+                and difflib.SequenceMatcher(None, w, words, autojunk=False).ratio() >= 0.9
+                for w, b in seen[-40:]
             )
             if twin:
                 start = pos + m.start()
@@ -153,7 +170,7 @@ def near_repeated_sentence(text: str) -> Iterator[Candidate]:
                     start -= 1
                 yield _cand(start, pos + m.end(), "", text, "MT_NEAR_REPEATED_SENTENCE", "repetition")
             else:
-                seen.append(words)
+                seen.append((words, bag))
         pos += len(para) + 1
 
 
