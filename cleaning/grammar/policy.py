@@ -34,6 +34,7 @@ _ABBREVIATIONS = frozenset(
 #: grammatical ("had had", "that that", "is is"): it is never halved.
 REMOVABLE_DOUBLES = frozenset(
     "the a an to of in on at for with by from into onto about as and or but nor if than then "
+    "every each both such there when where how because "
     "it its we you they he she i me us them him my our your their his this these those "
     "are was were be been being has have will would should could shall may might must "
     "not which who whom whose some any many more most also just our".split()
@@ -102,12 +103,18 @@ def is_sentence_start(text: str, pos: int) -> bool:
 
 def _word_spans(text: str, start: int, end: int) -> list[tuple[int, str]]:
     """Words overlapping [start, end), whole (extended to their boundaries)."""
+    def inside(ch: str) -> bool:
+        return ch.isalnum() or ch in "'\u2019-"
+
+    end = min(end, len(text))
     left = start
-    while left > 0 and (text[left - 1].isalnum() or text[left - 1] in "'\u2019-"):
-        left -= 1
+    if start < end and inside(text[start]):  # the edit starts inside a word: take all of it
+        while left > 0 and inside(text[left - 1]):
+            left -= 1
     right = end
-    while right < len(text) and (text[right].isalnum() or text[right] in "'\u2019-"):
-        right += 1
+    if start < end and inside(text[end - 1]):
+        while right < len(text) and inside(text[right]):
+            right += 1
     return [(left + m.start(), m.group()) for m in WORD_RE.finditer(text[left:right])]
 
 

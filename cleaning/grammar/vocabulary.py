@@ -68,7 +68,10 @@ def medical_words() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def openmedspel_words() -> frozenset[str]:
     """OpenMedSpel's terms (lower-case, Hunspell affix flags dropped)."""
-    raw = resources.files(__package__).joinpath("data", "en_med_glut.dic.gz").read_bytes()
+    try:
+        raw = resources.files(__package__).joinpath("data", "en_med_glut.dic.gz").read_bytes()
+    except OSError:  # a distribution without the GPL data file: the other protections still hold
+        return frozenset()
     words = set()
     for line in gzip.decompress(raw).decode("utf-8").splitlines()[1:]:
         if line[:1].isspace() or not line:
