@@ -5,7 +5,7 @@
 1. JFLEG dev: GLEU of the corrected text against GLEU of the source, both sent
    through the same path (detokenise -> [fix] -> tokenise), so spacing does not count.
 2. Clean text: words changed per 1,000 on the English true bodies of extraction-dev
-   (a body is English when langdetect says so). Words are runs of \\w; the old and
+   (a body is English when the product's language identification says so). Words are runs of \\w; the old and
    new word sequences are aligned (difflib) and every replaced, deleted or inserted
    word counts once (a replacement of n words by m counts max(n, m)). Reported with
    the run's corpus vocabulary protected (what the pipeline does) and without.
@@ -74,17 +74,13 @@ def clean(shared: Path, backend: str, show: int) -> None:
     if not gt_path.exists():
         print(f"Clean text: skipped ({gt_path} not found)")
         return
-    from langdetect import DetectorFactory, detect
+    from cleaning.language import detect_language
 
-    DetectorFactory.seed = 0
     bodies = []
     for item in json.loads(gt_path.read_text(encoding="utf-8")).values():
         body = item.get("articleBody") or ""
-        try:
-            if body.strip() and detect(body) == "en":
-                bodies.append(body)
-        except Exception:
-            pass
+        if body.strip() and detect_language(body).language == "en":
+            bodies.append(body)
     vocab = CorpusVocabulary()
     vocab.update(bodies)
     print(f"Clean text: {len(bodies)} English true bodies of extraction-dev")

@@ -1,7 +1,8 @@
 """Speed of the grammar stage: words per second per backend (one core), and the
 sentence-cache hit rate on a second run over the same bodies.
 
-    python bench/grammar_speed.py [--shared ../shared] [--backends offline,none] [--repeat 1]
+    python bench/grammar_speed.py [--shared ../shared] [--backends offline,none,offline:lingotweaker,languagetool]
+                                  [--repeat 1]
 
 Bodies: the demo site's articles (crawler/demo/content) plus, when ../shared is
 there, the true bodies of extraction-dev. Each backend runs twice with a fresh cache
@@ -24,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cleaning.grammar import GrammarOptions, open_fixer  # noqa: E402
+from cleaning.grammar import GrammarOptions, languagetool_status, local_languagetool_server, open_fixer  # noqa: E402
 
 
 def bodies(shared: Path, repeat: int) -> list[str]:
@@ -56,16 +57,30 @@ def harper_all_rules(texts: list[str], words: int) -> None:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--shared", default=str(ROOT.parent / "shared"))
-    p.add_argument("--backends", default="offline,none" + (",languagetool" if os.environ.get("HEALTH_LANGUAGETOOL_URL") else ""))
+    p.add_argument("--backends", default="offline,none,offline:lingotweaker,languagetool")
+    p.add_argument("--languagetool-url", default=os.environ.get("HEALTH_LANGUAGETOOL_URL"))
     p.add_argument("--repeat", type=int, default=1)
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     texts = bodies(Path(args.shared), args.repeat)
     words = sum(len(t.split()) for t in texts)
     print(f"{len(texts)} bodies, {words:,} words, one process")
-    for backend in args.backends.split(","):
+    import contextlib
+
+    stack = contextlib.ExitStack()
+    url = args.languagetool_url
+    for spec in args.backends.split(","):
+        backend, _, engine = spec.partition(":")
+        if backend == "languagetool" and not url:
+            ok, how = languagetool_status(None)
+            if not ok:
+                print(f"  languagetool: skipped ({how})")
+                continue
+            url = stack.enter_context(local_languagetool_server())
         with tempfile.TemporaryDirectory() as cache_dir:
-            opts = GrammarOptions(backend=backend, cache_dir=cache_dir)
+            opts = GrammarOptions(backend=backend, cache_dir=cache_dir, languagetool_start_local=False,
+                                  languagetool_url=url if backend == "languagetool" else None,
+                                  **({"offline_engine": engine} if engine else {}))
             line = []
             for run in (1, 2):
                 with open_fixer(opts) as fixer:
@@ -78,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
                 line.append(f"run {run}: {words / dt:9,.0f} words/s, cache hit rate {hit:6.1%}"
                             + (f", {errors} errors" if errors else ""))
             print(f"  {name:40s} " + " | ".join(line))
+    stack.close()
     harper_all_rules(texts, words)
     return 0
 

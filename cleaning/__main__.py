@@ -3,6 +3,7 @@
     python -m cleaning run [--output-dir DIR] [--run-id ID] [--workers N]   rebuild datasets from pages/
     python -m cleaning extract FILE_OR_URL_PATH [--url URL] [--site NAME]   one page -> JSON
     python -m cleaning fix-grammar [--backend auto|languagetool|offline]    stdin lines -> stdout lines
+    python -m cleaning languagetool install|serve [--port N]|status         the LanguageTool backend
     python -m cleaning report RUN_ID [--output-dir DIR]                     (re)render a run's HTML report
     python -m cleaning compact [--output-dir DIR] [--dataset NAME]          merge small part files
     python -m cleaning migrate [--output-dir DIR]                          rewrite files of older schema versions
@@ -80,12 +81,6 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_fix_grammar(args: argparse.Namespace) -> int:
-    from cleaning.grammar.cli import main as grammar_main
-
-    return grammar_main(args.rest)
-
-
 def _cmd_report(args: argparse.Namespace) -> int:
     from cleaning.report import render_report
 
@@ -130,10 +125,13 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--site", help="a site profile name")
     ex.set_defaults(func=_cmd_extract)
 
+    from cleaning.grammar import cli as grammar_cli
+
     fix = sub.add_parser("fix-grammar", help="fix grammar of stdin lines, one output line per input line",
-                         add_help=False)
-    fix.add_argument("rest", nargs=argparse.REMAINDER)
-    fix.set_defaults(func=_cmd_fix_grammar)
+                         description=grammar_cli.FIX_DESCRIPTION)
+    grammar_cli.add_fix_arguments(fix)
+    fix.set_defaults(func=grammar_cli.run_fix)
+    grammar_cli.add_languagetool_arguments(sub.add_parser("languagetool", help="install or serve LanguageTool"))
 
     rep = sub.add_parser("report", help="render the HTML report of a run")
     rep.add_argument("run_id")

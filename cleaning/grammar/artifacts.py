@@ -13,13 +13,9 @@ import re
 from collections.abc import Callable, Iterator
 
 from .edits import Candidate
+from .policy import REMOVABLE_DOUBLES
 
 BACKEND = "rules"
-
-# "had had", "that that" are grammatical; a few reduplications are words.
-LEGIT_DOUBLES = frozenset(
-    "had that is bye no very ha tut cha chop knock tsk dum pom la yada aye can".split()
-)
 
 _WORD = r"[A-Za-z][\w'\u2019-]*"
 _LOWER_WORD = r"[a-z][\w'\u2019-]*"
@@ -37,6 +33,27 @@ _REPEATED_CLAUSE = re.compile(
     rf"(?<![\w'\u2019-])(?P<a>(?:{_A_WORD}[ \t]+){{1,19}}{_LOWER_WORD})[,;]?[ \t]+"
     rf"(?P<s>(?:{_STARTERS})(?:[ \t]+{_LOWER_WORD}){{0,5}})[ \t]+(?P=a)(?![\w'\u2019-])"
 )
+# The same, with a lower-case connective between the copies ("the acid flows back into the
+# esophagus, this means the acid flows back into the esophagus and ..."): only connectives that
+# announce a restatement, and a copy of four words or more.
+_RESTATERS = "this means|which means|that is|that is to say|namely|in other words|this results in|this is"
+_REPEATED_CLAUSE_LOWER = re.compile(
+    rf"(?<![\w'\u2019-])(?P<a>(?:{_A_WORD}[ \t]+){{3,19}}{_LOWER_WORD})[,;]?[ \t]+"
+    rf"(?P<s>(?:{_RESTATERS}))[,]?[ \t]+(?P=a)(?![\w'\u2019-])"
+)
+_MODAL_TO = re.compile(r"\b(?P<m>should|must)[ \t]+(?P<to>to)[ \t]+(?P<v>[a-z]+)\b", re.I)
+_NOT_A_VERB = frozenset("the a an this that these those his her their my your our its some me him them us it".split())
+_THERE_IS_MANY = re.compile(
+    r"\b(?P<t>[Tt]here)[ \t]+(?P<be>is|was)[ \t]+(?P<q>many|several|numerous|various)[ \t]+(?P<n>[a-z]+s)\b"
+)
+# Mass nouns given a plural, a Chinese-English MT habit ("informations", "advices"): only nouns
+# whose plural is not English in any sense ("researches", "evidences" are also verbs: left alone).
+_MASS_PLURALS = {
+    "informations": "information", "knowledges": "knowledge", "advices": "advice", "equipments": "equipment",
+    "furnitures": "furniture", "feedbacks": "feedback", "softwares": "software", "homeworks": "homework",
+    "luggages": "luggage", "baggages": "baggage",
+}
+_MASS_PLURAL = re.compile(r"(?<![\w'\u2019-])(?:" + "|".join(_MASS_PLURALS) + r")(?![\w'\u2019-])", re.I)
 _DOUBLED_WORD = re.compile(rf"(?<![\w'\u2019-])(?P<w>{_WORD})(?P<gap>[ \t]+)(?P=w)(?![\w'\u2019-])", re.I)
 _SPACE_BEFORE_PUNCT = re.compile(r"(?<=[\w)\]\"'\u2019\u201d%])[ \t]+(?=[,.;:!?](?![\w.]))|(?<=\w)[ \t]+(?=[,;:?!.]\s)")
 _SPACE_BEFORE_CLOSE = re.compile(r"(?<=[\w.%])[ \t]+(?=\)(?:\W|$))")
@@ -46,6 +63,28 @@ _SPACED_FULL_STOP = re.compile(r"(?<=[a-z])[ \t]+\.(?=[A-Z][a-z])")  # "school .
 _MULTI_SPACE = re.compile(r"(?<=\S)[ \t]{2,}(?=\S)")
 _DOUBLED_PUNCT = re.compile(r"(?<=\w)(?P<p>[,;])(?P=p)+|(?<=[a-z])\.\.(?!\.)(?=\s|$)")
 _SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+|$)")
+
+# Dashes written as typewriter hyphens: "--" ("space -- five years"), and a lone hyphen glued
+# between a word and the clause that follows it ("so loud-it was", "the universe-this series").
+# The word after the hyphen must open a clause (a pronoun, determiner, conjunction or discourse
+# word), the hyphenated token must hold one hyphen only ("rock-and-roll", "state-of-the-art" are
+# words), and neither side may be a digit ("COVID-19", "type-2"). Both become a spaced em dash.
+_DOUBLE_HYPHEN = re.compile(r"(?<=[\w,.;:!?)\]\"'\u201d\u2019%])[ \t]*--[ \t]*(?=[\w\"'(\u201c\u2018])")
+_CLAUSE_OPENERS = (
+    "it|this|that|these|those|we|they|you|he|she|there|which|where|when|what|who|and|but|or|so|because|"
+    "therefore|actually|basically|maybe|perhaps|then|each|imagine|say|the"
+)
+_HYPHEN_AS_DASH = re.compile(
+    rf"(?<![\w'\u2019-])(?P<left>[A-Za-z][a-z]+)-(?P<right>(?:{_CLAUSE_OPENERS}))(?![\w'\u2019-])"
+)
+_NOT_BEFORE_DASH = frozenset("either neither both no so one".split())  # "either-or", "no-one"
+# Compounds written with a spaced hyphen ("self - assembly", "three - dimensional", "large - scale").
+_SPACED_COMPOUND = re.compile(
+    r"(?<![\w-])(?P<left>self|non|anti|semi|multi|[A-Za-z]+|\d+)[ \t]+-[ \t]+"
+    r"(?P<right>[a-z]+)(?![\w-])"
+)
+_COMPOUND_PREFIXES = frozenset("self non anti semi multi".split())
+_COMPOUND_HEADS = frozenset("dimensional foot feet scale term sided shaped sized wide related".split())
 
 
 def _cand(m_start: int, m_end: int, repl: str, text: str, rule: str, category: str) -> Candidate:
@@ -60,8 +99,23 @@ def _cand(m_start: int, m_end: int, repl: str, text: str, rule: str, category: s
     )
 
 
+_STARTER_AT = re.compile(rf"(?<=[a-z,;])[ \t]+(?:{_STARTERS})\b")
+_RESTATER_AT = re.compile(rf"[ \t](?:{_RESTATERS})\b", re.I)
+
+
+def _near(rx: re.Pattern, anchors: re.Pattern, text: str, before: int = 400, after: int = 500) -> Iterator[re.Match]:
+    """Matches of a backreference pattern, searched only around its cheap anchors (a stray clause
+    opener): scanning a whole body with the backreference is slow."""
+    seen: set[tuple[int, int]] = set()
+    for a in anchors.finditer(text):
+        for m in rx.finditer(text, max(0, a.start() - before), min(len(text), a.end() + after)):
+            if m.span() not in seen:
+                seen.add(m.span())
+                yield m
+
+
 def repeated_clause(text: str) -> Iterator[Candidate]:
-    for m in _REPEATED_CLAUSE.finditer(text):
+    for m in _near(_REPEATED_CLAUSE, _STARTER_AT, text):
         if len(m.group("a")) < 10:
             continue
         # "S A" plus the blank before S goes: "a series of This results in a series of
@@ -69,12 +123,72 @@ def repeated_clause(text: str) -> Iterator[Candidate]:
         yield _cand(m.end("a"), m.end(), "", text, "MT_REPEATED_CLAUSE", "repetition")
 
 
+def repeated_clause_lower(text: str) -> Iterator[Candidate]:
+    for m in _near(_REPEATED_CLAUSE_LOWER, _RESTATER_AT, text):
+        if len(m.group("a")) >= 15:
+            yield _cand(m.end("a"), m.end(), "", text, "MT_REPEATED_CLAUSE", "repetition")
+
+
+def modal_to(text: str) -> Iterator[Candidate]:
+    """"should to rest" -> "should rest" (a modal takes the bare infinitive)."""
+    for m in _MODAL_TO.finditer(text):
+        if m.group("v").lower() in _NOT_A_VERB:
+            continue
+        yield _cand(m.end("m"), m.end("to"), "", text, "MT_MODAL_TO", "grammar")
+
+
+def there_is_many(text: str) -> Iterator[Candidate]:
+    """"There is many reasons" -> "There are many reasons"."""
+    for m in _THERE_IS_MANY.finditer(text):
+        repl = "are" if m.group("be") == "is" else "were"
+        yield _cand(m.start("be"), m.end("be"), repl, text, "MT_THERE_IS_PLURAL", "agreement")
+
+
+def near_repeated_sentence(text: str) -> Iterator[Candidate]:
+    """A sentence of eight words or more said again in other words in its paragraph (nine in ten of
+    its words the same, in order): the machine translation rendered one source sentence twice."""
+    import difflib
+
+    pos = 0
+    for para in text.split("\n"):
+        seen: list[tuple[list[str], set[str]]] = []
+        for m in _SENTENCE.finditer(para):
+            words = re.findall(r"\w+", m.group().lower())
+            if len(words) < 8:
+                continue
+            bag = set(words)
+            twin = any(
+                abs(len(w) - len(words)) <= 2
+                and len(bag & b) >= 0.8 * max(len(bag), len(b))  # cheap first
+                and w != words
+                and difflib.SequenceMatcher(None, w, words, autojunk=False).ratio() >= 0.9
+                for w, b in seen[-40:]
+            )
+            if twin:
+                start = pos + m.start()
+                while start > pos and para[start - pos - 1] in " \t":
+                    start -= 1
+                yield _cand(start, pos + m.end(), "", text, "MT_NEAR_REPEATED_SENTENCE", "repetition")
+            else:
+                seen.append((words, bag))
+        pos += len(para) + 1
+
+
+def mass_plural(text: str) -> Iterator[Candidate]:
+    for m in _MASS_PLURAL.finditer(text):
+        word = m.group()
+        repl = _MASS_PLURALS[word.lower()]
+        if word[:1].isupper():
+            repl = repl.capitalize()
+        yield _cand(m.start(), m.end(), repl, text, "MT_MASS_NOUN_PLURAL", "agreement")
+
+
 def doubled_word(text: str) -> Iterator[Candidate]:
     for m in _DOUBLED_WORD.finditer(text):
         w = m.group("w")
         second = text[m.end("gap") : m.end()]
-        if w.lower() in LEGIT_DOUBLES or second != w and second != w.lower():
-            continue
+        if w.lower() not in REMOVABLE_DOUBLES or second != w and second != w.lower():
+            continue  # "Fang Fang", "ylang ylang", "so so", "had had": not slips
         yield _cand(m.end("w"), m.end(), "", text, "MT_DOUBLED_WORD", "repetition")
 
 
@@ -123,6 +237,26 @@ def doubled_punctuation(text: str) -> Iterator[Candidate]:
         yield _cand(m.start() + 1, m.end(), "", text, "MT_DOUBLED_PUNCTUATION", "punctuation")
 
 
+def dashes(text: str) -> Iterator[Candidate]:
+    for m in _DOUBLE_HYPHEN.finditer(text):
+        if "-" in text[m.end() : m.end() + 1] or text[max(0, m.start() - 1) : m.start()] == "-":
+            continue  # "---" and longer runs are rules or art, not dashes
+        yield _cand(m.start(), m.end(), " \u2014 ", text, "MT_DOUBLE_HYPHEN_DASH", "punctuation")
+    for m in _HYPHEN_AS_DASH.finditer(text):
+        left, right = m.group("left"), m.group("right")
+        if left.lower() in _NOT_BEFORE_DASH or left.lower() == right.lower():
+            continue
+        at = m.end("left")
+        yield _cand(at, at + 1, " \u2014 ", text, "MT_HYPHEN_AS_DASH", "punctuation")
+
+
+def spaced_compounds(text: str) -> Iterator[Candidate]:
+    for m in _SPACED_COMPOUND.finditer(text):
+        left, right = m.group("left"), m.group("right")
+        if left.lower() in _COMPOUND_PREFIXES or right in _COMPOUND_HEADS:
+            yield _cand(m.end("left"), m.start("right"), "-", text, "MT_SPACED_HYPHEN_COMPOUND", "punctuation")
+
+
 def _looks_like_address(text: str, pos: int) -> bool:
     """A dot inside a URL, an e-mail address or a file name is not a full stop."""
     left = text.rfind(" ", 0, pos) + 1
@@ -133,10 +267,17 @@ def _looks_like_address(text: str, pos: int) -> bool:
 
 RULES: dict[str, Callable[[str], Iterator[Candidate]]] = {
     "repeated_clause": repeated_clause,
+    "repeated_clause_lower": repeated_clause_lower,
     "repeated_sentence": repeated_sentence,
+    "near_repeated_sentence": near_repeated_sentence,
+    "modal_to": modal_to,
+    "there_is_many": there_is_many,
+    "mass_plural": mass_plural,
     "doubled_word": doubled_word,
     "spacing": spacing,
     "doubled_punctuation": doubled_punctuation,
+    "dashes": dashes,
+    "spaced_compounds": spaced_compounds,
 }
 
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 
 from cleaning.document import GrammarEdit
@@ -30,15 +33,20 @@ class GrammarResult:
 
 
 def _language_of(text: str, language: str | None) -> str:
+    """The caller's language; "auto" (or None) asks the project's language detector."""
     if language and language not in ("auto", "und"):
         return language.lower().replace("_", "-").split("-")[0]
     try:
-        from langdetect import DetectorFactory, detect
+        from cleaning.language import detect_language
 
-        DetectorFactory.seed = 0
-        return detect(text[:5000])
-    except Exception:
+        return detect_language(text).language or "und"
+    except Exception as e:  # the detector is not ours to debug here: the text is left alone
+        log.debug("grammar: language detection failed: %s", e)
         return "und"
+
+
+class Deadline(RuntimeError):
+    """The run's backend budget is spent, or the backend stopped answering."""
 
 
 def _make_backend(options: GrammarOptions) -> tuple[Backend | None, str]:
@@ -51,7 +59,7 @@ def _make_backend(options: GrammarOptions) -> tuple[Backend | None, str]:
         from .backends.languagetool import LanguageToolBackend
         from .lt_server import languagetool_status
 
-        ok, how = languagetool_status(options.languagetool_url)
+        ok, how = languagetool_status(options.languagetool_url, options.languagetool_home)
         if ok or choice == "languagetool":
             try:
                 return LanguageToolBackend(options), ""
@@ -61,16 +69,23 @@ def _make_backend(options: GrammarOptions) -> tuple[Backend | None, str]:
                 log.warning("grammar: LanguageTool unavailable (%s); using the offline backend", e)
         else:
             log.info("grammar: LanguageTool not available (%s); using the offline backend", how)
-    from .backends.harper_backend import HarperBackend
-
     try:
-        spell_caps = options.policy.spelling_capitalised
-        return HarperBackend(options.batch_chars, options.batch_size, spell_caps), ""
+        return _offline_backend(options), ""
     except BackendError as e:
         if choice == "offline":
             return None, str(e)
         log.warning("grammar: offline backend unavailable (%s); own rules only", e)
         return None, ""
+
+
+def _offline_backend(options: GrammarOptions) -> Backend:
+    if options.offline_engine == "harper":
+        from .backends.harper_backend import HarperBackend
+
+        return HarperBackend(options.batch_chars, options.batch_size, options.policy.spelling_capitalised)
+    from .backends.lingotweaker_backend import LingoTweakerBackend
+
+    return LingoTweakerBackend(options.languagetool_language, options.batch_chars, options.batch_size)
 
 
 class GrammarFixer:
@@ -88,6 +103,10 @@ class GrammarFixer:
             self._protected |= medical_words()
         self._frozen: frozenset[str] | None = None
         self._cache = SentenceCache(self.options.cache_dir)
+        self._spent = 0.0  # seconds waited for the backend in this fixer's life
+        self._timeouts = 0  # backend calls in a row that ran out of time
+        self._hung: str = ""  # why the backend is no longer asked
+        self._pool: ThreadPoolExecutor | None = None
         if backend is not None:  # a ready backend object (custom backends, tests)
             self._backend, self._error = backend, ""
         else:
@@ -125,10 +144,18 @@ class GrammarFixer:
             return [self._unfixed(t or "", f"error:internal: {type(e).__name__}: {e}") for t in texts]
 
     def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)  # a hung call is abandoned, not awaited
+            self._pool = None
         if self._backend is not None:
-            self._backend.close()
+            self._backend.close()  # a local server is stopped, which also ends a stuck request
             self._backend = None
         self._cache.close()
+
+    @property
+    def backend_seconds(self) -> float:
+        """Seconds spent waiting for the backend so far (counted against ``run_budget_seconds``)."""
+        return self._spent
 
     def __enter__(self) -> GrammarFixer:
         return self
@@ -168,7 +195,8 @@ class GrammarFixer:
         for i, segs in todo:
             failed = next((failures[s] for _, s in segs if s in failures), None)
             if failed:
-                results[i] = self._unfixed(texts[i], f"error:backend_failed: {failed}")
+                kind = "deadline" if failed.startswith("deadline") else "backend_failed"
+                results[i] = self._unfixed(texts[i], f"error:{kind}: {failed.removeprefix('deadline: ')}")
                 continue
             results[i] = self._apply(texts[i], segs, answers)
         return [r for r in results if r is not None]
@@ -186,7 +214,10 @@ class GrammarFixer:
         for b in range(0, len(missing), step):
             batch = missing[b : b + step]
             try:
-                got = backend.check(batch)
+                got = self._timed_check(backend, batch)
+            except Deadline as e:
+                failures.update({s: f"deadline: {e}" for s in missing[b:]})
+                break
             except BackendError as e:
                 log.warning("grammar: %s", e)
                 failures.update({s: str(e) for s in batch})
@@ -195,6 +226,44 @@ class GrammarFixer:
             answers.update(fresh)
             self._cache.put_many({keys[s]: v for s, v in fresh.items()})
         return answers, failures
+
+    def _timed_check(self, backend: Backend, batch: list[str]) -> list[list[RawMatch]]:
+        """One backend call within the run's budget; raises `Deadline` once it is spent."""
+        budget = self.options.run_budget_seconds
+        if self._hung:
+            raise Deadline(self._hung)
+        remaining = None if budget is None else budget - self._spent
+        if remaining is not None and remaining <= 0:
+            self._hung = f"run budget of {budget:g} s spent"
+            log.error("grammar: %s; the remaining texts stay unfixed", self._hung)
+            raise Deadline(self._hung)
+        limit = remaining  # each request has its own timeout inside the backend
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="grammar-backend")
+        t0 = time.monotonic()
+        future = self._pool.submit(backend.check, batch)
+        try:
+            got = future.result(timeout=limit)
+        except FutureTimeout:
+            self._spent += time.monotonic() - t0
+            self._timeouts += 1
+            self._pool.shutdown(wait=False, cancel_futures=True)  # never wait for the stuck call
+            self._pool = None
+            # the backend object is busy in the stuck call: it is not asked again in this run
+            self._hung = f"run budget of {budget:g} s spent waiting for the backend"
+            log.error("grammar: %s", self._hung)
+            raise Deadline(self._hung) from None
+        except BackendError as e:
+            self._spent += time.monotonic() - t0
+            if "timed out" in str(e).lower() or "timeout" in str(e).lower():
+                self._timeouts += 1
+                if self._timeouts >= self.options.max_consecutive_timeouts:
+                    self._hung = f"{self._timeouts} backend requests in a row timed out; not asked again in this run"
+                    log.error("grammar: %s", self._hung)
+            raise
+        self._spent += time.monotonic() - t0
+        self._timeouts = 0
+        return got
 
     def _apply(self, text: str, segs: list[tuple[int, str]], answers: dict[str, list[RawMatch]]) -> GrammarResult:
         if self._frozen is None:

@@ -1,13 +1,12 @@
-"""Finding and running LanguageTool without ever downloading it.
+"""Finding and running a local LanguageTool, never downloading it.
 
-`languagetool_status` says whether LanguageTool can be used: a server URL is
-configured, or language-tool-python can find a local install (``LTP_JAR_DIR_PATH``,
-or a version already unpacked under ``LTP_PATH`` / ~/.cache/language_tool_python)
-and Java is on the PATH. Nothing here downloads anything.
+`languagetool_status` says whether LanguageTool can be used: a server URL is given, or a local
+install is found (`lt_install.find_install`: the one `python -m cleaning languagetool install`
+recorded, or one language-tool-python unpacked) and Java is on the PATH.
 
-`local_languagetool_server` starts ONE local server for a run and yields its URL;
-workers reach it through ``GrammarOptions.languagetool_url``. On exit the Java
-process (and its process group) is terminated and reaped: no stray Java processes.
+`local_languagetool_server` starts ONE local server for a run and yields its URL; workers reach
+it through ``GrammarOptions.languagetool_url``. On exit the Java process (and its process group)
+is terminated and reaped: no stray Java processes.
 """
 
 from __future__ import annotations
@@ -25,46 +24,30 @@ from pathlib import Path
 
 import requests
 
+from .lt_install import SERVER_CLASS, LanguageToolInstall, find_install
+
 log = logging.getLogger(__name__)
 
-SERVER_CLASS = "org.languagetool.server.HTTPServer"
+__all__ = ["SERVER_CLASS", "find_local_jar", "languagetool_status", "local_languagetool_server"]
 
 
-def find_local_jar() -> Path | None:
-    """The languagetool-server.jar of a local install, or None. Never downloads."""
-    candidates: list[Path] = []
-    jar_dir = os.environ.get("LTP_JAR_DIR_PATH")
-    if jar_dir:
-        candidates.append(Path(jar_dir))
-    base = Path(os.environ.get("LTP_PATH", str(Path.home() / ".cache" / "language_tool_python")))
-    if base.is_dir():  # only look; language-tool-python would create it
-        dirs = sorted((p for p in base.glob("LanguageTool*") if p.is_dir()), reverse=True)
-        try:
-            from language_tool_python.download_lt import LocalLanguageTool
-
-            latest = LocalLanguageTool.get_latest_installed_version()
-            if latest is not None:
-                dirs.insert(0, latest.get_directory_path())
-        except Exception as e:  # an odd folder name must not break detection
-            log.debug("language-tool-python could not list installs: %s", e)
-        candidates.extend(dirs)
-    for d in candidates:
-        for name in ("languagetool-server.jar", "languagetool.jar"):
-            if (d / name).is_file():
-                return d / name
-    return None
+def find_local_jar(home: Path | str | None = None) -> Path | None:
+    """The server jar (or jar folder) of a local install, or None. Never downloads."""
+    found = find_install(home)
+    return Path(found.classpath.split(":")[0].removesuffix("*")) if found else None
 
 
-def languagetool_status(url: str | None) -> tuple[bool, str]:
-    """(available, how): "url", "local:<jar>", or why not."""
+def languagetool_status(url: str | None, home: Path | str | None = None) -> tuple[bool, str]:
+    """(available, how): "url", "local:<install dir>", or why not."""
     if url:
         return True, "url"
-    jar = find_local_jar()
-    if jar is None:
-        return False, "no LanguageTool server URL configured and no local install found"
+    found = find_install(home)
+    if found is None:
+        return False, ("no LanguageTool server URL configured and no local install found "
+                       "(python -m cleaning languagetool install)")
     if shutil.which("java") is None:
-        return False, f"local LanguageTool at {jar.parent} but no java on PATH"
-    return True, f"local:{jar}"
+        return False, f"local LanguageTool at {found.directory} but no java on PATH"
+    return True, f"local:{found.directory}"
 
 
 def _free_port() -> int:
@@ -88,25 +71,37 @@ def _stop(proc: subprocess.Popen, grace: float = 10.0) -> None:
             os.killpg(proc.pid, signal.SIGKILL)
 
 
+def server_command(install: LanguageToolInstall | None = None, home: Path | str | None = None) -> list[str]:
+    """The Java command line of a local server, with ``{port}`` for the port."""
+    install = install or find_install(home)
+    java = shutil.which("java")
+    if install is None or java is None:
+        raise RuntimeError("no local LanguageTool install (or no java) to start "
+                           "(python -m cleaning languagetool install)")
+    return install.command(java, 0)[:-1] + ["{port}"]
+
+
 @contextlib.contextmanager
 def local_languagetool_server(
     jar: Path | str | None = None,
     port: int | None = None,
-    startup_timeout: float = 60.0,
+    startup_timeout: float = 120.0,
     command: list[str] | None = None,
+    install: LanguageToolInstall | None = None,
+    home: Path | str | None = None,
+    host: str = "127.0.0.1",
 ) -> Iterator[str]:
     """Start one local LanguageTool HTTP server; yield its base URL; stop it.
 
-    ``command`` replaces the Java command line (tests use a stand-in server); it may
+    The server comes from ``install``, else ``jar`` (a server jar), else the install found under
+    ``home``. ``command`` replaces the Java command line (tests use a stand-in server); it may
     contain ``{port}``.
     """
     port = port or _free_port()
     if command is None:
-        jar = Path(jar) if jar else find_local_jar()
-        java = shutil.which("java")
-        if jar is None or java is None:
-            raise RuntimeError("no local LanguageTool install (or no java) to start")
-        command = [java, "-cp", str(jar), SERVER_CLASS, "--port", "{port}"]
+        if jar is not None and install is None:
+            install = LanguageToolInstall(str(Path(jar).parent), str(jar), "unknown", "jar")
+        command = server_command(install, home)
     argv = [a.replace("{port}", str(port)) for a in command]
     log.info("starting a local LanguageTool server on port %d", port)
     proc = subprocess.Popen(  # noqa: S603 - our own command line
@@ -116,7 +111,7 @@ def local_languagetool_server(
         stderr=subprocess.DEVNULL,
         start_new_session=True,  # its own process group: stopped as a whole
     )
-    url = f"http://127.0.0.1:{port}"
+    url = f"http://{host}:{port}"
     try:
         deadline = time.monotonic() + startup_timeout
         while True:

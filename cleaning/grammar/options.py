@@ -1,15 +1,17 @@
-"""Options of the grammar stage: one dataclass, no long parameter lists."""
+"""Options of the grammar stage: one dataclass, no long parameter lists.
+
+Defaults are plain values: nothing here (or below) reads the environment. The entry points (the
+command lines, the crawl's settings) pass a LanguageTool URL and credentials in.
+"""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 
-ENV_URL = "HEALTH_LANGUAGETOOL_URL"
-ENV_USERNAME = "HEALTH_LANGUAGETOOL_USERNAME"
-ENV_API_KEY = "HEALTH_LANGUAGETOOL_API_KEY"
-
-BACKENDS = ("auto", "languagetool", "offline", "none")
+#: The grammar backends: the one list, declared with the setting that chooses one (cleaning/config.py).
+from cleaning.config import GRAMMAR_BACKENDS as BACKENDS
+#: Engines of the offline backend (``GrammarOptions.offline_engine``).
+OFFLINE_ENGINES = ("lingotweaker", "harper")
 
 #: Categories applied by default. Everything else is reported by the backends but
 #: never applied: style, word choice, usage, readability, "typographic" niceties,
@@ -57,16 +59,14 @@ class RulePolicy:
 @dataclass
 class GrammarOptions:
     backend: str = "auto"  # auto | languagetool | offline | none
-    languagetool_url: str | None = field(default_factory=lambda: os.environ.get(ENV_URL) or None)
+    offline_engine: str = "harper"  # the offline backend's engine: harper (fast) | lingotweaker (LanguageTool's rules)
+    languagetool_url: str | None = None  # a running server; None: a local install, if any
     languagetool_language: str = "en-US"
-    # Credentials for a hosted LanguageTool: read from the environment only, never logged.
-    languagetool_username: str | None = field(
-        default_factory=lambda: os.environ.get(ENV_USERNAME) or None, repr=False
-    )
-    languagetool_api_key: str | None = field(
-        default_factory=lambda: os.environ.get(ENV_API_KEY) or None, repr=False
-    )
+    # Credentials for a hosted LanguageTool: sent with each request, never logged or shown.
+    languagetool_username: str | None = field(default=None, repr=False)
+    languagetool_api_key: str | None = field(default=None, repr=False)
     languagetool_start_local: bool = True  # start a local server when one is installed
+    languagetool_home: str | None = None  # where `languagetool install` put it (None: its default)
     languages: frozenset[str] = frozenset({"en"})
     policy: RulePolicy = field(default_factory=RulePolicy)
     artifact_rules: bool = True  # the product's own machine-translation repairs
@@ -74,6 +74,10 @@ class GrammarOptions:
     protected_words: frozenset[str] = frozenset()
     use_medical_vocabulary: bool = True
     request_timeout: float = 30.0  # seconds per backend request
+    # Seconds a fixer may spend waiting for its backend in all (None: no limit). Once spent, texts
+    # come back unfixed with status "error:deadline: ..."; a hung server costs at most this.
+    run_budget_seconds: float | None = 3600.0
+    max_consecutive_timeouts: int = 3  # then the backend counts as hung for the rest of the run
     startup_timeout: float = 60.0  # seconds for a local LanguageTool to answer
     batch_size: int = 64  # sentences per backend request
     batch_chars: int = 20_000  # characters per backend request
@@ -84,5 +88,7 @@ class GrammarOptions:
     def __post_init__(self) -> None:
         if self.backend not in BACKENDS:
             raise ValueError(f"grammar backend must be one of {BACKENDS}, not {self.backend!r}")
+        if self.offline_engine not in OFFLINE_ENGINES:
+            raise ValueError(f"offline engine must be one of {OFFLINE_ENGINES}, not {self.offline_engine!r}")
         self.languages = frozenset(x.lower() for x in self.languages)
         self.protected_words = frozenset(self.protected_words)

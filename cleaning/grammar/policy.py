@@ -1,10 +1,12 @@
 """The safety policy: which proposed edits may be applied automatically.
 
-Every gate is about not damaging content: categories outside the policy are never
-applied; words on the medical list, protected words and corpus words are never
-rewritten; proper nouns, acronyms and numbers are left alone; spelling suggestions
-are applied only to rare, lower-case words whose replacement is a close and much
-more common word; capitalisation only at a real sentence start.
+Every gate is about not damaging content, and every proposal passes the same gates, the product's
+own rules included: categories outside the policy are never applied; medical terms, pinyin,
+protected words and corpus words are never rewritten; proper nouns, acronyms and numbers are left
+alone; a doubled word is only halved when it is a function word ("the the"), never a
+reduplication ("Fang Fang", "ylang ylang", "so so"); a deleted clause or sentence must be a
+repeat of text that stays; spelling suggestions are applied only to rare, lower-case words whose
+replacement is a close and much more common word; capitalisation only at a real sentence start.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from .artifacts import LEGIT_DOUBLES
 from .edits import Candidate
 from .options import RulePolicy
 from .vocabulary import WORD_RE, looks_medical
@@ -28,6 +29,24 @@ _ABBREVIATIONS = frozenset(
 )
 
 
+#: Function words whose doubling is always a slip ("the the", "to to"). Any other doubled word may
+#: be a reduplicated name or word ("Fang Fang", "ylang ylang", "beri beri", "so so", "bye bye") or
+#: grammatical ("had had", "that that", "is is"): it is never halved.
+REMOVABLE_DOUBLES = frozenset(
+    "the a an to of in on at for with by from into onto about as and or but nor if than then "
+    "every each both such there when where how because "
+    "it its we you they he she i me us them him my our your their his this these those "
+    "are was were be been being has have will would should could shall may might must "
+    "not which who whom whose some any many more most also just our".split()
+)
+#: Capitalised words that open a stray clause in MT ("a series of This results in a series of"):
+#: sentence starters, not names.
+STARTERS = frozenset(
+    "this that these those it which thus so there such therefore namely what its they because hence "
+    "also and but then meaning resulting as".split()
+)
+
+
 @lru_cache(maxsize=1)
 def rule_table() -> dict:
     return json.loads(resources.files(__package__).joinpath("rules.json").read_text(encoding="utf-8"))
@@ -37,13 +56,23 @@ def harper_rules() -> dict[str, dict]:
     return rule_table()["harper"]
 
 
+#: The category of a LanguageTool rule that is not on the measured map: never applied by default
+#: (a rule can still be switched on by id with ``RulePolicy.enabled_rules``).
+UNMEASURED = "unmeasured"
+
+
 def languagetool_category(rule_id: str, lt_category: str) -> tuple[str, bool]:
-    """Our category for a LanguageTool match, and whether the spelling gate applies."""
+    """Our category for a LanguageTool (or LingoTweaker) match, and whether the spelling gate applies.
+
+    Only the rules on the measured map (rules.json ``languagetool_rules``) have an applied
+    category; any other rule is ``unmeasured``, and its spelling-like suggestions are gated."""
     table = rule_table()
     info = table["languagetool_rules"].get(rule_id)
     if info is None:
-        cat = table["languagetool_categories"].get(lt_category, "other")
-        return cat, cat == "spelling"
+        info = next((v for k, v in table.get("languagetool_rule_prefixes", {}).items() if rule_id.startswith(k)), None)
+    if info is None:
+        gated = rule_table()["languagetool_categories"].get(lt_category) == "spelling"
+        return UNMEASURED, gated
     cat = info["category"]
     return cat, info.get("gated", cat == "spelling")
 
@@ -74,12 +103,18 @@ def is_sentence_start(text: str, pos: int) -> bool:
 
 def _word_spans(text: str, start: int, end: int) -> list[tuple[int, str]]:
     """Words overlapping [start, end), whole (extended to their boundaries)."""
+    def inside(ch: str) -> bool:
+        return ch.isalnum() or ch in "'\u2019-"
+
+    end = min(end, len(text))
     left = start
-    while left > 0 and (text[left - 1].isalnum() or text[left - 1] in "'\u2019-"):
-        left -= 1
+    if start < end and inside(text[start]):  # the edit starts inside a word: take all of it
+        while left > 0 and inside(text[left - 1]):
+            left -= 1
     right = end
-    while right < len(text) and (text[right].isalnum() or text[right] in "'\u2019-"):
-        right += 1
+    if start < end and inside(text[end - 1]):
+        while right < len(text) and inside(text[right]):
+            right += 1
     return [(left + m.start(), m.group()) for m in WORD_RE.finditer(text[left:right])]
 
 
@@ -93,6 +128,14 @@ def _is_name_like(word: str, at_sentence_start: bool) -> bool:
     if any(ch.isupper() for ch in word[1:]):
         return True  # iPhone, McDonald, AirPods
     return word[:1].isupper() and not at_sentence_start and word != "I"
+
+
+def _halves_a_double(words: list[str], repl_words: list[str]) -> str | None:
+    """The word when the edit turns "w w" into "w" (or deletes the second of two), else None."""
+    if len(words) == 2 and words[0].lower() == words[1].lower() and len(repl_words) <= 1:
+        if not repl_words or repl_words[0].lower() == words[0].lower():
+            return words[0]
+    return None
 
 
 class Policy:
@@ -112,41 +155,91 @@ class Policy:
         self, c: Candidate, ctx: Context, gated: bool = False, alternatives: tuple[str, ...] = ()
     ) -> Candidate | None:
         """The candidate to apply (its replacement possibly chosen among
-        ``alternatives``), or None when a gate refuses it."""
+        ``alternatives``), or None when a gate refuses it. Backend proposals and the
+        product's own rules pass the same gates."""
         if not self.allowed_category(c):
             return None
         text = ctx.text
         original = text[c.offset : c.end]
         if "\n" in original or "\n" in c.replacement:
             return None  # edits never cross a paragraph
-        if c.backend == "rules":
-            return c  # the product's own repairs carry their own guards
-        if _digits(original) or _digits(c.replacement):
-            return None  # numbers are left alone
         # an edit that touches a word must take the whole word ("a" in "3a" is no article)
         if original[:1].isalnum() and c.offset > 0 and text[c.offset - 1].isalnum():
             return None
         if original[-1:].isalnum() and c.end < len(text) and text[c.end].isalnum():
             return None
-        words = _word_spans(text, c.offset, c.end)
+        if c.length == 0:
+            if 0 < c.offset < len(text) and text[c.offset - 1].isalnum() and text[c.offset].isalnum():
+                return None  # an insertion never splits a word
+            words = []  # nothing is removed
+        else:
+            words = _word_spans(text, c.offset, c.end)
         repl_words = WORD_RE.findall(c.replacement)
+        # a doubled word: only a slip of a function word is halved, never a reduplication
+        pair = [w for _, w in words]
+        if len(pair) == 2 and pair[0].lower() == pair[1].lower():  # "the the", "Fang Fang", "beri beri"
+            halved = _halves_a_double(pair, repl_words)
+            return c if halved is not None and halved.lower() in REMOVABLE_DOUBLES else None
+        doubled = self._deletes_twin(text, words[0]) if len(words) == 1 and not repl_words else None
+        if doubled is not None:
+            return c if doubled.lower() in REMOVABLE_DOUBLES else None
+        repeat = c.category == "repetition" and not repl_words and len(words) > 1
+        kept = self._kept_words(text, c) if repeat else set()
+        if repeat and not self._is_repeat(text, c):
+            return None
+        if not repeat and (_digits(original) or _digits(c.replacement)):
+            return None  # numbers are left alone (a repeat's numbers stay in the first copy)
         for start, w in words:
-            if w in repl_words:
+            if w in repl_words or w.lower() in kept:
                 continue  # the word survives
             if w.lower() in ctx.protected or looks_medical(w):
                 return None
             if c.category != "capitalization" and _is_name_like(w, is_sentence_start(text, start)):
+                if not (repeat and w.lower() in STARTERS):
+                    return None
+        if not repeat:
+            changed = len({w.lower() for _, w in words} ^ {w.lower() for w in repl_words})
+            if changed > 2 * self.rules.max_words_changed_per_edit:
                 return None
-        if c.category == "repetition" and words and words[0][1].lower() in LEGIT_DOUBLES:
-            return None  # "had had", "that that"
-        changed = len({w.lower() for _, w in words} ^ {w.lower() for w in repl_words})
-        if changed > 2 * self.rules.max_words_changed_per_edit:
-            return None
         if c.category == "capitalization":
             return c if self._capitalization_ok(c, ctx) else None
         if gated:
             return self._spelling(c, ctx, alternatives or (c.replacement,))
         return c
+
+    @staticmethod
+    def _deletes_twin(text: str, span: tuple[int, str]) -> str | None:
+        """The word when deleting it leaves its identical neighbour ("the [the]")."""
+        start, w = span
+        before = WORD_RE.findall(text[max(0, start - 40) : start])
+        after = WORD_RE.findall(text[start + len(w) : start + len(w) + 40])
+        if (before and before[-1].lower() == w.lower()) or (after and after[0].lower() == w.lower()):
+            return w
+        return None
+
+    @staticmethod
+    def _rest_of_paragraph(text: str, c: Candidate, reach: int = 3000) -> list[str]:
+        """The words of the edit's paragraph outside the edit, at most ``reach`` characters either
+        side (a copy is near; a long paragraph must not make every check slow)."""
+        a = max(text.rfind("\n", 0, c.offset) + 1, c.offset - reach)
+        b = text.find("\n", c.end, c.end + reach)
+        b = min(len(text), c.end + reach) if b < 0 else b
+        return [w.lower() for w in WORD_RE.findall(text[a : c.offset] + " " + text[c.end : b])]
+
+    def _kept_words(self, text: str, c: Candidate) -> set[str]:
+        return set(self._rest_of_paragraph(text, c))
+
+    def _is_repeat(self, text: str, c: Candidate) -> bool:
+        """A deleted run of words must repeat words that stay: its content words (all but a short
+        stray clause opener) are found again in the rest of the paragraph, in order."""
+        gone = [w.lower() for w in WORD_RE.findall(text[c.offset : c.end])]
+        rest = self._rest_of_paragraph(text, c)
+        present = set(rest)
+        missing = [w for w in gone if w not in present]
+        if len(missing) > min(6, len(gone) // 2):
+            return False
+        content = [w for w in gone if w in present]
+        return _is_subsequence(content[-4:], rest) if content else False
 
     def _capitalization_ok(self, c: Candidate, ctx: Context) -> bool:
         original = ctx.text[c.offset : c.end]
@@ -193,7 +286,7 @@ class Policy:
             if lw.startswith(la) or (r.spelling_same_first_letter and la[:1] != lw[:1]):
                 continue  # chopping the end off a word is no spelling fix
             d = distance(lw, la, r.spelling_max_distance)
-            if d > r.spelling_max_distance or (d > 1 and len(lw) < 6):
+            if d > r.spelling_max_distance or (d > 1 and len(lw) < 7):
                 continue
             z = zipf(la)
             if z < r.spelling_min_replacement_zipf + extra or z - base < r.spelling_min_zipf_gain + extra:
@@ -205,3 +298,8 @@ class Policy:
             return None
         alt = best[1].capitalize() if capitalised else best[1]
         return Candidate(c.offset, c.length, alt, c.rule_id, c.category, c.backend, word, c.message)
+
+
+def _is_subsequence(needle: list[str], hay: list[str]) -> bool:
+    it = iter(hay)
+    return all(any(x == y for y in it) for x in needle)

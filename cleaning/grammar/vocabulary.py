@@ -1,13 +1,22 @@
-"""Words that must not be "corrected": the medical vocabulary, and corpus words.
+"""Words that must not be "corrected": the medical vocabulary, pinyin, and corpus words.
 
-Unknown words in these bodies are usually names or medical terms, not typos. Two
-sources protect them: a shipped list of medical, anatomical and drug terms (plus the
-affixes such terms are built from), and the words that recur across the documents
-of a run (`CorpusVocabulary`).
+Unknown words in these bodies are usually names or medical terms, not typos. What protects them:
+
+- medical terms: OpenMedSpel's 90,000 English medical terms (Debian's hunspell-en-med, GPL-3+,
+  shipped unmodified in ``data/``), the project's own list (``medical_terms.txt``: anatomy,
+  conditions, drugs, TCM), and words built from medical stems and suffixes;
+- pinyin: a word made only of Mandarin syllables (tianma, danshen, chaihu, fuling) is a Chinese
+  name or term, as TCM herbs and practices are written (``data/pinyin_syllables.txt``);
+- corpus words: the rare words that recur across a run's documents (`CorpusVocabulary`).
+
+A listed word that is also common in general English ("image", "pressure", "style") is not
+protected: only rare words are ever "corrected" into common ones, and protecting common words
+would only block agreement fixes.
 """
 
 from __future__ import annotations
 
+import gzip
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -40,9 +49,13 @@ _MEDICAL_PREFIX = re.compile(
 )
 
 
+#: A listed term at least this common in general English (wordfreq's Zipf scale) is a common word.
+COMMON_ZIPF = 4.0
+
+
 @lru_cache(maxsize=1)
 def medical_words() -> frozenset[str]:
-    """The shipped medical vocabulary (lower-case)."""
+    """The project's own medical vocabulary (lower-case)."""
     text = resources.files(__package__).joinpath("medical_terms.txt").read_text(encoding="utf-8")
     words: set[str] = set()
     for line in text.splitlines():
@@ -52,10 +65,76 @@ def medical_words() -> frozenset[str]:
     return frozenset(words)
 
 
-def looks_medical(word: str) -> bool:
-    """On the list, or built from medical parts and rare in general English."""
+@lru_cache(maxsize=1)
+def openmedspel_words() -> frozenset[str]:
+    """OpenMedSpel's terms (lower-case, Hunspell affix flags dropped)."""
+    try:
+        raw = resources.files(__package__).joinpath("data", "en_med_glut.dic.gz").read_bytes()
+    except OSError:  # a distribution without the GPL data file: the other protections still hold
+        return frozenset()
+    words = set()
+    for line in gzip.decompress(raw).decode("utf-8").splitlines()[1:]:
+        if line[:1].isspace() or not line:
+            continue  # the header comment
+        words.add(line.split("/", 1)[0].strip().lower())
+    return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def pinyin_syllables() -> frozenset[str]:
+    text = resources.files(__package__).joinpath("data", "pinyin_syllables.txt").read_text(encoding="utf-8")
+    return frozenset(x.strip() for x in text.splitlines() if x.strip() and not x.startswith("#"))
+
+
+_VOWEL_INITIAL = frozenset("a ai an ang ao e ei en eng er o ou".split())
+_E_FINAL = re.compile(r"^[bcdfghjklmnpqrstwxyz]+e$")  # de, le, ge, re, se: rarely end a name
+
+
+def is_pinyin(word: str, max_syllables: int = 4) -> bool:
+    """True when the word is one to ``max_syllables`` Mandarin syllables run together (danshen,
+    tianma, chaihu). Vowel-initial syllables only open the word (pinyin writes "xi'an" with an
+    apostrophe), and a multi-syllable word does not end in a bare consonant + "e" syllable: English
+    misspellings ("requre", "langage", "maner") do not pass."""
     w = word.lower()
-    if w in medical_words():
+    if not (w.isascii() and w.isalpha()) or len(w) < 2:
+        return False
+    syllables = pinyin_syllables()
+    n = len(w)
+    # best[i]: fewest syllables covering w[:i]; ends[i]: that cover's last syllable may close the word
+    best = [0] + [max_syllables + 1] * n
+    for i in range(1, n + 1):
+        for j in range(max(0, i - 6), i):
+            piece = w[j:i]
+            if best[j] >= max_syllables or piece not in syllables:
+                continue
+            if j > 0 and piece in _VOWEL_INITIAL:
+                continue
+            if i == n and j > 0 and _E_FINAL.match(piece):
+                continue
+            best[i] = min(best[i], best[j] + 1)
+    return best[n] <= max_syllables
+
+
+def _stems(w: str) -> tuple[str, ...]:
+    """The word and what it could be the plural or possessive of (rales -> rale, cuppings -> cupping)."""
+    out = [w]
+    for suffix in ("'s", "\u2019s", "es", "s"):
+        if w.endswith(suffix) and len(w) > len(suffix) + 2:
+            out.append(w[: -len(suffix)])
+    return tuple(out)
+
+
+def looks_medical(word: str) -> bool:
+    """A medical, anatomical or TCM term (listed, pinyin, or built from medical parts) that is not
+    a common English word."""
+    w = word.lower()
+    stems = _stems(w)
+    if any(s in medical_words() for s in stems):
+        return True
+    rare = zipf(w) < COMMON_ZIPF
+    if rare and any(s in openmedspel_words() for s in stems):
+        return True
+    if rare and zipf(w) < 3.6 and is_pinyin(w):
         return True
     if len(w) < 6 or zipf(w) >= 3.5:
         return False

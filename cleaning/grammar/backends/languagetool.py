@@ -5,27 +5,30 @@ hosted one, or the run's local server started by `local_languagetool_server`), o
 a local server this backend starts itself and stops on `close`.
 
 Sentences are batched: several are joined into one /v2/check request and the
-matches handed back to their sentences (`check_joined`).
+matches handed back to their sentences (`check_joined`). Only rules on the measured rule map
+(rules.json ``languagetool_rules``) are applied; categories with none of them are not even run.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import logging
 from collections.abc import Sequence
 from typing import Any
 
 from ..lt_server import languagetool_status, local_languagetool_server
 from ..options import GrammarOptions
-from ..policy import languagetool_category
+from ..policy import languagetool_category, rule_table
 from .base import BackendError, RawMatch, check_joined
 
 log = logging.getLogger(__name__)
 
-# Categories LanguageTool need not even run: none of them is ever applied by default.
+
+# Categories LanguageTool need not run: none of their rules is on the measured map.
 SKIPPED_LT_CATEGORIES = ("STYLE", "REDUNDANCY", "PLAIN_ENGLISH", "CREATIVE_WRITING", "TEXT_ANALYSIS",
-                         "WIKIPEDIA", "GENDER_NEUTRALITY")
+                         "WIKIPEDIA", "GENDER_NEUTRALITY", "REPETITIONS_STYLE")
 
 
 def _client_class() -> type:
@@ -49,7 +52,8 @@ def _client_class() -> type:
             from language_tool_python.match import Match
 
             url = self._url + "check"
-            response = self._query_server(url, self._create_params(text), method="post")
+            # one try: a retry would double what a hung server costs (the fixer keeps the budget)
+            response = self._query_server(url, self._create_params(text), num_tries=1, method="post")
             if not isinstance(response, dict) or "matches" not in response:
                 raise BackendError(f"unexpected LanguageTool answer: {str(response)[:200]}")
             matches = []
@@ -69,11 +73,11 @@ class LanguageToolBackend:
         url = options.languagetool_url
         try:
             if not url:
-                ok, how = languagetool_status(None)
+                ok, how = languagetool_status(None, options.languagetool_home)
                 if not ok or not options.languagetool_start_local:
                     raise BackendError(f"LanguageTool not available: {how}")
                 url = self._stack.enter_context(
-                    local_languagetool_server(startup_timeout=options.startup_timeout)
+                    local_languagetool_server(startup_timeout=options.startup_timeout, home=options.languagetool_home)
                 )
             client = _client_class()(
                 url,
@@ -93,7 +97,8 @@ class LanguageToolBackend:
             raise BackendError(f"LanguageTool did not start: {type(e).__name__}: {e}") from e
         version = str(response.get("software", {}).get("version", "unknown"))
         self.name = f"languagetool-{version}"
-        settings = f"{options.languagetool_language}|{','.join(SKIPPED_LT_CATEGORIES)}"
+        rules = json.dumps(rule_table(), sort_keys=True)  # a new rule map must not reuse old answers
+        settings = f"{options.languagetool_language}|{','.join(SKIPPED_LT_CATEGORIES)}|{rules}"
         self.cache_id = f"languagetool-{version}-{hashlib.sha1(settings.encode()).hexdigest()[:10]}"
         self._batch_chars = options.batch_chars
         self._batch_size = options.batch_size

@@ -144,3 +144,32 @@ class FakeLanguageTool:
 def fake_lt():
     with FakeLanguageTool() as server:
         yield server
+
+
+class HangingLanguageTool(FakeLanguageTool):
+    """Answers /v2/languages and the start-up check, then never answers a check again (until closed)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        import threading as _t
+
+        self.release = _t.Event()
+        outer = self
+        handler = self.server.RequestHandlerClass
+        plain_post = handler.do_POST
+
+        def do_POST(self):  # noqa: N802 - http.server's naming
+            n = int(self.headers.get("Content-Length", 0))
+            body = self.rfile.read(n)
+            params = {k: v[0] for k, v in urllib.parse.parse_qs(body.decode()).items()}
+            if params.get("text") == "This is a test.":
+                self.rfile = __import__("io").BytesIO(body)
+                return plain_post(self)
+            outer.requests.append(params)
+            outer.release.wait(120)  # hang (bounded, so the test's server always stops)
+
+        handler.do_POST = do_POST
+
+    def __exit__(self, *exc):
+        self.release.set()
+        super().__exit__(*exc)

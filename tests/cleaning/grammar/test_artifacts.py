@@ -21,7 +21,17 @@ def repair(text: str) -> str:
          "the acid flows back into the esophagus, irritating the mucosa and the throat."),
         # doubled words
         ("Walk to to the park with the the dog.", "Walk to the park with the dog."),
-        ("a companion so so that", "a companion so that"),
+        ("Walk in in the park, we we go.", "Walk in the park, we go."),
+        # dashes written as hyphens, compounds written with a spaced hyphen
+        ("they take us into space -- five years", "they take us into space \u2014 five years"),
+        ("the sound was so loud-it was amplified", "the sound was so loud \u2014 it was amplified"),
+        ("a self - assembly system in three - dimensional space", "a self-assembly system in three-dimensional space"),
+        # machine-translation grammar
+        ("You should to drink water and must to rest.", "You should drink water and must rest."),
+        ("There is many reasons, and there was several causes.", "There are many reasons, and there were several causes."),
+        ("Informations and advices for patients.", "Information and advice for patients."),
+        ("the acid flows back into the esophagus, this means the acid flows back into the esophagus and hurts.",
+         "the acid flows back into the esophagus and hurts."),
         # spaces before punctuation, missing space after a full stop
         ("Pain , numbness and swelling .", "Pain, numbness and swelling."),
         ("It rained.Then it stopped.", "It rained. Then it stopped."),
@@ -45,6 +55,14 @@ def test_sentence_repeated_within_a_paragraph():
     "text",
     [
         "He had had enough. I said that that was fine.",
+        # reduplicated names and words are never halved
+        "Fang Fang and Qiao Qiao met; ylang ylang, beri beri, mahi mahi; it was so so. Bye bye.",
+        # hyphens that are words, and modals that elide a verb
+        "an odd-even scheme, either-or, so-so, rock-and-roll, COVID-19, type-2 diabetes, a cure-all, no-one",
+        "We must do everything we can to help, as much as we could to stop it.",
+        "They researches the evidences.",
+        # a restatement that is not a copy
+        "Think about the cost, the cost of labor. If the universe is empty, if the universe is empty, it is flat.",
         "It was impeached by the House and removed from office by the Senate.",
         "Visit www.example.com.Now and e.g. 1,000 mg or 2.5 ml or U.S.Army.",
         "The ratio is 3 .5 here",
@@ -52,6 +70,16 @@ def test_sentence_repeated_within_a_paragraph():
 )
 def test_legitimate_text_is_left_alone(text):
     assert repair(text) == text
+
+
+def test_near_repeated_sentence_in_a_paragraph():
+    text = ("Walking backwards strengthens the muscles of the lower back and the legs. It is easy. "
+            "Walking backwards strengthens the muscles of the lower back and legs.")
+    assert repair(text) == ("Walking backwards strengthens the muscles of the lower back and the legs. "
+                            "It is easy.")
+    different = ("Walking backwards strengthens the muscles of the lower back and the legs. "
+                 "Walking forwards relaxes the muscles of the upper back and the arms.")
+    assert repair(different) == different
 
 
 def test_artifacts_apply_with_no_backend():

@@ -1,7 +1,8 @@
 import io
+import subprocess
 import sys
 
-from cleaning.grammar.cli import main
+from cleaning.grammar.cli import languagetool_settings, main
 
 
 def run(monkeypatch, data: str, *args: str) -> tuple[str, int]:
@@ -10,6 +11,11 @@ def run(monkeypatch, data: str, *args: str) -> tuple[str, int]:
     monkeypatch.setattr(sys, "stdout", out)
     rc = main(list(args))
     return out.getvalue(), rc
+
+
+def cleaning(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "cleaning", *args], input=stdin, capture_output=True, text=True,
+                          timeout=300)
 
 
 def test_one_output_line_per_input_line(monkeypatch, capsys):
@@ -26,3 +32,33 @@ def test_one_output_line_per_input_line(monkeypatch, capsys):
 def test_rules_only_backend_and_protect(monkeypatch):
     out, rc = run(monkeypatch, "the the end\n", "--backend", "none")
     assert rc == 0 and out == "the end\n"
+
+
+def test_python_m_cleaning_fix_grammar_takes_its_options():
+    helped = cleaning("fix-grammar", "--help")
+    assert helped.returncode == 0 and helped.stdout.startswith("usage: python -m cleaning fix-grammar")
+    assert "--backend" in helped.stdout and "--edits" in helped.stdout
+    r = cleaning("fix-grammar", "--backend", "offline", "--edits", stdin="You should to rest.\nFang Fang came.\n")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "You should rest.\nFang Fang came.\n"
+    assert "backend offline-harper" in r.stderr and "edit\tMT_MODAL_TO" in r.stderr
+    r = cleaning("fix-grammar", "--backend", "none", stdin="the the end\n")
+    assert r.returncode == 0 and r.stdout == "the end\n"
+    bad = cleaning("fix-grammar", "--backend", "nonsense")
+    assert bad.returncode == 2 and "invalid choice" in bad.stderr
+
+
+def test_languagetool_status_and_serve_without_an_install(tmp_path):
+    r = cleaning("languagetool", "status", "--home", str(tmp_path))
+    assert "LanguageTool" in r.stdout or "not available" in r.stdout
+    assert cleaning("languagetool", "--help").returncode == 0
+    assert "--port" in cleaning("languagetool", "serve", "--help").stdout
+
+
+def test_only_the_entry_point_reads_the_environment(monkeypatch):
+    from cleaning.grammar import GrammarOptions
+
+    monkeypatch.setenv("HEALTH_LANGUAGETOOL_URL", "http://127.0.0.1:1")
+    assert GrammarOptions().languagetool_url is None  # options take plain values
+    got = languagetool_settings({"HEALTH_LANGUAGETOOL_URL": "http://x", "HEALTH_LANGUAGETOOL_API_KEY": "k"})
+    assert got == {"languagetool_url": "http://x", "languagetool_api_key": "k"}

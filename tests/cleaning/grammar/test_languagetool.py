@@ -34,10 +34,18 @@ def test_languagetool_json_is_applied_through_the_policy(fake_lt):
     assert params["language"] == "en-US" and "STYLE" in params["disabledCategories"]
 
 
-def test_auto_picks_languagetool_when_a_url_is_set(fake_lt, monkeypatch, caplog):
-    monkeypatch.setenv("HEALTH_LANGUAGETOOL_URL", fake_lt.url)
+def test_rules_off_the_measured_map_are_never_applied(fake_lt):
+    # "VERY_UNIQUE" (style) and any rule not in rules.json come back "unmeasured"
+    from cleaning.grammar.policy import UNMEASURED, languagetool_category
+
+    assert languagetool_category("SOME_NEW_RULE", "GRAMMAR") == (UNMEASURED, False)
+    assert languagetool_category("MORFOLOGIK_RULE_EN_US", "TYPOS") == ("spelling", True)
+    assert languagetool_category("EN_COMPOUNDS_SELF_ASSEMBLY", "MISC")[0] == "punctuation"
+
+
+def test_auto_picks_languagetool_when_a_url_is_set(fake_lt, caplog):
     caplog.set_level("INFO", logger="cleaning.grammar")
-    with open_fixer(GrammarOptions()) as fixer:
+    with open_fixer(GrammarOptions(languagetool_url=fake_lt.url)) as fixer:
         assert fixer.backend_name.startswith("languagetool-")
     assert "languagetool-6.4 runs" in caplog.text
     assert languagetool_status(fake_lt.url) == (True, "url")
@@ -62,11 +70,13 @@ def test_requests_are_batched_and_cached_across_runs(fake_lt, tmp_path):
     assert [r.edits for r in second] == [r.edits for r in first]
 
 
-def test_credentials_come_from_the_environment_and_are_not_logged(fake_lt, monkeypatch, caplog):
-    monkeypatch.setenv("HEALTH_LANGUAGETOOL_USERNAME", "someone@example.org")
-    monkeypatch.setenv("HEALTH_LANGUAGETOOL_API_KEY", "sekret-key-123")
+def test_credentials_are_sent_and_not_logged(fake_lt, caplog):
+    from cleaning.grammar.cli import languagetool_settings
+
     caplog.set_level("DEBUG")
-    opts = GrammarOptions(backend="languagetool", languagetool_url=fake_lt.url)
+    creds = languagetool_settings({"HEALTH_LANGUAGETOOL_USERNAME": "someone@example.org",
+                                   "HEALTH_LANGUAGETOOL_API_KEY": "sekret-key-123"})
+    opts = GrammarOptions(backend="languagetool", languagetool_url=fake_lt.url, **creds)
     assert "sekret" not in repr(opts)
     with open_fixer(opts) as fixer:
         fixer.fix("She recieved it.")
@@ -94,13 +104,14 @@ def test_unreachable_languagetool_is_reported_not_raised():
 
 
 def test_auto_without_languagetool_uses_the_offline_backend(monkeypatch, tmp_path, caplog):
-    monkeypatch.delenv("HEALTH_LANGUAGETOOL_URL", raising=False)
-    monkeypatch.delenv("LTP_JAR_DIR_PATH", raising=False)
-    monkeypatch.setenv("LTP_PATH", str(tmp_path / "nothing"))
+    from cleaning.grammar import lt_install
+
+    monkeypatch.setattr(lt_install, "ltp_home", lambda: tmp_path / "ltp")
     caplog.set_level("INFO", logger="cleaning.grammar")
-    assert languagetool_status(None)[0] is False
-    assert not (tmp_path / "nothing").exists()  # detection downloads and creates nothing
-    with open_fixer(GrammarOptions()) as fixer:
+    home = tmp_path / "nothing"
+    assert languagetool_status(None, home)[0] is False
+    assert not home.exists() and not (tmp_path / "ltp").exists()  # detection downloads and creates nothing
+    with open_fixer(GrammarOptions(languagetool_home=str(home))) as fixer:
         assert fixer.backend_name.startswith("offline-harper")
     assert "using the offline backend" in caplog.text
 

@@ -108,3 +108,76 @@ def test_capitalisation_only_at_a_real_sentence_start():
     text = "Add 8 oz. water and stir. walking helps."
     with fixer_with(script) as f:
         assert f.fix(text).text == "Add 8 oz. water and stir. Walking helps."
+
+
+# -- the cases of issue 13 -------------------------------------------------------------------
+
+REDUPLICATED = "Fang Fang met Qiao Qiao; ylang ylang, beri beri and mahi mahi; the film was so so."
+
+
+def test_reduplicated_names_and_words_are_never_halved_whoever_proposes_it():
+    # LanguageTool's way (the pair replaced by one word) and Harper's (the second word deleted)
+    pairs = ["Fang Fang", "Qiao Qiao", "ylang ylang", "beri beri", "mahi mahi", "so so"]
+    as_pair = {p: (p.split()[0], "ENGLISH_WORD_REPEAT_RULE", "repetition", False) for p in pairs}
+    with fixer_with(as_pair) as f:
+        assert f.fix(REDUPLICATED).text == REDUPLICATED
+    halves = {p.split()[0]: ("", "HARPER_RepeatedWords", "repetition", False) for p in pairs}
+    with fixer_with(halves) as f:
+        r = f.fix(REDUPLICATED)
+    assert r.text == REDUPLICATED and r.edits == []
+    # a slip of a function word is still repaired
+    with fixer_with({"the the": ("the", "ENGLISH_WORD_REPEAT_RULE", "repetition", False)}) as f:
+        assert f.fix("See the the doctor.").text == "See the doctor."
+
+
+ISSUE_TERMS = [("tianma", "trauma"), ("danshen", "dashed"), ("chaihu", "chair"), ("fuling", "filing"),
+               ("chenpi", "cheap"), ("shen", "seen"), ("stye", "style"), ("coix", "coin"), ("gleet", "greet"),
+               ("rales", "races"), ("cuppings", "clippings")]
+
+
+def test_medical_and_tcm_terms_are_never_corrected_into_common_words():
+    script = {w: (r, SPELL, "spelling", True) for w, r in ISSUE_TERMS}
+    text = ("Decoct tianma with danshen, chaihu, fuling and chenpi; shen is weak. A stye, gleet, rales "
+            "in both lungs, coix seed, and cuppings twice a week.")
+    with fixer_with(script) as f:
+        r = f.fix(text)
+    assert r.text == text and r.edits == []
+    # and not through another category either
+    script = {w: (r, "CONFUSION_X", "grammar", False) for w, r in ISSUE_TERMS}
+    with fixer_with(script) as f:
+        assert f.fix(text).text == text
+
+
+def test_the_products_own_rules_pass_the_same_gates():
+    from cleaning.grammar.options import RulePolicy
+    from cleaning.grammar.policy import Context, Policy
+
+    policy = Policy(RulePolicy())
+    text = "Take danshen daily. Fang Fang rests. Walk 10 km."
+    ctx = Context(text=text, protected=frozenset({"rests"}))
+
+    def own(start: int, end: int, repl: str, category: str = "grammar") -> Candidate:
+        return Candidate(start, end - start, repl, "MT_TEST", category, "rules", text[start:end])
+
+    assert policy.check(own(5, 12, "dashed"), ctx) is None  # a TCM term
+    assert policy.check(own(20, 25, ""), ctx) is None  # a name ("Fang" of "Fang Fang")
+    assert policy.check(own(26, 31, "rest"), ctx) is None  # a protected word
+    assert policy.check(own(38, 40, "12"), ctx) is None  # a number
+    assert policy.check(own(15, 19, "", "repetition"), ctx) is None  # a deleted word that is no copy
+    ok = own(33, 37, "walk", "capitalization")
+    assert policy.check(ok, ctx) is None  # capitalisation only at a sentence start, and only upwards
+
+
+def test_a_deleted_sentence_must_repeat_what_stays():
+    from cleaning.grammar.options import RulePolicy
+    from cleaning.grammar.policy import Context, Policy
+
+    policy = Policy(RulePolicy())
+    text = "Rest the knee for two days. Dr Li agrees. Rest the knee for two days."
+    ctx = Context(text=text, protected=frozenset())
+    second = text.rindex(" Rest")
+    copy = Candidate(second, len(text) - second, "", "MT_REPEATED_SENTENCE", "repetition", "rules", text[second:])
+    assert policy.check(copy, ctx) is copy
+    dr = text.index(" Dr")
+    other = Candidate(dr, second - dr, "", "MT_REPEATED_SENTENCE", "repetition", "rules", text[dr:second])
+    assert policy.check(other, ctx) is None  # "Dr Li agrees." is said once: not a repeat

@@ -1,0 +1,83 @@
+"""Against the real LanguageTool (installed by `python -m cleaning languagetool install`; .ci/run
+installs it). Skipped, with the reason, where it is not installed or Java is missing."""
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from cleaning.grammar import GrammarOptions, languagetool_status, local_languagetool_server, open_fixer
+from cleaning.grammar.lt_install import find_install
+
+INSTALL = find_install()
+pytestmark = pytest.mark.skipif(
+    INSTALL is None or shutil.which("java") is None,
+    reason="LanguageTool is not installed here (python -m cleaning languagetool install; needs Java 17 and "
+           "Maven or the LanguageTool download host)" if INSTALL is None else "no java on the PATH",
+)
+
+
+@pytest.fixture(scope="module")
+def lt_url():
+    with local_languagetool_server(startup_timeout=180) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def lt(lt_url):
+    with open_fixer(GrammarOptions(backend="languagetool", languagetool_url=lt_url, languagetool_start_local=False)) as f:
+        yield f
+
+
+def test_status_finds_the_install_and_auto_uses_it(lt_url):
+    ok, how = languagetool_status(None)
+    assert ok and how.startswith("local:")
+    with open_fixer(GrammarOptions(backend="auto", languagetool_url=lt_url)) as fixer:
+        assert fixer.backend_name.startswith("languagetool-6.")
+
+
+@pytest.mark.parametrize(
+    "before, after",
+    [
+        ("There is many reasons for back pain.", "There are many reasons for back pain."),
+        ("You should to drink more water.", "You should drink more water."),
+        ("The patients has a high fever.", "The patients have a high fever."),
+        ("His blood pressure are too high.", "His blood pressure is too high."),
+        ("It is a effective method.", "It is an effective method."),
+        ("He have a headache after the the operation.", "He has a headache after the operation."),
+        ("Take us into space -- five years.", "Take us into space \u2014 five years."),
+    ],
+)
+def test_machine_translation_errors_are_repaired(lt, before, after):
+    r = lt.fix(before)
+    assert r.text == after, [(e.rule_id, e.original, e.replacement) for e in r.edits]
+    assert r.backend.startswith("languagetool-6.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm not going to show you images here, because black holes leave no trace.",
+        "The method is easy to understand and you guys can download it.",
+        "So maybe the chemicals in it are useful.",
+        "The ministry will tighten its export controls next year.",
+        "Fang Fang and Qiao Qiao planted ylang ylang; beri beri and mahi mahi were so so.",
+        "Tianma, danshen, chaihu, fuling and chenpi are herbs; shen is a TCM term.",
+        "A stye, gleet, rales, coix seeds and cuppings were noted.",
+    ],
+)
+def test_no_harm_on_what_checkers_get_wrong(lt, text):
+    r = lt.fix(text)
+    assert r.text == text, [(e.rule_id, e.original, e.replacement) for e in r.edits]
+
+
+def test_the_command_line_runs_languagetool(lt_url, tmp_path):
+    out = subprocess.run(
+        [sys.executable, "-m", "cleaning", "fix-grammar", "--backend", "languagetool", "--languagetool-url", lt_url,
+         "--edits"],
+        input="There is many reasons.\nFine text.\n", capture_output=True, text=True, timeout=300,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == "There are many reasons.\nFine text.\n"
+    assert "backend languagetool-6." in out.stderr and "edit\t" in out.stderr
