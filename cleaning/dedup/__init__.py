@@ -7,28 +7,27 @@ See docs/dedup.md. Public interface:
 * `minhash`: MinHasher, LSHIndex, shingle_hashes, jaccard
 * `state`: DedupState
 * `deduplicator`: DedupOptions, DedupRecord, Decision, Deduplicator
+
+Names load on first use: the crawler needs only `urls` (canonical URLs) and must not pay for numpy,
+scipy and datasketch at start-up.
 """
 
-from .deduplicator import Decision, DedupOptions, DedupRecord, Deduplicator
-from .minhash import LSHIndex, MinHasher, jaccard, shingle_hashes
-from .state import DedupState, StateError
-from .text import content_hash, normalize_text
-from .urls import article_id, canonicalize_url, resolve_canonical
+from __future__ import annotations
 
-__all__ = [
-    "Decision",
-    "DedupOptions",
-    "DedupRecord",
-    "DedupState",
-    "Deduplicator",
-    "LSHIndex",
-    "MinHasher",
-    "StateError",
-    "article_id",
-    "canonicalize_url",
-    "content_hash",
-    "jaccard",
-    "normalize_text",
-    "resolve_canonical",
-    "shingle_hashes",
-]
+from importlib import import_module
+from typing import Any
+
+_WHERE = {
+    "Decision": "deduplicator", "DedupOptions": "deduplicator", "DedupRecord": "deduplicator",
+    "Deduplicator": "deduplicator", "LSHIndex": "minhash", "MinHasher": "minhash", "jaccard": "minhash",
+    "shingle_hashes": "minhash", "DedupState": "state", "StateError": "state", "content_hash": "text",
+    "normalize_text": "text", "article_id": "urls", "canonicalize_url": "urls", "resolve_canonical": "urls",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{_WHERE[name]}"), name)

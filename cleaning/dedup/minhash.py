@@ -26,8 +26,7 @@ from functools import lru_cache
 
 import numpy as np
 import xxhash
-from datasketch import MinHash
-from datasketch.lsh import _optimal_param
+from datasketch import MinHash, MinHashLSH
 
 from .text import normalize_text, tokens
 
@@ -81,10 +80,12 @@ def _permutations(num_perm: int, seed: int) -> np.ndarray:
 
 
 @lru_cache(maxsize=64)
+@lru_cache(maxsize=64)
 def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
-    """(bands, rows) minimising weighted false positives + negatives (datasketch)."""
-    b, r = _optimal_param(float(threshold), int(num_perm), 0.5, 0.5)
-    return int(b), int(r)
+    """(bands, rows) minimising weighted false positives + negatives: datasketch's own choice, read from
+    the public attributes of the index it would build."""
+    lsh = MinHashLSH(threshold=float(threshold), num_perm=int(num_perm), weights=(0.5, 0.5))
+    return int(lsh.b), int(lsh.r)
 
 
 @dataclass(frozen=True)
