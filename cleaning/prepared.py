@@ -22,7 +22,7 @@ import hashlib
 import logging
 import multiprocessing
 import os
-import pickle
+import json
 import shutil
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -104,7 +104,8 @@ class PreparedPages:
         finally:
             spool.close()
         os.replace(tmp, spool_path)
-        write_bytes_atomic(self.dir / f"{part.name}.index", pickle.dumps(offsets, protocol=pickle.HIGHEST_PROTOCOL))
+        index = [[url, status, fetched, offset] for (url, status, fetched), offset in offsets.items()]
+        write_bytes_atomic(self.dir / f"{part.name}.index", json.dumps(index).encode("utf-8"))
         return len(offsets)
 
     def get(self, key: Key) -> Result | None:
@@ -122,12 +123,12 @@ class PreparedPages:
         for path in sorted(self.dir.glob("*.index")):
             spool = path.with_suffix(".spool")
             try:
-                offsets = pickle.loads(path.read_bytes())  # written by this module only, never by a page
-            except (OSError, pickle.UnpicklingError, EOFError) as exc:
+                entries = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
                 logger.warning("ignoring prepared results %s: %s", path, exc)
                 continue
             if spool.is_file():
-                index.update({key: (spool, offset) for key, offset in offsets.items()})
+                index.update({(url, status, fetched): (spool, offset) for url, status, fetched, offset in entries})
         return index
 
     def remove(self) -> None:

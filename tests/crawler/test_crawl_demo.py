@@ -109,6 +109,10 @@ def test_summary_and_manifest(demo_run):
     assert manifest["status"] == "succeeded"
     assert manifest["cleaning"]["counts"]["articles"] > 40
     assert manifest["cleaning"]["dropped_reasons"]["http_404"] == 1
+    # The first steps ran while the crawl fetched: cleaning took every page's result from there.
+    counts = manifest["cleaning"]["counts"]
+    assert counts["prepared_while_crawling"] == counts["pages"] > 0
+    assert all("seconds" in step for step in manifest["cleaning"]["steps"].values())
     assert any(url.endswith("ask-the-doctor-live.html") for url in manifest["failed_urls"])
 
 

@@ -1,0 +1,63 @@
+"""Results prepared while the crawl fetches are the results the run's cleaning would compute."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+from cleaning.flow import cleaning_steps
+from cleaning.options import CleanOptions
+from cleaning.prepared import CachedMapper, PreparedPages, first_segment
+from cleaning.storage.datasets import PartitionedWriter, dataset_files
+from cleaning.workers import ProcessMapper
+from crawler.demo import DEMO_HOST, load_articles
+from crawler.demo.pages import article_path
+from crawler.demo.site import DemoSite
+
+RUN = "20260101T000000Z_prep"
+T0 = datetime(2026, 1, 1, 8, tzinfo=timezone.utc)
+
+
+def _store(root: Path) -> None:
+    site = DemoSite(DEMO_HOST)
+    writer = PartitionedWriter(root, "pages", RUN, tag="crawl", rows_per_file=7)
+    for path in [article_path(a) for a in load_articles()[:15]] + ["/"]:
+        resp = site.handle("GET", path, {})
+        writer.write({"url": site.url(path), "status": resp.status, "fetched_at": T0, "site": "demo",
+                      "kind": "article" if path.startswith("/article/") else "listing",
+                      "content_type": resp.headers.get("Content-Type"), "body": resp.body, "profile": "demo",
+                      "run_id": RUN}, "2026-01-01")
+    writer.flush()
+
+
+def _plain(result):  # documents compare by their fields; counts without timings
+    doc, stats = result
+    counts = {name: {k: v for k, v in c.items() if k != "seconds"} for name, c in stats.items()}
+    return (None if doc is None else (doc.article_id, doc.body_original, doc.language, doc.content_hash,
+                                      doc.extraction.title, doc.extraction.published_date)), counts
+
+
+def test_prepared_results_equal_computed_ones_and_are_used(tmp_path: Path) -> None:
+    _store(tmp_path)
+    steps = cleaning_steps(tmp_path, RUN, tmp_path / "stage", CleanOptions(grammar_backend="none"))
+    read, segment = steps[0], first_segment(steps)
+    assert [s.name for s in segment] == ["extract", "repeated_paragraphs", "language", "hash"]
+    prepared = PreparedPages(tmp_path, RUN, segment)
+    parts = dataset_files(tmp_path, "pages", RUN)
+    for part in parts[:-1]:  # the last file was not prepared (the crawl was killed, say)
+        assert prepared.prepare(part, read, segment) == 7
+    assert prepared.done(parts[0]) and not prepared.done(parts[-1])
+
+    docs = list(read.run())
+    computed = [_plain(r) for r in ProcessMapper(1).map(segment, docs)]
+    mapper = CachedMapper(ProcessMapper(1), prepared)
+    got = [_plain(r) for r in mapper.map(segment, list(read.run()))]
+    assert sorted(got, key=repr) == sorted(computed, key=repr)
+    assert (mapper.hits, mapper.misses) == (14, 2)
+    assert list(CachedMapper(ProcessMapper(1), prepared).map(steps[-3:-1], [])) == []  # other steps: not cached
+
+
+def test_other_settings_never_use_these_results(tmp_path: Path) -> None:
+    a = first_segment(cleaning_steps(tmp_path, RUN, tmp_path, CleanOptions(min_words=40)))
+    b = first_segment(cleaning_steps(tmp_path, RUN, tmp_path, CleanOptions(min_words=41)))
+    assert PreparedPages(tmp_path, RUN, a).dir != PreparedPages(tmp_path, RUN, b).dir
