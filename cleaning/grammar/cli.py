@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import signal
 import sys
 import threading
@@ -25,17 +24,18 @@ FIX_DESCRIPTION = """Fix the grammar of plain-text lines from stdin: exactly one
 (so the stage can be evaluated alone); which backend runs, and any problem, go to stderr."""
 
 ENV_URL = "HEALTH_LANGUAGETOOL_URL"
-ENV_USERNAME = "HEALTH_LANGUAGETOOL_USERNAME"
-ENV_API_KEY = "HEALTH_LANGUAGETOOL_API_KEY"
 
 
-def languagetool_settings(environ: Mapping[str, str]) -> dict[str, str]:
-    """GrammarOptions fields for a LanguageTool server named in ``environ`` (URL and credentials)."""
+def languagetool_settings(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """GrammarOptions fields for the LanguageTool server the product settings name (URL and credentials,
+    declared in cleaning/config.py and read from the environment); `environ` stands in for it in tests."""
+    from cleaning.config import value
+
     out = {}
-    for key, name in (("languagetool_url", ENV_URL), ("languagetool_username", ENV_USERNAME),
-                      ("languagetool_api_key", ENV_API_KEY)):
-        if environ.get(name):
-            out[key] = environ[name]
+    for key, name in (("languagetool_url", ENV_URL), ("languagetool_username", "HEALTH_LANGUAGETOOL_USERNAME"),
+                      ("languagetool_api_key", "HEALTH_LANGUAGETOOL_API_KEY")):
+        if found := value(environ, name):
+            out[key] = found
     return out
 
 
@@ -65,7 +65,7 @@ def run_fix(args: argparse.Namespace, environ: Mapping[str, str] | None = None) 
 
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, stream=sys.stderr,
                         format="%(levelname)s %(name)s: %(message)s")
-    settings = languagetool_settings(os.environ if environ is None else environ)
+    settings = languagetool_settings(environ)
     if args.languagetool_url:
         settings["languagetool_url"] = args.languagetool_url
     extra = {"run_budget_seconds": args.run_budget} if args.run_budget is not None else {}
