@@ -12,12 +12,13 @@ from urllib.parse import urlsplit
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.http import Response
+from scrapy.http import Headers, Response
+from scrapy.responsetypes import responsetypes
 
 from cleaning.dedup.urls import canonicalize_url
 from crawler.config import setting
 from crawler.exceptions import RequestSkipped
-from crawler.ledger import FetchLedger
+from crawler.ledger import FetchLedger, StoredPages
 from crawler.runs import RunContext
 
 logger = logging.getLogger(__name__)
@@ -117,14 +118,20 @@ class DemoRoutingMiddleware:
             request.meta["proxy"] = server.proxy_url
 
 
-class IncrementalFetchMiddleware:
-    """Skips articles already stored, or asks the server whether they changed.
+REPLAYED = "health_replayed"  # meta flag of a response answered from this run's stored pages (resume)
 
-    - stored by this run (a resumed crawl): skipped, never fetched twice;
+
+class IncrementalFetchMiddleware:
+    """Answers pages this run already stored from disk; skips articles earlier runs stored, or asks the server
+    whether they changed.
+
+    - stored by this run (a resumed crawl): answered from the `pages` dataset, the bytes as received,
+      flagged `meta["health_replayed"]`: the spider follows its links again (the links of a page that was
+      stored but whose links were never fetched are how the rest of the site is found) and stores nothing;
     - stored by an earlier run and the sitemap's lastmod is not newer: skipped;
     - otherwise: a conditional request (If-None-Match / If-Modified-Since); a
       304 answer ends the request with nothing new to write.
-    Listing pages are always fetched: they are how new articles are found.
+    Listing pages are always fetched (unless this run stored them): they are how new articles are found.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -134,6 +141,7 @@ class IncrementalFetchMiddleware:
         self.crawler = crawler
         self.stats = crawler.stats
         self.ledger: FetchLedger | None = None
+        self.stored: StoredPages | None = None
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
 
     @classmethod
@@ -142,17 +150,19 @@ class IncrementalFetchMiddleware:
 
     def spider_opened(self, spider: Spider) -> None:
         root = Path(setting(self.crawler.settings, "OUTPUT_DIR"))
-        self.ledger = FetchLedger.load(root, run_id=RunContext.of(self.crawler).run_id)
-        logger.info("incremental: %d articles known from earlier runs, %d stored by this run",
-                    self.ledger.known_count, self.ledger.this_run_count)
+        run_id = RunContext.of(self.crawler).run_id
+        self.ledger = FetchLedger.load(root, run_id=run_id)
+        self.stored = StoredPages.load(root, run_id)
+        logger.info("incremental: %d articles known from earlier runs, %d pages stored by this run (answered from disk)",
+                    self.ledger.known_count, len(self.stored))
 
-    def process_request(self, request: Request, spider: Spider | None = None) -> None:
-        if self.ledger is None or request.meta.get("health_kind") not in ("article", "unknown"):
+    def process_request(self, request: Request, spider: Spider | None = None) -> Response | None:
+        kind = request.meta.get("health_kind")
+        if self.stored is not None and kind is not None and request.url in self.stored:
+            return self._replay(request)
+        if self.ledger is None or kind not in ("article", "unknown"):
             return None
         url = request.url
-        if self.ledger.stored_this_run(url):
-            self.stats.inc_value("health/incremental/already_stored")
-            raise RequestSkipped("incremental", f"already stored by this run: {url}")
         entry = self.ledger.get(url) if self.incremental else None
         if entry is None:
             return None
@@ -168,6 +178,23 @@ class IncrementalFetchMiddleware:
             fetched = entry.fetched_at.astimezone(timezone.utc)
             request.headers.setdefault(b"If-Modified-Since", format_datetime(fetched, usegmt=True).encode())
         return None
+
+    def _replay(self, request: Request) -> Response:
+        """The stored page as a response: the spider reads its links again, the pages dataset gets no second row."""
+        assert self.stored is not None
+        page = self.stored.get(request.url)
+        assert page is not None
+        headers = Headers()
+        for name, value in (("Content-Type", page.content_type), ("ETag", page.etag),
+                            ("Last-Modified", page.last_modified)):
+            if value:
+                headers[name] = value
+        # The stored answer is final: an error status that retries did not cure is not retried again.
+        request.meta[REPLAYED] = True
+        request.meta["dont_retry"] = True
+        self.stats.inc_value("health/resume/answered_from_disk")
+        cls = responsetypes.from_args(headers=headers, url=page.url, body=page.body)
+        return cls(url=page.url, status=page.status, headers=headers, body=page.body, request=request, flags=["stored"])
 
     def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
         if response.status == 304 and request.meta.get("health_kind") in ("article", "unknown"):

@@ -138,7 +138,11 @@ class HealthSpider(scrapy.Spider):
             stats.inc_value("health/skipped/not_html")
             logger.info("skipped %s: not HTML (%s)", response.url, response.headers.get("Content-Type"))
             return
-        yield self._page_item(response, kind, is_html)
+        if response.meta.get("health_replayed"):
+            # Stored by this run before a stop (crawler/middlewares.py answered it from disk): only its links matter.
+            stats.inc_value("health/resume/pages_replayed")
+        else:
+            yield self._page_item(response, kind, is_html)
         if response.status != 200:
             self._http_failure(response)
             return

@@ -9,7 +9,7 @@ from typing import Any
 
 from cleaning.storage.datasets import PartitionedWriter
 from cleaning.storage.manifests import RunManifestFile
-from crawler.ledger import FetchLedger
+from crawler.ledger import FetchLedger, StoredPages
 
 CLEANED = "20260101T000000Z_aaaaaa"  # an earlier run whose pages became rows
 UNCLEANED = "20260102T000000Z_bbbbbb"  # an earlier run stopped before cleaning
@@ -59,11 +59,20 @@ def test_only_articles_of_cleaned_runs_are_known(tmp_path: Path) -> None:
 
 
 def test_a_resumed_run_knows_what_it_stored_itself(tmp_path: Path) -> None:
-    ledger = _ledger(tmp_path)
-    assert ledger.stored_this_run("https://a.org/resumed")
-    assert not ledger.stored_this_run("https://a.org/list2")  # listings are fetched again on resume
-    assert not ledger.stored_this_run("https://a.org/old")
-    assert ledger.this_run_count == 1
+    _ledger(tmp_path)
+    writer = PartitionedWriter(tmp_path, "pages", THIS, tag="u", rows_per_file=1)  # a second attempt, one row a file
+    writer.write({"url": "https://a.org/third", "status": 503, "fetched_at": FETCHED, "kind": "unknown",
+                  "body": b"busy", "run_id": THIS}, partition="2026-01-01")
+    writer.flush()
+    stored = StoredPages.load(tmp_path, THIS)
+    assert len(stored) == 3
+    assert "https://a.org/resumed?utm_campaign=y" in stored and "https://a.org/list2" in stored  # listings too
+    assert "https://a.org/old" not in stored  # an earlier run's page
+    third = stored.get("https://a.org/third")
+    assert third is not None and (third.status, third.kind, third.body) == (503, "unknown", b"busy")
+    assert stored.get("https://a.org/list2").kind == "listing"
+    assert stored.get("https://a.org/nowhere") is None
+    assert len(StoredPages.load(tmp_path, "")) == 0
 
 
 def test_sitemap_lastmod_says_whether_a_known_page_changed(tmp_path: Path) -> None:
@@ -80,4 +89,4 @@ def test_sitemap_lastmod_says_whether_a_known_page_changed(tmp_path: Path) -> No
 
 def test_an_empty_output_dir_knows_nothing(tmp_path: Path) -> None:
     ledger = FetchLedger.load(tmp_path, run_id=THIS)
-    assert ledger.known_count == ledger.this_run_count == 0
+    assert ledger.known_count == len(StoredPages.load(tmp_path, THIS)) == 0

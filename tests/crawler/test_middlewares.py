@@ -98,7 +98,11 @@ def _incremental(tmp_path: Path, **settings: Any) -> IncrementalFetchMiddleware:
     spider = open_spider(crawler)
     this_run = PartitionedWriter(tmp_path, "pages", RunContext.of(crawler).run_id, tag="t")
     this_run.write({"url": "https://a.org/resumed", "status": 200, "fetched_at": FETCHED, "kind": "article",
+                    "content_type": "text/html; charset=utf-8", "etag": '"r1"',
+                    "body": b'<html><body><a href="/next">next</a></body></html>',
                     "run_id": RunContext.of(crawler).run_id}, partition="2026-01-01")
+    this_run.write({"url": "https://a.org/gone", "status": 404, "fetched_at": FETCHED, "kind": "listing",
+                    "body": b"", "run_id": RunContext.of(crawler).run_id}, partition="2026-01-01")
     this_run.flush()
     mw = IncrementalFetchMiddleware.from_crawler(crawler)
     mw.spider_opened(spider)
@@ -130,15 +134,31 @@ def test_known_articles_are_asked_for_only_if_changed(tmp_path: Path) -> None:
 
 def test_what_is_known_unchanged_is_skipped_with_its_reason(tmp_path: Path) -> None:
     mw = _incremental(tmp_path)
-    assert _skip_reason(lambda: mw.process_request(_article("https://a.org/resumed"))) == ("skipped", "incremental")
     lastmod = _article("https://a.org/tagged", health_lastmod="2025-12-30")
     assert _skip_reason(lambda: mw.process_request(lastmod)) == ("skipped", "incremental")
     request = _article("https://a.org/tagged")
     not_modified = Response(request.url, status=304, request=request)
     assert _skip_reason(lambda: mw.process_response(request, not_modified)) == ("skipped", "incremental")
     stats = mw.stats
-    assert (stats.get_value("health/incremental/already_stored"), stats.get_value("health/incremental/unchanged_lastmod"),
-            stats.get_value("health/incremental/not_modified")) == (1, 1, 1)
+    assert (stats.get_value("health/incremental/unchanged_lastmod"),
+            stats.get_value("health/incremental/not_modified")) == (1, 1)
+
+
+def test_a_page_this_run_stored_is_answered_from_disk_so_its_links_are_followed_again(tmp_path: Path) -> None:
+    mw = _incremental(tmp_path)
+    for kind in ("article", "unknown", "listing"):
+        request = Request("https://a.org/resumed?utm_source=x", meta={"health_kind": kind})  # by canonical URL
+        response = mw.process_request(request)
+        assert isinstance(response, HtmlResponse), kind
+        assert response.status == 200 and response.url == "https://a.org/resumed"
+        assert response.body == b'<html><body><a href="/next">next</a></body></html>'  # the bytes as received
+        assert response.headers[b"ETag"] == b'"r1"' and response.encoding == "utf-8"
+        assert response.meta["health_replayed"] and response.meta["dont_retry"]  # stored once, never retried
+        assert response.css("a::attr(href)").get() == "/next"
+    gone = mw.process_request(Request("https://a.org/gone", meta={"health_kind": "listing"}))
+    assert gone is not None and gone.status == 404  # an error page is answered as stored, not fetched again
+    assert mw.process_request(_article("https://a.org/never-stored")) is None
+    assert mw.stats.get_value("health/resume/answered_from_disk") == 4
 
 
 def test_listings_are_always_fetched(tmp_path: Path) -> None:
@@ -153,4 +173,4 @@ def test_with_incremental_off_earlier_runs_are_fetched_again_but_this_run_never_
     mw = _incremental(tmp_path, HEALTH_INCREMENTAL=False)
     tagged = _article("https://a.org/tagged", health_lastmod="2025-12-30")
     assert mw.process_request(tagged) is None and b"If-None-Match" not in tagged.headers
-    assert _skip_reason(lambda: mw.process_request(_article("https://a.org/resumed"))) == ("skipped", "incremental")
+    assert mw.process_request(_article("https://a.org/resumed")).meta["health_replayed"]
