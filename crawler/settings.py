@@ -56,6 +56,8 @@ ITEM_PIPELINES = {
     "crawler.pipelines.PagesPipeline": 300,
 }
 EXTENSIONS = {
+    # first, before the engine opens the scheduler: Scrapy's JOBDIR state set aside, the frontier rebuilt
+    "crawler.jobdir.JobdirRepair": 0,
     "crawler.runs.RunContext": 10,  # the run id, resolved once; components read RunContext.of(crawler)
     "crawler.politeness.CrawlDelay": 50,  # after AutoThrottle (0): robots.txt Crawl-delay has the last word
     # the first cleaning steps while fetching; at close it waits for them, before the run's end (200) cleans
