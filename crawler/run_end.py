@@ -49,8 +49,10 @@ class RunTotals:
     def of_crawl(cls, stats: StatsCollector, failed_urls: dict[str, str]) -> "RunTotals":
         crawl_stats = stats_snapshot(stats)
         error = crawl_stats.get("health/output_error")
-        return cls(crawl_stats, dict(failed_urls), int(crawl_stats.get("health/pages/stored") or 0),
-                   [str(error)] if error else [])
+        # A resumed run counts the pages its killed attempts stored (answered from disk this time): a resume
+        # after every page was stored (a kill while cleaning) stores nothing new and still did its work.
+        stored = int(crawl_stats.get("health/pages/stored") or 0) + int(crawl_stats.get("health/resume/pages_replayed") or 0)
+        return cls(crawl_stats, dict(failed_urls), stored, [str(error)] if error else [])
 
 
 def stats_snapshot(stats: StatsCollector) -> dict[str, Any]:

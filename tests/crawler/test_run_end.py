@@ -125,3 +125,13 @@ def test_a_distributed_run_says_how_many_workers_and_sums_their_totals(tmp_path:
     manifest = _manifest(tmp_path, run_id)
     assert manifest["problems"] == ["output error: worker w2: disk full"]
     assert manifest["cleaning"] == {"status": "skipped: HEALTH_CLEAN_ON_CLOSE is off"}
+
+
+def test_a_resume_that_stores_nothing_new_counts_what_its_killed_attempts_stored(tmp_path: Path) -> None:
+    crawler = _crawler(tmp_path)
+    crawler.stats.set_value("health/resume/pages_replayed", 4)  # every page was stored before a kill while cleaning
+    totals = RunTotals.of_crawl(crawler.stats, {})
+    assert totals.pages_stored == 4
+    assert judge("finished", totals.pages_stored, [], "committed") == ("succeeded", [])
+    crawler.stats.set_value("health/resume/pages_replayed", 0)
+    assert judge("finished", RunTotals.of_crawl(crawler.stats, {}).pages_stored, [], "committed")[0] == "failed"

@@ -41,8 +41,7 @@ class PagedSite:
             pass
 
         Handler.site = site
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", 0), Handler)
         threading.Thread(target=self._server.serve_forever, name="paged-site", daemon=True).start()
         return self
 
@@ -99,6 +98,13 @@ class PagedSite:
 def _number(name: str) -> int | None:
     stem = name.removesuffix(".html")
     return int(stem) if stem.isdigit() else None
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # a crawler killed mid-request resets its connections: expected here, not worth a traceback
 
 
 class _Handler(BaseHTTPRequestHandler):
