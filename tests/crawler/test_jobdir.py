@@ -8,8 +8,8 @@ import pickle
 import struct
 from pathlib import Path
 
-from scrapy.utils.misc import load_object
 from queuelib import LifoDiskQueue  # the file format under Scrapy's PickleLifoDiskQueue, the default
+from scrapy.utils.misc import load_object
 
 from crawler.jobdir import JobdirRepair, repair_jobdir
 from tests.support.crawler import project_crawler
