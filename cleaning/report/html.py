@@ -25,7 +25,7 @@ vertical-align:top}th{font-weight:600}td.n,th.n{text-align:right;font-variant-nu
 .badge.ok{background:#17672e}.badge.warn{background:#a36b00}.badge.bad{background:#a11}
 .cards{display:flex;flex-wrap:wrap;gap:12px;margin:1em 0}.card{border:1px solid #ddd;border-radius:6px;
 padding:8px 14px;min-width:120px}.card b{display:block;font-size:1.35em}
-.grid{display:flex;flex-wrap:wrap;gap:24px}.grid>div{flex:1 1 440px}
+.grid{display:flex;flex-wrap:wrap;gap:0 24px}.grid>div{flex:1 1 470px}
 .meter{display:inline-block;width:120px;height:10px;background:#eee;border-radius:3px;vertical-align:middle}
 .meter i{display:block;height:10px;border-radius:3px;background:#4a7ab5}
 .passage{font:13px/1.5 ui-monospace,monospace;background:#fafafa;border:1px solid #eee;padding:6px 8px;
@@ -115,13 +115,13 @@ def bar_chart(title: str, counts: Counter[Any] | list[tuple[str, int]], limit: i
     if not items:
         return f"<div><h3>{escape(title)}</h3><p class='muted'>none</p></div>"
     top = max(v for _, v in items) or 1
-    row, label_w, bar_w = 20, 230, 300
+    row, label_w, bar_w = 20, 170, 230
     parts = [f'<svg width="{label_w + bar_w + 70}" height="{row * len(items) + 4}" role="img" '
              f'aria-label="{escape(title)}">']
     for i, (label, value) in enumerate(items):
         y = i * row + 2
         w = max(1, int(bar_w * value / top)) if value else 0
-        parts.append(f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end">{escape(str(label)[:34])}</text>'
+        parts.append(f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end">{escape(str(label)[:26])}</text>'
                      f'<rect x="{label_w}" y="{y + 3}" width="{w}" height="{row - 6}" fill="#4a7ab5"/>'
                      f'<text x="{label_w + w + 6}" y="{y + 14}">{value:,}</text>')
     parts.append("</svg>")
