@@ -196,6 +196,16 @@ def seconds_between(start: Any, end: Any) -> float | None:
         return None
 
 
+def run_duration(manifest: dict[str, Any]) -> float | None:
+    """Seconds the run took: its attempts' durations summed (a resumed run's pause is not counted), else
+    start to end."""
+    spans = [seconds_between(a.get("started_at"), a.get("finished_at")) for a in manifest.get("attempts") or []
+             if isinstance(a, dict)]
+    if spans and all(s is not None for s in spans):
+        return float(sum(spans))  # type: ignore[arg-type]
+    return seconds_between(manifest.get("started_at"), manifest.get("finished_at"))
+
+
 def _number(value: Any) -> float | None:
     try:
         return float(value)
@@ -238,6 +248,17 @@ class _Smallest:
 
     def items(self) -> list[tuple[str, Any]]:
         return sorted((n.key, v) for n, v in self.heap)
+
+
+def _below(ids: pa.ChunkedArray, keep: _Smallest, mask: pa.ChunkedArray | None) -> list[int]:
+    """Row numbers of the batch that could enter `keep` (its k smallest ids so far), found column-wise."""
+    ok = pc.is_valid(ids) if mask is None else pc.and_(pc.is_valid(ids), mask)
+    if len(keep.heap) >= keep.k:
+        ok = pc.and_(ok, pc.less(ids, keep.heap[0][0].key))
+    rows = pc.indices_nonzero(pc.fill_null(ok, False))
+    if len(rows) > keep.k:  # only the k smallest of this batch can matter
+        rows = rows.take(pc.array_sort_indices(ids.take(rows))[:keep.k])
+    return rows.to_pylist()
 
 
 class _Neg:
@@ -294,6 +315,7 @@ def gather(root: Path, run_id: str) -> RunFigures:
         for aid in pc.unique(t.column("duplicate_of")).to_pylist():
             duplicated.offer(aid, None)
     representatives = {a for a, _ in duplicated.items()}
+    rep_ids = pa.array(sorted(representatives), pa.string())
 
     total = titled = dated = updated = known_lang = flagged = new_versions = 0
     sites: Counter[str] = Counter()
@@ -323,14 +345,15 @@ def gather(root: Path, run_id: str) -> RunFigures:
         _value_counts(t.column("word_count"), word_counts, none=-1)
         new_versions += _true(pc.greater(t.column("version"), 1))
         # sample candidates: only ids are compared here; bodies are read for the chosen few at the end
-        ids = t.column("article_id").to_pylist()
-        has_edits = pc.fill_null(pc.greater(t.column("grammar_edit_count"), 0), False).to_pylist()
-        for i, (aid, e) in enumerate(zip(ids, has_edits)):
-            if e:
-                edited.offer(aid, (path, start + i))
-            other.offer(aid, (path, start + i))
-            if aid in representatives:
-                where[aid] = (path, start + i)
+        ids = t.column("article_id")
+        has_edits = pc.fill_null(pc.greater(t.column("grammar_edit_count"), 0), False)
+        for keep, mask in ((edited, has_edits), (other, None)):
+            candidates = _below(ids, keep, mask)
+            for i in candidates:
+                keep.offer(ids[i].as_py(), (path, start + i))
+        if representatives:
+            for i in pc.indices_nonzero(pc.fill_null(pc.is_in(ids, value_set=rep_ids), False)).to_pylist():
+                where[ids[i].as_py()] = (path, start + i)
     word_counts.pop(-1, None)
     if not date_sources["(no date)"]:
         del date_sources["(no date)"]
@@ -370,7 +393,6 @@ def gather(root: Path, run_id: str) -> RunFigures:
                      _group(statuses)),
         Completeness("flags", total - flagged, total, "no completeness flag (flagged articles: see below)", flags),
     ]
-    started, finished = manifest.get("started_at"), manifest.get("finished_at")
     failures: dict[str, list[str]] = defaultdict(list)
     for url, why in (manifest.get("failed_urls") or {}).items():
         failures[str(why)].append(str(url))
@@ -380,7 +402,7 @@ def gather(root: Path, run_id: str) -> RunFigures:
     return RunFigures(
         run_id=run_id, manifest=manifest, status=str(manifest.get("status", "unknown")),
         reason=_end_reason(manifest), problems=[str(p) for p in manifest.get("problems") or []],
-        duration_s=seconds_between(started, finished),
+        duration_s=run_duration(manifest),
         crawl_s=_number(crawl_stats.get("elapsed_time_seconds")), clean_s=_number(cleaning.get("seconds")),
         pages=sum(pages_by_status.values()), articles=total, pages_by_status=pages_by_status,
         articles_per_site=sites, languages=langs, completeness=completeness, flags=flags, flagged=flagged,

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaning.report import html as h
-from cleaning.report.data import seconds_between
+from cleaning.report.data import run_duration
 from cleaning.storage.atomic import write_text_atomic
 from cleaning.storage.manifests import list_runs
 
@@ -58,7 +58,7 @@ def run_row(manifest: dict[str, Any], runs_dir: Path) -> RunRow:
 
     pages = int(stats.get("health/pages/stored") or count("pages") or 0)
     return RunRow(run_id=run_id, started=str(manifest.get("started_at", "")), status=str(manifest.get("status", "unknown")),
-                  duration_s=seconds_between(manifest.get("started_at"), manifest.get("finished_at")),
+                  duration_s=run_duration(manifest),
                   pages=pages, articles=count("articles"), new_versions=count("new_versions"), failures=failures,
                   duplicates=count("duplicates"), grammar_edits=count("grammar_edits"),
                   has_report=bool(run_id) and (runs_dir / f"{run_id}.html").is_file())

@@ -27,6 +27,16 @@ def test_duration_rates_and_status(tmp_path: Path):
     assert (f.new_articles, f.new_versions) == (3, 1)
 
 
+def test_a_resumed_run_counts_its_attempts_not_the_pause(tmp_path: Path):
+    _write_run(tmp_path)
+    RunManifestFile.open(tmp_path, RUN).update(attempts=[
+        {"started_at": "2026-01-01T00:00:00+00:00", "finished_at": "2026-01-01T00:01:00+00:00"},
+        {"started_at": "2026-01-01T02:00:00+00:00", "finished_at": "2026-01-01T02:00:40+00:00"}])
+    f = gather(tmp_path, RUN)
+    assert f.duration_s == 100.0 and f.articles_per_s == pytest.approx(0.04)
+    assert index_rows(tmp_path)[0].duration_s == 100.0
+
+
 def test_completeness_per_column_and_flags(tmp_path: Path):
     _write_run(tmp_path)
     f = gather(tmp_path, RUN)
@@ -114,17 +124,18 @@ def test_only_web_urls_become_links(tmp_path: Path):
 
 def test_sample_is_bounded_and_stable_on_a_bigger_run(tmp_path: Path):
     run = "20260102T000000Z_big000"
-    w = PartitionedWriter(tmp_path, "articles", run, rows_per_file=100)
-    for i in range(700):
-        w.write({"article_id": f"{(i * 7919) % 1000:04x}", "version": 1, "url": f"https://e.org/{i}",
-                 "body_original": "text " * 20, "grammar_edit_count": i % 3, "word_count": 20, "run_id": run},
-                "2026-01-02")
+    w = PartitionedWriter(tmp_path, "articles", run, rows_per_file=100)  # 7 files
+    rows = [(f"{(i * 7919) % 1000:04x}", i % 3) for i in range(700)]
+    for i, (aid, n_edits) in enumerate(rows):
+        w.write({"article_id": aid, "version": 1, "url": f"https://e.org/{i}", "body_original": f"text of {aid}",
+                 "grammar_edit_count": n_edits, "word_count": 20, "run_id": run}, "2026-01-02")
     w.flush()
     RunManifestFile.open(tmp_path, run).finish("succeeded")
     f = gather(tmp_path, run)
-    assert f.articles == 700 and len(f.sample) <= 10
-    edited = [a for a in f.sample if a.why == "edited"]
-    assert len(edited) == 4 and all(a.body_original for a in f.sample)
+    assert f.articles == 700 and len(f.sample) == 10  # 4 edited; no duplicates here, so 6 others fill it
+    edited = [a.article_id for a in f.sample if a.why == "edited"]
+    assert edited == sorted(aid for aid, n in rows if n)[:4]  # the smallest ids: a stable, fair draw
+    assert all(a.body_original == f"text of {a.article_id}" for a in f.sample)  # each body from its own row
     assert [a.article_id for a in f.sample] == [a.article_id for a in gather(tmp_path, run).sample]
 
 
@@ -165,8 +176,8 @@ def _manifest(root: Path, run: str, articles: int, failures: int, status: str = 
     m.finish(status, failed_urls={f"https://e.org/f{i}": "http_500" for i in range(failures)},
              crawl_stats={"health/pages/stored": articles + 5},
              cleaning={"counts": {"articles": articles, "new_versions": 2, "duplicates": 3, "grammar_edits": 9}})
-    m.update(started_at=f"{run[:4]}-{run[4:6]}-{run[6:8]}T03:00:00+00:00",
-             finished_at=f"{run[:4]}-{run[4:6]}-{run[6:8]}T03:10:00+00:00")
+    start, end = (f"{run[:4]}-{run[4:6]}-{run[6:8]}T03:{minute}:00+00:00" for minute in ("00", "10"))
+    m.update(started_at=start, finished_at=end, attempts=[{"started_at": start, "finished_at": end}])
 
 
 def test_index_lists_runs_newest_first_with_trends_and_marks_outliers(tmp_path: Path):

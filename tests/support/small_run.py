@@ -70,4 +70,6 @@ def write_small_run(root: Path) -> None:
                        "dropped_reasons": {"http_404": 1},
                        "steps": {"extract": {"body_source/profile": 3, "body_source/generic": 1}}})
     # fixed times, so the duration (100 s) and the rates follow from the rows
-    m.update(started_at="2026-01-01T00:00:00+00:00", finished_at="2026-01-01T00:01:40+00:00")
+    start, end = "2026-01-01T00:00:00+00:00", "2026-01-01T00:01:40+00:00"
+    m.update(started_at=start, finished_at=end, attempts=[{"started_at": start, "finished_at": end,
+                                                           "status": "succeeded"}])
