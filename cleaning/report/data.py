@@ -27,6 +27,7 @@ from cleaning.storage.migrate import columns_to_read, file_version, upgrade
 from cleaning.storage.schemas import SCHEMA_VERSION
 
 BATCH_ROWS = 2000
+SAMPLE_BATCH_ROWS = 256  # rows read at a time where bodies are read
 SAMPLE_EDITED = 4  # articles shown with their grammar edits
 SAMPLE_DUPLICATED = 3  # articles shown with the copies dropped as their duplicates
 SAMPLE_OTHER = 3  # articles drawn from the rest, so a run without edits or duplicates still shows text
@@ -472,11 +473,20 @@ def _rows_at(path: Path, row_numbers: list[int]) -> list[dict[str, Any]]:
         for rg in range(pf.metadata.num_row_groups):
             n = pf.metadata.row_group(rg).num_rows
             inside = [r - first for r in wanted if first <= r < first + n]
-            if inside:
-                t = pf.read_row_group(rg, columns=columns_to_read("articles", version, _SAMPLE_COLUMNS))
-                if version != SCHEMA_VERSION:
-                    t = upgrade("articles", version, t, _SAMPLE_COLUMNS)
-                out += t.take(pa.array(inside, pa.int64())).to_pylist()
+            at = 0
+            # small batches: a row group of long bodies is never held whole
+            for batch in (pf.iter_batches(batch_size=SAMPLE_BATCH_ROWS, row_groups=[rg],
+                                          columns=columns_to_read("articles", version, _SAMPLE_COLUMNS))
+                          if inside else ()):
+                here = [r - at for r in inside if at <= r < at + batch.num_rows]
+                if here:
+                    t = pa.Table.from_batches([batch]).take(pa.array(here, pa.int64()))
+                    if version != SCHEMA_VERSION:
+                        t = upgrade("articles", version, t, _SAMPLE_COLUMNS)
+                    out += t.to_pylist()
+                at += batch.num_rows
+                if at > inside[-1]:
+                    break
             first += n
         return out
     except (OSError, pa.ArrowInvalid) as exc:
