@@ -45,8 +45,8 @@ class Completeness:
     breakdown: Counter[str] = field(default_factory=Counter)
 
     @property
-    def share(self) -> float:
-        return self.filled / self.total if self.total else 0.0
+    def share(self) -> float | None:
+        return self.filled / self.total if self.total else None
 
 
 @dataclass
@@ -104,6 +104,7 @@ class RunFigures:
     word_counts: Counter[int]  # word_count value -> articles (exact quantiles, bounded by distinct values)
     new_articles: int  # version 1
     new_versions: int  # version > 1: a changed text of an article an earlier run stored
+    unchanged: int  # incremental: articles not re-fetched or fetched with the same text (no new row)
     duplicates_by_kind: Counter[str]
     similarity: Counter[str]  # duplicates by similarity band
     grammar_by_category: Counter[str]
@@ -205,6 +206,23 @@ def run_duration(manifest: dict[str, Any]) -> float | None:
     if spans and all(s is not None for s in spans):
         return float(sum(spans))  # type: ignore[arg-type]
     return seconds_between(manifest.get("started_at"), manifest.get("finished_at"))
+
+
+UNCHANGED_STATS = ("health/incremental/not_modified", "health/incremental/unchanged_lastmod")
+
+
+def unchanged_articles(manifest: dict[str, Any]) -> int:
+    """Articles an incremental run found unchanged: not re-fetched (HTTP 304, sitemap lastmod) or fetched
+    with the same text (cleaning's `unchanged`). They are fine data, just not new rows."""
+    stats = manifest.get("crawl_stats") or {}
+    counts = (manifest.get("cleaning") or {}).get("counts") or {}
+    total = 0
+    for value in [stats.get(k) for k in UNCHANGED_STATS] + [counts.get("unchanged")]:
+        try:
+            total += int(value or 0)
+        except (TypeError, ValueError):
+            continue
+    return total
 
 
 def _number(value: Any) -> float | None:
@@ -408,6 +426,7 @@ def gather(root: Path, run_id: str) -> RunFigures:
         pages=sum(pages_by_status.values()), articles=total, pages_by_status=pages_by_status,
         articles_per_site=sites, languages=langs, completeness=completeness, flags=flags, flagged=flagged,
         word_counts=word_counts, new_articles=total - new_versions, new_versions=new_versions,
+        unchanged=unchanged_articles(manifest),
         duplicates_by_kind=duplicates_by_kind, similarity=similarity, grammar_by_category=grammar_by_category,
         grammar_edits=grammar_edits,
         extraction_paths=Counter({k.split("/", 1)[1]: v for k, v in (steps.get("extract") or {}).items()

@@ -33,7 +33,7 @@ margin:4px 0;white-space:pre-wrap;word-break:break-word}
 del{background:#fdd;color:#900;text-decoration:line-through}ins{background:#dfd;color:#060;text-decoration:none}
 .nowrap{white-space:nowrap}.wide{max-width:1280px}.wide td,.wide th{font-size:.93em}
 .article{border-top:1px solid #ddd;padding-top:.4em}a{color:#1a4f8b}
-svg text{font:12px system-ui,sans-serif;fill:#222}"""
+svg text{font:12px system-ui,sans-serif;fill:#222}td svg{vertical-align:middle}"""
 
 
 def page(title: str, body: str, wide: bool = False) -> str:
@@ -67,8 +67,8 @@ def duration(seconds: float | None) -> str:
     return f"{h}h {m:02d}m {s:02d}s" if h else (f"{m}m {s:02d}s" if m else f"{seconds:.1f}s")
 
 
-def percent(share: float) -> str:
-    return f"{100 * share:.1f} %"
+def percent(share: float | None) -> str:
+    return "–" if share is None else f"{100 * share:.1f} %"
 
 
 def link(url: str, text: str | None = None) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaning.report import html as h
-from cleaning.report.data import run_duration
+from cleaning.report.data import run_duration, unchanged_articles
 from cleaning.storage.atomic import write_text_atomic
 from cleaning.storage.manifests import list_runs
 
@@ -30,6 +30,7 @@ class RunRow:
     pages: int
     articles: int
     new_versions: int
+    unchanged: int
     failures: int
     duplicates: int
     grammar_edits: int
@@ -38,6 +39,7 @@ class RunRow:
 
 # (attribute, heading, direction): "low" marks a run far below its baseline, "high" one far above
 METRICS = (("pages", "pages", "low"), ("articles", "articles", "low"), ("new_versions", "new versions", "none"),
+           ("unchanged", "unchanged", "none"),
            ("failures", "failures", "high"), ("duplicates", "duplicates", "high"),
            ("grammar_edits", "grammar edits", "both"))
 
@@ -59,7 +61,8 @@ def run_row(manifest: dict[str, Any], runs_dir: Path) -> RunRow:
     pages = int(stats.get("health/pages/stored") or count("pages") or 0)
     return RunRow(run_id=run_id, started=str(manifest.get("started_at", "")), status=str(manifest.get("status", "unknown")),
                   duration_s=run_duration(manifest),
-                  pages=pages, articles=count("articles"), new_versions=count("new_versions"), failures=failures,
+                  pages=pages, articles=count("articles"), new_versions=count("new_versions"),
+                  unchanged=unchanged_articles(manifest), failures=failures,
                   duplicates=count("duplicates"), grammar_edits=count("grammar_edits"),
                   has_report=bool(run_id) and (runs_dir / f"{run_id}.html").is_file())
 
@@ -70,16 +73,19 @@ def index_rows(root: Path) -> list[RunRow]:
     return [run_row(m, runs_dir) for m in list_runs(root) if isinstance(m, dict) and m.get("run_id")]
 
 
+def _compared(row: RunRow, attr: str) -> int:
+    # an incremental week writes few article rows because little changed: articles compare what was seen
+    return row.articles + row.unchanged if attr == "articles" else getattr(row, attr)
+
+
 def unusual(rows: list[RunRow], i: int, attr: str, direction: str) -> bool:
     """Whether row i's value is far from the median of the finished runs before it (half or double)."""
     if direction == "none":
         return False
-    before = [getattr(r, attr) for r in rows[max(0, i - BASELINE_RUNS * 3):i] if r.status in ("succeeded", "partial")]
-    before = before[-BASELINE_RUNS:]
+    before = [_compared(r, attr) for r in rows[:i] if r.status in ("succeeded", "partial")][-BASELINE_RUNS:]
     if len(before) < 2:
         return False
-    base = statistics.median(before)
-    value = getattr(rows[i], attr)
+    base, value = statistics.median(before), _compared(rows[i], attr)
     low = value < 0.5 * base
     high = value > 2 * base + 5  # + 5: a handful of failures on a quiet week is not news
     return {"low": low, "high": high, "both": low or high}[direction]

@@ -95,6 +95,7 @@ def _summary(f: RunFigures) -> str:
              ("cleaning", h.duration(f.clean_s)), ("pages", h.number(f.pages)),
              ("pages/s", h.number(f.pages_per_s, 2)), ("articles", h.number(f.articles)),
              ("articles/s", h.number(f.articles_per_s, 2)), ("new versions", h.number(f.new_versions)),
+             ("unchanged", h.number(f.unchanged)),
              ("duplicates", h.number(sum(f.duplicates_by_kind.values()))),
              ("grammar edits", h.number(f.grammar_edits)),
              ("failed URLs", h.number(sum(len(u) for u in f.failures.values())))]
@@ -107,7 +108,8 @@ def _summary(f: RunFigures) -> str:
         ("attempts", h.number(len(m.get("attempts") or []))),
         ("grammar backend", escape(str(cleaning.get("grammar_backend", "")) or "–")),
         ("new articles / new versions", f"{h.number(f.new_articles)} / {h.number(f.new_versions)}"),
-        ("unchanged (incremental)", h.number(int((cleaning.get("counts") or {}).get("unchanged", 0)))),
+        ("unchanged (incremental)", f"{h.number(f.unchanged)} <span class='muted'>articles not re-fetched or "
+                                    "fetched with the same text: no new row, nothing wrong</span>"),
     ])
     problems = ("<ul>" + "".join(f"<li class='bad'>{escape(p)}</li>" for p in f.problems) + "</ul>"
                 if f.problems else "")
@@ -119,9 +121,9 @@ def _completeness(f: RunFigures) -> str:
     for c in f.completeness:
         breakdown = ", ".join(f"{escape(str(k))}: {v:,}" for k, v in c.breakdown.most_common(8))
         rows.append((f"<code>{escape(c.column)}</code>", h.number(c.filled), h.number(c.total),
-                     f"<span class='nowrap'>{h.meter(c.share)} {h.percent(c.share)}</span>", escape(c.meaning),
+                     f"<span class='nowrap'>{h.meter(c.share or 0.0)} {h.percent(c.share)}</span>", escape(c.meaning),
                      f"<span class='muted'>{breakdown}</span>"))
-    flagged_share = f.flagged / f.articles if f.articles else 0.0
+    flagged_share = f.flagged / f.articles if f.articles else None
     flags = (f"<p><b>{h.percent(flagged_share)}</b> of the articles are flagged ({f.flagged:,} of {f.articles:,}): "
              + (", ".join(f"<code>{escape(k)}</code> {v:,}" for k, v in f.flags.most_common()) or "no flag")
              + "</p>")

@@ -24,7 +24,11 @@ def test_duration_rates_and_status(tmp_path: Path):
     assert f.pages == 5 and f.articles == 4
     assert f.pages_per_s == pytest.approx(5 / 50) and f.articles_per_s == pytest.approx(4 / 100)
     assert f.status == "succeeded" and f.reason == "crawl ended: finished; cleaning: committed"
-    assert (f.new_articles, f.new_versions) == (3, 1)
+    assert (f.new_articles, f.new_versions, f.unchanged) == (3, 1, 0)
+    m = RunManifestFile.open(tmp_path, RUN)
+    m.update(crawl_stats={**m.data["crawl_stats"], "health/incremental/not_modified": 7},
+             cleaning={**m.data["cleaning"], "counts": {**m.data["cleaning"]["counts"], "unchanged": 2}})
+    assert gather(tmp_path, RUN).unchanged == 9  # not re-fetched, or fetched with the same text
 
 
 def test_a_resumed_run_counts_its_attempts_not_the_pause(tmp_path: Path):
@@ -52,6 +56,15 @@ def test_completeness_per_column_and_flags(tmp_path: Path):
     assert (f.flagged, c["flags"].filled) == (2, 2)
     assert f.flags == Counter({"too_short": 1, "no_date": 1, "truncated": 1})
     assert c["title"].share == 0.75
+
+
+def test_a_run_without_articles_says_so(tmp_path: Path):
+    run = "20260103T000000Z_empty0"
+    RunManifestFile.open(tmp_path, run).finish("failed", problems=["no page was fetched and stored"])
+    f = gather(tmp_path, run)
+    assert f.articles == 0 and all(c.share is None for c in f.completeness) and f.sample == []
+    html = render_report(tmp_path, run).read_text()
+    assert "no article in this run" in html and "no page was fetched and stored" in html and "badge bad" in html
 
 
 def test_word_count_distribution(tmp_path: Path):
@@ -196,6 +209,18 @@ def test_index_lists_runs_newest_first_with_trends_and_marks_outliers(tmp_path: 
     assert re.findall(r"⚠ (\d+)", last) == ["35", "30", "40"]
     assert "⚠" not in html[html.index("20260104T030000Z_run04"):]  # ordinary weeks are not marked
     assert "<polyline" in html and "<script" not in html and "Content-Security-Policy" in html
+
+
+def test_an_incremental_week_is_not_marked_for_its_few_rows(tmp_path: Path):
+    for day in ("02", "03", "04"):
+        _manifest(tmp_path, f"202601{day}T030000Z_run{day}", 100, 0)
+    _manifest(tmp_path, "20260105T030000Z_run05", 3, 0)
+    RunManifestFile.open(tmp_path, "20260105T030000Z_run05").update(crawl_stats={
+        "health/pages/stored": 105, "health/incremental/not_modified": 60, "health/incremental/unchanged_lastmod": 37})
+    rows = index_rows(tmp_path)
+    assert rows[-1].unchanged == 97
+    html = render_index(tmp_path).read_text()
+    assert "far from the median" not in html  # 3 written + 97 unchanged is an ordinary week
 
 
 def test_index_without_runs(tmp_path: Path):
