@@ -71,6 +71,13 @@ def edit_passages(text: str, edits: list[Edit], context: int = CONTEXT) -> list[
     return passages
 
 
+def _visible(changed: str) -> str:
+    """Changed text as HTML; a change of whitespace alone shows its characters (␣ space, ↵ line break)."""
+    if changed.strip():
+        return escape(changed)
+    return escape(changed.replace(" ", "␣").replace("\n", "↵").replace("\t", "⇥"))
+
+
 def _passage(text: str, group: list[Edit], context: int) -> str:
     start = max(0, group[0].offset - context)
     end = min(len(text), group[-1].offset + group[-1].length + context)
@@ -79,9 +86,9 @@ def _passage(text: str, group: list[Edit], context: int) -> str:
     for e in group:
         out.append(escape(text[pos:e.offset]))
         if e.original:
-            out.append(f"<del title='{escape(e.rule_id)} ({escape(e.category)})'>{escape(e.original)}</del>")
+            out.append(f"<del title='{escape(e.rule_id)} ({escape(e.category)})'>{_visible(e.original)}</del>")
         if e.replacement:
-            out.append(f"<ins title='{escape(e.rule_id)} ({escape(e.category)})'>{escape(e.replacement)}</ins>")
+            out.append(f"<ins title='{escape(e.rule_id)} ({escape(e.category)})'>{_visible(e.replacement)}</ins>")
         pos = e.offset + e.length
     out.append(escape(text[pos:end]))
     out.append("…" if end < len(text) else "")

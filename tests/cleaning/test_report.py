@@ -104,6 +104,9 @@ def test_edit_passages_show_a_readable_diff():
     assert len(far) == 2 and far[0].startswith("…aaaaaaaaaa<del") and far[0].endswith("bbbbbbbbbb…")
     assert "<del>&lt;Y&gt;</del><ins>&amp;</ins>" in far[1].replace(" title='&#x27; ()'", "").replace(
         " title=' ()'", "")
+    # a change of whitespace alone is visible
+    [space] = edit_passages("a ,b", [Edit(1, 1, " ", "", "", ""), Edit(3, 0, "", " ", "", "")])
+    assert re.search(r"a<del[^>]*>␣</del>,<ins[^>]*>␣</ins>b", space)
     # an edit that does not match the text is shown apart, marked, not misplaced
     [marked] = edit_passages("hello world", [Edit(0, 5, "howdy", "hi", "", "")])
     assert "does not match" in marked and "<del>howdy</del>" in marked
