@@ -14,7 +14,7 @@ from cleaning.report.data import RunFigures, gather
 from cleaning.report.index import render_index
 from cleaning.report.run import render_report
 
-__all__ = ["RunFigures", "gather", "render_index", "render_report", "render_all"]
+__all__ = ["RunFigures", "gather", "render_all", "render_index", "render_report"]
 
 
 def render_all(root: Path, run_id: str) -> tuple[Path, Path]:

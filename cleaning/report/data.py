@@ -286,7 +286,7 @@ class _Neg:
     def __init__(self, key: str) -> None:
         self.key = key
 
-    def __lt__(self, other: "_Neg") -> bool:
+    def __lt__(self, other: _Neg) -> bool:
         return self.key > other.key
 
     def __eq__(self, other: object) -> bool:

@@ -96,7 +96,7 @@ def kv_table(rows: Iterable[tuple[str, str]]) -> str:
 def table(head: Sequence[str], rows: Iterable[Sequence[str]], numeric: Iterable[int] = ()) -> str:
     """A table of already-escaped cells; columns in `numeric` align right."""
     num = set(numeric)
-    cls = lambda i: " class='n'" if i in num else ""  # noqa: E731
+    cls = lambda i: " class='n'" if i in num else ""
     out = ["<table><tr>", *(f"<th{cls(i)}>{escape(h)}</th>" for i, h in enumerate(head)), "</tr>"]
     for row in rows:
         out.append("<tr>" + "".join(f"<td{cls(i)}>{c}</td>" for i, c in enumerate(row)) + "</tr>")
