@@ -186,7 +186,8 @@ def _failures(f: RunFigures) -> str:
     counts = (f.manifest.get("crawl_stats") or {})
     out = []
     for reason, urls in sorted(f.failures.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        n = len(urls) or int(counts.get(f"health/failed/{reason}", 0) or 0)
+        counted = counts.get(f"health/failed/{reason}")
+        n = len(urls) or (int(counted) if isinstance(counted, (int, float)) else 0)
         shown = "".join(f"<li>{h.link(u)}</li>" for u in sorted(urls)[:MAX_FAILED_URLS])
         more = (f"<li class='muted'>and {len(urls) - MAX_FAILED_URLS} more (the run manifest lists them)</li>"
                 if len(urls) > MAX_FAILED_URLS else "")
