@@ -4,7 +4,7 @@
     python -m cleaning extract FILE_OR_URL_PATH [--url URL] [--site NAME]   one page -> JSON
     python -m cleaning fix-grammar [--backend auto|languagetool|offline]    stdin lines -> stdout lines
     python -m cleaning languagetool install|serve [--port N]|status         the LanguageTool backend
-    python -m cleaning report RUN_ID [--output-dir DIR]                     (re)render a run's HTML report
+    python -m cleaning report [RUN_ID] [--output-dir DIR]                   (re)render a run's report and the index
     python -m cleaning compact [--output-dir DIR] [--dataset NAME]          merge small part files
     python -m cleaning migrate [--output-dir DIR]                          rewrite files of older schema versions
 """
@@ -82,10 +82,17 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from cleaning.report import render_report
+    from cleaning.report import render_all, render_index
+    from cleaning.storage.datasets import OutputError
 
-    path = render_report(Path(args.output_dir), args.run_id)
-    print(path)
+    root = Path(args.output_dir)
+    try:
+        paths = render_all(root, args.run_id) if args.run_id else (render_index(root),)
+    except (OutputError, ValueError) as exc:  # no such run, a damaged file, a bad run id: one line
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for path in paths:
+        print(path)
     return 0
 
 
@@ -133,8 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
     fix.set_defaults(func=grammar_cli.run_fix)
     grammar_cli.add_languagetool_arguments(sub.add_parser("languagetool", help="install or serve LanguageTool"))
 
-    rep = sub.add_parser("report", help="render the HTML report of a run")
-    rep.add_argument("run_id")
+    rep = sub.add_parser("report", help="render the HTML report of a run and the runs index")
+    rep.add_argument("run_id", nargs="?", help="the run; without it, only OUTPUT_DIR/_runs/index.html")
     rep.add_argument("--output-dir", default="outputs")
     rep.set_defaults(func=_cmd_report)
 

@@ -4,7 +4,7 @@
       1. clean_pages   the cleaning chain over the run's pages (cleaning.runner.clean_from), or why not
       2. judge         succeeded / partial / failed / interrupted, and the problems
       3. the run manifest OUTPUT_DIR/_runs/RUN_ID.json finished, the summary line logged,
-         the HTML report rendered, the JOBDIR run id retired once the run succeeded
+         the HTML report and the runs index rendered, the JOBDIR run id retired once the run succeeded
 
 `crawler.extensions.RunManifest` calls it when a single-machine crawl closes, with the crawl's own
 stats; `crawler.distributed.coordinator.Coordinator` calls it in the last worker to leave a
@@ -169,9 +169,9 @@ def end_run(crawler: Crawler, run_id: str, reason: str, totals: RunTotals) -> st
     (logger.info if status == "succeeded" else logger.error)(
         summary_line(run_id, status, totals, crawl_stats, report, manifest.path))
     try:
-        from cleaning.report import render_report
+        from cleaning.report import render_all
 
-        logger.info("run %s: report %s", run_id, render_report(root, run_id))
+        logger.info("run %s: report %s (all runs: %s)", run_id, *render_all(root, run_id))
     except Exception as exc:  # a report is a convenience; never fail a finished run over it
         logger.error("run %s: could not render the report: %s", run_id, exc)
     for problem in problems:
