@@ -1,4 +1,4 @@
-"""Command line of the cleaning stage.
+"""Command line of the cleaning stage (`python -m cleaning`, installed as `health-clean`).
 
     python -m cleaning run [--output-dir DIR] [--run-id ID] [--workers N]   rebuild datasets from pages/
     python -m cleaning extract FILE_OR_URL_PATH [--url URL] [--site NAME]   one page -> JSON
@@ -73,7 +73,11 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     except ProfileError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+    try:
+        data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+    except OSError as exc:  # a missing or unreadable input is a bad argument, not a crash
+        print(f"error: cannot read {args.file}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     result = extract(data, args.url, profile)
     from cleaning.document import to_plain
 
@@ -83,7 +87,17 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from cleaning.report import render_report
+    from cleaning.storage.datasets import check_run_id
 
+    try:
+        check_run_id(args.run_id)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if not (Path(args.output_dir) / "_runs" / f"{args.run_id}.json").is_file():
+        print(f"error: no run {args.run_id} under {args.output_dir} (its manifest _runs/{args.run_id}.json "
+              "is absent)", file=sys.stderr)
+        return 2
     path = render_report(Path(args.output_dir), args.run_id)
     print(path)
     return 0
@@ -97,11 +111,24 @@ def _cmd_compact(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _Parser(argparse.ArgumentParser):
+    """argparse with a one-line error (argparse prints the whole usage block first)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def program_name(argv0: str | None = None) -> str:
+    """How the user called this command line: `python -m cleaning` or the installed `health-clean`."""
+    name = Path(argv0 if argv0 is not None else sys.argv[0]).name
+    return "python -m cleaning" if name in ("__main__.py", "-m", "-c", "") else name
+
+
+def build_parser(prog: str = "python -m cleaning") -> argparse.ArgumentParser:
     from cleaning.config import GRAMMAR_BACKENDS
 
-    parser = argparse.ArgumentParser(prog="python -m cleaning", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    doc = (__doc__ or "").replace("python -m cleaning ", f"{prog} ")
+    parser = _Parser(prog=prog, description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-v", "--verbose", action="store_true")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -148,8 +175,22 @@ def build_parser() -> argparse.ArgumentParser:
 WRITERS = {"run", "compact", "migrate"}  # commands that write OUTPUT_DIR: one at a time (cleaning.storage.lock)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def main(argv: list[str] | None = None, prog: str | None = None) -> int:
+    prog = prog or program_name()
+    args = build_parser(prog).parse_args(argv)
+    try:
+        return _main(args, prog)
+    except KeyboardInterrupt:
+        print(f"{prog}: interrupted", file=sys.stderr)
+        return 1
+    except Exception as exc:  # one line for the user; the traceback with -v
+        if args.verbose:
+            raise
+        print(f"{prog}: error: {type(exc).__name__}: {exc} (run with -v for the traceback)", file=sys.stderr)
+        return 1
+
+
+def _main(args: argparse.Namespace, prog: str) -> int:
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.command not in WRITERS:
@@ -158,13 +199,13 @@ def main(argv: list[str] | None = None) -> int:
     from cleaning.storage.lock import OutputLock, OutputLocked, mark_crashed_runs
 
     try:
-        lock = OutputLock(Path(args.output_dir), command=f"python -m cleaning {args.command}")
+        lock = OutputLock(Path(args.output_dir), command=f"{prog} {args.command}")
         lock.acquire(wait=value(None, "HEALTH_LOCK_WAIT"))
     except OutputLocked as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     with lock:
-        for run_id in mark_crashed_runs(Path(args.output_dir), found_by=f"python -m cleaning {args.command}"):
+        for run_id in mark_crashed_runs(Path(args.output_dir), found_by=f"{prog} {args.command}"):
             logging.getLogger("cleaning").warning("run %s was left running by a process that died: marked crashed",
                                                   run_id)
         return int(args.func(args) or 0)
