@@ -1,4 +1,4 @@
-"""Command line of the cleaning stage (`python -m cleaning`, installed as `health-clean`).
+"""Command line of the cleaning stage.
 
     python -m cleaning run [--output-dir DIR] [--run-id ID] [--workers N]   rebuild datasets from pages/
     python -m cleaning extract FILE_OR_URL_PATH [--url URL] [--site NAME]   one page -> JSON
