@@ -116,6 +116,23 @@ def test_summary_and_manifest(demo_run):
     assert any(url.endswith("ask-the-doctor-live.html") for url in manifest["failed_urls"])
 
 
+def test_the_first_run_reads_well(demo_run):
+    """The console ends with the product's summary; the demo's deliberate failures say they are expected."""
+    out, stderr = demo_run
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert re.search(r"\[crawler.run_end\] INFO: run \S+ succeeded: .* pages stored", lines[-1]), lines[-5:]
+    assert "Dumping Scrapy stats" not in stderr
+    assert _manifest(out)["crawl_stats"]["downloader/response_count"] > 0  # the stats went there instead
+    assert not [line for line in lines if re.search(r"\] (ERROR|CRITICAL):", line)], stderr[-3000:]
+    assert "Gave up retrying" not in stderr
+    expected = [line for line in lines if "(expected: " in line]
+    assert len(expected) == 2, expected  # the README names both
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    for line in expected:
+        path = re.search(r"http://demo\.health\.test(/\S+):", line).group(1)
+        assert path in readme
+
+
 def test_readable_by_every_analyst_tool(demo_run):
     out, _ = demo_run
     n = len(pd.read_parquet(out / "articles"))
