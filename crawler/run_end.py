@@ -3,8 +3,9 @@
     end_run(crawler, run_id, reason, totals)
       1. clean_pages   the cleaning chain over the run's pages (cleaning.runner.clean_from), or why not
       2. judge         succeeded / partial / failed / interrupted, and the problems
-      3. the run manifest OUTPUT_DIR/_runs/RUN_ID.json finished, the summary line logged,
-         the HTML report rendered, the JOBDIR run id retired once the run succeeded
+      3. the run manifest OUTPUT_DIR/_runs/RUN_ID.json finished, the JOBDIR run id retired once the
+         run succeeded, the HTML report rendered, the problems logged
+      4. the summary line, the last thing the crawl prints (`say_last`: when the engine stops)
 
 `crawler.extensions.RunManifest` calls it when a single-machine crawl closes, with the crawl's own
 stats; `crawler.distributed.coordinator.Coordinator` calls it in the last worker to leave a
