@@ -18,6 +18,8 @@ import os
 import sys
 from pathlib import Path
 
+from cleaning.cli import OneLineParser
+
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from cleaning.runner import CleanOptions, clean_from, rebuild_all
@@ -111,13 +113,6 @@ def _cmd_compact(args: argparse.Namespace) -> int:
     return 0
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse with a one-line error (argparse prints the whole usage block first)."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
-
-
 def program_name(argv0: str | None = None) -> str:
     """How the user called this command line: `python -m cleaning` or the installed `health-clean`."""
     name = Path(argv0 if argv0 is not None else sys.argv[0]).name
@@ -128,7 +123,7 @@ def build_parser(prog: str = "python -m cleaning") -> argparse.ArgumentParser:
     from cleaning.config import GRAMMAR_BACKENDS
 
     doc = (__doc__ or "").replace("python -m cleaning ", f"{prog} ")
-    parser = _Parser(prog=prog, description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = OneLineParser(prog=prog, description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-v", "--verbose", action="store_true")
     sub = parser.add_subparsers(dest="command", required=True)
 
