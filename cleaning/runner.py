@@ -101,7 +101,8 @@ def _counted(docs: Iterable[Document], progress: RunProgress, pass_name: str,
     first = True
     for doc in docs:
         if first and next_pass is not None:
-            progress.begin(next_pass, total=progress.passes[pass_name].total)
+            done = progress.passes.get(pass_name)
+            progress.begin(next_pass, total=done.total if done is not None else None)
         elif next_pass is None:
             progress.advance(pass_name)
         first = False

@@ -120,7 +120,7 @@ def test_the_documents_have_commands():
 
 
 @pytest.mark.parametrize("command", documented_commands(), ids=str)
-def test_documented_command_runs_as_written(command: Command, tmp_path: Path):
+def test_documented_command_runs_as_written(command: Command, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     assert _run(["sh", "-n", "-c", command.text]).returncode == 0, f"shell syntax: {command}"
     argv = _program(command.argv)
     program = argv[0]
@@ -138,6 +138,8 @@ def test_documented_command_runs_as_written(command: Command, tmp_path: Path):
         proc = _run([sys.executable, str(script), "--help"])
         assert proc.returncode == 0, f"{command}: {proc.stderr[-500:]}"
     elif program == "scrapy":
+        monkeypatch.chdir(REPO)  # where scrapy.cfg is, as the documents say
+        monkeypatch.setenv("SCRAPY_SETTINGS_MODULE", "crawler.settings")  # restored after the test
         _check_crawl(argv[1:], command, tmp_path)
     elif program == "pip":
         _check_pip(argv[1:], command)
@@ -186,12 +188,7 @@ def _check_crawl(args: list[str], command: Command, tmp_path: Path) -> None:
     if "HEALTH_REDIS_URL" in overrides:
         assert overrides["HEALTH_REDIS_URL"].startswith("redis://"), command
         overrides.pop("HEALTH_REDIS_URL")  # no Redis here; docs/distributed.md's tests run a real one
-    old = os.getcwd()
-    os.chdir(REPO)
-    try:
-        settings = get_project_settings()
-    finally:
-        os.chdir(old)
+    settings = get_project_settings()
     settings.setdict({"OUTPUT_DIR": str(tmp_path / "outputs"), **overrides}, priority="cmdline")
     HealthSpider.check_arguments(spargs, settings)
     check_settings(settings)
