@@ -144,7 +144,7 @@ class RunProgress:
             rate = p.done / max(in_pass, 1e-9) * 60
             where = f"{count} documents ({rate:.0f}/min)"
         else:
-            where = f"under way for {_duration(in_pass)}"
+            where = "started" if in_pass < 1 else f"under way for {_duration(in_pass)}"
         eta = self.seconds_left(now)
         left = (f"; about {_duration(eta)} to go in all (passes {', '.join(PASSES[i - 1:])})"
                 if eta is not None else "")
