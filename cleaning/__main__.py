@@ -18,6 +18,8 @@ import os
 import sys
 from pathlib import Path
 
+from cleaning.cli import OneLineParser
+
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from cleaning.runner import CleanOptions, clean_from, rebuild_all
@@ -73,7 +75,11 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     except ProfileError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+    try:
+        data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+    except OSError as exc:  # a missing or unreadable input is a bad argument, not a crash
+        print(f"error: cannot read {args.file}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     result = extract(data, args.url, profile)
     from cleaning.document import to_plain
 
@@ -83,10 +89,12 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from cleaning.report import render_all, render_index
-    from cleaning.storage.datasets import OutputError
+    from cleaning.storage.datasets import OutputError, check_run_id
 
     root = Path(args.output_dir)
     try:
+        if args.run_id:
+            check_run_id(args.run_id)
         paths = render_all(root, args.run_id) if args.run_id else (render_index(root),)
     except (OutputError, ValueError) as exc:  # no such run, a damaged file, a bad run id: one line
         print(f"error: {exc}", file=sys.stderr)
@@ -104,11 +112,17 @@ def _cmd_compact(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+def program_name(argv0: str | None = None) -> str:
+    """How the user called this command line: `python -m cleaning` or the installed `health-clean`."""
+    name = Path(argv0 if argv0 is not None else sys.argv[0]).name
+    return "python -m cleaning" if name in ("__main__.py", "-m", "-c", "") else name
+
+
+def build_parser(prog: str = "python -m cleaning") -> argparse.ArgumentParser:
     from cleaning.config import GRAMMAR_BACKENDS
 
-    parser = argparse.ArgumentParser(prog="python -m cleaning", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    doc = (__doc__ or "").replace("python -m cleaning ", f"{prog} ")
+    parser = OneLineParser(prog=prog, description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-v", "--verbose", action="store_true")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -155,8 +169,22 @@ def build_parser() -> argparse.ArgumentParser:
 WRITERS = {"run", "compact", "migrate"}  # commands that write OUTPUT_DIR: one at a time (cleaning.storage.lock)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def main(argv: list[str] | None = None, prog: str | None = None) -> int:
+    prog = prog or program_name()
+    args = build_parser(prog).parse_args(argv)
+    try:
+        return _main(args, prog)
+    except KeyboardInterrupt:
+        print(f"{prog}: interrupted", file=sys.stderr)
+        return 1
+    except Exception as exc:  # one line for the user; the traceback with -v
+        if args.verbose:
+            raise
+        print(f"{prog}: error: {type(exc).__name__}: {exc} (run with -v for the traceback)", file=sys.stderr)
+        return 1
+
+
+def _main(args: argparse.Namespace, prog: str) -> int:
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.command not in WRITERS:
@@ -165,13 +193,13 @@ def main(argv: list[str] | None = None) -> int:
     from cleaning.storage.lock import OutputLock, OutputLocked, mark_crashed_runs
 
     try:
-        lock = OutputLock(Path(args.output_dir), command=f"python -m cleaning {args.command}")
+        lock = OutputLock(Path(args.output_dir), command=f"{prog} {args.command}")
         lock.acquire(wait=value(None, "HEALTH_LOCK_WAIT"))
     except OutputLocked as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     with lock:
-        for run_id in mark_crashed_runs(Path(args.output_dir), found_by=f"python -m cleaning {args.command}"):
+        for run_id in mark_crashed_runs(Path(args.output_dir), found_by=f"{prog} {args.command}"):
             logging.getLogger("cleaning").warning("run %s was left running by a process that died: marked crashed",
                                                   run_id)
         return int(args.func(args) or 0)

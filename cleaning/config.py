@@ -106,6 +106,8 @@ ALL_LANGUAGES = "*"
 
 CLEANING_SETTINGS: tuple[Setting, ...] = (
     Setting("OUTPUT_DIR", "str", "outputs", "root folder of the datasets, run manifests and reports"),
+    Setting("HEALTH_PROGRESS_INTERVAL", "float", 30.0, "seconds between progress lines, of the crawl and of "
+            "cleaning (0 turns them off)", minimum=0),
     Setting("HEALTH_CLEAN_WORKERS", "int", 0, "processes that clean a run; 0: one per core", minimum=0),
     Setting("HEALTH_MIN_WORDS", "int", 40, "pages not known to be articles with fewer words are dropped as `too_short`",
             minimum=1),

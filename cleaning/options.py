@@ -22,6 +22,7 @@ class CleanOptions:
     recurring_min_docs: int = 3  # a word in this many bodies is site vocabulary, never "corrected"
     grammar_cache_dir: str | None = None  # default: OUTPUT_DIR/_state/grammar-cache
     sites_dirs: tuple[str, ...] = ()  # HEALTH_SITES_DIR: where profiles of runs without a saved one are found
+    progress_interval: float = 30.0  # HEALTH_PROGRESS_INTERVAL: seconds between progress lines (0: none)
 
     @classmethod
     def from_settings(cls, settings: Any, **overrides: Any) -> "CleanOptions":
@@ -36,6 +37,7 @@ class CleanOptions:
             min_words=value(settings, "HEALTH_MIN_WORDS"),
             workers=value(settings, "HEALTH_CLEAN_WORKERS") or os.cpu_count() or 1,
             sites_dirs=tuple(value(settings, "HEALTH_SITES_DIR")),
+            progress_interval=value(settings, "HEALTH_PROGRESS_INTERVAL"),
         )
         from dataclasses import replace
 

@@ -27,7 +27,6 @@ CRAWL_SETTINGS: tuple[Setting, ...] = (
     Setting("HEALTH_PAGES_FLUSH_ITEMS", "int", 50, "pages buffered before a part file is written (also flushed every "
             "30 s)", minimum=1),
     Setting("HEALTH_GENERIC_DEPTH", "int", 3, "link depth of `-a start_urls=` crawls", minimum=0),
-    Setting("HEALTH_PROGRESS_INTERVAL", "float", 30.0, "seconds between progress lines (0 turns them off)", minimum=0),
     Setting("HEALTH_DEMO_EDITS", "list", (), "demo only: slugs whose text the demo site revises (to try re-crawls "
             "against a changed site)"),
     Setting("HEALTH_RETRY_BACKOFF", "float", 1.0, "seconds before the first retry, doubled for each further one",

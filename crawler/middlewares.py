@@ -16,11 +16,14 @@ from scrapy.http import Response
 
 from cleaning.dedup.urls import canonicalize_url
 from crawler.config import setting
+from crawler.demo.site import DELIBERATE_FAILURES
 from crawler.exceptions import RequestSkipped
 from crawler.ledger import FetchLedger
 from crawler.runs import RunContext
 
 logger = logging.getLogger(__name__)
+
+EXPECTED_FAILURE = "health_expected_failure"  # request meta: why this request is meant to fail (demo only)
 
 
 class CanonicalUrlMiddleware:
@@ -115,6 +118,12 @@ class DemoRoutingMiddleware:
         server = getattr(self.crawler.spider, "demo_server", None)
         if server is not None and urlsplit(request.url).hostname == server.site.host:
             request.meta["proxy"] = server.proxy_url
+            why = DELIBERATE_FAILURES.get(urlsplit(request.url).path)
+            if why:
+                # A first run should not end with an unexplained ERROR for a failure the demo stages: the
+                # spider says it is expected, and Scrapy's "Gave up retrying" goes to the debug log.
+                request.meta[EXPECTED_FAILURE] = why
+                request.meta["give_up_log_level"] = logging.DEBUG
 
 
 class IncrementalFetchMiddleware:

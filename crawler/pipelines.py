@@ -63,6 +63,7 @@ class PagesPipeline:
         except OutputError as exc:
             self._stop(exc)
         self.crawler.stats.inc_value("health/pages/stored")
+        self.crawler.stats.inc_value(f"health/pages/kind/{row.get('kind') or 'unknown'}")  # progress estimates
         return item
 
     def buffered(self) -> int:

@@ -75,7 +75,8 @@ class PrepareWhileCrawling:
         if reason == "shutdown":  # Ctrl-C: no cleaning follows; what was prepared stays for the resume
             self.preparer.stop()
             return
-        self.preparer.finish()
+        interval = setting(self.crawler.settings, "HEALTH_PROGRESS_INTERVAL")
+        self.preparer.finish(say=logger.info, interval=interval)
         stats = self.crawler.stats
         stats.set_value("health/prepared/files", self.preparer.files)
         stats.set_value("health/prepared/pages", self.preparer.rows)

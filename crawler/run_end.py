@@ -3,8 +3,9 @@
     end_run(crawler, run_id, reason, totals)
       1. clean_pages   the cleaning chain over the run's pages (cleaning.runner.clean_from), or why not
       2. judge         succeeded / partial / failed / interrupted, and the problems
-      3. the run manifest OUTPUT_DIR/_runs/RUN_ID.json finished, the summary line logged,
-         the HTML report and the runs index rendered, the JOBDIR run id retired once the run succeeded
+      3. the run manifest OUTPUT_DIR/_runs/RUN_ID.json finished, the JOBDIR run id retired once the
+         run succeeded, the HTML report and the runs index rendered, the problems logged
+      4. the summary line, the last thing the crawl prints (`say_last`: when the engine stops)
 
 `crawler.extensions.RunManifest` calls it when a single-machine crawl closes, with the crawl's own
 stats; `crawler.distributed.coordinator.Coordinator` calls it in the last worker to leave a
@@ -14,11 +15,12 @@ distributed run, with the totals of every worker's manifest.
 from __future__ import annotations
 
 import logging
+from pprint import pformat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scrapy import Spider
+from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
@@ -148,6 +150,19 @@ def summary_line(run_id: str, status: str, totals: RunTotals, crawl_stats: dict[
             f"{len(totals.failed_urls)} failed URLs; manifest {manifest}")
 
 
+def say_last(crawler: Crawler, level: int, line: str) -> None:
+    """Logs `line` as the last thing a crawl prints: when its engine stops, after Scrapy's own closing
+    lines (a crawler that is not crawling, as in tests, logs it at once)."""
+    if not crawler.crawling:
+        logger.log(level, line)
+        return
+
+    def said(**_: Any) -> None:
+        logger.log(level, line)
+
+    crawler.signals.connect(said, signal=signals.engine_stopped, weak=False)
+
+
 def end_run(crawler: Crawler, run_id: str, reason: str, totals: RunTotals) -> str:
     """Cleans, judges and records the run (see the module docstring); returns its status."""
     settings, stats = crawler.settings, crawler.stats
@@ -166,8 +181,7 @@ def end_run(crawler: Crawler, run_id: str, reason: str, totals: RunTotals) -> st
                     failed_urls=totals.failed_urls)
     if status == "succeeded":
         retire_run_id(settings.get("JOBDIR"), run_id)
-    (logger.info if status == "succeeded" else logger.error)(
-        summary_line(run_id, status, totals, crawl_stats, report, manifest.path))
+    logger.debug("run %s: crawl stats (also in the manifest's crawl_stats): %s", run_id, pformat(crawl_stats))
     try:
         from cleaning.report import render_all
 
@@ -176,4 +190,6 @@ def end_run(crawler: Crawler, run_id: str, reason: str, totals: RunTotals) -> st
         logger.error("run %s: could not render the report: %s", run_id, exc)
     for problem in problems:
         logger.error("run %s: %s", run_id, problem)
+    say_last(crawler, logging.INFO if status == "succeeded" else logging.ERROR,
+             summary_line(run_id, status, totals, crawl_stats, report, manifest.path))
     return status

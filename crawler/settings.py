@@ -73,4 +73,7 @@ ADDONS = {
 globals().update(_product_defaults())
 
 LOG_LEVEL = "INFO"
+# The crawl's stats are in the run manifest (crawl_stats) and the debug log; dumped at INFO they would
+# bury the run's summary line under sixty lines at the end of every crawl.
+STATS_DUMP = False
 FEED_EXPORT_ENCODING = "utf-8"

@@ -29,6 +29,7 @@ from cleaning.profiles import save_profile
 from crawler.arguments import CrawlTarget, parse_arguments
 from crawler.config import setting
 from crawler.items import PageItem
+from crawler.middlewares import EXPECTED_FAILURE
 from crawler.runs import RunContext
 from crawler.failures import failure_reason, previous_failures
 from crawler.safety import is_http_url
@@ -228,7 +229,11 @@ class HealthSpider(scrapy.Spider):
         """An error status that retries (if any) did not cure: counted, logged and listed once per URL."""
         if response.url not in self.failed_urls:
             self.crawler.stats.inc_value(f"health/failed/http_{response.status}")
-            logger.warning("failed %s: http_%d", response.url, response.status)
+            expected = response.meta.get(EXPECTED_FAILURE)
+            if expected:
+                logger.info("failed %s: http_%d (expected: %s)", response.url, response.status, expected)
+            else:
+                logger.warning("failed %s: http_%d", response.url, response.status)
         self.failed_urls.setdefault(response.url, f"http_{response.status}")
 
     def on_error(self, failure: Failure) -> None:
