@@ -25,12 +25,13 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding
 
+from cleaning.extract.encoding import looks_binary
 from cleaning.profiles import save_profile
 from crawler.arguments import CrawlTarget, parse_arguments
 from crawler.config import setting
 from crawler.items import PageItem
 from crawler.runs import RunContext
-from crawler.failures import failure_reason, previous_failures
+from crawler.failures import count_internal_error, failure_reason, previous_failures
 from crawler.safety import is_http_url
 
 logger = logging.getLogger(__name__)
@@ -138,6 +139,11 @@ class HealthSpider(scrapy.Spider):
             stats.inc_value("health/skipped/not_html")
             logger.info("skipped %s: not HTML (%s)", response.url, response.headers.get("Content-Type"))
             return
+        if response.status == 200 and looks_binary(response.body):
+            # A PNG, PDF or compressed body labelled text/html: no article can come of it, and its bytes
+            # would only be "extracted" into garbage. Listed (not retried next run: not a site outage).
+            self._not_an_article(response, "binary_body")
+            return
         yield self._page_item(response, kind, is_html)
         if response.status != 200:
             self._http_failure(response)
@@ -231,9 +237,21 @@ class HealthSpider(scrapy.Spider):
             logger.warning("failed %s: http_%d", response.url, response.status)
         self.failed_urls.setdefault(response.url, f"http_{response.status}")
 
+    def _not_an_article(self, response: Response, reason: str) -> None:
+        """A page that answered 200 but cannot be stored as one: counted, logged and listed with its reason."""
+        url = (response.meta.get("redirect_urls") or [response.url])[0]
+        if url not in self.failed_urls:
+            self.crawler.stats.inc_value(f"health/failed/{reason}")
+            logger.warning("failed %s: %s (%s, %d bytes)", response.url, reason,
+                           (response.headers.get("Content-Type") or b"").decode("latin-1"), len(response.body))
+        self.failed_urls.setdefault(url, reason)
+
     def on_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
         outcome, reason = failure_reason(failure)  # ("failed" | "skipped", timeout, too_large, robots, ...)
+        if outcome == "internal":  # our own bug: not the site's failure, never retried as one next run
+            count_internal_error(self.crawler.stats, "request", request.url, failure)
+            return
         if outcome == "skipped":
             self.crawler.stats.inc_value(f"health/skipped/{reason}")
             logger.debug("skipped %s: %s: %s", request.url, reason, failure.getErrorMessage())

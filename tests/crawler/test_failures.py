@@ -29,7 +29,11 @@ def _reason(exc: Exception) -> tuple[str, str]:
     (DownloadCancelledError("big"), ("failed", "too_large")),
     (DNSLookupError("nowhere"), ("failed", "dns")),
     (ResponseFailed([Failure(ConnectionLost())]), ("failed", "connection_lost")),  # the cause inside the wrapper
-    (ValueError("odd"), ("failed", "ValueError")),  # unknown: named by its type
+    # An error of the crawl's own code (a middleware, a callback): internal, named by its type, not the site's
+    (ValueError("odd"), ("internal", "ValueError")),
+    (KeyError("health_kind"), ("internal", "KeyError")),
+    (ConnectionRefusedError("no"), ("failed", "connection_refused")),
+    (OSError("disk on the other side"), ("failed", "OSError")),  # an unnamed network error: still the site's
     # The crawl's own decisions, by type (crawler/exceptions.py), whatever the message says
     (Refused("private", "refused"), ("skipped", "private")),
     (RedirectFailure("redirect_loop", "a -> a"), ("failed", "redirect_loop")),

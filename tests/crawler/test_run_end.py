@@ -125,3 +125,15 @@ def test_a_distributed_run_says_how_many_workers_and_sums_their_totals(tmp_path:
     manifest = _manifest(tmp_path, run_id)
     assert manifest["problems"] == ["output error: worker w2: disk full"]
     assert manifest["cleaning"] == {"status": "skipped: HEALTH_CLEAN_ON_CLOSE is off"}
+
+
+def test_an_error_in_our_own_code_fails_the_run_and_says_where() -> None:
+    from crawler.failures import internal_errors
+
+    stats = {"health/internal/errors": 2, "health/internal/pipeline": 1, "health/internal/request": 1,
+             "health/internal/first": "pipeline https://a.org/x: KeyError: 'body'"}
+    internal = internal_errors(stats)
+    assert len(internal) == 1 and "2 error(s)" in internal[0] and "pipeline 1" in internal[0]
+    assert "KeyError" in internal[0]
+    assert judge("finished", 5, [], "ok", [], internal) == ("failed", internal)
+    assert internal_errors({"health/pages/stored": 3}) == []
