@@ -114,6 +114,10 @@ def cut_short(reason: str, crawl_stats: dict[str, Any]) -> list[str]:
     """Why a run stopped before it had done all its work (a budget, CLOSESPIDER_*), as problem lines."""
     why = [f"{key.removeprefix(PARTIAL_STATS)}: {value}" for key, value in sorted(crawl_stats.items())
            if key.startswith(PARTIAL_STATS)]
+    unfixed = int(crawl_stats.get("health/clean/grammar_unfixed") or 0)
+    if unfixed:
+        why.append(f"grammar: {unfixed} articles written without their grammar fixes (the backend failed or its "
+                   "deadline passed: HEALTH_GRAMMAR_TIMEOUT, HEALTH_GRAMMAR_BUDGET); re-clean to fix them")
     if reason.startswith("closespider_") and not any(w.startswith(reason) for w in why):
         why.append(f"{reason}: the crawl was stopped by the {reason.removeprefix('closespider_')} limit "
                    "(Scrapy's CLOSESPIDER_* settings); pages still queued were not fetched")

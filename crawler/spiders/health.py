@@ -139,12 +139,15 @@ class HealthSpider(scrapy.Spider):
             stats.inc_value("health/skipped/not_html")
             logger.info("skipped %s: not HTML (%s)", response.url, response.headers.get("Content-Type"))
             return
-        if response.status == 200 and looks_binary(response.body):
-            # A PNG, PDF or compressed body labelled text/html: no article can come of it, and its bytes
-            # would only be "extracted" into garbage. Listed (not retried next run: not a site outage).
-            self._not_an_article(response, "binary_body")
-            return
+        binary = response.status == 200 and looks_binary(response.body)
         yield self._page_item(response, kind, is_html)
+        if binary:
+            # A PNG, PDF or compressed body labelled text/html: stored as received (the page is the record),
+            # cleaning drops it with its reason (`no_body:not_html`); its bytes hold no links worth following.
+            stats.inc_value("health/pages/binary_body")
+            logger.warning("stored %s, no article: a binary body served as %s (%d bytes)", response.url,
+                           (response.headers.get("Content-Type") or b"?").decode("latin-1"), len(response.body))
+            return
         if response.status != 200:
             self._http_failure(response)
             return
@@ -236,15 +239,6 @@ class HealthSpider(scrapy.Spider):
             self.crawler.stats.inc_value(f"health/failed/http_{response.status}")
             logger.warning("failed %s: http_%d", response.url, response.status)
         self.failed_urls.setdefault(response.url, f"http_{response.status}")
-
-    def _not_an_article(self, response: Response, reason: str) -> None:
-        """A page that answered 200 but cannot be stored as one: counted, logged and listed with its reason."""
-        url = (response.meta.get("redirect_urls") or [response.url])[0]
-        if url not in self.failed_urls:
-            self.crawler.stats.inc_value(f"health/failed/{reason}")
-            logger.warning("failed %s: %s (%s, %d bytes)", response.url, reason,
-                           (response.headers.get("Content-Type") or b"").decode("latin-1"), len(response.body))
-        self.failed_urls.setdefault(url, reason)
 
     def on_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]

@@ -61,17 +61,16 @@ def edge_run(tmp_path_factory: pytest.TempPathFactory):
         yield site, out, proc, _manifests(out)[-1]
 
 
-def test_binary_bodies_served_as_html_are_listed_never_articles(edge_run) -> None:
+def test_binary_bodies_served_as_html_are_counted_drops_never_articles(edge_run) -> None:
     site, out, proc, manifest = edge_run
     assert manifest["status"] == "succeeded", manifest.get("problems")
     articles = set(pd.read_parquet(out / "articles", columns=["url"])["url"])
     pages = set(pd.read_parquet(out / "pages", columns=["url"])["url"])
     for path in BINARY_PATHS:
         url = site.url + path.lstrip("/")
-        assert site.hits(path), path
-        assert url not in articles and url not in pages
-        assert manifest["failed_urls"][url] == "binary_body"
-    assert manifest["crawl_stats"]["health/failed/binary_body"] == len(BINARY_PATHS)
+        assert url in pages and url not in articles  # the page is the record; cleaning says why no article
+    assert manifest["crawl_stats"]["health/pages/binary_body"] == len(BINARY_PATHS)
+    assert manifest["cleaning"]["dropped_reasons"]["no_body:not_html"] == len(BINARY_PATHS)
     assert site.article_url("edge-one") in articles
 
 
