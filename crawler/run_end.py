@@ -114,6 +114,11 @@ def cut_short(reason: str, crawl_stats: dict[str, Any]) -> list[str]:
     """Why a run stopped before it had done all its work (a budget, CLOSESPIDER_*), as problem lines."""
     why = [f"{key.removeprefix(PARTIAL_STATS)}: {value}" for key, value in sorted(crawl_stats.items())
            if key.startswith(PARTIAL_STATS)]
+    clean_status = str(crawl_stats.get("health/clean/status") or "")
+    if reason in CLEANING_REASONS and clean_status.startswith("skipped:") and "HEALTH_CLEAN_ON_CLOSE" not in clean_status:
+        # Not the operator's choice (HEALTH_CLEAN_ON_CLOSE=False is): the run's articles were not written.
+        why.append(f"cleaning {clean_status}; the pages are stored, no article of this run was written yet "
+                   "(the log says the command that cleans them)")
     unfixed = int(crawl_stats.get("health/clean/grammar_unfixed") or 0)
     if unfixed:
         why.append(f"grammar: {unfixed} articles written without their grammar fixes (the backend failed or its "
