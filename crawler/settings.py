@@ -29,6 +29,9 @@ RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 REDIRECT_MAX_TIMES = 10
+# The spider follows <meta http-equiv=refresh> itself (HealthSpider._follow_refresh): it stores the page
+# and records the end; Scrapy's middleware dropped loops and refused targets without a trace.
+METAREFRESH_ENABLED = False
 DOWNLOAD_HANDLERS = {"file": None, "s3": None, "ftp": None, "data": None}  # http(s) only
 DEPTH_LIMIT = 0  # the spider bounds generic crawls with HEALTH_GENERIC_DEPTH instead
 COOKIES_ENABLED = False

@@ -74,11 +74,18 @@ def test_binary_bodies_served_as_html_are_counted_drops_never_articles(edge_run)
     assert site.article_url("edge-one") in articles
 
 
-def test_meta_refresh_pages_are_followed_to_their_end(edge_run) -> None:
+def test_meta_refresh_pages_are_followed_to_their_end_and_never_vanish(edge_run) -> None:
     site, out, proc, manifest = edge_run
     articles = set(pd.read_parquet(out / "articles", columns=["url"])["url"])
+    pages = set(pd.read_parquet(out / "pages", columns=["url"])["url"])
+    failed = manifest["failed_urls"]
     assert site.article_url("moved") in articles  # refresh -> an article: stored and cleaned
-    assert manifest["failed_urls"][site.url + "gone.html"] == "http_404"  # refresh -> nowhere: recorded
+    assert failed[site.url + "gone.html"] == "http_404"  # refresh -> nowhere: recorded
+    assert failed[site.url + "refresh/self.html"] == "refresh_loop"  # Scrapy's middleware dropped these silently
+    assert failed[site.url + "refresh/offsite.html"] == "refresh_offsite"
+    for path in ("article", "nowhere", "self", "offsite"):  # every refresh page itself is a stored page
+        assert f"{site.url}refresh/{path}.html" in pages
+    assert manifest["crawl_stats"]["health/pages/meta_refresh"] == 4
 
 
 def test_credentials_of_a_start_url_are_used_for_its_host_and_written_nowhere(edge_run) -> None:

@@ -105,7 +105,8 @@ class _Handler(BaseHTTPRequestHandler):
             if site.binary:
                 links += list(BINARY_PATHS)
             if site.refresh:
-                links += ["/refresh/article.html", "/refresh/nowhere.html"]
+                links += ["/refresh/article.html", "/refresh/nowhere.html", "/refresh/self.html",
+                          "/refresh/offsite.html"]
             items = "".join(f'<li><a href="{href}">{href}</a></li>' for href in links)
             return self._send(200, f"<html><body><h1>Edge health</h1><ul>{items}</ul></body></html>".encode())
         if path in BINARY_PATHS and site.binary:
@@ -115,6 +116,12 @@ class _Handler(BaseHTTPRequestHandler):
                                    b"</head><body></body></html>")
         if path == "/refresh/nowhere.html" and site.refresh:
             return self._send(200, b'<html><head><meta http-equiv="refresh" content="0; url=/gone.html">'
+                                   b"</head><body></body></html>")
+        if path == "/refresh/self.html" and site.refresh:  # a loop
+            return self._send(200, b'<html><head><meta http-equiv="refresh" content="0;url=/refresh/self.html">'
+                                   b"</head><body></body></html>")
+        if path == "/refresh/offsite.html" and site.refresh:
+            return self._send(200, b'<html><head><meta http-equiv="refresh" content="0;url=http://elsewhere.test/x">'
                                    b"</head><body></body></html>")
         slug = path.removeprefix("/articles/").removesuffix(".html")
         if path.startswith("/articles/") and (slug in site.slugs or (slug == "moved" and site.refresh)):
