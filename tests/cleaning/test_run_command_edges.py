@@ -65,18 +65,21 @@ def test_a_hanging_languagetool_costs_at_most_the_deadlines_and_rows_are_written
     assert cleaning["status"] == "committed" and cleaning["counts"]["grammar_unfixed"] == 6
 
 
-@pytest.mark.parametrize("sig, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+@pytest.mark.parametrize("sig, code, whole_rebuild", [(signal.SIGINT, 130, False), (signal.SIGTERM, 143, True)])
 def test_a_signal_stops_the_run_promptly_and_keeps_what_was_committed(tmp_path: Path, sig: signal.Signals,
-                                                                     code: int) -> None:
+                                                                     code: int, whole_rebuild: bool) -> None:
     _store_pages(tmp_path, EARLIER, 3)
     done = _clean(tmp_path, "--grammar-backend", "none")
     _, err = done.communicate(timeout=120)
     assert done.returncode == 0, err[-2000:]
     before = pd.read_parquet(tmp_path / "articles").sort_values("url").reset_index(drop=True)
     _store_pages(tmp_path, LATER, 6)
+    # Either the new run alone, or every run again (stopped while re-cleaning the committed one).
+    which = () if whole_rebuild else ("--run-id", LATER)
+    stopped_run = EARLIER if whole_rebuild else LATER
     with HangingLanguageTool() as server:
         # Default deadlines (30 s per request): without a prompt stop, the run would wait for them.
-        proc = _clean(tmp_path, "--run-id", LATER, "--grammar-backend", "languagetool", lt_url=server.url)
+        proc = _clean(tmp_path, *which, "--grammar-backend", "languagetool", lt_url=server.url)
         limit = time.monotonic() + 90
         while not server.checks and time.monotonic() < limit and proc.poll() is None:
             time.sleep(0.1)
@@ -89,6 +92,7 @@ def test_a_signal_stops_the_run_promptly_and_keeps_what_was_committed(tmp_path: 
     assert stopped < 10, f"the run took {stopped:.1f} s to stop"
     assert proc.returncode == code, err[-2000:]
     assert f"interrupted by {sig.name}" in err and "Traceback" not in err
-    assert _manifest(tmp_path, LATER)["cleaning"]["status"] == "interrupted"
+    assert _manifest(tmp_path, stopped_run)["cleaning"]["status"] == "interrupted"
     after = pd.read_parquet(tmp_path / "articles").sort_values("url").reset_index(drop=True)
-    pd.testing.assert_frame_equal(before, after)  # the earlier run's rows, untouched; none of the stopped run's
+    # The committed run's rows, untouched (a whole rebuild used to remove them first); none of the stopped run's.
+    pd.testing.assert_frame_equal(before, after)
