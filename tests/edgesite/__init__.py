@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import hashlib
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Literal
@@ -126,8 +127,6 @@ class _Handler(BaseHTTPRequestHandler):
         slug = path.removeprefix("/articles/").removesuffix(".html")
         if path.startswith("/articles/") and (slug in site.slugs or (slug == "moved" and site.refresh)):
             html = article_html(site.article(slug)).encode()
-            import hashlib
-
             tag = '"' + hashlib.sha1(html).hexdigest()[:16] + '"'
             modified = "Mon, 01 Jan 2024 00:00:00 GMT" if slug not in site.edits else "Tue, 01 Oct 2024 00:00:00 GMT"
             if site.validators == "etag":
