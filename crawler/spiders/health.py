@@ -279,7 +279,7 @@ class HealthSpider(scrapy.Spider):
 
     def on_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
-        outcome, reason = failure_reason(failure)  # ("failed" | "skipped", timeout, too_large, robots, ...)
+        outcome, reason = failure_reason(failure)  # ("failed" | "skipped" | "internal", reason)
         if outcome == "internal":  # our own bug: not the site's failure, never retried as one next run
             count_internal_error(self.crawler.stats, "request", request.url, failure)
             return
