@@ -29,6 +29,7 @@ def cleaning_steps(root: Path, run_id: str, stage: Path, options: CleanOptions) 
         backend=options.grammar_backend, languagetool_url=options.languagetool_url,
         languagetool_username=options.languagetool_username, languagetool_api_key=options.languagetool_api_key,
         keep_languages=options.keep_languages,
+        request_timeout=options.grammar_timeout, run_budget_seconds=options.grammar_budget,
         cache_dir=options.grammar_cache_dir or str(Path(root) / "_state" / "grammar-cache"))
     return [
         ReadPages(root, run_id, sites_dirs=options.sites_dirs),
@@ -52,4 +53,9 @@ def summary_counts(steps: list[Step]) -> dict[str, int]:
     counts.update({k: rows.get(k, 0) for k in ("articles", "hot_picks", "grammar_edits")})
     counts.update({k: v for k, v in dedup.items() if k.startswith("duplicates") or k in ("unchanged", "new_versions")})
     counts["dropped"] = sum(v for s in steps for k, v in s.stats.items() if k.startswith("dropped/"))
+    # Written, but without the grammar fixes they were due (the backend failed or its deadline passed):
+    # the run is `partial`, and a re-clean with a working backend fixes them.
+    unfixed = by_name.get("grammar", {}).get("status/error", 0)
+    if unfixed:
+        counts["grammar_unfixed"] = unfixed
     return counts

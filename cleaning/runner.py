@@ -26,10 +26,9 @@ from cleaning.prepared import CachedMapper, PreparedPages, first_segment
 from cleaning.progress import PASS_OF_STEP, RunProgress
 from cleaning.spool import DocumentSpool
 from cleaning.steps.base import Step
-from cleaning.storage.datasets import ensure_writable, remove_run_files
+from cleaning.storage.datasets import ensure_writable
 from cleaning.storage.manifests import RunManifestFile, now_utc
 from cleaning.storage.pages import stored_runs
-from cleaning.storage.schemas import DERIVED
 from cleaning.workers import ProcessMapper, Result
 
 logger = logging.getLogger(__name__)
@@ -249,12 +248,15 @@ def clean_from(root: Path, run_id: str, options: CleanOptions | None = None, **k
 
 
 def rebuild_all(root: Path, options: CleanOptions | None = None, **kwargs: Any) -> list[CleanReport]:
-    """Rebuilds every derived dataset from `pages/`, run by run, oldest first."""
+    """Rebuilds every derived dataset from `pages/`, run by run, oldest first.
+
+    Each run's rows are replaced when that run commits, never removed ahead: a rebuild stopped half way
+    (Ctrl-C, a crash) leaves the runs it had not reached as they were. Dedup decides each run against the
+    runs before it only, so their old rows further on do not matter (cleaning.dedup.store).
+    """
     from cleaning.dedup.store import remove_dedup_state
 
     root = Path(root)
     runs = stored_runs(root)
-    for run_id in runs:
-        remove_run_files(root, DERIVED, run_id)
     remove_dedup_state(root)
     return [clean_run(root, run_id, options, **kwargs) for run_id in runs]

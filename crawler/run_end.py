@@ -24,9 +24,10 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
-from cleaning.redact import redact_settings
+from cleaning.redact import redact_settings, strip_credentials
 from cleaning.storage.manifests import RunManifestFile, jsonable
 from crawler.config import setting
+from crawler.failures import internal_errors
 from crawler.runs import retire_run_id
 
 logger = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ def run_fields(crawler: Crawler, spider: Spider) -> dict[str, Any]:
         "kind": "crawl",
         "spider": spider.name,
         "site": getattr(spider, "site", ""),
-        "start_urls": list(spider.profile.start_urls) if hasattr(spider, "profile") else [],
+        "start_urls": [strip_credentials(u) for u in spider.profile.start_urls] if hasattr(spider, "profile") else [],
         "scrapyd_job": getattr(spider, "scrapyd_job", None),
         "settings": redact_settings(crawler.settings.copy_to_dict()),
     }
@@ -115,6 +116,15 @@ def cut_short(reason: str, crawl_stats: dict[str, Any]) -> list[str]:
     """Why a run stopped before it had done all its work (a budget, CLOSESPIDER_*), as problem lines."""
     why = [f"{key.removeprefix(PARTIAL_STATS)}: {value}" for key, value in sorted(crawl_stats.items())
            if key.startswith(PARTIAL_STATS)]
+    clean_status = str(crawl_stats.get("health/clean/status") or "")
+    if reason in CLEANING_REASONS and clean_status.startswith("skipped:") and "HEALTH_CLEAN_ON_CLOSE" not in clean_status:
+        # Not the operator's choice (HEALTH_CLEAN_ON_CLOSE=False is): the run's articles were not written.
+        why.append(f"cleaning {clean_status}; the pages are stored, no article of this run was written yet "
+                   "(the log says the command that cleans them)")
+    unfixed = int(crawl_stats.get("health/clean/grammar_unfixed") or 0)
+    if unfixed:
+        why.append(f"grammar: {unfixed} articles written without their grammar fixes (the backend failed or its "
+                   "deadline passed: HEALTH_GRAMMAR_TIMEOUT, HEALTH_GRAMMAR_BUDGET); re-clean to fix them")
     if reason.startswith("closespider_") and not any(w.startswith(reason) for w in why):
         why.append(f"{reason}: the crawl was stopped by the {reason.removeprefix('closespider_')} limit "
                    "(Scrapy's CLOSESPIDER_* settings); pages still queued were not fetched")
@@ -122,10 +132,11 @@ def cut_short(reason: str, crawl_stats: dict[str, Any]) -> list[str]:
 
 
 def judge(reason: str, pages_stored: int, output_errors: list[str], clean_status: str,
-          partial: list[str] = ()) -> tuple[str, list[str]]:  # type: ignore[assignment]
-    """The run's status and its problems: failed (something went wrong), interrupted (Ctrl-C), partial
-    (cut short by a limit, or some of its work was skipped: `partial` says what), or succeeded."""
-    problems = []
+          partial: list[str] = (), internal: list[str] = ()) -> tuple[str, list[str]]:  # type: ignore[assignment]
+    """The run's status and its problems: failed (something went wrong, our own code's errors included:
+    `internal`), interrupted (Ctrl-C), partial (cut short by a limit, or some of its work was skipped:
+    `partial` says what), or succeeded."""
+    problems = list(internal)
     if not pages_stored:
         problems.append("no page was fetched and stored")
     problems += [f"output error: {error}" for error in output_errors]
@@ -172,7 +183,7 @@ def end_run(crawler: Crawler, run_id: str, reason: str, totals: RunTotals) -> st
     crawl_stats = {**totals.crawl_stats,
                    **{k: v for k, v in stats_snapshot(stats).items() if k.startswith("health/clean/")}}
     status, problems = judge(reason, totals.pages_stored, totals.output_errors, clean_status,
-                             cut_short(reason, crawl_stats))
+                             cut_short(reason, crawl_stats), internal_errors(crawl_stats))
     stats.set_value("health/run_status", status)
     # Opened now: cleaning recorded its own section ("cleaning": status, counts, files) meanwhile.
     manifest = RunManifestFile.open(root, run_id)

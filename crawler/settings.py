@@ -29,6 +29,9 @@ RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 REDIRECT_MAX_TIMES = 10
+# The spider follows <meta http-equiv=refresh> itself (HealthSpider._follow_refresh): it stores the page
+# and records the end; Scrapy's middleware dropped loops and refused targets without a trace.
+METAREFRESH_ENABLED = False
 DOWNLOAD_HANDLERS = {"file": None, "s3": None, "ftp": None, "data": None}  # http(s) only
 DEPTH_LIMIT = 0  # the spider bounds generic crawls with HEALTH_GENERIC_DEPTH instead
 COOKIES_ENABLED = False
@@ -51,12 +54,14 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.safety.RedirectGuardMiddleware": 610,  # before RedirectMiddleware (600)
     "crawler.middlewares.DemoRoutingMiddleware": 740,  # before HttpProxyMiddleware (750)
     "crawler.middlewares.IncrementalFetchMiddleware": 560,
+    "crawler.middlewares.StartUrlAuthMiddleware": 310,  # user:password@ of a start URL, for its origin only
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.PagesPipeline": 300,
 }
 EXTENSIONS = {
-    "crawler.runs.RunContext": 10,  # the run id, resolved once; components read RunContext.of(crawler)
+    "crawler.runs.RunContext": 10,
+    "crawler.failures.InternalErrors": 20,  # exceptions in our callbacks and pipelines fail the run  # the run id, resolved once; components read RunContext.of(crawler)
     "crawler.politeness.CrawlDelay": 50,  # after AutoThrottle (0): robots.txt Crawl-delay has the last word
     # the first cleaning steps while fetching; at close it waits for them, before the run's end (200) cleans
     "crawler.prepare.PrepareWhileCrawling": 150,

@@ -24,15 +24,17 @@ from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding
+from w3lib.html import get_meta_refresh
 
+from cleaning.extract.encoding import looks_binary
 from cleaning.profiles import save_profile
 from crawler.arguments import CrawlTarget, parse_arguments
 from crawler.config import setting
 from crawler.items import PageItem
 from crawler.middlewares import EXPECTED_FAILURE
 from crawler.runs import RunContext
-from crawler.failures import failure_reason, previous_failures
-from crawler.safety import is_http_url
+from crawler.failures import count_internal_error, failure_reason, previous_failures
+from crawler.safety import is_http_url, link_refusal
 
 logger = logging.getLogger(__name__)
 
@@ -139,11 +141,55 @@ class HealthSpider(scrapy.Spider):
             stats.inc_value("health/skipped/not_html")
             logger.info("skipped %s: not HTML (%s)", response.url, response.headers.get("Content-Type"))
             return
+        binary = response.status == 200 and looks_binary(response.body)
         yield self._page_item(response, kind, is_html)
+        if binary:
+            # A PNG, PDF or compressed body labelled text/html: stored as received (the page is the record),
+            # cleaning drops it with its reason (`no_body:not_html`); its bytes hold no links worth following.
+            stats.inc_value("health/pages/binary_body")
+            logger.warning("stored %s, no article: a binary body served as %s (%d bytes)", response.url,
+                           (response.headers.get("Content-Type") or b"?").decode("latin-1"), len(response.body))
+            return
         if response.status != 200:
             self._http_failure(response)
             return
+        refresh = self._meta_refresh(response)
+        if refresh is not None:
+            yield from self._follow_refresh(response, kind, refresh)
+            return
         yield from self._follow(response, kind)
+
+    def _meta_refresh(self, response: Response) -> str | None:
+        """Where a `<meta http-equiv=refresh>` page sends the reader now (within METAREFRESH_MAXDELAY), or None."""
+        head = response.body[:65536]
+        if b"refresh" not in head.lower():  # the common case costs one byte search
+            return None
+        delay, url = get_meta_refresh(response.text[:65536], response.url, ignore_tags=("script", "noscript"))
+        if url is None or delay is None or delay > self.settings.getfloat("METAREFRESH_MAXDELAY", 100):
+            return None
+        return url
+
+    def _follow_refresh(self, response: Response, kind: str, target: str) -> Iterator[scrapy.Request]:
+        """A meta-refresh page: the page is stored (above) and its target followed as the same kind of page,
+        so the end is either a stored page or a recorded failure, never nothing. The spider does this instead
+        of Scrapy's MetaRefreshMiddleware, whose loops and refused targets vanished without a record."""
+        self.crawler.stats.inc_value("health/pages/meta_refresh")
+        chain = [*response.meta.get("health_refreshed_from", ()), response.url]
+        if target in chain or len(chain) > self.settings.getint("REDIRECT_MAX_TIMES", 10):
+            reason = "refresh_loop" if target in chain else "too_many_redirects"
+            self.crawler.stats.inc_value(f"health/failed/{reason}")
+            self.failed_urls.setdefault(chain[0], reason)
+            logger.warning("failed %s: %s (meta refresh to %s)", chain[0], reason, target)
+            return
+        refused = link_refusal(target, response.url, list(self.allowed_domains))  # as SafeLinksMiddleware would
+        if refused is not None:
+            reason = f"refresh_{refused}"  # e.g. refresh_offsite, refresh_scheme, refresh_private
+            self.crawler.stats.inc_value(f"health/failed/{reason}")
+            self.failed_urls.setdefault(chain[0], reason)
+            logger.warning("failed %s: %s (meta refresh to %s)", chain[0], reason, target)
+            return
+        logger.info("meta refresh %s -> %s", response.url, target)
+        yield self.request_for(target, kind, response.meta.get("health_depth", 0), health_refreshed_from=chain)
 
     def _page_item(self, response: Response, kind: str, is_html: bool) -> PageItem:
         headers = response.headers
@@ -238,7 +284,10 @@ class HealthSpider(scrapy.Spider):
 
     def on_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
-        outcome, reason = failure_reason(failure)  # ("failed" | "skipped", timeout, too_large, robots, ...)
+        outcome, reason = failure_reason(failure)  # ("failed" | "skipped" | "internal", reason)
+        if outcome == "internal":  # our own bug: not the site's failure, never retried as one next run
+            count_internal_error(self.crawler.stats, "request", request.url, failure)
+            return
         if outcome == "skipped":
             self.crawler.stats.inc_value(f"health/skipped/{reason}")
             logger.debug("skipped %s: %s: %s", request.url, reason, failure.getErrorMessage())

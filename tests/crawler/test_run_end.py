@@ -125,3 +125,26 @@ def test_a_distributed_run_says_how_many_workers_and_sums_their_totals(tmp_path:
     manifest = _manifest(tmp_path, run_id)
     assert manifest["problems"] == ["output error: worker w2: disk full"]
     assert manifest["cleaning"] == {"status": "skipped: HEALTH_CLEAN_ON_CLOSE is off"}
+
+
+def test_an_error_in_our_own_code_fails_the_run_and_says_where() -> None:
+    from crawler.failures import internal_errors
+
+    stats = {"health/internal/errors": 2, "health/internal/pipeline": 1, "health/internal/request": 1,
+             "health/internal/first": "pipeline https://a.org/x: KeyError: 'body'"}
+    internal = internal_errors(stats)
+    assert len(internal) == 1 and "2 error(s)" in internal[0] and "pipeline 1" in internal[0]
+    assert "KeyError" in internal[0]
+    assert judge("finished", 5, [], "ok", [], internal) == ("failed", internal)
+    assert internal_errors({"health/pages/stored": 3}) == []
+
+
+def test_work_left_undone_makes_the_run_partial_with_its_reason() -> None:
+    unfixed = cut_short("finished", {"health/clean/status": "ok", "health/clean/grammar_unfixed": 4})
+    assert len(unfixed) == 1 and unfixed[0].startswith("grammar: 4 articles written without their grammar fixes")
+    assert judge("finished", 5, [], "ok", unfixed) == ("partial", unfixed)
+    missing = cut_short("finished", {"health/clean/status": "skipped: 3 of the run's 9 pages are not in /x"})
+    assert len(missing) == 1 and "3 of the run's 9 pages are not in /x" in missing[0]
+    # The operator's choice is no problem; a stopped crawl is `interrupted`, not partial for this.
+    assert cut_short("finished", {"health/clean/status": "skipped: HEALTH_CLEAN_ON_CLOSE is off"}) == []
+    assert cut_short("shutdown", {"health/clean/status": "skipped: the crawl ended with shutdown"}) == []
