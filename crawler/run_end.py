@@ -66,8 +66,22 @@ def run_fields(crawler: Crawler, spider: Spider) -> dict[str, Any]:
         "site": getattr(spider, "site", ""),
         "start_urls": list(spider.profile.start_urls) if hasattr(spider, "profile") else [],
         "scrapyd_job": getattr(spider, "scrapyd_job", None),
+        "profile": profile_fields(spider),
         "settings": redact_settings(crawler.settings.copy_to_dict()),
     }
+
+
+def profile_fields(spider: Spider) -> dict[str, str] | None:
+    """Which site profile the crawl used (None for a generic crawl): its name, the sha256 of its TOML and
+    where the crawl saved it, so the run can be re-cleaned with exactly that profile."""
+    from cleaning.profiles import saved_name
+
+    target = getattr(spider, "target", None)
+    profile = getattr(spider, "profile", None)
+    if profile is None or target is None or target.generic:
+        return None
+    return {"name": profile.name, "hash": profile.content_hash,
+            "saved": saved_name(profile.name, profile.content_hash)}
 
 
 def clean_pages(crawler: Crawler, run_id: str, reason: str, pages_missing: str = "") -> Any:

@@ -54,10 +54,9 @@ class HealthSpider(scrapy.Spider):
         self.failed_urls: dict[str, str] = {}  # url -> reason, for the run manifest
         # Hosts are checked by crawler.safety.SafeLinksMiddleware (LinkExtractor's allow_domains
         # compares host:port, so it dropped every link of a site served on an explicit port).
-        self._links = LinkExtractor(
-            deny=list(self.profile.deny_urls),
-            unique=True,
-        )
+        # Deny patterns are the profile's (matched on path and query, docs/sites.md), not LinkExtractor's
+        # `deny`, which matches whole URLs: `^/private/` there never matched anything.
+        self._links = LinkExtractor(unique=True)
 
     @staticmethod
     def check_arguments(kwargs: dict[str, Any], settings: Any = None) -> None:
@@ -170,7 +169,7 @@ class HealthSpider(scrapy.Spider):
         if self.target.generic and depth >= self.generic_depth:
             return
         for link in self._links.extract_links(response):
-            if urlsplit(link.url).scheme not in ("http", "https"):
+            if urlsplit(link.url).scheme not in ("http", "https") or self._denied(link.url):
                 continue
             if self.target.generic:
                 yield self.request_for(link.url, "unknown", depth + 1)
@@ -180,6 +179,13 @@ class HealthSpider(scrapy.Spider):
                 yield self.request_for(link.url, link_kind, depth + 1)
             else:
                 self.crawler.stats.inc_value("health/links/not_followed")
+
+    def _denied(self, url: str) -> bool:
+        """The profile's `deny` patterns (path and query) refuse this URL, wherever it was found."""
+        if self.profile.denies(url):
+            self.crawler.stats.inc_value("health/links/denied")
+            return True
+        return False
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         if response.status != 200:
@@ -199,6 +205,8 @@ class HealthSpider(scrapy.Spider):
             if not is_http_url(loc):  # javascript:, file:, data: ... never become requests
                 self.crawler.stats.inc_value("health/links/refused/scheme")
                 continue
+            if self._denied(loc):
+                continue
             if sitemap.type == "sitemapindex":
                 yield self.request_for(loc, "sitemap")
             elif self.target.generic or self.profile.url_kind(loc) != "unknown":
@@ -213,6 +221,8 @@ class HealthSpider(scrapy.Spider):
             url = response.urljoin(url.strip())
             if not is_http_url(url):
                 self.crawler.stats.inc_value("health/links/refused/scheme")
+                continue
+            if self._denied(url):
                 continue
             kind = "unknown" if self.target.generic else self.profile.url_kind(url)
             if kind != "unknown" or self.target.generic:
