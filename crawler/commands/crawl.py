@@ -18,6 +18,12 @@ from crawler.arguments import check_settings
 
 
 class Command(ScrapyCrawl):
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().process_options(args, opts)
+        # Only this command makes a run (run id, pages, manifest, cleaning); Scrapy's other commands load
+        # the same components, which then leave OUTPUT_DIR alone (crawler/runs.py: records_run).
+        self.settings.set("HEALTH_RECORD_RUN", True, priority="cmdline")
+
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
             raise UsageError("give exactly one spider name, e.g. `scrapy crawl health`")

@@ -29,7 +29,7 @@ from cleaning.profiles import save_profile
 from crawler.arguments import CrawlTarget, parse_arguments
 from crawler.config import setting
 from crawler.items import PageItem
-from crawler.runs import RunContext
+from crawler.runs import RunContext, records_run
 from crawler.failures import failure_reason, previous_failures
 from crawler.safety import is_http_url
 
@@ -67,7 +67,7 @@ class HealthSpider(scrapy.Spider):
     def from_crawler(cls, crawler: scrapy.crawler.Crawler, *args: Any, **kwargs: Any) -> "HealthSpider":
         kwargs.setdefault("sites_dirs", setting(crawler.settings, "HEALTH_SITES_DIR"))
         spider = super().from_crawler(crawler, *args, **kwargs)
-        if not spider.target.generic:
+        if not spider.target.generic and records_run(crawler.settings):
             # Cleaning (now, or offline later) uses exactly this profile, whatever happens to the file.
             save_profile(Path(setting(crawler.settings, "OUTPUT_DIR")), spider.profile)
         if spider.target.demo:
@@ -117,6 +117,8 @@ class HealthSpider(scrapy.Spider):
         if self.target.generic:
             for host in {urlsplit(u).scheme + "://" + urlsplit(u).netloc for u in self.profile.start_urls}:
                 yield self.request_for(host + "/robots.txt", "robots")
+        if not records_run(self.settings):
+            return  # `scrapy runspider`-style use outside a run: no earlier failures to take over
         # URLs the previous run of this site gave up on (timeouts, 5xx, 429...): tried again first.
         root = setting(self.settings, "OUTPUT_DIR")
         for url, reason in previous_failures(root, self.site, exclude_run=self.run_id).items():
