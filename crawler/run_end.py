@@ -168,6 +168,14 @@ def end_run(crawler: Crawler, run_id: str, reason: str, totals: RunTotals) -> st
     root = Path(setting(settings, "OUTPUT_DIR"))
     report = clean_pages(crawler, run_id, reason, totals.pages_missing)
     clean_status = str(stats.get_value("health/clean/status", ""))
+    if clean_status == "ok":
+        from crawler.feeds import export_articles
+
+        try:
+            export_articles(crawler, run_id)
+        except Exception as exc:  # the datasets are committed; a feed is a copy of them
+            logger.exception("run %s: articles could not be handed to the feeds", run_id)
+            totals.output_errors.append(f"feed export: {type(exc).__name__}: {exc}")
     crawl_stats = {**totals.crawl_stats,
                    **{k: v for k, v in stats_snapshot(stats).items() if k.startswith("health/clean/")}}
     status, problems = judge(reason, totals.pages_stored, totals.output_errors, clean_status,
