@@ -6,9 +6,10 @@ one way. For each site of the run, in this order:
 
 1. `text`: the order its pages' unambiguous numeric dates show (25/03/2024 day first, 03/25/2024 month
    first; `Extraction.date_order`), when at least RATIO of the pages that show one agree;
-2. `language`: the order its pages' `<html lang>` tags imply (en-US month first, en-GB, fr... day first),
+2. `url`: the order unambiguous numeric dates in its pages' URLs show (/news/25-03-2024/...), alike;
+3. `language`: the order its pages' `<html lang>` tags imply (en-US month first, en-GB, fr... day first),
    with the same agreement;
-3. `page language`: the order the page's detected language implies (a French page is day first);
+4. `page language`: the order the page's detected language implies (a French page is day first);
 
 and a reading in the future (after the page was fetched) is never chosen. A settled date loses the
 `date_ambiguous` flag and gains `date_order_site`; a date nothing settles keeps `date_ambiguous`. Runs
@@ -22,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 
 from cleaning.document import Document
-from cleaning.extract.dates import DMY, MDY, order_from_language
+from cleaning.extract.dates import DMY, MDY, order_from_language, order_from_text
 from cleaning.steps.base import Step
 
 AMBIGUOUS, SETTLED = "date_ambiguous", "date_order_site"
@@ -53,6 +54,7 @@ class SiteEvidence:
 
     def __init__(self) -> None:
         self.text: Counter[str] = Counter()
+        self.url: Counter[str] = Counter()
         self.language: Counter[str] = Counter()
 
     def add(self, doc: Document) -> None:
@@ -60,13 +62,16 @@ class SiteEvidence:
         shown = getattr(ex, "date_order", None)  # results prepared by an older version lack it
         if shown in (DMY, MDY):
             self.text[shown] += 1
+        in_url = order_from_text(doc.page.url)
+        if in_url:
+            self.url[in_url] += 1
         implied = order_from_language(ex.html_language)
         if implied:
             self.language[implied] += 1
 
     def order(self) -> tuple[str | None, str]:
         """(order, what decided it) for the site as a whole."""
-        for name, votes in (("text", self.text), ("language", self.language)):
+        for name, votes in (("text", self.text), ("url", self.url), ("language", self.language)):
             order = agreed_order(votes)
             if order:
                 return order, name

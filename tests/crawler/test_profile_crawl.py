@@ -24,6 +24,7 @@ FAST = ["-s", "HEALTH_GRAMMAR_BACKEND=none", "-s", "HEALTH_PROGRESS_INTERVAL=0",
 ARTICLES = {"/news/sleep-basics.html": ("sleep-basics", "sleep"), "/news/water-habits.html": ("water-habits", "water"),
             "/news/walking-daily.html": ("walking-daily", "walking")}
 DENIED = ["/private/secret.html", "/news/sleep-basics.html?print=1", "/news/leaflet.pdf"]
+NOT_ALLOWED = ["/about/team.html"]  # neither an article nor a listing pattern: not followed
 
 
 class _Site:
@@ -43,7 +44,7 @@ class _Site:
                 if path == "/robots.txt":
                     return self._send(b"User-agent: *\nAllow: /\n", "text/plain")
                 if path == "/":
-                    links = "".join(f'<li><a href="{h}">link</a></li>' for h in [*ARTICLES, *DENIED])
+                    links = "".join(f'<li><a href="{h}">link</a></li>' for h in [*ARTICLES, *DENIED, *NOT_ALLOWED])
                     return self._send(f"<html lang='en'><body><h1>Health</h1><ul>{links}</ul></body></html>".encode())
                 if path.split("?")[0] in ARTICLES:
                     slug, topic = ARTICLES[path.split("?")[0]]
@@ -99,6 +100,7 @@ def test_deny_patterns_and_the_profile_travel_through_a_crawl_and_an_offline_rec
     fetched = set(site.paths)
     assert {p for p in ARTICLES} <= fetched
     assert not fetched & set(DENIED), f"denied URLs were fetched: {fetched & set(DENIED)}"
+    assert not fetched & set(NOT_ALLOWED)
     pages = pd.read_parquet(out / "pages", columns=["url", "profile", "profile_hash"])
     assert not pages["url"].str.contains("private|print=|pdf").any()
     expected_hash = hashlib.sha256(profile_path.read_bytes()).hexdigest()

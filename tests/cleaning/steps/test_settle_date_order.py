@@ -52,6 +52,15 @@ def test_the_sites_own_dates_settle_the_order_per_site():
     assert step.stats == Counter({"settled/text": 2, "ambiguous": 1})
 
 
+def test_url_evidence_comes_before_language():
+    docs = [_doc("s", url="https://s.org/news/25-03-2024/a.html", html_lang="en-US"),
+            _doc("s", url="https://s.org/news/30-04-2024/b.html", html_lang="en-US"),
+            _doc("s", date(2024, 5, 6), ambiguous=True, url="https://s.org/news/c.html")]
+    step = SettleDateOrder()
+    out = list(step.run(docs))
+    assert out[2].extraction.published_date == date(2024, 5, 6) and step.stats["settled/url"] == 1
+
+
 def test_language_evidence_when_no_page_shows_an_order():
     docs = [_doc("s", html_lang="en-US"), _doc("s", html_lang="en-US"), _doc("s", date(2024, 5, 6), ambiguous=True)]
     out = list(SettleDateOrder().run(docs))
