@@ -19,6 +19,11 @@ CRAWL_SETTINGS: tuple[Setting, ...] = (
             "run, or the unfinished one kept in JOBDIR"),
     Setting("HEALTH_WORKER_ID", "str", "", "tag in the names of the page files this process writes (default: random "
             "per process)"),
+    Setting("HEALTH_RECORD_RUN", "bool", False, "set by `scrapy crawl`: this process is a run (run id, pages, "
+            "manifest, cleaning). Scrapy's other commands (shell, fetch, parse, ...) leave OUTPUT_DIR alone"),
+    Setting("HEALTH_FEED_ARTICLES", "choice", "site", "what `-o FILE` / FEEDS get once the run's cleaning commits: "
+            "`site`, the current version of every article of the crawled site; `run`, only the articles this run "
+            "wrote", choices=("site", "run")),
     Setting("HEALTH_INCREMENTAL", "bool", True, "skip articles stored by earlier runs (sitemap lastmod) or ask the "
             "server whether they changed (ETag / Last-Modified)"),
     Setting("HEALTH_CLEAN_ON_CLOSE", "bool", True, "clean the run's pages into the datasets when the crawl ends"),

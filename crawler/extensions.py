@@ -15,7 +15,7 @@ from twisted.internet import task
 from cleaning.storage.manifests import RunManifestFile
 from crawler.config import setting
 from crawler.run_end import RunTotals, end_run, run_fields
-from crawler.runs import RunContext
+from crawler.runs import RunContext, require_run
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +30,7 @@ class RunManifest:
     """
 
     def __init__(self, crawler: Crawler) -> None:
+        require_run(crawler)
         self.crawler = crawler
         self.manifest: RunManifestFile | None = None
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)

@@ -19,7 +19,7 @@ from crawler.config import setting
 from crawler.demo.site import DELIBERATE_FAILURES
 from crawler.exceptions import RequestSkipped
 from crawler.ledger import FetchLedger
-from crawler.runs import RunContext
+from crawler.runs import RunContext, require_run
 
 logger = logging.getLogger(__name__)
 
@@ -169,6 +169,7 @@ class IncrementalFetchMiddleware:
     """
 
     def __init__(self, crawler: Crawler) -> None:
+        require_run(crawler)  # `scrapy fetch URL` shows the page as it is now, never "not modified"
         # With HEALTH_INCREMENTAL off, earlier runs' articles are fetched again, but a resumed
         # run still never fetches twice what it already stored.
         self.incremental = setting(crawler.settings, "HEALTH_INCREMENTAL")

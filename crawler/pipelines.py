@@ -15,7 +15,7 @@ from scrapy.utils.defer import deferred_from_coro
 from cleaning.storage.datasets import OutputError, PartitionedWriter, ensure_writable
 from crawler.config import setting
 from crawler.items import PageItem
-from crawler.runs import RunContext
+from crawler.runs import RunContext, require_run
 from crawler.signals import pages_written
 
 logger = logging.getLogger(__name__)
@@ -32,6 +32,7 @@ class PagesPipeline:
     """
 
     def __init__(self, crawler: Crawler) -> None:
+        require_run(crawler)  # `scrapy parse` and friends show items; only a crawl stores them
         self.crawler = crawler
         self.root = Path(setting(crawler.settings, "OUTPUT_DIR"))
         self.flush_items = setting(crawler.settings, "HEALTH_PAGES_FLUSH_ITEMS")

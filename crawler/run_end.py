@@ -69,8 +69,22 @@ def run_fields(crawler: Crawler, spider: Spider) -> dict[str, Any]:
         "site": getattr(spider, "site", ""),
         "start_urls": [strip_credentials(u) for u in spider.profile.start_urls] if hasattr(spider, "profile") else [],
         "scrapyd_job": getattr(spider, "scrapyd_job", None),
+        "profile": profile_fields(spider),
         "settings": redact_settings(crawler.settings.copy_to_dict()),
     }
+
+
+def profile_fields(spider: Spider) -> dict[str, str] | None:
+    """Which site profile the crawl used (None for a generic crawl): its name, the sha256 of its TOML and
+    where the crawl saved it, so the run can be re-cleaned with exactly that profile."""
+    from cleaning.profiles import saved_name
+
+    target = getattr(spider, "target", None)
+    profile = getattr(spider, "profile", None)
+    if profile is None or target is None or target.generic:
+        return None
+    return {"name": profile.name, "hash": profile.content_hash,
+            "saved": saved_name(profile.name, profile.content_hash)}
 
 
 def clean_pages(crawler: Crawler, run_id: str, reason: str, pages_missing: str = "") -> Any:
@@ -180,6 +194,14 @@ def end_run(crawler: Crawler, run_id: str, reason: str, totals: RunTotals) -> st
     root = Path(setting(settings, "OUTPUT_DIR"))
     report = clean_pages(crawler, run_id, reason, totals.pages_missing)
     clean_status = str(stats.get_value("health/clean/status", ""))
+    if clean_status == "ok":
+        from crawler.feeds import export_articles
+
+        try:
+            export_articles(crawler, run_id)
+        except Exception as exc:  # the datasets are committed; a feed is a copy of them
+            logger.exception("run %s: articles could not be handed to the feeds", run_id)
+            totals.output_errors.append(f"feed export: {type(exc).__name__}: {exc}")
     crawl_stats = {**totals.crawl_stats,
                    **{k: v for k, v in stats_snapshot(stats).items() if k.startswith("health/clean/")}}
     status, problems = judge(reason, totals.pages_stored, totals.output_errors, clean_status,

@@ -68,10 +68,13 @@ EXTENSIONS = {
     # manifest at start; at close the run's end (crawler/run_end.py): clean, judge, manifest, report
     "crawler.extensions.RunManifest": 200,
     "crawler.extensions.Progress": 300,
+    # after the run's end (200), which hands it the committed articles (crawler/feeds.py) before it closes
+    "scrapy.extensions.feedexport.FeedExporter": 250,
 }
 # HEALTH_REDIS_URL set: this crawl is one worker of a distributed crawl (docs/distributed.md)
 ADDONS = {
     "crawler.distributed.DistributedCrawl": 0,
+    "crawler.feeds.ArticleFeeds": 10,  # -o / FEEDS: the cleaned articles, not raw pages
 }
 
 # --- Product settings (declared in crawler/config.py and cleaning/config.py) ---

@@ -35,6 +35,9 @@ class Command(ScrapyCrawl):
             super().process_options(args, opts)
         except UsageError as exc:
             _fail(str(exc))
+        # Only this command makes a run (run id, pages, manifest, cleaning); Scrapy's other commands load
+        # the same components, which then leave OUTPUT_DIR alone (crawler/runs.py: records_run).
+        self.settings.set("HEALTH_RECORD_RUN", True, priority="cmdline")
         if len(args) != 1:
             _fail("give exactly one spider name, e.g. `scrapy crawl health`")
         assert self.settings is not None

@@ -32,7 +32,7 @@ from crawler.arguments import CrawlTarget, parse_arguments
 from crawler.config import setting
 from crawler.items import PageItem
 from crawler.middlewares import EXPECTED_FAILURE
-from crawler.runs import RunContext
+from crawler.runs import RunContext, records_run
 from crawler.failures import count_internal_error, failure_reason, previous_failures
 from crawler.safety import is_http_url, link_refusal
 
@@ -57,10 +57,9 @@ class HealthSpider(scrapy.Spider):
         self.failed_urls: dict[str, str] = {}  # url -> reason, for the run manifest
         # Hosts are checked by crawler.safety.SafeLinksMiddleware (LinkExtractor's allow_domains
         # compares host:port, so it dropped every link of a site served on an explicit port).
-        self._links = LinkExtractor(
-            deny=list(self.profile.deny_urls),
-            unique=True,
-        )
+        # Deny patterns are the profile's (matched on path and query, docs/sites.md), not LinkExtractor's
+        # `deny`, which matches whole URLs: `^/private/` there never matched anything.
+        self._links = LinkExtractor(unique=True)
 
     @staticmethod
     def check_arguments(kwargs: dict[str, Any], settings: Any = None) -> None:
@@ -71,7 +70,7 @@ class HealthSpider(scrapy.Spider):
     def from_crawler(cls, crawler: scrapy.crawler.Crawler, *args: Any, **kwargs: Any) -> "HealthSpider":
         kwargs.setdefault("sites_dirs", setting(crawler.settings, "HEALTH_SITES_DIR"))
         spider = super().from_crawler(crawler, *args, **kwargs)
-        if not spider.target.generic:
+        if not spider.target.generic and records_run(crawler.settings):
             # Cleaning (now, or offline later) uses exactly this profile, whatever happens to the file.
             save_profile(Path(setting(crawler.settings, "OUTPUT_DIR")), spider.profile)
         if spider.target.demo:
@@ -121,6 +120,8 @@ class HealthSpider(scrapy.Spider):
         if self.target.generic:
             for host in {urlsplit(u).scheme + "://" + urlsplit(u).netloc for u in self.profile.start_urls}:
                 yield self.request_for(host + "/robots.txt", "robots")
+        if not records_run(self.settings):
+            return  # `scrapy runspider`-style use outside a run: no earlier failures to take over
         # URLs the previous run of this site gave up on (timeouts, 5xx, 429...): tried again first.
         root = setting(self.settings, "OUTPUT_DIR")
         for url, reason in previous_failures(root, self.site, exclude_run=self.run_id).items():
@@ -217,7 +218,7 @@ class HealthSpider(scrapy.Spider):
         if self.target.generic and depth >= self.generic_depth:
             return
         for link in self._links.extract_links(response):
-            if urlsplit(link.url).scheme not in ("http", "https"):
+            if urlsplit(link.url).scheme not in ("http", "https") or self._denied(link.url):
                 continue
             if self.target.generic:
                 yield self.request_for(link.url, "unknown", depth + 1)
@@ -227,6 +228,13 @@ class HealthSpider(scrapy.Spider):
                 yield self.request_for(link.url, link_kind, depth + 1)
             else:
                 self.crawler.stats.inc_value("health/links/not_followed")
+
+    def _denied(self, url: str) -> bool:
+        """The profile's `deny` patterns (path and query) refuse this URL, wherever it was found."""
+        if self.profile.denies(url):
+            self.crawler.stats.inc_value("health/links/denied")
+            return True
+        return False
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         if response.status != 200:
@@ -246,6 +254,8 @@ class HealthSpider(scrapy.Spider):
             if not is_http_url(loc):  # javascript:, file:, data: ... never become requests
                 self.crawler.stats.inc_value("health/links/refused/scheme")
                 continue
+            if self._denied(loc):
+                continue
             if sitemap.type == "sitemapindex":
                 yield self.request_for(loc, "sitemap")
             elif self.target.generic or self.profile.url_kind(loc) != "unknown":
@@ -260,6 +270,8 @@ class HealthSpider(scrapy.Spider):
             url = response.urljoin(url.strip())
             if not is_http_url(url):
                 self.crawler.stats.inc_value("health/links/refused/scheme")
+                continue
+            if self._denied(url):
                 continue
             kind = "unknown" if self.target.generic else self.profile.url_kind(url)
             if kind != "unknown" or self.target.generic:
