@@ -175,7 +175,10 @@ def _check_crawl(args: list[str], command: Command, tmp_path: Path) -> None:
     pairs = list(zip(args[2::2], args[3::2]))
     assert len(args[2:]) == 2 * len(pairs), command
     for flag, value in pairs:
-        assert flag in ("-a", "-s"), f"{command}: unknown option {flag}"
+        assert flag in ("-a", "-s", "-o", "-O"), f"{command}: unknown option {flag}"
+        if flag in ("-o", "-O"):  # a feed: a file name with a known extension, or URI:FORMAT
+            assert Path(value.split(":")[0]).suffix.lstrip(".") in ("jsonl", "json", "csv", "xml", "jl", "pickle", "marshal"), command
+            continue
         name, sep, val = value.partition("=")
         assert sep, f"{command}: {flag} {value} is not NAME=VALUE"
         (spargs if flag == "-a" else overrides)[name] = val
