@@ -51,12 +51,17 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.safety.RedirectGuardMiddleware": 610,  # before RedirectMiddleware (600)
     "crawler.middlewares.DemoRoutingMiddleware": 740,  # before HttpProxyMiddleware (750)
     "crawler.middlewares.IncrementalFetchMiddleware": 560,
+    # page budgets counted on what is really sent: after robots.txt (100), before retries re-send (550)
+    "crawler.budgets.BudgetMiddleware": 120,
+    # sitemap batches: answered here, before robots.txt or any budget looks at them (crawler/sitemaps.py)
+    "crawler.sitemaps.SitemapBatchMiddleware": 40,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.PagesPipeline": 300,
 }
 EXTENSIONS = {
-    "crawler.runs.RunContext": 10,  # the run id, resolved once; components read RunContext.of(crawler)
+    "crawler.runs.RunContext": 10,
+    "crawler.budgets.CrawlBudgets": 20,  # budgets and traps (crawler/budgets.py); its close runs before the run's end  # the run id, resolved once; components read RunContext.of(crawler)
     "crawler.politeness.CrawlDelay": 50,  # after AutoThrottle (0): robots.txt Crawl-delay has the last word
     # the first cleaning steps while fetching; at close it waits for them, before the run's end (200) cleans
     "crawler.prepare.PrepareWhileCrawling": 150,
