@@ -182,8 +182,10 @@ class HealthSpider(scrapy.Spider):
         next page of a page (pagination) has that page's depth, any other link one more."""
         depth = response.meta.get("health_depth", 0)
         pages = pagination_links(response)
-        for link in self._links.extract_links(response):
-            url = link.url
+        urls = [link.url for link in self._links.extract_links(response)]
+        # <link rel="next"> is no anchor: LinkExtractor does not see it.
+        urls += sorted(pages.difference(urls).difference(u for u in pages if self.profile.denies(u)))
+        for url in urls:
             if urlsplit(url).scheme not in ("http", "https"):
                 continue
             if url in pages:

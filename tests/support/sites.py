@@ -176,7 +176,7 @@ class TrapSite(_Site):
     """`real` articles linked from the home page, and every trap a profile's listing patterns can match:
 
     an endless calendar (`/calendar/YYYY/MM/`, prev and next month), session ids that change on every
-    page (`/topics/?sid=...`), a relative link that makes the path grow (`/section/section/...`), a search
+    page (`/topics/?sid=...`), links that make the path grow (`/section/more/more/...`), a search
     page linking to ever more filter combinations (`/search?q=..&sort=..&tag=..`), a chain of sitemap
     indexes each listing the next, and a sitemap of `big_sitemap` URLs (the real articles first).
     """
@@ -229,7 +229,7 @@ class TrapSite(_Site):
             return 200, _listing("Topics", [(f"/topics/?sid={self._next_sid()}", "Topics"),
                                             (f"/topics/sleep?sid={self._next_sid()}", "Sleep")]), HTML
         if path.startswith("/section/"):
-            return 200, _listing("Section", [("section/", "More"), ("../articles/real-0.html", "Read")]), HTML
+            return 200, _listing("Section", [(path.rstrip("/") + "/more/", "More"), ("/articles/real-0.html", "Read")]), HTML
         if path == "/search":
             q = query.get("q", ["health"])[0]
             sort = query.get("sort", ["date"])[0]
