@@ -195,7 +195,7 @@ class TrapSite(_Site):
         path.write_text(
             f'name = "trapsite"\nstart_urls = ["{self.url}"]\nallowed_domains = ["{host}"]\n'
             f'sitemap_urls = ["{self.url}sitemap.xml"]\n\n[urls]\narticle = [\'^/articles/\']\n'
-            "listing = ['^/$', '^/calendar/', '^/topics', '^/section/', '^/search']\n\n"
+            "listing = ['^/$', '^/calendar/', '^/topics', '^/section', '^/search']\n\n"
             '[selectors]\ntitle = "h1"\nbody = "article"\n', encoding="utf-8")
         return path
 
@@ -228,7 +228,7 @@ class TrapSite(_Site):
         if path.startswith("/topics"):
             return 200, _listing("Topics", [(f"/topics/?sid={self._next_sid()}", "Topics"),
                                             (f"/topics/sleep?sid={self._next_sid()}", "Sleep")]), HTML
-        if path.startswith("/section/"):
+        if path == "/section" or path.startswith("/section/"):
             return 200, _listing("Section", [(path.rstrip("/") + "/more/", "More"), ("/articles/real-0.html", "Read")]), HTML
         if path == "/search":
             q = query.get("q", ["health"])[0]
