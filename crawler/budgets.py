@@ -134,7 +134,7 @@ class CrawlBudgets:
         site = site_of(request.url)
         if self.pages[site] >= self.max_pages:
             self.refuse("pages", f"{self.max_pages} pages fetched from {site} (HEALTH_MAX_PAGES_PER_SITE)",
-                        "requests not fetched")
+                        "links or requests not followed")
             raise RequestSkipped("budget_pages", f"{site}: {self.max_pages} pages fetched")
         if kind == "listing" or meta.get("health_pagination"):
             if self.listings[site] >= self.max_listings:

@@ -27,7 +27,7 @@ from w3lib.encoding import html_body_declared_encoding, http_content_type_encodi
 
 from cleaning.profiles import save_profile
 from crawler.arguments import CrawlTarget, parse_arguments
-from crawler.budgets import CrawlBudgets
+from crawler.budgets import CrawlBudgets, site_of
 from crawler.config import setting
 from crawler.items import PageItem
 from crawler.runs import RunContext
@@ -215,8 +215,8 @@ class HealthSpider(scrapy.Spider):
         if url is None:
             return None
         if self.budgets.site_full(url):
-            self.budgets.refuse("pages", f"{self.budgets.max_pages} pages fetched from a site "
-                                         "(HEALTH_MAX_PAGES_PER_SITE)", "links not followed")
+            self.budgets.refuse("pages", f"{self.budgets.max_pages} pages fetched from {site_of(url)} "
+                                         "(HEALTH_MAX_PAGES_PER_SITE)", "links or requests not followed")
             return None
         return self.request_for(url, kind, depth, **meta)
 
