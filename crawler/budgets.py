@@ -5,7 +5,7 @@
     HEALTH_MAX_DEPTH              link hops from the nearest listing page (pagination costs none)
     HEALTH_MAX_SITEMAP_URLS       page URLs taken from sitemaps per site
     HEALTH_MAX_SITEMAP_DEPTH      sitemap indexes nested in sitemap indexes
-    HEALTH_MAX_CRAWL_SECONDS      wall time of the crawl (0: none)
+    HEALTH_MAX_CRAWL_SECONDS      wall time of the crawl (default a day; 0: none)
 
 plus the trap detector (crawler/traps.py). `CrawlBudgets` is an extension holding the counts; the spider
 asks it before it makes a request (`CrawlBudgets.of(crawler)`), and `BudgetMiddleware` counts the

@@ -36,8 +36,8 @@ CRAWL_SETTINGS: tuple[Setting, ...] = (
     Setting("HEALTH_MAX_SITEMAP_URLS", "int", 100_000, "budget: page URLs taken from sitemaps per site (read "
             "as they are parsed, a batch at a time)", minimum=0),
     Setting("HEALTH_MAX_SITEMAP_DEPTH", "int", 3, "budget: sitemap indexes nested in sitemap indexes", minimum=0),
-    Setting("HEALTH_MAX_CRAWL_SECONDS", "float", 0.0, "budget: wall seconds of the crawl; when spent it closes "
-            "(close reason `budget_time`) and is cleaned; 0: no limit", minimum=0),
+    Setting("HEALTH_MAX_CRAWL_SECONDS", "float", 86_400.0, "budget: wall seconds of the crawl (default one day); "
+            "when spent it closes (close reason `budget_time`) and is cleaned; 0: no limit", minimum=0),
     Setting("HEALTH_TRAP_URL_VARIANTS", "int", 500, "trap: query strings per path, or dates per URL template, "
             "beyond which further ones are not followed (page numbers not counted)", minimum=1),
     Setting("HEALTH_TRAP_SEGMENT_REPEATS", "int", 3, "trap: a path segment repeated this many times is not "

@@ -51,8 +51,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.safety.RedirectGuardMiddleware": 610,  # before RedirectMiddleware (600)
     "crawler.middlewares.DemoRoutingMiddleware": 740,  # before HttpProxyMiddleware (750)
     "crawler.middlewares.IncrementalFetchMiddleware": 560,
-    # page budgets counted on what is really sent: after robots.txt (100), before retries re-send (550)
-    "crawler.budgets.BudgetMiddleware": 120,
+    # page budgets counted on what is really sent: after robots.txt (100) and the incremental skip (560)
+    "crawler.budgets.BudgetMiddleware": 570,
     # sitemap batches: answered here, before robots.txt or any budget looks at them (crawler/sitemaps.py)
     "crawler.sitemaps.SitemapBatchMiddleware": 40,
 }
