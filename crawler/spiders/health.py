@@ -193,6 +193,9 @@ class HealthSpider(scrapy.Spider):
                 link_kind = self.profile.url_kind(url) if not self.target.generic else "unknown"
                 if link_kind == "unknown" and kind == "listing":
                     link_kind = "listing"
+                elif link_kind == "unknown" and not self.target.generic:  # the profile says what else to follow
+                    self.crawler.stats.inc_value("health/links/not_followed")
+                    continue
                 request = self._link_request(url, link_kind, depth, health_pagination=True)
             elif self.target.generic:
                 request = self._link_request(url, "unknown", depth + 1)

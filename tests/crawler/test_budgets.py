@@ -74,6 +74,16 @@ def test_a_profile_crawl_counts_depth_from_the_nearest_listing_and_stops_at_the_
     assert ("https://a.org/article/x", "article", 1) in out
 
 
+def test_a_profile_follows_pagination_of_its_listings_even_where_its_patterns_do_not_match(tmp_path: Path) -> None:
+    spider = _profiled(tmp_path)
+    body = '<a href="/archive?page=2">Next</a><a href="/article/x">x</a>'
+    out = _followed(spider, _page(spider, "https://a.org/", body, "listing", 0))
+    assert sorted(out) == [("https://a.org/archive?page=2", "listing", 0), ("https://a.org/article/x", "article", 1)]
+    # On an article, a next page the profile does not know stays unfollowed.
+    assert _followed(spider, _page(spider, "https://a.org/article/y", body, "article", 1)) == [
+        ("https://a.org/article/x", "article", 2)]
+
+
 def test_links_into_traps_are_not_followed_and_counted(tmp_path: Path) -> None:
     spider = _generic(tmp_path)
     body = ('<a href="/events/2099/01/">Next month</a><a href="/p?sid=123abc">p</a><a href="/x/y/x/y/x/">x</a>'
