@@ -20,6 +20,7 @@ from io import BytesIO
 
 from lxml import etree
 from scrapy import Request, Spider
+from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 SITEMAP_BATCH = 1000
@@ -86,6 +87,10 @@ class SitemapEntries:
 
 class SitemapBatchMiddleware:
     """Downloader middleware: answers the spider's sitemap batch requests without a download."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "SitemapBatchMiddleware":
+        return cls()
 
     def process_request(self, request: Request, spider: Spider | None = None) -> Response | None:
         if request.meta.get("health_sitemap_batch") is None:

@@ -5,7 +5,10 @@
     scrapy crawl health -a start_urls=URL[,URL]  # any site, generically
 
 It only fetches and classifies pages; everything it fetches goes to the
-`pages` dataset, and the cleaning chain turns pages into articles.
+`pages` dataset, and the cleaning chain turns pages into articles. Depth counts
+hops from the nearest listing (pagination, crawler/pagination.py, costs none);
+every link passes the trap detector and the crawl budgets first (crawler/budgets.py),
+and sitemaps are read a batch at a time (crawler/sitemaps.py).
 """
 
 from __future__ import annotations
