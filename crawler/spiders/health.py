@@ -247,6 +247,7 @@ class HealthSpider(scrapy.Spider):
                                    health_sitemap_depth=meta.get("health_sitemap_depth", 0))
             return
         entries, requests = kept
+        self.crawler.stats.inc_value("health/sitemap/batches")
         yield from self._sitemap_batch(meta["health_sitemap_url"], entries, requests,
                                        meta.get("health_sitemap_depth", 0))
 

@@ -121,6 +121,7 @@ def test_a_big_sitemap_is_fed_a_batch_at_a_time_and_nothing_is_lost(tmp_path: Pa
     third = _batch(spider, second[-1])
     assert [r.url for r in third] == [f"https://a.org/p/{i}" for i in range(2 * SITEMAP_BATCH, 2 * SITEMAP_BATCH + 10)]
     assert spider.crawler.stats.get_value("health/sitemap/urls") == 2 * SITEMAP_BATCH + 10
+    assert spider.crawler.stats.get_value("health/sitemap/batches") == 2
 
 
 def test_a_batch_this_process_did_not_read_fetches_the_sitemap_again_from_where_it_ended(tmp_path: Path) -> None:
