@@ -34,7 +34,7 @@ logger = logging.getLogger(__name__)
 
 # Close reasons after which the run's pages are complete enough to clean.
 CLEANING_REASONS = frozenset({"finished", "closespider_itemcount", "closespider_pagecount", "closespider_timeout",
-                              "closespider_errorcount"})
+                              "closespider_errorcount", "budget_time"})
 
 
 @dataclass
@@ -127,7 +127,8 @@ PARTIAL_STATS = "health/partial/"  # health/partial/<reason> = what was left und
 
 
 def cut_short(reason: str, crawl_stats: dict[str, Any]) -> list[str]:
-    """Why a run stopped before it had done all its work (a budget, CLOSESPIDER_*), as problem lines."""
+    """Why a run stopped before it had done all its work (a budget, CLOSESPIDER_*, Ctrl-C), as problem
+    lines, each with what was left undone."""
     why = [f"{key.removeprefix(PARTIAL_STATS)}: {value}" for key, value in sorted(crawl_stats.items())
            if key.startswith(PARTIAL_STATS)]
     clean_status = str(crawl_stats.get("health/clean/status") or "")
@@ -139,9 +140,15 @@ def cut_short(reason: str, crawl_stats: dict[str, Any]) -> list[str]:
     if unfixed:
         why.append(f"grammar: {unfixed} articles written without their grammar fixes (the backend failed or its "
                    "deadline passed: HEALTH_GRAMMAR_TIMEOUT, HEALTH_GRAMMAR_BUDGET); re-clean to fix them")
+    queued = crawl_stats.get("health/queued_at_close")
+    left = f"{queued} requests still queued were not fetched" if queued is not None else \
+        "pages still queued were not fetched"
     if reason.startswith("closespider_") and not any(w.startswith(reason) for w in why):
         why.append(f"{reason}: the crawl was stopped by the {reason.removeprefix('closespider_')} limit "
-                   "(Scrapy's CLOSESPIDER_* settings); pages still queued were not fetched")
+                   f"(Scrapy's CLOSESPIDER_* settings); {left}")
+    if reason == "shutdown":
+        why.append(f"shutdown: the crawl was interrupted (Ctrl-C or a signal); {left}; resume it with the "
+                   "same JOBDIR")
     return why
 
 

@@ -33,7 +33,7 @@ REDIRECT_MAX_TIMES = 10
 # and records the end; Scrapy's middleware dropped loops and refused targets without a trace.
 METAREFRESH_ENABLED = False
 DOWNLOAD_HANDLERS = {"file": None, "s3": None, "ftp": None, "data": None}  # http(s) only
-DEPTH_LIMIT = 0  # the spider bounds generic crawls with HEALTH_GENERIC_DEPTH instead
+DEPTH_LIMIT = 0  # the spider counts depth from the nearest listing instead (HEALTH_MAX_DEPTH, crawler/budgets.py)
 COOKIES_ENABLED = False
 # Both consoles run code sent to them: off unless an operator turns one on with -s NAME=True.
 TELNETCONSOLE_ENABLED = False
@@ -55,13 +55,18 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.DemoRoutingMiddleware": 740,  # before HttpProxyMiddleware (750)
     "crawler.middlewares.IncrementalFetchMiddleware": 560,
     "crawler.middlewares.StartUrlAuthMiddleware": 310,  # user:password@ of a start URL, for its origin only
+    # page budgets counted on what is really sent: after robots.txt (100) and the incremental skip (560)
+    "crawler.budgets.BudgetMiddleware": 570,
+    # sitemap batches: answered here, before robots.txt or any budget looks at them (crawler/sitemaps.py)
+    "crawler.sitemaps.SitemapBatchMiddleware": 40,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.PagesPipeline": 300,
 }
 EXTENSIONS = {
     "crawler.runs.RunContext": 10,
-    "crawler.failures.InternalErrors": 20,  # exceptions in our callbacks and pipelines fail the run  # the run id, resolved once; components read RunContext.of(crawler)
+    "crawler.failures.InternalErrors": 20,  # exceptions in our callbacks and pipelines fail the run
+    "crawler.budgets.CrawlBudgets": 21,  # budgets and traps (crawler/budgets.py); its close runs before the run's end
     "crawler.politeness.CrawlDelay": 50,  # after AutoThrottle (0): robots.txt Crawl-delay has the last word
     # the first cleaning steps while fetching; at close it waits for them, before the run's end (200) cleans
     "crawler.prepare.PrepareWhileCrawling": 150,

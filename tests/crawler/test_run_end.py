@@ -39,6 +39,16 @@ def test_a_run_cut_short_is_partial_and_says_why() -> None:
     assert cut_short("finished", {}) == []
 
 
+def test_what_a_stopped_crawl_left_queued_is_said() -> None:
+    [why] = cut_short("closespider_itemcount", {"health/queued_at_close": 42})
+    assert why.startswith("closespider_itemcount:") and "42 requests still queued were not fetched" in why
+    [why] = cut_short("shutdown", {"health/queued_at_close": 7})
+    assert why.startswith("shutdown:") and "7 requests still queued" in why and "JOBDIR" in why
+    assert judge("shutdown", 5, [], "skipped: the crawl ended with shutdown", [why]) == ("interrupted", [why])
+    budget = {"health/partial/budget_time": "stopped after 2 s (HEALTH_MAX_CRAWL_SECONDS); 3 requests still queued"}
+    assert judge("budget_time", 5, [], "ok", cut_short("budget_time", budget))[0] == "partial"
+
+
 def _crawler(tmp_path: Path, **settings: Any):  # type: ignore[no-untyped-def]
     return project_crawler(tmp_path, **{"HEALTH_GRAMMAR_BACKEND": "none", "HEALTH_CLEAN_WORKERS": 1, **settings})
 
