@@ -155,6 +155,9 @@ def test_work_left_undone_makes_the_run_partial_with_its_reason() -> None:
     assert judge("finished", 5, [], "ok", unfixed) == ("partial", unfixed)
     missing = cut_short("finished", {"health/clean/status": "skipped: 3 of the run's 9 pages are not in /x"})
     assert len(missing) == 1 and "3 of the run's 9 pages are not in /x" in missing[0]
-    # The operator's choice is no problem; a stopped crawl is `interrupted`, not partial for this.
+    # The operator's choice is no problem; a stopped crawl is `interrupted` (saying what was left), not
+    # partial for its skipped cleaning.
     assert cut_short("finished", {"health/clean/status": "skipped: HEALTH_CLEAN_ON_CLOSE is off"}) == []
-    assert cut_short("shutdown", {"health/clean/status": "skipped: the crawl ended with shutdown"}) == []
+    stopped = cut_short("shutdown", {"health/clean/status": "skipped: the crawl ended with shutdown"})
+    assert len(stopped) == 1 and stopped[0].startswith("shutdown: the crawl was interrupted")
+    assert judge("shutdown", 5, [], "skipped: the crawl ended with shutdown", stopped)[0] == "interrupted"
