@@ -37,3 +37,99 @@ def distance(a: str, b: str, limit: int = 3) -> int:
             return limit + 1
         prev2, prev = prev, cur
     return min(prev[-1], limit + 1)
+
+
+class CloseWords:
+    """Whether English has a common word close to a given word: the spelling gate's question
+    asked before Harper's suggestion search rather than after it.
+
+    The spelling gate (`policy.Policy._spelling`) only ever accepts a suggestion that is a
+    lower-case alphabetic word of wordfreq's English list, at least ``min_zipf`` common, within
+    the gate's distance and (by default) with the same first letter. When no word of that list
+    qualifies, no suggestion of any speller can pass, so the (slow) search can be skipped: the
+    answer is the same. The list is held as letter counts so that one numpy comparison per word
+    rules out almost every entry (a letter-count difference is a lower bound of the edit
+    distance); the few left are measured with the gate's own `distance`.
+    """
+
+    def __init__(self, min_zipf: float) -> None:
+        import numpy as np
+
+        from wordfreq import get_frequency_dict
+
+        self.min_zipf = min_zipf
+        # wordfreq rounds Zipf values to 0.01: keep everything that could round up to min_zipf
+        floor = 10 ** (min_zipf - 9 - 0.01)
+        words = sorted(
+            (w for w, f in get_frequency_dict("en").items() if f >= floor and w.isalpha()),
+            key=lambda w: (w[0], len(w), w),
+        )
+        self._words = words
+        self._np = np
+        lengths = np.fromiter((len(w) for w in words), dtype=np.int32, count=len(words))
+        self._lengths = lengths
+        # letters a-z are columns 0-25, any other letter shares column 26
+        table = {c: i for i, c in enumerate("abcdefghijklmnopqrstuvwxyz")}
+        self._column = table
+        codes = np.frombuffer(
+            "".join(words).translate({ord(c): chr(i) for c, i in table.items()}).encode("utf-32-le"),
+            dtype=np.uint32,
+        )
+        codes = np.where(codes < 26, codes, 26)
+        rows = np.repeat(np.arange(len(words)), lengths)
+        counts = np.zeros((len(words), 27), dtype=np.int16)
+        np.add.at(counts, (rows, codes), 1)
+        self._counts = counts
+        self._first: dict[str, tuple[int, int]] = {}
+        start = 0
+        for i in range(1, len(words) + 1):
+            if i == len(words) or words[i][0] != words[start][0]:
+                self._first[words[start][0]] = (start, i)
+                start = i
+
+    def _rows(self, lo: int, hi: int, n: int, d: int) -> range:
+        a = lo + int(self._np.searchsorted(self._lengths[lo:hi], n - d, side="left"))
+        b = lo + int(self._np.searchsorted(self._lengths[lo:hi], n + d, side="right"))
+        return range(a, b)
+
+    def exists(self, word: str, max_distance: int, min_gain: float, same_first_letter: bool = True) -> bool:
+        """True when some listed word ``w2`` has ``distance(word, w2) <= max_distance`` (at most 1
+        for words under 7 letters, as the gate has it), does not merely cut ``word``'s end off,
+        is at least ``self.min_zipf`` and ``min_gain`` above ``word`` on the Zipf scale, and (with
+        ``same_first_letter``) starts with the same letter. Never False for a word the gate
+        could correct."""
+        np = self._np
+        lw = word.lower()
+        n = len(lw)
+        if not n:
+            return False
+        d = max_distance if n >= 7 else min(1, max_distance)
+        if same_first_letter:
+            spans = [self._first.get(lw[0], (0, 0))]
+        else:
+            spans = list(self._first.values())
+        query = np.zeros(27, dtype=np.int16)
+        for ch in lw:
+            query[self._column.get(ch, 26)] += 1
+        base = zipf(lw)
+        for lo, hi in spans:
+            rows = self._rows(lo, hi, n, d)
+            if not len(rows):
+                continue
+            diff = self._counts[rows.start : rows.stop] - query
+            more = np.clip(diff, 0, None).sum(axis=1)
+            fewer = np.clip(-diff, 0, None).sum(axis=1)
+            for k in np.nonzero((more <= d) & (fewer <= d))[0]:
+                w2 = self._words[rows.start + int(k)]
+                if lw.startswith(w2) or distance(lw, w2, max_distance) > d:
+                    continue
+                z = zipf(w2)
+                if z >= self.min_zipf and z - base >= min_gain:
+                    return True
+        return False
+
+
+@lru_cache(maxsize=4)
+def close_words(min_zipf: float) -> CloseWords:
+    """One `CloseWords` per process and threshold (building it takes a fraction of a second)."""
+    return CloseWords(min_zipf)
