@@ -2,18 +2,26 @@
 sentence-cache hit rate on a second run over the same bodies.
 
     python bench/grammar_speed.py [--shared ../shared] [--backends offline,none,offline:lingotweaker,languagetool]
-                                  [--repeat 1]
+                                  [--repeat 1] [--rounds 1]
 
 Bodies: the demo site's articles (crawler/demo/content) plus, when ../shared is
 there, the true bodies of extraction-dev. Each backend runs twice with a fresh cache
 directory: run 1 is cold, run 2 (a new fixer, as a new crawl run would) reads the
-cache. For scale, also Harper with all its default rules on, run directly.
+cache. Every backend runs in its own fresh process, so run 1 is cold for Harper's
+process-wide caches too (a backend measured after another in one process would find
+them warm). `offline:reference` is the offline backend's reference path (Harper asked
+about every rare word, as before the spelling prefilter); ratios are against it, from
+the same run. With `--rounds N` the backends take turns N times (the machine is
+shared: load changes during a run) and the median is shown. For scale, also Harper
+with all its default rules on, run directly.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import statistics
+import subprocess
 import logging
 import os
 import re
@@ -41,60 +49,110 @@ def bodies(shared: Path, repeat: int) -> list[str]:
     return [f"Copy {k}. {b}" if k else b for k in range(repeat) for b in out]
 
 
-def harper_all_rules(texts: list[str], words: int) -> None:
+def harper_all_rules(texts: list[str], words: int) -> dict | None:
     try:
         import harper
     except ImportError:
-        return
+        return None
     linter = harper.Linter()
     t0 = time.perf_counter()
     for t in texts:
         linter.lint(t, language="plaintext")
     dt = time.perf_counter() - t0
-    print(f"  harper-py, all default rules, lint only:  {words / dt:9,.0f} words/s")
+    return {"name": "harper-py, all default rules, lint only", "run1": words / dt}
+
+
+def measure(spec: str, texts: list[str], words: int, url: str | None) -> dict:
+    """Both runs of one backend, in this (fresh) process."""
+    from cleaning.grammar import GrammarFixer
+
+    if spec == "harper-all":
+        return harper_all_rules(texts, words) or {"name": spec, "skipped": "harper-py is not installed"}
+    backend, _, engine = spec.partition(":")
+    reference = engine == "reference"
+    with tempfile.TemporaryDirectory() as cache_dir:
+        opts = GrammarOptions(backend=backend, cache_dir=cache_dir, languagetool_start_local=False,
+                              languagetool_url=url if backend == "languagetool" else None,
+                              **({"offline_engine": engine} if engine and not reference else {}))
+        out: dict = {}
+        for run in (1, 2):
+            if reference:
+                from cleaning.grammar.backends.harper_backend import HarperBackend
+
+                ref = HarperBackend(opts.batch_chars, opts.batch_size, opts.policy.spelling_capitalised,
+                                    gate=opts.policy, prefilter=False)
+                fixer = GrammarFixer(opts, backend=ref)
+            else:
+                fixer = open_fixer(opts)
+            with fixer:
+                name = fixer.backend_name + (" (reference path)" if reference else "")
+                t0 = time.perf_counter()
+                results = fixer.fix_many(texts, ["en"] * len(texts))
+                dt = time.perf_counter() - t0
+                hit = fixer.cache.hit_rate
+            out[f"run{run}"] = words / dt
+            out[f"hit{run}"] = hit
+            out[f"errors{run}"] = sum(r.status.startswith("error") for r in results)
+        out["name"] = name
+        return out
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--shared", default=str(ROOT.parent / "shared"))
-    p.add_argument("--backends", default="offline,none,offline:lingotweaker,languagetool")
+    p.add_argument("--backends", default="offline,offline:reference,none,offline:lingotweaker,languagetool")
     p.add_argument("--languagetool-url", default=os.environ.get("HEALTH_LANGUAGETOOL_URL"))
     p.add_argument("--repeat", type=int, default=1)
+    p.add_argument("--rounds", type=int, default=1, help="backends take turns this many times; medians shown")
+    p.add_argument("--no-baseline", action="store_true", help="skip harper-py with all its rules")
+    p.add_argument("--child", help=argparse.SUPPRESS)  # one backend, in a fresh process: prints JSON
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     texts = bodies(Path(args.shared), args.repeat)
     words = sum(len(t.split()) for t in texts)
-    print(f"{len(texts)} bodies, {words:,} words, one process")
+    if args.child:
+        print(json.dumps(measure(args.child, texts, words, args.languagetool_url)))
+        return 0
+    print(f"{len(texts)} bodies, {words:,} words, each backend in a fresh process")
     import contextlib
 
     stack = contextlib.ExitStack()
     url = args.languagetool_url
-    for spec in args.backends.split(","):
-        backend, _, engine = spec.partition(":")
-        if backend == "languagetool" and not url:
-            ok, how = languagetool_status(None)
-            if not ok:
-                print(f"  languagetool: skipped ({how})")
-                continue
+    specs = args.backends.split(",") + ([] if args.no_baseline else ["harper-all"])
+    if "languagetool" in specs and not url:
+        ok, how = languagetool_status(None)
+        if ok:
             url = stack.enter_context(local_languagetool_server())
-        with tempfile.TemporaryDirectory() as cache_dir:
-            opts = GrammarOptions(backend=backend, cache_dir=cache_dir, languagetool_start_local=False,
-                                  languagetool_url=url if backend == "languagetool" else None,
-                                  **({"offline_engine": engine} if engine else {}))
-            line = []
-            for run in (1, 2):
-                with open_fixer(opts) as fixer:
-                    name = fixer.backend_name
-                    t0 = time.perf_counter()
-                    results = fixer.fix_many(texts, ["en"] * len(texts))
-                    dt = time.perf_counter() - t0
-                    hit = fixer.cache.hit_rate
-                errors = sum(r.status.startswith("error") for r in results)
-                line.append(f"run {run}: {words / dt:9,.0f} words/s, cache hit rate {hit:6.1%}"
-                            + (f", {errors} errors" if errors else ""))
-            print(f"  {name:40s} " + " | ".join(line))
+        else:
+            print(f"  languagetool: skipped ({how})")
+            specs.remove("languagetool")
+    got: dict[str, list[dict]] = {s: [] for s in specs}
+    for _ in range(max(1, args.rounds)):
+        for spec in specs:
+            cmd = [sys.executable, __file__, "--child", spec, "--shared", args.shared, "--repeat", str(args.repeat)]
+            if url:
+                cmd += ["--languagetool-url", url]
+            proc = subprocess.run(cmd, capture_output=True, text=True, check=True)
+            got[spec].append(json.loads(proc.stdout.strip().splitlines()[-1]))
     stack.close()
-    harper_all_rules(texts, words)
+    ref = statistics.median(r["run1"] for r in got.get("offline:reference", [])) if got.get("offline:reference") else None
+    for spec, rows in got.items():
+        if "skipped" in rows[0]:
+            print(f"  {rows[0]['name']}: skipped ({rows[0]['skipped']})")
+            continue
+        r1 = statistics.median(r["run1"] for r in rows)
+        line = f"  {rows[0]['name']:44s} run 1: {r1:9,.0f} words/s"
+        if "run2" in rows[0]:
+            r2 = statistics.median(r["run2"] for r in rows)
+            line += f", cache hit rate {rows[0]['hit1']:6.1%} | run 2: {r2:9,.0f} words/s, cache hit rate {rows[0]['hit2']:6.1%}"
+            errors = sum(r["errors1"] + r["errors2"] for r in rows)
+            line += f", {errors} errors" if errors else ""
+        if ref:
+            line += f" | run 1 = {r1 / ref:4.2f}x the reference path"
+        if len(rows) > 1:
+            runs = ", ".join(f"{r['run1']:,.0f}" for r in rows)
+            line += f" (median of {len(rows)}: {runs})"
+        print(line)
     return 0
 
 

@@ -58,16 +58,21 @@ class CloseWords:
         from wordfreq import get_frequency_dict
 
         self.min_zipf = min_zipf
-        # wordfreq rounds Zipf values to 0.01: keep everything that could round up to min_zipf
+        # wordfreq rounds Zipf values to 0.01: keep everything that could round up to min_zipf.
+        # (the same positional arguments as zipf_frequency's own call: wordfreq caches the table by them)
+        freqs = get_frequency_dict("en", "best")
         floor = 10 ** (min_zipf - 9 - 0.01)
         words = sorted(
-            (w for w, f in get_frequency_dict("en").items() if f >= floor and w.isalpha()),
+            (w for w, f in freqs.items() if f >= floor and w.isalpha()),
             key=lambda w: (w[0], len(w), w),
         )
         self._words = words
         self._np = np
         lengths = np.fromiter((len(w) for w in words), dtype=np.int32, count=len(words))
         self._lengths = lengths
+        # an estimate of each word's Zipf value, only to rule words out (with a margin): a word
+        # that passes is measured with `zipf`, as the gate measures it
+        self._zipf = np.log10(np.fromiter((freqs[w] for w in words), dtype=np.float64, count=len(words))) + 9
         # letters a-z are columns 0-25, any other letter shares column 26
         table = {c: i for i, c in enumerate("abcdefghijklmnopqrstuvwxyz")}
         self._column = table
@@ -116,10 +121,13 @@ class CloseWords:
             rows = self._rows(lo, hi, n, d)
             if not len(rows):
                 continue
-            diff = self._counts[rows.start : rows.stop] - query
-            more = np.clip(diff, 0, None).sum(axis=1)
-            fewer = np.clip(-diff, 0, None).sum(axis=1)
-            for k in np.nonzero((more <= d) & (fewer <= d))[0]:
+            sl = slice(rows.start, rows.stop)
+            # letters w2 has beyond word's plus letters it lacks: each at most d when distance <= d
+            spread = np.abs(self._counts[sl] - query).sum(axis=1)
+            extra = self._lengths[sl] - n  # (more - fewer): more = (spread + extra) / 2
+            near = (spread + np.abs(extra) <= 2 * d)
+            common = self._zipf[sl] >= max(self.min_zipf, base + min_gain) - 0.02
+            for k in np.nonzero(near & common)[0]:
                 w2 = self._words[rows.start + int(k)]
                 if lw.startswith(w2) or distance(lw, w2, max_distance) > d:
                     continue
