@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
 try:  # an optional dependency: without it spelling suggestions are never applied
@@ -17,7 +18,23 @@ def zipf(word: str) -> float:
     """Zipf frequency of a word in English (0 when unknown; 0 without wordfreq)."""
     if _zipf_frequency is None:
         return 0.0
+    if word.isascii() and word.isalpha() and word.islower():
+        return _plain_zipf(word)
     return _zipf_frequency(word, "en")
+
+
+def _plain_zipf(word: str) -> float:
+    """`zipf_frequency(word, "en")` for a lower-case ASCII word, without wordfreq's tokenizer
+    (most of its cost; such a word is its own single token): the same table and the same
+    arithmetic, step for step, so the value is identical (tests/cleaning/grammar/test_harper_speed.py)."""
+    from wordfreq import get_frequency_dict
+
+    f = get_frequency_dict("en", "best").get(word)
+    if f is None:
+        return round(math.log(1e-9, 10) + 9, 2)  # wordfreq's minimum for a word it does not know
+    freq = 1.0 / (0.0 + 1.0 / f)
+    freq = round(freq, math.floor(-math.log(freq, 10)) + 3)
+    return round(math.log(freq, 10) + 9, 2)
 
 
 def distance(a: str, b: str, limit: int = 3) -> int:

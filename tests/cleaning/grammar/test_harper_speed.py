@@ -137,3 +137,16 @@ def test_close_words_says_no_for_words_far_from_english():
     assert cw.exists("recieve", 2, 2.0) and cw.exists("hormon", 2, 2.0)
     # the same-first-letter limit is the gate's: "kat" -> "cat" only without it
     assert not cw.exists("kat", 2, 2.0) and cw.exists("kat", 2, 2.0, same_first_letter=False)
+
+
+def test_plain_zipf_equals_wordfreq():
+    """The tokenizer-free Zipf lookup gives wordfreq's value exactly, for listed and unlisted words."""
+    from wordfreq import get_frequency_dict, zipf_frequency
+
+    from cleaning.grammar.wordstats import _plain_zipf
+
+    listed = [w for w in get_frequency_dict("en", "best") if w.isascii() and w.isalpha() and w.islower()]
+    rng = random.Random(11)
+    words = rng.sample(listed, 5000) + ["".join(rng.choice("abcdefghijklm") for _ in range(rng.randint(1, 10))) for _ in range(2000)]
+    assert [w for w in words if _plain_zipf(w) != zipf_frequency(w, "en")] == []
+    assert _plain_zipf("the") > 7 and _plain_zipf("qzxqzxq") == 0
