@@ -99,9 +99,8 @@ class CloseWords:
         )
         codes = np.where(codes < 26, codes, 26)
         rows = np.repeat(np.arange(len(words)), lengths)
-        counts = np.zeros((len(words), 27), dtype=np.int16)
-        np.add.at(counts, (rows, codes), 1)
-        self._counts = counts
+        cells = np.bincount(rows * 27 + codes, minlength=len(words) * 27)
+        self._counts = cells.reshape(len(words), 27).astype(np.int16)
         self._first: dict[str, tuple[int, int]] = {}
         start = 0
         for i in range(1, len(words) + 1):
