@@ -2,7 +2,7 @@
 sentence-cache hit rate on a second run over the same bodies.
 
     python bench/grammar_speed.py [--shared ../shared] [--backends offline,none,offline:lingotweaker,languagetool]
-                                  [--repeat 1] [--rounds 1]
+                                  [--repeat 1] [--rounds 1] [--before DIR] [--no-baseline]
 
 Bodies: the demo site's articles (crawler/demo/content) plus, when ../shared is
 there, the true bodies of extraction-dev. Each backend runs twice with a fresh cache
@@ -10,10 +10,12 @@ directory: run 1 is cold, run 2 (a new fixer, as a new crawl run would) reads th
 cache. Every backend runs in its own fresh process, so run 1 is cold for Harper's
 process-wide caches too (a backend measured after another in one process would find
 them warm). `offline:reference` is the offline backend's reference path (Harper asked
-about every rare word, as before the spelling prefilter); ratios are against it, from
-the same run. With `--rounds N` the backends take turns N times (the machine is
-shared: load changes during a run) and the median is shown. For scale, also Harper
-with all its default rules on, run directly.
+about every rare word, as before the spelling prefilter); `--before DIR` also measures
+the offline backend with the code in DIR (an export of an older commit: `git archive
+BASE | tar -x -C DIR`). Ratios are against `--before` when given, else against the
+reference path, taken within each round. With `--rounds N` the backends take turns N
+times (the machine is shared: load changes during a run) and medians are shown. For
+scale, also Harper with all its default rules on, run directly.
 """
 
 from __future__ import annotations
@@ -31,7 +33,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+# --code DIR (with --child): measure the project's code in DIR, e.g. an export of an older commit
+_CODE = sys.argv[sys.argv.index("--code") + 1] if "--code" in sys.argv else str(ROOT)
+sys.path.insert(0, _CODE)
 
 from cleaning.grammar import GrammarOptions, languagetool_status, local_languagetool_server, open_fixer  # noqa: E402
 
@@ -105,6 +109,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--repeat", type=int, default=1)
     p.add_argument("--rounds", type=int, default=1, help="backends take turns this many times; medians shown")
     p.add_argument("--no-baseline", action="store_true", help="skip harper-py with all its rules")
+    p.add_argument("--before", metavar="DIR",
+                   help="also measure the offline backend with the code in DIR (e.g. git archive BASE | tar -x -C DIR)")
+    p.add_argument("--code", help=argparse.SUPPRESS)  # read before anything is imported (above)
     p.add_argument("--child", help=argparse.SUPPRESS)  # one backend, in a fresh process: prints JSON
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
@@ -118,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
 
     stack = contextlib.ExitStack()
     url = args.languagetool_url
-    specs = args.backends.split(",") + ([] if args.no_baseline else ["harper-all"])
+    specs = args.backends.split(",") + (["before"] if args.before else []) + ([] if args.no_baseline else ["harper-all"])
     if "languagetool" in specs and not url:
         ok, how = languagetool_status(None)
         if ok:
@@ -129,13 +136,20 @@ def main(argv: list[str] | None = None) -> int:
     got: dict[str, list[dict]] = {s: [] for s in specs}
     for _ in range(max(1, args.rounds)):
         for spec in specs:
-            cmd = [sys.executable, __file__, "--child", spec, "--shared", args.shared, "--repeat", str(args.repeat)]
+            child = "offline" if spec == "before" else spec
+            cmd = [sys.executable, __file__, "--child", child, "--shared", args.shared, "--repeat", str(args.repeat)]
+            if spec == "before":
+                cmd += ["--code", str(Path(args.before).resolve())]
             if url:
                 cmd += ["--languagetool-url", url]
             proc = subprocess.run(cmd, capture_output=True, text=True, check=True)
-            got[spec].append(json.loads(proc.stdout.strip().splitlines()[-1]))
+            row = json.loads(proc.stdout.strip().splitlines()[-1])
+            if spec == "before":
+                row["name"] += f" (code of {args.before})"
+            got[spec].append(row)
     stack.close()
-    ref = statistics.median(r["run1"] for r in got.get("offline:reference", [])) if got.get("offline:reference") else None
+    base_spec = "before" if args.before else "offline:reference"
+    base = got.get(base_spec)
     for spec, rows in got.items():
         if "skipped" in rows[0]:
             print(f"  {rows[0]['name']}: skipped ({rows[0]['skipped']})")
@@ -147,11 +161,15 @@ def main(argv: list[str] | None = None) -> int:
             line += f", cache hit rate {rows[0]['hit1']:6.1%} | run 2: {r2:9,.0f} words/s, cache hit rate {rows[0]['hit2']:6.1%}"
             errors = sum(r["errors1"] + r["errors2"] for r in rows)
             line += f", {errors} errors" if errors else ""
-        if ref:
-            line += f" | run 1 = {r1 / ref:4.2f}x the reference path"
+        if base:
+            # the rounds ran one after another: a ratio within a round sees the same load
+            ratios = [r["run1"] / b["run1"] for r, b in zip(rows, base)]
+            line += f" | run 1 = {statistics.median(ratios):4.2f}x {base_spec}"
+            if len(ratios) > 1:
+                line += f" (median of the rounds' ratios {', '.join(f'{x:.2f}' for x in ratios)})"
         if len(rows) > 1:
             runs = ", ".join(f"{r['run1']:,.0f}" for r in rows)
-            line += f" (median of {len(rows)}: {runs})"
+            line += f"; run 1 of each round: {runs}"
         print(line)
     return 0
 
