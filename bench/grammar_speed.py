@@ -14,8 +14,10 @@ about every rare word, as before the spelling prefilter); `--before DIR` also me
 the offline backend with the code in DIR (an export of an older commit: `git archive
 BASE | tar -x -C DIR`). Ratios are against `--before` when given, else against the
 reference path, taken within each round. With `--rounds N` the backends take turns N
-times (the machine is shared: load changes during a run) and medians are shown. For
-scale, also Harper with all its default rules on, run directly.
+times (the machine is shared: load changes during a run) and medians are shown. Words
+per CPU second (the process's CPU time: its own work, whatever else runs on the machine)
+are shown beside words per wall-clock second. For scale, also Harper with all its
+default rules on, run directly.
 """
 
 from __future__ import annotations
@@ -59,11 +61,11 @@ def harper_all_rules(texts: list[str], words: int) -> dict | None:
     except ImportError:
         return None
     linter = harper.Linter()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for t in texts:
         linter.lint(t, language="plaintext")
-    dt = time.perf_counter() - t0
-    return {"name": "harper-py, all default rules, lint only", "run1": words / dt}
+    dt, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return {"name": "harper-py, all default rules, lint only", "run1": words / dt, "cpu1": words / cpu}
 
 
 def measure(spec: str, texts: list[str], words: int, url: str | None) -> dict:
@@ -90,11 +92,12 @@ def measure(spec: str, texts: list[str], words: int, url: str | None) -> dict:
                 fixer = open_fixer(opts)
             with fixer:
                 name = fixer.backend_name + (" (reference path)" if reference else "")
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 results = fixer.fix_many(texts, ["en"] * len(texts))
-                dt = time.perf_counter() - t0
+                dt, cpu = time.perf_counter() - t0, time.process_time() - c0
                 hit = fixer.cache.hit_rate
             out[f"run{run}"] = words / dt
+            out[f"cpu{run}"] = words / cpu
             out[f"hit{run}"] = hit
             out[f"errors{run}"] = sum(r.status.startswith("error") for r in results)
         out["name"] = name
@@ -155,7 +158,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {rows[0]['name']}: skipped ({rows[0]['skipped']})")
             continue
         r1 = statistics.median(r["run1"] for r in rows)
-        line = f"  {rows[0]['name']:44s} run 1: {r1:9,.0f} words/s"
+        c1 = statistics.median(r["cpu1"] for r in rows)
+        line = f"  {rows[0]['name']:44s} run 1: {r1:9,.0f} words/s ({c1:,.0f} per CPU second)"
         if "run2" in rows[0]:
             r2 = statistics.median(r["run2"] for r in rows)
             line += f", cache hit rate {rows[0]['hit1']:6.1%} | run 2: {r2:9,.0f} words/s, cache hit rate {rows[0]['hit2']:6.1%}"
@@ -164,9 +168,12 @@ def main(argv: list[str] | None = None) -> int:
         if base:
             # the rounds ran one after another: a ratio within a round sees the same load
             ratios = [r["run1"] / b["run1"] for r, b in zip(rows, base)]
-            line += f" | run 1 = {statistics.median(ratios):4.2f}x {base_spec}"
+            cpu_ratios = [r["cpu1"] / b["cpu1"] for r, b in zip(rows, base)]
+            line += (f" | run 1 = {statistics.median(ratios):4.2f}x {base_spec}, "
+                     f"{statistics.median(cpu_ratios):4.2f}x in CPU time")
             if len(ratios) > 1:
-                line += f" (median of the rounds' ratios {', '.join(f'{x:.2f}' for x in ratios)})"
+                line += (f" (rounds: {', '.join(f'{x:.2f}' for x in ratios)}; "
+                         f"CPU {', '.join(f'{x:.2f}' for x in cpu_ratios)})")
         if len(rows) > 1:
             runs = ", ".join(f"{r['run1']:,.0f}" for r in rows)
             line += f"; run 1 of each round: {runs}"
