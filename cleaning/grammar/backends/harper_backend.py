@@ -21,7 +21,7 @@ from importlib import metadata
 from ..options import RulePolicy
 from ..policy import harper_rules
 from ..vocabulary import WORD_RE, looks_medical
-from ..wordstats import close_words, zipf
+from ..wordstats import HAVE_FREQUENCIES, close_words, zipf
 from .base import BackendError, RawMatch, check_joined
 
 SPELL_RULE = "SpellCheck"
@@ -152,8 +152,8 @@ class HarperBackend:
         if not self._prefilter:
             return True
         g = self._gate
-        if len(w) < g.spelling_min_length:
-            return False
+        if len(w) < g.spelling_min_length or not HAVE_FREQUENCIES:
+            return False  # without word frequencies the gate applies no spelling fix at all
         return close_words(g.spelling_min_replacement_zipf).exists(
             w, g.spelling_max_distance, g.spelling_min_zipf_gain, g.spelling_same_first_letter
         )
@@ -199,15 +199,13 @@ class HarperBackend:
         try:
             found = check_joined(sentences, self._check_text, self._batch_chars, self._batch_size)
             if self._spell:
-                rare = {
-                    w
-                    for s in sentences
-                    for w in WORD_RE.findall(s)
-                    if self._could_correct(w)
-                }
+                words = [set(WORD_RE.findall(s)) for s in sentences]  # each sentence tokenized once
+                rare = {w for ws in words for w in ws if self._could_correct(w)}
                 self._suggest(rare)
+                flagged = {w for w in rare if self._spelled.get(w)}
                 for i, s in enumerate(sentences):
-                    found[i].extend(self._spelling(s))
+                    if flagged and not flagged.isdisjoint(words[i]):  # most sentences have no suggestion
+                        found[i].extend(self._spelling(s))
             return found
         except Exception as e:  # a panic in the Rust core surfaces as an exception
             raise BackendError(f"harper failed: {type(e).__name__}: {e}") from e
