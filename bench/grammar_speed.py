@@ -24,11 +24,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
-import subprocess
 import logging
 import os
 import re
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -39,13 +39,18 @@ ROOT = Path(__file__).resolve().parents[1]
 _CODE = sys.argv[sys.argv.index("--code") + 1] if "--code" in sys.argv else str(ROOT)
 sys.path.insert(0, _CODE)
 
-from cleaning.grammar import GrammarOptions, languagetool_status, local_languagetool_server, open_fixer  # noqa: E402
+from cleaning.grammar import (  # noqa: E402
+    GrammarOptions,
+    languagetool_status,
+    local_languagetool_server,
+    open_fixer,
+)
 
 
 def bodies(shared: Path, repeat: int) -> list[str]:
     out = []
     for f in sorted((ROOT / "crawler" / "demo" / "content").glob("[0-9][0-9][0-9]-*.md")):
-        m = re.match(r"\+\+\+\s*\n.*?\n\+\+\+\s*\n(.*)", f.read_text(encoding="utf-8"), re.S)
+        m = re.match(r"\+\+\+\s*\n.*?\n\+\+\+\s*\n(.*)", f.read_text(encoding="utf-8"), re.DOTALL)
         if m:
             out.append(m.group(1))
     gt = shared / "eval" / "extraction-dev" / "ground-truth.json"

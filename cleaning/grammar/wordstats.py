@@ -31,10 +31,10 @@ def _plain_zipf(word: str) -> float:
 
     f = get_frequency_dict("en", "best").get(word)
     if f is None:
-        return round(math.log(1e-9, 10) + 9, 2)  # wordfreq's minimum for a word it does not know
+        return round(math.log(1e-9, 10) + 9, 2)  # noqa: FURB163 - wordfreq's minimum, its arithmetic
     freq = 1.0 / (0.0 + 1.0 / f)
-    freq = round(freq, math.floor(-math.log(freq, 10)) + 3)
-    return round(math.log(freq, 10) + 9, 2)
+    freq = round(freq, math.floor(-math.log(freq, 10)) + 3)  # noqa: FURB163 - log10 may differ in the last bit
+    return round(math.log(freq, 10) + 9, 2)  # noqa: FURB163 - as wordfreq computes it
 
 
 def distance(a: str, b: str, limit: int = 3) -> int:
@@ -71,7 +71,6 @@ class CloseWords:
 
     def __init__(self, min_zipf: float) -> None:
         import numpy as np
-
         from wordfreq import get_frequency_dict
 
         self.min_zipf = min_zipf

@@ -38,7 +38,7 @@ TYPOS = [
 def demo_bodies() -> list[str]:
     out = []
     for f in sorted((ROOT / "crawler" / "demo" / "content").glob("[0-9][0-9][0-9]-*.md")):
-        m = re.match(r"\+\+\+\s*\n.*?\n\+\+\+\s*\n(.*)", f.read_text(encoding="utf-8"), re.S)
+        m = re.match(r"\+\+\+\s*\n.*?\n\+\+\+\s*\n(.*)", f.read_text(encoding="utf-8"), re.DOTALL)
         if m:
             out.append(m.group(1))
     return out
