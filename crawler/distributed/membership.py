@@ -103,7 +103,7 @@ class Membership:
         """Stops the heartbeat thread (before leaving, so it cannot register the worker again)."""
         self._stop_beating.set()
         if self._beating is not None:
-            self._beating.join(timeout=10)
+            self._beating.join(timeout=30)  # a beat in progress ends within the client's timeouts
             self._beating = None
 
     def check_rejoined(self) -> None:
