@@ -10,8 +10,8 @@ second) a worker
 
 At close each worker writes OUTPUT_DIR/_runs/RUN_ID.workers/WORKER.json (manifests.py), and only
 then leaves the run (one atomic Redis script, so exactly one worker learns it is the last, and every
-other worker's manifest is final by then). The last worker to leave the run ends it the way a single-machine crawl ends (crawler/run_end.py), over the
-totals of every worker: when HEALTH_CLEAN_ON_CLOSE is on and OUTPUT_DIR holds the pages of every
+other worker's manifest is final by then). The last worker to leave the run ends it the way a
+single-machine crawl ends (crawler/run_end.py), over the totals of every worker: when HEALTH_CLEAN_ON_CLOSE is on and OUTPUT_DIR holds the pages of every
 worker (shared storage), it cleans the run once over the merged pages, so dedup sees every
 worker's pages; otherwise it says which command does that merge step. A finished crawl then
 leaves nothing in Redis.
@@ -63,7 +63,6 @@ class Coordinator:
         self.start_urls = PushedStartUrls(crawler, self.link)
         self.closing = False  # this worker decided to close (finished, or Redis failed)
         self.closed = False  # spider_closed has started
-        self._status = "running"  # this worker's own judgement, once it closes
         self.manifest: RunManifestFile | None = None
         self._loop: task.LoopingCall | None = None
         crawler.signals.connect(self.in_flight.popped, signal=distributed_signals.request_popped)
@@ -159,20 +158,19 @@ class Coordinator:
         if self._loop is not None and self._loop.running:
             self._loop.stop()
         try:
-            last = self._leave(spider, reason)
+            status, last = self._leave(spider, reason)
         finally:
             self.membership.stop_heartbeat()
-        status = self._status
         if last is not None:
             status = end_distributed_run(self.crawler, spider, self.link, reason, last)
             if reason == "finished":
                 self.membership.delete_finished_run(last.workers)
         self.crawler.stats.set_value("health/run_status", status)
 
-    def _leave(self, spider: Spider, reason: str) -> LastWorker | None:
+    def _leave(self, spider: Spider, reason: str) -> tuple[str, LastWorker | None]:
         """Finishes this worker's manifest, then leaves the run: in that order, so the last worker, which
         merges every manifest, never reads one still being written (the heartbeat keeps this worker a
-        member until it has left)."""
+        member until it has left). Returns this worker's status, and what the last worker learns."""
         leaving = self.membership.registered and not self.link.failed
         if leaving:
             try:
@@ -185,16 +183,15 @@ class Coordinator:
         stats = self.crawler.stats
         stats.set_value("health/distributed/worker", self.worker)
         status, problems = self._judge_worker(reason)
-        self._status = status
         if self.manifest is not None:
             finish_worker_manifest(self.manifest, self.crawler.stats, spider, reason, status, problems,
                                    self.membership.requeued)
         if not leaving:
-            return None
+            return status, None
         try:
-            return self.membership.leave()
+            return status, self.membership.leave()
         except RedisUnavailable:
-            return None
+            return status, None
 
     def _judge_worker(self, reason: str) -> tuple[str, list[str]]:
         stats = self.crawler.stats

@@ -98,6 +98,8 @@ class Membership:
                     self._rejoined += 1
             except redis.RedisError as exc:  # the reactor's next Redis call fails and stops the worker
                 logger.debug("heartbeat of worker %s failed: %s", self.worker, exc)
+            except Exception:  # a thread that died would get a live worker reaped: keep beating
+                logger.exception("heartbeat of worker %s failed", self.worker)
 
     def stop_heartbeat(self) -> None:
         """Stops the heartbeat thread (before leaving, so it cannot register the worker again)."""
