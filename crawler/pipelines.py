@@ -63,7 +63,7 @@ class PagesPipeline:
             self._announce()
         except OutputError as exc:
             self._stop(exc)
-        self.crawler.stats.inc_value("health/pages/stored")
+        self._count_stored()
         self.crawler.stats.inc_value(f"health/pages/kind/{row.get('kind') or 'unknown'}")  # progress estimates
         return item
 
@@ -80,8 +80,15 @@ class PagesPipeline:
         """Writes the buffered pages now (OutputError if they cannot be written; they stay buffered)."""
         if self.writer is not None:
             self.writer.flush()
+            self._count_stored()
             self._announce()
         self._last_flush = time.monotonic()
+
+    def _count_stored(self) -> None:
+        # "stored" means rows durably in a part file, counted once: a page still buffered (or lost to a
+        # failed write) is not stored, and the run's totals must equal the rows in pages/.
+        if self.writer is not None:
+            self.crawler.stats.set_value("health/pages/stored", self.writer.rows_written)
 
     def _announce(self) -> None:
         """Tells who listens (cleaning while crawling, crawler/prepare.py) which part files are complete."""
@@ -107,5 +114,6 @@ class PagesPipeline:
         except OutputError as exc:
             self.crawler.stats.set_value("health/output_error", str(exc))
             logger.error("%d fetched pages could not be stored: %s", self.writer.buffered(), exc)
+        self._count_stored()
         self._announce()
         self.crawler.stats.set_value("health/pages/files", len(self.writer.files))
