@@ -3,6 +3,7 @@
     python bench/crawl_load.py --pages 1000 --repeat 3     # issue 15: end-to-end pages/s, cleaning included
     python bench/crawl_load.py --pages 20000               # memory of a 20,000-article crawl and clean
     python bench/crawl_load.py --pages 5000 --no-clean     # the crawl alone (HEALTH_CLEAN_ON_CLOSE=False)
+    python bench/crawl_load.py -s HEALTH_GRAMMAR_BACKEND=offline   # any `scrapy crawl -s` setting for the product
 
 For each size N, a site of N article pages (a few hundred words each, every one different) plus N/100
 listing pages and a home page is served from another process on 127.0.0.1 (asyncio, keep-alive). Then
@@ -153,11 +154,12 @@ def bare(url: str, work: Path, timeout: float) -> dict:
     return _figures("bare Scrapy spider", stats, wall, rss)
 
 
-def product(url: str, work: Path, timeout: float, clean: bool) -> dict:
+def product(url: str, work: Path, timeout: float, clean: bool, extra: tuple[str, ...] = ()) -> dict:
     out = work / ("out-clean" if clean else "out")
+    settings = [arg for pair in extra for arg in ("-s", pair)]
     wall, rss, tail = _run([sys.executable, "-m", "scrapy", "crawl", "health", "-a", f"start_urls={url}",
                             "-s", f"OUTPUT_DIR={out}", "-s", f"HEALTH_CLEAN_ON_CLOSE={clean}",
-                            "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO"], timeout)
+                            "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO", *settings], timeout)
     manifest = json.loads(sorted((out / "_runs").glob("*.json"))[-1].read_text())
     figures = _figures("product (scrapy crawl health)" + (" + cleaning" if clean else ""), manifest["crawl_stats"],
                        wall, rss)
@@ -186,6 +188,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1,
                         help="crawl each size this many times per crawler, alternating, and keep each one's fastest")
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("-s", "--set", dest="settings", action="append", default=[], metavar="NAME=VALUE",
+                        help="a setting for the product's crawl, as `scrapy crawl -s` (e.g. HEALTH_GRAMMAR_BACKEND=offline)")
     args = parser.parse_args()
 
     results = []
@@ -202,7 +206,7 @@ def main() -> None:
                 runs: list[list[dict]] = [[], []]
                 for _ in range(max(1, args.repeat)):  # alternate, so both see the same machine load
                     runs[0].append(bare(url, work, args.timeout))
-                    runs[1].append(product(url, work, args.timeout, clean=not args.no_clean))
+                    runs[1].append(product(url, work, args.timeout, clean=not args.no_clean, extra=tuple(args.settings)))
                     shutil.rmtree(work / ("out" if args.no_clean else "out-clean"), ignore_errors=True)
                 rows = [min(r, key=lambda f: f["wall_seconds"]) | {"runs": len(r)} for r in runs]
         finally:

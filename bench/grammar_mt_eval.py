@@ -1,9 +1,11 @@
 """The grammar stage on real machine translation (MQM dev) and on JFLEG dev, per backend.
 
-    python bench/grammar_mt_eval.py [--backends offline,languagetool,none,offline:lingotweaker] [--shared ../shared]
+    python bench/grammar_mt_eval.py [--backends offline,languagetool,none,offline:lingotweaker,offline:reference]
+                                    [--shared ../shared]
                                     [--iterations 500] [--show 0] [--no-jfleg]
 
-For each backend (``none`` = the product's own rules only):
+For each backend (``none`` = the product's own rules only; ``offline:reference`` = the offline
+backend asking Harper about every rare word, the path before the spelling prefilter):
 - MQM dev (bench/grammar_mqm.py has the definitions): precision, touched and harm, on all
   documents, on the tuning half and on the held-out half;
 - per rule: edits in the fluency pool, how many inside fluency spans, words changed on the clean pool;
@@ -130,9 +132,20 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"languagetool: skipped ({how}; python -m cleaning languagetool install)")
                     continue
                 url = stack.enter_context(local_languagetool_server())
+            reference = engine == "reference"  # offline:reference, the offline backend's reference path
             opts = GrammarOptions(backend=backend, languagetool_url=url if backend == "languagetool" else None,
-                                  languagetool_start_local=False, **({"offline_engine": engine} if engine else {}))
-            with open_fixer(opts) as fixer:
+                                  languagetool_start_local=False,
+                                  **({"offline_engine": engine} if engine and not reference else {}))
+            if reference:
+                from cleaning.grammar import GrammarFixer
+                from cleaning.grammar.backends.harper_backend import HarperBackend
+
+                ref = HarperBackend(opts.batch_chars, opts.batch_size, opts.policy.spelling_capitalised,
+                                    gate=opts.policy, prefilter=False)
+                fixer = GrammarFixer(opts, backend=ref)
+            else:
+                fixer = open_fixer(opts)
+            with fixer:
                 run_mqm(fixer, segments, args.show)
                 if not args.no_jfleg:
                     run_jfleg(fixer, shared, args.iterations)

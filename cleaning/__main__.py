@@ -4,7 +4,7 @@
     python -m cleaning extract FILE_OR_URL_PATH [--url URL] [--site NAME]   one page -> JSON
     python -m cleaning fix-grammar [--backend auto|languagetool|offline]    stdin lines -> stdout lines
     python -m cleaning languagetool install|serve [--port N]|status         the LanguageTool backend
-    python -m cleaning report RUN_ID [--output-dir DIR]                     (re)render a run's HTML report
+    python -m cleaning report [RUN_ID] [--output-dir DIR]                   (re)render a run's report and the index
     python -m cleaning compact [--output-dir DIR] [--dataset NAME]          merge small part files
     python -m cleaning migrate [--output-dir DIR]                          rewrite files of older schema versions
 """
@@ -15,8 +15,14 @@ import argparse
 import json
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
+
+from cleaning.cli import OneLineParser
+
+
+EXIT_PARTIAL = 3  # as `scrapy crawl health`: written, but some of the work was not done (docs/operations.md)
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -32,7 +38,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     # lists them) to get the rows the crawl wrote. Unset ones take the declared defaults.
     given = {"HEALTH_KEEP_LANGUAGES": args.keep_languages, "HEALTH_GRAMMAR_BACKEND": args.grammar_backend,
              "HEALTH_MIN_WORDS": args.min_words, "HEALTH_DEDUP_THRESHOLD": args.dedup_threshold,
-             "HEALTH_CLEAN_WORKERS": args.workers or os.cpu_count() or 1}
+             "HEALTH_CLEAN_WORKERS": args.workers or os.cpu_count() or 1,
+             "HEALTH_GRAMMAR_TIMEOUT": args.grammar_timeout, "HEALTH_GRAMMAR_BUDGET": args.grammar_budget}
     try:
         options = CleanOptions.from_settings({k: v for k, v in given.items() if v is not None})
         if args.run_id:
@@ -46,10 +53,18 @@ def _cmd_run(args: argparse.Namespace) -> int:
     except OutputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    partial = []
     for r in reports:
         print(f"run {r.run_id}: {dict(r.counts)} dropped={dict(r.dropped_reasons)} "
               f"grammar={r.grammar_backend or '-'} in {r.seconds:.1f}s")
-    return 0 if reports else 1
+        if r.counts.get("grammar_unfixed"):
+            partial.append(f"run {r.run_id}: {r.counts['grammar_unfixed']} articles written without their grammar "
+                           "fixes (the backend failed or its deadline passed); run again to fix them")
+    for line in partial:
+        print(f"partial: {line}", file=sys.stderr)
+    if not reports:
+        return 1
+    return EXIT_PARTIAL if partial else 0
 
 
 def _cmd_migrate(args: argparse.Namespace) -> int:
@@ -73,7 +88,11 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     except ProfileError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+    try:
+        data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+    except OSError as exc:  # a missing or unreadable input is a bad argument, not a crash
+        print(f"error: cannot read {args.file}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     result = extract(data, args.url, profile)
     from cleaning.document import to_plain
 
@@ -82,10 +101,19 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from cleaning.report import render_report
+    from cleaning.report import render_all, render_index
+    from cleaning.storage.datasets import OutputError, check_run_id
 
-    path = render_report(Path(args.output_dir), args.run_id)
-    print(path)
+    root = Path(args.output_dir)
+    try:
+        if args.run_id:
+            check_run_id(args.run_id)
+        paths = render_all(root, args.run_id) if args.run_id else (render_index(root),)
+    except (OutputError, ValueError) as exc:  # no such run, a damaged file, a bad run id: one line
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for path in paths:
+        print(path)
     return 0
 
 
@@ -97,11 +125,17 @@ def _cmd_compact(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+def program_name(argv0: str | None = None) -> str:
+    """How the user called this command line: `python -m cleaning` or the installed `health-clean`."""
+    name = Path(argv0 if argv0 is not None else sys.argv[0]).name
+    return "python -m cleaning" if name in ("__main__.py", "-m", "-c", "") else name
+
+
+def build_parser(prog: str = "python -m cleaning") -> argparse.ArgumentParser:
     from cleaning.config import GRAMMAR_BACKENDS
 
-    parser = argparse.ArgumentParser(prog="python -m cleaning", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    doc = (__doc__ or "").replace("python -m cleaning ", f"{prog} ")
+    parser = OneLineParser(prog=prog, description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-v", "--verbose", action="store_true")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -113,6 +147,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=int, default=0, help="processes (default: all cores)")
     run.add_argument("--keep-languages", help="HEALTH_KEEP_LANGUAGES (default: en)")
     run.add_argument("--grammar-backend", choices=GRAMMAR_BACKENDS, help="HEALTH_GRAMMAR_BACKEND (default: auto)")
+    run.add_argument("--grammar-timeout", type=float, help="HEALTH_GRAMMAR_TIMEOUT: seconds per grammar request "
+                     "(default: 30)")
+    run.add_argument("--grammar-budget", type=float, help="HEALTH_GRAMMAR_BUDGET: seconds each process may wait for "
+                     "the grammar backend in all, 0 for no limit (default: 3600)")
     run.set_defaults(func=_cmd_run)
 
     mig = sub.add_parser("migrate", help="rewrite dataset files of an older schema version in the current one")
@@ -133,8 +171,8 @@ def build_parser() -> argparse.ArgumentParser:
     fix.set_defaults(func=grammar_cli.run_fix)
     grammar_cli.add_languagetool_arguments(sub.add_parser("languagetool", help="install or serve LanguageTool"))
 
-    rep = sub.add_parser("report", help="render the HTML report of a run")
-    rep.add_argument("run_id")
+    rep = sub.add_parser("report", help="render the HTML report of a run and the runs index")
+    rep.add_argument("run_id", nargs="?", help="the run; without it, only OUTPUT_DIR/_runs/index.html")
     rep.add_argument("--output-dir", default="outputs")
     rep.set_defaults(func=_cmd_report)
 
@@ -148,8 +186,22 @@ def build_parser() -> argparse.ArgumentParser:
 WRITERS = {"run", "compact", "migrate"}  # commands that write OUTPUT_DIR: one at a time (cleaning.storage.lock)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def main(argv: list[str] | None = None, prog: str | None = None) -> int:
+    prog = prog or program_name()
+    args = build_parser(prog).parse_args(argv)
+    try:
+        return _main(args, prog)
+    except KeyboardInterrupt:
+        print(f"{prog}: interrupted", file=sys.stderr)
+        return 1
+    except Exception as exc:  # one line for the user; the traceback with -v
+        if args.verbose:
+            raise
+        print(f"{prog}: error: {type(exc).__name__}: {exc} (run with -v for the traceback)", file=sys.stderr)
+        return 1
+
+
+def _main(args: argparse.Namespace, prog: str) -> int:
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.command not in WRITERS:
@@ -158,16 +210,42 @@ def main(argv: list[str] | None = None) -> int:
     from cleaning.storage.lock import OutputLock, OutputLocked, mark_crashed_runs
 
     try:
-        lock = OutputLock(Path(args.output_dir), command=f"python -m cleaning {args.command}")
+        lock = OutputLock(Path(args.output_dir), command=f"{prog} {args.command}")
         lock.acquire(wait=value(None, "HEALTH_LOCK_WAIT"))
     except OutputLocked as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    with lock:
-        for run_id in mark_crashed_runs(Path(args.output_dir), found_by=f"python -m cleaning {args.command}"):
-            logging.getLogger("cleaning").warning("run %s was left running by a process that died: marked crashed",
-                                                  run_id)
-        return int(args.func(args) or 0)
+    stopped_by = _stop_on_sigterm()
+    try:
+        with lock:
+            for run_id in mark_crashed_runs(Path(args.output_dir), found_by=f"{prog} {args.command}"):
+                logging.getLogger("cleaning").warning("run %s was left running by a process that died: marked "
+                                                      "crashed", run_id)
+            return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        signame = stopped_by[0] or "SIGINT"
+        print(f"interrupted by {signame}: the run being cleaned was not committed (its manifest says "
+              f"`interrupted`); runs committed before are intact; run the same command again to finish",
+              file=sys.stderr)
+        # Exit now: a grammar request abandoned in a hung backend would otherwise hold the interpreter's exit
+        # until its own timeout. Every file is either committed or staged; the lock dies with the process.
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(128 + (signal.SIGTERM if signame == "SIGTERM" else signal.SIGINT))
+
+
+def _stop_on_sigterm() -> list[str]:
+    """SIGTERM (a service manager, `kill`) stops a run the way Ctrl-C does, so it ends recorded; the list
+    names the signal that stopped it."""
+    stopped_by: list[str] = [""]
+
+    def handler(signum: int, frame: object) -> None:
+        stopped_by[0] = signal.Signals(signum).name
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, handler)
+    return stopped_by
 
 
 if __name__ == "__main__":

@@ -106,6 +106,8 @@ ALL_LANGUAGES = "*"
 
 CLEANING_SETTINGS: tuple[Setting, ...] = (
     Setting("OUTPUT_DIR", "str", "outputs", "root folder of the datasets, run manifests and reports"),
+    Setting("HEALTH_PROGRESS_INTERVAL", "float", 30.0, "seconds between progress lines, of the crawl and of "
+            "cleaning (0 turns them off)", minimum=0),
     Setting("HEALTH_CLEAN_WORKERS", "int", 0, "processes that clean a run; 0: one per core", minimum=0),
     Setting("HEALTH_MIN_WORDS", "int", 40, "pages not known to be articles with fewer words are dropped as `too_short`",
             minimum=1),
@@ -116,6 +118,10 @@ CLEANING_SETTINGS: tuple[Setting, ...] = (
     Setting("HEALTH_GRAMMAR_BACKEND", "choice", "auto",
             "`auto` (LanguageTool if installed or configured, else offline), `languagetool`, `offline`, `none`",
             choices=GRAMMAR_BACKENDS),
+    Setting("HEALTH_GRAMMAR_TIMEOUT", "float", 30.0, "seconds one grammar backend request may take; 3 timeouts in a "
+            "row and the backend is not asked again in this run", minimum=0.1),
+    Setting("HEALTH_GRAMMAR_BUDGET", "float", 3600.0, "seconds each cleaning process may wait for the grammar "
+            "backend in all (0: no limit); then rows are written unfixed, status `error:deadline`", minimum=0),
     Setting("HEALTH_LANGUAGETOOL_URL", "str", "", "a LanguageTool server, e.g. `http://localhost:8081` (also read "
             "from the environment)", env=True),
     Setting("HEALTH_LANGUAGETOOL_USERNAME", "str", "", "user name of a hosted LanguageTool (environment only)",

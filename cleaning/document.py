@@ -42,6 +42,9 @@ class Extraction:
     body_source: str = ""  # profile, generic, fallback ("" when no body)
     flags: list[str] = field(default_factory=list)  # too_short, truncated, ...
     reason: str | None = None  # why a field is empty, e.g. "not_html"
+    # "DMY"/"MDY": the day-month order the page's own unambiguous numeric dates show (25/03/2024); the
+    # run's other pages of the site use it to settle their ambiguous dates (cleaning/steps/settle_date_order.py)
+    date_order: str | None = None
 
 
 @dataclass(slots=True)

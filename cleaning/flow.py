@@ -1,6 +1,7 @@
 """The data flow of cleaning one run, in one place: the steps, in order.
 
     pages of a run -> extract -> repeated paragraphs -> language -> hash per page, in worker processes
+                   -> date order (whole run: ambiguous 12/03/2024 settled by the site's other pages)
                    -> dedup (whole run, against earlier runs)            duplicates -> `duplicates`
                    -> site vocabulary (whole run)
                    -> grammar -> rows                                    per article, in worker processes
@@ -17,7 +18,7 @@ from pathlib import Path
 from cleaning.dedup.deduplicator import DedupOptions
 from cleaning.options import CleanOptions
 from cleaning.steps import (CollectSiteVocabulary, Deduplicate, DetectLanguage, DropRepeatedParagraphs, ExtractArticle,
-                            FixGrammar, HashContent, MakeRows, ReadPages, Step, WriteDatasets)
+                            FixGrammar, HashContent, MakeRows, ReadPages, SettleDateOrder, Step, WriteDatasets)
 from cleaning.steps.fix_grammar import GrammarSettings
 
 
@@ -29,6 +30,7 @@ def cleaning_steps(root: Path, run_id: str, stage: Path, options: CleanOptions) 
         backend=options.grammar_backend, languagetool_url=options.languagetool_url,
         languagetool_username=options.languagetool_username, languagetool_api_key=options.languagetool_api_key,
         keep_languages=options.keep_languages,
+        request_timeout=options.grammar_timeout, run_budget_seconds=options.grammar_budget,
         cache_dir=options.grammar_cache_dir or str(Path(root) / "_state" / "grammar-cache"))
     return [
         ReadPages(root, run_id, sites_dirs=options.sites_dirs),
@@ -36,6 +38,8 @@ def cleaning_steps(root: Path, run_id: str, stage: Path, options: CleanOptions) 
         DropRepeatedParagraphs(),
         DetectLanguage(),
         HashContent(dedup),
+        # whole run, after the per-page segment: dedup prefers the earliest date, so dates are settled first
+        SettleDateOrder(),
         Deduplicate(root, run_id, duplicates=write.staged_writer("duplicates", "dedup"), options=dedup),
         CollectSiteVocabulary(stage / "site-vocabulary.txt", min_docs=options.recurring_min_docs),
         FixGrammar(grammar, vocabulary=stage / "site-vocabulary.txt"),
@@ -52,4 +56,9 @@ def summary_counts(steps: list[Step]) -> dict[str, int]:
     counts.update({k: rows.get(k, 0) for k in ("articles", "hot_picks", "grammar_edits")})
     counts.update({k: v for k, v in dedup.items() if k.startswith("duplicates") or k in ("unchanged", "new_versions")})
     counts["dropped"] = sum(v for s in steps for k, v in s.stats.items() if k.startswith("dropped/"))
+    # Written, but without the grammar fixes they were due (the backend failed or its deadline passed):
+    # the run is `partial`, and a re-clean with a working backend fixes them.
+    unfixed = by_name.get("grammar", {}).get("status/error", 0)
+    if unfixed:
+        counts["grammar_unfixed"] = unfixed
     return counts

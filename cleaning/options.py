@@ -20,8 +20,11 @@ class CleanOptions:
     min_words: int = 40
     workers: int = 1
     recurring_min_docs: int = 3  # a word in this many bodies is site vocabulary, never "corrected"
+    grammar_timeout: float = 30.0  # HEALTH_GRAMMAR_TIMEOUT: seconds per backend request
+    grammar_budget: float | None = 3600.0  # HEALTH_GRAMMAR_BUDGET: seconds of waiting per process (None: no limit)
     grammar_cache_dir: str | None = None  # default: OUTPUT_DIR/_state/grammar-cache
     sites_dirs: tuple[str, ...] = ()  # HEALTH_SITES_DIR: where profiles of runs without a saved one are found
+    progress_interval: float = 30.0  # HEALTH_PROGRESS_INTERVAL: seconds between progress lines (0: none)
 
     @classmethod
     def from_settings(cls, settings: Any, **overrides: Any) -> "CleanOptions":
@@ -36,6 +39,9 @@ class CleanOptions:
             min_words=value(settings, "HEALTH_MIN_WORDS"),
             workers=value(settings, "HEALTH_CLEAN_WORKERS") or os.cpu_count() or 1,
             sites_dirs=tuple(value(settings, "HEALTH_SITES_DIR")),
+            progress_interval=value(settings, "HEALTH_PROGRESS_INTERVAL"),
+            grammar_timeout=value(settings, "HEALTH_GRAMMAR_TIMEOUT"),
+            grammar_budget=value(settings, "HEALTH_GRAMMAR_BUDGET") or None,
         )
         from dataclasses import replace
 

@@ -23,9 +23,11 @@ import logging
 import multiprocessing
 import os
 import json
+import queue
+import time
 import shutil
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -220,18 +222,32 @@ class Preparer:
         self._submitted.add(str(part))
         self._tasks.put(str(part))
 
-    def finish(self, timeout: float = 3600.0) -> None:
-        """Waits for every submitted part file, then stops the processes."""
+    def finish(self, timeout: float = 3600.0, say: Callable[[str], None] | None = None,
+               interval: float = 30.0) -> None:
+        """Waits for every submitted part file, then stops the processes; `say` hears where the wait
+        is every `interval` seconds, so the end of a crawl is never silent for longer."""
         if not self._started:
             return
         for _ in self._procs:
             self._tasks.put(None)
-        for _ in range(len(self._submitted)):
+        deadline = time.monotonic() + timeout
+        waiting = len(self._submitted)
+        while waiting:
+            left = deadline - time.monotonic()
             try:
-                part, rows, error = self._results.get(timeout=timeout)
+                part, rows, error = self._results.get(timeout=max(0.01, min(left, interval) if interval > 0 else left))
+            except queue.Empty:
+                if left > interval > 0:
+                    if say is not None:
+                        say(f"cleaning while crawling: {len(self._submitted) - waiting}/{len(self._submitted)} "
+                            "pages files prepared, waiting for the rest")
+                    continue
+                self.errors.append("a preparing worker stopped answering")  # the run's cleaning does the rest
+                break
             except Exception:  # noqa: BLE001 - a dead worker: the run's cleaning does the rest
                 self.errors.append("a preparing worker stopped answering")
                 break
+            waiting -= 1
             self.files += 1
             self.rows += rows
             if error:

@@ -218,11 +218,16 @@ def profile_from_text(text: str, source: str = "<profile>") -> SiteProfile:
     return replace(parse_profile(data, source), text=text)
 
 
+def saved_name(name: str, content_hash: str) -> str:
+    """Where, under OUTPUT_DIR, `save_profile` keeps the profile NAME whose TOML has this sha256."""
+    return f"{SAVED}/{name}-{content_hash[:16]}.toml"
+
+
 def save_profile(root: Path, profile: SiteProfile) -> Path:
     """Keeps the profile a crawl uses beside its datasets, so cleaning (now or offline, later) uses the same one."""
     from cleaning.storage.atomic import write_text_atomic
 
-    path = Path(root) / SAVED / f"{profile.name}-{profile.content_hash[:16]}.toml"
+    path = Path(root) / saved_name(profile.name, profile.content_hash)
     if not path.is_file():
         write_text_atomic(path, profile.text)
     return path
@@ -230,7 +235,7 @@ def save_profile(root: Path, profile: SiteProfile) -> Path:
 
 def saved_profile(root: Path, name: str, content_hash: str) -> SiteProfile:
     """The profile a crawl saved with `save_profile`; ProfileError if it is gone or was altered."""
-    path = Path(root) / SAVED / f"{name}-{content_hash[:16]}.toml"
+    path = Path(root) / saved_name(name, content_hash)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

@@ -23,13 +23,12 @@ from cleaning.document import Document
 from cleaning.flow import cleaning_steps, summary_counts
 from cleaning.options import CleanOptions
 from cleaning.prepared import CachedMapper, PreparedPages, first_segment
-from cleaning.progress import ProgressLog
+from cleaning.progress import PASS_OF_STEP, RunProgress
 from cleaning.spool import DocumentSpool
 from cleaning.steps.base import Step
-from cleaning.storage.datasets import ensure_writable, remove_run_files
+from cleaning.storage.datasets import ensure_writable
 from cleaning.storage.manifests import RunManifestFile, now_utc
 from cleaning.storage.pages import stored_runs
-from cleaning.storage.schemas import DERIVED
 from cleaning.workers import ProcessMapper, Result
 
 logger = logging.getLogger(__name__)
@@ -75,27 +74,49 @@ class CleanReport:
 
 
 class _SpooledInput:
-    """A whole-run step's input: the upstream stream written to disk on first use, then re-readable."""
+    """A whole-run step's input: the upstream stream written to disk on first use, then re-readable.
+    Once it is all on disk, the step's pass begins (every pass before it is done)."""
 
-    def __init__(self, upstream: Iterable[Document], path: Path, progress: ProgressLog) -> None:
-        self.upstream, self.path, self.progress = upstream, path, progress
+    def __init__(self, upstream: Iterable[Document], path: Path, progress: RunProgress, pass_name: str) -> None:
+        self.upstream, self.path, self.progress, self.pass_name = upstream, path, progress, pass_name
         self._spool: DocumentSpool | None = None
 
     def __iter__(self) -> Iterator[Document]:
         if self._spool is None:
             self._spool = DocumentSpool(self.path)
+            n = 0
             for doc in self.upstream:
                 self._spool.append(doc)
+                n += 1
             self._spool.close()
-            self.progress.log()
+            self.progress.begin(self.pass_name, total=n)
         return iter(self._spool)
 
 
+def _counted(docs: Iterable[Document], progress: RunProgress, pass_name: str,
+             next_pass: str | None) -> Iterator[Document]:
+    """A whole-run step's output, counted. Such a step does its work before its first document; from
+    then on the per-document pass after it is what runs (it pulls these documents as it goes)."""
+    first = True
+    for doc in docs:
+        if first and next_pass is not None:
+            done = progress.passes.get(pass_name)
+            progress.begin(next_pass, total=done.total if done is not None else None)
+        elif next_pass is None:
+            progress.advance(pass_name)
+        first = False
+        yield doc
+
+
 def _mapped(mapper: Mapper, segment: list[Step], docs: Iterable[Document],
-            progress: ProgressLog) -> Iterator[Document]:
+            progress: RunProgress, source: Step | None = None) -> Iterator[Document]:
     by_name = {s.name: s for s in segment}
+    pass_name = PASS_OF_STEP.get(segment[0].name, segment[0].name)
     for doc, stats in mapper.map(segment, docs):
-        progress.tick()
+        if source is not None:  # the source knows its size once it has started reading
+            progress.expect(pass_name, getattr(source, "total", None))
+            source = None
+        progress.advance(pass_name, passed_on=doc is not None)
         for name, counts in stats.items():
             by_name[name].stats.update(counts)
         if doc is not None:
@@ -134,9 +155,10 @@ def _run_timed(step: Step, docs: Iterable[Document]) -> Iterator[Document]:
         yield doc
 
 
-def run_steps(steps: list[Step], mapper: Mapper, stage: Path, label: str = "cleaning") -> Iterator[Document]:
+def run_steps(steps: list[Step], mapper: Mapper, stage: Path, progress: RunProgress | None = None) -> Iterator[Document]:
     """The stream out of the last step: consecutive parallel steps through `mapper`, whole-run steps
-    over a spool of their input, the rest in this process."""
+    over a spool of their input, the rest in this process; `progress` counts documents through the passes."""
+    progress = progress or RunProgress("cleaning", None, interval=0)
     stream: Iterable[Document] = ()
     i = 0
     while i < len(steps):
@@ -145,22 +167,31 @@ def run_steps(steps: list[Step], mapper: Mapper, stage: Path, label: str = "clea
             segment = [step]
             while i + len(segment) < len(steps) and steps[i + len(segment)].parallel:
                 segment.append(steps[i + len(segment)])
-            names = " -> ".join(s.name for s in segment)
-            total = getattr(steps[0], "total", None) if i == 1 else None
-            stream = _mapped(mapper, segment, stream, ProgressLog(f"{label}: {names}", total=total))
+            stream = _mapped(mapper, segment, stream, progress, source=steps[0] if i == 1 else None)
             i += len(segment)
             continue
+        pass_name = PASS_OF_STEP.get(step.name, step.name)
         if step.whole_run:
-            stream = _SpooledInput(stream, stage / f"{step.name}.spool", ProgressLog(f"{label}: {step.name}"))
+            stream = _SpooledInput(stream, stage / f"{step.name}.spool", progress, pass_name)
         stream = _run_timed(step, stream)
+        if step.whole_run:
+            after = steps[i + 1] if i + 1 < len(steps) else None
+            stream = _counted(stream, progress, pass_name,
+                              PASS_OF_STEP.get(after.name) if after is not None and after.parallel else None)
         i += 1
     return iter(stream)
 
 
 def clean_run(root: Path, run_id: str, options: CleanOptions | None = None, mapper: Mapper | None = None) -> CleanReport:
     """Cleans one run's pages into the derived datasets; re-running it replaces its rows."""
-    root = Path(root)
     options = options or CleanOptions()
+    progress = RunProgress(f"cleaning {run_id}", None, interval=options.progress_interval, workers=options.workers)
+    with progress.heartbeat():  # from the first moment: never silent longer than the interval
+        return _clean_run(Path(root), run_id, options, mapper, progress)
+
+
+def _clean_run(root: Path, run_id: str, options: CleanOptions, mapper: Mapper | None,
+               progress: RunProgress) -> CleanReport:
     ensure_writable(root)
     started = time.monotonic()
     manifest = RunManifestFile.open(root, run_id)
@@ -177,9 +208,11 @@ def clean_run(root: Path, run_id: str, options: CleanOptions | None = None, mapp
             for step in steps:
                 stack.callback(step.close)  # closed in reverse order, whatever happens
             for step in steps:
-                step.open()
-            for _ in run_steps(steps, mapper, stage, f"cleaning {run_id}"):
+                step.open()  # a grammar backend may take a while to start: the heartbeat says so
+            progress.begin("prepare")
+            for _ in run_steps(steps, mapper, stage, progress):
                 pass
+            progress.begin("write")
             for step in reversed(steps):  # the sink first: dedup state records only what was committed
                 step.commit()
     except BaseException as exc:
@@ -215,12 +248,15 @@ def clean_from(root: Path, run_id: str, options: CleanOptions | None = None, **k
 
 
 def rebuild_all(root: Path, options: CleanOptions | None = None, **kwargs: Any) -> list[CleanReport]:
-    """Rebuilds every derived dataset from `pages/`, run by run, oldest first."""
+    """Rebuilds every derived dataset from `pages/`, run by run, oldest first.
+
+    Each run's rows are replaced when that run commits, never removed ahead: a rebuild stopped half way
+    (Ctrl-C, a crash) leaves the runs it had not reached as they were. Dedup decides each run against the
+    runs before it only, so their old rows further on do not matter (cleaning.dedup.store).
+    """
     from cleaning.dedup.store import remove_dedup_state
 
     root = Path(root)
     runs = stored_runs(root)
-    for run_id in runs:
-        remove_run_files(root, DERIVED, run_id)
     remove_dedup_state(root)
     return [clean_run(root, run_id, options, **kwargs) for run_id in runs]

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from cleaning.profiles import ProfileError, SiteProfile, load_profile
 
@@ -23,21 +23,53 @@ class CrawlTarget:
     profile: SiteProfile
     demo: bool  # serve the bundled demo site from inside the crawl
     generic: bool  # no profile: follow every same-site link, bounded by depth
+    # (origin, user, password) of start URLs given as http://user:password@host/: sent as HTTP basic auth
+    # to that origin only (crawler.middlewares.StartUrlAuthMiddleware), never kept in a URL.
+    credentials: tuple[tuple[str, str, str], ...] = ()
 
 
-def _parse_start_urls(value: str) -> tuple[str, ...]:
+def url_origin(url: str) -> str:
+    """scheme://host:port of a URL, the port always spelled out, the host lower-case."""
+    p = urlsplit(url)
+    port = p.port or {"http": 80, "https": 443}.get(p.scheme, 0)
+    return f"{p.scheme}://{(p.hostname or '').lower()}:{port}"
+
+
+def split_credentials(url: str) -> tuple[str, tuple[str, str, str] | None]:
+    """`http://u:pw@host/x` -> (`http://host/x`, (origin, u, pw)); a URL without userinfo comes back as is."""
+    p = urlsplit(url)
+    if p.username is None and p.password is None:
+        return url, None
+    netloc = p.netloc.rpartition("@")[2]
+    bare = urlunsplit((p.scheme, netloc, p.path, p.query, p.fragment))
+    return bare, (url_origin(bare), unquote(p.username or ""), unquote(p.password or ""))
+
+
+def _parse_start_urls(value: str) -> tuple[tuple[str, ...], tuple[tuple[str, str, str], ...]]:
+    """The start URLs without their credentials, and the credentials by origin."""
+    from cleaning.redact import strip_credentials
+
     urls = tuple(u.strip() for u in value.split(",") if u.strip())
     if not urls:
         raise ArgumentError("start_urls is empty; give one or more absolute http(s) URLs separated by commas")
+    bare: list[str] = []
+    credentials: dict[str, tuple[str, str, str]] = {}
     for u in urls:
+        shown = strip_credentials(u)  # an error message is printed: never with the password in it
         p = urlsplit(u)
         if p.scheme not in ("http", "https") or not p.hostname:
-            raise ArgumentError(f"start_urls: {u!r} is not an absolute http(s) URL (e.g. https://example.org/health/)")
+            raise ArgumentError(f"start_urls: {shown!r} is not an absolute http(s) URL (e.g. https://example.org/health/)")
         try:
             p.port  # noqa: B018 (raises on a bad port)
         except ValueError:
-            raise ArgumentError(f"start_urls: {u!r} has an invalid port") from None
-    return urls
+            raise ArgumentError(f"start_urls: {shown!r} has an invalid port") from None
+        url, cred = split_credentials(u)
+        if cred is not None:
+            if cred[0] in credentials and credentials[cred[0]] != cred:
+                raise ArgumentError(f"start_urls: two different credentials for {cred[0]}")
+            credentials[cred[0]] = cred
+        bare.append(url)
+    return tuple(bare), tuple(credentials.values())
 
 
 def _host_or_ip(host: str) -> str:
@@ -58,10 +90,10 @@ def parse_arguments(kwargs: dict[str, object], sites_dirs: Sequence[str] = ()) -
     if start_urls is not None:
         if not isinstance(start_urls, str):
             start_urls = ",".join(map(str, start_urls))  # type: ignore[arg-type]
-        urls = _parse_start_urls(start_urls)
+        urls, credentials = _parse_start_urls(start_urls)
         hosts = tuple(sorted({_host_or_ip(urlsplit(u).hostname or "") for u in urls}))
         profile = SiteProfile(name=hosts[0], start_urls=urls, allowed_domains=hosts)
-        return CrawlTarget(profile, demo=False, generic=True)
+        return CrawlTarget(profile, demo=False, generic=True, credentials=credentials)
     try:
         profile = load_profile(str(site) if site else "demo", sites_dirs)
     except ProfileError as exc:

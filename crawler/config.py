@@ -19,6 +19,11 @@ CRAWL_SETTINGS: tuple[Setting, ...] = (
             "run, or the unfinished one kept in JOBDIR"),
     Setting("HEALTH_WORKER_ID", "str", "", "tag in the names of the page files this process writes (default: random "
             "per process)"),
+    Setting("HEALTH_RECORD_RUN", "bool", False, "set by `scrapy crawl`: this process is a run (run id, pages, "
+            "manifest, cleaning). Scrapy's other commands (shell, fetch, parse, ...) leave OUTPUT_DIR alone"),
+    Setting("HEALTH_FEED_ARTICLES", "choice", "site", "what `-o FILE` / FEEDS get once the run's cleaning commits: "
+            "`site`, the current version of every article of the crawled site; `run`, only the articles this run "
+            "wrote", choices=("site", "run")),
     Setting("HEALTH_INCREMENTAL", "bool", True, "skip articles stored by earlier runs (sitemap lastmod) or ask the "
             "server whether they changed (ETag / Last-Modified)"),
     Setting("HEALTH_CLEAN_ON_CLOSE", "bool", True, "clean the run's pages into the datasets when the crawl ends"),
@@ -26,8 +31,23 @@ CRAWL_SETTINGS: tuple[Setting, ...] = (
             "hashing, grammar cache) on stored pages while the crawl goes on, in background processes"),
     Setting("HEALTH_PAGES_FLUSH_ITEMS", "int", 50, "pages buffered before a part file is written (also flushed every "
             "30 s)", minimum=1),
-    Setting("HEALTH_GENERIC_DEPTH", "int", 3, "link depth of `-a start_urls=` crawls", minimum=0),
-    Setting("HEALTH_PROGRESS_INTERVAL", "float", 30.0, "seconds between progress lines (0 turns them off)", minimum=0),
+    Setting("HEALTH_GENERIC_DEPTH", "int", 3, "link depth of `-a start_urls=` crawls, in hops from the nearest "
+            "listing page (pagination costs none)", minimum=0),
+    Setting("HEALTH_MAX_DEPTH", "int", 5, "budget: link hops from the nearest listing page, in any crawl "
+            "(pagination costs none); deeper links are not followed", minimum=0),
+    Setting("HEALTH_MAX_PAGES_PER_SITE", "int", 100_000, "budget: pages fetched per site (host)", minimum=1),
+    Setting("HEALTH_MAX_LISTING_PAGES", "int", 5_000, "budget: listing pages, pagination included, fetched per "
+            "site", minimum=1),
+    Setting("HEALTH_MAX_SITEMAP_URLS", "int", 100_000, "budget: page URLs taken from sitemaps per site (read "
+            "as they are parsed, a batch at a time)", minimum=0),
+    Setting("HEALTH_MAX_SITEMAP_DEPTH", "int", 3, "budget: sitemap indexes nested in sitemap indexes", minimum=0),
+    Setting("HEALTH_MAX_CRAWL_SECONDS", "float", 86_400.0, "budget: wall seconds of the crawl (default one day); "
+            "when spent it closes (close reason `budget_time`) and is cleaned; 0: no limit", minimum=0),
+    Setting("HEALTH_TRAP_URL_VARIANTS", "int", 500, "trap: query strings per path, or dates per URL template, "
+            "beyond which further ones are not followed (page numbers not counted)", minimum=1),
+    Setting("HEALTH_TRAP_SEGMENT_REPEATS", "int", 3, "trap: a path segment repeated this many times is not "
+            "followed (`/a/b/a/b/a/b`)", minimum=2),
+    Setting("HEALTH_TRAP_PATH_DEPTH", "int", 16, "trap: paths with more segments are not followed", minimum=1),
     Setting("HEALTH_DEMO_EDITS", "list", (), "demo only: slugs whose text the demo site revises (to try re-crawls "
             "against a changed site)"),
     Setting("HEALTH_RETRY_BACKOFF", "float", 1.0, "seconds before the first retry, doubled for each further one",

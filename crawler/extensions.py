@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from scrapy import Spider, signals
@@ -14,7 +15,7 @@ from twisted.internet import task
 from cleaning.storage.manifests import RunManifestFile
 from crawler.config import setting
 from crawler.run_end import RunTotals, end_run, run_fields
-from crawler.runs import RunContext
+from crawler.runs import RunContext, require_run
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +30,7 @@ class RunManifest:
     """
 
     def __init__(self, crawler: Crawler) -> None:
+        require_run(crawler)
         self.crawler = crawler
         self.manifest: RunManifestFile | None = None
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
@@ -54,14 +56,23 @@ class RunManifest:
         end_run(self.crawler, self.run_id, reason, totals)
 
 
-class Progress:
-    """Logs progress every HEALTH_PROGRESS_INTERVAL seconds: rates and what remains queued."""
+# Articles the crawl is done with without storing them (earlier runs have them, unchanged).
+HANDLED_WITHOUT_STORING = ("health/incremental/already_stored", "health/incremental/unchanged_lastmod",
+                           "health/incremental/not_modified")
 
-    def __init__(self, crawler: Crawler, interval: float) -> None:
+
+class Progress:
+    """Logs progress every HEALTH_PROGRESS_INTERVAL seconds: pages stored, the rate overall and lately,
+    what remains queued and in progress, and, where sitemaps gave the number of articles, about how long
+    is left. Without a sitemap the total is unknown (links are found as pages are read): no estimate."""
+
+    def __init__(self, crawler: Crawler, interval: float, clock: Callable[[], float] = time.monotonic) -> None:
         self.crawler = crawler
         self.interval = interval
+        self.clock = clock
         self._task: task.LoopingCall | None = None
-        self._start = 0.0
+        self._start = clock()
+        self._last: tuple[float, int] = (self._start, 0)  # (when, pages stored) at the last line
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -73,18 +84,35 @@ class Progress:
         return cls(crawler, interval)
 
     def spider_opened(self, spider: Spider) -> None:
-        self._start = time.monotonic()
+        self._start = self.clock()
+        self._last = (self._start, 0)
         self._task = task.LoopingCall(self.log)
         self._task.start(self.interval, now=False)
 
     def line(self) -> str:
         engine = self.crawler.engine
-        pages = self.crawler.stats.get_value("health/pages/stored", 0)
-        minutes = max((time.monotonic() - self._start) / 60, 1e-9)
+        stats = self.crawler.stats
+        now = self.clock()
+        pages = int(stats.get_value("health/pages/stored", 0))
+        rate = pages / max((now - self._start) / 60, 1e-9)
+        then, pages_then = self._last
+        recent = (pages - pages_then) / max((now - then) / 60, 1e-9) if now > then else rate
+        self._last = (now, pages)
         scheduler = engine.scheduler
-        queued = len(scheduler) if hasattr(scheduler, "__len__") else "?"  # Scrapy's scheduler has one
-        return (f"progress: {pages} pages stored ({pages / minutes:.0f}/min), {queued} requests queued, "
-                f"{len(engine.downloader.active)} in progress")
+        queued = len(scheduler) if hasattr(scheduler, "__len__") else None  # Scrapy's scheduler has one
+        active = len(engine.downloader.active)
+        text = (f"progress: {pages} pages stored ({rate:.0f}/min, {recent:.0f}/min lately), "
+                f"{'?' if queued is None else queued} requests queued, {active} in progress")
+        listed = int(stats.get_value("health/sitemap/urls", 0))
+        if listed:
+            done = int(stats.get_value("health/pages/kind/article", 0)) + sum(
+                int(stats.get_value(key, 0)) for key in HANDLED_WITHOUT_STORING)
+            # The sitemap's articles not yet done, or what is queued if more (listings, links found).
+            left = max(listed - done, (queued or 0) + active, 0)
+            speed = recent or rate
+            eta = f"about {_minutes(left / speed)} to go" if speed else "no estimate yet"
+            text += f"; sitemaps list {listed} articles, {min(done, listed)} done: {eta}"
+        return text
 
     def log(self) -> None:
         logger.info("%s", self.line())
@@ -92,3 +120,9 @@ class Progress:
     def spider_closed(self, spider: Spider) -> None:
         if self._task is not None and self._task.running:
             self._task.stop()
+
+
+def _minutes(minutes: float) -> str:
+    if minutes < 1.5:
+        return f"{max(minutes * 60, 1):.0f} s"
+    return f"{minutes:.0f} min" if minutes < 90 else f"{minutes / 60:.1f} h"

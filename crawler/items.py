@@ -19,3 +19,14 @@ class PageItem(scrapy.Item):
     detected_encoding = scrapy.Field()  # what Scrapy decoded it as
     profile = scrapy.Field()  # site profile name ("" for generic crawls)
     profile_hash = scrapy.Field()  # sha256 of the profile's TOML, saved under OUTPUT_DIR/_profiles/
+
+
+class ArticleItem(scrapy.Item):
+    """One committed `articles` row (docs/datasets.md), as feed exports (`-o`, FEEDS) receive it once the
+    run's cleaning has committed (crawler/feeds.py). Its fields are the dataset's columns."""
+
+    # The dataset's schema is the contract: the item has exactly its columns, never a hand-kept copy.
+    from cleaning.storage.schemas import ARTICLES as _schema
+
+    locals().update({_name: scrapy.Field() for _name in _schema.names})
+    del _schema

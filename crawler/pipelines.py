@@ -15,7 +15,7 @@ from scrapy.utils.defer import deferred_from_coro
 from cleaning.storage.datasets import OutputError, PartitionedWriter, ensure_writable
 from crawler.config import setting
 from crawler.items import PageItem
-from crawler.runs import RunContext
+from crawler.runs import RunContext, require_run
 from crawler.signals import pages_written
 
 logger = logging.getLogger(__name__)
@@ -32,6 +32,7 @@ class PagesPipeline:
     """
 
     def __init__(self, crawler: Crawler) -> None:
+        require_run(crawler)  # `scrapy parse` and friends show items; only a crawl stores them
         self.crawler = crawler
         self.root = Path(setting(crawler.settings, "OUTPUT_DIR"))
         self.flush_items = setting(crawler.settings, "HEALTH_PAGES_FLUSH_ITEMS")
@@ -62,7 +63,8 @@ class PagesPipeline:
             self._announce()
         except OutputError as exc:
             self._stop(exc)
-        self.crawler.stats.inc_value("health/pages/stored")
+        self._count_stored()
+        self.crawler.stats.inc_value(f"health/pages/kind/{row.get('kind') or 'unknown'}")  # progress estimates
         return item
 
     def buffered(self) -> int:
@@ -78,8 +80,15 @@ class PagesPipeline:
         """Writes the buffered pages now (OutputError if they cannot be written; they stay buffered)."""
         if self.writer is not None:
             self.writer.flush()
+            self._count_stored()
             self._announce()
         self._last_flush = time.monotonic()
+
+    def _count_stored(self) -> None:
+        # "stored" means rows durably in a part file, counted once: a page still buffered (or lost to a
+        # failed write) is not stored, and the run's totals must equal the rows in pages/.
+        if self.writer is not None:
+            self.crawler.stats.set_value("health/pages/stored", self.writer.rows_written)
 
     def _announce(self) -> None:
         """Tells who listens (cleaning while crawling, crawler/prepare.py) which part files are complete."""
@@ -105,5 +114,6 @@ class PagesPipeline:
         except OutputError as exc:
             self.crawler.stats.set_value("health/output_error", str(exc))
             logger.error("%d fetched pages could not be stored: %s", self.writer.buffered(), exc)
+        self._count_stored()
         self._announce()
         self.crawler.stats.set_value("health/pages/files", len(self.writer.files))

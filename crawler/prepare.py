@@ -20,7 +20,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from crawler.config import setting
-from crawler.runs import RunContext
+from crawler.runs import RunContext, require_run
 from crawler.signals import pages_written
 
 logger = logging.getLogger(__name__)
@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 
 class PrepareWhileCrawling:
     def __init__(self, crawler: Crawler) -> None:
+        require_run(crawler)
         if not (setting(crawler.settings, "HEALTH_CLEAN_ON_CLOSE") and
                 setting(crawler.settings, "HEALTH_CLEAN_WHILE_CRAWLING")):
             raise NotConfigured
@@ -75,7 +76,8 @@ class PrepareWhileCrawling:
         if reason == "shutdown":  # Ctrl-C: no cleaning follows; what was prepared stays for the resume
             self.preparer.stop()
             return
-        self.preparer.finish()
+        interval = setting(self.crawler.settings, "HEALTH_PROGRESS_INTERVAL")
+        self.preparer.finish(say=logger.info, interval=interval)
         stats = self.crawler.stats
         stats.set_value("health/prepared/files", self.preparer.files)
         stats.set_value("health/prepared/pages", self.preparer.rows)

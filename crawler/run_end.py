@@ -3,8 +3,9 @@
     end_run(crawler, run_id, reason, totals)
       1. clean_pages   the cleaning chain over the run's pages (cleaning.runner.clean_from), or why not
       2. judge         succeeded / partial / failed / interrupted, and the problems
-      3. the run manifest OUTPUT_DIR/_runs/RUN_ID.json finished, the summary line logged,
-         the HTML report rendered, the JOBDIR run id retired once the run succeeded
+      3. the run manifest OUTPUT_DIR/_runs/RUN_ID.json finished, the JOBDIR run id retired once the
+         run succeeded, the HTML report and the runs index rendered, the problems logged
+      4. the summary line, the last thing the crawl prints (`say_last`: when the engine stops)
 
 `crawler.extensions.RunManifest` calls it when a single-machine crawl closes, with the crawl's own
 stats; `crawler.distributed.coordinator.Coordinator` calls it in the last worker to leave a
@@ -14,24 +15,26 @@ distributed run, with the totals of every worker's manifest.
 from __future__ import annotations
 
 import logging
+from pprint import pformat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scrapy import Spider
+from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
-from cleaning.redact import redact_settings
+from cleaning.redact import redact_settings, strip_credentials
 from cleaning.storage.manifests import RunManifestFile, jsonable
 from crawler.config import setting
+from crawler.failures import internal_errors
 from crawler.runs import retire_run_id
 
 logger = logging.getLogger(__name__)
 
 # Close reasons after which the run's pages are complete enough to clean.
 CLEANING_REASONS = frozenset({"finished", "closespider_itemcount", "closespider_pagecount", "closespider_timeout",
-                              "closespider_errorcount"})
+                              "closespider_errorcount", "budget_time"})
 
 
 @dataclass
@@ -66,10 +69,24 @@ def run_fields(crawler: Crawler, spider: Spider) -> dict[str, Any]:
         "kind": "crawl",
         "spider": spider.name,
         "site": getattr(spider, "site", ""),
-        "start_urls": list(spider.profile.start_urls) if hasattr(spider, "profile") else [],
+        "start_urls": [strip_credentials(u) for u in spider.profile.start_urls] if hasattr(spider, "profile") else [],
         "scrapyd_job": getattr(spider, "scrapyd_job", None),
+        "profile": profile_fields(spider),
         "settings": redact_settings(crawler.settings.copy_to_dict()),
     }
+
+
+def profile_fields(spider: Spider) -> dict[str, str] | None:
+    """Which site profile the crawl used (None for a generic crawl): its name, the sha256 of its TOML and
+    where the crawl saved it, so the run can be re-cleaned with exactly that profile."""
+    from cleaning.profiles import saved_name
+
+    target = getattr(spider, "target", None)
+    profile = getattr(spider, "profile", None)
+    if profile is None or target is None or target.generic:
+        return None
+    return {"name": profile.name, "hash": profile.content_hash,
+            "saved": saved_name(profile.name, profile.content_hash)}
 
 
 def clean_pages(crawler: Crawler, run_id: str, reason: str, pages_missing: str = "") -> Any:
@@ -112,20 +129,37 @@ PARTIAL_STATS = "health/partial/"  # health/partial/<reason> = what was left und
 
 
 def cut_short(reason: str, crawl_stats: dict[str, Any]) -> list[str]:
-    """Why a run stopped before it had done all its work (a budget, CLOSESPIDER_*), as problem lines."""
+    """Why a run stopped before it had done all its work (a budget, CLOSESPIDER_*, Ctrl-C), as problem
+    lines, each with what was left undone."""
     why = [f"{key.removeprefix(PARTIAL_STATS)}: {value}" for key, value in sorted(crawl_stats.items())
            if key.startswith(PARTIAL_STATS)]
+    clean_status = str(crawl_stats.get("health/clean/status") or "")
+    if reason in CLEANING_REASONS and clean_status.startswith("skipped:") and "HEALTH_CLEAN_ON_CLOSE" not in clean_status:
+        # Not the operator's choice (HEALTH_CLEAN_ON_CLOSE=False is): the run's articles were not written.
+        why.append(f"cleaning {clean_status}; the pages are stored, no article of this run was written yet "
+                   "(the log says the command that cleans them)")
+    unfixed = int(crawl_stats.get("health/clean/grammar_unfixed") or 0)
+    if unfixed:
+        why.append(f"grammar: {unfixed} articles written without their grammar fixes (the backend failed or its "
+                   "deadline passed: HEALTH_GRAMMAR_TIMEOUT, HEALTH_GRAMMAR_BUDGET); re-clean to fix them")
+    queued = crawl_stats.get("health/queued_at_close")
+    left = f"{queued} requests still queued were not fetched" if queued is not None else \
+        "pages still queued were not fetched"
     if reason.startswith("closespider_") and not any(w.startswith(reason) for w in why):
         why.append(f"{reason}: the crawl was stopped by the {reason.removeprefix('closespider_')} limit "
-                   "(Scrapy's CLOSESPIDER_* settings); pages still queued were not fetched")
+                   f"(Scrapy's CLOSESPIDER_* settings); {left}")
+    if reason == "shutdown":
+        why.append(f"shutdown: the crawl was interrupted (Ctrl-C or a signal); {left}; resume it with the "
+                   "same JOBDIR")
     return why
 
 
 def judge(reason: str, pages_stored: int, output_errors: list[str], clean_status: str,
-          partial: list[str] = ()) -> tuple[str, list[str]]:  # type: ignore[assignment]
-    """The run's status and its problems: failed (something went wrong), interrupted (Ctrl-C), partial
-    (cut short by a limit, or some of its work was skipped: `partial` says what), or succeeded."""
-    problems = []
+          partial: list[str] = (), internal: list[str] = ()) -> tuple[str, list[str]]:  # type: ignore[assignment]
+    """The run's status and its problems: failed (something went wrong, our own code's errors included:
+    `internal`), interrupted (Ctrl-C), partial (cut short by a limit, or some of its work was skipped:
+    `partial` says what), or succeeded."""
+    problems = list(internal)
     if not pages_stored:
         problems.append("no page was fetched and stored")
     problems += [f"output error: {error}" for error in output_errors]
@@ -150,16 +184,37 @@ def summary_line(run_id: str, status: str, totals: RunTotals, crawl_stats: dict[
             f"{len(totals.failed_urls)} failed URLs; manifest {manifest}")
 
 
+def say_last(crawler: Crawler, level: int, line: str) -> None:
+    """Logs `line` as the last thing a crawl prints: when its engine stops, after Scrapy's own closing
+    lines (a crawler that is not crawling, as in tests, logs it at once)."""
+    if not crawler.crawling:
+        logger.log(level, line)
+        return
+
+    def said(**_: Any) -> None:
+        logger.log(level, line)
+
+    crawler.signals.connect(said, signal=signals.engine_stopped, weak=False)
+
+
 def end_run(crawler: Crawler, run_id: str, reason: str, totals: RunTotals) -> str:
     """Cleans, judges and records the run (see the module docstring); returns its status."""
     settings, stats = crawler.settings, crawler.stats
     root = Path(setting(settings, "OUTPUT_DIR"))
     report = clean_pages(crawler, run_id, reason, totals.pages_missing)
     clean_status = str(stats.get_value("health/clean/status", ""))
+    if clean_status == "ok":
+        from crawler.feeds import export_articles
+
+        try:
+            export_articles(crawler, run_id)
+        except Exception as exc:  # the datasets are committed; a feed is a copy of them
+            logger.exception("run %s: articles could not be handed to the feeds", run_id)
+            totals.output_errors.append(f"feed export: {type(exc).__name__}: {exc}")
     crawl_stats = {**totals.crawl_stats,
                    **{k: v for k, v in stats_snapshot(stats).items() if k.startswith("health/clean/")}}
     status, problems = judge(reason, totals.pages_stored, totals.output_errors, clean_status,
-                             cut_short(reason, crawl_stats))
+                             cut_short(reason, crawl_stats), internal_errors(crawl_stats))
     stats.set_value("health/run_status", status)
     # Opened now: cleaning recorded its own section ("cleaning": status, counts, files) meanwhile.
     manifest = RunManifestFile.open(root, run_id)
@@ -168,14 +223,15 @@ def end_run(crawler: Crawler, run_id: str, reason: str, totals: RunTotals) -> st
                     failed_urls=totals.failed_urls)
     if status == "succeeded":
         retire_run_id(settings.get("JOBDIR"), run_id)
-    (logger.info if status == "succeeded" else logger.error)(
-        summary_line(run_id, status, totals, crawl_stats, report, manifest.path))
+    logger.debug("run %s: crawl stats (also in the manifest's crawl_stats): %s", run_id, pformat(crawl_stats))
     try:
-        from cleaning.report import render_report
+        from cleaning.report import render_all
 
-        logger.info("run %s: report %s", run_id, render_report(root, run_id))
+        logger.info("run %s: report %s (all runs: %s)", run_id, *render_all(root, run_id))
     except Exception as exc:  # a report is a convenience; never fail a finished run over it
         logger.error("run %s: could not render the report: %s", run_id, exc)
     for problem in problems:
         logger.error("run %s: %s", run_id, problem)
+    say_last(crawler, logging.INFO if status == "succeeded" else logging.ERROR,
+             summary_line(run_id, status, totals, crawl_stats, report, manifest.path))
     return status

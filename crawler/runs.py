@@ -17,6 +17,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.settings import BaseSettings
 
 from cleaning.storage.atomic import write_text_atomic
 from cleaning.storage.datasets import check_run_id
@@ -55,10 +57,24 @@ def retire_run_id(jobdir: str | None, run_id: str) -> None:
         path.unlink()
 
 
+def records_run(settings: BaseSettings) -> bool:
+    """Whether this process is a run: `scrapy crawl` (crawler/commands/crawl.py) sets HEALTH_RECORD_RUN.
+    Scrapy's other commands (shell, fetch, view, parse, check, runspider) load the same components,
+    which then stay out of the way: no run id, no pages, no manifest, nothing written to OUTPUT_DIR."""
+    return bool(setting(settings, "HEALTH_RECORD_RUN"))
+
+
+def require_run(crawler: Crawler) -> None:
+    """Raises NotConfigured (Scrapy then leaves the component out) unless this process records a run."""
+    if not records_run(crawler.settings):
+        raise NotConfigured  # silent: Scrapy logs a warning for a NotConfigured with a message
+
+
 class RunContext:
     """The crawl's run identity, resolved once (see the module docstring)."""
 
     def __init__(self, crawler: Crawler) -> None:
+        require_run(crawler)
         self.run_id = resolve_run_id(crawler.settings.get("JOBDIR"), setting(crawler.settings, "HEALTH_RUN_ID"))
 
     @classmethod
@@ -70,5 +86,6 @@ class RunContext:
         """The crawl's run context (Scrapy's `crawler.get_extension`: once the crawl has started)."""
         context = crawler.get_extension(cls)
         if context is None:
-            raise RuntimeError("crawler.runs.RunContext is not enabled in EXTENSIONS: the crawl has no run id")
+            raise RuntimeError("the crawl has no run id: crawler.runs.RunContext is not enabled in EXTENSIONS, "
+                               "or this is not `scrapy crawl` (HEALTH_RECORD_RUN is off)")
         return context

@@ -80,3 +80,16 @@ def scrapy_ignore_reason(exc: IgnoreRequest) -> tuple[str, str]:
     if "offsite" in message.lower():
         return "skipped", "offsite"
     return "skipped", "ignored"
+
+
+# --- feed exports ---------------------------------------------------------------------------------
+
+def export_to_feeds(feeds: Any, item: Any, spider: Any) -> None:
+    """Exports `item` to every feed of Scrapy's FeedExporter `feeds` that accepts it (its item filter),
+    without sending `item_scraped` to every other listener (CoreStats, ...): the run's articles are made
+    after the crawl, not scraped by it.
+
+    Relies on `FeedExporter.item_scraped(item, spider)`, the handler FeedExporter connects to the
+    `item_scraped` signal (undocumented as a method).
+    """
+    feeds.item_scraped(item, spider)

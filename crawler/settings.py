@@ -29,8 +29,11 @@ RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 REDIRECT_MAX_TIMES = 10
+# The spider follows <meta http-equiv=refresh> itself (HealthSpider._follow_refresh): it stores the page
+# and records the end; Scrapy's middleware dropped loops and refused targets without a trace.
+METAREFRESH_ENABLED = False
 DOWNLOAD_HANDLERS = {"file": None, "s3": None, "ftp": None, "data": None}  # http(s) only
-DEPTH_LIMIT = 0  # the spider bounds generic crawls with HEALTH_GENERIC_DEPTH instead
+DEPTH_LIMIT = 0  # the spider counts depth from the nearest listing instead (HEALTH_MAX_DEPTH, crawler/budgets.py)
 COOKIES_ENABLED = False
 # Both consoles run code sent to them: off unless an operator turns one on with -s NAME=True.
 TELNETCONSOLE_ENABLED = False
@@ -51,6 +54,11 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.safety.RedirectGuardMiddleware": 610,  # before RedirectMiddleware (600)
     "crawler.middlewares.DemoRoutingMiddleware": 740,  # before HttpProxyMiddleware (750)
     "crawler.middlewares.IncrementalFetchMiddleware": 560,
+    "crawler.middlewares.StartUrlAuthMiddleware": 310,  # user:password@ of a start URL, for its origin only
+    # page budgets counted on what is really sent: after robots.txt (100) and the incremental skip (560)
+    "crawler.budgets.BudgetMiddleware": 570,
+    # sitemap batches: answered here, before robots.txt or any budget looks at them (crawler/sitemaps.py)
+    "crawler.sitemaps.SitemapBatchMiddleware": 40,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.PagesPipeline": 300,
@@ -58,21 +66,29 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     # first, before the engine opens the scheduler: Scrapy's JOBDIR state set aside, the frontier rebuilt
     "crawler.jobdir.JobdirRepair": 0,
-    "crawler.runs.RunContext": 10,  # the run id, resolved once; components read RunContext.of(crawler)
+    "crawler.runs.RunContext": 10,
+    "crawler.failures.InternalErrors": 20,  # exceptions in our callbacks and pipelines fail the run
+    "crawler.budgets.CrawlBudgets": 21,  # budgets and traps (crawler/budgets.py); its close runs before the run's end
     "crawler.politeness.CrawlDelay": 50,  # after AutoThrottle (0): robots.txt Crawl-delay has the last word
     # the first cleaning steps while fetching; at close it waits for them, before the run's end (200) cleans
     "crawler.prepare.PrepareWhileCrawling": 150,
     # manifest at start; at close the run's end (crawler/run_end.py): clean, judge, manifest, report
     "crawler.extensions.RunManifest": 200,
     "crawler.extensions.Progress": 300,
+    # after the run's end (200), which hands it the committed articles (crawler/feeds.py) before it closes
+    "scrapy.extensions.feedexport.FeedExporter": 250,
 }
 # HEALTH_REDIS_URL set: this crawl is one worker of a distributed crawl (docs/distributed.md)
 ADDONS = {
     "crawler.distributed.DistributedCrawl": 0,
+    "crawler.feeds.ArticleFeeds": 10,  # -o / FEEDS: the cleaned articles, not raw pages
 }
 
 # --- Product settings (declared in crawler/config.py and cleaning/config.py) ---
 globals().update(_product_defaults())
 
 LOG_LEVEL = "INFO"
+# The crawl's stats are in the run manifest (crawl_stats) and the debug log; dumped at INFO they would
+# bury the run's summary line under sixty lines at the end of every crawl.
+STATS_DUMP = False
 FEED_EXPORT_ENCODING = "utf-8"

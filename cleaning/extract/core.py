@@ -132,6 +132,7 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
     ex.published_date, ex.updated_date, ex.date_source, d_flags = dates.find_dates(
         tree, url, profile, containers, now, date_order, locale, objects)
     flags.extend(d_flags)
+    ex.date_order = dates.page_date_order(tree, text)  # before the body work changes the tree
     ex.hot_picks = [p for b in blocks for p in b.picks]
 
     for b in blocks:

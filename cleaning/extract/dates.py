@@ -330,6 +330,14 @@ def order_from_text(text: str) -> str | None:
     return None
 
 
+def page_date_order(tree: HtmlElement, html: str | None = None) -> str | None:
+    """The order the page's unambiguous numeric dates show, as evidence for the other pages of its site;
+    None when it has none. `html` (the page source) lets a page without any numeric date skip the text."""
+    if html is not None and not _NUMERIC.search(html):
+        return None
+    return order_from_text(_page_text(tree))
+
+
 @dataclass
 class DateContext:
     """What decides a numeric day-month order on one page: hint, then page evidence, then language."""

@@ -82,7 +82,9 @@ def _offline_backend(options: GrammarOptions) -> Backend:
     if options.offline_engine == "harper":
         from .backends.harper_backend import HarperBackend
 
-        return HarperBackend(options.batch_chars, options.batch_size, options.policy.spelling_capitalised)
+        return HarperBackend(
+            options.batch_chars, options.batch_size, options.policy.spelling_capitalised, gate=options.policy
+        )
     from .backends.lingotweaker_backend import LingoTweakerBackend
 
     return LingoTweakerBackend(options.languagetool_language, options.batch_chars, options.batch_size)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
 try:  # an optional dependency: without it spelling suggestions are never applied
@@ -17,7 +18,23 @@ def zipf(word: str) -> float:
     """Zipf frequency of a word in English (0 when unknown; 0 without wordfreq)."""
     if _zipf_frequency is None:
         return 0.0
+    if word.isascii() and word.isalpha() and word.islower():
+        return _plain_zipf(word)
     return _zipf_frequency(word, "en")
+
+
+def _plain_zipf(word: str) -> float:
+    """`zipf_frequency(word, "en")` for a lower-case ASCII word, without wordfreq's tokenizer
+    (most of its cost; such a word is its own single token): the same table and the same
+    arithmetic, step for step, so the value is identical (tests/cleaning/grammar/test_harper_speed.py)."""
+    from wordfreq import get_frequency_dict
+
+    f = get_frequency_dict("en", "best").get(word)
+    if f is None:
+        return round(math.log(1e-9, 10) + 9, 2)  # noqa: FURB163 - wordfreq's minimum, its arithmetic
+    freq = 1.0 / (0.0 + 1.0 / f)
+    freq = round(freq, math.floor(-math.log(freq, 10)) + 3)  # noqa: FURB163 - log10 may differ in the last bit
+    return round(math.log(freq, 10) + 9, 2)  # noqa: FURB163 - as wordfreq computes it
 
 
 def distance(a: str, b: str, limit: int = 3) -> int:
@@ -37,3 +54,105 @@ def distance(a: str, b: str, limit: int = 3) -> int:
             return limit + 1
         prev2, prev = prev, cur
     return min(prev[-1], limit + 1)
+
+
+class CloseWords:
+    """Whether English has a common word close to a given word: the spelling gate's question
+    asked before Harper's suggestion search rather than after it.
+
+    The spelling gate (`policy.Policy._spelling`) only ever accepts a suggestion that is a
+    lower-case alphabetic word of wordfreq's English list, at least ``min_zipf`` common, within
+    the gate's distance and (by default) with the same first letter. When no word of that list
+    qualifies, no suggestion of any speller can pass, so the (slow) search can be skipped: the
+    answer is the same. The list is held as letter counts so that one numpy comparison per word
+    rules out almost every entry (a letter-count difference is a lower bound of the edit
+    distance); the few left are measured with the gate's own `distance`.
+    """
+
+    def __init__(self, min_zipf: float) -> None:
+        import numpy as np
+        from wordfreq import get_frequency_dict
+
+        self.min_zipf = min_zipf
+        # wordfreq rounds Zipf values to 0.01: keep everything that could round up to min_zipf.
+        # (the same positional arguments as zipf_frequency's own call: wordfreq caches the table by them)
+        freqs = get_frequency_dict("en", "best")
+        floor = 10 ** (min_zipf - 9 - 0.01)
+        words = sorted(
+            (w for w, f in freqs.items() if f >= floor and w.isalpha()),
+            key=lambda w: (w[0], len(w), w),
+        )
+        self._words = words
+        self._np = np
+        lengths = np.fromiter((len(w) for w in words), dtype=np.int32, count=len(words))
+        self._lengths = lengths
+        # an estimate of each word's Zipf value, only to rule words out (with a margin): a word
+        # that passes is measured with `zipf`, as the gate measures it
+        self._zipf = np.log10(np.fromiter((freqs[w] for w in words), dtype=np.float64, count=len(words))) + 9
+        # letters a-z are columns 0-25, any other letter shares column 26
+        table = {c: i for i, c in enumerate("abcdefghijklmnopqrstuvwxyz")}
+        self._column = table
+        codes = np.frombuffer(
+            "".join(words).translate({ord(c): chr(i) for c, i in table.items()}).encode("utf-32-le"),
+            dtype=np.uint32,
+        )
+        codes = np.where(codes < 26, codes, 26)
+        rows = np.repeat(np.arange(len(words)), lengths)
+        cells = np.bincount(rows * 27 + codes, minlength=len(words) * 27)
+        self._counts = cells.reshape(len(words), 27).astype(np.int16)
+        self._first: dict[str, tuple[int, int]] = {}
+        start = 0
+        for i in range(1, len(words) + 1):
+            if i == len(words) or words[i][0] != words[start][0]:
+                self._first[words[start][0]] = (start, i)
+                start = i
+
+    def _rows(self, lo: int, hi: int, n: int, d: int) -> range:
+        a = lo + int(self._np.searchsorted(self._lengths[lo:hi], n - d, side="left"))
+        b = lo + int(self._np.searchsorted(self._lengths[lo:hi], n + d, side="right"))
+        return range(a, b)
+
+    def exists(self, word: str, max_distance: int, min_gain: float, same_first_letter: bool = True) -> bool:
+        """True when some listed word ``w2`` has ``distance(word, w2) <= max_distance`` (at most 1
+        for words under 7 letters, as the gate has it), does not merely cut ``word``'s end off,
+        is at least ``self.min_zipf`` and ``min_gain`` above ``word`` on the Zipf scale, and (with
+        ``same_first_letter``) starts with the same letter. Never False for a word the gate
+        could correct."""
+        np = self._np
+        lw = word.lower()
+        n = len(lw)
+        if not n:
+            return False
+        d = max_distance if n >= 7 else min(1, max_distance)
+        if same_first_letter:
+            spans = [self._first.get(lw[0], (0, 0))]
+        else:
+            spans = list(self._first.values())
+        query = np.zeros(27, dtype=np.int16)
+        for ch in lw:
+            query[self._column.get(ch, 26)] += 1
+        base = zipf(lw)
+        for lo, hi in spans:
+            rows = self._rows(lo, hi, n, d)
+            if not len(rows):
+                continue
+            sl = slice(rows.start, rows.stop)
+            # letters w2 has beyond word's plus letters it lacks: each at most d when distance <= d
+            spread = np.abs(self._counts[sl] - query).sum(axis=1)
+            extra = self._lengths[sl] - n  # (more - fewer): more = (spread + extra) / 2
+            near = (spread + np.abs(extra) <= 2 * d)
+            common = self._zipf[sl] >= max(self.min_zipf, base + min_gain) - 0.02
+            for k in np.nonzero(near & common)[0]:
+                w2 = self._words[rows.start + int(k)]
+                if lw.startswith(w2) or distance(lw, w2, max_distance) > d:
+                    continue
+                z = zipf(w2)
+                if z >= self.min_zipf and z - base >= min_gain:
+                    return True
+        return False
+
+
+@lru_cache(maxsize=4)
+def close_words(min_zipf: float) -> CloseWords:
+    """One `CloseWords` per process and threshold (building it takes a fraction of a second)."""
+    return CloseWords(min_zipf)

@@ -10,7 +10,9 @@ from cleaning.steps.fix_grammar import FixGrammar
 from cleaning.steps.hash_content import HashContent
 from cleaning.steps.make_rows import MakeRows
 from cleaning.steps.read_pages import ReadPages
+from cleaning.steps.settle_date_order import SettleDateOrder
 from cleaning.steps.write_datasets import WriteDatasets
 
 __all__ = ["CollectSiteVocabulary", "Deduplicate", "DetectLanguage", "DropRepeatedParagraphs", "ExtractArticle",
-           "FixGrammar", "HashContent", "MakeRows", "ReadPages", "Step", "WriteDatasets"]
+           "FixGrammar", "HashContent", "MakeRows", "ReadPages", "SettleDateOrder", "Step",
+           "WriteDatasets"]

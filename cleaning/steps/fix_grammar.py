@@ -27,6 +27,8 @@ class GrammarSettings:
     languagetool_api_key: str | None = field(default=None, repr=False)
     keep_languages: frozenset[str] = frozenset({"en"})
     cache_dir: str | None = None  # a SQLite cache of backend answers, shared by the workers
+    request_timeout: float = 30.0  # seconds per backend request
+    run_budget_seconds: float | None = 3600.0  # seconds of waiting for the backend per process, then unfixed rows
 
 
 class FixGrammar(Step):
@@ -82,7 +84,8 @@ class FixGrammar(Step):
                 languagetool_api_key=self.settings.languagetool_api_key,
                 languagetool_start_local=False,  # `open` started the run's one server, if any
                 languages=frozenset({"en"}) if ALL_LANGUAGES in kept else kept,
-                cache_dir=self.settings.cache_dir))
+                cache_dir=self.settings.cache_dir, request_timeout=self.settings.request_timeout,
+                run_budget_seconds=self.settings.run_budget_seconds))
             if self.vocabulary is not None and self.vocabulary.is_file():
                 self._fixer.protect(self.vocabulary.read_text(encoding="utf-8").split())
         return self._fixer

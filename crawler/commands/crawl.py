@@ -9,29 +9,53 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
+from scrapy.spiderloader import get_spider_loader
 
 from crawler.arguments import check_settings
 
 
+def _fail(message: str) -> NoReturn:
+    """A bad call: one line on stderr and exit status 2, before Scrapy logs anything."""
+    print(f"scrapy crawl: error: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
 class Command(ScrapyCrawl):
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+    def short_desc(self) -> str:
+        return "Run a spider: `scrapy crawl health` is the product's crawl (docs/operations.md)"
+
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        # Checked here, before the crawler process exists, so a bad call prints its one line without
+        # Scrapy's start-up banner in front of it.
+        try:
+            super().process_options(args, opts)
+        except UsageError as exc:
+            _fail(str(exc))
+        # Only this command makes a run (run id, pages, manifest, cleaning); Scrapy's other commands load
+        # the same components, which then leave OUTPUT_DIR alone (crawler/runs.py: records_run).
+        self.settings.set("HEALTH_RECORD_RUN", True, priority="cmdline")
         if len(args) != 1:
-            raise UsageError("give exactly one spider name, e.g. `scrapy crawl health`")
-        assert self.crawler_process
-        spidercls = self.crawler_process.spider_loader.load(args[0])
+            _fail("give exactly one spider name, e.g. `scrapy crawl health`")
+        assert self.settings is not None
+        try:
+            spidercls = get_spider_loader(self.settings).load(args[0])
+        except KeyError:
+            known = ", ".join(get_spider_loader(self.settings).list())
+            _fail(f"no spider named {args[0]!r}; this project has: {known}")
         check = getattr(spidercls, "check_arguments", None)
         if check is not None:
             try:
                 check(opts.spargs, self.settings)
                 check_settings(self.settings)
             except ValueError as exc:
-                print(f"error: {exc}", file=sys.stderr)
-                self.exitcode = 2
-                return
+                _fail(str(exc))
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        assert self.crawler_process
         lock = _output_lock(self.settings)
         if lock is None:
             self.exitcode = 2

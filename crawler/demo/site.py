@@ -23,6 +23,13 @@ _PDF = (
 # Every article page reports this modification time, so conditional requests can answer 304.
 _LAST_MODIFIED = datetime(2023, 11, 25, tzinfo=timezone.utc)
 
+# Pages the demo fails on purpose, to show how a crawl reports failures (README.md, "the demo's
+# deliberate failures"): path -> why. The crawl logs them as expected (crawler.middlewares.DemoRouting).
+DELIBERATE_FAILURES = {
+    "/article/2019-flu-season-archive.html": "the demo links to a page it does not have (404), on purpose",
+    "/article/ask-the-doctor-live.html": "the demo answers 500 for this page every time, on purpose",
+}
+
 
 @dataclass
 class Response:
@@ -82,7 +89,7 @@ class DemoSite:
                 return self._article(slug, "print" in query, headers)
             if slug.endswith("-old") and slug[:-4] in self.by_slug:  # a moved article
                 return Response(301, b"", {"Location": self.url(pages.article_path(self.by_slug[slug[:-4]]))})
-            if slug == "ask-the-doctor-live":  # a page that always fails
+            if path == "/article/ask-the-doctor-live.html":  # a page that always fails (DELIBERATE_FAILURES)
                 return Response(500, b"<h1>Internal Server Error</h1>", {"Content-Type": "text/html"})
         if path.startswith("/files/") and path.endswith(".pdf"):
             return Response(200, _PDF, {"Content-Type": "application/pdf"})

@@ -15,6 +15,7 @@ import os
 import sys
 from typing import Any
 
+from cleaning.cli import OneLineParser
 from crawler.distributed.link import RunKeys, redis_client
 
 
@@ -49,8 +50,8 @@ def _status(client: Any, prefix: str, run_id: str | None) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m crawler.distributed", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = OneLineParser(prog="python -m crawler.distributed", description=__doc__,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--redis-url", default=os.environ.get("HEALTH_REDIS_URL", ""))
     parser.add_argument("--prefix", default="health")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -69,7 +70,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     import redis
 
-    client = redis_client(args.redis_url)
+    try:
+        client = redis_client(args.redis_url)
+    except ValueError as exc:  # not a Redis URL
+        print(f"error: --redis-url: {exc}", file=sys.stderr)
+        return 2
     try:
         if args.command == "push":
             bad = [u for u in args.urls if not u.startswith(("http://", "https://"))]

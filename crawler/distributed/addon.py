@@ -50,8 +50,8 @@ class DistributedCrawl:
 
     def update_settings(self, settings: Settings) -> None:
         url = setting(settings, "HEALTH_REDIS_URL")
-        if not url:
-            raise NotConfigured  # single-machine crawl: nothing changes
+        if not url or not setting(settings, "HEALTH_RECORD_RUN"):
+            raise NotConfigured  # single-machine crawl, or not a crawl (`scrapy shell` never joins a frontier)
         if not url.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError(f"HEALTH_REDIS_URL {strip_credentials(url)!r}: expected redis://HOST:PORT/DB "
                              "(or rediss://, unix://)")

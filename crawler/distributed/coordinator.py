@@ -1,16 +1,17 @@
 """What one worker of a distributed crawl does besides fetching: the `Coordinator` extension.
 
-Every tick (about a second) a worker
-- renews its heartbeat and re-queues the in-flight requests of workers whose heartbeat expired
-  (membership.py);
+A thread renews the worker's heartbeat from join to leave (membership.py). Every tick (about a
+second) a worker
+- re-queues the in-flight requests of workers whose heartbeat expired (membership.py);
 - acknowledges the requests it finished whose pages are durably written (inflight.py);
 - takes start URLs pushed to PREFIX:start_urls (start_urls.py);
 - closes (reason "finished") once the whole crawl has been idle for HEALTH_REDIS_IDLE_TIMEOUT
   seconds (idle.py).
 
-At close each worker writes OUTPUT_DIR/_runs/RUN_ID.workers/WORKER.json (manifests.py). The last
-worker to leave the run ends it the way a single-machine crawl ends (crawler/run_end.py), over the
-totals of every worker: when HEALTH_CLEAN_ON_CLOSE is on and OUTPUT_DIR holds the pages of every
+At close each worker writes OUTPUT_DIR/_runs/RUN_ID.workers/WORKER.json (manifests.py), and only
+then leaves the run (one atomic Redis script, so exactly one worker learns it is the last, and every
+other worker's manifest is final by then). The last worker to leave the run ends it the way a
+single-machine crawl ends (crawler/run_end.py), over the totals of every worker: when HEALTH_CLEAN_ON_CLOSE is on and OUTPUT_DIR holds the pages of every
 worker (shared storage), it cleans the run once over the merged pages, so dedup sees every
 worker's pages; otherwise it says which command does that merge step. A finished crawl then
 leaves nothing in Redis.
@@ -101,6 +102,7 @@ class Coordinator:
         except RedisUnavailable:
             self.closing = True
             raise CloseSpider(REDIS_UNAVAILABLE) from None
+        self.membership.start_heartbeat()
         self.in_flight.pages = self.crawler.get_item_pipeline(PagesPipeline)
         logger.info("worker %s joined run %s on %s (frontier %s; idle timeout %.1fs, worker timeout %.1fs)",
                     self.worker, self.run_id, self.link.display_url, self.link.keys.requests,
@@ -115,7 +117,7 @@ class Coordinator:
         if self.closing or self.closed or self.link.failed:
             return
         try:
-            self.membership.heartbeat()
+            self.membership.check_rejoined()
             engine = self.crawler.engine
             local_idle = engine_idle(engine)
             self.in_flight.collect_finished(requests_in_progress(engine), local_idle)
@@ -155,26 +157,41 @@ class Coordinator:
         self.closed = True
         if self._loop is not None and self._loop.running:
             self._loop.stop()
-        last: LastWorker | None = None
-        if self.membership.registered and not self.link.failed:
+        try:
+            status, last = self._leave(spider, reason)
+        finally:
+            self.membership.stop_heartbeat()
+        if last is not None:
+            status = end_distributed_run(self.crawler, spider, self.link, reason, last)
+            if reason == "finished":
+                self.membership.delete_finished_run(last.workers)
+        self.crawler.stats.set_value("health/run_status", status)
+
+    def _leave(self, spider: Spider, reason: str) -> tuple[str, LastWorker | None]:
+        """Finishes this worker's manifest, then leaves the run: in that order, so the last worker, which
+        merges every manifest, never reads one still being written (the heartbeat keeps this worker a
+        member until it has left). Returns this worker's status, and what the last worker learns."""
+        leaving = self.membership.registered and not self.link.failed
+        if leaving:
             try:
                 self.in_flight.collect_finished(None, local_idle=True)  # the engine waited for all
                 self.in_flight.acknowledge(force=True)
                 self.in_flight.report_rows()
-                last = self.membership.leave()
+                self.membership.check_rejoined()
             except RedisUnavailable:
-                last = None
+                leaving = False
         stats = self.crawler.stats
         stats.set_value("health/distributed/worker", self.worker)
         status, problems = self._judge_worker(reason)
         if self.manifest is not None:
             finish_worker_manifest(self.manifest, self.crawler.stats, spider, reason, status, problems,
                                    self.membership.requeued)
-        if last is not None:
-            status = end_distributed_run(self.crawler, spider, self.link, reason, last)
-            if reason == "finished":
-                self.membership.delete_finished_run(last.workers)
-        stats.set_value("health/run_status", status)
+        if not leaving:
+            return status, None
+        try:
+            return status, self.membership.leave()
+        except RedisUnavailable:
+            return status, None
 
     def _judge_worker(self, reason: str) -> tuple[str, list[str]]:
         stats = self.crawler.stats

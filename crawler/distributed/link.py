@@ -8,13 +8,14 @@ Keys (PREFIX is HEALTH_REDIS_PREFIX, "health" by default; RUN the shared run id)
     PREFIX:run:RUN:dupefilter       set: fingerprints of every request ever scheduled in the run
     PREFIX:run:RUN:inflight:WORKER  hash: requests a worker popped and has not yet durably finished
     PREFIX:run:RUN:alive:WORKER     a worker's heartbeat; expires HEALTH_REDIS_WORKER_TIMEOUT after it stops
-    PREFIX:run:RUN:workers          set: workers that joined and have not closed
+    PREFIX:run:RUN:workers          set: workers that joined and have not left (a live worker re-adds itself)
+    PREFIX:run:RUN:closer           the worker that ends the run (claimed once, by the last to leave)
     PREFIX:run:RUN:stored           hash: pages rows each worker wrote durably
     PREFIX:run:RUN:seq, :requeued   counters
 
 Every change that must not be torn by a SIGKILL (schedule = mark seen + queue;
-pop = dequeue + record in flight; re-queue a dead worker's requests) is one Lua
-script, so Redis applies it whole or not at all.
+pop = dequeue + record in flight; re-queue a dead worker's requests; leave the run and
+decide whether this worker is the last) is one Lua script, so Redis applies it whole or not at all.
 """
 
 from __future__ import annotations
@@ -69,10 +70,51 @@ if n > 0 then redis.call('INCRBY', KEYS[5], n) end
 return n
 """
 
-# KEYS: workers set. ARGV: worker. Returns how many workers remain registered (0: this one was last).
+# KEYS: its alive key, workers set. ARGV: ttl in ms, worker. Renews the heartbeat; a worker taken for
+# dead (reaped while it was only slow) is a member again at once. Returns 1 if it had to be re-added.
+HEARTBEAT = """
+redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
+return redis.call('SADD', KEYS[2], ARGV[2])
+"""
+
+# KEYS: workers set, queue, requeued counter, closer key. ARGV: worker, the run's key prefix
+# ("PREFIX:run:RUN:"), closer key ttl (s). In one step: the worker leaves (its alive key and any request
+# still in its in-flight hash go), every other member whose heartbeat expired is reaped (its in-flight
+# requests re-queued), and if no member remains this worker claims the end of the run. Because Redis runs
+# it whole, exactly one worker sees an empty set, and only after every other member has left or died.
+# Returns {workers remaining, 1 if this worker is the last, requests re-queued, reaped workers...}.
 LEAVE = """
+local function requeue(worker)
+  local h = ARGV[2] .. 'inflight:' .. worker
+  local entries = redis.call('HGETALL', h)
+  local n = 0
+  for i = 2, #entries, 2 do
+    local v = entries[i]
+    local sp = string.find(v, ' ', 1, true)
+    redis.call('ZADD', KEYS[2], string.sub(v, 1, sp - 1), string.sub(v, sp + 1))
+    n = n + 1
+  end
+  redis.call('DEL', h)
+  return n
+end
 redis.call('SREM', KEYS[1], ARGV[1])
-return redis.call('SCARD', KEYS[1])
+redis.call('DEL', ARGV[2] .. 'alive:' .. ARGV[1])
+local requeued = requeue(ARGV[1])
+local reaped = {}
+for _, other in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  if redis.call('EXISTS', ARGV[2] .. 'alive:' .. other) == 0 then
+    requeued = requeued + requeue(other)
+    redis.call('SREM', KEYS[1], other)
+    table.insert(reaped, other)
+  end
+end
+if requeued > 0 then redis.call('INCRBY', KEYS[3], requeued) end
+local remaining = redis.call('SCARD', KEYS[1])
+local last = 0
+if remaining == 0 and redis.call('SET', KEYS[4], ARGV[1], 'NX', 'EX', ARGV[3]) then last = 1 end
+local result = {remaining, last, requeued}
+for _, w in ipairs(reaped) do table.insert(result, w) end
+return result
 """
 
 # KEYS: key. ARGV: expected value. Deletes the key only if it still holds the value.
@@ -80,6 +122,19 @@ DELETE_IF = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 """
+
+
+CLOSER_TTL = 86400  # seconds: the claim on a run's end outlives any merge step
+
+
+@dataclass(frozen=True)
+class Departure:
+    """What a worker learns when it leaves the run (LEAVE)."""
+
+    remaining: int  # members still registered (alive) after it left
+    last: bool  # it is the last: it ends the run (exactly one worker per run)
+    requeued: int  # requests put back in the queue: its own leftovers and those of dead members
+    reaped: list[str]  # members found dead and removed
 
 
 @dataclass(frozen=True)
@@ -226,6 +281,18 @@ class RedisLink:
                                    [k.inflight(worker), k.requests, k.workers, k.alive(worker), k.requeued],
                                    [worker]))
 
-    def leave(self) -> int:
+    def heartbeat(self, ttl_ms: int) -> bool:
+        """Renews this worker's heartbeat (raw redis errors: also called from the heartbeat thread);
+        True if the worker had been taken for dead and was registered again."""
         k = self.keys
-        return int(self.run_script("leaving the crawl", "leave", LEAVE, [k.workers], [self.worker_id]))
+        return bool(self.script("heartbeat", HEARTBEAT)(keys=[k.alive(self.worker_id), k.workers],
+                                                         args=[ttl_ms, self.worker_id]))
+
+    def leave(self) -> "Departure":
+        """Leaves the run in one atomic step (LEAVE): reaps dead members, and says whether this worker is
+        the last, the one that ends the run."""
+        k = self.keys
+        reply = self.run_script("leaving the crawl", "leave", LEAVE, [k.workers, k.requests, k.requeued,
+                                k.key("closer")], [self.worker_id, k.key(""), CLOSER_TTL])
+        return Departure(remaining=int(reply[0]), last=bool(int(reply[1])), requeued=int(reply[2]),
+                         reaped=[w.decode() if isinstance(w, bytes) else str(w) for w in reply[3:]])

@@ -5,16 +5,26 @@ A worker's heartbeat key expires HEALTH_REDIS_WORKER_TIMEOUT seconds after the w
 (SIGKILL, power cut); the next live worker to notice puts the dead worker's in-flight requests back
 into the queue (one Lua script, crawler/distributed/link.py): nothing a dead worker had taken is lost,
 and what it had durably stored is not fetched again.
+
+The heartbeat is renewed by a thread of its own, not by the reactor: a worker whose reactor is busy for a
+few seconds (a loaded machine, a pages flush, closing: waiting for downloads, flushing, cleaning helpers)
+is alive, and must not be taken for dead, which would re-queue requests it is still fetching and let
+another worker believe it is the last. The thread stops only when the worker leaves.
+
+End-of-run protocol: a worker first writes its own manifest, then leaves with one atomic script (LEAVE in
+link.py) that removes it, reaps members whose heartbeat expired, and tells it whether the set is now
+empty; the one that empties it is the last and ends the run, after every other worker's manifest is final.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 
 from scrapy.statscollectors import StatsCollector
 
-from crawler.distributed.link import DELETE_IF, RedisLink, RedisUnavailable
+from crawler.distributed.link import DELETE_IF, Departure, RedisLink, RedisUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +52,10 @@ class Membership:
         self.ttl_ms = int(worker_timeout * 1000)
         self.requeued = 0  # requests of dead workers this worker put back in the queue
         self.registered = False
+        self._beating: threading.Thread | None = None
+        self._stop_beating = threading.Event()
+        self._rejoined = 0  # times the heartbeat found this worker taken for dead (read by check_rejoined)
+        self._rejoined_seen = 0
 
     @property
     def worker(self) -> str:
@@ -56,11 +70,53 @@ class Membership:
         # A worker restarted under the same id takes back what its previous life had in flight.
         self._note_requeued(self.link.reap(self.worker), self.worker)
         self.heartbeat("registering the worker")
-        self.link.call("registering the worker", client.sadd, keys.workers, self.worker)
         self.registered = True
 
     def heartbeat(self, doing: str = "renewing the heartbeat") -> None:
-        self.link.call(doing, self.link.client.set, self.link.keys.alive(self.worker), "1", px=self.ttl_ms)
+        """Renews the heartbeat now (and registers this worker again if it had been taken for dead)."""
+        if self.link.call(doing, self.link.heartbeat, self.ttl_ms) and self.registered:
+            self._rejoined += 1
+
+    def start_heartbeat(self) -> None:
+        """Renews the heartbeat from a thread, every quarter of the worker timeout, until the worker leaves."""
+        if self._beating is not None:
+            return
+        interval = max(0.05, min(1.0, self.ttl_ms / 4000))
+        self._stop_beating.clear()
+        self._beating = threading.Thread(target=self._beat, args=(interval,), name=f"heartbeat-{self.worker}",
+                                         daemon=True)
+        self._beating.start()
+
+    def _beat(self, interval: float) -> None:
+        import redis
+
+        while not self._stop_beating.wait(interval):
+            try:
+                if self.link.failed:
+                    return  # the reactor reports the failure and stops the worker
+                if self.link.heartbeat(self.ttl_ms):
+                    self._rejoined += 1
+            except redis.RedisError as exc:  # the reactor's next Redis call fails and stops the worker
+                logger.debug("heartbeat of worker %s failed: %s", self.worker, exc)
+            except Exception:  # a thread that died would get a live worker reaped: keep beating
+                logger.exception("heartbeat of worker %s failed", self.worker)
+
+    def stop_heartbeat(self) -> None:
+        """Stops the heartbeat thread (before leaving, so it cannot register the worker again)."""
+        self._stop_beating.set()
+        if self._beating is not None:
+            self._beating.join(timeout=30)  # a beat in progress ends within the client's timeouts
+            self._beating = None
+
+    def check_rejoined(self) -> None:
+        """Says, from the reactor, that this worker was taken for dead (its requests re-queued) and is back."""
+        new = self._rejoined - self._rejoined_seen
+        if new > 0:
+            self._rejoined_seen += new
+            self.stats.inc_value("health/distributed/rejoined", new)
+            logger.warning("worker %s had been taken for dead (no heartbeat for %.1fs): it is registered again; "
+                           "requests it had in flight were re-queued and may be fetched twice", self.worker,
+                           self.ttl_ms / 1000)
 
     def reap_dead(self) -> None:
         """Re-queues the in-flight requests of every worker whose heartbeat expired."""
@@ -79,21 +135,26 @@ class Membership:
             self.stats.inc_value("health/distributed/workers_reaped")
 
     def leave(self) -> LastWorker | None:
-        """Deregisters; the last worker of the run (exactly one) gets what every worker reported storing."""
-        client, keys = self.link.client, self.link.keys
-        remaining = self.link.leave()
-        self.link.call("leaving the crawl", client.delete, keys.alive(self.worker))
-        if remaining:
-            self.reap_dead()  # workers that died idle never leave by themselves
-            remaining = int(self.link.call("counting workers", client.scard, keys.workers))
-        if remaining:
-            logger.info("worker %s left run %s; %d other worker(s) still registered", self.worker, keys.run_id,
-                        remaining)
+        """Deregisters, atomically (LEAVE): the last worker of the run (exactly one, once every other member
+        has left or died) gets what every worker reported storing."""
+        self.stop_heartbeat()
+        departure: Departure = self.link.leave()
+        self.registered = False
+        if departure.requeued:
+            self.requeued += departure.requeued
+            self.stats.inc_value("health/distributed/requeued", departure.requeued)
+        for _ in departure.reaped:
+            self.stats.inc_value("health/distributed/workers_reaped")
+        if departure.reaped or departure.requeued:
+            logger.warning("worker %s left run %s: workers found dead %s; %d request(s) re-queued for a later "
+                           "crawl of the run", self.worker, self.link.keys.run_id, departure.reaped or "none",
+                           departure.requeued)
+        if not departure.last:
+            if departure.remaining:
+                logger.info("worker %s left run %s; %d other worker(s) still registered", self.worker,
+                            self.link.keys.run_id, departure.remaining)
             return None
-        if not self.link.call("claiming the end of the run", client.set, keys.key("closer"), self.worker,
-                              nx=True, ex=86400):
-            return None
-        stored = self.link.call("reading stored pages", client.hgetall, keys.stored)
+        stored = self.link.call("reading stored pages", self.link.client.hgetall, self.link.keys.stored)
         return LastWorker(sum(int(v) for v in stored.values()), sorted(_text(k) for k in stored))
 
     def delete_finished_run(self, workers: list[str]) -> None:

@@ -5,7 +5,10 @@
     scrapy crawl health -a start_urls=URL[,URL]  # any site, generically
 
 It only fetches and classifies pages; everything it fetches goes to the
-`pages` dataset, and the cleaning chain turns pages into articles.
+`pages` dataset, and the cleaning chain turns pages into articles. Depth counts
+hops from the nearest listing (pagination, crawler/pagination.py, costs none);
+every link passes the trap detector and the crawl budgets first (crawler/budgets.py),
+and sitemaps are read a batch at a time (crawler/sitemaps.py).
 """
 
 from __future__ import annotations
@@ -21,17 +24,23 @@ import scrapy
 from scrapy import signals
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
-from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.python.failure import Failure
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding
+from w3lib.html import get_meta_refresh
 
+from cleaning.extract.encoding import looks_binary
 from cleaning.profiles import save_profile
 from crawler.arguments import CrawlTarget, parse_arguments
+from crawler.budgets import CrawlBudgets, site_of
 from crawler.config import setting
 from crawler.items import PageItem
-from crawler.runs import RunContext
-from crawler.failures import failure_reason, previous_failures
-from crawler.safety import is_http_url
+from crawler.middlewares import EXPECTED_FAILURE
+from crawler.runs import RunContext, records_run
+from crawler.failures import count_internal_error, failure_reason, previous_failures
+from crawler.pagination import pagination_links
+from crawler.safety import is_http_url, link_refusal
+from crawler.sitemaps import BATCH_PRIORITY, SITEMAP_BATCH, SitemapEntries
 
 logger = logging.getLogger(__name__)
 
@@ -52,12 +61,14 @@ class HealthSpider(scrapy.Spider):
         self.allowed_domains = list(self.profile.allowed_domains)
         self.demo_server = None
         self.failed_urls: dict[str, str] = {}  # url -> reason, for the run manifest
+        # The unread rest of sitemaps being fed a batch at a time (crawler/sitemaps.py), by batch key.
+        self._sitemap_rest: dict[int, tuple[SitemapEntries, Iterator[scrapy.Request]]] = {}
+        self._sitemap_keys = 0
         # Hosts are checked by crawler.safety.SafeLinksMiddleware (LinkExtractor's allow_domains
         # compares host:port, so it dropped every link of a site served on an explicit port).
-        self._links = LinkExtractor(
-            deny=list(self.profile.deny_urls),
-            unique=True,
-        )
+        # Deny patterns are the profile's (matched on path and query, docs/sites.md), not LinkExtractor's
+        # `deny`, which matches whole URLs: `^/private/` there never matched anything.
+        self._links = LinkExtractor(unique=True)
 
     @staticmethod
     def check_arguments(kwargs: dict[str, Any], settings: Any = None) -> None:
@@ -68,7 +79,7 @@ class HealthSpider(scrapy.Spider):
     def from_crawler(cls, crawler: scrapy.crawler.Crawler, *args: Any, **kwargs: Any) -> "HealthSpider":
         kwargs.setdefault("sites_dirs", setting(crawler.settings, "HEALTH_SITES_DIR"))
         spider = super().from_crawler(crawler, *args, **kwargs)
-        if not spider.target.generic:
+        if not spider.target.generic and records_run(crawler.settings):
             # Cleaning (now, or offline later) uses exactly this profile, whatever happens to the file.
             save_profile(Path(setting(crawler.settings, "OUTPUT_DIR")), spider.profile)
         if spider.target.demo:
@@ -96,14 +107,20 @@ class HealthSpider(scrapy.Spider):
     def generic_depth(self) -> int:
         return setting(self.settings, "HEALTH_GENERIC_DEPTH")
 
+    @property
+    def budgets(self) -> CrawlBudgets:
+        return CrawlBudgets.of(self.crawler)
+
     # --- requests -------------------------------------------------------------
 
-    def request_for(self, url: str, kind: str, depth: int = 0, **meta: Any) -> scrapy.Request:
+    def request_for(self, url: str, kind: str, depth: int = 0, dont_filter: bool = False,
+                    **meta: Any) -> scrapy.Request:
         """The request for a URL of a kind (article, listing, sitemap, feed, robots, unknown) at a link depth."""
         callback = {"sitemap": self.parse_sitemap, "feed": self.parse_feed, "robots": self.parse_robots}.get(kind, self.parse)
         return scrapy.Request(
             url,
             callback=callback,
+            dont_filter=dont_filter,
             errback=self.on_error,
             meta={"health_kind": kind, "health_depth": depth, "handle_httpstatus_list": RECORDED_STATUSES, **meta},
         )
@@ -118,6 +135,8 @@ class HealthSpider(scrapy.Spider):
         if self.target.generic:
             for host in {urlsplit(u).scheme + "://" + urlsplit(u).netloc for u in self.profile.start_urls}:
                 yield self.request_for(host + "/robots.txt", "robots")
+        if not records_run(self.settings):
+            return  # `scrapy runspider`-style use outside a run: no earlier failures to take over
         # URLs the previous run of this site gave up on (timeouts, 5xx, 429...): tried again first.
         root = setting(self.settings, "OUTPUT_DIR")
         for url, reason in previous_failures(root, self.site, exclude_run=self.run_id).items():
@@ -138,15 +157,59 @@ class HealthSpider(scrapy.Spider):
             stats.inc_value("health/skipped/not_html")
             logger.info("skipped %s: not HTML (%s)", response.url, response.headers.get("Content-Type"))
             return
+        binary = response.status == 200 and looks_binary(response.body)
         if response.meta.get("health_replayed"):
             # Stored by this run before a stop (crawler/middlewares.py answered it from disk): only its links matter.
             stats.inc_value("health/resume/pages_replayed")
         else:
             yield self._page_item(response, kind, is_html)
+        if binary:
+            # A PNG, PDF or compressed body labelled text/html: stored as received (the page is the record),
+            # cleaning drops it with its reason (`no_body:not_html`); its bytes hold no links worth following.
+            stats.inc_value("health/pages/binary_body")
+            logger.warning("stored %s, no article: a binary body served as %s (%d bytes)", response.url,
+                           (response.headers.get("Content-Type") or b"?").decode("latin-1"), len(response.body))
+            return
         if response.status != 200:
             self._http_failure(response)
             return
+        refresh = self._meta_refresh(response)
+        if refresh is not None:
+            yield from self._follow_refresh(response, kind, refresh)
+            return
         yield from self._follow(response, kind)
+
+    def _meta_refresh(self, response: Response) -> str | None:
+        """Where a `<meta http-equiv=refresh>` page sends the reader now (within METAREFRESH_MAXDELAY), or None."""
+        head = response.body[:65536]
+        if b"refresh" not in head.lower():  # the common case costs one byte search
+            return None
+        delay, url = get_meta_refresh(response.text[:65536], response.url, ignore_tags=("script", "noscript"))
+        if url is None or delay is None or delay > self.settings.getfloat("METAREFRESH_MAXDELAY", 100):
+            return None
+        return url
+
+    def _follow_refresh(self, response: Response, kind: str, target: str) -> Iterator[scrapy.Request]:
+        """A meta-refresh page: the page is stored (above) and its target followed as the same kind of page,
+        so the end is either a stored page or a recorded failure, never nothing. The spider does this instead
+        of Scrapy's MetaRefreshMiddleware, whose loops and refused targets vanished without a record."""
+        self.crawler.stats.inc_value("health/pages/meta_refresh")
+        chain = [*response.meta.get("health_refreshed_from", ()), response.url]
+        if target in chain or len(chain) > self.settings.getint("REDIRECT_MAX_TIMES", 10):
+            reason = "refresh_loop" if target in chain else "too_many_redirects"
+            self.crawler.stats.inc_value(f"health/failed/{reason}")
+            self.failed_urls.setdefault(chain[0], reason)
+            logger.warning("failed %s: %s (meta refresh to %s)", chain[0], reason, target)
+            return
+        refused = link_refusal(target, response.url, list(self.allowed_domains))  # as SafeLinksMiddleware would
+        if refused is not None:
+            reason = f"refresh_{refused}"  # e.g. refresh_offsite, refresh_scheme, refresh_private
+            self.crawler.stats.inc_value(f"health/failed/{reason}")
+            self.failed_urls.setdefault(chain[0], reason)
+            logger.warning("failed %s: %s (meta refresh to %s)", chain[0], reason, target)
+            return
+        logger.info("meta refresh %s -> %s", response.url, target)
+        yield self.request_for(target, kind, response.meta.get("health_depth", 0), health_refreshed_from=chain)
 
     def _page_item(self, response: Response, kind: str, is_html: bool) -> PageItem:
         headers = response.headers
@@ -170,45 +233,128 @@ class HealthSpider(scrapy.Spider):
         )
 
     def _follow(self, response: Response, kind: str) -> Iterator[scrapy.Request]:
+        """Links to follow. Depth counts hops from the nearest listing page: a listing is depth 0, the
+        next page of a page (pagination) has that page's depth, any other link one more."""
         depth = response.meta.get("health_depth", 0)
-        if self.target.generic and depth >= self.generic_depth:
-            return
-        for link in self._links.extract_links(response):
-            if urlsplit(link.url).scheme not in ("http", "https"):
+        pages = pagination_links(response)
+        urls = [link.url for link in self._links.extract_links(response)]
+        # <link rel="next"> is no anchor: LinkExtractor does not see it.
+        urls += sorted(pages.difference(urls).difference(u for u in pages if self.profile.denies(u)))
+        for url in urls:
+            if urlsplit(url).scheme not in ("http", "https") or self._denied(url):
                 continue
-            if self.target.generic:
-                yield self.request_for(link.url, "unknown", depth + 1)
-                continue
-            link_kind = self.profile.url_kind(link.url)
-            if link_kind in ("article", "listing"):
-                yield self.request_for(link.url, link_kind, depth + 1)
+            if url in pages:
+                # The next page of a listing is a listing; the next page of an article is that article's.
+                link_kind = self.profile.url_kind(url) if not self.target.generic else "unknown"
+                if link_kind == "unknown" and kind == "listing":
+                    link_kind = "listing"
+                elif link_kind == "unknown" and not self.target.generic:  # the profile says what else to follow
+                    self.crawler.stats.inc_value("health/links/not_followed")
+                    continue
+                request = self._link_request(url, link_kind, depth, health_pagination=True)
+            elif self.target.generic:
+                request = self._link_request(url, "unknown", depth + 1)
             else:
-                self.crawler.stats.inc_value("health/links/not_followed")
+                link_kind = self.profile.url_kind(url)
+                if link_kind not in ("article", "listing"):
+                    self.crawler.stats.inc_value("health/links/not_followed")
+                    continue
+                request = self._link_request(url, link_kind, 0 if link_kind == "listing" else depth + 1)
+            if request is not None:
+                yield request
+
+    def _link_request(self, url: str, kind: str, depth: int, **meta: Any) -> scrapy.Request | None:
+        """The request for a link found on a page, or None: out of depth, in a trap, or over a budget."""
+        if self.target.generic and depth > self.generic_depth and depth <= self.budgets.max_depth:
+            return None  # the generic crawl's scope, not a budget: the run is not partial for it
+        if self.budgets.deeper_than_allowed(depth):
+            return None
+        url = self.budgets.link(url)
+        if url is None:
+            return None
+        if self.budgets.site_full(url):
+            self.budgets.refuse("pages", f"{self.budgets.max_pages} pages fetched from {site_of(url)} "
+                                         "(HEALTH_MAX_PAGES_PER_SITE)", "links or requests not followed")
+            return None
+        return self.request_for(url, kind, depth, **meta)
+
+    def _denied(self, url: str) -> bool:
+        """The profile's `deny` patterns (path and query) refuse this URL, wherever it was found."""
+        if self.profile.denies(url):
+            self.crawler.stats.inc_value("health/links/denied")
+            return True
+        return False
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         if response.status != 200:
             self._http_failure(response)
             return
-        try:
-            sitemap = Sitemap(response.body)
-        except Exception as exc:  # lxml raises many types on hostile XML
-            self.crawler.stats.inc_value("health/sitemap/invalid")
-            logger.warning("invalid sitemap %s: %s", response.url, exc)
+        meta = response.meta
+        entries = SitemapEntries(response.body, skip=meta.get("health_sitemap_skip", 0))
+        depth = meta.get("health_sitemap_depth", 0)
+        yield from self._sitemap_batch(response.url, entries, self._sitemap_requests(response.url, entries, depth),
+                                       depth)
+
+    def parse_sitemap_batch(self, response: Response) -> Iterator[scrapy.Request]:
+        """The next batch of a sitemap's requests (crawler/sitemaps.py)."""
+        meta = response.meta
+        kept = self._sitemap_rest.pop(meta["health_sitemap_batch"], None)
+        if kept is None:  # not read in this process: read the sitemap again, from where the last batch ended
+            self.crawler.stats.inc_value("health/sitemap/reread")
+            yield self.request_for(meta["health_sitemap_url"], "sitemap", dont_filter=True,
+                                   health_sitemap_skip=meta["health_sitemap_skip"],
+                                   health_sitemap_depth=meta.get("health_sitemap_depth", 0))
             return
-        for entry in sitemap:
-            loc = entry.get("loc")
-            if not loc:
-                continue
-            loc = urljoin(response.url, loc.strip())
+        entries, requests = kept
+        self.crawler.stats.inc_value("health/sitemap/batches")
+        yield from self._sitemap_batch(meta["health_sitemap_url"], entries, requests,
+                                       meta.get("health_sitemap_depth", 0))
+
+    def _sitemap_batch(self, url: str, entries: SitemapEntries, requests: Iterator[scrapy.Request],
+                       depth: int) -> Iterator[scrapy.Request]:
+        for n, request in enumerate(requests, 1):
+            yield request
+            if n >= SITEMAP_BATCH:
+                self._sitemap_keys += 1
+                self._sitemap_rest[self._sitemap_keys] = (entries, requests)
+                yield scrapy.Request(url, callback=self.parse_sitemap_batch, errback=self.on_error,
+                                     priority=BATCH_PRIORITY, dont_filter=True,
+                                     meta={"health_kind": "sitemap_batch", "health_sitemap_batch": self._sitemap_keys,
+                                           "health_sitemap_url": url, "health_sitemap_skip": entries.position,
+                                           "health_sitemap_depth": depth, "dont_canonicalize": True})
+                return
+
+    def _sitemap_requests(self, url: str, entries: SitemapEntries, depth: int) -> Iterator[scrapy.Request]:
+        stats = self.crawler.stats
+        for n, (loc, lastmod) in enumerate(entries):
+            loc = urljoin(url, loc)
             if not is_http_url(loc):  # javascript:, file:, data: ... never become requests
-                self.crawler.stats.inc_value("health/links/refused/scheme")
+                stats.inc_value("health/links/refused/scheme")
                 continue
-            if sitemap.type == "sitemapindex":
-                yield self.request_for(loc, "sitemap")
-            elif self.target.generic or self.profile.url_kind(loc) != "unknown":
-                kind = "unknown" if self.target.generic else self.profile.url_kind(loc)
-                self.crawler.stats.inc_value("health/sitemap/urls")
-                yield self.request_for(loc, kind, 1, health_lastmod=entry.get("lastmod"))
+            if self._denied(loc):
+                continue
+            if entries.type == "sitemapindex":
+                if self.budgets.sitemap_nesting(depth + 1):
+                    yield self.request_for(loc, "sitemap", health_sitemap_depth=depth + 1)
+                continue
+            if not self.target.generic and self.profile.url_kind(loc) == "unknown":
+                continue
+            if not self.budgets.sitemap_url(loc):
+                rest = sum(1 for _ in entries)
+                if rest:
+                    self.budgets.refuse("sitemap_urls", f"{self.budgets.max_sitemap_urls} URLs per site taken "
+                                        "from sitemaps (HEALTH_MAX_SITEMAP_URLS)", "sitemap URLs not followed",
+                                        count=rest)
+                break
+            checked = self.budgets.link(loc)
+            if checked is None:
+                continue
+            kind = "unknown" if self.target.generic else self.profile.url_kind(checked)
+            stats.inc_value("health/sitemap/urls")
+            yield self.request_for(checked, kind, 1, health_lastmod=lastmod)
+        if entries.error:
+            stats.inc_value("health/sitemap/invalid")
+            logger.warning("invalid sitemap %s: %s (%d entries read)", url, entries.error, entries.position)
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         if response.status != 200:
@@ -218,9 +364,13 @@ class HealthSpider(scrapy.Spider):
             if not is_http_url(url):
                 self.crawler.stats.inc_value("health/links/refused/scheme")
                 continue
+            if self._denied(url):
+                continue
             kind = "unknown" if self.target.generic else self.profile.url_kind(url)
             if kind != "unknown" or self.target.generic:
-                yield self.request_for(url, kind, 1)
+                request = self._link_request(url, kind, 1)
+                if request is not None:
+                    yield request
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
         if response.status != 200:
@@ -232,12 +382,19 @@ class HealthSpider(scrapy.Spider):
         """An error status that retries (if any) did not cure: counted, logged and listed once per URL."""
         if response.url not in self.failed_urls:
             self.crawler.stats.inc_value(f"health/failed/http_{response.status}")
-            logger.warning("failed %s: http_%d", response.url, response.status)
+            expected = response.meta.get(EXPECTED_FAILURE)
+            if expected:
+                logger.info("failed %s: http_%d (expected: %s)", response.url, response.status, expected)
+            else:
+                logger.warning("failed %s: http_%d", response.url, response.status)
         self.failed_urls.setdefault(response.url, f"http_{response.status}")
 
     def on_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
-        outcome, reason = failure_reason(failure)  # ("failed" | "skipped", timeout, too_large, robots, ...)
+        outcome, reason = failure_reason(failure)  # ("failed" | "skipped" | "internal", reason)
+        if outcome == "internal":  # our own bug: not the site's failure, never retried as one next run
+            count_internal_error(self.crawler.stats, "request", request.url, failure)
+            return
         if outcome == "skipped":
             self.crawler.stats.inc_value(f"health/skipped/{reason}")
             logger.debug("skipped %s: %s: %s", request.url, reason, failure.getErrorMessage())

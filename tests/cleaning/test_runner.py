@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -45,8 +46,8 @@ def test_segments_spools_and_counts(tmp_path: Path, workers: int) -> None:
 
 def test_the_flow_reads_like_the_data_flow(tmp_path: Path) -> None:
     names = [s.name for s in cleaning_steps(tmp_path, RUN, tmp_path / "stage", CleanOptions())]
-    assert names == ["read_pages", "extract", "repeated_paragraphs", "language", "hash", "dedup", "site_vocabulary",
-                     "grammar", "rows", "write"]
+    assert names == ["read_pages", "extract", "repeated_paragraphs", "language", "hash", "date_order", "dedup",
+                     "site_vocabulary", "grammar", "rows", "write"]
 
 
 def _page(root: Path, url: str, body: bytes, status: int = 200) -> None:
@@ -71,3 +72,97 @@ def test_a_run_commits_rows_duplicates_and_its_report(tmp_path: Path) -> None:
     assert not (tmp_path / "_staging").exists()
     again = clean_run(tmp_path, RUN, CleanOptions(grammar_backend="none"))  # idempotent: rows replaced, not added
     assert again.counts == report.counts and len(pd.read_parquet(tmp_path / "articles")) == 1
+
+
+# -- progress over the passes, on a fake clock (cleaning/progress.py) ------------------------------------
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _flow_for_progress(clock: _Clock, progress_ref: list) -> list[Step]:
+    """Stand-ins named as the product's steps: a source of 12 pages, a per-page step that drops 2, a
+    dedup that thinks for 95 s before its first document, a vocabulary step, grammar, and the sink."""
+
+    class ReadPages(Source):
+        name = "read_pages"
+        total: int | None = None
+
+        def run(self, docs=()):
+            self.total = 12
+            yield from super().run(docs)
+
+    class Extract(Numbered):
+        name = "extract"
+
+    class Dedup(ReadsTwice):
+        name = "dedup"
+
+        def run(self, docs):
+            docs = list(docs)
+            for _ in range(95):  # deciding: no document comes out; the heartbeat thread would call beat()
+                clock.now += 1.0
+                progress_ref[0].beat()
+            yield from docs
+
+    class Vocabulary(ReadsTwice):
+        name = "site_vocabulary"
+
+    class Grammar(Numbered):
+        name = "grammar"
+
+        def process(self, doc):
+            for _ in range(20):  # slow: 20 s per article, the heartbeat speaking meanwhile
+                clock.now += 1.0
+                progress_ref[0].beat()
+            return doc
+
+    class Write(Step):
+        name = "write"
+
+        def run(self, docs):
+            for _ in docs:
+                pass
+            return iter(())
+
+    return [ReadPages(), Extract(drop="1"), Dedup(), Vocabulary(), Grammar(), Write()]
+
+
+def test_progress_covers_every_pass_and_is_never_silent_longer_than_the_interval(tmp_path: Path, caplog) -> None:
+    import logging
+
+    from cleaning.progress import RunProgress
+
+    clock, ref = _Clock(), []
+    times: list[float] = []
+
+    class Stamp(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            times.append(clock.now)
+
+    handler = Stamp()
+    logging.getLogger("cleaning.progress").addHandler(handler)
+    caplog.set_level(logging.INFO, logger="cleaning.progress")
+    try:
+        progress = RunProgress("cleaning r", None, interval=30, workers=1, clock=clock)
+        ref.append(progress)
+        steps = _flow_for_progress(clock, ref)
+        progress.begin("prepare")
+        list(run_steps(steps, ProcessMapper(1), tmp_path, progress))
+        progress.begin("write")
+    finally:
+        logging.getLogger("cleaning.progress").removeHandler(handler)
+    messages = [r.getMessage() for r in caplog.records if r.name == "cleaning.progress"]
+    passes = [m.group(1) for m in (re.search(r"pass \d/5 (\w+)", line) for line in messages) if m]
+    assert [p for i, p in enumerate(passes) if p not in passes[:i]] == ["prepare", "dedup", "vocabulary", "grammar",
+                                                                       "write"]
+    assert max(b - a for a, b in zip(times, times[1:])) <= 30  # dedup's 95 s and grammar's 200 s included
+    p = progress.passes
+    assert (p["prepare"].total, p["prepare"].done, p["prepare"].passed_on) == (12, 12, 10)  # 1 and 11 dropped
+    assert p["dedup"].total == 10 and p["grammar"].total == 10 and p["grammar"].done == 10
+    grammar_lines = [line for line in messages if "pass 4/5 grammar: " in line and "documents" in line]
+    assert grammar_lines and "to go in all (passes grammar, write)" in grammar_lines[0]

@@ -21,6 +21,18 @@ def test_start_urls_is_generic():
     assert set(t.profile.allowed_domains) == {"a.example.org", "127.0.0.1"}
 
 
+def test_credentials_of_a_start_url_leave_the_url_and_stay_with_their_origin():
+    t = parse_arguments({"start_urls": "http://u%40x:p%3Aw@Health.Example.org/a, https://other.org/b"})
+    assert t.profile.start_urls == ("http://Health.Example.org/a", "https://other.org/b")
+    assert t.credentials == (("http://health.example.org:80", "u@x", "p:w"),)
+
+
+def test_a_bad_start_url_is_named_without_its_password():
+    with pytest.raises(ArgumentError) as err:
+        parse_arguments({"start_urls": "http://u:hunter2@a.org:99999/"})
+    assert "invalid port" in str(err.value) and "hunter2" not in str(err.value)
+
+
 @pytest.mark.parametrize("kwargs, message", [
     ({"site": "nope"}, "unknown site 'nope'"),
     ({"start_urls": "notaurl"}, "not an absolute http"),

@@ -18,10 +18,15 @@ from tests.conftest import run_crawl
 NOISE = ("Share", "Everyone Is Watching", "Hot Picks", "icon", "Weibo", "Copyright", "cookies")
 
 
+PROGRESS_INTERVAL = 1.0
+
+
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     out = tmp_path_factory.mktemp("demo") / "outputs"
-    proc = run_crawl(out)
+    # Progress every second, stamped to the millisecond: test_progress_is_never_silent reads the gaps.
+    proc = run_crawl(out, "-s", f"HEALTH_PROGRESS_INTERVAL={PROGRESS_INTERVAL}",
+                     "-s", "LOG_FORMAT=%(asctime)s.%(msecs)03d [%(name)s] %(levelname)s: %(message)s")
     return out, proc.stderr
 
 
@@ -114,6 +119,48 @@ def test_summary_and_manifest(demo_run):
     assert counts["prepared_while_crawling"] == counts["pages"] > 0
     assert all("seconds" in step for step in manifest["cleaning"]["steps"].values())
     assert any(url.endswith("ask-the-doctor-live.html") for url in manifest["failed_urls"])
+
+
+def test_the_first_run_reads_well(demo_run):
+    """The console ends with the product's summary; the demo's deliberate failures say they are expected."""
+    out, stderr = demo_run
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert re.search(r"\[crawler.run_end\] INFO: run \S+ succeeded: .* pages stored", lines[-1]), lines[-5:]
+    assert "Dumping Scrapy stats" not in stderr
+    assert _manifest(out)["crawl_stats"]["downloader/response_count"] > 0  # the stats went there instead
+    assert not [line for line in lines if re.search(r"\] (ERROR|CRITICAL):", line)], stderr[-3000:]
+    assert "Gave up retrying" not in stderr
+    expected = [line for line in lines if "(expected: " in line]
+    assert len(expected) == 2, expected  # the README names both
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    for line in expected:
+        path = re.search(r"http://demo\.health\.test(/\S+):", line).group(1)
+        assert path in readme
+
+
+def test_progress_is_never_silent_and_covers_every_pass(demo_run):
+    """From the crawl's first progress line to the summary: the crawl's progress (with the sitemap's
+    estimate), the wait for cleaning-while-crawling, every cleaning pass; no gap much longer than the
+    interval."""
+    from datetime import datetime
+
+    _, stderr = demo_run
+    stamped = [(datetime.strptime(m.group(1), "%Y-%m-%d %H:%M:%S.%f"), m.group(2))
+               for m in re.finditer(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) (.*)$", stderr, re.M)]
+    # From the crawl's first progress line (start-up is Scrapy's and the demo server's) to the summary.
+    first = next(i for i, (_, line) in enumerate(stamped) if "[crawler.extensions] INFO: progress:" in line)
+    times = [t for t, _ in stamped[first:]]
+    gaps = [(b - a).total_seconds() for a, b in zip(times, times[1:])]
+    # The interval, plus the heartbeat's own step and a loaded machine's scheduling.
+    assert max(gaps) <= PROGRESS_INTERVAL + 1.5, max(gaps)
+    lines = [line for _, line in stamped]
+    crawl = [line for line in lines if "[crawler.extensions] INFO: progress:" in line]
+    assert crawl and all("/min lately), " in line and "requests queued" in line for line in crawl)
+    assert any(re.search(r"sitemaps list \d+ articles, \d+ done: (about .* to go|no estimate yet)", line)
+               for line in crawl), crawl
+    passes = [m.group(1) for line in lines for m in [re.search(r"cleaning \S+: pass \d/5 (\w+): ", line)] if m]
+    assert set(passes) == {"prepare", "dedup", "vocabulary", "grammar", "write"}, passes
+    assert any(re.search(r"pass [1-4]/5 \w+: .*to go in all \(passes \w+, .*write\)", line) for line in lines)
 
 
 def test_readable_by_every_analyst_tool(demo_run):

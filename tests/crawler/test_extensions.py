@@ -52,7 +52,35 @@ def test_progress_lines_say_what_is_stored_queued_and_in_progress(tmp_path: Path
     monkeypatch.setattr(type(crawler), "engine", property(lambda self: engine))
     crawler.stats.set_value("health/pages/stored", 12)
     assert progress.line().startswith("progress: 12 pages stored (")
-    assert progress.line().endswith("/min), 3 requests queued, 2 in progress")
+    assert progress.line().endswith("/min lately), 3 requests queued, 2 in progress")  # no sitemap: no estimate
+
+
+def test_progress_estimates_the_time_left_from_the_sitemaps_count(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    now = [100.0]
+    crawler = project_crawler(tmp_path, HEALTH_PROGRESS_INTERVAL=5)
+    progress = Progress(crawler, 5, clock=lambda: now[0])
+    engine = SimpleNamespace(scheduler=[object()] * 4, downloader=SimpleNamespace(active={1}))
+    monkeypatch.setattr(type(crawler), "engine", property(lambda self: engine))
+    stats = crawler.stats
+    stats.set_value("health/sitemap/urls", 300)
+    now[0] += 60
+    stats.set_value("health/pages/stored", 60)  # 50 articles, 10 listings in the first minute
+    stats.set_value("health/pages/kind/article", 50)
+    stats.set_value("health/incremental/unchanged_lastmod", 10)  # done without a fetch
+    line = progress.line()
+    assert line.startswith("progress: 60 pages stored (60/min, 60/min lately), 4 requests queued, 1 in progress")
+    assert line.endswith("; sitemaps list 300 articles, 60 done: about 4 min to go")  # 240 left at 60/min
+    now[0] += 60  # the next minute is slower: the estimate follows the recent rate
+    stats.set_value("health/pages/stored", 90)
+    stats.set_value("health/pages/kind/article", 80)
+    line = progress.line()
+    assert "(45/min, 30/min lately)" in line and line.endswith("300 articles, 90 done: about 7 min to go")
+    stats.set_value("health/pages/kind/article", 400)  # more articles than listed (found by links)
+    now[0] += 60
+    engine.scheduler = [object()] * 20
+    # Nothing stored this minute: the overall rate stands in; what is left is what is queued (20 + 1).
+    assert progress.line().endswith("300 articles, 300 done: about 42 s to go")
 
 
 def test_progress_lines_can_be_turned_off(tmp_path: Path) -> None:

@@ -29,7 +29,11 @@ def _reason(exc: Exception) -> tuple[str, str]:
     (DownloadCancelledError("big"), ("failed", "too_large")),
     (DNSLookupError("nowhere"), ("failed", "dns")),
     (ResponseFailed([Failure(ConnectionLost())]), ("failed", "connection_lost")),  # the cause inside the wrapper
-    (ValueError("odd"), ("failed", "ValueError")),  # unknown: named by its type
+    # An error of the crawl's own code (a middleware, a callback): internal, named by its type, not the site's
+    (ValueError("odd"), ("internal", "ValueError")),
+    (KeyError("health_kind"), ("internal", "KeyError")),
+    (ConnectionRefusedError("no"), ("failed", "connection_refused")),
+    (OSError("disk on the other side"), ("failed", "OSError")),  # an unnamed network error: still the site's
     # The crawl's own decisions, by type (crawler/exceptions.py), whatever the message says
     (Refused("private", "refused"), ("skipped", "private")),
     (RedirectFailure("redirect_loop", "a -> a"), ("failed", "redirect_loop")),
@@ -73,3 +77,27 @@ def test_previous_failures_reads_the_latest_finished_run_of_the_site(tmp_path: P
     assert previous_failures(tmp_path / "nowhere", "a.org") == {}
 
 
+
+
+def test_errors_scrapy_caught_in_our_callbacks_and_pipelines_are_counted_as_internal(tmp_path: Path) -> None:
+    from scrapy import signals
+    from scrapy.http import HtmlResponse
+
+    from crawler.failures import InternalErrors, internal_errors
+    from tests.support.crawler import project_crawler
+
+    crawler = project_crawler(tmp_path)
+    assert crawler.get_extension(InternalErrors) is not None  # enabled in crawler/settings.py
+    response = HtmlResponse("https://a.org/x", body=b"<html></html>")
+    try:
+        raise AttributeError("'NoneType' object has no attribute 'xpath'")
+    except AttributeError:
+        callback_failure = Failure()
+    crawler.signals.send_catch_log(signals.spider_error, failure=callback_failure, response=response, spider=None)
+    crawler.signals.send_catch_log(signals.item_error, item={"url": "https://a.org/y"}, response=response,
+                                   spider=None, failure=Failure(TypeError("bad row")))
+    stats = crawler.stats.get_stats()
+    assert stats["health/internal/errors"] == 2
+    assert stats["health/internal/callback"] == 1 and stats["health/internal/pipeline"] == 1
+    assert stats["health/internal/first"].startswith("callback https://a.org/x: AttributeError")
+    assert internal_errors(stats)[0].startswith("internal: 2 error(s)")

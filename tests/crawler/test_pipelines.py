@@ -36,6 +36,7 @@ def test_pages_are_written_in_files_of_the_flush_size_with_the_run_id(tmp_path: 
     for i in range(3):
         pipeline.process_item(_page(i))
     assert pipeline.rows_written == 2 and pipeline.buffered() == 1
+    assert pipeline.crawler.stats.get_value("health/pages/stored") == 2  # rows in files, not pages buffered
     pipeline.close_spider()
     pages = pd.read_parquet(tmp_path / "pages")
     assert sorted(pages["url"]) == [f"http://e.org/{i}" for i in range(3)]
@@ -97,6 +98,8 @@ def test_a_full_disk_stops_the_crawl_and_keeps_earlier_files(tmp_path: Path, mon
     with pytest.raises(Exception, match="No space left"):
         pipeline.flush()  # an explicit flush says so too; the pages stay buffered
     assert pipeline.buffered() == 4
+    assert pipeline.crawler.stats.get_value("health/pages/stored") == 2  # fetched is not stored
     monkeypatch.setattr(pq, "write_table", _real_write_table)
     pipeline.close_spider()
     assert len(pd.read_parquet(tmp_path / "pages")) == 6  # buffered pages reach disk once it has room
+    assert pipeline.crawler.stats.get_value("health/pages/stored") == 6

@@ -39,6 +39,16 @@ def test_a_run_cut_short_is_partial_and_says_why() -> None:
     assert cut_short("finished", {}) == []
 
 
+def test_what_a_stopped_crawl_left_queued_is_said() -> None:
+    [why] = cut_short("closespider_itemcount", {"health/queued_at_close": 42})
+    assert why.startswith("closespider_itemcount:") and "42 requests still queued were not fetched" in why
+    [why] = cut_short("shutdown", {"health/queued_at_close": 7})
+    assert why.startswith("shutdown:") and "7 requests still queued" in why and "JOBDIR" in why
+    assert judge("shutdown", 5, [], "skipped: the crawl ended with shutdown", [why]) == ("interrupted", [why])
+    budget = {"health/partial/budget_time": "stopped after 2 s (HEALTH_MAX_CRAWL_SECONDS); 3 requests still queued"}
+    assert judge("budget_time", 5, [], "ok", cut_short("budget_time", budget))[0] == "partial"
+
+
 def _crawler(tmp_path: Path, **settings: Any):  # type: ignore[no-untyped-def]
     return project_crawler(tmp_path, **{"HEALTH_GRAMMAR_BACKEND": "none", "HEALTH_CLEAN_WORKERS": 1, **settings})
 
@@ -135,3 +145,29 @@ def test_a_resume_that_stores_nothing_new_counts_what_its_killed_attempts_stored
     assert judge("finished", totals.pages_stored, [], "committed") == ("succeeded", [])
     crawler.stats.set_value("health/resume/pages_replayed", 0)
     assert judge("finished", RunTotals.of_crawl(crawler.stats, {}).pages_stored, [], "committed")[0] == "failed"
+
+
+def test_an_error_in_our_own_code_fails_the_run_and_says_where() -> None:
+    from crawler.failures import internal_errors
+
+    stats = {"health/internal/errors": 2, "health/internal/pipeline": 1, "health/internal/request": 1,
+             "health/internal/first": "pipeline https://a.org/x: KeyError: 'body'"}
+    internal = internal_errors(stats)
+    assert len(internal) == 1 and "2 error(s)" in internal[0] and "pipeline 1" in internal[0]
+    assert "KeyError" in internal[0]
+    assert judge("finished", 5, [], "ok", [], internal) == ("failed", internal)
+    assert internal_errors({"health/pages/stored": 3}) == []
+
+
+def test_work_left_undone_makes_the_run_partial_with_its_reason() -> None:
+    unfixed = cut_short("finished", {"health/clean/status": "ok", "health/clean/grammar_unfixed": 4})
+    assert len(unfixed) == 1 and unfixed[0].startswith("grammar: 4 articles written without their grammar fixes")
+    assert judge("finished", 5, [], "ok", unfixed) == ("partial", unfixed)
+    missing = cut_short("finished", {"health/clean/status": "skipped: 3 of the run's 9 pages are not in /x"})
+    assert len(missing) == 1 and "3 of the run's 9 pages are not in /x" in missing[0]
+    # The operator's choice is no problem; a stopped crawl is `interrupted` (saying what was left), not
+    # partial for its skipped cleaning.
+    assert cut_short("finished", {"health/clean/status": "skipped: HEALTH_CLEAN_ON_CLOSE is off"}) == []
+    stopped = cut_short("shutdown", {"health/clean/status": "skipped: the crawl ended with shutdown"})
+    assert len(stopped) == 1 and stopped[0].startswith("shutdown: the crawl was interrupted")
+    assert judge("shutdown", 5, [], "skipped: the crawl ended with shutdown", stopped)[0] == "interrupted"

@@ -157,3 +157,12 @@ def test_redirects_that_loop_or_leave_the_rules_end_with_a_reason(tmp_path: Path
         mw.process_response(request, response)
     assert err.value.reason == reason
     assert crawler.stats.get_value(f"health/redirects/{reason}") == 1
+
+
+def test_consoles_that_run_code_are_off_unless_a_setting_turns_them_on(tmp_path: Path) -> None:
+    from scrapy.extensions.telnet import TelnetConsole
+
+    crawler = project_crawler(tmp_path)
+    assert crawler.settings.getbool("TELNETCONSOLE_ENABLED") is False
+    assert crawler.settings.getbool("REMOTE_CONTROL_ENABLED", False) is False
+    assert crawler.get_extension(TelnetConsole) is None  # a whole crawl's log: tests/crawler/test_edges.py

@@ -150,3 +150,12 @@ def test_no_library_internal_is_used_outside_the_adapter() -> None:
                 if match.group(1) not in ("self", "cls"):
                     offenders.append(f"{path.relative_to(REPO)}:{n}: {line.strip()}")
     assert offenders == []
+
+
+def test_the_feed_exporter_handler_the_adapter_calls_is_there() -> None:
+    import inspect
+
+    from scrapy.extensions.feedexport import FeedExporter
+
+    # crawler.scrapy_compat.export_to_feeds calls it directly; the demo crawl's feed test exports through it
+    assert list(inspect.signature(FeedExporter.item_scraped).parameters)[1:3] == ["item", "spider"]

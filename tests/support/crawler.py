@@ -17,11 +17,11 @@ from crawler.spiders.health import HealthSpider
 
 
 def project_crawler(output_dir: Path, **settings: Any) -> Crawler:
-    """A crawler with the project's settings (extensions, middlewares, product defaults) and `settings`
-    over them; its extensions are built (RunContext among them), its engine is not."""
+    """A crawler with the project's settings (extensions, middlewares, product defaults) as `scrapy crawl`
+    sets them (HEALTH_RECORD_RUN on), and `settings` over them; its extensions are built (RunContext among them), its engine is not."""
     values = {name: getattr(project_settings, name) for name in dir(project_settings) if name.isupper()}
     values.pop("DOWNLOAD_HANDLERS", None)  # get_crawler chooses the ones that work without a reactor
-    return get_crawler(HealthSpider, {**values, "OUTPUT_DIR": str(output_dir), **settings})
+    return get_crawler(HealthSpider, {**values, "OUTPUT_DIR": str(output_dir), "HEALTH_RECORD_RUN": True, **settings})
 
 
 def open_spider(crawler: Crawler, **arguments: Any) -> HealthSpider:

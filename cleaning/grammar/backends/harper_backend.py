@@ -3,8 +3,12 @@
 Only rules listed in rules.json are switched on: the others are never applied, and
 switching them off is what makes Harper fast. Spelling is the expensive rule (about
 95% of the time when on over whole texts), so it runs apart, on the words that could
-ever be corrected (alphabetic, rare in English by wordfreq's count), each distinct
-word once per run. A `Linter` is not thread-safe: one backend per thread or process.
+ever be corrected, each distinct word once per run: alphabetic, rare in English by
+wordfreq's count, not medical, as long as the spelling gate asks, and with a common English
+word within the gate's distance (`wordstats.CloseWords`). A word without such a neighbour
+cannot be corrected by any suggestion, so the suggestion search for it is skipped: that
+gives the same edits as asking (tests/cleaning/grammar/test_harper_speed.py) in a fraction
+of the time. A `Linter` is not thread-safe: one backend per thread or process.
 """
 
 from __future__ import annotations
@@ -14,9 +18,10 @@ import json
 from collections.abc import Sequence
 from importlib import metadata
 
+from ..options import RulePolicy
 from ..policy import harper_rules
 from ..vocabulary import WORD_RE, looks_medical
-from ..wordstats import zipf
+from ..wordstats import HAVE_FREQUENCIES, close_words, zipf
 from .base import BackendError, RawMatch, check_joined
 
 SPELL_RULE = "SpellCheck"
@@ -41,7 +46,17 @@ def harper_available() -> bool:
 
 
 class HarperBackend:
-    def __init__(self, batch_chars: int = 20_000, batch_size: int = 64, spell_capitalised: bool = False) -> None:
+    def __init__(
+        self,
+        batch_chars: int = 20_000,
+        batch_size: int = 64,
+        spell_capitalised: bool = False,
+        gate: RulePolicy | None = None,
+        prefilter: bool = True,
+    ) -> None:
+        """``gate``: the spelling gate the answers will meet (its distance, frequency and
+        length limits decide which words are worth a suggestion search); ``prefilter=False``
+        asks Harper about every rare word (the reference path, for tests and benches)."""
         try:
             import harper
         except ImportError as e:
@@ -55,11 +70,21 @@ class HarperBackend:
         self._speller = harper.Linter(harper.Dialect.AMERICAN)
         self._speller.set_lint_config({name: name == SPELL_RULE for name in config} | {SPELL_RULE: True})
         self._spelled: dict[str, list[str]] = {}  # word -> suggestions ([] = correct)
+        self._eligible: dict[str, bool] = {}  # word -> worth spell-checking (decided once per word)
+        self._gate = gate or RulePolicy()
+        # a gate that would accept rare replacements cannot be prefiltered by a list of common words
+        self._prefilter = prefilter and self._gate.spelling_min_replacement_zipf >= 1.0
         version = metadata.version("harper-py")
         self.name = f"offline-harper-{'.'.join(version.split('.')[:2])}"
         digest = hashlib.sha1(json.dumps(self._rules, sort_keys=True).encode()).hexdigest()[:10]
         self._spell_capitalised = spell_capitalised
         self.cache_id = f"harper-{version}-{digest}-spell{SPELL_MAX_ZIPF}{'C' if spell_capitalised else ''}"
+        if self._prefilter:  # the answers now depend on the gate's limits
+            g = self._gate
+            self.cache_id += (
+                f"-gate{g.spelling_min_length},{g.spelling_max_distance},{g.spelling_min_replacement_zipf:g},"
+                f"{g.spelling_min_zipf_gain:g},{int(g.spelling_same_first_letter)}"
+            )
         self._batch_chars = batch_chars
         self._batch_size = batch_size
 
@@ -112,11 +137,26 @@ class HarperBackend:
     def _could_correct(self, w: str) -> bool:
         """Words the spelling gate could ever accept: the rest are not worth Harper's
         (slow) suggestion search. Capitalised words are names far more often than typos."""
+        known = self._eligible.get(w)
+        if known is None:
+            known = self._eligible[w] = self._decide(w)
+        return known
+
+    def _decide(self, w: str) -> bool:
         if not (w.isascii() and w.isalpha() and len(w) > 2):
             return False
         if not (w.islower() or (self._spell_capitalised and w[1:].islower())):
             return False
-        return zipf(w.lower()) < SPELL_MAX_ZIPF and not looks_medical(w)
+        if not (zipf(w.lower()) < SPELL_MAX_ZIPF and not looks_medical(w)):
+            return False
+        if not self._prefilter:
+            return True
+        g = self._gate
+        if len(w) < g.spelling_min_length or not HAVE_FREQUENCIES:
+            return False  # without word frequencies the gate applies no spelling fix at all
+        return close_words(g.spelling_min_replacement_zipf).exists(
+            w, g.spelling_max_distance, g.spelling_min_zipf_gain, g.spelling_same_first_letter
+        )
 
     def _suggest(self, words: set[str]) -> None:
         """Spell-check each new word once, all in one call."""
@@ -159,15 +199,13 @@ class HarperBackend:
         try:
             found = check_joined(sentences, self._check_text, self._batch_chars, self._batch_size)
             if self._spell:
-                rare = {
-                    w
-                    for s in sentences
-                    for w in WORD_RE.findall(s)
-                    if self._could_correct(w)
-                }
+                words = [set(WORD_RE.findall(s)) for s in sentences]  # each sentence tokenized once
+                rare = {w for ws in words for w in ws if self._could_correct(w)}
                 self._suggest(rare)
+                flagged = {w for w in rare if self._spelled.get(w)}
                 for i, s in enumerate(sentences):
-                    found[i].extend(self._spelling(s))
+                    if flagged and not flagged.isdisjoint(words[i]):  # most sentences have no suggestion
+                        found[i].extend(self._spelling(s))
             return found
         except Exception as e:  # a panic in the Rust core surfaces as an exception
             raise BackendError(f"harper failed: {type(e).__name__}: {e}") from e

@@ -36,3 +36,16 @@ def test_push_status_and_reset(redis_server: RedisServer, capsys: pytest.Capture
 def test_a_redis_url_is_required(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("HEALTH_REDIS_URL", raising=False)
     assert main(["status"]) == 2
+
+
+@pytest.mark.parametrize("argv", [["--redis-url", "localhost:6379", "status"],  # not a Redis URL
+                                  ["--redis-url", "redis://127.0.0.1:1/0", "push", "ftp://example.org/"],
+                                  ["--redis-url", "redis://127.0.0.1:1/0", "no-such-command"],
+                                  ["--redis-url", "redis://127.0.0.1:1/0", "push", "--kind", "book", "http://a.org/"]])
+def test_a_bad_call_is_one_line_and_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    try:
+        code = main(argv)
+    except SystemExit as exc:  # argparse's own errors exit
+        code = exc.code
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and "error" in err[0], err

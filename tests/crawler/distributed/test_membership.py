@@ -71,3 +71,73 @@ def test_a_finished_run_leaves_nothing_in_redis(link: RedisLink, tmp_path) -> No
     assert last is not None
     me.delete_finished_run(last.workers)
     assert link.client.keys(f"{link.keys.prefix}:*") == []
+
+
+def test_a_worker_busy_closing_is_not_taken_for_dead(link: RedisLink, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # w2 closes slowly (its reactor waits for downloads and flushes, no tick runs): its heartbeat thread
+    # keeps it a member, so w1 leaving before it is not the last and w2 is not reaped.
+    first = _member(link, tmp_path, timeout=0.3)
+    second = _member(other_worker(link, "w2"), tmp_path, timeout=0.3)
+    first.join()
+    second.join()
+    second.start_heartbeat()
+    try:
+        time.sleep(0.9)  # three worker timeouts without any tick
+        assert first.leave() is None
+        assert link.client.sismember(link.keys.workers, "w2")
+        assert second.leave() == LastWorker(pages_reported=0, workers=[])
+    finally:
+        second.stop_heartbeat()
+    assert not link.client.exists(link.keys.alive("w2"))  # the thread stopped before leaving: nothing renews it
+
+
+def test_a_worker_taken_for_dead_registers_again_and_the_last_is_still_the_last(link: RedisLink, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    first = _member(link, tmp_path)
+    slow = _member(other_worker(link, "w2"), tmp_path, timeout=0.2)
+    first.join()
+    slow.join()
+    link.client.hset(link.keys.inflight("w2"), "1", "0 request-a")
+    time.sleep(0.3)  # w2 stalled longer than its timeout
+    first.reap_dead()
+    assert not link.client.sismember(link.keys.workers, "w2") and first.requeued == 1
+    slow.heartbeat()  # w2 was only slow: its next heartbeat makes it a member again
+    assert link.client.sismember(link.keys.workers, "w2")
+    slow.check_rejoined()
+    assert slow.stats.get_value("health/distributed/rejoined") == 1
+    assert first.leave() is None  # so w1 is not the last while w2 still crawls
+    assert slow.leave() is not None
+
+
+def test_the_last_to_leave_reaps_members_that_died_and_takes_back_their_requests(link: RedisLink, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    me = _member(link, tmp_path)
+    dead = _member(other_worker(link, "dead"), tmp_path, timeout=0.1)
+    me.join()
+    dead.join()
+    link.client.hset(link.keys.inflight("dead"), "4", "-1 request-d")
+    time.sleep(0.2)
+    last = me.leave()
+    assert last is not None  # the dead member does not keep the run from ending
+    assert me.requeued == 1 and link.client.zrange(link.keys.requests, 0, -1) == [b"request-d"]
+    assert me.stats.get_value("health/distributed/workers_reaped") == 1
+    assert link.client.smembers(link.keys.workers) == set()
+
+
+def test_workers_leaving_at_once_elect_exactly_one_last(redis_server, link: RedisLink, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    members = [_member(link if i == 0 else other_worker(link, f"w{i + 1}"), tmp_path) for i in range(8)]
+    for m in members:
+        m.join()
+    results: list[LastWorker | None] = []
+    gate = threading.Barrier(len(members))
+
+    def leave(m: Membership) -> None:
+        gate.wait()
+        results.append(m.leave())
+
+    threads = [threading.Thread(target=leave, args=(m,)) for m in members]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert len(results) == 8 and sum(r is not None for r in results) == 1

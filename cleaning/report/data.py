@@ -1,0 +1,512 @@
+"""The figures of one run's report, gathered from its manifest and its datasets' rows.
+
+Memory stays bounded whatever the run's size: each dataset is scanned a record batch at a time, reading
+only the columns a figure needs, and what is kept between batches is bounded too (value counts, the
+word counts' distinct values, a fixed number of sample candidates, a distinct-id counter that turns
+approximate past a cap). The sampled articles' bodies are read from their own row groups only.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from cleaning.storage.atomic import OutputError
+from cleaning.storage.datasets import check_run_id, dataset_files
+from cleaning.storage.migrate import columns_to_read, file_version, upgrade
+from cleaning.storage.schemas import SCHEMA_VERSION
+
+BATCH_ROWS = 2000
+SAMPLE_BATCH_ROWS = 256  # rows read at a time where bodies are read
+SAMPLE_EDITED = 4  # articles shown with their grammar edits
+SAMPLE_DUPLICATED = 3  # articles shown with the copies dropped as their duplicates
+SAMPLE_OTHER = 3  # articles drawn from the rest, so a run without edits or duplicates still shows text
+EXACT_DISTINCT_CAP = 200_000  # distinct ids counted exactly up to here, estimated (HyperLogLog) past it
+
+
+@dataclass
+class Completeness:
+    """How many of a run's articles have a column filled (`filled` of `total`), with a breakdown."""
+
+    column: str
+    filled: int
+    total: int
+    meaning: str
+    breakdown: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def share(self) -> float | None:
+        return self.filled / self.total if self.total else None
+
+
+@dataclass
+class Edit:
+    offset: int
+    length: int
+    original: str
+    replacement: str
+    rule_id: str
+    category: str
+
+
+@dataclass
+class DuplicateCopy:
+    url: str
+    article_id: str
+    kind: str
+    similarity: float | None
+
+
+@dataclass
+class SampleArticle:
+    article_id: str
+    version: int
+    url: str
+    title: str
+    language: str
+    word_count: int
+    flags: list[str]
+    grammar_status: str
+    body_original: str
+    why: str  # which part of the sample it was drawn for: edited, duplicated, other
+    edits: list[Edit] = field(default_factory=list)
+    duplicates: list[DuplicateCopy] = field(default_factory=list)
+
+
+@dataclass
+class RunFigures:
+    run_id: str
+    manifest: dict[str, Any]
+    status: str
+    reason: str  # why the run ended as it did: the crawl's close reason, cleaning's status, the problems
+    problems: list[str]
+    duration_s: float | None  # wall clock from the run's start to its end (the manifest's times)
+    crawl_s: float | None  # the crawl's own elapsed time (Scrapy's stats)
+    clean_s: float | None
+    pages: int
+    articles: int
+    pages_by_status: Counter[str]
+    articles_per_site: Counter[str]
+    languages: Counter[str]
+    completeness: list[Completeness]
+    flags: Counter[str]
+    flagged: int  # articles with at least one flag
+    word_counts: Counter[int]  # word_count value -> articles (exact quantiles, bounded by distinct values)
+    new_articles: int  # version 1
+    new_versions: int  # version > 1: a changed text of an article an earlier run stored
+    unchanged: int  # incremental: articles not re-fetched or fetched with the same text (no new row)
+    duplicates_by_kind: Counter[str]
+    similarity: Counter[str]  # duplicates by similarity band
+    grammar_by_category: Counter[str]
+    grammar_edits: int
+    extraction_paths: Counter[str]
+    dropped: Counter[str]
+    failures: dict[str, list[str]]  # reason -> failed URLs
+    sample: list[SampleArticle]
+
+    @property
+    def pages_per_s(self) -> float | None:
+        return self.pages / self.crawl_s if self.crawl_s else None
+
+    @property
+    def articles_per_s(self) -> float | None:
+        return self.articles / self.duration_s if self.duration_s else None
+
+
+class DistinctCounter:
+    """Distinct values, exactly up to `cap`, then estimated by a HyperLogLog (bounded memory)."""
+
+    def __init__(self, cap: int = EXACT_DISTINCT_CAP) -> None:
+        self.cap = cap
+        self.exact: set[str] | None = set()
+        self.hll: Any = None
+
+    def update(self, values: list[str]) -> None:
+        if self.exact is not None:
+            self.exact.update(values)
+            if len(self.exact) <= self.cap:
+                return
+            from datasketch import HyperLogLogPlusPlus
+
+            self.hll = HyperLogLogPlusPlus(p=14)
+            for v in self.exact:
+                self.hll.update(v.encode())
+            self.exact = None
+            return
+        for v in values:
+            self.hll.update(v.encode())
+
+    @property
+    def approximate(self) -> bool:
+        return self.exact is None
+
+    def count(self) -> int:
+        return len(self.exact) if self.exact is not None else int(round(self.hll.count()))
+
+
+def read_manifest(root: Path, run_id: str) -> dict[str, Any]:
+    path = Path(root) / "_runs" / f"{check_run_id(run_id)}.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise OutputError(f"cannot read run manifest {path}: {exc}") from None
+    if not isinstance(data, dict):
+        raise OutputError(f"cannot read run manifest {path}: not a JSON object")
+    return data
+
+
+def _batches(root: Path, name: str, run_id: str, columns: list[str]) -> Iterator[tuple[Path, int, pa.Table]]:
+    """(file, first row number, batch) over a run's files of a dataset, in the current schema."""
+    for path in dataset_files(root, name, run_id):
+        try:
+            pf = pq.ParquetFile(path, page_checksum_verification=True)
+            version = file_version(pf.schema_arrow)
+            start = 0
+            for batch in pf.iter_batches(batch_size=BATCH_ROWS, columns=columns_to_read(name, version, columns)):
+                table = pa.Table.from_batches([batch])
+                if version != SCHEMA_VERSION:
+                    table = upgrade(name, version, table, columns)
+                yield path, start, table
+                start += table.num_rows
+        except (OSError, pa.ArrowInvalid) as exc:
+            raise OutputError(f"cannot read {path} for the report of run {run_id}: {exc}") from None
+
+
+def _true(mask: pa.Array | pa.ChunkedArray) -> int:
+    return int(pc.sum(pc.fill_null(mask, False)).as_py() or 0)
+
+
+def _value_counts(values: pa.Array | pa.ChunkedArray, into: Counter[Any], none: Any = "(none)") -> None:
+    for entry in pc.value_counts(values).to_pylist():
+        into[entry["values"] if entry["values"] is not None else none] += entry["counts"]
+
+
+def seconds_between(start: Any, end: Any) -> float | None:
+    try:
+        return max(0.0, (datetime.fromisoformat(str(end)) - datetime.fromisoformat(str(start))).total_seconds())
+    except (TypeError, ValueError):
+        return None
+
+
+def run_duration(manifest: dict[str, Any]) -> float | None:
+    """Seconds the run took: its attempts' durations summed (a resumed run's pause is not counted), else
+    start to end."""
+    spans = [seconds_between(a.get("started_at"), a.get("finished_at")) for a in manifest.get("attempts") or []
+             if isinstance(a, dict)]
+    if spans and all(s is not None for s in spans):
+        return float(sum(spans))  # type: ignore[arg-type]
+    return seconds_between(manifest.get("started_at"), manifest.get("finished_at"))
+
+
+UNCHANGED_STATS = ("health/incremental/not_modified", "health/incremental/unchanged_lastmod")
+
+
+def unchanged_articles(manifest: dict[str, Any]) -> int:
+    """Articles an incremental run found unchanged: not re-fetched (HTTP 304, sitemap lastmod) or fetched
+    with the same text (cleaning's `unchanged`). They are fine data, just not new rows."""
+    stats = manifest.get("crawl_stats") or {}
+    counts = (manifest.get("cleaning") or {}).get("counts") or {}
+    total = 0
+    for value in [stats.get(k) for k in UNCHANGED_STATS] + [counts.get("unchanged")]:
+        try:
+            total += int(value or 0)
+        except (TypeError, ValueError):
+            continue
+    return total
+
+
+def _number(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _end_reason(manifest: dict[str, Any]) -> str:
+    cleaning = manifest.get("cleaning") or {}
+    parts = []
+    if manifest.get("close_reason"):
+        parts.append(f"crawl ended: {manifest['close_reason']}")
+    if cleaning.get("status"):
+        parts.append(f"cleaning: {cleaning['status']}")
+    parts += [str(p) for p in manifest.get("problems") or []]
+    return "; ".join(parts) or "not recorded"
+
+
+def _grammar_status(value: str) -> str:
+    # "error:<message>" varies per article; the report groups by the kind of outcome
+    return value.split(":", 1)[0] if value.startswith("error:") else value
+
+
+class _Smallest:
+    """The k smallest keys seen (article ids are hashes, so the smallest ones are a fair, stable sample)."""
+
+    def __init__(self, k: int) -> None:
+        self.k, self.heap, self.seen = k, [], set()  # heap of negated order: max-heap of kept keys
+
+    def offer(self, key: str, value: Any) -> None:
+        if key in self.seen or self.k <= 0:
+            return
+        if len(self.heap) < self.k:
+            heapq.heappush(self.heap, (_Neg(key), value))
+            self.seen.add(key)
+        elif key < self.heap[0][0].key:
+            dropped, _ = heapq.heapreplace(self.heap, (_Neg(key), value))
+            self.seen.discard(dropped.key)
+            self.seen.add(key)
+
+    def items(self) -> list[tuple[str, Any]]:
+        return sorted((n.key, v) for n, v in self.heap)
+
+
+def _below(ids: pa.ChunkedArray, keep: _Smallest, mask: pa.ChunkedArray | None) -> list[int]:
+    """Row numbers of the batch that could enter `keep` (its k smallest ids so far), found column-wise."""
+    ok = pc.is_valid(ids) if mask is None else pc.and_(pc.is_valid(ids), mask)
+    if len(keep.heap) >= keep.k:
+        ok = pc.and_(ok, pc.less(ids, keep.heap[0][0].key))
+    rows = pc.indices_nonzero(pc.fill_null(ok, False))
+    if len(rows) > keep.k:  # only the k smallest of this batch can matter
+        rows = rows.take(pc.array_sort_indices(ids.take(rows))[:keep.k])
+    return rows.to_pylist()
+
+
+class _Neg:
+    __slots__ = ("key",)
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def __lt__(self, other: _Neg) -> bool:
+        return self.key > other.key
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Neg) and self.key == other.key
+
+
+_ARTICLE_SCAN = ["article_id", "version", "site", "title", "published_date", "updated_date", "date_source",
+                 "language", "word_count", "flags", "grammar_status", "grammar_edit_count"]
+_SAMPLE_COLUMNS = ["article_id", "version", "url", "title", "language", "word_count", "flags", "grammar_status",
+                   "body_original"]
+SIMILARITY_BANDS = ((1.0, "1.0 (identical)"), (0.95, "0.95-1.0"), (0.9, "0.90-0.95"), (0.8, "0.80-0.90"),
+                    (0.0, "below 0.80"))
+
+
+def _similarity_band(value: float | None) -> str:
+    if value is None:
+        return "(none)"
+    for low, label in SIMILARITY_BANDS:
+        if value >= low:
+            return label
+    return SIMILARITY_BANDS[-1][1]
+
+
+def gather(root: Path, run_id: str) -> RunFigures:
+    """Every figure of the run's report (see the module docstring for what is read)."""
+    root = Path(root)
+    manifest = read_manifest(root, run_id)
+    cleaning = manifest.get("cleaning") or {}
+    steps = cleaning.get("steps") or {}
+    crawl_stats = manifest.get("crawl_stats") or {}
+
+    pages_by_status: Counter[str] = Counter()
+    for _, _, t in _batches(root, "pages", run_id, ["status"]):
+        _value_counts(t.column("status"), pages_by_status)
+    pages_by_status = Counter({str(k): v for k, v in pages_by_status.items()})
+
+    # duplicates first: the representatives to show are chosen here, and located in the articles' scan
+    duplicates_by_kind: Counter[str] = Counter()
+    similarity: Counter[str] = Counter()
+    duplicated = _Smallest(SAMPLE_DUPLICATED)
+    for _, _, t in _batches(root, "duplicates", run_id, ["duplicate_of", "kind", "similarity"]):
+        _value_counts(t.column("kind"), duplicates_by_kind)
+        for s in t.column("similarity").to_pylist():
+            similarity[_similarity_band(s)] += 1
+        for aid in pc.unique(t.column("duplicate_of")).to_pylist():
+            duplicated.offer(aid, None)
+    representatives = {a for a, _ in duplicated.items()}
+    rep_ids = pa.array(sorted(representatives), pa.string())
+
+    total = titled = dated = updated = known_lang = flagged = new_versions = 0
+    sites: Counter[str] = Counter()
+    langs: Counter[str] = Counter()
+    date_sources: Counter[str] = Counter()
+    flags: Counter[str] = Counter()
+    statuses: Counter[str] = Counter()
+    word_counts: Counter[int] = Counter()
+    edited, other = _Smallest(SAMPLE_EDITED), _Smallest(SAMPLE_EDITED + SAMPLE_DUPLICATED + SAMPLE_OTHER)
+    where: dict[str, tuple[Path, int]] = {}
+    for path, start, t in _batches(root, "articles", run_id, _ARTICLE_SCAN):
+        total += t.num_rows
+        titled += _true(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(t.column("title"))), 0))
+        dated += t.num_rows - t.column("published_date").null_count
+        updated += t.num_rows - t.column("updated_date").null_count
+        lang = t.column("language")
+        known_lang += _true(pc.and_(pc.is_valid(lang), pc.not_equal(lang, "und")))
+        _value_counts(lang, langs)
+        _value_counts(t.column("site"), sites)
+        has_date = pc.is_valid(t.column("published_date"))
+        _value_counts(t.column("date_source").filter(has_date), date_sources, none="(source not recorded)")
+        date_sources["(no date)"] += t.num_rows - _true(has_date)
+        flag_lists = t.column("flags")
+        flagged += _true(pc.greater(pc.list_value_length(flag_lists), 0))
+        _value_counts(pc.list_flatten(flag_lists), flags)
+        _value_counts(t.column("grammar_status"), statuses)
+        _value_counts(t.column("word_count"), word_counts, none=-1)
+        new_versions += _true(pc.greater(t.column("version"), 1))
+        # sample candidates: only ids are compared here; bodies are read for the chosen few at the end
+        ids = t.column("article_id")
+        has_edits = pc.fill_null(pc.greater(t.column("grammar_edit_count"), 0), False)
+        for keep, mask in ((edited, has_edits), (other, None)):
+            candidates = _below(ids, keep, mask)
+            for i in candidates:
+                keep.offer(ids[i].as_py(), (path, start + i))
+        if representatives:
+            for i in pc.indices_nonzero(pc.fill_null(pc.is_in(ids, value_set=rep_ids), False)).to_pylist():
+                where[ids[i].as_py()] = (path, start + i)
+    word_counts.pop(-1, None)
+    if not date_sources["(no date)"]:
+        del date_sources["(no date)"]
+    where.update(edited.items() + other.items())
+
+    picks = DistinctCounter()
+    hot_pick_rows = 0
+    for _, _, t in _batches(root, "hot_picks", run_id, ["article_id"]):
+        hot_pick_rows += t.num_rows
+        picks.update(pc.unique(t.column("article_id")).to_pylist())
+
+    grammar_by_category: Counter[str] = Counter()
+    grammar_edits = 0
+    for _, _, t in _batches(root, "grammar_edits", run_id, ["category"]):
+        grammar_edits += t.num_rows
+        _value_counts(t.column("category"), grammar_by_category)
+
+    chosen: list[tuple[str, str]] = [(a, "edited") for a, _ in edited.items()]
+    chosen += [(a, "duplicated") for a, _ in duplicated.items() if a not in dict(chosen)]
+    for a, _ in other.items():
+        if len(chosen) >= SAMPLE_EDITED + SAMPLE_DUPLICATED + SAMPLE_OTHER:
+            break
+        if a not in dict(chosen):
+            chosen.append((a, "other"))
+    sample = _sample_articles(root, run_id, chosen, where)
+
+    completeness = [
+        Completeness("title", titled, total, "a non-empty title"),
+        Completeness("published_date", dated, total, "a publication date, by where it came from", date_sources),
+        Completeness("updated_date", updated, total, "an \"updated\" date (only pages that state one)"),
+        Completeness("language", known_lang, total, "an identified language (not und)", langs),
+        Completeness("hot_picks", picks.count(), total,
+                     f"at least one related-articles entry ({hot_pick_rows} entries"
+                     + (", article count estimated" if picks.approximate else "") + ")"),
+        Completeness("grammar_status", statuses.get("fixed", 0) + statuses.get("unchanged", 0), total,
+                     "checked by the grammar backend (fixed or unchanged)",
+                     _group(statuses)),
+        Completeness("flags", total - flagged, total, "no completeness flag (flagged articles: see below)", flags),
+    ]
+    failures: dict[str, list[str]] = defaultdict(list)
+    for url, why in (manifest.get("failed_urls") or {}).items():
+        failures[str(why)].append(str(url))
+    for key, n in crawl_stats.items():  # reasons counted without their URLs (older manifests, other workers)
+        if key.startswith("health/failed/"):
+            failures.setdefault(key.split("/", 2)[2], [])
+    return RunFigures(
+        run_id=run_id, manifest=manifest, status=str(manifest.get("status", "unknown")),
+        reason=_end_reason(manifest), problems=[str(p) for p in manifest.get("problems") or []],
+        duration_s=run_duration(manifest),
+        crawl_s=_number(crawl_stats.get("elapsed_time_seconds")), clean_s=_number(cleaning.get("seconds")),
+        pages=sum(pages_by_status.values()), articles=total, pages_by_status=pages_by_status,
+        articles_per_site=sites, languages=langs, completeness=completeness, flags=flags, flagged=flagged,
+        word_counts=word_counts, new_articles=total - new_versions, new_versions=new_versions,
+        unchanged=unchanged_articles(manifest),
+        duplicates_by_kind=duplicates_by_kind, similarity=similarity, grammar_by_category=grammar_by_category,
+        grammar_edits=grammar_edits,
+        extraction_paths=Counter({k.split("/", 1)[1]: v for k, v in (steps.get("extract") or {}).items()
+                                  if k.startswith("body_source/")}),
+        dropped=Counter(cleaning.get("dropped_reasons") or {}),
+        failures=dict(failures), sample=sample)
+
+
+def _group(statuses: Counter[str]) -> Counter[str]:
+    out: Counter[str] = Counter()
+    for k, v in statuses.items():
+        out[_grammar_status(str(k))] += v
+    return out
+
+
+def _sample_articles(root: Path, run_id: str, chosen: list[tuple[str, str]],
+                     where: dict[str, tuple[Path, int]]) -> list[SampleArticle]:
+    """The chosen articles with their text, edits and duplicates; bodies come from their row groups only."""
+    if not chosen:
+        return []
+    ids = [a for a, _ in chosen]
+    rows: dict[str, dict[str, Any]] = {}
+    by_file: dict[Path, list[int]] = defaultdict(list)
+    for aid in ids:
+        if aid in where:
+            by_file[where[aid][0]].append(where[aid][1])
+    for path, row_numbers in by_file.items():
+        for row in _rows_at(path, row_numbers):
+            rows[row["article_id"]] = row
+    value_set = pa.array(ids, pa.string())
+    edits: dict[str, list[Edit]] = defaultdict(list)
+    for _, _, t in _batches(root, "grammar_edits", run_id,
+                            ["article_id", "offset", "length", "original", "replacement", "rule_id", "category"]):
+        for r in t.filter(pc.is_in(t.column("article_id"), value_set=value_set)).to_pylist():
+            edits[r["article_id"]].append(Edit(r["offset"], r["length"] or 0, r["original"] or "",
+                                               r["replacement"] or "", r["rule_id"] or "", r["category"] or ""))
+    copies: dict[str, list[DuplicateCopy]] = defaultdict(list)
+    for _, _, t in _batches(root, "duplicates", run_id, ["url", "article_id", "duplicate_of", "kind", "similarity"]):
+        for r in t.filter(pc.is_in(t.column("duplicate_of"), value_set=value_set)).to_pylist():
+            copies[r["duplicate_of"]].append(DuplicateCopy(r["url"], r["article_id"] or "", r["kind"],
+                                                           r["similarity"]))
+    out = []
+    for aid, why in chosen:
+        row = rows.get(aid)
+        if row is None:  # a representative kept by an earlier run: its copies are shown without its text
+            row = {"article_id": aid, "version": 0, "url": "", "title": "(kept by an earlier run)"}
+        out.append(SampleArticle(
+            article_id=aid, version=int(row.get("version") or 0), url=row.get("url") or "",
+            title=row.get("title") or "", language=row.get("language") or "", word_count=int(row.get("word_count") or 0),
+            flags=list(row.get("flags") or []), grammar_status=row.get("grammar_status") or "",
+            body_original=row.get("body_original") or "", why=why,
+            edits=sorted(edits.get(aid, []), key=lambda e: e.offset), duplicates=copies.get(aid, [])))
+    return out
+
+
+def _rows_at(path: Path, row_numbers: list[int]) -> list[dict[str, Any]]:
+    """Rows of one articles file by row number, reading only the row groups that hold them."""
+    try:
+        pf = pq.ParquetFile(path, page_checksum_verification=True)
+        version = file_version(pf.schema_arrow)
+        out, first = [], 0
+        wanted = sorted(row_numbers)
+        for rg in range(pf.metadata.num_row_groups):
+            n = pf.metadata.row_group(rg).num_rows
+            inside = [r - first for r in wanted if first <= r < first + n]
+            at = 0
+            # small batches: a row group of long bodies is never held whole
+            for batch in (pf.iter_batches(batch_size=SAMPLE_BATCH_ROWS, row_groups=[rg],
+                                          columns=columns_to_read("articles", version, _SAMPLE_COLUMNS))
+                          if inside else ()):
+                here = [r - at for r in inside if at <= r < at + batch.num_rows]
+                if here:
+                    t = pa.Table.from_batches([batch]).take(pa.array(here, pa.int64()))
+                    if version != SCHEMA_VERSION:
+                        t = upgrade("articles", version, t, _SAMPLE_COLUMNS)
+                    out += t.to_pylist()
+                at += batch.num_rows
+                if at > inside[-1]:
+                    break
+            first += n
+        return out
+    except (OSError, pa.ArrowInvalid) as exc:
+        raise OutputError(f"cannot read {path} for the report: {exc}") from None

@@ -1,0 +1,74 @@
+"""Pagination links of a page: the next pages of the same listing, which never cost link depth.
+
+A site with 1,000 articles behind 20 listing pages is 20 hops deep if every "next" is a hop; counting
+depth from the nearest listing instead makes it 1 hop deep. A link is pagination when
+
+- it says so: `rel="next"` / `rel="prev"` on a `<link>` or `<a>`;
+- its text says so: "next", "older posts", "»", "下一页" ...;
+- its text is a page number that its URL carries (`<a href="/list/3">3</a>`), or
+- its URL has the shape of a page: `?page=N` (also p, pg, paged, start, offset), `/page/N`, `/page-N`.
+
+Pagination can itself be a trap (an endless "next"): the listing-page budget (crawler/budgets.py)
+bounds it.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urljoin, urlsplit
+
+from scrapy.http import Response, TextResponse
+
+PAGE_PARAMS = frozenset({"page", "p", "pg", "paged", "pagenum", "page_num", "pageno", "start", "offset"})
+_PAGE_PATH = re.compile(r"/page[/-]\d{1,6}/?$|/page/\d{1,6}/", re.IGNORECASE)
+_NEXT_TEXT = re.compile(
+    r"^(next|next page|older|older posts|older entries|older articles|newer|newer posts|previous|prev|more|"
+    r"load more|more articles|»|›|>|>>|next\s*[»›>]|[«‹<]\s*prev(ious)?|下一页|下页|后页|上一页|更多)$",
+    re.IGNORECASE)
+_NUMBER = re.compile(r"^\d{1,5}$")
+
+
+def is_pagination_url(url: str) -> bool:
+    """True if the URL has the shape of a listing page: `?page=N`, `/page/N` and the like."""
+    parts = urlsplit(url)
+    if _PAGE_PATH.search(parts.path):
+        return True
+    return any(name.lower() in PAGE_PARAMS and value.isdigit() for name, value in parse_qsl(parts.query))
+
+
+def _carries_number(url: str, number: str) -> bool:
+    parts = urlsplit(url)
+    return re.search(rf"(?<!\d){number}(?!\d)", parts.path + "?" + parts.query) is not None
+
+
+def pagination_links(response: Response) -> set[str]:
+    """Absolute URLs of the page's pagination links (see the module docstring); empty for non-HTML."""
+    if not isinstance(response, TextResponse):
+        return set()
+    try:
+        anchors = response.xpath("//a[@href] | //link[@href]")
+    except ValueError:  # not HTML/XML that lxml can read
+        return set()
+    found: set[str] = set()
+    for node in anchors:
+        href = (node.attrib.get("href") or "").strip()
+        if not href or href.startswith("#"):
+            continue
+        url = urljoin(response.url, href)
+        if urlsplit(url).scheme not in ("http", "https"):
+            continue
+        rel = set((node.attrib.get("rel") or "").lower().split())
+        if rel & {"next", "prev", "previous"}:
+            found.add(url)
+            continue
+        if node.root.tag == "link":
+            continue
+        text = " ".join(" ".join(node.xpath(".//text()").getall()).split())
+        if (text and _NEXT_TEXT.match(text)) or (_NUMBER.match(text) and _carries_number(url, text)) \
+                or is_pagination_url(url):
+            found.add(url)
+    found.discard(response.url)
+    return found
+
+
+__all__ = ["PAGE_PARAMS", "is_pagination_url", "pagination_links"]

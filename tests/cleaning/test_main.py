@@ -1,0 +1,77 @@
+"""The cleaning command line as users call it: `python -m cleaning` and the installed `health-clean`.
+
+Bad input is a bad argument: exit status 2 and one line on stderr, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cleaning.__main__ import main, program_name
+from tests.conftest import REPO
+
+ENTRY_POINTS = {"python -m cleaning": [sys.executable, "-m", "cleaning"]}
+if script := shutil.which("health-clean", path=str(Path(sys.executable).parent)):
+    ENTRY_POINTS["health-clean"] = [script]
+
+
+def _run(argv: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+
+
+BAD_CALLS = [
+    ["extract", "missing.html"],  # the issue's case: a file that is not there
+    ["extract", "."],  # a folder, not a file
+    ["no-such-command"],
+    ["run", "--workers", "many"],
+    ["run", "--output-dir", "nothing-here"],  # no pages/ dataset
+    ["run", "--output-dir", "outputs", "--run-id", "../etc"],
+    ["report", "NO_SUCH_RUN"],
+    ["extract", "page.html", "--site", "no-such-site"],
+]
+
+
+@pytest.mark.parametrize("name", ENTRY_POINTS)
+@pytest.mark.parametrize("args", BAD_CALLS, ids=" ".join)
+def test_bad_call_exits_2_with_one_line(name: str, args: list[str], tmp_path: Path):
+    (tmp_path / "outputs" / "pages").mkdir(parents=True)
+    (tmp_path / "page.html").write_text("<html><body><p>x</p></body></html>")
+    proc = _run([*ENTRY_POINTS[name], *args], tmp_path)
+    lines = proc.stderr.strip().splitlines()
+    assert proc.returncode == 2, proc.stderr
+    assert len(lines) == 1 and "error" in lines[0] and "Traceback" not in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize("name", ENTRY_POINTS)
+def test_help_names_the_entry_point(name: str, tmp_path: Path):
+    proc = _run([*ENTRY_POINTS[name], "--help"], tmp_path)
+    assert proc.returncode == 0
+    assert proc.stdout.startswith(f"usage: {name} ")
+    other = ({"python -m cleaning", "health-clean"} - {name}).pop()
+    assert other not in proc.stdout  # not even in the synopsis of its subcommands
+    sub = _run([*ENTRY_POINTS[name], "run", "--help"], tmp_path)
+    assert sub.stdout.startswith(f"usage: {name} run ")
+
+
+def test_program_name_from_argv0():
+    assert program_name("/x/lib/python3.11/site-packages/cleaning/__main__.py") == "python -m cleaning"
+    assert program_name("/x/.venv/bin/health-clean") == "health-clean"
+
+
+def test_an_unexpected_failure_is_one_line_and_exit_1(tmp_path: Path, capsys, monkeypatch):
+    # A bug or an environment failure, not a bad argument: still no traceback unless -v asks for it.
+    def boom(root, name=None):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("cleaning.storage.compact.compact", boom)
+    assert main(["compact", "--output-dir", str(tmp_path)], prog="health-clean") == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["health-clean: error: RuntimeError: disk on fire (run with -v for the traceback)"]
+    with pytest.raises(RuntimeError):
+        main(["-v", "compact", "--output-dir", str(tmp_path)], prog="health-clean")
