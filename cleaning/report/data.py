@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from cleaning.document import GrammarEdit
 from cleaning.storage.atomic import OutputError
 from cleaning.storage.datasets import check_run_id, dataset_files
 from cleaning.storage.migrate import columns_to_read, file_version, upgrade
@@ -49,14 +50,7 @@ class Completeness:
         return self.filled / self.total if self.total else None
 
 
-@dataclass
-class Edit:
-    offset: int
-    length: int
-    original: str
-    replacement: str
-    rule_id: str
-    category: str
+Edit = GrammarEdit  # a sampled article's edits, as the grammar stage made them (cleaning/document.py)
 
 
 @dataclass
@@ -459,10 +453,12 @@ def _sample_articles(root: Path, run_id: str, chosen: list[tuple[str, str]],
     value_set = pa.array(ids, pa.string())
     edits: dict[str, list[Edit]] = defaultdict(list)
     for _, _, t in _batches(root, "grammar_edits", run_id,
-                            ["article_id", "offset", "length", "original", "replacement", "rule_id", "category"]):
+                            ["article_id", "offset", "length", "original", "replacement", "rule_id", "category",
+                             "backend"]):
         for r in t.filter(pc.is_in(t.column("article_id"), value_set=value_set)).to_pylist():
             edits[r["article_id"]].append(Edit(r["offset"], r["length"] or 0, r["original"] or "",
-                                               r["replacement"] or "", r["rule_id"] or "", r["category"] or ""))
+                                               r["replacement"] or "", r["rule_id"] or "", r["category"] or "",
+                                               r["backend"] or ""))
     copies: dict[str, list[DuplicateCopy]] = defaultdict(list)
     for _, _, t in _batches(root, "duplicates", run_id, ["url", "article_id", "duplicate_of", "kind", "similarity"]):
         for r in t.filter(pc.is_in(t.column("duplicate_of"), value_set=value_set)).to_pylist():

@@ -92,22 +92,22 @@ def test_sample_shows_edits_and_duplicates_with_their_evidence(tmp_path: Path):
 
 
 def test_edit_passages_show_a_readable_diff():
-    edits = [Edit(BODY_A1.index("Teh"), 3, "Teh", "The", "R1", "spelling"),
-             Edit(BODY_A1.rindex(" Sleep well."), 12, " Sleep well.", "", "R2", "repetition")]
+    edits = [Edit(BODY_A1.index("Teh"), 3, "Teh", "The", "R1", "spelling", "offline"),
+             Edit(BODY_A1.rindex(" Sleep well."), 12, " Sleep well.", "", "R2", "repetition", "offline")]
     [passage] = edit_passages(BODY_A1, edits)  # close together: one passage
     assert re.search(r"<del[^>]*>Teh</del><ins[^>]*>The</ins> body", passage)
     assert re.search(r"Sleep well\.<del[^>]*> Sleep well\.</del> Walk", passage)
     # far apart: one passage each, with context around each edit and an ellipsis where text is cut
     text = "a" * 300 + "X" + "b" * 300 + "<Y>" + "c" * 300
-    far = edit_passages(text, [Edit(300, 1, "X", "x", "", ""), Edit(601, 3, "<Y>", "&", "", "")], context=10)
+    far = edit_passages(text, [Edit(300, 1, "X", "x", "", "", "offline"), Edit(601, 3, "<Y>", "&", "", "", "offline")], context=10)
     assert len(far) == 2 and far[0].startswith("…aaaaaaaaaa<del") and far[0].endswith("bbbbbbbbbb…")
     assert "<del>&lt;Y&gt;</del><ins>&amp;</ins>" in far[1].replace(" title='&#x27; ()'", "").replace(
         " title=' ()'", "")
     # a change of whitespace alone is visible
-    [space] = edit_passages("a ,b", [Edit(1, 1, " ", "", "", ""), Edit(3, 0, "", " ", "", "")])
+    [space] = edit_passages("a ,b", [Edit(1, 1, " ", "", "", "", "offline"), Edit(3, 0, "", " ", "", "", "offline")])
     assert re.search(r"a<del[^>]*>␣</del>,<ins[^>]*>␣</ins>b", space)
     # an edit that does not match the text is shown apart, marked, not misplaced
-    [marked] = edit_passages("hello world", [Edit(0, 5, "howdy", "hi", "", "")])
+    [marked] = edit_passages("hello world", [Edit(0, 5, "howdy", "hi", "", "", "offline")])
     assert "does not match" in marked and "<del>howdy</del>" in marked
 
 
