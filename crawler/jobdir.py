@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
-import pickle
+import pickletools
 import shutil
 import struct
 from pathlib import Path
@@ -72,12 +72,18 @@ def _lifo_problem(path: Path) -> str | None:
 
 
 def _state_problem(path: Path) -> str | None:
+    """Why Scrapy could not load `spider.state`, read without unpickling it: its opcodes are walked
+    (pickletools runs nothing), so a torn or empty file is found before Scrapy trips on it."""
+    data = path.read_bytes()
+    if not data:
+        return "empty"
     try:
-        with path.open("rb") as fh:
-            state = pickle.load(fh)
-    except Exception as exc:  # noqa: BLE001 - any unpickling failure means Scrapy cannot open the crawl
-        return "empty" if not path.stat().st_size else f"unreadable ({type(exc).__name__})"
-    return None if isinstance(state, dict) else f"not a dict ({type(state).__name__})"
+        ops = list(pickletools.genops(data))
+    except Exception as exc:  # noqa: BLE001 - a torn pickle fails in many ways; each means Scrapy cannot open it
+        return f"unreadable ({type(exc).__name__})"
+    if not ops or ops[-1][0].name != "STOP":
+        return "unreadable (no end)"
+    return None
 
 
 def repair_jobdir(jobdir: Path) -> list[str]:
