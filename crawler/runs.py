@@ -12,6 +12,7 @@ its JOBDIR starts a new run (and sees changed articles) instead of continuing th
 
 from __future__ import annotations
 
+import json
 import secrets
 from datetime import datetime, timezone
 from pathlib import Path
@@ -32,8 +33,11 @@ def new_run_id(now: datetime | None = None) -> str:
     return f"{now:%Y%m%dT%H%M%SZ}_{secrets.token_hex(3)}"
 
 
-def resolve_run_id(jobdir: str | None, explicit: str | None = None) -> str:
-    """The run id: explicit (HEALTH_RUN_ID), else the unfinished one stored in JOBDIR, else a new one."""
+def resolve_run_id(jobdir: str | None, explicit: str | None = None, output_dir: str | Path | None = None) -> str:
+    """The run id: explicit (HEALTH_RUN_ID), else the unfinished one stored in JOBDIR, else a new one.
+
+    A stored run whose manifest in `output_dir` already says `succeeded` is over: a kill landed between
+    recording its success and retiring its id, and continuing it would store every page again."""
     if explicit:
         return check_run_id(explicit)
     if not jobdir:
@@ -41,11 +45,21 @@ def resolve_run_id(jobdir: str | None, explicit: str | None = None) -> str:
     path = Path(jobdir) / _STORED
     if path.is_file():
         stored = path.read_text(encoding="utf-8").strip()
-        if stored:
-            return check_run_id(stored)
+        if stored and not _succeeded(output_dir, check_run_id(stored)):
+            return stored
     run_id = new_run_id()
     write_text_atomic(path, run_id)
     return run_id
+
+
+def _succeeded(output_dir: str | Path | None, run_id: str) -> bool:
+    if not output_dir:
+        return False
+    manifest = Path(output_dir) / "_runs" / f"{run_id}.json"
+    try:
+        return json.loads(manifest.read_text(encoding="utf-8")).get("status") == "succeeded"
+    except (OSError, ValueError, AttributeError):
+        return False  # no manifest yet, or unreadable: the run is not known to be over
 
 
 def retire_run_id(jobdir: str | None, run_id: str) -> None:
@@ -75,7 +89,8 @@ class RunContext:
 
     def __init__(self, crawler: Crawler) -> None:
         require_run(crawler)
-        self.run_id = resolve_run_id(crawler.settings.get("JOBDIR"), setting(crawler.settings, "HEALTH_RUN_ID"))
+        self.run_id = resolve_run_id(crawler.settings.get("JOBDIR"), setting(crawler.settings, "HEALTH_RUN_ID"),
+                                     setting(crawler.settings, "OUTPUT_DIR"))
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "RunContext":

@@ -72,7 +72,7 @@ class DistributedCrawl:
                                      signals=self.crawler.signals)
         if not run_id:
             # Join the run the first worker started, or start it: SET NX makes exactly one id win.
-            candidate = resolve_run_id(settings.get("JOBDIR"))
+            candidate = resolve_run_id(settings.get("JOBDIR"), output_dir=setting(settings, "OUTPUT_DIR"))
             try:
                 client.set(link.keys.current_run, candidate, nx=True)
                 current = client.get(link.keys.current_run)

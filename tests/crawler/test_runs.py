@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime, timezone
 from pathlib import Path
@@ -26,6 +27,24 @@ def test_an_unfinished_run_is_kept_in_jobdir_until_it_succeeds(tmp_path: Path) -
     assert resolve_run_id(job) == first
     retire_run_id(job, first)
     assert resolve_run_id(job) != first  # the next scheduled crawl is a new run
+
+
+def test_a_stored_run_whose_manifest_says_succeeded_is_over(tmp_path: Path) -> None:
+    """A kill between recording success and retiring the id: the next crawl is a new run, not a resume
+    that would store every page of the finished run again."""
+    job, out = str(tmp_path / "job"), tmp_path / "out"
+    first = resolve_run_id(job, output_dir=out)
+    (out / "_runs").mkdir(parents=True)
+    manifest = out / "_runs" / f"{first}.json"
+    for status in ("running", "partial", "failed", "interrupted"):
+        manifest.write_text(json.dumps({"run_id": first, "status": status}))
+        assert resolve_run_id(job, output_dir=out) == first, status  # unfinished business: resumed
+    manifest.write_text("{not json")
+    assert resolve_run_id(job, output_dir=out) == first
+    manifest.write_text(json.dumps({"run_id": first, "status": "succeeded"}))
+    second = resolve_run_id(job, output_dir=out)
+    assert second != first
+    assert resolve_run_id(job, output_dir=out) == second  # and the new run is the one kept
 
 
 def test_an_explicit_id_wins_and_is_checked(tmp_path: Path) -> None:
