@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import resource
 import shutil
 import sys
 import tempfile
@@ -66,15 +67,22 @@ def time_trafilatura(pages: list[tuple[str, bytes]]) -> float:
     return time.process_time() - started
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def time_cleaning(root: Path, backend: str) -> tuple[float, dict, str]:
     from cleaning.runner import CleanOptions, clean_run
 
     for name in ("articles", "hot_picks", "duplicates", "grammar_edits", "_state", "_runs"):
         shutil.rmtree(root / name, ignore_errors=True)
     options = CleanOptions.from_settings({"HEALTH_GRAMMAR_BACKEND": backend, "HEALTH_CLEAN_WORKERS": 1})
-    started = time.process_time()
+    # The CPU of the child processes counts too: a local LanguageTool server is a child of this process,
+    # started and waited for inside clean_run (a figure without it would leave out the grammar's work).
+    started = time.process_time() + _children_cpu()
     report = clean_run(root, RUN, options)
-    seconds = time.process_time() - started
+    seconds = time.process_time() + _children_cpu() - started
     steps = {name: round(stats.get("seconds", 0.0), 3) for name, stats in report.steps.items()}
     return seconds, steps, report.grammar_backend
 
@@ -106,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
             best_t = min(best_t, t)
             if c < best_c:
                 best_c, best_steps = c, steps
-    print(f"\n{len(pages)} pages; CPU seconds, fastest of {args.rounds} rounds; grammar backend: {backend}")
+    print(f"\n{len(pages)} pages; CPU seconds (child processes such as a local LanguageTool server included), fastest of {args.rounds} rounds; grammar backend: {backend}")
     print("| what | seconds | ratio to trafilatura.extract |")
     print("| --- | ---: | ---: |")
     print(f"| trafilatura.extract alone | {best_t:.2f} | 1.00x |")
