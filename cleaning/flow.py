@@ -29,6 +29,7 @@ def cleaning_steps(root: Path, run_id: str, stage: Path, options: CleanOptions) 
     grammar = GrammarSettings(
         backend=options.grammar_backend, languagetool_url=options.languagetool_url,
         languagetool_username=options.languagetool_username, languagetool_api_key=options.languagetool_api_key,
+        languagetool_heap_mb=options.languagetool_heap_mb,
         keep_languages=options.keep_languages,
         request_timeout=options.grammar_timeout, run_budget_seconds=options.grammar_budget,
         cache_dir=options.grammar_cache_dir or str(Path(root) / "_state" / "grammar-cache"))

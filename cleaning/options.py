@@ -16,6 +16,7 @@ class CleanOptions:
     languagetool_url: str | None = None
     languagetool_username: str | None = field(default=None, repr=False)
     languagetool_api_key: str | None = field(default=None, repr=False)
+    languagetool_heap_mb: int = 512  # HEALTH_LANGUAGETOOL_HEAP_MB: the local server's Java heap (0: Java's default)
     dedup_threshold: float = 0.8
     min_words: int = 40
     workers: int = 1
@@ -35,6 +36,7 @@ class CleanOptions:
             languagetool_url=value(settings, "HEALTH_LANGUAGETOOL_URL") or None,
             languagetool_username=value(settings, "HEALTH_LANGUAGETOOL_USERNAME") or None,
             languagetool_api_key=value(settings, "HEALTH_LANGUAGETOOL_API_KEY") or None,
+            languagetool_heap_mb=value(settings, "HEALTH_LANGUAGETOOL_HEAP_MB"),
             dedup_threshold=value(settings, "HEALTH_DEDUP_THRESHOLD"),
             min_words=value(settings, "HEALTH_MIN_WORDS"),
             workers=value(settings, "HEALTH_CLEAN_WORKERS") or os.cpu_count() or 1,

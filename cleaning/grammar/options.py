@@ -66,6 +66,7 @@ class GrammarOptions:
     languagetool_username: str | None = field(default=None, repr=False)
     languagetool_api_key: str | None = field(default=None, repr=False)
     languagetool_start_local: bool = True  # start a local server when one is installed
+    languagetool_heap_mb: int = 512  # the Java heap of a local server this backend starts (0: Java's default)
     languagetool_home: str | None = None  # where `languagetool install` put it (None: its default)
     languages: frozenset[str] = frozenset({"en"})
     policy: RulePolicy = field(default_factory=RulePolicy)

@@ -25,6 +25,7 @@ class GrammarSettings:
     languagetool_url: str | None = None
     languagetool_username: str | None = field(default=None, repr=False)
     languagetool_api_key: str | None = field(default=None, repr=False)
+    languagetool_heap_mb: int = 512  # the local server's Java heap (0: Java's default)
     keep_languages: frozenset[str] = frozenset({"en"})
     cache_dir: str | None = None  # a SQLite cache of backend answers, shared by the workers
     request_timeout: float = 30.0  # seconds per backend request
@@ -65,7 +66,7 @@ class FixGrammar(Step):
         logger.info("starting one local LanguageTool for this run (%s)", how)
         stack = contextlib.ExitStack()
         try:
-            url = stack.enter_context(local_languagetool_server())
+            url = stack.enter_context(local_languagetool_server(heap_mb=self.settings.languagetool_heap_mb))
         except Exception as exc:  # the fixer falls back, and every row says which backend ran
             logger.error("local LanguageTool did not start: %s", exc)
             stack.close()

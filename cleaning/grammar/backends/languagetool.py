@@ -77,7 +77,8 @@ class LanguageToolBackend:
                 if not ok or not options.languagetool_start_local:
                     raise BackendError(f"LanguageTool not available: {how}")
                 url = self._stack.enter_context(
-                    local_languagetool_server(startup_timeout=options.startup_timeout, home=options.languagetool_home)
+                    local_languagetool_server(startup_timeout=options.startup_timeout, home=options.languagetool_home,
+                                              heap_mb=options.languagetool_heap_mb)
                 )
             client = _client_class()(
                 url,

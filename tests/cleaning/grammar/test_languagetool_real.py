@@ -81,3 +81,27 @@ def test_the_command_line_runs_languagetool(lt_url, tmp_path):
     assert out.returncode == 0, out.stderr
     assert out.stdout == "There are many reasons.\nFine text.\n"
     assert "backend languagetool-6." in out.stderr and "edit\t" in out.stderr
+
+
+def test_the_local_server_runs_with_a_bounded_heap(lt_url):
+    """The server the product starts gets HEALTH_LANGUAGETOOL_HEAP_MB (512 by default) as its Java heap:
+    left to Java, it takes a quarter of the machine's memory and held 1.3 GB after one run's checks."""
+    from pathlib import Path
+
+    port = lt_url.rsplit(":", 1)[1]
+    servers = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            argv = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"org.languagetool.server.HTTPServer" in argv and port.encode() in argv:
+            servers.append([a.decode() for a in argv])
+    assert len(servers) == 1 and "-Xmx512m" in servers[0], servers
+
+
+def test_a_heap_of_zero_leaves_java_its_default():
+    from cleaning.grammar.lt_server import server_command
+
+    assert "-Xmx300m" in server_command(INSTALL, heap_mb=300)
+    assert not any(arg.startswith("-Xmx") for arg in server_command(INSTALL, heap_mb=0))
