@@ -19,18 +19,19 @@ Everything stays on loopback; the crawl runs from --repo with that checkout's co
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+
+from tests.support.kill import kill_when
 
 COMMON = ["-s", "HEALTH_GRAMMAR_BACKEND=offline", "-s", "HEALTH_PROGRESS_INTERVAL=0", "-s", "HEALTH_RETRY_BACKOFF=0.1",
           "-s", "HEALTH_GENERIC_DEPTH=50", "-s", "LOG_LEVEL=INFO"]
@@ -48,22 +49,8 @@ def _page_files(out: Path) -> int:
     return len(list((out / "pages").glob("crawl_date=*/part-*.parquet")))
 
 
-def _kill_when(proc: subprocess.Popen[bytes], ready, delay: float, timeout: float = 120) -> bool:
-    deadline = time.monotonic() + timeout
-    while not ready():
-        if proc.poll() is not None:
-            return False
-        if time.monotonic() > deadline:
-            proc.kill()
-            proc.wait()
-            raise SystemExit("a crawl never reached its kill point")
-        time.sleep(0.01)
-    time.sleep(delay)
-    if proc.poll() is not None:
-        return False
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    return True
+def _succeeded(out: Path) -> bool:
+    return any(json.loads(p.read_text()).get("status") == "succeeded" for p in (out / "_runs").glob("*.json"))
 
 
 def _articles(out: Path) -> tuple[list[tuple[str, str]], list[str]]:
@@ -89,10 +76,11 @@ def run_kind(kind: str, repo: Path, work: Path, args: list[str], kills: int, rng
         proc = _crawl(repo, out, log, [*args, "-s", f"JOBDIR={job}", *SLOW])
         if n < fetching:
             target = _page_files(out) + rng.randint(1, 3)
-            hit = _kill_when(proc, lambda: _page_files(out) >= target, rng.uniform(0, 0.15))
+            hit = kill_when(proc, lambda: _page_files(out) >= target, rng.uniform(0, 0.15), timeout=120)
         else:
-            hit = _kill_when(proc, lambda: "Closing spider" in log.read_text(errors="replace"), rng.uniform(0, 4.0))
-        if not hit:
+            hit = kill_when(proc, lambda: "Closing spider" in log.read_text(errors="replace"), rng.uniform(0, 4.0),
+                            timeout=120)
+        if not hit or _succeeded(out):  # a kill after the run recorded its success lands on a finished run
             proc.wait()
             ended = True
             break

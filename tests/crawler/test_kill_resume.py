@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import os
 import random
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +18,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from tests.conftest import REPO, run_crawl
+from tests.support.kill import kill_when
 
 SEED = int(os.environ.get("HEALTH_KILL_SEED", "20241124"))
 DATASETS = ("pages", "articles", "hot_picks", "duplicates", "grammar_edits")
@@ -44,24 +43,6 @@ def _spawn(out: Path, job: Path, *extra: str) -> subprocess.Popen[bytes]:
     cmd = [sys.executable, "-m", "scrapy", "crawl", "health", "-s", f"OUTPUT_DIR={out}", "-s", f"JOBDIR={job}",
            "-s", "LOG_LEVEL=INFO", *COMMON, *extra]
     return subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy())
-
-
-def _kill_when(proc: subprocess.Popen[bytes], ready, delay: float, timeout: float = 90) -> bool:
-    """SIGKILLs `proc` `delay` seconds after `ready()` first holds; False if it ended first."""
-    deadline = time.monotonic() + timeout
-    while not ready():
-        if proc.poll() is not None:
-            return False
-        if time.monotonic() > deadline:
-            proc.kill()
-            raise AssertionError("the crawl never reached the kill point")
-        time.sleep(0.01)
-    time.sleep(delay)
-    if proc.poll() is not None:
-        return False
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    return True
 
 
 def _datasets(out: Path) -> dict[str, pd.DataFrame]:
@@ -105,7 +86,7 @@ def test_repeated_sigkill_during_the_crawl_then_resume(tmp_path: Path, baseline)
         target = _page_files(out) + rng.randint(1, 4)  # a few more flushed files, then a random moment
         delay = rng.uniform(0, 0.3)
         proc = _spawn(out, job, *slow)
-        if _kill_when(proc, lambda: _page_files(out) >= target, delay):
+        if kill_when(proc, lambda: _page_files(out) >= target, delay):
             kills.append((target, round(delay, 3)))
             _assert_nothing_partial(out)
             assert not (out / "articles").exists()  # nothing is cleaned before the crawl ends
@@ -123,7 +104,7 @@ def test_repeated_sigkill_during_cleaning_then_resume(tmp_path: Path, baseline):
     for _ in range(3):
         delay = rng.uniform(0, 2.5)  # cleaning the demo site takes about 4 s (offline grammar backend)
         proc = _spawn(out, job)
-        if _kill_when(proc, lambda: staging.exists() and any(staging.iterdir()), delay, timeout=120):
+        if kill_when(proc, lambda: staging.exists() and any(staging.iterdir()), delay, timeout=120):
             kills.append(round(delay, 3))
             _assert_nothing_partial(out)
             if (out / "articles").exists():  # a commit that ran to its end left whole, single copies
@@ -144,7 +125,7 @@ def test_a_killed_clean_is_redone_by_the_cleaning_command(tmp_path: Path, baseli
     out, job = tmp_path / "out", tmp_path / "job"
     staging = out / "_staging"
     proc = _spawn(out, job)
-    assert _kill_when(proc, lambda: staging.exists() and any(staging.iterdir()), rng.uniform(0, 0.5), timeout=120)
+    assert kill_when(proc, lambda: staging.exists() and any(staging.iterdir()), rng.uniform(0, 0.5), timeout=120)
     run_id = (job / "health_run_id.txt").read_text().strip()
     clean = subprocess.run([sys.executable, "-m", "cleaning", "run", "--output-dir", str(out), "--run-id", run_id,
                             "--grammar-backend", "offline"], cwd=REPO, capture_output=True, text=True, timeout=300)
