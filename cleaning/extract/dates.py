@@ -545,8 +545,8 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
     if published is None and modified:
         published, source = modified[0].day, modified[0].source
     if published is None:
-        published = fallback_date(ctx.url_month or (url_month(_canonical(tree)) if not is_archive_capture(url) else None),
-                                  partial, now)
+        month = ctx.url_month or (url_month(_canonical(tree)) if not is_archive_capture(url) else None)
+        published = fallback_date(month, partial, now)
         if published is not None:
             source = "fallback"
             flags.extend(f for f in ("date_partial", "date_uncertain") if f not in flags)
