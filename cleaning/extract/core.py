@@ -129,10 +129,11 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
     objects = jsonld.objects(tree)
     ex.title, t_flags = title.find_title(tree, profile, containers, url, objects)
     flags.extend(t_flags)
+    page_text = dates.page_text(tree)  # read once for both: before the body work changes the tree
     ex.published_date, ex.updated_date, ex.date_source, d_flags = dates.find_dates(
-        tree, url, profile, containers, now, date_order, locale, objects)
+        tree, url, profile, containers, now, date_order, locale, objects, page_text)
     flags.extend(d_flags)
-    ex.date_order = dates.page_date_order(tree, text)  # before the body work changes the tree
+    ex.date_order = dates.page_date_order(tree, page_text)
     ex.hot_picks = [p for b in blocks for p in b.picks]
 
     for b in blocks:

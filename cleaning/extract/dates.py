@@ -10,7 +10,10 @@ Order (first that answers wins), measured on the dates dev set (docs/extraction.
    zone; another stated value or the visible date that falls in that window wins;
 4. htmldate's page search (`date_search`), whose stage becomes the source: `markup` (date-classed
    elements, abbr), `time`, `json-ld`, `timestamp`, `text`, `text-pattern`, `title`, `image-url`;
-5. as a last resort the page's "modified" value (`meta`).
+5. as a last resort the page's "modified" value (`meta`);
+6. `fallback`, only when nothing above gave a day: the month the URL names (/2023/04/), else the month
+   htmldate's search found without a day (never a year alone); the 1st of it, flagged `date_uncertain`
+   and `date_partial`.
 
 Day-month order: a numeric date such as 04/05/2023 is read with the caller's `date_order` hint, else
 the order the page's unambiguous numeric dates show, else the page language; when nothing decides,
@@ -152,6 +155,8 @@ def _clamped(year: int, month: int, day: int) -> date | None:
 
 
 _DATEISH = re.compile(r"\d|yesterday|today|昨天|今天", re.I)
+# A time of day written inside a date ("Jan 04 09:34 2021"): none of the patterns bridges it.
+_TIME_OF_DAY = re.compile(r"(?<!\S)\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?(?!\S)", re.I)
 
 
 def find_date_string(text: str) -> str | None:
@@ -201,6 +206,8 @@ def parse_text_ex(text: str, formats: tuple[str, ...] = (), languages: tuple[str
         except ValueError:
             pass
     found = find_date_string(text)
+    if found is None and ":" in text:
+        found = find_date_string(" ".join(_TIME_OF_DAY.sub(" ", text).split()))
     if found is None:
         return None, False
     for fmt in formats:
@@ -330,12 +337,13 @@ def order_from_text(text: str) -> str | None:
     return None
 
 
-def page_date_order(tree: HtmlElement, html: str | None = None) -> str | None:
+def page_date_order(tree: HtmlElement, text: str | None = None) -> str | None:
     """The order the page's unambiguous numeric dates show, as evidence for the other pages of its site;
-    None when it has none. `html` (the page source) lets a page without any numeric date skip the text."""
-    if html is not None and not _NUMERIC.search(html):
-        return None
-    return order_from_text(_page_text(tree))
+    None when it has none. `text` is the page's `page_text`, when the caller has it already.
+
+    The page text is read, never the source first: searching the whole source for a numeric date cost
+    twice the text itself (5 ms a page on the dev sets, scripts and styles full of digits)."""
+    return order_from_text(page_text(tree) if text is None else text)
 
 
 @dataclass
@@ -354,7 +362,7 @@ class DateContext:
     @property
     def text(self) -> str:
         if self._text is None:
-            self._text = _page_text(self.tree) if self.tree is not None else ""
+            self._text = page_text(self.tree) if self.tree is not None else ""
         return self._text
 
     def order(self) -> str | None:
@@ -457,7 +465,7 @@ _VISIBLE_TEXT = etree.XPath(
     "//body//text()[not(parent::script or parent::style or parent::noscript or parent::template)]")
 
 
-def _page_text(tree: HtmlElement) -> str:
+def page_text(tree: HtmlElement) -> str:
     """The page's text without scripts and styles (at most 200,000 characters)."""
     try:
         return " ".join(_VISIBLE_TEXT(tree))[:200_000]
@@ -467,13 +475,15 @@ def _page_text(tree: HtmlElement) -> str:
 
 def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | None = None,
                now: datetime | None = None, date_order: str | None = None, locale: str | None = None,
-               jsonld_objects: list[dict] | None = None) -> tuple[date | None, date | None, str | None, list[str]]:
-    """Returns (published, updated, source, flags). The tree is not changed."""
+               jsonld_objects: list[dict] | None = None, text: str | None = None,
+               ) -> tuple[date | None, date | None, str | None, list[str]]:
+    """Returns (published, updated, source, flags). The tree is not changed. `text` is the page's
+    `page_text`, when the caller has it (it is read on most pages)."""
     skip = skip or set()
     flags: list[str] = []
     excluded = (lambda el: _excluded(el, skip))
     lang = tree.get("lang") or locale
-    ctx = DateContext(hint=(date_order or "").upper() or None, lang=lang, tree=tree)
+    ctx = DateContext(hint=(date_order or "").upper() or None, lang=lang, tree=tree, _text=text)
 
     languages = page_languages(lang, tuple(profile.languages) if profile is not None and profile.languages else ())
 
@@ -491,6 +501,7 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
     updated = modified[0].day if modified else None
 
     published = source = None
+    partial: date | None = None  # a month or year the search found without a day: the fallback's material
     if profile is not None and profile.selectors.date:
         try:
             els = tree.cssselect(profile.selectors.date)
@@ -525,7 +536,7 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
         if found is not None and stage in _TEXT_STAGES:
             found, ambiguous = _settle_order(found, ctx, now)
             if found.day == 1 and not _written(ctx.text, found):
-                found = None  # htmldate's month-only or year-only fallback (a copyright year): not a day
+                partial, found = found, None  # htmldate's month-only or year-only fallback: not a day
                 flags.append("date_partial")
         if found is not None and plausible(found, now):
             published, source = found, _SOURCE.get(stage, stage)
@@ -533,12 +544,37 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
                 flags.append("date_ambiguous")
     if published is None and modified:
         published, source = modified[0].day, modified[0].source
+    if published is None:
+        month = ctx.url_month or (url_month(_canonical(tree)) if not is_archive_capture(url) else None)
+        published = fallback_date(month, partial, now)
+        if published is not None:
+            source = "fallback"
+            flags.extend(f for f in ("date_partial", "date_uncertain") if f not in flags)
 
     if updated is None:
         updated = _updated_from_text(ctx.text, now, ctx.order()) if MODIFIED_LABEL_RE.search(ctx.text) else None
     if updated and published and updated < published:
         updated = None
     return published, updated, source, flags
+
+
+def fallback_date(month: tuple[int, int] | None, partial: date | None, now: datetime | None = None) -> date | None:
+    """The last tier, for a page where no source gave a day: the 1st of the month its URL names
+    (/2023/04/: the publisher's own filing), else the 1st of the month htmldate's search found without a
+    day. Never a day nobody stated, and never a year alone: htmldate gives a bare year (a copyright
+    line, the year the footer was rendered) as January 1st, so a January result is left out, since it
+    cannot be told from a year. None when there is nothing.
+
+    htmldate's broader `find_date(original_date=False, extensive_search=True)` is not called here: on
+    the dev set it dated no page this tier leaves undated except by a copyright year, and its
+    all-locale dateparser costs 1.6 s on the first text it cannot read (docs/extraction.md)."""
+    if month is not None:
+        found = plausible(_safe(month[0], month[1], 1), now)
+        if found is not None:
+            return found
+    if partial is not None and partial.month != 1:
+        return plausible(partial.replace(day=1), now)
+    return None
 
 
 _SOURCE = {"abbr": "markup", "meta": "meta", "json-ld": "json-ld", "markup": "markup", "time": "time",

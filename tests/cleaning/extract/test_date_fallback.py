@@ -1,0 +1,101 @@
+"""The last date tier (`date_source` "fallback", flag `date_uncertain`): only where no source gave a day."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import pytest
+
+from cleaning.extract import extract
+from cleaning.extract.dates import fallback_date, parse_text
+
+NOW = datetime(2024, 3, 1, 12, tzinfo=timezone.utc)
+PARAS = "".join(f"<p>Paragraph {i}: a short daily walk after meals lowers blood sugar in people with type 2 "
+                f"diabetes, a small trial found, and the effect lasted for about two hours.</p>" for i in range(4))
+
+
+def _page(byline: str = "", head: str = "", footer: str = "", lang: str = "en") -> str:
+    return (f'<html lang="{lang}"><head><title>Walking after meals</title>{head}</head><body>'
+            f'<article><h1>Walking after meals</h1>{byline}{PARAS}</article>{footer}</body></html>')
+
+
+def _uncertain(ex) -> bool:
+    return ex.date_source == "fallback" and {"date_uncertain", "date_partial"} <= set(ex.flags)
+
+
+def test_a_blog_url_that_names_only_a_month_gives_the_first_of_it_flagged():
+    ex = extract(_page(), "https://walkingnotes.example.org/2018/08/after-meals.html", now=NOW)
+    assert ex.published_date == date(2018, 8, 1) and _uncertain(ex)
+    assert "no_date" not in ex.flags
+
+
+def test_the_canonical_url_month_counts_too_but_not_an_archive_capture():
+    head = '<link rel="canonical" href="https://walkingnotes.example.org/2019/11/after-meals.html">'
+    ex = extract(_page(head=head), "https://walkingnotes.example.org/p?id=7", now=NOW)
+    assert ex.published_date == date(2019, 11, 1) and _uncertain(ex)
+    ex = extract(_page(), "https://web.archive.org/web/20130307194448/http://walkingnotes.example.org/after-meals",
+                 now=NOW)
+    assert ex.published_date is None and "no_date" in ex.flags  # a capture time is no month of publication
+
+
+def test_a_month_stated_on_the_page_without_a_day():
+    ex = extract(_page(byline='<p class="issue">Newsletter 2021-03</p>'),
+                 "https://walkingnotes.example.org/a/after-meals", now=NOW)
+    assert ex.published_date == date(2021, 3, 1) and _uncertain(ex)
+
+
+@pytest.mark.parametrize("footer", ["<footer><p>© 2021 Walking Notes</p></footer>", "<p>Issue 2021-01</p>"])
+def test_a_year_alone_is_no_date(footer):
+    # htmldate gives a copyright year as January 1st; a January month looks the same, so neither counts
+    ex = extract(_page(footer=footer), "https://walkingnotes.example.org/a/after-meals", now=NOW)
+    assert ex.published_date is None and "no_date" in ex.flags and "date_uncertain" not in ex.flags
+
+
+def test_the_url_month_wins_over_a_year_the_page_shows():
+    ex = extract(_page(footer="<footer><p>© 2023 Walking Notes</p></footer>"),
+                 "https://walkingnotes.example.org/2018/08/after-meals.html", now=NOW)
+    assert ex.published_date == date(2018, 8, 1) and _uncertain(ex)
+
+
+@pytest.mark.parametrize("byline,head,expected,source", [
+    ('<p class="date">Posted August 14, 2018</p>', "", date(2018, 8, 14), "markup"),
+    ("", '<meta property="article:published_time" content="2018-08-14T10:00:00+02:00">', date(2018, 8, 14), "meta"),
+    ("", '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2018-08-14"}</script>',
+     date(2018, 8, 14), "json-ld"),
+])
+def test_a_page_with_a_precise_date_never_uses_the_fallback(byline, head, expected, source):
+    # the URL names a month (the fallback's material) and the footer a year: both lose to the stated day
+    ex = extract(_page(byline=byline, head=head, footer="<footer><p>© 2023 Walking Notes</p></footer>"),
+                 "https://walkingnotes.example.org/2018/08/after-meals.html", now=NOW)
+    assert (ex.published_date, ex.date_source) == (expected, source)
+    assert "date_uncertain" not in ex.flags and "date_partial" not in ex.flags
+
+
+def test_a_page_without_any_date_still_has_none():
+    ex = extract(_page(), "https://walkingnotes.example.org/a/after-meals", now=NOW)
+    assert ex.published_date is None and ex.date_source is None and "no_date" in ex.flags
+    assert "date_uncertain" not in ex.flags
+
+
+def test_fallback_date_rules():
+    assert fallback_date((2018, 8), date(2023, 5, 1), NOW) == date(2018, 8, 1)  # the URL's month first
+    assert fallback_date(None, date(2023, 5, 1), NOW) == date(2023, 5, 1)
+    assert fallback_date(None, date(2023, 1, 1), NOW) is None  # a year alone, or a January: not told apart
+    assert fallback_date((2024, 4), None, NOW) is None  # a month after the fetch is no publication month
+    assert fallback_date((2024, 4), date(2023, 5, 1), NOW) == date(2023, 5, 1)
+    assert fallback_date(None, None, NOW) is None
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Jan 04 09:34 2021", date(2021, 1, 4)),
+    ("12 April 10:30 am 2023", date(2023, 4, 12)),
+    ("Posted 10:30", None),
+])
+def test_a_time_of_day_inside_a_date_is_read_past(text, expected):
+    assert parse_text(text) == expected
+
+
+def test_a_date_classed_element_with_a_time_inside_is_a_precise_date():
+    byline = '<div class="date"><span>Jan</span> <span>04</span> <span>09:34</span> <span>2021</span></div>'
+    ex = extract(_page(byline=byline), "https://walkingnotes.example.org/a/after-meals", now=NOW)
+    assert (ex.published_date, ex.date_source) == (date(2021, 1, 4), "markup") and "date_uncertain" not in ex.flags
