@@ -24,7 +24,7 @@ def test_single_machine_crawl_is_unchanged_when_the_setting_is_off(tmp_path: Pat
     assert "crawler.distributed.DistributedCrawl" in settings.getdict("ADDONS")
     with pytest.raises(NotConfigured):
         DistributedCrawl(crawler=None).update_settings(settings)  # type: ignore[arg-type]
-    assert settings["SCHEDULER"] == "scrapy.core.scheduler.Scheduler"
+    assert settings["SCHEDULER"] == "crawler.scheduler.MemoryScheduler"
     assert settings["DUPEFILTER_CLASS"] == "crawler.dupefilter.RunDupeFilter"
     assert "crawler.extensions.RunManifest" in settings.getdict("EXTENSIONS")
     crawler = project_crawler(tmp_path)
