@@ -12,6 +12,10 @@ the in-memory duplicate filter and be fetched, and stored, a second time.
 scheduler and before SpiderState reads `spider.state`, so every way of starting a crawl (`scrapy crawl`,
 Scrapyd, a script) goes through it. What it did is logged, one line per file, and the files are kept under
 `JOBDIR/set-aside/` (the latest resume's only) for whoever wants to look.
+
+This crawl itself writes neither a queue nor `requests.seen` any more (crawler/scheduler.py,
+crawler/dupefilter.py); they come from a JOBDIR an older version or plain Scrapy left. What it does write
+there is the run id (crawler/runs.py) and `spider.state`, the latter through `AtomicSpiderState` below.
 """
 
 from __future__ import annotations
