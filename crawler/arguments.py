@@ -125,6 +125,14 @@ def check_settings(settings: object) -> None:
         check_readable(output, DATASETS)  # footers of every dataset: a damaged file is named and set aside
     except OutputError as exc:
         raise ArgumentError(str(exc)) from None
+    jobdir = settings.get("JOBDIR") if hasattr(settings, "get") else None
+    if jobdir:
+        # Scrapy creates JOBDIR while it builds its extensions, and the run id is written there before the
+        # first request: a path that cannot be a writable folder would only show as a traceback.
+        try:
+            ensure_writable(Path(jobdir), "job directory")
+        except OutputError as exc:
+            raise ArgumentError(f"JOBDIR: {exc} (set -s JOBDIR=PATH to a writable folder)") from None
 
 
 def check_safety_settings(settings: Any) -> None:

@@ -12,20 +12,28 @@ the in-memory duplicate filter and be fetched, and stored, a second time.
 scheduler and before SpiderState reads `spider.state`, so every way of starting a crawl (`scrapy crawl`,
 Scrapyd, a script) goes through it. What it did is logged, one line per file, and the files are kept under
 `JOBDIR/set-aside/` (the latest resume's only) for whoever wants to look.
+
+This crawl itself writes neither a queue nor `requests.seen` any more (crawler/scheduler.py,
+crawler/dupefilter.py); they come from a JOBDIR an older version or plain Scrapy left. What it does write
+there is the run id (crawler/runs.py) and `spider.state`, the latter through `AtomicSpiderState` below.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import pickle
 import pickletools
 import shutil
 import struct
 from pathlib import Path
 
+from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from scrapy.extensions.spiderstate import SpiderState
 
+from cleaning.storage.atomic import OutputError, write_atomic
 from crawler.config import setting
 
 logger = logging.getLogger(__name__)
@@ -130,3 +138,34 @@ class JobdirRepair:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "JobdirRepair":
         return cls(crawler)
+
+
+class AtomicSpiderState(SpiderState):
+    """Scrapy's SpiderState (`spider.state` kept in `JOBDIR/spider.state`), written atomically, and a failed
+    write fails the run instead of vanishing in a log line.
+
+    Scrapy writes the file in place when the spider closes: a full disk or a kill leaves it torn (set aside
+    on the next resume, so the state is lost) and the error is only logged, so the run could be judged
+    `succeeded` with its JOBDIR state unwritten. Here the old file stays whole until the new one is on
+    disk, and a write that fails is an output error of the run (`health/output_error`, as a pages file that
+    cannot be written): the run ends `failed`, its run id stays in JOBDIR, and the same command resumes it.
+    Listed before the run's end (RunManifest, 200) so the judgment sees the error."""
+
+    crawler: Crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "AtomicSpiderState":
+        obj = super().from_crawler(crawler)
+        obj.crawler = crawler
+        return obj
+
+    def spider_closed(self, spider: Spider) -> None:
+        if not self.jobdir:
+            return
+        state = getattr(spider, "state", {})
+        try:
+            write_atomic(Path(self.statefn), lambda fh: pickle.dump(state, fh, protocol=4))
+        except OutputError as exc:
+            logger.error("the spider's state could not be kept in JOBDIR: %s", exc)
+            if not self.crawler.stats.get_value("health/output_error"):
+                self.crawler.stats.set_value("health/output_error", str(exc))

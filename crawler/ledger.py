@@ -68,14 +68,25 @@ class StoredPages:
 
     @classmethod
     def load(cls, root: Path, run_id: str) -> "StoredPages":
+        stored = cls(root)
+        stored.refresh(run_id)
+        return stored
+
+    def refresh(self, run_id: str) -> int:
+        """Indexes the run's part files written since the last look (another worker's, in a distributed
+        crawl); files already indexed are not read again. Returns the number of pages added."""
         if not run_id:
-            return cls(root)
-        files = dataset_files(root, "pages", run_id)
-        index: dict[str, tuple[int, int]] = {}
-        for n, path in enumerate(files):
-            for row, url in enumerate(_column(root, path, "url")):
-                index[canonicalize_url(url)] = (n, row)  # a later copy (a second attempt) wins
-        return cls(root, files, index)
+            return 0
+        known = set(self._files)
+        before = len(self._index)
+        for path in dataset_files(self.root, "pages", run_id):
+            if path in known:
+                continue
+            self._files.append(path)
+            n = len(self._files) - 1
+            for row, url in enumerate(_column(self.root, path, "url")):
+                self._index[canonicalize_url(url)] = (n, row)  # a later copy (a second attempt) wins
+        return len(self._index) - before
 
     def __len__(self) -> int:
         return len(self._index)

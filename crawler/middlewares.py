@@ -21,6 +21,7 @@ from crawler.demo.site import DELIBERATE_FAILURES
 from crawler.exceptions import RequestSkipped
 from crawler.ledger import FetchLedger, StoredPages
 from crawler.runs import RunContext, require_run
+from crawler.signals import requests_requeued
 
 logger = logging.getLogger(__name__)
 
@@ -185,6 +186,7 @@ class IncrementalFetchMiddleware:
         self.ledger: FetchLedger | None = None
         self.stored: StoredPages | None = None
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.requests_requeued, signal=requests_requeued)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "IncrementalFetchMiddleware":
@@ -197,6 +199,14 @@ class IncrementalFetchMiddleware:
         self.stored = StoredPages.load(root, run_id)
         logger.info("incremental: %d articles known from earlier runs, %d pages stored by this run (answered from disk)",
                     self.ledger.known_count, len(self.stored))
+
+    def requests_requeued(self) -> None:
+        """A distributed worker died with requests in flight and they are back in the shared frontier: the
+        pages it stored (and had not yet acknowledged) are answered from disk too, not stored twice."""
+        if self.stored is not None:
+            added = self.stored.refresh(RunContext.of(self.crawler).run_id)
+            if added:
+                self.stats.inc_value("health/resume/pages_found_after_requeue", added)
 
     def process_request(self, request: Request, spider: Spider | None = None) -> Response | None:
         kind = request.meta.get("health_kind")

@@ -52,6 +52,16 @@ def resolve_run_id(jobdir: str | None, explicit: str | None = None, output_dir: 
     return run_id
 
 
+def keep_run_id(jobdir: str | None, run_id: str) -> None:
+    """Records `run_id` as JOBDIR's unfinished run: a distributed worker that joined another worker's run
+    keeps that run, not the candidate it proposed, so the same command after a kill rejoins it."""
+    if not jobdir:
+        return
+    path = Path(jobdir) / _STORED
+    if not path.is_file() or path.read_text(encoding="utf-8").strip() != run_id:
+        write_text_atomic(path, check_run_id(run_id))
+
+
 def _succeeded(output_dir: str | Path | None, run_id: str) -> bool:
     if not output_dir:
         return False

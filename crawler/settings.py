@@ -42,6 +42,10 @@ REMOTE_CONTROL_ENABLED = False
 # The frontier forgets nothing that matters on SIGKILL: pages are skipped on resume only once
 # they are durably in the pages dataset, so the duplicate filter is kept in memory.
 DUPEFILTER_CLASS = "crawler.dupefilter.RunDupeFilter"
+# The frontier in memory even with JOBDIR: resume rebuilds it from the stored pages, and a disk queue on a
+# full disk stalled the crawl instead of stopping it (crawler/scheduler.py). The distributed add-on
+# replaces it with its Redis scheduler.
+SCHEDULER = "crawler.scheduler.MemoryScheduler"
 
 SPIDER_MIDDLEWARES = {
     "crawler.middlewares.CanonicalUrlMiddleware": 600,
@@ -66,6 +70,9 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     # first, before the engine opens the scheduler: Scrapy's JOBDIR state set aside, the frontier rebuilt
     "crawler.jobdir.JobdirRepair": 0,
+    # spider.state written atomically, a failed write failing the run; before the run's end (200) judges it
+    "scrapy.extensions.spiderstate.SpiderState": None,
+    "crawler.jobdir.AtomicSpiderState": 5,
     "crawler.runs.RunContext": 10,
     "crawler.failures.InternalErrors": 20,  # exceptions in our callbacks and pipelines fail the run
     "crawler.budgets.CrawlBudgets": 21,  # budgets and traps (crawler/budgets.py); its close runs before the run's end

@@ -36,15 +36,15 @@ def check_run_id(run_id: str) -> str:
     return run_id
 
 
-def ensure_writable(root: Path) -> None:
-    """Fails early, naming the path, when the output root cannot be written."""
+def ensure_writable(root: Path, what: str = "output directory") -> None:
+    """Fails early, naming the path, when the output root (or another folder: `what` it is) cannot be written."""
     try:
         root.mkdir(parents=True, exist_ok=True)
         probe = root / f".write-probe-{os.getpid()}"
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as exc:
-        raise OutputError(f"output directory {root} is not writable: {exc.strerror or exc}") from None
+        raise OutputError(f"{what} {root} is not writable: {exc.strerror or exc}") from None
 
 
 def write_table_atomic(table: pa.Table, dest: Path) -> None:

@@ -23,7 +23,7 @@ from scrapy.utils.misc import load_object
 from cleaning.redact import strip_credentials
 from crawler.config import setting
 from crawler.distributed.link import WORKER_ID, RedisLink, RunKeys, default_worker_id, redis_client
-from crawler.runs import resolve_run_id
+from crawler.runs import keep_run_id, resolve_run_id
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +81,8 @@ class DistributedCrawl:
                 link.fail(exc, "joining the crawl")
                 run_id = candidate
             link.keys = RunKeys(prefix, run_id)
+            if not link.failed:
+                keep_run_id(settings.get("JOBDIR"), run_id)  # a restart with this JOBDIR rejoins this run
         _force(settings, "HEALTH_RUN_ID", run_id)
         settings.set("HEALTH_WORKER_ID", worker, priority=max(settings.getpriority("HEALTH_WORKER_ID") or 0,
                                                                SETTINGS_PRIORITIES["addon"]))

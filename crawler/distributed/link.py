@@ -42,14 +42,17 @@ redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
 return 1
 """
 
-# KEYS: queue, inflight hash, seq. Returns {token, data} or nil. The hash keeps "score data".
+# KEYS: queue, inflight hash, seq, requeued counter. Returns {token, data, requeued} or nil. The hash keeps
+# "score data". `requeued` is read in the same step: when it has grown since this worker's last pop, a
+# dead worker's requests were put back before this one was taken, and the pages that worker stored are
+# on disk already (it died before it was reaped), so the popping worker looks at them first.
 POP = """
 local r = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 if #r == 0 then return false end
 redis.call('ZREM', KEYS[1], r[1])
 local token = tostring(redis.call('INCR', KEYS[3]))
 redis.call('HSET', KEYS[2], token, r[2] .. ' ' .. r[1])
-return {token, r[1]}
+return {token, r[1], redis.call('GET', KEYS[4]) or '0'}
 """
 
 # KEYS: inflight hash of the worker, queue, workers set, its alive key, requeued counter. ARGV: worker.

@@ -8,6 +8,9 @@
   request is finished and its page is durably in the `pages` dataset
   (crawler/distributed/inflight.py), and re-queues the hash of a worker whose
   heartbeat stopped (crawler/distributed/membership.py).
+- A pop that finds the run's re-queue counter grown (a dead worker's requests put back) says so first
+  (`crawler.signals.requests_requeued`): the pages that worker stored before it died are answered from
+  disk (IncrementalFetchMiddleware), not fetched and stored a second time.
 - Requests are stored as JSON (crawler.distributed.serializer), not pickle.
 - Any Redis error stops the worker cleanly (see RedisLink) instead of raising
   into the engine loop.
@@ -25,6 +28,7 @@ from crawler.distributed.addon import redis_link
 from crawler.distributed.link import ENQUEUE, POP, RedisLink, RedisUnavailable
 from crawler.distributed.serializer import decode_request, encode_request
 from crawler.distributed.signals import request_popped
+from crawler.signals import requests_requeued
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +54,7 @@ class RedisScheduler:
         self.stats = crawler.stats
         self.spider: Spider | None = None
         self.df: RedisDupeFilter | None = None
+        self._requeued_seen: int | None = None  # the run's re-queue counter at this worker's last pop
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "RedisScheduler":
@@ -116,12 +121,19 @@ class RedisScheduler:
         keys = self.link.keys
         try:
             popped = self.link.run_script("taking a request from the queue", "pop", POP,
-                                          [keys.requests, keys.inflight(self.link.worker_id), keys.seq], [])
+                                          [keys.requests, keys.inflight(self.link.worker_id), keys.seq,
+                                           keys.requeued], [])
         except RedisUnavailable:
             return None
         if not popped:
             return None
-        token, data = popped
+        token, data, requeued = popped
+        requeued = int(requeued)
+        if requeued != self._requeued_seen:
+            # Before this request reaches the downloader: it may be one the dead worker had stored.
+            self._requeued_seen = requeued
+            if requeued:
+                self.crawler.signals.send_catch_log(signal=requests_requeued)
         token = token.decode() if isinstance(token, bytes) else str(token)
         try:
             request = decode_request(data, self.spider)

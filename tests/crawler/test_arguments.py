@@ -61,6 +61,14 @@ def test_bad_settings_fail_clearly(tmp_path: Path, settings, message):
 
 def test_good_settings_pass(tmp_path: Path):
     check_settings(Settings({"OUTPUT_DIR": str(tmp_path / "new")}))
+    check_settings(Settings({"OUTPUT_DIR": str(tmp_path / "new"), "JOBDIR": str(tmp_path / "jobs" / "new")}))
+    assert (tmp_path / "jobs" / "new").is_dir() and not list((tmp_path / "jobs" / "new").iterdir())
+
+
+def test_a_jobdir_that_cannot_be_a_writable_folder_fails_clearly(tmp_path: Path):
+    (tmp_path / "a-file").write_text("")
+    with pytest.raises(ArgumentError, match=r"JOBDIR: job directory .*a-file/job is not writable"):
+        check_settings(Settings({"OUTPUT_DIR": str(tmp_path / "out"), "JOBDIR": str(tmp_path / "a-file" / "job")}))
 
 
 # --- the same through `scrapy crawl`: exit status 2, one line, nothing written --------------------------

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import json
 import pickle
+import resource
 import struct
 from pathlib import Path
 
 from queuelib import LifoDiskQueue  # the file format under Scrapy's PickleLifoDiskQueue, the default
+from scrapy.extensions.spiderstate import SpiderState
 from scrapy.utils.misc import load_object
 
-from crawler.jobdir import JobdirRepair, repair_jobdir
-from tests.support.crawler import project_crawler
+from crawler.jobdir import AtomicSpiderState, JobdirRepair, repair_jobdir
+from tests.support.crawler import open_spider, project_crawler
 
 
 def _scrapy_jobdir(job: Path, queued: int = 3) -> Path:
@@ -85,3 +87,47 @@ def test_the_extension_runs_for_a_jobdir_only_and_counts_what_it_set_aside(tmp_p
     assert load_object("crawler.jobdir.JobdirRepair") is JobdirRepair
     crawler = project_crawler(tmp_path / "out2")
     assert crawler.stats.get_value("health/resume/jobdir_set_aside") is None
+
+
+def _state_extensions(crawler) -> list:  # type: ignore[no-untyped-def]
+    return [ext for ext in crawler.extensions.middlewares if isinstance(ext, SpiderState)]
+
+
+def test_spider_state_is_kept_across_a_resume_and_written_whole(tmp_path: Path) -> None:
+    job = tmp_path / "job"
+    crawler = project_crawler(tmp_path / "out", JOBDIR=str(job))
+    (state,) = _state_extensions(crawler)  # Scrapy's own is replaced, not doubled
+    assert isinstance(state, AtomicSpiderState)
+    spider = open_spider(crawler)
+    state.spider_opened(spider)
+    spider.state["seen"] = 3
+    state.spider_closed(spider)
+    assert sorted(p.name for p in job.iterdir()) == ["health_run_id.txt", "spider.state"]  # no temporary left
+    resumed = project_crawler(tmp_path / "out", JOBDIR=str(job))
+    assert resumed.stats.get_value("health/resume/jobdir_set_aside") == 0  # whole: nothing to set aside
+    spider = open_spider(resumed)
+    _state_extensions(resumed)[0].spider_opened(spider)
+    assert spider.state == {"seen": 3}
+
+
+def test_a_spider_state_that_cannot_be_written_fails_the_run_and_keeps_the_old_one(tmp_path: Path) -> None:
+    job = tmp_path / "job"
+    job.mkdir()
+    old = pickle.dumps({"seen": 1}, protocol=4)
+    (job / "spider.state").write_bytes(old)
+    crawler = project_crawler(tmp_path / "out", JOBDIR=str(job))
+    (state,) = _state_extensions(crawler)
+    spider = open_spider(crawler)
+    state.spider_opened(spider)
+    spider.state["seen"] = "2" * 100_000
+    # A full disk, as the crawl test makes one: writes past the file size limit fail with EFBIG (Python
+    # ignores SIGXFSZ). The soft limit only, raised back at once.
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (4096, hard))
+    try:
+        state.spider_closed(spider)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+    assert "spider.state" in crawler.stats.get_value("health/output_error")  # the run's end judges it failed
+    assert (job / "spider.state").read_bytes() == old  # never torn
+    assert sorted(p.name for p in job.iterdir()) == ["health_run_id.txt", "spider.state"]  # no temporary left

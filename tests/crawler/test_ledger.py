@@ -90,3 +90,27 @@ def test_sitemap_lastmod_says_whether_a_known_page_changed(tmp_path: Path) -> No
 def test_an_empty_output_dir_knows_nothing(tmp_path: Path) -> None:
     ledger = FetchLedger.load(tmp_path, run_id=THIS)
     assert ledger.known_count == len(StoredPages.load(tmp_path, THIS)) == 0
+
+
+def test_a_refresh_indexes_the_files_other_workers_wrote_since_and_reads_no_file_twice(tmp_path: Path,
+                                                                                        monkeypatch) -> None:
+    _pages(tmp_path, THIS, [{"url": "https://a.org/mine", "body": b"first"}])
+    stored = StoredPages.load(tmp_path, THIS)
+    assert stored.get("https://a.org/mine").body == b"first"
+    # Another worker (another file tag) stores two pages, one of them again (a second attempt).
+    other = PartitionedWriter(tmp_path, "pages", THIS, tag="w2")
+    for url, body in (("https://a.org/theirs", b"t"), ("https://a.org/mine", b"second")):
+        other.write({"url": url, "body": body, "status": 200, "fetched_at": FETCHED, "kind": "article",
+                     "run_id": THIS}, partition="2026-01-01")
+    other.flush()
+    _pages(tmp_path, CLEANED, [{"url": "https://a.org/earlier-run"}])  # not this run's
+    assert "https://a.org/theirs" not in stored  # only what was on disk when it looked
+    read: list[Path] = []
+    import crawler.ledger as ledger_module
+    real = ledger_module._column
+    monkeypatch.setattr(ledger_module, "_column", lambda root, path, column: read.append(path) or real(root, path, column))
+    assert stored.refresh(THIS) == 1  # one new URL; the second copy replaces the first
+    assert [p.name for p in read] == [p.name for p in (tmp_path / "pages").rglob(f"part-{THIS}-w2-*.parquet")]
+    assert stored.get("https://a.org/theirs").body == b"t" and stored.get("https://a.org/mine").body == b"second"
+    assert "https://a.org/earlier-run" not in stored
+    assert stored.refresh(THIS) == 0 and len(read) == 1  # nothing new: no file read again

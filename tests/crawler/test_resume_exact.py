@@ -154,20 +154,26 @@ def test_ten_sigkills_of_a_generic_crawl_then_resume_lose_nothing(tmp_path: Path
 
 def test_a_crawl_stopped_by_a_full_disk_resumes_without_loss(tmp_path: Path, site: PagedSite, baseline):
     """The disk fills up while fetching: the crawl process's file size limit drops (RLIMIT_FSIZE, set from
-    outside with prlimit), so the next pages file fails to write (EFBIG) as it would on a full disk."""
-    out = tmp_path / "out"
-    # The run id given by hand: Scrapy's disk queue (JOBDIR) is itself a file the full disk would break.
-    args = [*_args(site), "-s", "HEALTH_RUN_ID=20261130T000000Z_d15cf1", *SLOW]
+    outside with prlimit), so its next write (a pages file, JOBDIR state, a log line) fails with EFBIG as it
+    would on a full disk. The crawl runs with a JOBDIR as a user's would; it must stop with a failure (never
+    idle, never "succeeded"), and the same command with the same JOBDIR resumes the same run, losing nothing."""
+    out, job = tmp_path / "out", tmp_path / "job"
+    args = [*_args(site), "-s", f"JOBDIR={job}", *SLOW]
     crawl = _Crawl(out, tmp_path / "full.log", *args)
     target = random.Random(SEED + 1).randint(3, 8)
     deadline = time.monotonic() + 90
     while _page_files(out) < target and crawl.proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.005)
+    assert crawl.proc.poll() is None, "the crawl ended before the disk filled up"
+    run_id = (job / "health_run_id.txt").read_text().strip()
     resource.prlimit(crawl.proc.pid, resource.RLIMIT_FSIZE, (512, 512))
-    assert crawl.wait() == 1  # (its log file is past the limit too: what it says cannot be read here)
+    assert crawl.wait(timeout=90) == 1  # (its log file is past the limit too: what it says cannot be read here)
+    assert not _succeeded(out)
     stored = _page_files(out)
     assert stored < len(baseline["pages"]) // 5, "the disk filled up after fetching ended"
-    run_crawl(out, *args)  # room again: the same run, resumed
+    proc = run_crawl(out, *args)  # room again: the same command, the same JOBDIR
+    assert "succeeded" in proc.stderr
+    assert (out / "_runs" / f"{run_id}.json").is_file(), "the resume started a new run instead of continuing"
     _assert_equal_to_baseline(out, baseline)
 
 

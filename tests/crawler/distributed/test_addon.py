@@ -24,7 +24,7 @@ def test_single_machine_crawl_is_unchanged_when_the_setting_is_off(tmp_path: Pat
     assert "crawler.distributed.DistributedCrawl" in settings.getdict("ADDONS")
     with pytest.raises(NotConfigured):
         DistributedCrawl(crawler=None).update_settings(settings)  # type: ignore[arg-type]
-    assert settings["SCHEDULER"] == "scrapy.core.scheduler.Scheduler"
+    assert settings["SCHEDULER"] == "crawler.scheduler.MemoryScheduler"
     assert settings["DUPEFILTER_CLASS"] == "crawler.dupefilter.RunDupeFilter"
     assert "crawler.extensions.RunManifest" in settings.getdict("EXTENSIONS")
     crawler = project_crawler(tmp_path)
@@ -60,4 +60,22 @@ def test_workers_agree_on_one_run_and_switch_to_the_shared_frontier(tmp_path: Pa
     given = project_crawler(tmp_path, HEALTH_REDIS_URL=redis_server.url, HEALTH_REDIS_PREFIX=prefix,
                             HEALTH_RUN_ID="20260101T000000Z_abcdef")
     assert RunContext.of(given).run_id == "20260101T000000Z_abcdef"  # a run named by hand
+    redis_server.client.delete(RunKeys(prefix, "").current_run)
+
+
+def test_a_worker_jobdir_keeps_the_run_it_joined_so_a_restart_rejoins_it(tmp_path: Path,
+                                                                          redis_server: RedisServer) -> None:
+    prefix = "addon-jobdir"
+    jobs = [tmp_path / "job1", tmp_path / "job2"]
+    first = project_crawler(tmp_path, HEALTH_REDIS_URL=redis_server.url, HEALTH_REDIS_PREFIX=prefix,
+                            HEALTH_WORKER_ID="w1", JOBDIR=str(jobs[0]))
+    run_id = RunContext.of(first).run_id
+    second = project_crawler(tmp_path, HEALTH_REDIS_URL=redis_server.url, HEALTH_REDIS_PREFIX=prefix,
+                             HEALTH_WORKER_ID="w2", JOBDIR=str(jobs[1]))
+    assert RunContext.of(second).run_id == run_id
+    # The second worker proposed a run of its own from its JOBDIR; it keeps the one it joined instead.
+    assert [(job / "health_run_id.txt").read_text() for job in jobs] == [run_id, run_id]
+    again = project_crawler(tmp_path, HEALTH_REDIS_URL=redis_server.url, HEALTH_REDIS_PREFIX=prefix,
+                            HEALTH_WORKER_ID="w2", JOBDIR=str(jobs[1]))
+    assert RunContext.of(again).run_id == run_id
     redis_server.client.delete(RunKeys(prefix, "").current_run)

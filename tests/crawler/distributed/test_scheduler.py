@@ -9,6 +9,7 @@ from typing import Any
 from crawler.distributed import signals
 from crawler.distributed.addon import redis_link
 from crawler.distributed.scheduler import RedisScheduler
+from crawler.signals import requests_requeued
 from tests.crawler.distributed.conftest import RedisServer
 from tests.support.crawler import open_spider, project_crawler
 
@@ -71,3 +72,22 @@ def test_a_request_that_cannot_be_stored_is_dropped(tmp_path: Path, redis_server
     request = scheduler.spider.request_for("https://a.org/x", "article", health_thing={1, 2})
     assert not scheduler.enqueue_request(request)
     assert scheduler.stats.get_value("health/distributed/unserializable") == 1
+
+
+def test_a_pop_after_a_dead_workers_requests_came_back_says_so_first(tmp_path: Path, redis_server: RedisServer) -> None:
+    scheduler, _ = _scheduler(tmp_path, redis_server)
+    spider, link = scheduler.spider, redis_link(scheduler.crawler)
+    told: list[int] = []
+    scheduler.crawler.signals.connect(lambda: told.append(len(scheduler)), signal=requests_requeued, weak=False)
+    for n in range(3):
+        scheduler.enqueue_request(spider.request_for(f"https://a.org/{n}", "article"))
+    scheduler.next_request()
+    assert told == []  # no worker died: nothing to look at again
+    # Worker w9 took a request and died (no heartbeat key): a reap puts it back and counts it.
+    link.client.hset(link.keys.inflight("w9"), "99", "0 " + link.client.zrange(link.keys.requests, 0, 0)[0].decode())
+    link.client.zpopmin(link.keys.requests)
+    assert link.reap("w9") == 1
+    request = scheduler.next_request()
+    assert request is not None and len(told) == 1  # told by the time the request is handed on
+    scheduler.next_request()
+    assert len(told) == 1  # once per re-queue, not per pop
