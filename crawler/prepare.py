@@ -73,7 +73,9 @@ class PrepareWhileCrawling:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.preparer is None:
             return
-        if reason == "shutdown":  # Ctrl-C: no cleaning follows; what was prepared stays for the resume
+        if reason == "shutdown":
+            # Ctrl-C: a terminal sends it to these processes too, so they may be gone. What they prepared
+            # stays on disk; the run's cleaning (or the resume's) does the rest itself.
             self.preparer.stop()
             return
         interval = setting(self.crawler.settings, "HEALTH_PROGRESS_INTERVAL")
