@@ -43,7 +43,7 @@ class Interrupts:
         require_run(crawler)
         self.crawler = crawler
         self.received: list[str] = []
-        self.cleaning_interrupted = False
+        self.stopped_at_once = False  # a signal came inside `stop_at_once`
         crawler.signals.connect(self.engine_started, signal=signals.engine_started)
 
     @classmethod
@@ -60,8 +60,9 @@ class Interrupts:
 
     @property
     def forced(self) -> bool:
-        """A second signal came: Scrapy stopped the crawl without closing it properly."""
-        return len(self.received) >= 2
+        """The crawl is to stop without cleaning: a second signal came (Scrapy's unclean stop), or one
+        stopped the wait for the preparing helpers or the cleaning at once."""
+        return len(self.received) >= 2 or self.stopped_at_once
 
     @property
     def exit_code(self) -> int:
@@ -100,8 +101,9 @@ class Interrupts:
 
     @contextlib.contextmanager
     def stop_at_once(self) -> Iterator[None]:
-        """While the run's end cleans: the next shutdown signal raises KeyboardInterrupt in the cleaning
-        (which then commits nothing) instead of waiting for the busy reactor; the handlers are put back after."""
+        """While the crawl's close waits for its preparing helpers or cleans: the next shutdown signal
+        raises KeyboardInterrupt there (the cleaning then commits nothing) instead of waiting for the busy
+        reactor; the handlers are put back after."""
         if threading.current_thread() is not threading.main_thread():
             yield
             return
@@ -109,7 +111,7 @@ class Interrupts:
 
         def stop(signum: int, frame: FrameType | None) -> None:
             self._record(signum)
-            self.cleaning_interrupted = True
+            self.stopped_at_once = True
             raise KeyboardInterrupt
 
         setattr(stop, _RECORDER, True)

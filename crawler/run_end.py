@@ -158,7 +158,8 @@ def cut_short(reason: str, crawl_stats: dict[str, Any]) -> list[str]:
     why = [f"{key.removeprefix(PARTIAL_STATS)}: {value}" for key, value in sorted(crawl_stats.items())
            if key.startswith(PARTIAL_STATS)]
     clean_status = str(crawl_stats.get("health/clean/status") or "")
-    if reason in CLEANING_REASONS and clean_status.startswith("skipped:") and "HEALTH_CLEAN_ON_CLOSE" not in clean_status:
+    if reason in CLEANING_REASONS and clean_status.startswith("skipped:") and "HEALTH_CLEAN_ON_CLOSE" not in clean_status \
+            and "stopped by force" not in clean_status:  # a forced stop has its own line, below
         # Not the operator's choice (HEALTH_CLEAN_ON_CLOSE=False is): the run's articles were not written.
         why.append(f"cleaning {clean_status}; the pages are stored, no article of this run was written yet "
                    "(the log says the command that cleans them)")
@@ -174,6 +175,10 @@ def cut_short(reason: str, crawl_stats: dict[str, Any]) -> list[str]:
                    f"(Scrapy's CLOSESPIDER_* settings); {left}")
     if reason == "shutdown":
         why.append(stopped_by(crawl_stats, left))
+    elif clean_status == "interrupted" or clean_status.startswith("skipped: the crawl was stopped by force"):
+        received = str(crawl_stats.get(STATS_KEY) or "").split()
+        why.append(f"interrupted: {received[-1] if received else 'a signal'} stopped the run's end at once: "
+                   "nothing of its cleaning was committed; the same command with the same JOBDIR completes the run")
     return why
 
 

@@ -56,25 +56,31 @@ class _Crawl:
                "-s", f"OUTPUT_DIR={out}", "-s", f"JOBDIR={job}", "-s", "LOG_LEVEL=INFO", *ARGS, *SLOW]
         self.log = log
         with log.open("w") as fh:
-            self.proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=fh, env=os.environ.copy())
+            # Its own process group, as a terminal's foreground job: Ctrl-C there reaches every process of it.
+            self.proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=fh, env=os.environ.copy(),
+                                         start_new_session=True)
 
     def text(self) -> str:
         return self.log.read_text(errors="replace") if self.log.is_file() else ""
 
-    def signal_when(self, ready: Callable[[], bool], sig: int, timeout: float = 90) -> None:
+    def signal_when(self, ready: Callable[[], bool], sig: int, timeout: float = 90, group: bool = False) -> None:
+        """`sig` to the crawl once `ready()` holds; `group`: to all its processes, as a terminal's Ctrl-C."""
         deadline = time.monotonic() + timeout
         while not ready():
             assert self.proc.poll() is None, f"the crawl ended before the signal:\n{self.text()[-3000:]}"
             assert time.monotonic() < deadline, "the crawl never got there"
             time.sleep(0.01)
-        self.proc.send_signal(sig)
+        if group:
+            os.killpg(self.proc.pid, sig)
+        else:
+            self.proc.send_signal(sig)
 
     def wait(self, timeout: float = 120) -> int:
         try:
             return self.proc.wait(timeout=timeout)
         finally:
             if self.proc.poll() is None:
-                self.proc.kill()
+                os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
 
 
@@ -117,12 +123,15 @@ def _resume(out: Path, job: Path, log: Path, site: PagedSite, baseline: dict[str
     return manifest
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize("sig, group", [(signal.SIGINT, True), (signal.SIGTERM, False)],
+                         ids=["ctrl-c-to-the-process-group", "SIGTERM-to-the-crawl"])
 def test_one_signal_cleans_what_was_fetched_is_partial_and_the_same_command_completes_the_run(
-        tmp_path: Path, site: PagedSite, baseline: dict[str, pd.DataFrame], sig: signal.Signals) -> None:
+        tmp_path: Path, site: PagedSite, baseline: dict[str, pd.DataFrame], sig: signal.Signals, group: bool) -> None:
     out, job = tmp_path / "out", tmp_path / "job"
     crawl = _Crawl(out, job, tmp_path / "stopped.log", site)
-    crawl.signal_when(lambda: _page_files(out) >= 3, sig)
+    # A terminal's Ctrl-C reaches the crawl's helper processes too (cleaning while crawling): they stop,
+    # and what they prepared is used.
+    crawl.signal_when(lambda: _page_files(out) >= 3, sig, group=group)
     code = crawl.wait()
     log = crawl.text()
     assert code == 3, log[-3000:]
@@ -151,7 +160,7 @@ def test_a_second_ctrl_c_while_cleaning_stops_at_once_interrupted_and_resumable(
     out, job = tmp_path / "out", tmp_path / "job"
     crawl = _Crawl(out, job, tmp_path / "stopped.log", site)
     crawl.signal_when(lambda: _page_files(out) >= 3, signal.SIGINT)
-    crawl.signal_when(lambda: "cleaning the pages fetched so far" in crawl.text(), signal.SIGINT)
+    crawl.signal_when(lambda: "cleaning the pages fetched so far" in crawl.text(), signal.SIGINT, group=True)
     started = time.monotonic()
     code = crawl.wait()
     log = crawl.text()

@@ -50,6 +50,6 @@ def test_a_signal_while_cleaning_stops_it_at_once_and_the_handlers_come_back(tmp
             for _ in range(10**8):  # the handler runs between two bytecodes: never gets here to the end
                 pass
             raise AssertionError("the signal did not stop the work")
-    assert interrupts.cleaning_interrupted and interrupts.received == ["SIGTERM"]
+    assert interrupts.stopped_at_once and interrupts.forced and interrupts.received == ["SIGTERM"]
     assert interrupts.exit_code == 143
     assert signal.getsignal(signal.SIGTERM) is before

@@ -59,6 +59,10 @@ def test_what_a_stopped_crawl_left_queued_is_said() -> None:
     assert "SIGINT while cleaning stopped it at once: nothing of the cleaning was committed" in why
     [why] = cut_short("shutdown", {})  # crawler.stop() from code: no signal
     assert "stopped by a stop request" in why
+    # A crawl that had finished, its cleaning stopped by a signal: interrupted, and said so.
+    [why] = cut_short("finished", {STATS_KEY: "SIGTERM", "health/clean/status": "interrupted"})
+    assert why.startswith("interrupted: SIGTERM stopped the run's end at once") and "JOBDIR" in why
+    assert judge("finished", 5, [], "interrupted", [why]) == ("interrupted", [why])
     budget = {"health/partial/budget_time": "stopped after 2 s (HEALTH_MAX_CRAWL_SECONDS); 3 requests still queued"}
     assert judge("budget_time", 5, [], "ok", cut_short("budget_time", budget))[0] == "partial"
 
