@@ -310,6 +310,12 @@ def end_forced_stop(crawler: Crawler, run_id: str, totals: RunTotals) -> None:
     manifest.data.setdefault("cleaning", {"status": "skipped: the crawl was stopped by force (a second signal)"})
     manifest.finish(status="interrupted", problems=problems, close_reason="shutdown", crawl_stats=crawl_stats,
                     failed_urls=totals.failed_urls)
+    try:
+        from cleaning.report import render_all
+
+        logger.info("run %s: report %s (all runs: %s)", run_id, *render_all(root, run_id))
+    except Exception as exc:  # a report is a convenience; the manifest is the record
+        logger.error("run %s: could not render the report: %s", run_id, exc)
     for problem in problems:
         logger.error("run %s: %s", run_id, problem)
     logger.error("%s", summary_line(run_id, "interrupted", totals, crawl_stats, None, manifest.path, "shutdown"))

@@ -141,6 +141,8 @@ def test_one_signal_cleans_what_was_fetched_is_partial_and_the_same_command_comp
     assert f"stopped by {sig.name}" in why and "requests still queued were not fetched" in why
     assert "cleaned and written" in why
     assert manifest["cleaning"]["status"] == "committed"
+    report = (out / "_runs" / f"{manifest['run_id']}.html").read_text()
+    assert "partial" in report and f"stopped by {sig.name}" in report
     # The summary line, last of the log, says it too.
     summary = [line for line in log.splitlines() if f"run {manifest['run_id']} partial:" in line]
     assert summary and f"stopped by {sig.name} with " in summary[-1] and "requests left" in summary[-1]
@@ -194,6 +196,7 @@ def test_a_second_ctrl_c_during_the_graceful_stop_forces_it_interrupted_and_resu
     assert code == 130, log[-3000:]
     assert manifest["status"] == "interrupted", manifest["problems"]
     assert any(p.startswith("shutdown: the crawl was stopped by SIGINT") for p in manifest["problems"])
+    assert (out / "_runs" / f"{manifest['run_id']}.html").is_file()  # the report says it too
     _nothing_half_written(out)
 
     _resume(out, job, tmp_path / "resumed.log", site, baseline)
