@@ -126,12 +126,14 @@ def clean_pages(crawler: Crawler, run_id: str, reason: str, pages_missing: str =
         stats.set_value("health/clean/status", f"skipped: {why}")
         logger.warning("run %s: cleaning skipped (%s); its pages are stored: %s", run_id, why, hint)
         return None
-    if reason == "shutdown":
-        logger.warning("run %s: the crawl was stopped; cleaning the pages fetched so far (send the signal again "
-                       "to stop at once, without cleaning)", run_id)
     try:
         # A signal now stops the cleaning at once: the busy reactor would only see it once cleaning is over.
         with interrupts.stop_at_once() if interrupts is not None else contextlib.nullcontext():
+            if interrupts is not None and interrupts.forced:
+                raise KeyboardInterrupt  # the second signal came just before: stop as if it came now
+            if reason == "shutdown":
+                logger.warning("run %s: the crawl was stopped; cleaning the pages fetched so far (send the signal "
+                               "again to stop at once, without cleaning)", run_id)
             # Later runs (a resumed old run finishing after newer ones) are re-cleaned after it.
             report = clean_from(Path(setting(settings, "OUTPUT_DIR")), run_id, CleanOptions.from_settings(settings))[0]
     except KeyboardInterrupt:  # the runner committed nothing of this run and said so in the manifest
