@@ -190,8 +190,8 @@ def stopped_by(crawl_stats: dict[str, Any], left: str) -> str:
     received = str(crawl_stats.get(STATS_KEY) or "").split()
     by = f"{received[0]} ({SIGNAL_NAMES.get(received[0], 'a signal')})" if received else "a stop request"
     clean_status = str(crawl_stats.get("health/clean/status") or "")
-    if len(received) >= 2 and clean_status == "interrupted":
-        done = f"{received[-1]} while cleaning stopped it at once: nothing of the cleaning was committed"
+    if clean_status == "interrupted":
+        done = f"{received[-1] if received else 'a signal'} while cleaning stopped it at once: nothing of the cleaning was committed"
     elif len(received) >= 2:
         done = f"{received[-1]} again forced an unclean stop: the stored pages were not cleaned"
     elif clean_status == "ok":
@@ -299,9 +299,9 @@ def end_run(crawler: Crawler, run_id: str, reason: str, totals: RunTotals) -> st
 def end_forced_stop(crawler: Crawler, run_id: str, totals: RunTotals) -> None:
     """Records a run whose crawl a second signal stopped before it could close (Scrapy stopped the reactor:
     the run's end never ran): `interrupted`, nothing cleaned, its stored pages kept for the resume."""
-    root = Path(setting(crawler.settings, "OUTPUT_DIR"))
     from crawler.budgets import queued_requests
 
+    root = Path(setting(crawler.settings, "OUTPUT_DIR"))
     crawl_stats = totals.crawl_stats
     # Set by the budgets' close, which never ran: the scheduler's counts say it.
     queued = crawl_stats.setdefault("health/queued_at_close", queued_requests(crawler.stats))
