@@ -10,8 +10,9 @@ URLs (the 20 real articles first). `scrapy crawl health -a site=PROFILE` runs wi
 budgets, AutoThrottle off (the site is ours) and `--grammar` (default `none`). Before budgets and trap
 detection this crawl did not end (issue 12: 327,000 requests queued and 1.15 GB after 180 s).
 
-Reported: requests the site served, the run's status and why, traps counted by kind, real articles
-written, wall seconds of the whole process, peak RSS of its process tree.
+Reported: requests the site served, calendar pages fetched (HEALTH_TRAP_CALENDAR_VARIANTS bounds them),
+the run's status and why, traps counted by kind, real articles written, wall seconds of the whole process,
+peak RSS of its process tree.
 """
 
 from __future__ import annotations
@@ -84,16 +85,19 @@ def main() -> None:
 
         written = set(pd.read_parquet(out / "articles", columns=["url"])["url"])
         real = sum(url in written for url in site.article_urls())
+        fetched = pd.read_parquet(out / "pages", columns=["url"])["url"]
+        calendar_pages = int(fetched.str.startswith(f"{site.url.rstrip('/')}/calendar/").sum())
         stats = manifest["crawl_stats"]
         row = {"requests_served": site.requests, "status": manifest["status"], "problems": manifest["problems"],
                "traps": {k.split("/")[-1]: v for k, v in stats.items() if k.startswith("health/traps/")},
-               "sitemap_urls_read": stats.get("health/sitemap/urls", 0),
+               "sitemap_urls_read": stats.get("health/sitemap/urls", 0), "calendar_pages_fetched": calendar_pages,
                "real_articles": f"{real}/{args.real}", "wall_seconds": round(wall, 1), "peak_rss_mib": round(rss, 1)}
     print(json.dumps(row, indent=1))
-    print("\n| big sitemap URLs | requests served | real articles written | status | wall s | peak RSS MiB (tree) |")
-    print("| ---: | ---: | ---: | --- | ---: | ---: |")
-    print(f"| {args.big_sitemap:,} | {row['requests_served']:,} | {row['real_articles']} | {row['status']} | "
-          f"{row['wall_seconds']} | {row['peak_rss_mib']} |")
+    print("\n| big sitemap URLs | requests served | calendar pages fetched | real articles written | status | wall s "
+          "| peak RSS MiB (tree) |")
+    print("| ---: | ---: | ---: | ---: | --- | ---: | ---: |")
+    print(f"| {args.big_sitemap:,} | {row['requests_served']:,} | {calendar_pages} | {row['real_articles']} | "
+          f"{row['status']} | {row['wall_seconds']} | {row['peak_rss_mib']} |")
     feed = sitemap_feed(args.big_sitemap)
     print(f"\nsitemap of {args.big_sitemap:,} URLs, in process: {json.dumps(feed)}")
     print(f"\nload average before/after: {load_before} / {os.getloadavg()}")

@@ -18,6 +18,7 @@ a crash leaves at most temporary files, which the next attempt replaces.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import multiprocessing
@@ -26,6 +27,8 @@ import json
 import queue
 import time
 import shutil
+import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from importlib.metadata import PackageNotFoundError, version
@@ -196,6 +199,21 @@ def _prepare_loop(prepared: PreparedPages, read: Any, segment: list[Step], gramm
             grammar.close()
 
 
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Processes started meanwhile ignore SIGINT for life (an ignored signal stays ignored across exec): a
+    terminal's Ctrl-C reaches the whole process group, and the crawl, not each helper, decides what it
+    means (crawler/interrupts.py). The crawl stops them itself: `finish` or `stop`."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.SIG_DFL)
+
+
 class Preparer:
     """Background processes that prepare pages part files as the crawl writes them."""
 
@@ -216,8 +234,9 @@ class Preparer:
         if str(part) in self._submitted or self.prepared.done(part):
             return
         if not self._started:
-            for p in self._procs:
-                p.start()
+            with _sigint_ignored():
+                for p in self._procs:
+                    p.start()
             self._started = True
         self._submitted.add(str(part))
         self._tasks.put(str(part))

@@ -60,7 +60,8 @@ class CrawlBudgets:
         self.max_seconds = setting(s, "HEALTH_MAX_CRAWL_SECONDS")
         self.traps = TrapDetector(variants=setting(s, "HEALTH_TRAP_URL_VARIANTS"),
                                   segment_repeats=setting(s, "HEALTH_TRAP_SEGMENT_REPEATS"),
-                                  path_depth=setting(s, "HEALTH_TRAP_PATH_DEPTH"))
+                                  path_depth=setting(s, "HEALTH_TRAP_PATH_DEPTH"),
+                                  calendar_variants=setting(s, "HEALTH_TRAP_CALENDAR_VARIANTS"))
         self.pages: Counter[str] = Counter()  # site -> pages sent to the downloader
         self.listings: Counter[str] = Counter()
         self.sitemap_urls: Counter[str] = Counter()

@@ -24,8 +24,9 @@ class RunManifest:
     """Writes OUTPUT_DIR/_runs/RUN_ID.json when the crawl starts (status running), and ends the run when
     it closes (crawler/run_end.py): clean its pages, judge it, finish the manifest, render the report.
 
-    A crawl stopped by Ctrl-C (reason "shutdown") keeps its pages and is not cleaned: resume it with
-    the same JOBDIR, or run `python -m cleaning run`. A distributed crawl replaces this extension with
+    A crawl stopped by one Ctrl-C or SIGTERM (reason "shutdown") is cleaned as far as it got and is
+    `partial`; a second signal stops it by force, uncleaned and `interrupted` (crawler/interrupts.py):
+    the same command with the same JOBDIR resumes either. A distributed crawl replaces this extension with
     crawler.distributed.coordinator.Coordinator, which ends the run the same way in its last worker.
     """
 

@@ -10,6 +10,7 @@ HEALTH_CLEAN_WHILE_CRAWLING off it does nothing; if it fails, cleaning does the 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from pathlib import Path
@@ -20,6 +21,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from crawler.config import setting
+from crawler.interrupts import Interrupts
 from crawler.runs import RunContext, require_run
 from crawler.signals import pages_written
 
@@ -73,11 +75,20 @@ class PrepareWhileCrawling:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.preparer is None:
             return
-        if reason == "shutdown":  # Ctrl-C: no cleaning follows; what was prepared stays for the resume
+        interrupts = Interrupts.of(self.crawler)
+        if interrupts is not None and interrupts.forced:
+            # Stopped by force: no cleaning follows. What was prepared stays on disk for the resume.
             self.preparer.stop()
             return
         interval = setting(self.crawler.settings, "HEALTH_PROGRESS_INTERVAL")
-        self.preparer.finish(say=logger.info, interval=interval)
+        # After one Ctrl-C too: the helpers ignore it (cleaning/prepared.py), and their work is the run's
+        # cleaning's. A signal during the wait stops it at once, as during the cleaning (crawler/interrupts.py).
+        try:
+            with interrupts.stop_at_once() if interrupts is not None else contextlib.nullcontext():
+                self.preparer.finish(say=logger.info, interval=interval)
+        except KeyboardInterrupt:
+            self.preparer.stop()
+            return
         stats = self.crawler.stats
         stats.set_value("health/prepared/files", self.preparer.files)
         stats.set_value("health/prepared/pages", self.preparer.rows)

@@ -14,6 +14,7 @@ distributed run, with the totals of every worker's manifest.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from pprint import pformat
 from dataclasses import dataclass, field
@@ -28,13 +29,17 @@ from cleaning.redact import redact_settings, strip_credentials
 from cleaning.storage.manifests import RunManifestFile, jsonable
 from crawler.config import setting
 from crawler.failures import internal_errors
+from crawler.interrupts import STATS_KEY, Interrupts
 from crawler.runs import retire_run_id
 
 logger = logging.getLogger(__name__)
 
-# Close reasons after which the run's pages are complete enough to clean.
+# Close reasons after which the run's pages are cleaned. `shutdown` is Scrapy's graceful stop (one Ctrl-C or
+# SIGTERM): the pages fetched so far are cleaned and the run is `partial`; a forced stop (a second signal,
+# crawler/interrupts.py) is not cleaned.
 CLEANING_REASONS = frozenset({"finished", "closespider_itemcount", "closespider_pagecount", "closespider_timeout",
-                              "closespider_errorcount", "budget_time"})
+                              "closespider_errorcount", "budget_time", "shutdown"})
+SIGNAL_NAMES = {"SIGINT": "Ctrl-C", "SIGTERM": "a termination request"}
 
 
 @dataclass
@@ -92,12 +97,21 @@ def profile_fields(spider: Spider) -> dict[str, str] | None:
 def clean_pages(crawler: Crawler, run_id: str, reason: str, pages_missing: str = "") -> Any:
     """Cleans the run's pages if the crawl ended in a way worth cleaning; the CleanReport, or None.
 
-    `health/clean/status` in the stats says what happened: ok, skipped (why), or failed (the error).
-    A skipped or failed run keeps its pages: `python -m cleaning run --run-id RUN_ID` cleans it later.
+    `health/clean/status` in the stats says what happened: ok, skipped (why), failed (the error), or
+    interrupted (a shutdown signal while cleaning: nothing of it committed, crawler/interrupts.py).
+    A skipped, failed or interrupted run keeps its pages: resuming the crawl, or `python -m cleaning run
+    --run-id RUN_ID`, cleans them later.
     """
     from cleaning.runner import CleanOptions, clean_from
 
     settings, stats = crawler.settings, crawler.stats
+    interrupts = Interrupts.of(crawler)
+    if interrupts is not None and interrupts.forced:
+        stats.set_value("health/clean/status", "skipped: the crawl was stopped by force (a second signal)")
+        logger.warning("run %s: cleaning skipped (stopped by force); its pages are stored: run the same command "
+                       "(same JOBDIR) to resume and complete the run, or `python -m cleaning run --run-id %s`",
+                       run_id, run_id)
+        return None
     if not setting(settings, "HEALTH_CLEAN_ON_CLOSE"):
         stats.set_value("health/clean/status", "skipped: HEALTH_CLEAN_ON_CLOSE is off")
         logger.info("run %s: pages stored, not cleaned (HEALTH_CLEAN_ON_CLOSE is off): "
@@ -113,8 +127,20 @@ def clean_pages(crawler: Crawler, run_id: str, reason: str, pages_missing: str =
         logger.warning("run %s: cleaning skipped (%s); its pages are stored: %s", run_id, why, hint)
         return None
     try:
-        # Later runs (a resumed old run finishing after newer ones) are re-cleaned after it.
-        report = clean_from(Path(setting(settings, "OUTPUT_DIR")), run_id, CleanOptions.from_settings(settings))[0]
+        # A signal now stops the cleaning at once: the busy reactor would only see it once cleaning is over.
+        with interrupts.stop_at_once() if interrupts is not None else contextlib.nullcontext():
+            if interrupts is not None and interrupts.forced:
+                raise KeyboardInterrupt  # the second signal came just before: stop as if it came now
+            if reason == "shutdown":
+                logger.warning("run %s: the crawl was stopped; cleaning the pages fetched so far (send the signal "
+                               "again to stop at once, without cleaning)", run_id)
+            # Later runs (a resumed old run finishing after newer ones) are re-cleaned after it.
+            report = clean_from(Path(setting(settings, "OUTPUT_DIR")), run_id, CleanOptions.from_settings(settings))[0]
+    except KeyboardInterrupt:  # the runner committed nothing of this run and said so in the manifest
+        stats.set_value("health/clean/status", "interrupted")
+        logger.error("run %s: cleaning interrupted by a signal: nothing of it was committed; its pages are stored: "
+                     "run the same command (same JOBDIR) to resume and complete the run", run_id)
+        return None
     except Exception as exc:  # recorded as a failed run; pages stay stored for a later re-clean
         logger.exception("cleaning failed for run %s", run_id)
         stats.set_value("health/clean/status", f"failed: {type(exc).__name__}: {exc}")
@@ -134,7 +160,8 @@ def cut_short(reason: str, crawl_stats: dict[str, Any]) -> list[str]:
     why = [f"{key.removeprefix(PARTIAL_STATS)}: {value}" for key, value in sorted(crawl_stats.items())
            if key.startswith(PARTIAL_STATS)]
     clean_status = str(crawl_stats.get("health/clean/status") or "")
-    if reason in CLEANING_REASONS and clean_status.startswith("skipped:") and "HEALTH_CLEAN_ON_CLOSE" not in clean_status:
+    if reason in CLEANING_REASONS and clean_status.startswith("skipped:") and "HEALTH_CLEAN_ON_CLOSE" not in clean_status \
+            and "stopped by force" not in clean_status:  # a forced stop has its own line, below
         # Not the operator's choice (HEALTH_CLEAN_ON_CLOSE=False is): the run's articles were not written.
         why.append(f"cleaning {clean_status}; the pages are stored, no article of this run was written yet "
                    "(the log says the command that cleans them)")
@@ -149,23 +176,46 @@ def cut_short(reason: str, crawl_stats: dict[str, Any]) -> list[str]:
         why.append(f"{reason}: the crawl was stopped by the {reason.removeprefix('closespider_')} limit "
                    f"(Scrapy's CLOSESPIDER_* settings); {left}")
     if reason == "shutdown":
-        why.append(f"shutdown: the crawl was interrupted (Ctrl-C or a signal); {left}; resume it with the "
-                   "same JOBDIR")
+        why.append(stopped_by(crawl_stats, left))
+    elif clean_status == "interrupted" or clean_status.startswith("skipped: the crawl was stopped by force"):
+        received = str(crawl_stats.get(STATS_KEY) or "").split()
+        why.append(f"interrupted: {received[-1] if received else 'a signal'} stopped the run's end at once: "
+                   "nothing of its cleaning was committed; the same command with the same JOBDIR completes the run")
     return why
 
 
+def stopped_by(crawl_stats: dict[str, Any], left: str) -> str:
+    """The problem line of a crawl stopped by a shutdown signal (or by `crawler.stop()`): which, what was
+    left, and how the run is completed."""
+    received = str(crawl_stats.get(STATS_KEY) or "").split()
+    by = f"{received[0]} ({SIGNAL_NAMES.get(received[0], 'a signal')})" if received else "a stop request"
+    clean_status = str(crawl_stats.get("health/clean/status") or "")
+    if clean_status == "interrupted":
+        done = f"{received[-1] if received else 'a signal'} while cleaning stopped it at once: nothing of the cleaning was committed"
+    elif len(received) >= 2:
+        done = f"{received[-1]} again forced an unclean stop: the stored pages were not cleaned"
+    elif clean_status == "ok":
+        done = "the pages fetched so far were cleaned and written"
+    else:
+        done = "the pages fetched so far are stored"
+    return (f"shutdown: the crawl was stopped by {by}; {left}; {done}; the same command with the same JOBDIR "
+            "resumes and completes the run")
+
+
 def judge(reason: str, pages_stored: int, output_errors: list[str], clean_status: str,
-          partial: list[str] = (), internal: list[str] = ()) -> tuple[str, list[str]]:  # type: ignore[assignment]
-    """The run's status and its problems: failed (something went wrong, our own code's errors included:
-    `internal`), interrupted (Ctrl-C), partial (cut short by a limit, or some of its work was skipped:
-    `partial` says what), or succeeded."""
+          partial: list[str] = (), internal: list[str] = (),  # type: ignore[assignment]
+          forced: bool = False) -> tuple[str, list[str]]:
+    """The run's status and its problems: interrupted (stopped by force: a second Ctrl-C, or a signal
+    while cleaning), failed (something went wrong, our own code's errors included: `internal`), partial
+    (cut short by a limit, a budget or one Ctrl-C, or some of its work was skipped: `partial` says what),
+    or succeeded."""
     problems = list(internal)
     if not pages_stored:
         problems.append("no page was fetched and stored")
     problems += [f"output error: {error}" for error in output_errors]
     if clean_status.startswith("failed"):
         problems.append(f"cleaning {clean_status}")
-    if reason == "shutdown":
+    if forced or clean_status == "interrupted":
         return "interrupted", problems + list(partial)
     if problems:
         return "failed", problems + list(partial)
@@ -173,8 +223,13 @@ def judge(reason: str, pages_stored: int, output_errors: list[str], clean_status
 
 
 def summary_line(run_id: str, status: str, totals: RunTotals, crawl_stats: dict[str, Any], report: Any,
-                 manifest: Path) -> str:
+                 manifest: Path, reason: str = "") -> str:
     workers = f"{totals.workers} workers, " if totals.workers is not None else ""
+    if reason == "shutdown":  # why it stopped, up front: the problem lines follow only at ERROR level
+        received = str(crawl_stats.get(STATS_KEY) or "").split()
+        queued = crawl_stats.get("health/queued_at_close")
+        workers = (f"stopped by {' then '.join(received) if received else 'a stop request'}"
+                   f"{f' with {queued} requests left' if queued is not None else ''}, ") + workers
     dropped = dict(report.dropped_reasons) if report is not None else {}
     return (f"run {run_id} {status}: {workers}{crawl_stats.get('downloader/response_count', 0)} responses, "
             f"{crawl_stats.get('health/pages/stored', 0)} pages stored, "
@@ -212,9 +267,13 @@ def end_run(crawler: Crawler, run_id: str, reason: str, totals: RunTotals) -> st
             logger.exception("run %s: articles could not be handed to the feeds", run_id)
             totals.output_errors.append(f"feed export: {type(exc).__name__}: {exc}")
     crawl_stats = {**totals.crawl_stats,
-                   **{k: v for k, v in stats_snapshot(stats).items() if k.startswith("health/clean/")}}
+                   # what cleaning did, and a signal that came while it ran
+                   **{k: v for k, v in stats_snapshot(stats).items() if k.startswith("health/clean/") or k == STATS_KEY}}
+    interrupts = Interrupts.of(crawler)
     status, problems = judge(reason, totals.pages_stored, totals.output_errors, clean_status,
-                             cut_short(reason, crawl_stats), internal_errors(crawl_stats))
+                             cut_short(reason, crawl_stats), internal_errors(crawl_stats),
+                             # a signal after the commit changes nothing of what was written
+                             forced=interrupts is not None and interrupts.forced and clean_status != "ok")
     stats.set_value("health/run_status", status)
     # Opened now: cleaning recorded its own section ("cleaning": status, counts, files) meanwhile.
     manifest = RunManifestFile.open(root, run_id)
@@ -233,5 +292,32 @@ def end_run(crawler: Crawler, run_id: str, reason: str, totals: RunTotals) -> st
     for problem in problems:
         logger.error("run %s: %s", run_id, problem)
     say_last(crawler, logging.INFO if status == "succeeded" else logging.ERROR,
-             summary_line(run_id, status, totals, crawl_stats, report, manifest.path))
+             summary_line(run_id, status, totals, crawl_stats, report, manifest.path, reason))
     return status
+
+
+def end_forced_stop(crawler: Crawler, run_id: str, totals: RunTotals) -> None:
+    """Records a run whose crawl a second signal stopped before it could close (Scrapy stopped the reactor:
+    the run's end never ran): `interrupted`, nothing cleaned, its stored pages kept for the resume."""
+    from crawler.budgets import queued_requests
+
+    root = Path(setting(crawler.settings, "OUTPUT_DIR"))
+    crawl_stats = totals.crawl_stats
+    # Set by the budgets' close, which never ran: the scheduler's counts say it.
+    queued = crawl_stats.setdefault("health/queued_at_close", queued_requests(crawler.stats))
+    left = f"{queued} requests still queued were not fetched"
+    problems = [stopped_by(crawl_stats, left)]
+    crawler.stats.set_value("health/run_status", "interrupted")
+    manifest = RunManifestFile.open(root, run_id)
+    manifest.data.setdefault("cleaning", {"status": "skipped: the crawl was stopped by force (a second signal)"})
+    manifest.finish(status="interrupted", problems=problems, close_reason="shutdown", crawl_stats=crawl_stats,
+                    failed_urls=totals.failed_urls)
+    try:
+        from cleaning.report import render_all
+
+        logger.info("run %s: report %s (all runs: %s)", run_id, *render_all(root, run_id))
+    except Exception as exc:  # a report is a convenience; the manifest is the record
+        logger.error("run %s: could not render the report: %s", run_id, exc)
+    for problem in problems:
+        logger.error("run %s: %s", run_id, problem)
+    logger.error("%s", summary_line(run_id, "interrupted", totals, crawl_stats, None, manifest.path, "shutdown"))

@@ -74,6 +74,7 @@ EXTENSIONS = {
     "scrapy.extensions.spiderstate.SpiderState": None,
     "crawler.jobdir.AtomicSpiderState": 5,
     "crawler.runs.RunContext": 10,
+    "crawler.interrupts.Interrupts": 11,  # which Ctrl-C / SIGTERM came: a graceful stop or a forced one
     "crawler.failures.InternalErrors": 20,  # exceptions in our callbacks and pipelines fail the run
     "crawler.budgets.CrawlBudgets": 21,  # budgets and traps (crawler/budgets.py); its close runs before the run's end
     "crawler.politeness.CrawlDelay": 50,  # after AutoThrottle (0): robots.txt Crawl-delay has the last word

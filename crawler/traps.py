@@ -1,7 +1,11 @@
 """Crawler traps: URL spaces a site generates without end, detected before a request is made.
 
 - `calendar`: a date in the URL far outside the years articles are written in (an endless "next month"),
-  or one URL template seen with more than HEALTH_TRAP_URL_VARIANTS different dates;
+  or a calendar-like URL family seen with more than HEALTH_TRAP_CALENDAR_VARIANTS (default 24) different
+  dates. A family is the URL with its date-like parts (year/month[/day] in the path or a query value,
+  `/2024/03/`, `/calendar/2024-03-01`, `?month=2024-03`, `?year=2024&month=3`) taken out: the pages of a
+  calendar differ only there. A dated article (`/2024/03/12/some-slug.html`) keeps its slug, so each
+  article is a family of its own and never held back;
 - `session_id`: a session token in the query or path (`sid=`, `PHPSESSID=`, `;jsessionid=`): the token is
   removed and the URL without it is followed, so the page itself is not lost;
 - `repeating_path`: a path segment repeated HEALTH_TRAP_SEGMENT_REPEATS times, or a path deeper than
@@ -10,8 +14,9 @@
   and tracking in every combination; page numbers are not counted, the listing budget bounds those), or
   more than 10 query parameters.
 
-Each detection is counted in the stats as `health/traps/<kind>`. Memory is bounded: per path only the
-first HEALTH_TRAP_URL_VARIANTS variants are remembered (as hashes), then a count.
+Each detection is counted in the stats as `health/traps/<kind>`. Memory is bounded: per path (or calendar
+family) only the first HEALTH_TRAP_URL_VARIANTS (HEALTH_TRAP_CALENDAR_VARIANTS) variants are remembered (as
+hashes), then a count.
 """
 
 from __future__ import annotations
@@ -38,8 +43,9 @@ class TrapDetector:
     """Judges each URL before it becomes a request: `check(url)` -> (trap kind or None, URL to follow)."""
 
     def __init__(self, variants: int = 200, segment_repeats: int = 3, path_depth: int = 16,
-                 now: datetime | None = None) -> None:
+                 now: datetime | None = None, calendar_variants: int = 24) -> None:
         self.variants = variants
+        self.calendar_variants = calendar_variants
         self.segment_repeats = segment_repeats
         self.path_depth = path_depth
         self.newest_year = (now or datetime.now(timezone.utc)).year + 1
@@ -86,10 +92,12 @@ class TrapDetector:
             return None
         if any(y < OLDEST_YEAR or y > self.newest_year for y in years):
             return "calendar"
+        # The family: the URL with its dates taken out. Anything else that differs (a slug, an id) makes
+        # another family, so dated articles never add up; the pages of one calendar do, quickly.
         template = _DATE.sub("{date}", parts.path) + "?" + urlencode(
             [(k, "{date}" if k.lower() in DATE_PARAMS else _DATE.sub("{date}", v)) for k, v in query])
         return "calendar" if self._over(self._date_variants, (parts.netloc, template),
-                                        parts.path + "?" + parts.query) else None
+                                        parts.path + "?" + parts.query, self.calendar_variants) else None
 
     def _query_explosion(self, parts) -> str | None:  # type: ignore[no-untyped-def]
         if not parts.query:
@@ -102,12 +110,13 @@ class TrapDetector:
             return None
         return "query_explosion" if self._over(self._query_variants, (parts.netloc, parts.path), variant) else None
 
-    def _over(self, table: dict[tuple[str, str], set[int]], key: tuple[str, str], variant: str) -> bool:
+    def _over(self, table: dict[tuple[str, str], set[int]], key: tuple[str, str], variant: str,
+              limit: int | None = None) -> bool:
         seen = table.setdefault(key, set())
         h = hash(variant)
         if h in seen:
             return False
-        if len(seen) >= self.variants:
+        if len(seen) >= (self.variants if limit is None else limit):
             return True
         seen.add(h)
         return False

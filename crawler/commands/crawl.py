@@ -1,8 +1,9 @@
 """`scrapy crawl` with clear argument errors, one writer per OUTPUT_DIR, and an exit status that means something.
 
-Exit codes (docs/operations.md): 0 the run succeeded; 1 it failed, was interrupted or could not start;
-2 bad arguments or settings, or OUTPUT_DIR is in use by another run; 3 the run is partial (cut short by
-a limit or a budget, or some of its work was skipped: the manifest says what).
+Exit codes (docs/operations.md): 0 the run succeeded; 1 it failed or could not start; 2 bad arguments or
+settings, or OUTPUT_DIR is in use by another run; 3 the run is partial (cut short by a limit, a budget or
+one Ctrl-C / SIGTERM, or some of its work was skipped: the manifest says what); 130 (Ctrl-C) or 143
+(SIGTERM) the run was interrupted: stopped by force, a second signal or one while cleaning.
 """
 
 from __future__ import annotations
@@ -67,10 +68,34 @@ class Command(ScrapyCrawl):
         finally:
             lock.release()
         status = crawler.stats.get_value("health/run_status") if crawler.stats else None
-        if self.crawler_process.bootstrap_failed or status in ("failed", "interrupted"):
+        interrupts = _interrupts(crawler)
+        if status is None and interrupts is not None and interrupts.received:
+            status = _record_forced_stop(crawler)
+        if status == "interrupted":
+            # As `python -m cleaning run` and the shell: 130 after Ctrl-C, 143 after SIGTERM.
+            self.exitcode = interrupts.exit_code if interrupts is not None else 1
+        elif self.crawler_process.bootstrap_failed or status == "failed":
             self.exitcode = 1
         elif status == "partial":
             self.exitcode = 3
+
+
+def _interrupts(crawler: Any) -> Any:
+    from crawler.interrupts import Interrupts
+
+    return Interrupts.of(crawler) if getattr(crawler, "spider", None) is not None else None
+
+
+def _record_forced_stop(crawler: Any) -> str | None:
+    """A second signal stopped the reactor before the run's end: the manifest still says `running`."""
+    from crawler.run_end import RunTotals, end_forced_stop
+    from crawler.runs import RunContext
+
+    context = crawler.get_extension(RunContext)
+    if context is None:
+        return None
+    end_forced_stop(crawler, context.run_id, RunTotals.of_crawl(crawler.stats, getattr(crawler.spider, "failed_urls", {})))
+    return "interrupted"
 
 
 def _output_lock(settings: Any) -> Any:

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from crawler.extensions import Progress, RunManifest
+from crawler.interrupts import Interrupts
 from crawler.runs import RunContext
 from tests.support.crawler import open_spider, project_crawler
 
@@ -33,15 +34,16 @@ def test_the_manifest_says_running_at_start_and_the_outcome_at_the_end(tmp_path:
     assert crawler.stats.get_value("health/run_status") == "succeeded"
 
 
-def test_an_interrupted_crawl_is_recorded_as_such(tmp_path: Path) -> None:
+def test_a_crawl_stopped_by_force_is_recorded_interrupted(tmp_path: Path) -> None:
     crawler = project_crawler(tmp_path)
     spider = open_spider(crawler)
     extension = crawler.get_extension(RunManifest)
     extension.spider_opened(spider)
+    crawler.get_extension(Interrupts).received[:] = ["SIGINT", "SIGINT"]  # Ctrl-C twice
     extension.spider_closed(spider, "shutdown")
     manifest = json.loads((tmp_path / "_runs" / f"{spider.run_id}.json").read_text())
     assert manifest["status"] == "interrupted"
-    assert manifest["crawl_stats"]["health/clean/status"] == "skipped: the crawl ended with shutdown"
+    assert manifest["crawl_stats"]["health/clean/status"] == "skipped: the crawl was stopped by force (a second signal)"
 
 
 def test_progress_lines_say_what_is_stored_queued_and_in_progress(tmp_path: Path,

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from cleaning.storage.datasets import PartitionedWriter
+from crawler.interrupts import STATS_KEY, Interrupts
 from crawler.run_end import RunTotals, clean_pages, cut_short, end_run, judge
 from crawler.runs import RunContext, resolve_run_id
 from tests.faultsite.content import article_html, make_article
@@ -24,11 +25,17 @@ from tests.support.crawler import project_crawler
     ("output_error", 5, ["disk full"], "skipped: the crawl ended with output_error", "failed",
      ["output error: disk full"]),
     ("finished", 5, [], "failed: ValueError: bad", "failed", ["cleaning failed: ValueError: bad"]),
-    ("shutdown", 5, [], "skipped: the crawl ended with shutdown", "interrupted", []),
-    ("shutdown", 0, [], "skipped: the crawl ended with shutdown", "interrupted", ["no page was fetched and stored"]),
+    ("shutdown", 5, [], "interrupted", "interrupted", []),  # a signal while cleaning
+    ("shutdown", 0, [], "ok", "failed", ["no page was fetched and stored"]),
 ])
 def test_judge(reason: str, stored: int, errors: list[str], clean: str, status: str, problems: list[str]) -> None:
     assert judge(reason, stored, errors, clean) == (status, problems)
+
+
+def test_a_forced_stop_is_interrupted_whatever_else_went_wrong() -> None:
+    skipped = "skipped: the crawl was stopped by force (a second signal)"
+    assert judge("shutdown", 5, [], skipped, ["shutdown: x"], forced=True) == ("interrupted", ["shutdown: x"])
+    assert judge("shutdown", 0, [], skipped, [], forced=True) == ("interrupted", ["no page was fetched and stored"])
 
 
 def test_a_run_cut_short_is_partial_and_says_why() -> None:
@@ -42,9 +49,20 @@ def test_a_run_cut_short_is_partial_and_says_why() -> None:
 def test_what_a_stopped_crawl_left_queued_is_said() -> None:
     [why] = cut_short("closespider_itemcount", {"health/queued_at_close": 42})
     assert why.startswith("closespider_itemcount:") and "42 requests still queued were not fetched" in why
-    [why] = cut_short("shutdown", {"health/queued_at_close": 7})
-    assert why.startswith("shutdown:") and "7 requests still queued" in why and "JOBDIR" in why
-    assert judge("shutdown", 5, [], "skipped: the crawl ended with shutdown", [why]) == ("interrupted", [why])
+    [why] = cut_short("shutdown", {"health/queued_at_close": 7, STATS_KEY: "SIGINT", "health/clean/status": "ok"})
+    assert why.startswith("shutdown: the crawl was stopped by SIGINT (Ctrl-C)") and "7 requests still queued" in why
+    assert "were cleaned and written" in why and "same JOBDIR resumes" in why
+    assert judge("shutdown", 5, [], "ok", [why]) == ("partial", [why])  # one Ctrl-C: cut short, not failed
+    [why] = cut_short("shutdown", {STATS_KEY: "SIGTERM"})
+    assert "stopped by SIGTERM" in why and "pages still queued" in why
+    [why] = cut_short("shutdown", {STATS_KEY: "SIGINT SIGINT", "health/clean/status": "interrupted"})
+    assert "SIGINT while cleaning stopped it at once: nothing of the cleaning was committed" in why
+    [why] = cut_short("shutdown", {})  # crawler.stop() from code: no signal
+    assert "stopped by a stop request" in why
+    # A crawl that had finished, its cleaning stopped by a signal: interrupted, and said so.
+    [why] = cut_short("finished", {STATS_KEY: "SIGTERM", "health/clean/status": "interrupted"})
+    assert why.startswith("interrupted: SIGTERM stopped the run's end at once") and "JOBDIR" in why
+    assert judge("finished", 5, [], "interrupted", [why]) == ("interrupted", [why])
     budget = {"health/partial/budget_time": "stopped after 2 s (HEALTH_MAX_CRAWL_SECONDS); 3 requests still queued"}
     assert judge("budget_time", 5, [], "ok", cut_short("budget_time", budget))[0] == "partial"
 
@@ -69,7 +87,6 @@ def _manifest(root: Path, run_id: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize("settings, reason, missing, status", [
     ({"HEALTH_CLEAN_ON_CLOSE": False}, "finished", "", "skipped: HEALTH_CLEAN_ON_CLOSE is off"),
-    ({}, "shutdown", "", "skipped: the crawl ended with shutdown"),
     ({}, "output_error", "", "skipped: the crawl ended with output_error"),
     ({}, "finished", "3 of the run's 9 pages are not in /x", "skipped: 3 of the run's 9 pages are not in /x"),
 ])
@@ -85,6 +102,39 @@ def test_when_cleaning_is_skipped_and_why(tmp_path: Path, caplog: pytest.LogCapt
     assert f"--run-id {run_id}" in caplog.text  # the command that cleans it later
     if missing:
         assert "merge step" in caplog.text
+
+
+def test_a_forced_stop_is_not_cleaned(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    crawler = _crawler(tmp_path)
+    run_id = RunContext.of(crawler).run_id
+    _store_pages(tmp_path, run_id)
+    Interrupts.of(crawler).received[:] = ["SIGINT", "SIGINT"]
+    with caplog.at_level(logging.INFO):
+        assert clean_pages(crawler, run_id, "shutdown") is None
+    assert crawler.stats.get_value("health/clean/status") == "skipped: the crawl was stopped by force (a second signal)"
+    assert not (tmp_path / "articles").exists()
+    assert f"--run-id {run_id}" in caplog.text
+
+
+def test_one_ctrl_c_cleans_what_was_fetched_is_partial_and_keeps_the_run_id(tmp_path: Path,
+                                                                              caplog: pytest.LogCaptureFixture) -> None:
+    job = tmp_path / "job"
+    crawler = _crawler(tmp_path, JOBDIR=str(job))
+    run_id = RunContext.of(crawler).run_id
+    _store_pages(tmp_path, run_id)
+    crawler.stats.set_value("health/pages/stored", 2)
+    crawler.stats.set_value("health/queued_at_close", 9)
+    crawler.stats.set_value(STATS_KEY, "SIGINT")
+    Interrupts.of(crawler).received[:] = ["SIGINT"]
+    with caplog.at_level(logging.INFO):
+        assert end_run(crawler, run_id, "shutdown", RunTotals.of_crawl(crawler.stats, {})) == "partial"
+    manifest = _manifest(tmp_path, run_id)
+    assert manifest["status"] == "partial" and manifest["cleaning"]["status"] == "committed"
+    [why] = manifest["problems"]
+    assert "stopped by SIGINT (Ctrl-C); 9 requests still queued were not fetched" in why
+    assert (tmp_path / "articles").exists()
+    assert (job / "health_run_id.txt").read_text().strip() == run_id  # the same command resumes the run
+    assert f"run {run_id} partial: stopped by SIGINT with 9 requests left" in caplog.text
 
 
 def test_a_finished_run_is_cleaned_judged_recorded_and_retired(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
@@ -165,9 +215,9 @@ def test_work_left_undone_makes_the_run_partial_with_its_reason() -> None:
     assert judge("finished", 5, [], "ok", unfixed) == ("partial", unfixed)
     missing = cut_short("finished", {"health/clean/status": "skipped: 3 of the run's 9 pages are not in /x"})
     assert len(missing) == 1 and "3 of the run's 9 pages are not in /x" in missing[0]
-    # The operator's choice is no problem; a stopped crawl is `interrupted` (saying what was left), not
-    # partial for its skipped cleaning.
+    # The operator's choice is no problem; a crawl stopped by one signal is `partial` for the stop (saying
+    # what was left), and cleaned.
     assert cut_short("finished", {"health/clean/status": "skipped: HEALTH_CLEAN_ON_CLOSE is off"}) == []
-    stopped = cut_short("shutdown", {"health/clean/status": "skipped: the crawl ended with shutdown"})
-    assert len(stopped) == 1 and stopped[0].startswith("shutdown: the crawl was interrupted")
-    assert judge("shutdown", 5, [], "skipped: the crawl ended with shutdown", stopped)[0] == "interrupted"
+    stopped = cut_short("shutdown", {"health/clean/status": "ok", STATS_KEY: "SIGINT"})
+    assert len(stopped) == 1 and stopped[0].startswith("shutdown: the crawl was stopped by SIGINT")
+    assert judge("shutdown", 5, [], "ok", stopped)[0] == "partial"

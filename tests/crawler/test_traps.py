@@ -26,7 +26,7 @@ def test_a_calendar_far_in_the_future_or_the_past_is_a_trap() -> None:
 
 
 def test_one_calendar_template_with_too_many_dates_is_a_trap() -> None:
-    traps = TrapDetector(variants=12, now=NOW)
+    traps = TrapDetector(calendar_variants=12, now=NOW)
     months = [f"https://a.org/cal/{2020 + m // 12}/{m % 12 + 1:02d}/" for m in range(30)]
     kinds = [traps.check(url)[0] for url in months]
     assert kinds == [None] * 12 + ["calendar"] * 18
@@ -57,3 +57,33 @@ def test_query_explosions_but_not_page_numbers() -> None:
     many = "&".join(f"f{i}=1" for i in range(11))
     assert traps.check(f"https://a.org/other?{many}")[0] == "query_explosion"
     assert traps.check("https://b.org/search?q=x&sort=9")[0] is None  # another site, its own counts
+
+
+def test_calendar_families_trip_after_a_few_dates_whatever_their_form() -> None:
+    # Within the years articles are written in: only the number of dates of one family gives them away.
+    families = {
+        "path year/month": lambda y, m: f"https://a.org/calendar/{y}/{m:02d}/",
+        "query month": lambda y, m: f"https://a.org/events?month={y}-{m:02d}",
+        "query year and month": lambda y, m: f"https://a.org/events?year={y}&month={m}",
+        "path day": lambda y, m: f"https://a.org/calendar/{y}-{m:02d}-01",
+        "under a section": lambda y, m: f"https://a.org/news/{y}/{m}/",
+    }
+    for name, url in families.items():
+        traps = TrapDetector(variants=500, calendar_variants=24, now=NOW)
+        months = [url(2026 - n // 12, 12 - n % 12) for n in range(60)]  # five years back, month by month
+        kinds = [traps.check(u)[0] for u in months]
+        assert kinds == [None] * 24 + ["calendar"] * 36, name
+        assert traps.counts["calendar"] == 36, name
+        assert traps.check(months[5])[0] is None, name  # a date already seen is no new one
+
+
+def test_dated_articles_are_never_held_back() -> None:
+    traps = TrapDetector(variants=500, calendar_variants=3, now=NOW)
+    urls = [f"https://a.org/{2020 + n % 6}/{n % 12 + 1:02d}/{n % 28 + 1:02d}/story-{n}.html" for n in range(1000)]
+    urls += [f"https://a.org/news/2025-03-{n % 28 + 1:02d}-item-{n}" for n in range(200)]
+    urls += [f"https://a.org/article?id={n}&date=2025-03-{n % 28 + 1:02d}" for n in range(200)]
+    assert all(traps.check(u) == (None, u) for u in urls)
+    assert not traps.counts
+    # ... while their site's calendar is stopped at its third month.
+    assert [traps.check(f"https://a.org/{y}/{m:02d}/")[0] for y, m in ((2026, 5), (2026, 4), (2026, 3), (2026, 2))] \
+        == [None, None, None, "calendar"]
