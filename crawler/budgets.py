@@ -84,9 +84,10 @@ class CrawlBudgets:
 
     # --- what the spider asks ---------------------------------------------------------------
 
-    def link(self, url: str) -> str | None:
-        """The URL to request for a link (session ids removed), or None: it falls in a trap."""
-        trap, url = self.traps.check(url)
+    def link(self, url: str, source: str | None = None) -> str | None:
+        """The URL to request for a link found on page `source` (None: a sitemap), session ids removed, or
+        None: it falls in a trap."""
+        trap, url = self.traps.check(url, source)
         if trap:
             self.stats.inc_value(f"health/traps/{trap}")
             if trap != "session_id":

@@ -45,9 +45,10 @@ CRAWL_SETTINGS: tuple[Setting, ...] = (
             "when spent it closes (close reason `budget_time`) and is cleaned; 0: no limit", minimum=0),
     Setting("HEALTH_TRAP_URL_VARIANTS", "int", 500, "trap: query strings per path beyond which further ones "
             "are not followed (page numbers not counted)", minimum=1),
-    Setting("HEALTH_TRAP_CALENDAR_VARIANTS", "int", 24, "trap: dates of one calendar-like URL family (the URL "
-            "but for its date parts: `/calendar/2024/03/`, `?month=2024-03`) beyond which further ones are not "
-            "followed; a dated article's slug makes it a family of its own", minimum=1),
+    Setting("HEALTH_TRAP_CALENDAR_VARIANTS", "int", 24, "trap: new dates a calendar-like URL family (the URL "
+            "but for its date parts: `/calendar/2024/03/`, `?month=2024-03`) may walk to from its own pages; dates "
+            "linked from other pages (a blog's archive list) are the site's own and always followed; a dated "
+            "article's slug makes it a family of its own", minimum=1),
     Setting("HEALTH_TRAP_SEGMENT_REPEATS", "int", 3, "trap: a path segment repeated this many times is not "
             "followed (`/a/b/a/b/a/b`)", minimum=2),
     Setting("HEALTH_TRAP_PATH_DEPTH", "int", 16, "trap: paths with more segments are not followed", minimum=1),

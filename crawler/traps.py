@@ -1,11 +1,14 @@
 """Crawler traps: URL spaces a site generates without end, detected before a request is made.
 
 - `calendar`: a date in the URL far outside the years articles are written in (an endless "next month"),
-  or a calendar-like URL family seen with more than HEALTH_TRAP_CALENDAR_VARIANTS (default 24) different
-  dates. A family is the URL with its date-like parts (year/month[/day] in the path or a query value,
-  `/2024/03/`, `/calendar/2024-03-01`, `?month=2024-03`, `?year=2024&month=3`) taken out: the pages of a
-  calendar differ only there. A dated article (`/2024/03/12/some-slug.html`) keeps its slug, so each
-  article is a family of its own and never held back;
+  or a calendar-like URL family that walks itself through more than HEALTH_TRAP_CALENDAR_VARIANTS (default
+  24) new dates. A family is the URL with its date-like parts (year/month[/day] in the path or a query
+  value, `/2024/03/`, `/calendar/2024-03-01`, `?month=2024-03`, `?year=2024&month=3`) taken out: the pages
+  of a calendar differ only there. Only dates linked from a page of the same family count (a calendar's
+  "next month"): the months a site lists elsewhere (a blog's archive list on its home page or articles,
+  its sitemap) are its own, however many, and stay followed even when its archive pages list them again.
+  A dated article (`/2024/03/12/some-slug.html`) keeps its slug, so each article is a family of its own
+  and never held back;
 - `session_id`: a session token in the query or path (`sid=`, `PHPSESSID=`, `;jsessionid=`): the token is
   removed and the URL without it is followed, so the page itself is not lost;
 - `repeating_path`: a path segment repeated HEALTH_TRAP_SEGMENT_REPEATS times, or a path deeper than
@@ -51,14 +54,16 @@ class TrapDetector:
         self.newest_year = (now or datetime.now(timezone.utc)).year + 1
         self._query_variants: dict[tuple[str, str], set[int]] = {}
         self._date_variants: dict[tuple[str, str], set[int]] = {}
+        self._date_listed: dict[tuple[str, str], set[int]] = {}  # dates a page outside the family linked
         self.counts: Counter[str] = Counter()
 
-    def check(self, url: str) -> tuple[str | None, str]:
+    def check(self, url: str, source: str | None = None) -> tuple[str | None, str]:
         """The trap kind the URL falls in (None: no trap) and the URL to request instead (session ids
-        stripped); a URL in any other trap is not to be requested."""
+        stripped); a URL in any other trap is not to be requested. `source`: the page the link is on
+        (None: a sitemap or a start URL)."""
         kind, url = self._strip_session(url)
         parts = urlsplit(url)
-        trap = self._repeating_path(parts.path) or self._calendar(parts) or self._query_explosion(parts)
+        trap = self._repeating_path(parts.path) or self._calendar(parts, source) or self._query_explosion(parts)
         if trap:
             self.counts[trap] += 1
             return trap, url
@@ -83,7 +88,7 @@ class TrapDetector:
             return "repeating_path"
         return None
 
-    def _calendar(self, parts) -> str | None:  # type: ignore[no-untyped-def]
+    def _calendar(self, parts, source: str | None) -> str | None:  # type: ignore[no-untyped-def]
         query = parse_qsl(parts.query, keep_blank_values=True)
         years = [int(m.group(1)) for m in _DATE.finditer(parts.path + "?" + parts.query)]
         dated = [(k, v) for k, v in query if k.lower() in DATE_PARAMS]
@@ -92,12 +97,15 @@ class TrapDetector:
             return None
         if any(y < OLDEST_YEAR or y > self.newest_year for y in years):
             return "calendar"
-        # The family: the URL with its dates taken out. Anything else that differs (a slug, an id) makes
-        # another family, so dated articles never add up; the pages of one calendar do, quickly.
-        template = _DATE.sub("{date}", parts.path) + "?" + urlencode(
-            [(k, "{date}" if k.lower() in DATE_PARAMS else _DATE.sub("{date}", v)) for k, v in query])
-        return "calendar" if self._over(self._date_variants, (parts.netloc, template),
-                                        parts.path + "?" + parts.query, self.calendar_variants) else None
+        family, variant = _family(parts), hash(parts.path + "?" + parts.query)
+        listed = self._date_listed.setdefault(family, set())
+        if source is None or _family(urlsplit(source)) != family:
+            if len(listed) < self.variants:  # memory stays bounded; a date not remembered can count later
+                listed.add(variant)
+            return None
+        if variant in listed:
+            return None
+        return "calendar" if self._over(self._date_variants, family, variant, self.calendar_variants) else None
 
     def _query_explosion(self, parts) -> str | None:  # type: ignore[no-untyped-def]
         if not parts.query:
@@ -110,16 +118,26 @@ class TrapDetector:
             return None
         return "query_explosion" if self._over(self._query_variants, (parts.netloc, parts.path), variant) else None
 
-    def _over(self, table: dict[tuple[str, str], set[int]], key: tuple[str, str], variant: str,
+    def _over(self, table: dict[tuple[str, str], set[int]], key: tuple[str, str], variant: str | int,
               limit: int | None = None) -> bool:
         seen = table.setdefault(key, set())
-        h = hash(variant)
+        h = variant if isinstance(variant, int) else hash(variant)
         if h in seen:
             return False
         if len(seen) >= (self.variants if limit is None else limit):
             return True
         seen.add(h)
         return False
+
+
+def _family(parts) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """The calendar family of a URL: its host and the URL with its dates taken out. Anything else that
+    differs (a slug, an id) makes another family, so dated articles never add up."""
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    # without a trailing slash: the page a link is on may be known by its canonical URL, which differs there
+    template = _DATE.sub("{date}", parts.path.rstrip("/")) + "?" + urlencode(
+        [(k, "{date}" if k.lower() in DATE_PARAMS else _DATE.sub("{date}", v)) for k, v in query])
+    return parts.netloc, template
 
 
 __all__ = ["SESSION_PARAMS", "TrapDetector"]

@@ -251,25 +251,26 @@ class HealthSpider(scrapy.Spider):
                 elif link_kind == "unknown" and not self.target.generic:  # the profile says what else to follow
                     self.crawler.stats.inc_value("health/links/not_followed")
                     continue
-                request = self._link_request(url, link_kind, depth, health_pagination=True)
+                request = self._link_request(url, link_kind, depth, response.url, health_pagination=True)
             elif self.target.generic:
-                request = self._link_request(url, "unknown", depth + 1)
+                request = self._link_request(url, "unknown", depth + 1, response.url)
             else:
                 link_kind = self.profile.url_kind(url)
                 if link_kind not in ("article", "listing"):
                     self.crawler.stats.inc_value("health/links/not_followed")
                     continue
-                request = self._link_request(url, link_kind, 0 if link_kind == "listing" else depth + 1)
+                request = self._link_request(url, link_kind, 0 if link_kind == "listing" else depth + 1, response.url)
             if request is not None:
                 yield request
 
-    def _link_request(self, url: str, kind: str, depth: int, **meta: Any) -> scrapy.Request | None:
-        """The request for a link found on a page, or None: out of depth, in a trap, or over a budget."""
+    def _link_request(self, url: str, kind: str, depth: int, source: str | None = None,
+                      **meta: Any) -> scrapy.Request | None:
+        """The request for a link found on page `source`, or None: out of depth, in a trap, or over a budget."""
         if self.target.generic and depth > self.generic_depth and depth <= self.budgets.max_depth:
             return None  # the generic crawl's scope, not a budget: the run is not partial for it
         if self.budgets.deeper_than_allowed(depth):
             return None
-        url = self.budgets.link(url)
+        url = self.budgets.link(url, source)
         if url is None:
             return None
         if self.budgets.site_full(url):
@@ -368,7 +369,7 @@ class HealthSpider(scrapy.Spider):
                 continue
             kind = "unknown" if self.target.generic else self.profile.url_kind(url)
             if kind != "unknown" or self.target.generic:
-                request = self._link_request(url, kind, 1)
+                request = self._link_request(url, kind, 1, response.url)
                 if request is not None:
                     yield request
 

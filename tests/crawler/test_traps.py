@@ -28,10 +28,10 @@ def test_a_calendar_far_in_the_future_or_the_past_is_a_trap() -> None:
 def test_one_calendar_template_with_too_many_dates_is_a_trap() -> None:
     traps = TrapDetector(calendar_variants=12, now=NOW)
     months = [f"https://a.org/cal/{2020 + m // 12}/{m % 12 + 1:02d}/" for m in range(30)]
-    kinds = [traps.check(url)[0] for url in months]
-    assert kinds == [None] * 12 + ["calendar"] * 18
-    assert traps.check(months[3])[0] is None  # seen before: not a new date
-    assert traps.counts["calendar"] == 18
+    kinds = [traps.check(url, before)[0] for before, url in zip(["https://a.org/cal/", *months], months)]
+    assert kinds == [None] * 13 + ["calendar"] * 17  # the first month is linked from outside the calendar
+    assert traps.check(months[3], months[2])[0] is None  # seen before: not a new date
+    assert traps.counts["calendar"] == 17
 
 
 def test_session_ids_are_removed_and_counted() -> None:
@@ -71,10 +71,25 @@ def test_calendar_families_trip_after_a_few_dates_whatever_their_form() -> None:
     for name, url in families.items():
         traps = TrapDetector(variants=500, calendar_variants=24, now=NOW)
         months = [url(2026 - n // 12, 12 - n % 12) for n in range(60)]  # five years back, month by month
-        kinds = [traps.check(u)[0] for u in months]
-        assert kinds == [None] * 24 + ["calendar"] * 36, name
-        assert traps.counts["calendar"] == 36, name
-        assert traps.check(months[5])[0] is None, name  # a date already seen is no new one
+        # The first month is linked from the home page; each month's page links the month before.
+        kinds = [traps.check(months[0], "https://a.org/")[0]]
+        kinds += [traps.check(u, before)[0] for before, u in zip(months, months[1:])]
+        assert kinds == [None] * 25 + ["calendar"] * 35, name
+        assert traps.counts["calendar"] == 35, name
+        assert traps.check(months[5], months[4])[0] is None, name  # a date already seen is no new one
+
+
+def test_a_blogs_own_archive_months_are_all_followed() -> None:
+    """Ten years of monthly archives listed on the home page (and again on every archive page) are the
+    site's own: none is held back, while a walk past them from an archive page still trips."""
+    traps = TrapDetector(variants=500, calendar_variants=24, now=NOW)
+    months = [f"https://blog.org/{2026 - n // 12}/{12 - n % 12:02d}/" for n in range(120)]
+    assert all(traps.check(u, "https://blog.org/")[0] is None for u in months)
+    assert all(traps.check(u, months[7])[0] is None for u in months)  # the archive sidebar on a month page
+    older = [f"https://blog.org/{2016 - n // 12}/{12 - n % 12:02d}/" for n in range(30)]
+    walked = [traps.check(u, before)[0] for before, u in zip([months[-1], *older], older)]
+    assert walked == [None] * 24 + ["calendar"] * 6
+    assert traps.counts["calendar"] == 6
 
 
 def test_dated_articles_are_never_held_back() -> None:
@@ -85,5 +100,6 @@ def test_dated_articles_are_never_held_back() -> None:
     assert all(traps.check(u) == (None, u) for u in urls)
     assert not traps.counts
     # ... while their site's calendar is stopped at its third month.
-    assert [traps.check(f"https://a.org/{y}/{m:02d}/")[0] for y, m in ((2026, 5), (2026, 4), (2026, 3), (2026, 2))] \
-        == [None, None, None, "calendar"]
+    months = [f"https://a.org/{y}/{m:02d}/" for y, m in ((2026, 5), (2026, 4), (2026, 3), (2026, 2), (2026, 1))]
+    assert [traps.check(u, before)[0] for before, u in zip(["https://a.org/", *months], months)] \
+        == [None, None, None, None, "calendar"]
