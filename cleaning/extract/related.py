@@ -20,7 +20,7 @@ from lxml.html import HtmlElement
 
 from cleaning.document import HotPick
 
-from . import dates
+from . import date_text
 from . import attrs
 from .attrs import AttrIndex
 from .patterns import (ITEM_DATE_CLASS_RE, ITEM_RANK_CLASS_RE, ITEM_TEASER_CLASS_RE, ITEM_TITLE_CLASS_RE,
@@ -113,7 +113,7 @@ def from_profile(tree: HtmlElement, url: str | None, profile, now: datetime | No
             rank_m = _RANK_RE.match(_text(ranks[0])) if ranks else None
             published = None
             if date_els:
-                published = dates.plausible(dates.parse_text(_text(date_els[0]), profile.date_formats,
+                published = date_text.plausible(date_text.parse_text(_text(date_els[0]), profile.date_formats,
                                                              profile.languages or None, now), now)
             block.picks.append(HotPick(
                 rank=int(rank_m.group(1)) if rank_m else pos, title=title,
@@ -230,15 +230,15 @@ def _parse_item(item: HtmlElement, pos: int, base: str | None, ordered: bool, no
             rank = int(m.group(1))
             used.add(t)
     for el in item.iter("time"):
-        date_ = dates.plausible(dates.parse_iso(el.get("datetime", "")) if el.get("datetime") else dates.parse_text(_text(el), now=now), now)
+        date_ = date_text.plausible(date_text.parse_iso(el.get("datetime", "")) if el.get("datetime") else date_text.parse_text(_text(el), now=now), now)
         if date_:
             used.add(_text(el))
             break
     if date_ is None:
         for el, t in segs:
-            found = dates.find_date_string(t)
+            found = date_text.find_date_string(t)
             if found and (len(found) >= len(t) - 15 or ITEM_DATE_CLASS_RE.search(_cls(el))):
-                d = dates.plausible(dates.parse_text(found, now=now), now)
+                d = date_text.plausible(date_text.parse_text(found, now=now), now)
                 if d:
                     date_ = d
                     used.add(t)
