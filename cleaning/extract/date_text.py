@@ -143,7 +143,6 @@ def find_date_string(text: str) -> str | None:
     return m.group(0) if m else None
 
 
-
 def parse_text_ex(text: str, formats: tuple[str, ...] = (), languages: tuple[str, ...] | None = None,
                   now: datetime | None = None, order: str | None = None) -> tuple[date | None, bool]:
     """(date, ambiguous) of a date written for people; see `parse_text`."""

@@ -47,7 +47,6 @@ def from_url(url: str | None, now=None) -> date | None:
     return None
 
 
-
 def canonical_href(tree: HtmlElement) -> str | None:
     for link in tree.iterfind(".//link[@href]"):
         if "canonical" in (link.get("rel") or "").lower().split():

@@ -77,7 +77,6 @@ def _excluded(el: HtmlElement, skip: set) -> bool:
     return False
 
 
-
 def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | None = None,
                now: datetime | None = None, date_order: str | None = None, locale: str | None = None,
                jsonld_objects: list[dict] | None = None, text: str | None = None,
