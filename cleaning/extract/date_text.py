@@ -143,27 +143,33 @@ def find_date_string(text: str) -> str | None:
     return m.group(0) if m else None
 
 
+def _with_formats(text: str, formats: tuple[str, ...]) -> date | None:
+    """The date the first strptime format that fits reads from `text` (None when none fits)."""
+    for fmt in formats:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            pass
+    return None
+
+
 def parse_text_ex(text: str, formats: tuple[str, ...] = (), languages: tuple[str, ...] | None = None,
                   now: datetime | None = None, order: str | None = None) -> tuple[date | None, bool]:
     """(date, ambiguous) of a date written for people; see `parse_text`."""
     text = " ".join((text or "").split())[:300]
     if not text:
         return None, False
-    for fmt in formats:
-        try:
-            return datetime.strptime(text, fmt).date(), False
-        except ValueError:
-            pass
+    by_format = _with_formats(text, formats)
+    if by_format is not None:
+        return by_format, False
     found = find_date_string(text)
     if found is None and ":" in text:
         found = find_date_string(" ".join(_TIME_OF_DAY.sub(" ", text).split()))
     if found is None:
         return None, False
-    for fmt in formats:
-        try:
-            return datetime.strptime(found, fmt).date(), False
-        except ValueError:
-            pass
+    by_format = _with_formats(found, formats)
+    if by_format is not None:
+        return by_format, False
     m = DATE_TEXT_PATTERNS[0].fullmatch(found) or DATE_TEXT_PATTERNS[1].fullmatch(found)
     if m:
         try:
@@ -198,12 +204,7 @@ def _english_month_date(found: str) -> date | None:
     """'April 12, 2023', '12 April 2023', 'Apr. 12, 2023', '12th of Sept 2023': strptime after normalising."""
     norm = re.sub(r"(?<=\d)(?:st|nd|rd|th)\b|\bof\b|[.,]", " ", found, flags=re.I)
     norm = " ".join(norm.split()).replace("Sept ", "Sep ").replace("sept ", "sep ")
-    for fmt in _EN_FORMATS:
-        try:
-            return datetime.strptime(norm, fmt).date()
-        except ValueError:
-            continue
-    return None
+    return _with_formats(norm, _EN_FORMATS)
 
 
 def parse_iso(value: str) -> date | None:
