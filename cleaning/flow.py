@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cleaning.dedup.deduplicator import DedupOptions
+from cleaning.dedup.options import DedupOptions
 from cleaning.options import CleanOptions
 from cleaning.steps import (CollectSiteVocabulary, Deduplicate, DetectLanguage, DropRepeatedParagraphs, ExtractArticle,
                             FixGrammar, HashContent, MakeRows, ReadPages, SettleDateOrder, Step, WriteDatasets)

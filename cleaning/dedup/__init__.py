@@ -6,7 +6,9 @@ See docs/dedup.md. Public interface:
 * `text`: normalize_text, content_hash
 * `minhash`: MinHasher, LSHIndex, shingle_hashes, jaccard
 * `state`: DedupState
-* `deduplicator`: DedupOptions, DedupRecord, Decision, Deduplicator
+* `options`: DedupOptions
+* `records`: DedupRecord, Decision
+* `deduplicator`: Deduplicator
 
 Names load on first use: the crawler needs only `urls` (canonical URLs) and must not pay for numpy,
 scipy and datasketch at start-up.
@@ -18,7 +20,7 @@ from importlib import import_module
 from typing import Any
 
 _WHERE = {
-    "Decision": "deduplicator", "DedupOptions": "deduplicator", "DedupRecord": "deduplicator",
+    "Decision": "records", "DedupOptions": "options", "DedupRecord": "records",
     "Deduplicator": "deduplicator", "LSHIndex": "minhash", "MinHasher": "minhash", "jaccard": "minhash",
     "shingle_hashes": "minhash", "DedupState": "state", "StateError": "state", "content_hash": "text",
     "normalize_text": "text", "article_id": "urls", "canonicalize_url": "urls", "resolve_canonical": "urls",

@@ -43,97 +43,26 @@ Duplicates of a record that is itself dropped point at the article finally
 kept (``duplicate_of`` is always a kept or already-stored article_id) and
 take its kind and similarity; ``version`` of a duplicate row is the version
 of the article it duplicates.
+
+This module holds those decisions; `records` the records, decisions and compact batch columns,
+`near` the LSH candidate pairs, their components and the match against earlier runs.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import date
 
 import numpy as np
 
-from .minhash import LSHIndex, estimate_jaccard, jaccard
-from .options import DedupOptions, Fingerprint, fingerprint
+from .minhash import jaccard
+from .near import components, confirmed_edges, match_state
+from .options import DedupOptions
+from .records import DUPLICATE, KEEP, NEW_VERSION, UNCHANGED, Batch, Decision, DedupRecord, ingest, stored_key
 from .shingle_file import ShingleFile
 from .state import DedupState, StateError
 
-__all__ = ["DedupOptions", "DedupRecord", "Decision", "Deduplicator"]
-
-KEEP = "keep"
-NEW_VERSION = "new_version"
-UNCHANGED = "unchanged"
-DUPLICATE = "duplicate"
-
-_NO_DATE = 10**7  # after date.max.toordinal()
-
-
-@dataclass(slots=True)
-class DedupRecord:
-    doc_id: str
-    article_id: str
-    url: str  # the canonical URL (what the articles row will carry)
-    is_canonical: bool
-    published_date: date | None
-    text: str  # the body as it will be written (same text `rebuild` gets)
-    fingerprint: Fingerprint | None = None  # fingerprint(text, options), if computed already (in parallel)
-
-
-@dataclass(frozen=True, slots=True)
-class Decision:
-    doc_id: str
-    action: str  # keep | new_version | unchanged | duplicate
-    article_id: str
-    duplicate_of: str | None = None
-    kind: str | None = None  # url | exact | near (duplicates only)
-    similarity: float | None = None  # Jaccard with duplicate_of (duplicates only)
-    version: int = 1
-
-
-@dataclass
-class _Batch:
-    """Compact columns of one decide() call: no texts."""
-
-    doc_id: list[str] = field(default_factory=list)
-    article_id: list[str] = field(default_factory=list)
-    url: list[str] = field(default_factory=list)
-    canonical: list[bool] = field(default_factory=list)
-    date: list[date | None] = field(default_factory=list)
-    length: list[int] = field(default_factory=list)
-    words: list[int] = field(default_factory=list)
-    chash: list[str] = field(default_factory=list)
-    sig_row: list[int] = field(default_factory=list)  # row in `sigs` or -1
-    sigs: np.ndarray | None = None  # uint32[capacity, num_perm], grown by half
-    n_sigs: int = 0
-
-    def add_signature(self, sig: np.ndarray) -> int:
-        if self.sigs is None or self.n_sigs == len(self.sigs):
-            cap = 1024 if self.sigs is None else len(self.sigs) + len(self.sigs) // 2
-            grown = np.empty((cap, len(sig)), dtype=np.uint32)
-            if self.sigs is not None:
-                grown[: self.n_sigs] = self.sigs[: self.n_sigs]
-            self.sigs = grown
-        self.sigs[self.n_sigs] = sig
-        self.n_sigs += 1
-        return self.n_sigs - 1
-    sh_off: list[int] = field(default_factory=list)  # byte offset in the spool
-    sh_len: list[int] = field(default_factory=list)  # number of uint64 shingles
-
-    def __len__(self) -> int:
-        return len(self.doc_id)
-
-    def key(self, i: int, in_state: bool = False) -> tuple:
-        d = self.date[i]
-        return (
-            0 if in_state else 1,
-            0 if self.canonical[i] else 1,
-            d.toordinal() if d is not None else _NO_DATE,
-            -self.length[i],
-            self.url[i],
-            self.doc_id[i],
-        )
-
+__all__ = ["Deduplicator"]
 
 
 class Deduplicator:
@@ -170,37 +99,14 @@ class Deduplicator:
         self._pending = []
         spool = ShingleFile(self.options.spool_dir)
         try:
-            batch = self._ingest(records, spool)
+            batch = ingest(records, spool, self.options, self.stats)
             if len(batch) == 0:
                 return []
             return self._decide(batch, spool)
         finally:
             spool.close()
 
-    def _ingest(self, records: Iterable[DedupRecord], spool: ShingleFile) -> _Batch:
-        b = _Batch()
-        opts = self.options
-        for rec in records:
-            text = rec.text if isinstance(rec.text, str) else ("" if rec.text is None else str(rec.text))
-            fp = rec.fingerprint if rec.fingerprint is not None else fingerprint(text, opts)
-            b.doc_id.append(str(rec.doc_id))
-            b.article_id.append(str(rec.article_id))
-            b.url.append(rec.url or "")
-            b.canonical.append(bool(rec.is_canonical))
-            b.date.append(rec.published_date if isinstance(rec.published_date, date) else None)
-            b.length.append(len(text))
-            b.words.append(fp.words)
-            b.chash.append(fp.content_hash)
-            if fp.signature is not None:
-                b.sig_row.append(b.add_signature(fp.signature))
-            else:
-                b.sig_row.append(-1)
-            b.sh_off.append(spool.append(fp.shingles))
-            b.sh_len.append(int(fp.shingles.size))
-            self.stats["records"] += 1
-        return b
-
-    def _decide(self, b: _Batch, spool: ShingleFile) -> list[Decision]:
+    def _decide(self, b: Batch, spool: ShingleFile) -> list[Decision]:
         opts = self.options
         state = self.state
         n = len(b)
@@ -270,7 +176,7 @@ class Deduplicator:
                 continue
             stored = state.match_exact(h)
             if stored:
-                target_aid = min(stored, key=lambda a: _stored_key(state, a))
+                target_aid = min(stored, key=lambda a: stored_key(state, a))
                 for u in new:
                     outcome[u] = (DUPLICATE, target_aid, "exact", 1.0, state.version_of(target_aid))
                 continue
@@ -284,7 +190,7 @@ class Deduplicator:
             s = sig(u)
             if s is None or len(state) == 0:
                 continue
-            best = self._match_state(u, s, spool, b)
+            best = match_state(u, s, spool, b, state, opts, self.stats, self.stored_text)
             if best is not None:
                 aid, sim = best
                 outcome[u] = (DUPLICATE, aid, "near", round(sim, 4), state.version_of(aid))
@@ -294,13 +200,13 @@ class Deduplicator:
             u for u in units
             if sig(u) is not None and (in_state[u] or (u not in outcome and u not in follows))
         ]
-        edges = self._confirmed_edges(near_units, in_state, sig, true_sim)
+        edges = confirmed_edges(near_units, in_state, sig, true_sim, opts, self.stats)
         floor = opts.effective_cluster_floor
         rank = {u: r for r, u in enumerate(near_units)}
         members = near_units
         while members:
             leftover: list[int] = []
-            for comp in _components(members, edges):
+            for comp in components(members, edges):
                 rep = comp[0]  # best by the rule (known articles first)
                 if not in_state[rep]:
                     outcome[rep] = (KEEP, None, None, None, 1)
@@ -356,85 +262,6 @@ class Deduplicator:
                 self._pending.append((aid, b.chash[i], None if s_i is None else s_i.copy(), ver, b.url[i], b.date[i]))
         return decisions
 
-    def _confirmed_edges(self, near_units, in_state, sig, true_sim) -> dict[int, dict[int, float]]:
-        """Pairs of units sharing an LSH band, confirmed on the true Jaccard.
-
-        Band keys are held as one uint64 matrix; equal keys are found by
-        sorting each band, so only buckets with two or more units cost
-        anything. Each unit is paired with at most ``max_candidates``
-        higher-priority units per band (the highest-priority ones).
-        """
-        opts = self.options
-        thr = opts.threshold
-        edges: dict[int, dict[int, float]] = defaultdict(dict)
-        n = len(near_units)
-        if n < 2:
-            return edges
-        bands, rows = opts.bands_rows
-        keyer = LSHIndex(opts.effective_lsh_threshold, opts.num_perm, bands, rows)
-        keys = np.empty((n, bands), dtype=np.uint64)
-        for r, u in enumerate(near_units):
-            keys[r] = keyer.band_keys(sig(u))
-        cap = opts.max_candidates
-        cand: dict[int, set[int]] = defaultdict(set)  # rank -> higher-priority ranks
-        for band in range(bands):
-            col = keys[:, band]
-            order = np.argsort(col, kind="stable")  # equal keys stay in rank order
-            sk = col[order]
-            starts = np.flatnonzero(np.r_[True, sk[1:] != sk[:-1]])
-            ends = np.r_[starts[1:], n]
-            for st, en in zip(starts[ends - starts > 1].tolist(), ends[ends - starts > 1].tolist()):
-                run = order[st:en].tolist()
-                if len(run) > cap:
-                    self.stats["candidates_capped"] += 1
-                for p in range(1, len(run)):
-                    cand[run[p]].update(run[: min(p, cap)])
-        for r in sorted(cand):
-            u = near_units[r]
-            partners = sorted(cand[r])[:cap]
-            for q in partners:
-                v = near_units[q]
-                if in_state[u] and in_state[v]:
-                    continue  # two stored articles are never merged
-                self.stats["candidates"] += 1
-                sim = true_sim(u, v)
-                if sim >= thr:
-                    edges[u][v] = sim
-                    edges[v][u] = sim
-        return edges
-
-    def _match_state(self, u: int, s: np.ndarray, spool: ShingleFile, b: _Batch) -> tuple[str, float] | None:
-        state = self.state
-        thr = self.options.threshold
-        cands = state.near_candidates(s)
-        if not cands:
-            return None
-        if len(cands) > self.options.max_candidates:
-            self.stats["candidates_capped"] += 1
-            cands = sorted(cands, key=lambda a: _stored_key(state, a))[: self.options.max_candidates]
-        mine = None
-        best: tuple[str, float] | None = None
-        for aid in cands:
-            self.stats["state_candidates"] += 1
-            if self.stored_text is not None:
-                try:
-                    text = self.stored_text(aid)
-                except Exception:
-                    text = None
-                if text is not None:
-                    if mine is None:
-                        mine = spool.read(b.sh_off[u], b.sh_len[u])
-                    sim = jaccard(mine, fingerprint(text, self.options).shingles)
-                else:
-                    sim = estimate_jaccard(s, state.signature_of(aid))
-                    self.stats["estimated_similarity"] += 1
-            else:
-                sim = estimate_jaccard(s, state.signature_of(aid))
-                self.stats["estimated_similarity"] += 1
-            if sim >= thr and (best is None or sim > best[1] or (sim == best[1] and _stored_key(state, aid) < _stored_key(state, best[0]))):
-                best = (aid, sim)
-        return best
-
     # ------------------------------------------------------------------ commit
     def commit(self) -> int:
         """Add the kept and new-version articles of the last `decide` to the
@@ -444,36 +271,6 @@ class Deduplicator:
         n = len(self._pending)
         self._pending = []
         return n
-
-
-def _components(members: list[int], edges: dict[int, dict[int, float]]) -> list[list[int]]:
-    """Connected components of the members (edges restricted to them), each
-    listed in the members' order, components ordered by their first member."""
-    pos = {u: i for i, u in enumerate(members)}
-    parent = list(range(len(members)))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for u in members:
-        for v in edges.get(u, ()):
-            j = pos.get(v)
-            if j is not None:
-                a, c = find(pos[u]), find(j)
-                if a != c:
-                    parent[max(a, c)] = min(a, c)
-    comps: dict[int, list[int]] = defaultdict(list)
-    for i, u in enumerate(members):
-        comps[find(i)].append(u)
-    return [comps[k] for k in sorted(comps)]
-
-
-def _stored_key(state: DedupState, aid: str) -> tuple:
-    d = state.date_of(aid)
-    return (d.toordinal() if d is not None else _NO_DATE, aid)
 
 
 def _check_compatible(a: DedupOptions, b: DedupOptions) -> None:

@@ -302,14 +302,14 @@ DATE_LINE_MAX = 80
 
 def _is_date_line(line: str) -> bool:
     """'Published 12 April 2023', 'Last updated: 2023-04-14 14:32': a dateline, not body text."""
-    from . import dates
+    from . import date_text
 
-    found = dates.find_date_string(line)
+    found = date_text.find_date_string(line)
     if not found:
         return False
     rest = line.replace(found, " ")
     shaped = len(rest.strip(" :|,-·")) <= 3 or bool(PUBLISHED_LABEL_RE.search(rest) or MODIFIED_LABEL_RE.search(rest)) and len(rest) < 40
-    return shaped and dates.parse_text(found) is not None  # "3 Kinder 2022" looks like a date but is none
+    return shaped and date_text.parse_text(found) is not None  # "3 Kinder 2022" looks like a date but is none
 
 
 def clean_lines(paras: list[str], avoid: set[str]) -> list[str]:

@@ -14,7 +14,7 @@ from lxml.html import (HtmlComment, HtmlElement, HtmlEntity, HTMLParser, HtmlPro
 from cleaning.document import Extraction
 
 from . import body as body_mod
-from . import attrs, date_search, dates, jsonld, related, title
+from . import attrs, date_page, date_search, date_text, dates, jsonld, related, title
 from .encoding import decode, fix_text, looks_binary, looks_binary_text
 
 LOG = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 def warm_up() -> None:
     """Imports trafilatura and loads dateparser's data; runs once when this module is imported."""
     body_mod._trafilatura()
-    dates.warm_up()
+    date_text.warm_up()
 
 
 def _parse(text: str) -> HtmlElement | None:
@@ -129,11 +129,11 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
     objects = jsonld.objects(tree)
     ex.title, t_flags = title.find_title(tree, profile, containers, url, objects)
     flags.extend(t_flags)
-    page_text = dates.page_text(tree)  # read once for both: before the body work changes the tree
+    page_text = date_page.page_text(tree)  # read once for both: before the body work changes the tree
     ex.published_date, ex.updated_date, ex.date_source, d_flags = dates.find_dates(
         tree, url, profile, containers, now, date_order, locale, objects, page_text)
     flags.extend(d_flags)
-    ex.date_order = dates.page_date_order(tree, page_text)
+    ex.date_order = date_page.page_date_order(tree, page_text)
     ex.hot_picks = [p for b in blocks for p in b.picks]
 
     for b in blocks:

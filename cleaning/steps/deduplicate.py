@@ -13,7 +13,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from cleaning.dedup.deduplicator import DedupOptions, DedupRecord, Deduplicator
+from cleaning.dedup.deduplicator import Deduplicator
+from cleaning.dedup.options import DedupOptions
+from cleaning.dedup.records import DedupRecord
 from cleaning.dedup.store import load_dedup_state, save_dedup_state
 from cleaning.dedup.text import content_hash
 from cleaning.dedup.urls import canonicalize_url

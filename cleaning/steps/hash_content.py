@@ -5,7 +5,7 @@ The most expensive part of dedup that does not need the whole run; `Deduplicate`
 
 from __future__ import annotations
 
-from cleaning.dedup.deduplicator import DedupOptions
+from cleaning.dedup.options import DedupOptions
 from cleaning.dedup.options import fingerprint
 from cleaning.document import Document
 from cleaning.steps.base import Step

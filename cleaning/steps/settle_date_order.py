@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 
 from cleaning.document import Document
-from cleaning.extract.dates import DMY, MDY, order_from_language, order_from_text
+from cleaning.extract.date_order import DMY, MDY, order_from_language, order_from_text
 from cleaning.steps.base import Step
 
 AMBIGUOUS, SETTLED = "date_ambiguous", "date_order_site"

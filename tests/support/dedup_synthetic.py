@@ -254,7 +254,7 @@ def bench_doc(i: int, seed: int = 0, size: int = 5000, dup_rate: float = 0.2) ->
 
 def record(doc_id: str, url: str, text: str, canonical: bool = True, published=None):
     """A DedupRecord for `url` (canonicalised, article_id derived): for tests and scripts."""
-    from cleaning.dedup.deduplicator import DedupRecord
+    from cleaning.dedup.records import DedupRecord
     from cleaning.dedup.urls import article_id, canonicalize_url
 
     url = canonicalize_url(url)

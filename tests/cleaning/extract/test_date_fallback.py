@@ -7,7 +7,8 @@ from datetime import date, datetime, timezone
 import pytest
 
 from cleaning.extract import extract
-from cleaning.extract.dates import fallback_date, parse_text
+from cleaning.extract.date_text import parse_text
+from cleaning.extract.dates import fallback_date
 
 NOW = datetime(2024, 3, 1, 12, tzinfo=timezone.utc)
 PARAS = "".join(f"<p>Paragraph {i}: a short daily walk after meals lowers blood sugar in people with type 2 "

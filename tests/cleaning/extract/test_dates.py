@@ -4,7 +4,8 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from cleaning.extract.dates import from_url, parse_text, plausible
+from cleaning.extract.date_text import parse_text, plausible
+from cleaning.extract.date_urls import from_url
 
 NOW = datetime(2023, 5, 1, 12, tzinfo=timezone.utc)
 
@@ -46,7 +47,8 @@ def test_url_dates():
 # --- page-level behaviour (small hand-written pages) ------------------------------------------------
 
 from cleaning.extract import extract  # noqa: E402
-from cleaning.extract.dates import order_from_language, order_from_text, page_languages, read_numeric  # noqa: E402
+from cleaning.extract.date_order import order_from_language, order_from_text, read_numeric  # noqa: E402
+from cleaning.extract.date_text import page_languages  # noqa: E402
 
 PARAS = "".join(f"<p>Paragraph {i}: walking backwards strengthens the muscles along the spine and improves "
                 f"balance, physiotherapists say, when it is done on flat ground for ten minutes a day.</p>"
@@ -162,10 +164,10 @@ def test_read_numeric_and_orders():
 
 
 def test_dateparser_is_loaded_before_the_first_page():
-    from cleaning.extract import dates
+    from cleaning.extract import date_text
 
     # importing `extract` ran warm_up(): the parser for pages of unknown language already exists
-    assert dates._parser.cache_info().currsize >= 1
+    assert date_text._parser.cache_info().currsize >= 1
 
 
 def test_a_reading_in_the_future_settles_the_order():

@@ -10,7 +10,7 @@ import pandas as pd
 
 from cleaning.document import Document, Extraction, Page
 from cleaning.extract import extract
-from cleaning.extract.dates import DMY, MDY
+from cleaning.extract.date_order import DMY, MDY
 from cleaning.steps.settle_date_order import AMBIGUOUS, SETTLED, SettleDateOrder, agreed_order, settle, swapped
 from tests.faultsite.content import make_article
 

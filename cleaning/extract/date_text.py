@@ -1,0 +1,215 @@
+"""Dates written for people: finding a date-like substring in text and reading it (strptime formats,
+ISO and CJK forms, numeric triples, English and other month names through htmldate and dateparser,
+relative dates), and whether a date is plausible at all."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
+
+from .date_order import NUMERIC_DATE, read_numeric
+
+MIN_YEAR = 1995
+_MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_WORD = r"[^\W\d_]{3,}\.?"  # a month name in any alphabet ("August", "juillet", "Oktober", "мая")
+# Where a date sits in free text. Each pattern is tried on the text; the match is then parsed.
+DATE_TEXT_PATTERNS = [
+    re.compile(r"\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]+(\d{1,2}):(\d{2})(?::\d{2})?)?\b"),
+    re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"),
+    re.compile(rf"\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b", re.I),
+    re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS},?\s+\d{{4}}\b", re.I),
+    NUMERIC_DATE,  # 12.04.2023, 12/04/2023, 12 | 04 | 2023
+    re.compile(rf"(?<!\w)\d{{1,2}}\.?\s+(?:de\s+)?{_WORD},?\s+(?:de\s+)?(?:19|20)\d{{2}}\b"),
+    re.compile(rf"(?<!\w){_WORD}\s+\d{{1,2}},?\s+(?:19|20)\d{{2}}\b"),
+]
+RELATIVE_RE = re.compile(
+    r"\b(?:(\d+|an?|one)\s+(second|minute|min|hour|hr|day|week|month|year)s?\s+ago)\b|\b(yesterday|today)\b"
+    r"|(\d+)\s*(分钟|小时|天|周|个月|年)前|(昨天|今天)", re.I)
+_UNIT_DAYS = {"second": 0, "minute": 0, "min": 0, "hour": 0, "hr": 0, "day": 1, "week": 7,
+              "分钟": 0, "小时": 0, "天": 1, "周": 7}
+
+
+def _utc_today(now: datetime | None) -> date:
+    return (now or datetime.now(timezone.utc)).date()
+
+
+def plausible(d: date | None, now: datetime | None = None) -> date | None:
+    """The date, or None when it is before MIN_YEAR or more than a day in the future."""
+    if d is None or d.year < MIN_YEAR or d > _utc_today(now) + timedelta(days=1):
+        return None
+    return d
+
+
+# --- parsing one date string ---------------------------------------------------------------------
+
+# Languages dateparser tries when the page's language is unknown (it would otherwise try all ~200
+# locales one after the other: seconds for the first page with, say, a Russian month name).
+DEFAULT_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "ru", "zh", "ja")
+_DP_SETTINGS = {"NORMALIZE": True, "PARSERS": ["custom-formats", "absolute-time"], "PREFER_DATES_FROM": "past",
+                "RETURN_AS_TIMEZONE_AWARE": False, "STRICT_PARSING": True}
+
+
+@lru_cache(maxsize=64)
+def _parser(languages: tuple[str, ...]):
+    """dateparser for month names in the given languages (strict: day, month and year must all be
+    there); None when dateparser knows none of them."""
+    with warnings.catch_warnings():  # import-time warnings of a dependency must not stop a crawl
+        warnings.simplefilter("ignore")
+        from dateparser import DateDataParser
+
+    try:
+        return DateDataParser(languages=list(languages), settings=_DP_SETTINGS)
+    except ValueError:  # a language dateparser does not know
+        known = tuple(lang for lang in languages if lang in DEFAULT_LANGUAGES)
+        return _parser(known) if known and known != languages else None
+
+
+def page_languages(lang: str | None, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """dateparser languages for a page: its own (from <html lang> or the caller) plus English, else the defaults."""
+    code = (lang or "").strip().lower().replace("_", "-").split("-")[0]
+    langs = tuple(dict.fromkeys((*extra, code, "en"))) if code and code.isalpha() and len(code) <= 3 else ()
+    return tuple(x for x in langs if x) or (*extra, *DEFAULT_LANGUAGES)
+
+
+@lru_cache(maxsize=4096)
+def _month_name_date(text: str, languages: tuple[str, ...] | None) -> date | None:
+    from htmldate.extractors import regex_parse
+
+    found = regex_parse(text)  # English, German, French, Turkish ... month names, fast
+    if found is not None:
+        return found.date()
+    parser = _parser(tuple(languages) if languages else DEFAULT_LANGUAGES)
+    if parser is None:
+        return None
+    try:
+        data = parser.get_date_data(text)
+    except Exception:  # noqa: BLE001 - dateparser raises assorted errors on junk
+        return None
+    return data["date_obj"].date() if data and data["date_obj"] else None
+
+
+def warm_up() -> None:
+    """Loads dateparser (and its default languages) now, so that the first page does not pay for it."""
+    for text in ("6 de agosto de 2009", "6 августа 2009", "2009年8月6日", "6 agosto 2009"):
+        _month_name_date(text, DEFAULT_LANGUAGES)
+
+
+def _relative(m: re.Match, now: datetime | None) -> date | None:
+    base = (now or datetime.now(timezone.utc)).date()
+    word = (m.group(3) or m.group(6) or "").lower()
+    if word:
+        return base if word in ("today", "今天") else base - timedelta(days=1)
+    count_text, unit = (m.group(1), m.group(2)) if m.group(2) else (m.group(4), m.group(5))
+    count = 1 if count_text.lower() in ("a", "an", "one") else int(count_text)
+    unit = unit.lower()
+    if unit in ("month", "个月"):
+        months = base.year * 12 + base.month - 1 - count
+        year, month = divmod(months, 12)
+        return _clamped(year, month + 1, base.day)
+    if unit in ("year", "年"):
+        return _clamped(base.year - count, base.month, base.day)
+    if unit in ("hour", "hr", "小时", "minute", "min", "分钟", "second"):
+        now_dt = now or datetime.now(timezone.utc)
+        seconds = {"hour": 3600, "hr": 3600, "小时": 3600, "minute": 60, "min": 60, "分钟": 60}.get(unit, 1)
+        return (now_dt - timedelta(seconds=count * seconds)).date()
+    return base - timedelta(days=count * _UNIT_DAYS.get(unit, 1))
+
+
+def _clamped(year: int, month: int, day: int) -> date | None:
+    for d in (day, 30, 29, 28):
+        try:
+            return date(year, month, min(day, d))
+        except ValueError:
+            continue
+    return None
+
+
+_DATEISH = re.compile(r"\d|yesterday|today|昨天|今天", re.I)
+# A time of day written inside a date ("Jan 04 09:34 2021"): none of the patterns bridges it.
+_TIME_OF_DAY = re.compile(r"(?<!\S)\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?(?!\S)", re.I)
+
+
+def find_date_string(text: str) -> str | None:
+    """The first date-like substring of `text` (absolute first, then relative)."""
+    if not _DATEISH.search(text):
+        return None  # every pattern needs a digit or a relative day word
+    for pat in DATE_TEXT_PATTERNS:
+        m = pat.search(text)
+        if m:
+            return m.group(0)
+    m = RELATIVE_RE.search(text)
+    return m.group(0) if m else None
+
+
+def _with_formats(text: str, formats: tuple[str, ...]) -> date | None:
+    """The date the first strptime format that fits reads from `text` (None when none fits)."""
+    for fmt in formats:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            pass
+    return None
+
+
+def parse_text_ex(text: str, formats: tuple[str, ...] = (), languages: tuple[str, ...] | None = None,
+                  now: datetime | None = None, order: str | None = None) -> tuple[date | None, bool]:
+    """(date, ambiguous) of a date written for people; see `parse_text`."""
+    text = " ".join((text or "").split())[:300]
+    if not text:
+        return None, False
+    by_format = _with_formats(text, formats)
+    if by_format is not None:
+        return by_format, False
+    found = find_date_string(text)
+    if found is None and ":" in text:
+        found = find_date_string(" ".join(_TIME_OF_DAY.sub(" ", text).split()))
+    if found is None:
+        return None, False
+    by_format = _with_formats(found, formats)
+    if by_format is not None:
+        return by_format, False
+    m = DATE_TEXT_PATTERNS[0].fullmatch(found) or DATE_TEXT_PATTERNS[1].fullmatch(found)
+    if m:
+        try:
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3))), False
+        except ValueError:
+            return None, False
+    m = NUMERIC_DATE.fullmatch(found)
+    if m:
+        return read_numeric(int(m.group(1)), int(m.group(3)), int(m.group(4)), m.group(2), order)
+    m = RELATIVE_RE.fullmatch(found)
+    if m:
+        return _relative(m, now), False
+    quick = _english_month_date(found)
+    if quick is not None:
+        return quick, False
+    langs = tuple(languages) if languages else None
+    return _month_name_date(found.replace("Sept.", "Sep.").replace("Sept ", "Sep "), langs), False
+
+
+def parse_text(text: str, formats: tuple[str, ...] = (), languages: tuple[str, ...] | None = None,
+               now: datetime | None = None, order: str | None = None) -> date | None:
+    """A date written for people: the given strptime formats first, then the first date-like
+    substring: ISO and CJK forms, numeric day-month-year (see `read_numeric`), month names in
+    English or (through htmldate and dateparser) other languages, relative dates against `now`."""
+    return parse_text_ex(text, formats, languages, now, order)[0]
+
+
+_EN_FORMATS = ("%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y")
+
+
+def _english_month_date(found: str) -> date | None:
+    """'April 12, 2023', '12 April 2023', 'Apr. 12, 2023', '12th of Sept 2023': strptime after normalising."""
+    norm = re.sub(r"(?<=\d)(?:st|nd|rd|th)\b|\bof\b|[.,]", " ", found, flags=re.I)
+    norm = " ".join(norm.split()).replace("Sept ", "Sep ").replace("sept ", "sep ")
+    return _with_formats(norm, _EN_FORMATS)
+
+
+def parse_iso(value: str) -> date | None:
+    """Machine-readable dates (JSON-LD, meta, <time datetime>): ISO 8601 and near variants."""
+    from .date_sources import parse_stamp
+
+    stamp = parse_stamp(value or "", "")
+    return stamp.day if stamp else parse_text(value)

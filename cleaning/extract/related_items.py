@@ -1,0 +1,165 @@
+"""One item of a related-article block read as a `HotPick`: title, link, rank, date and teaser, and the
+tests that tell a teaser of another article from a section of prose or a link inside a sentence.
+Also the small text and link helpers the other related modules share."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from urllib.parse import urljoin
+
+from lxml.html import HtmlElement
+
+from cleaning.document import HotPick
+
+from . import date_text
+from .patterns import (ITEM_DATE_CLASS_RE, ITEM_RANK_CLASS_RE, ITEM_TEASER_CLASS_RE, ITEM_TITLE_CLASS_RE,
+                       PAGINATION_TEXT_RE)
+
+HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "button", "select", "form"}
+TAXONOMY_URL = re.compile(r"/(?:tags?|topics?|category|categories|author|authors|page|search|label)/|[?&](?:tag|page|s|q)=", re.I)
+RANK_RE = re.compile(r"^(?:no\.?\s*|#)?(\d{1,2})\.?$", re.I)
+MAX_ITEM_CHARS = 600  # a related item is a title and a teaser; a longer one is a section of prose
+MIN_LINK_SHARE = 0.3  # share of an item's text inside links, unless it has a title element
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+def text_of(el: HtmlElement | None) -> str:
+    if el is None:
+        return ""
+    return " ".join(el.text_content().split())
+
+
+def class_text(el: HtmlElement) -> str:
+    return f"{el.get('class', '')} {el.get('id', '')}".strip()
+
+
+@lru_cache(maxsize=8192)
+def absolute_url(base: str | None, href: str | None) -> str | None:
+    href = (href or "").strip()
+    if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+        return None
+    return urljoin(base or "", href) if base else href
+
+
+def titleish(text: str) -> bool:
+    if CJK.search(text):
+        return len(text) >= 6
+    return len(text) >= 12 and len(text.split()) >= 2
+
+
+def _segments(item: HtmlElement) -> list[tuple[HtmlElement, str]]:
+    """Text pieces of an item in document order, each with the element that holds it."""
+    out = []
+    for el in item.iter():
+        if not isinstance(el.tag, str) or el.tag in SKIP_TAGS:
+            continue
+        t = " ".join((el.text or "").split())
+        if t:
+            out.append((el, t))
+        if el is not item:
+            tail = " ".join((el.tail or "").split())
+            if tail and el.getparent() is not None:
+                out.append((el.getparent(), tail))
+    return out
+
+
+def _inline_prose(link: HtmlElement) -> bool:
+    """True when the link sits inside running text (a sentence goes on right before or after it)."""
+    after = len((link.tail or "").strip())
+    prev = link.getprevious()
+    before_text = (prev.tail if prev is not None else (link.getparent().text if link.getparent() is not None else "")) or ""
+    return after >= 25 or len(before_text.strip()) >= 25
+
+
+def _is_section(item: HtmlElement) -> bool:
+    """A part of an article (a heading over paragraphs of prose), not a teaser of another article."""
+    prose = 0
+    for p in item.iter("p"):
+        words = len(p.text_content().split()) + len(CJK.findall(p.text_content())) // 2
+        if words >= 20:
+            prose += 1
+            if prose >= 2:
+                return True
+    return len(text_of(item)) > MAX_ITEM_CHARS
+
+
+def parse_item(item: HtmlElement, pos: int, base: str | None, ordered: bool, now) -> HotPick | None:
+    if _is_section(item):
+        return None
+    links = [item] if item.tag == "a" and item.get("href") else item.findall(".//a[@href]")
+    links = [a for a in links if absolute_url(base, a.get("href"))]
+    if not links:
+        return None
+    segs = _segments(item)
+    title_el = None
+    for el in item.iter():
+        if el is not item and isinstance(el.tag, str) and (el.tag in HEADING_TAGS or ITEM_TITLE_CLASS_RE.search(class_text(el))) and text_of(el):
+            title_el = el
+            break
+    rank = date_ = None
+    used: set[str] = set()
+    for el, t in segs:
+        m = RANK_RE.match(t)
+        if rank is None and m and (ITEM_RANK_CLASS_RE.search(class_text(el)) or el.tag in ("span", "em", "i", "b", "strong", "div", "td", "sup")):
+            rank = int(m.group(1))
+            used.add(t)
+    for el in item.iter("time"):
+        date_ = date_text.plausible(date_text.parse_iso(el.get("datetime", "")) if el.get("datetime") else date_text.parse_text(text_of(el), now=now), now)
+        if date_:
+            used.add(text_of(el))
+            break
+    if date_ is None:
+        for el, t in segs:
+            found = date_text.find_date_string(t)
+            if found and (len(found) >= len(t) - 15 or ITEM_DATE_CLASS_RE.search(class_text(el))):
+                d = date_text.plausible(date_text.parse_text(found, now=now), now)
+                if d:
+                    date_ = d
+                    used.add(t)
+                    break
+    link = None
+    if title_el is not None:
+        link = title_el if title_el.tag == "a" else (title_el.find(".//a[@href]") if title_el.find(".//a[@href]") is not None else None)
+        title = text_of(title_el)
+    else:
+        title = ""
+    if link is None:
+        link = max(links, key=lambda a: len(text_of(a)))
+    if not title:
+        title = (link.get("title") or "").strip()
+    if not title:
+        for el, t in segs:
+            if t not in used and not RANK_RE.match(t) and (el is link or link in el.iterancestors() or el in link.iterancestors() or True):
+                if titleish(t) or CJK.search(t):
+                    title = t
+                    break
+    if not title:
+        img = item.find(".//img[@alt]")
+        title = (img.get("alt") or "").strip() if img is not None else ""
+    title = " ".join(title.split())
+    if not title or PAGINATION_TEXT_RE.match(title):
+        return None
+    # a related item is mostly a link (or has a titled link); a paragraph with a link in it is not
+    item_len = len(text_of(item)) or 1
+    link_len = sum(len(text_of(a)) for a in links)
+    if title_el is None and link_len < MIN_LINK_SHARE * item_len and _inline_prose(link):
+        return None
+    used.add(title)
+    teaser = None
+    for el in item.iter():
+        if el is not item and isinstance(el.tag, str) and (el.tag == "p" or ITEM_TEASER_CLASS_RE.search(class_text(el))):
+            t = text_of(el)
+            if t and t not in used and not ITEM_TITLE_CLASS_RE.search(class_text(el)) and t != title:
+                teaser = t
+                break
+    if teaser is None:
+        rest = [t for _, t in segs if t not in used and t != title and len(t) >= 40]
+        teaser = max(rest, key=len) if rest else None
+    if rank is None and not ordered:
+        prev = item.getprevious()
+        m = RANK_RE.match(text_of(prev)) if prev is not None and prev.tag != "a" else None
+        rank = int(m.group(1)) if m else None
+    return HotPick(rank=rank or pos, title=title, url=absolute_url(base, link.get("href")), teaser=teaser,
+                   published_date=date_)
