@@ -24,6 +24,7 @@ from cleaning.flow import cleaning_steps, summary_counts
 from cleaning.options import CleanOptions
 from cleaning.prepared import CachedMapper, PreparedPages, first_segment
 from cleaning.progress import PASS_OF_STEP, RunProgress
+from cleaning.signals import HeldSignals
 from cleaning.spool import DocumentSpool
 from cleaning.steps.base import Step
 from cleaning.storage.datasets import ensure_writable
@@ -203,6 +204,7 @@ def _clean_run(root: Path, run_id: str, options: CleanOptions, mapper: Mapper | 
     prepared = PreparedPages(root, run_id, first_segment(steps))
     if prepared.dir.is_dir():  # the crawl did the first steps while it fetched (cleaning/prepared.py)
         mapper = CachedMapper(mapper, prepared)
+    held = HeldSignals()
     try:
         with contextlib.ExitStack() as stack:
             for step in steps:
@@ -213,8 +215,9 @@ def _clean_run(root: Path, run_id: str, options: CleanOptions, mapper: Mapper | 
             for _ in run_steps(steps, mapper, stage, progress):
                 pass
             progress.begin("write")
-            for step in reversed(steps):  # the sink first: dedup state records only what was committed
-                step.commit()
+            with held.holding():  # a signal waits for the commit (and the manifest saying so) to be done
+                for step in reversed(steps):  # the sink first: dedup state records only what was committed
+                    step.commit()
     except BaseException as exc:
         # Nothing of this run was committed (or the commit is repaired by re-running): the datasets hold
         # what they held before. Say so, whatever stopped the run, Ctrl-C included.
@@ -232,6 +235,7 @@ def _clean_run(root: Path, run_id: str, options: CleanOptions, mapper: Mapper | 
     manifest = RunManifestFile.open(root, run_id)
     manifest.update(cleaning={"status": "committed", "finished_at": now_utc(), **report.to_dict()})
     logger.info("cleaned run %s: %s; dropped %s", run_id, dict(report.counts), dict(report.dropped_reasons))
+    held.deliver()
     return report
 
 

@@ -65,15 +65,18 @@ class Command(ScrapyCrawl):
             crawler = self.crawler_process.create_crawler(args[0])
             self.crawler_process.crawl(crawler, **opts.spargs)
             self.crawler_process.start()
+            status = crawler.stats.get_value("health/run_status") if crawler.stats else None
+            interrupts = _interrupts(crawler)
+            if status is None and interrupts is not None and interrupts.received:
+                # Recorded before the lock is let go: a run waiting for it would judge this one crashed.
+                status = _record_forced_stop(crawler)
         finally:
             lock.release()
-        status = crawler.stats.get_value("health/run_status") if crawler.stats else None
-        interrupts = _interrupts(crawler)
-        if status is None and interrupts is not None and interrupts.received:
-            status = _record_forced_stop(crawler)
         if status == "interrupted":
-            # As `python -m cleaning run` and the shell: 130 after Ctrl-C, 143 after SIGTERM.
-            self.exitcode = interrupts.exit_code if interrupts is not None else 1
+            # As `python -m cleaning run` and the shell: 130 after Ctrl-C, 143 after SIGTERM, when a signal
+            # stopped it at once; a graceful stop the run recorded otherwise is 1.
+            forced = interrupts is not None and interrupts.received and interrupts.forced
+            self.exitcode = interrupts.exit_code if forced else 1
         elif self.crawler_process.bootstrap_failed or status == "failed":
             self.exitcode = 1
         elif status == "partial":
@@ -88,12 +91,21 @@ def _interrupts(crawler: Any) -> Any:
 
 def _record_forced_stop(crawler: Any) -> str | None:
     """A second signal stopped the reactor before the run's end: the manifest still says `running`."""
+    from crawler.config import setting
     from crawler.run_end import RunTotals, end_forced_stop
     from crawler.runs import RunContext
 
     context = crawler.get_extension(RunContext)
     if context is None:
         return None
+    if setting(crawler.settings, "HEALTH_REDIS_URL"):
+        # A distributed worker: only the last worker to leave records the run; this one records itself.
+        from crawler.distributed.coordinator import Coordinator
+
+        coordinator = crawler.get_extension(Coordinator)
+        if coordinator is not None:
+            coordinator.forced_stop(crawler.spider)
+        return "interrupted"
     end_forced_stop(crawler, context.run_id, RunTotals.of_crawl(crawler.stats, getattr(crawler.spider, "failed_urls", {})))
     return "interrupted"
 

@@ -204,5 +204,19 @@ class Coordinator:
         if stats.get_value("health/output_error"):
             return "failed", [f"output error: {stats.get_value('health/output_error')}"]
         if reason == "shutdown":
-            return "interrupted", []
+            # A graceful stop: this worker's pages are stored and what it had not fetched stays in the
+            # run's frontier for the other workers (or the same command run again).
+            received = stats.get_value("health/interrupt/signals") or "a signal"
+            return "partial", [f"shutdown: this worker was stopped by {received}; the requests it had not "
+                               "fetched stay in the run's frontier for the other workers"]
         return "succeeded", []
+
+    def forced_stop(self, spider: Spider) -> None:
+        """A second signal stopped the reactor before spider_closed: this worker's manifest says so (the
+        run's manifest is the last worker's to write; this worker's requests go back to the frontier once
+        its heartbeat lapses)."""
+        self.membership.stop_heartbeat()
+        if self.manifest is not None and self.manifest.data.get("status") == "running":
+            finish_worker_manifest(self.manifest, self.crawler.stats, spider, "shutdown", "interrupted",
+                                   ["stopped at once by a second signal; its unfinished requests go back to "
+                                    "the run's frontier when its heartbeat lapses"], self.membership.requeued)
