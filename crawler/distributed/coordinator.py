@@ -207,8 +207,8 @@ class Coordinator:
             # A graceful stop: this worker's pages are stored and what it had not fetched stays in the
             # run's frontier for the other workers (or the same command run again).
             received = stats.get_value("health/interrupt/signals") or "a signal"
-            return "partial", [f"shutdown: this worker was stopped by {received}; the requests it had not "
-                               "fetched stay in the run's frontier for the other workers"]
+            return "partial", [(f"shutdown: this worker was stopped by {received}; the requests it had not "
+                                "fetched stay in the run's frontier for the other workers")]
         return "succeeded", []
 
     def forced_stop(self, spider: Spider) -> None:
@@ -218,5 +218,5 @@ class Coordinator:
         self.membership.stop_heartbeat()
         if self.manifest is not None and self.manifest.data.get("status") == "running":
             finish_worker_manifest(self.manifest, self.crawler.stats, spider, "shutdown", "interrupted",
-                                   ["stopped at once by a second signal; its unfinished requests go back to "
-                                    "the run's frontier when its heartbeat lapses"], self.membership.requeued)
+                                   [("stopped at once by a second signal; its unfinished requests go back to "
+                                     "the run's frontier when its heartbeat lapses")], self.membership.requeued)
