@@ -104,6 +104,8 @@ class RunFigures:
     grammar_by_category: Counter[str]
     grammar_edits: int
     extraction_paths: Counter[str]
+    step_seconds: dict[str, float]  # each cleaning step's own seconds in the run's cleaning, in flow order
+    prepared_while_crawling: int  # pages whose first steps ran while the crawl fetched (not in step_seconds)
     dropped: Counter[str]
     failures: dict[str, list[str]]  # reason -> failed URLs
     sample: list[SampleArticle]
@@ -425,6 +427,9 @@ def gather(root: Path, run_id: str) -> RunFigures:
         grammar_edits=grammar_edits,
         extraction_paths=Counter({k.split("/", 1)[1]: v for k, v in (steps.get("extract") or {}).items()
                                   if k.startswith("body_source/")}),
+        step_seconds={name: float(s["seconds"]) for name, s in steps.items()
+                      if isinstance(s, dict) and isinstance(s.get("seconds"), (int, float))},
+        prepared_while_crawling=int((cleaning.get("counts") or {}).get("prepared_while_crawling") or 0),
         dropped=Counter(cleaning.get("dropped_reasons") or {}),
         failures=dict(failures), sample=sample)
 

@@ -196,6 +196,20 @@ def _failures(f: RunFigures) -> str:
     return "".join(out)
 
 
+def _step_times(f: RunFigures) -> str:
+    if not f.step_seconds:
+        return "<p class='muted'>No step times recorded (the run was not cleaned, or by an older version).</p>"
+    total = sum(f.step_seconds.values()) or 1.0
+    rows = [(escape(name), f"{seconds:.2f}", f"{h.meter(seconds / total)} {seconds / total:.0%}")
+            for name, seconds in f.step_seconds.items()]
+    note = ""
+    if f.prepared_while_crawling:
+        note = (f"<p class='muted'>{h.number(f.prepared_while_crawling)} pages went through the first steps "
+                "(extraction, language, hashing) in helper processes while the crawl fetched; that time is not "
+                "in these figures, which are the run's cleaning after the crawl.</p>")
+    return h.table(["step", "seconds", "share"], rows, numeric=(1,)) + note
+
+
 def render_run(f: RunFigures) -> str:
     """The report's HTML for the gathered figures."""
     charts = "".join([
@@ -214,6 +228,7 @@ def render_run(f: RunFigures) -> str:
             f"<h2>Completeness of the articles</h2>{_completeness(f)}"
             f"<h2>Word counts</h2>{_words(f)}"
             f"<h2>Breakdowns</h2><div class='grid'>{charts}</div>"
+            f"<h2>Where the cleaning's time went</h2>{_step_times(f)}"
             f"<h2>Sample of articles</h2>{_sample(f)}"
             f"<h2>Failures by reason</h2>{_failures(f)}")
     return h.page(f"Run {f.run_id}", body)

@@ -239,3 +239,18 @@ def test_report_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     assert main(["report", "--output-dir", str(tmp_path)]) == 0  # the index alone
     assert main(["report", "nope", "--output-dir", str(tmp_path)]) == 2
     assert "nope.json" in capsys.readouterr().err
+
+
+def test_the_report_says_where_the_cleanings_time_went(tmp_path: Path):
+    _write_run(tmp_path)
+    m = RunManifestFile.open(tmp_path, RUN)
+    steps = {"read_pages": {"seconds": 0.5}, "extract": {"seconds": 3.0, "body_source/generic": 1},
+             "grammar": {"seconds": 6.5}}
+    m.update(cleaning={**m.data["cleaning"], "steps": steps,
+                       "counts": {**m.data["cleaning"]["counts"], "prepared_while_crawling": 4}})
+    f = gather(tmp_path, RUN)
+    assert f.step_seconds == {"read_pages": 0.5, "extract": 3.0, "grammar": 6.5}
+    html = render_report(tmp_path, RUN).read_text(encoding="utf-8")
+    section = html.split("Where the cleaning's time went", 1)[1]
+    assert re.search(r"grammar</td><td class='n'>6\.50</td><td>.*?65%", section)
+    assert "4 pages went through the first steps" in section
