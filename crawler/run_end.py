@@ -107,7 +107,8 @@ def clean_pages(crawler: Crawler, run_id: str, reason: str, pages_missing: str =
     settings, stats = crawler.settings, crawler.stats
     interrupts = Interrupts.of(crawler)
     if interrupts is not None and interrupts.forced:
-        stats.set_value("health/clean/status", "skipped: the crawl was stopped by force (a second signal)")
+        how = "a second signal" if len(interrupts.received) > 1 else "a signal while the crawl's end waited"
+        stats.set_value("health/clean/status", f"skipped: the crawl was stopped by force ({how})")
         logger.warning("run %s: cleaning skipped (stopped by force); its pages are stored: run the same command "
                        "(same JOBDIR) to resume and complete the run, or `python -m cleaning run --run-id %s`",
                        run_id, run_id)

@@ -14,7 +14,6 @@ import json
 import os
 import random
 import resource
-import signal
 import subprocess
 import sys
 import time
@@ -27,6 +26,7 @@ import pytest
 
 from tests.conftest import REPO, run_crawl
 from tests.faultsite.paged import PagedSite
+from tests.support.kill import kill_when
 
 SEED = int(os.environ.get("HEALTH_KILL_SEED", "20261130"))
 ARTICLES = 120
@@ -98,20 +98,7 @@ class _Crawl:
 
     def kill_when(self, ready: Callable[[], bool], delay: float, timeout: float = 90) -> bool:
         """SIGKILL `delay` seconds after `ready()` first holds; False if the crawl ended first."""
-        deadline = time.monotonic() + timeout
-        while not ready():
-            if self.proc.poll() is not None:
-                return False
-            if time.monotonic() > deadline:
-                self.wait(0)
-                raise AssertionError("the crawl never reached the kill point")
-            time.sleep(0.01)
-        time.sleep(delay)
-        if self.proc.poll() is not None:
-            return False
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait()
-        return True
+        return kill_when(self.proc, ready, delay, timeout)
 
 
 def _succeeded(out: Path) -> bool:
