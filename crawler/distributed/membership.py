@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
 
 from scrapy.statscollectors import StatsCollector
@@ -64,9 +65,18 @@ class Membership:
     def join(self) -> None:
         """Registers this worker; WorkerIdInUse if a live worker has its id (RedisUnavailable if Redis fails)."""
         client, keys = self.link.client, self.link.keys
-        if self.link.call("checking the worker id", client.exists, keys.alive(self.worker)):
-            raise WorkerIdInUse(f"worker id {self.worker!r} is in use by a live worker of run {keys.run_id}: give "
-                                "each worker its own HEALTH_WORKER_ID (or leave it unset)")
+        # A worker restarted right after a kill finds its previous life's heartbeat still there: a dead
+        # worker's expires within the timeout, a live worker's is renewed and never does.
+        deadline, said = time.monotonic() + self.ttl_ms / 1000 + 1.0, False
+        while self.link.call("checking the worker id", client.exists, keys.alive(self.worker)):
+            if time.monotonic() > deadline:
+                raise WorkerIdInUse(f"worker id {self.worker!r} is in use by a live worker of run {keys.run_id}: "
+                                    "give each worker its own HEALTH_WORKER_ID (or leave it unset)")
+            if not said:
+                logger.info("worker id %r has a fresh heartbeat: waiting up to %.0f s for it to lapse (this "
+                            "worker's previous life, if it was killed)", self.worker, self.ttl_ms / 1000 + 1.0)
+                said = True
+            time.sleep(min(0.5, self.ttl_ms / 4000))
         # A worker restarted under the same id takes back what its previous life had in flight.
         self._note_requeued(self.link.reap(self.worker), self.worker)
         self.heartbeat("registering the worker")

@@ -294,7 +294,14 @@ def test_no_page_content_is_ever_executed():
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 names = {a.name for a in node.names} | {getattr(node, "module", None) or ""}
                 assert not names & {"yaml", "marshal", "shelve", "dill"}, (path, names)
-                if "pickle" in names:  # only our own spool of documents this process wrote
-                    assert path.name == "spool.py", path
+                if "pickle" in names:
+                    # Our own spool of documents this process wrote; and the spider's state, written (never
+                    # read back by our code) in the format Scrapy's SpiderState reads.
+                    assert path.name in ("spool.py", "jobdir.py"), path
+                    if path.name == "jobdir.py":
+                        loads = [n for n in ast.walk(tree) if isinstance(n, ast.Attribute) and
+                                 isinstance(n.value, ast.Name) and n.value.id == "pickle" and
+                                 n.attr in ("load", "loads", "Unpickler")]
+                        assert not loads, (path, "unpickles")
 
 

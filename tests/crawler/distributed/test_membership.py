@@ -21,9 +21,18 @@ def test_a_worker_id_is_held_by_one_live_worker(link: RedisLink, tmp_path) -> No
     first = _member(link, tmp_path)
     first.join()
     assert first.registered and link.client.sismember(link.keys.workers, "w1")
-    twin = _member(other_worker(link, "w1"), tmp_path)
+    twin = _member(other_worker(link, "w1"), tmp_path, timeout=0.3)  # waits the timeout, then gives up
     with pytest.raises(WorkerIdInUse, match="give each worker its own HEALTH_WORKER_ID"):
         twin.join()
+
+
+def test_a_worker_restarted_after_a_kill_waits_for_its_old_heartbeat_to_lapse(link: RedisLink, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    killed = _member(other_worker(link, "w2"), tmp_path, timeout=0.5)
+    killed.join()  # and then never renews its heartbeat, as after a SIGKILL
+    again = _member(other_worker(link, "w2"), tmp_path, timeout=0.5)
+    started = time.monotonic()
+    again.join()
+    assert again.registered and time.monotonic() - started >= 0.2
 
 
 def test_a_dead_workers_requests_go_back_to_the_queue_once(link: RedisLink, tmp_path) -> None:  # type: ignore[no-untyped-def]
