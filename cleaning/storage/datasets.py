@@ -9,6 +9,7 @@ killed process never leaves a partial file where readers look.
 from __future__ import annotations
 
 import logging
+import errno
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -41,8 +42,15 @@ def ensure_writable(root: Path, what: str = "output directory") -> None:
     try:
         root.mkdir(parents=True, exist_ok=True)
         probe = root / f".write-probe-{os.getpid()}"
-        probe.write_bytes(b"")
-        probe.unlink()
+        # A few bytes, synced: an empty file needs no free block, so only a write shows a full disk.
+        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            if os.write(fd, b"\0" * 4096) < 4096:  # a file size limit cuts the write short instead of failing
+                raise OSError(errno.EFBIG, os.strerror(errno.EFBIG))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+            probe.unlink(missing_ok=True)
     except OSError as exc:
         raise OutputError(f"{what} {root} is not writable: {exc.strerror or exc}") from None
 

@@ -41,6 +41,25 @@ def test_unwritable_output_fails_at_once(tmp_path: Path):
     assert f"output directory {blocker / 'out'} is not writable" in proc.stderr
 
 
+def test_a_disk_already_full_at_the_start_fails_at_once_with_one_line(tmp_path: Path):
+    """An empty file needs no free block: the check writes a few bytes, so a full disk (here a file size
+    limit of 1 KiB, which cuts writes short as a full disk fails them) stops the crawl before it starts."""
+    import resource
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    out, job = tmp_path / "out", tmp_path / "job"
+    proc = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "health", "-a", "start_urls=http://127.0.0.1:9/",
+         "-s", f"OUTPUT_DIR={out}", "-s", f"JOBDIR={job}"], cwd=REPO, capture_output=True, text=True, timeout=120,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (1024, 1024)))
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert f"output directory {out} is not writable" in proc.stderr and "Traceback" not in proc.stderr
+    assert not list(out.rglob("*.json"))  # no run was started, so none is left `running`
+
+
 def test_corrupt_file_is_named_and_earlier_data_stays_readable(tmp_path: Path):
     out = tmp_path / "out"
     run_crawl(out, "-s", "HEALTH_GRAMMAR_BACKEND=none")
