@@ -39,7 +39,7 @@ from cleaning.document import Document
 from cleaning.spool import DocumentSpool, read_at
 from cleaning.steps.base import Step
 from cleaning.storage.atomic import write_bytes_atomic
-from cleaning.workers import Result, run_segment
+from cleaning.workers import Result, run_segment, until_orphaned
 
 logger = logging.getLogger(__name__)
 
@@ -185,7 +185,7 @@ def _prepare_loop(prepared: PreparedPages, read: Any, segment: list[Step], gramm
                   results: Any) -> None:
     warm = grammar.warm if grammar is not None else None
     try:
-        for part in iter(tasks.get, None):
+        for part in until_orphaned(tasks):
             try:
                 results.put((str(part), prepared.prepare(Path(part), read, segment, warm), None))
             except Exception as exc:  # noqa: BLE001 - the run's cleaning computes what was not prepared

@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import logging
 import multiprocessing
+import os
 import queue
 import time
 from collections import Counter
@@ -47,9 +48,26 @@ def run_segment(steps: Sequence[Step], doc: Document) -> Result:
     return out, {step.name: step.take_stats() for step in steps}
 
 
+def until_orphaned(tasks: Any, poll: float = 1.0) -> Iterator[Any]:
+    """A helper process's tasks, until the stop sentinel (None) or until its parent is gone: a parent
+    killed with SIGKILL (the OOM killer, a scheduler) sends no sentinel, and a helper blocked on its queue
+    would otherwise stay alive, holding its memory, forever."""
+    parent = os.getppid()
+    while True:
+        try:
+            task = tasks.get(timeout=poll)
+        except queue.Empty:
+            if os.getppid() != parent:
+                return
+            continue
+        if task is None:
+            return
+        yield task
+
+
 def _serve(steps: list[Step], tasks: Any, results: Any) -> None:
     try:
-        for seq, doc in iter(tasks.get, None):
+        for seq, doc in until_orphaned(tasks):
             results.put((seq, *run_segment(steps, doc)))
     except KeyboardInterrupt:  # the parent stops the run; nothing to say here
         pass
