@@ -182,10 +182,10 @@ class CachedMapper:
 # --- the background workers a crawl runs --------------------------------------------------------
 
 def _prepare_loop(prepared: PreparedPages, read: Any, segment: list[Step], grammar: Any, tasks: Any,
-                  results: Any) -> None:
+                  results: Any, parent: int) -> None:
     warm = grammar.warm if grammar is not None else None
     try:
-        for part in until_orphaned(tasks):
+        for part in until_orphaned(tasks, parent):
             try:
                 results.put((str(part), prepared.prepare(Path(part), read, segment, warm), None))
             except Exception as exc:  # noqa: BLE001 - the run's cleaning computes what was not prepared
@@ -223,7 +223,8 @@ class Preparer:
         self.prepared = prepared
         self._tasks, self._results = ctx.Queue(), ctx.Queue()
         self._procs = [ctx.Process(target=_prepare_loop, daemon=True,
-                                   args=(prepared, read, segment, grammar, self._tasks, self._results))
+                                   args=(prepared, read, segment, grammar, self._tasks, self._results,
+                                         os.getpid()))
                        for _ in range(max(1, workers))]
         self._started = False
         self._submitted: set[str] = set()

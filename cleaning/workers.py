@@ -48,11 +48,13 @@ def run_segment(steps: Sequence[Step], doc: Document) -> Result:
     return out, {step.name: step.take_stats() for step in steps}
 
 
-def until_orphaned(tasks: Any, poll: float = 1.0) -> Iterator[Any]:
-    """A helper process's tasks, until the stop sentinel (None) or until its parent is gone: a parent
-    killed with SIGKILL (the OOM killer, a scheduler) sends no sentinel, and a helper blocked on its queue
-    would otherwise stay alive, holding its memory, forever."""
-    parent = os.getppid()
+def until_orphaned(tasks: Any, parent: int, poll: float = 1.0) -> Iterator[Any]:
+    """A helper process's tasks, until the stop sentinel (None) or until its parent (`parent`, the pid the
+    parent gave it: a parent killed while the helper still imported its libraries is gone before the helper
+    could ask) is gone: a parent killed with SIGKILL (the OOM killer, a scheduler) sends no sentinel, and a
+    helper blocked on its queue would otherwise stay alive, holding its memory, forever."""
+    if os.getppid() != parent:
+        return
     while True:
         try:
             task = tasks.get(timeout=poll)
@@ -65,9 +67,9 @@ def until_orphaned(tasks: Any, poll: float = 1.0) -> Iterator[Any]:
         yield task
 
 
-def _serve(steps: list[Step], tasks: Any, results: Any) -> None:
+def _serve(steps: list[Step], tasks: Any, results: Any, parent: int) -> None:
     try:
-        for seq, doc in until_orphaned(tasks):
+        for seq, doc in until_orphaned(tasks, parent):
             results.put((seq, *run_segment(steps, doc)))
     except KeyboardInterrupt:  # the parent stops the run; nothing to say here
         pass
@@ -112,7 +114,7 @@ class ProcessMapper:
         ctx = multiprocessing.get_context("spawn")
         tasks, results = ctx.Queue(), ctx.Queue()
         helpers = self.workers - 1
-        procs = [ctx.Process(target=_serve, args=(steps, tasks, results), daemon=True) for _ in range(helpers)]
+        procs = [ctx.Process(target=_serve, args=(steps, tasks, results, os.getpid()), daemon=True) for _ in range(helpers)]
         for p in procs:
             p.start()
         pending: dict[int, Result] = {}

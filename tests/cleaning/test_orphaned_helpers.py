@@ -9,17 +9,21 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO
 
 PARENT = """
-import multiprocessing, sys, time
+import multiprocessing, os, sys, time
 from cleaning.workers import _serve
 if __name__ == "__main__":
     ctx = multiprocessing.get_context("spawn")
     tasks, results = ctx.Queue(), ctx.Queue()
-    helper = ctx.Process(target=_serve, args=([], tasks, results), daemon=True)
+    helper = ctx.Process(target=_serve, args=([], tasks, results, os.getpid()), daemon=True)
     helper.start()
     print(helper.pid, flush=True)
+    if sys.argv[1:] != ["at-once"]:
+        time.sleep(1.5)  # the helper is up, blocked on its queue
     time.sleep(600)
 """
 
@@ -32,15 +36,18 @@ def _alive(pid: int) -> bool:
     return state != "Z"  # a zombie has ended; only its exit status waits to be read
 
 
-def test_a_helper_ends_when_its_parent_is_killed() -> None:
-    parent = subprocess.Popen([sys.executable, "-c", PARENT], cwd=REPO, stdout=subprocess.PIPE, text=True)
+@pytest.mark.parametrize("when", ["blocked on its queue", "at-once"])
+def test_a_helper_ends_when_its_parent_is_killed(when: str) -> None:
+    """Killed while the helper waits for work, or at once, while it still imports its libraries."""
+    parent = subprocess.Popen([sys.executable, "-c", PARENT, when], cwd=REPO, stdout=subprocess.PIPE, text=True)
     try:
         helper = int(parent.stdout.readline())
-        time.sleep(1.5)  # the helper is up, blocked on its queue
-        assert _alive(helper)
+        if when != "at-once":
+            time.sleep(2.0)
+            assert _alive(helper)
         parent.send_signal(signal.SIGKILL)
         parent.wait()
-        deadline = time.monotonic() + 15
+        deadline = time.monotonic() + 20
         while _alive(helper) and time.monotonic() < deadline:
             time.sleep(0.1)
         assert not _alive(helper), "the helper outlived its killed parent"
