@@ -8,12 +8,8 @@ approximate past a cap). The sampled articles' bodies are read from their own ro
 
 from __future__ import annotations
 
-import heapq
-import json
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,17 +18,29 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from cleaning.document import GrammarEdit
+from cleaning.report.manifest import (
+    end_reason,
+    number_or_none,
+    read_manifest,
+    run_duration,
+    unchanged_articles,
+)
+from cleaning.report.scan import (
+    DistinctCounter,
+    Smallest,
+    batches,
+    below,
+    true_count,
+    value_counts,
+)
 from cleaning.storage.atomic import OutputError
-from cleaning.storage.datasets import check_run_id, dataset_files
 from cleaning.storage.migrate import columns_to_read, file_version, upgrade
 from cleaning.storage.schemas import SCHEMA_VERSION
 
-BATCH_ROWS = 2000
 SAMPLE_BATCH_ROWS = 256  # rows read at a time where bodies are read
 SAMPLE_EDITED = 4  # articles shown with their grammar edits
 SAMPLE_DUPLICATED = 3  # articles shown with the copies dropped as their duplicates
 SAMPLE_OTHER = 3  # articles drawn from the rest, so a run without edits or duplicates still shows text
-EXACT_DISTINCT_CAP = 200_000  # distinct ids counted exactly up to here, estimated (HyperLogLog) past it
 
 
 @dataclass
@@ -119,174 +127,9 @@ class RunFigures:
         return self.articles / self.duration_s if self.duration_s else None
 
 
-class DistinctCounter:
-    """Distinct values, exactly up to `cap`, then estimated by a HyperLogLog (bounded memory)."""
-
-    def __init__(self, cap: int = EXACT_DISTINCT_CAP) -> None:
-        self.cap = cap
-        self.exact: set[str] | None = set()
-        self.hll: Any = None
-
-    def update(self, values: list[str]) -> None:
-        if self.exact is not None:
-            self.exact.update(values)
-            if len(self.exact) <= self.cap:
-                return
-            from datasketch import HyperLogLogPlusPlus
-
-            self.hll = HyperLogLogPlusPlus(p=14)
-            for v in self.exact:
-                self.hll.update(v.encode())
-            self.exact = None
-            return
-        for v in values:
-            self.hll.update(v.encode())
-
-    @property
-    def approximate(self) -> bool:
-        return self.exact is None
-
-    def count(self) -> int:
-        return len(self.exact) if self.exact is not None else int(round(self.hll.count()))
-
-
-def read_manifest(root: Path, run_id: str) -> dict[str, Any]:
-    path = Path(root) / "_runs" / f"{check_run_id(run_id)}.json"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise OutputError(f"cannot read run manifest {path}: {exc}") from None
-    if not isinstance(data, dict):
-        raise OutputError(f"cannot read run manifest {path}: not a JSON object")
-    return data
-
-
-def _batches(root: Path, name: str, run_id: str, columns: list[str]) -> Iterator[tuple[Path, int, pa.Table]]:
-    """(file, first row number, batch) over a run's files of a dataset, in the current schema."""
-    for path in dataset_files(root, name, run_id):
-        try:
-            pf = pq.ParquetFile(path, page_checksum_verification=True)
-            version = file_version(pf.schema_arrow)
-            start = 0
-            for batch in pf.iter_batches(batch_size=BATCH_ROWS, columns=columns_to_read(name, version, columns)):
-                table = pa.Table.from_batches([batch])
-                if version != SCHEMA_VERSION:
-                    table = upgrade(name, version, table, columns)
-                yield path, start, table
-                start += table.num_rows
-        except (OSError, pa.ArrowInvalid) as exc:
-            raise OutputError(f"cannot read {path} for the report of run {run_id}: {exc}") from None
-
-
-def _true(mask: pa.Array | pa.ChunkedArray) -> int:
-    return int(pc.sum(pc.fill_null(mask, False)).as_py() or 0)
-
-
-def _value_counts(values: pa.Array | pa.ChunkedArray, into: Counter[Any], none: Any = "(none)") -> None:
-    for entry in pc.value_counts(values).to_pylist():
-        into[entry["values"] if entry["values"] is not None else none] += entry["counts"]
-
-
-def seconds_between(start: Any, end: Any) -> float | None:
-    try:
-        return max(0.0, (datetime.fromisoformat(str(end)) - datetime.fromisoformat(str(start))).total_seconds())
-    except (TypeError, ValueError):
-        return None
-
-
-def run_duration(manifest: dict[str, Any]) -> float | None:
-    """Seconds the run took: its attempts' durations summed (a resumed run's pause is not counted), else
-    start to end."""
-    spans = [seconds_between(a.get("started_at"), a.get("finished_at")) for a in manifest.get("attempts") or []
-             if isinstance(a, dict)]
-    if spans and all(s is not None for s in spans):
-        return float(sum(spans))  # type: ignore[arg-type]
-    return seconds_between(manifest.get("started_at"), manifest.get("finished_at"))
-
-
-UNCHANGED_STATS = ("health/incremental/not_modified", "health/incremental/unchanged_lastmod")
-
-
-def unchanged_articles(manifest: dict[str, Any]) -> int:
-    """Articles an incremental run found unchanged: not re-fetched (HTTP 304, sitemap lastmod) or fetched
-    with the same text (cleaning's `unchanged`). They are fine data, just not new rows."""
-    stats = manifest.get("crawl_stats") or {}
-    counts = (manifest.get("cleaning") or {}).get("counts") or {}
-    total = 0
-    for value in [stats.get(k) for k in UNCHANGED_STATS] + [counts.get("unchanged")]:
-        try:
-            total += int(value or 0)
-        except (TypeError, ValueError):
-            continue
-    return total
-
-
-def _number(value: Any) -> float | None:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _end_reason(manifest: dict[str, Any]) -> str:
-    cleaning = manifest.get("cleaning") or {}
-    parts = []
-    if manifest.get("close_reason"):
-        parts.append(f"crawl ended: {manifest['close_reason']}")
-    if cleaning.get("status"):
-        parts.append(f"cleaning: {cleaning['status']}")
-    parts += [str(p) for p in manifest.get("problems") or []]
-    return "; ".join(parts) or "not recorded"
-
-
 def _grammar_status(value: str) -> str:
     # "error:<message>" varies per article; the report groups by the kind of outcome
     return value.split(":", 1)[0] if value.startswith("error:") else value
-
-
-class _Smallest:
-    """The k smallest keys seen (article ids are hashes, so the smallest ones are a fair, stable sample)."""
-
-    def __init__(self, k: int) -> None:
-        self.k, self.heap, self.seen = k, [], set()  # heap of negated order: max-heap of kept keys
-
-    def offer(self, key: str, value: Any) -> None:
-        if key in self.seen or self.k <= 0:
-            return
-        if len(self.heap) < self.k:
-            heapq.heappush(self.heap, (_Neg(key), value))
-            self.seen.add(key)
-        elif key < self.heap[0][0].key:
-            dropped, _ = heapq.heapreplace(self.heap, (_Neg(key), value))
-            self.seen.discard(dropped.key)
-            self.seen.add(key)
-
-    def items(self) -> list[tuple[str, Any]]:
-        return sorted((n.key, v) for n, v in self.heap)
-
-
-def _below(ids: pa.ChunkedArray, keep: _Smallest, mask: pa.ChunkedArray | None) -> list[int]:
-    """Row numbers of the batch that could enter `keep` (its k smallest ids so far), found column-wise."""
-    ok = pc.is_valid(ids) if mask is None else pc.and_(pc.is_valid(ids), mask)
-    if len(keep.heap) >= keep.k:
-        ok = pc.and_(ok, pc.less(ids, keep.heap[0][0].key))
-    rows = pc.indices_nonzero(pc.fill_null(ok, False))
-    if len(rows) > keep.k:  # only the k smallest of this batch can matter
-        rows = rows.take(pc.array_sort_indices(ids.take(rows))[:keep.k])
-    return rows.to_pylist()
-
-
-class _Neg:
-    __slots__ = ("key",)
-
-    def __init__(self, key: str) -> None:
-        self.key = key
-
-    def __lt__(self, other: _Neg) -> bool:
-        return self.key > other.key
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Neg) and self.key == other.key
 
 
 _ARTICLE_SCAN = ["article_id", "version", "site", "title", "published_date", "updated_date", "date_source",
@@ -315,16 +158,16 @@ def gather(root: Path, run_id: str) -> RunFigures:
     crawl_stats = manifest.get("crawl_stats") or {}
 
     pages_by_status: Counter[str] = Counter()
-    for _, _, t in _batches(root, "pages", run_id, ["status"]):
-        _value_counts(t.column("status"), pages_by_status)
+    for _, _, t in batches(root, "pages", run_id, ["status"]):
+        value_counts(t.column("status"), pages_by_status)
     pages_by_status = Counter({str(k): v for k, v in pages_by_status.items()})
 
     # duplicates first: the representatives to show are chosen here, and located in the articles' scan
     duplicates_by_kind: Counter[str] = Counter()
     similarity: Counter[str] = Counter()
-    duplicated = _Smallest(SAMPLE_DUPLICATED)
-    for _, _, t in _batches(root, "duplicates", run_id, ["duplicate_of", "kind", "similarity"]):
-        _value_counts(t.column("kind"), duplicates_by_kind)
+    duplicated = Smallest(SAMPLE_DUPLICATED)
+    for _, _, t in batches(root, "duplicates", run_id, ["duplicate_of", "kind", "similarity"]):
+        value_counts(t.column("kind"), duplicates_by_kind)
         for s in t.column("similarity").to_pylist():
             similarity[_similarity_band(s)] += 1
         for aid in pc.unique(t.column("duplicate_of")).to_pylist():
@@ -339,31 +182,31 @@ def gather(root: Path, run_id: str) -> RunFigures:
     flags: Counter[str] = Counter()
     statuses: Counter[str] = Counter()
     word_counts: Counter[int] = Counter()
-    edited, other = _Smallest(SAMPLE_EDITED), _Smallest(SAMPLE_EDITED + SAMPLE_DUPLICATED + SAMPLE_OTHER)
+    edited, other = Smallest(SAMPLE_EDITED), Smallest(SAMPLE_EDITED + SAMPLE_DUPLICATED + SAMPLE_OTHER)
     where: dict[str, tuple[Path, int]] = {}
-    for path, start, t in _batches(root, "articles", run_id, _ARTICLE_SCAN):
+    for path, start, t in batches(root, "articles", run_id, _ARTICLE_SCAN):
         total += t.num_rows
-        titled += _true(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(t.column("title"))), 0))
+        titled += true_count(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(t.column("title"))), 0))
         dated += t.num_rows - t.column("published_date").null_count
         updated += t.num_rows - t.column("updated_date").null_count
         lang = t.column("language")
-        known_lang += _true(pc.and_(pc.is_valid(lang), pc.not_equal(lang, "und")))
-        _value_counts(lang, langs)
-        _value_counts(t.column("site"), sites)
+        known_lang += true_count(pc.and_(pc.is_valid(lang), pc.not_equal(lang, "und")))
+        value_counts(lang, langs)
+        value_counts(t.column("site"), sites)
         has_date = pc.is_valid(t.column("published_date"))
-        _value_counts(t.column("date_source").filter(has_date), date_sources, none="(source not recorded)")
-        date_sources["(no date)"] += t.num_rows - _true(has_date)
+        value_counts(t.column("date_source").filter(has_date), date_sources, none="(source not recorded)")
+        date_sources["(no date)"] += t.num_rows - true_count(has_date)
         flag_lists = t.column("flags")
-        flagged += _true(pc.greater(pc.list_value_length(flag_lists), 0))
-        _value_counts(pc.list_flatten(flag_lists), flags)
-        _value_counts(t.column("grammar_status"), statuses)
-        _value_counts(t.column("word_count"), word_counts, none=-1)
-        new_versions += _true(pc.greater(t.column("version"), 1))
+        flagged += true_count(pc.greater(pc.list_value_length(flag_lists), 0))
+        value_counts(pc.list_flatten(flag_lists), flags)
+        value_counts(t.column("grammar_status"), statuses)
+        value_counts(t.column("word_count"), word_counts, none=-1)
+        new_versions += true_count(pc.greater(t.column("version"), 1))
         # sample candidates: only ids are compared here; bodies are read for the chosen few at the end
         ids = t.column("article_id")
         has_edits = pc.fill_null(pc.greater(t.column("grammar_edit_count"), 0), False)
         for keep, mask in ((edited, has_edits), (other, None)):
-            candidates = _below(ids, keep, mask)
+            candidates = below(ids, keep, mask)
             for i in candidates:
                 keep.offer(ids[i].as_py(), (path, start + i))
         if representatives:
@@ -376,15 +219,15 @@ def gather(root: Path, run_id: str) -> RunFigures:
 
     picks = DistinctCounter()
     hot_pick_rows = 0
-    for _, _, t in _batches(root, "hot_picks", run_id, ["article_id"]):
+    for _, _, t in batches(root, "hot_picks", run_id, ["article_id"]):
         hot_pick_rows += t.num_rows
         picks.update(pc.unique(t.column("article_id")).to_pylist())
 
     grammar_by_category: Counter[str] = Counter()
     grammar_edits = 0
-    for _, _, t in _batches(root, "grammar_edits", run_id, ["category"]):
+    for _, _, t in batches(root, "grammar_edits", run_id, ["category"]):
         grammar_edits += t.num_rows
-        _value_counts(t.column("category"), grammar_by_category)
+        value_counts(t.column("category"), grammar_by_category)
 
     chosen: list[tuple[str, str]] = [(a, "edited") for a, _ in edited.items()]
     chosen += [(a, "duplicated") for a, _ in duplicated.items() if a not in dict(chosen)]
@@ -416,9 +259,9 @@ def gather(root: Path, run_id: str) -> RunFigures:
             failures.setdefault(key.split("/", 2)[2], [])
     return RunFigures(
         run_id=run_id, manifest=manifest, status=str(manifest.get("status", "unknown")),
-        reason=_end_reason(manifest), problems=[str(p) for p in manifest.get("problems") or []],
+        reason=end_reason(manifest), problems=[str(p) for p in manifest.get("problems") or []],
         duration_s=run_duration(manifest),
-        crawl_s=_number(crawl_stats.get("elapsed_time_seconds")), clean_s=_number(cleaning.get("seconds")),
+        crawl_s=number_or_none(crawl_stats.get("elapsed_time_seconds")), clean_s=number_or_none(cleaning.get("seconds")),
         pages=sum(pages_by_status.values()), articles=total, pages_by_status=pages_by_status,
         articles_per_site=sites, languages=langs, completeness=completeness, flags=flags, flagged=flagged,
         word_counts=word_counts, new_articles=total - new_versions, new_versions=new_versions,
@@ -457,7 +300,7 @@ def _sample_articles(root: Path, run_id: str, chosen: list[tuple[str, str]],
             rows[row["article_id"]] = row
     value_set = pa.array(ids, pa.string())
     edits: dict[str, list[Edit]] = defaultdict(list)
-    for _, _, t in _batches(root, "grammar_edits", run_id,
+    for _, _, t in batches(root, "grammar_edits", run_id,
                             ["article_id", "offset", "length", "original", "replacement", "rule_id", "category",
                              "backend"]):
         for r in t.filter(pc.is_in(t.column("article_id"), value_set=value_set)).to_pylist():
@@ -465,7 +308,7 @@ def _sample_articles(root: Path, run_id: str, chosen: list[tuple[str, str]],
                                                r["replacement"] or "", r["rule_id"] or "", r["category"] or "",
                                                r["backend"] or ""))
     copies: dict[str, list[DuplicateCopy]] = defaultdict(list)
-    for _, _, t in _batches(root, "duplicates", run_id, ["url", "article_id", "duplicate_of", "kind", "similarity"]):
+    for _, _, t in batches(root, "duplicates", run_id, ["url", "article_id", "duplicate_of", "kind", "similarity"]):
         for r in t.filter(pc.is_in(t.column("duplicate_of"), value_set=value_set)).to_pylist():
             copies[r["duplicate_of"]].append(DuplicateCopy(r["url"], r["article_id"] or "", r["kind"],
                                                            r["similarity"]))

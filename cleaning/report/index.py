@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaning.report import html as h
-from cleaning.report.data import run_duration, unchanged_articles
+from cleaning.report.manifest import run_duration, unchanged_articles
 from cleaning.storage.atomic import write_text_atomic
 from cleaning.storage.manifests import list_runs
 

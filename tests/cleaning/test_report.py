@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from cleaning.report import gather, render_all, render_index, render_report
-from cleaning.report.data import DistinctCounter, Edit, _Smallest
+from cleaning.report.data import Edit
+from cleaning.report.scan import DistinctCounter
+from cleaning.report.scan import Smallest as _Smallest
 from cleaning.report.index import index_rows
 from cleaning.report.run import edit_passages, quantile, word_histogram
 from cleaning.storage.datasets import OutputError, PartitionedWriter, dataset_files
