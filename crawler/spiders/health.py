@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -26,19 +25,17 @@ from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.python.failure import Failure
-from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding
-from w3lib.html import get_meta_refresh
 
 from cleaning.extract.encoding import looks_binary
 from cleaning.profiles import save_profile
 from crawler.arguments import CrawlTarget, parse_arguments
 from crawler.budgets import CrawlBudgets, site_of
 from crawler.config import setting
-from crawler.items import PageItem
 from crawler.middlewares import EXPECTED_FAILURE
 from crawler.runs import RunContext, records_run
 from crawler.failures import count_internal_error, failure_reason, previous_failures
 from crawler.pagination import pagination_links
+from crawler.responses import meta_refresh_target, page_item
 from crawler.safety import is_http_url, link_refusal
 from crawler.sitemaps import BATCH_PRIORITY, SITEMAP_BATCH, SitemapEntries
 
@@ -162,7 +159,7 @@ class HealthSpider(scrapy.Spider):
             # Stored by this run before a stop (crawler/middlewares.py answered it from disk): only its links matter.
             stats.inc_value("health/resume/pages_replayed")
         else:
-            yield self._page_item(response, kind, is_html)
+            yield page_item(response, kind, is_html, self.site, None if self.target.generic else self.profile)
         if binary:
             # A PNG, PDF or compressed body labelled text/html: stored as received (the page is the record),
             # cleaning drops it with its reason (`no_body:not_html`); its bytes hold no links worth following.
@@ -173,21 +170,11 @@ class HealthSpider(scrapy.Spider):
         if response.status != 200:
             self._http_failure(response)
             return
-        refresh = self._meta_refresh(response)
+        refresh = meta_refresh_target(response, self.settings.getfloat("METAREFRESH_MAXDELAY", 100))
         if refresh is not None:
             yield from self._follow_refresh(response, kind, refresh)
             return
         yield from self._follow(response, kind)
-
-    def _meta_refresh(self, response: Response) -> str | None:
-        """Where a `<meta http-equiv=refresh>` page sends the reader now (within METAREFRESH_MAXDELAY), or None."""
-        head = response.body[:65536]
-        if b"refresh" not in head.lower():  # the common case costs one byte search
-            return None
-        delay, url = get_meta_refresh(response.text[:65536], response.url, ignore_tags=("script", "noscript"))
-        if url is None or delay is None or delay > self.settings.getfloat("METAREFRESH_MAXDELAY", 100):
-            return None
-        return url
 
     def _follow_refresh(self, response: Response, kind: str, target: str) -> Iterator[scrapy.Request]:
         """A meta-refresh page: the page is stored (above) and its target followed as the same kind of page,
@@ -210,27 +197,6 @@ class HealthSpider(scrapy.Spider):
             return
         logger.info("meta refresh %s -> %s", response.url, target)
         yield self.request_for(target, kind, response.meta.get("health_depth", 0), health_refreshed_from=chain)
-
-    def _page_item(self, response: Response, kind: str, is_html: bool) -> PageItem:
-        headers = response.headers
-        content_type = (headers.get("Content-Type") or b"").decode("latin-1") or None
-        body = response.body if is_html else b""
-        declared = http_content_type_encoding(content_type or "") or (html_body_declared_encoding(body) if body else None)
-        return PageItem(
-            url=response.url,
-            status=response.status,
-            fetched_at=datetime.now(timezone.utc),
-            site=self.site,
-            kind=kind,
-            content_type=content_type,
-            etag=(headers.get("ETag") or b"").decode("latin-1") or None,
-            last_modified=(headers.get("Last-Modified") or b"").decode("latin-1") or None,
-            body=body,  # raw: cleaning decodes it, segment by segment (a stray byte costs that byte)
-            declared_encoding=declared,
-            detected_encoding=response.encoding if isinstance(response, TextResponse) else None,
-            profile="" if self.target.generic else self.profile.name,
-            profile_hash=None if self.target.generic else self.profile.content_hash,
-        )
 
     def _follow(self, response: Response, kind: str) -> Iterator[scrapy.Request]:
         """Links to follow. Depth counts hops from the nearest listing page: a listing is depth 0, the
