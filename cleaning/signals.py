@@ -6,10 +6,28 @@ from __future__ import annotations
 import contextlib
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from types import FrameType
+from typing import Any
 
 SHUTDOWN_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def handling(handler: Callable[[int, FrameType | None], Any]) -> Iterator[None]:
+    """`handler` answers SIGINT and SIGTERM while the block runs, the previous handlers after; outside the
+    main thread (which alone receives signals) nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.getsignal(sig) for sig in SHUTDOWN_SIGNALS}
+    for sig in SHUTDOWN_SIGNALS:
+        signal.signal(sig, handler)
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old if old is not None else signal.SIG_DFL)
 
 
 class HeldSignals:
@@ -20,21 +38,11 @@ class HeldSignals:
 
     @contextlib.contextmanager
     def holding(self) -> Iterator[None]:
-        if threading.current_thread() is not threading.main_thread():
-            yield  # only the main thread receives signals
-            return
-        previous = {sig: signal.getsignal(sig) for sig in SHUTDOWN_SIGNALS}
-
         def hold(signum: int, frame: FrameType | None) -> None:
             self.received.append(signum)
 
-        for sig in SHUTDOWN_SIGNALS:
-            signal.signal(sig, hold)
-        try:
+        with handling(hold):
             yield
-        finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
 
     def deliver(self) -> None:
         """Raises the first held signal again, to the handler in place now."""

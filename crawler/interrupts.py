@@ -28,9 +28,9 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import Crawler
 
+from cleaning.signals import SHUTDOWN_SIGNALS, handling
 from crawler.runs import require_run
 
-SHUTDOWN_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 STATS_KEY = "health/interrupt/signals"  # the shutdown signals the crawl received, in order ("SIGINT SIGINT")
 
 _RECORDER = "_health_interrupts"  # marks a handler as ours, so it is never wrapped twice
@@ -104,25 +104,14 @@ class Interrupts:
         """While the crawl's close waits for its preparing helpers or cleans: the next shutdown signal
         raises KeyboardInterrupt there (the cleaning then commits nothing) instead of waiting for the busy
         reactor; the handlers are put back after."""
-        if threading.current_thread() is not threading.main_thread():
-            yield
-            return
-        previous = {sig: signal.getsignal(sig) for sig in SHUTDOWN_SIGNALS}
-
         def stop(signum: int, frame: FrameType | None) -> None:
             self._record(signum)
             self.stopped_at_once = True
             raise KeyboardInterrupt
 
         setattr(stop, _RECORDER, True)
-        for sig in SHUTDOWN_SIGNALS:
-            signal.signal(sig, stop)
-        try:
+        with handling(stop):
             yield
-        finally:
-            for sig, handler in previous.items():
-                if handler is not None:
-                    signal.signal(sig, handler)
 
 
 __all__ = ["Interrupts", "SHUTDOWN_SIGNALS", "STATS_KEY"]
