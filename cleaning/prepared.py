@@ -221,6 +221,7 @@ class Preparer:
                  workers: int = 1) -> None:
         ctx = multiprocessing.get_context("spawn")  # the crawl has reactor and server threads: no fork
         self.prepared = prepared
+        self._read, self._segment, self._grammar = read, segment, grammar
         self._tasks, self._results = ctx.Queue(), ctx.Queue()
         self._procs = [ctx.Process(target=_prepare_loop, daemon=True,
                                    args=(prepared, read, segment, grammar, self._tasks, self._results,
@@ -229,6 +230,7 @@ class Preparer:
         self._started = False
         self._submitted: set[str] = set()
         self.rows = self.files = 0
+        self.here = 0  # part files the crawl's own process prepared, once the crawl had ended
         self.errors: list[str] = []
 
     def submit(self, part: Path) -> None:
@@ -248,10 +250,10 @@ class Preparer:
         is every `interval` seconds, so the end of a crawl is never silent for longer."""
         if not self._started:
             return
+        waiting = len(self._submitted) - self._prepare_here()
         for _ in self._procs:
             self._tasks.put(None)
         deadline = time.monotonic() + timeout
-        waiting = len(self._submitted)
         while waiting:
             left = deadline - time.monotonic()
             try:
@@ -276,6 +278,31 @@ class Preparer:
             p.join(timeout=30)
             if p.is_alive():
                 p.terminate()
+
+    def _prepare_here(self) -> int:
+        """The crawl has ended, so its process would only wait: it prepares the part files no helper has
+        taken yet, beside them (the core the crawl used is free now). Returns how many it took."""
+        taken = 0
+        warm = self._grammar.warm if self._grammar is not None else None
+        try:
+            while True:
+                try:  # a short wait: what was put last may still be on its way into the queue
+                    part = self._tasks.get(timeout=0.1)
+                except queue.Empty:
+                    return taken
+                taken += 1
+                self.files += 1
+                self.here += 1
+                try:
+                    self.rows += self.prepared.prepare(Path(part), self._read, self._segment, warm)
+                except Exception as exc:  # noqa: BLE001 - the run's cleaning computes what was not prepared
+                    self.errors.append(f"{Path(part).name}: {type(exc).__name__}: {exc}")
+        finally:
+            if taken:
+                for step in self._segment:
+                    step.close()
+                if self._grammar is not None:
+                    self._grammar.close()
 
     def stop(self) -> None:
         """Stops at once (the crawl was interrupted); what was prepared stays."""

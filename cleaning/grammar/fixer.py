@@ -145,6 +145,20 @@ class GrammarFixer:
             log.exception("grammar: unexpected failure")
             return [self._unfixed(t or "", f"error:internal: {type(e).__name__}: {e}") for t in texts]
 
+    def warm(self, texts: Sequence[str], languages: Sequence[str | None] | None = None) -> None:
+        """Asks the backend now about the sentences of `texts` it was not asked about yet, so their answers
+        are in the cache when the texts are fixed (a crawl does this while it still fetches). Fixes
+        nothing, so it costs only the backend's work; never raises."""
+        langs = list(languages) if languages is not None else ["en"] * len(texts)
+        if self._backend is None:
+            return
+        try:
+            sentences = [s for text, lang in zip(texts, langs) if not self._precheck(text, lang)
+                         for _, s in units(text, self.options.min_latin_ratio, self.options.max_sentence_chars)]
+            self._backend_answers(sentences)
+        except Exception:  # the fix itself asks again
+            log.exception("grammar: warming the cache failed")
+
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)  # a hung call is abandoned, not awaited

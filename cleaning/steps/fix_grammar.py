@@ -112,7 +112,7 @@ class FixGrammar(Step):
         """Asks the backend about the body's sentences now, so its answers are cached when `process` runs
         (while a crawl still fetches); changes nothing in the document."""
         if keeps_language(self.settings.keep_languages, doc.language):
-            self._fixer_for_this_process().fix(doc.body_original, language=doc.language)
+            self._fixer_for_this_process().warm([doc.body_original], [doc.language])
 
     def close(self) -> None:
         if self._fixer is not None:

@@ -61,3 +61,26 @@ def test_other_settings_never_use_these_results(tmp_path: Path) -> None:
     a = first_segment(cleaning_steps(tmp_path, RUN, tmp_path, CleanOptions(min_words=40)))
     b = first_segment(cleaning_steps(tmp_path, RUN, tmp_path, CleanOptions(min_words=41)))
     assert PreparedPages(tmp_path, RUN, a).dir != PreparedPages(tmp_path, RUN, b).dir
+
+
+def test_when_the_crawl_ends_its_process_prepares_what_no_helper_took(tmp_path: Path) -> None:
+    from cleaning.prepared import Preparer
+
+    _store(tmp_path)
+    steps = cleaning_steps(tmp_path, RUN, tmp_path / "stage", CleanOptions(grammar_backend="none"))
+    read, segment = steps[0], first_segment(steps)
+    prepared = PreparedPages(tmp_path, RUN, segment)
+    parts = dataset_files(tmp_path, "pages", RUN)
+    preparer = Preparer(prepared, read, segment, None, workers=1)
+    for part in parts:
+        preparer.submit(part)
+    preparer.finish(timeout=120)  # at once: the helper is still importing its libraries
+    assert preparer.errors == []
+    assert (preparer.files, preparer.rows) == (len(parts), 16)
+    assert preparer.here >= 1  # the waiting process took part files itself
+    assert all(prepared.done(p) for p in parts)
+    docs = list(read.run())
+    computed = sorted((_plain(r) for r in ProcessMapper(1).map(segment, docs)), key=repr)
+    mapper = CachedMapper(ProcessMapper(1), prepared)
+    assert sorted((_plain(r) for r in mapper.map(segment, list(read.run()))), key=repr) == computed
+    assert (mapper.hits, mapper.misses) == (16, 0)

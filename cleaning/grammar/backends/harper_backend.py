@@ -17,6 +17,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from importlib import metadata
+from typing import Any
 
 from ..options import RulePolicy
 from ..policy import harper_rules
@@ -62,13 +63,11 @@ class HarperBackend:
         except ImportError as e:
             raise BackendError(f"harper-py is not installed: {e}") from e
         self._harper = harper
-        self._linter = harper.Linter(harper.Dialect.AMERICAN)
         self._rules = harper_rules()
-        config = {name: name in self._rules for name in self._linter.get_default_lint_config()}
-        self._spell = config.pop(SPELL_RULE, False)
-        self._linter.set_lint_config({**config, SPELL_RULE: False})
-        self._speller = harper.Linter(harper.Dialect.AMERICAN)
-        self._speller.set_lint_config({name: name == SPELL_RULE for name in config} | {SPELL_RULE: True})
+        self._spell = SPELL_RULE in self._rules
+        # Built on the first check: Harper loads its dictionary then (~0.6 s of CPU per process), which a
+        # process whose sentences are all in the cache (a crawl's cleaning after warming) never needs.
+        self._linters: tuple[Any, Any] | None = None
         self._spelled: dict[str, list[str]] = {}  # word -> suggestions ([] = correct)
         self._eligible: dict[str, bool] = {}  # word -> worth spell-checking (decided once per word)
         self._gate = gate or RulePolicy()
@@ -87,6 +86,26 @@ class HarperBackend:
             )
         self._batch_chars = batch_chars
         self._batch_size = batch_size
+
+    @property
+    def _linter(self) -> Any:
+        return self._built()[0]
+
+    @property
+    def _speller(self) -> Any:
+        return self._built()[1]
+
+    def _built(self) -> tuple[Any, Any]:
+        if self._linters is None:
+            harper = self._harper
+            linter = harper.Linter(harper.Dialect.AMERICAN)
+            config = {name: name in self._rules for name in linter.get_default_lint_config()}
+            config.pop(SPELL_RULE, None)
+            linter.set_lint_config({**config, SPELL_RULE: False})
+            speller = harper.Linter(harper.Dialect.AMERICAN)
+            speller.set_lint_config({name: name == SPELL_RULE for name in config} | {SPELL_RULE: True})
+            self._linters = (linter, speller)
+        return self._linters
 
     def _check_text(self, text: str) -> list[RawMatch]:
         """Lint a joined batch fast; only the paragraphs with a finding are linted
@@ -211,4 +230,4 @@ class HarperBackend:
             raise BackendError(f"harper failed: {type(e).__name__}: {e}") from e
 
     def close(self) -> None:
-        self._linter = None
+        self._linters = None

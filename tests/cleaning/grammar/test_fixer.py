@@ -148,3 +148,32 @@ def test_an_unusable_cache_dir_degrades_to_no_cache(tmp_path):
     cache = SentenceCache(str(blocker / "cache"))
     cache.put_many({"k": [1]})
     assert cache.get_many(["k"]) == {"k": [1]}  # memory still works
+
+
+def test_warm_asks_the_backend_once_and_the_fix_then_takes_the_cached_answers(tmp_path):
+    script = {"recieved": ("received", "MORFOLOGIK_RULE_EN_US", "spelling", False),
+              "a apple": ("an apple", "EN_A_VS_AN", "grammar", False)}
+    texts = [MT_BODY, "", "Fine text. She recieved it."]
+    with GrammarFixer(GrammarOptions(backend="none", cache_dir=str(tmp_path / "c")),
+                      backend=ScriptedBackend(script)) as cold:
+        expected = cold.fix_many(texts, ["en"] * 3)
+    backend = ScriptedBackend(script)
+    with GrammarFixer(GrammarOptions(backend="none", cache_dir=str(tmp_path / "w")), backend=backend) as f:
+        assert f.warm(texts, ["en", "en", "en"]) is None
+        asked = backend.calls
+        assert asked >= 1
+        assert f.warm(texts) is None and backend.calls == asked  # nothing new to ask
+        got = f.fix_many(texts, ["en"] * 3)
+    assert backend.calls == asked  # every sentence came from the cache
+    assert [(r.text, r.edits, r.status) for r in got] == [(r.text, r.edits, r.status) for r in expected]
+    assert any(r.status == "fixed" for r in got)
+
+
+def test_warm_never_raises_and_skips_texts_the_fix_would_skip(tmp_path):
+    backend = ScriptedBackend({}, fail=True)
+    with GrammarFixer(GrammarOptions(backend="none", cache_dir=str(tmp_path / "c")), backend=backend) as f:
+        f.warm(["It it rained."], ["en"])  # the failure is the fix's to report
+        assert backend.calls == 1
+        f.warm(["Es regnete heute den ganzen Tag.", "", "x" * (f.options.max_chars + 1)], ["de", "en", "en"])
+        assert backend.calls == 1
+        assert f.fix("It it rained.").status == "error:backend_failed: scripted failure"

@@ -174,3 +174,20 @@ def test_same_edits_on_jfleg_sources():
     texts = [detokenize(line) for line in src.read_text(encoding="utf-8").splitlines()]
     ref, _, _ = assert_same(texts)
     assert sum(1 for _, _, edits in ref for e in edits if e[4].endswith("SpellCheck")) > 20
+
+
+def test_a_fixer_whose_sentences_are_all_cached_never_loads_harper(tmp_path):
+    """Harper loads its dictionary when a linter is built (most of a second per process): a crawl's
+    cleaning, whose sentences were asked about while it fetched, must not pay for it again."""
+    texts = demo_bodies()[:3] + TYPOS
+    options = GrammarOptions(backend="offline", cache_dir=str(tmp_path / "cache"))
+    with GrammarFixer(options) as warm:
+        warm.warm(texts)
+        assert warm._backend._linters is not None
+    with GrammarFixer(options) as fixer:
+        results = fixer.fix_many(texts)
+        assert fixer._backend._linters is None
+    with GrammarFixer(GrammarOptions(backend="offline")) as cold:
+        expected = cold.fix_many(texts)
+    assert [r.edits for r in results] == [r.edits for r in expected]
+    assert any(r.edits for r in results)
