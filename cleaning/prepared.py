@@ -274,8 +274,11 @@ class Preparer:
             self.rows += rows
             if error:
                 self.errors.append(f"{Path(part).name}: {error}")
+        # Waiting is over (every part file is accounted for): a helper still importing its libraries (a
+        # short crawl) is stopped rather than waited for.
+        ends = time.monotonic() + (0.5 if waiting == 0 else 30)
         for p in self._procs:
-            p.join(timeout=30)
+            p.join(timeout=max(0.0, ends - time.monotonic()))
             if p.is_alive():
                 p.terminate()
 

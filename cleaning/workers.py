@@ -83,8 +83,8 @@ class ProcessMapper:
 
     `workers` processes clean: this one and `workers - 1` spawned helpers. This process never waits
     idle: while the helpers start (importing the extraction and grammar libraries takes seconds) or are
-    busy, it cleans the next document itself, so a small run costs no start-up and a large one uses
-    every core.
+    busy, it cleans the next document itself, and once the input is all handed out it takes back the
+    documents no helper has started, so a small run costs no start-up and a large one uses every core.
     """
 
     def __init__(self, workers: int = 1, per_helper: int = 4, max_pending: int = 64) -> None:
@@ -158,11 +158,27 @@ class ProcessMapper:
                     pending[taken] = run_segment(steps, doc)  # this process cleans too
                     taken += 1
                     continue
-                receive(*self._next_result(results, procs))
+                if len(pending) < self.max_pending:
+                    try:  # rather than wait, take back a document no helper has started (one still starting up)
+                        seq, doc = tasks.get_nowait()
+                    except queue.Empty:
+                        pass
+                    else:
+                        in_flight -= 1
+                        pending[seq] = run_segment(steps, doc)
+                        continue
+                # A short wait while a document may still be taken back (what was just put may not be in the
+                # queue yet), a longer one once helpers have them all.
+                got = self._next_result(results, procs, 0.05 if in_flight and len(pending) < self.max_pending else 1.0)
+                if got is not None:
+                    receive(*got)
             for _ in procs:
                 tasks.put(None)
+            # Every result is in, so a helper has nothing left of this run: an idle one ends at once, and one
+            # still importing its libraries (a small run) is not waited for but stopped below.
+            ends = time.monotonic() + 0.5
             for p in procs:
-                p.join(timeout=60)
+                p.join(timeout=max(0.0, ends - time.monotonic()))
         finally:
             for p in procs:
                 if p.is_alive():
@@ -174,12 +190,14 @@ class ProcessMapper:
             results.close()
 
     @staticmethod
-    def _next_result(results: Any, procs: list[Any]) -> tuple[int, Document | None, dict[str, Counter[str]]]:
-        while True:
-            try:
-                return results.get(timeout=1.0)
-            except queue.Empty:
-                dead = [p for p in procs if not p.is_alive()]
-                if dead:
-                    raise WorkerDied(f"a cleaning worker process ended unexpectedly (exit code {dead[0].exitcode}); "
-                                     "the pages are kept: run the cleaning again") from None
+    def _next_result(results: Any, procs: list[Any],
+                     timeout: float) -> tuple[int, Document | None, dict[str, Counter[str]]] | None:
+        """A helper's next result, or None if none came within `timeout` seconds (and every helper lives)."""
+        try:
+            return results.get(timeout=timeout)
+        except queue.Empty:
+            dead = [p for p in procs if not p.is_alive()]
+            if dead:
+                raise WorkerDied(f"a cleaning worker process ended unexpectedly (exit code {dead[0].exitcode}); "
+                                 "the pages are kept: run the cleaning again") from None
+            return None

@@ -8,7 +8,7 @@ import pytest
 
 from cleaning.document import Document, Page
 from cleaning.workers import ProcessMapper, WorkerDied
-from tests.cleaning.steps.helpers import Dies, Numbered
+from tests.cleaning.steps.helpers import Dies, Numbered, WhereCleaned
 
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
@@ -36,3 +36,13 @@ def test_a_step_that_raises_costs_that_document_only(workers: int) -> None:
 def test_a_dead_worker_stops_the_run_with_a_clear_error() -> None:
     with pytest.raises(WorkerDied, match="ended unexpectedly"):
         list(ProcessMapper(3).map([Dies()], _docs(400)))
+
+
+def test_a_small_run_is_not_held_up_by_a_helper_still_starting() -> None:
+    """The helper is given a document while it starts (importing takes seconds): once the input is all
+    handed out, this process takes it back instead of waiting for the helper to come up."""
+    import os
+
+    out = list(ProcessMapper(2).map([WhereCleaned()], _docs(3)))
+    assert [d.page.url for d, _ in out] == [f"https://a.example/{i}" for i in range(3)]
+    assert sum(s["where"].get(f"pid/{os.getpid()}", 0) for _, s in out) == 3

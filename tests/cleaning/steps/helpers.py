@@ -52,3 +52,16 @@ class ReadsTwice(Step):
         for doc in docs:
             self.stats["second_pass"] += 1
             yield doc
+
+
+class WhereCleaned(Step):
+    """Counts, per process id, the documents it cleaned."""
+
+    name = "where"
+    parallel = True
+
+    def process(self, doc: Document) -> Document | None:
+        import os
+
+        self.stats[f"pid/{os.getpid()}"] += 1
+        return doc
