@@ -78,8 +78,11 @@ def looks_binary(data: bytes) -> bool:
         return False
     # Control bytes other than whitespace (and NULs) are rare in any text encoding but UTF-16/32,
     # which carry a BOM (handled above) or are declared.
-    ctrl = sum(1 for b in head if b < 9 or 13 < b < 32 or b == 127)
+    ctrl = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return ctrl > len(head) * 0.05
+
+
+_CONTROL_BYTES = bytes([*range(9), *range(14, 32), 127])
 
 
 _BAD_CHARS = re.compile("[\ufffd\x00-\x08\x0e-\x1f\x7f-\x9f]")

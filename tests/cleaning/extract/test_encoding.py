@@ -103,3 +103,13 @@ def test_text_is_not_binary():
     for data in (_page(QUOTED).encode("utf-8"), _page(QUOTED).encode("utf-16"), _page("x").encode("cp1252")):
         assert not looks_binary(data)
     assert not looks_binary_text(_page(QUOTED))
+
+
+def test_binary_means_more_than_one_control_byte_in_twenty() -> None:
+    text = b"<html><body>" + b"a" * 2036
+    for controls, binary in ((102, False), (103, True)):
+        data = bytearray(text)
+        for i in range(controls):  # spread over the head: tabs and newlines are text, the rest are not
+            data[20 + i * 19] = (0, 1, 8, 14, 27, 31, 127)[i % 7]
+        assert looks_binary(bytes(data)) is binary
+    assert not looks_binary(b"\t\n\r\x0b\x0c" * 400)
