@@ -87,6 +87,162 @@ _COMPOUND_PREFIXES = frozenset("self non anti semi multi".split())
 _COMPOUND_HEADS = frozenset("dimensional foot feet scale term sided shaped sized wide related".split())
 
 
+# -- cheap starts -----------------------------------------------------------------------------------
+# Most rules' regexes open with a lookbehind, so the regex engine tries the whole pattern at every
+# character of a body; and most bodies hold none of a rule's triggers ("--", " ,", ",,"). Each rule's
+# regex is therefore searched from the first place a match could start, found with `str.find` (or a
+# regex that opens with a literal, which the engine skips to quickly): a lookbehind and `\b` still see
+# the text before that place (`Pattern.finditer(text, pos)`), so the matches are the same ones, in the
+# same order. -1 means no match can occur: the rule is skipped.
+_BLANKS = " \t"
+_ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _first_of(text: str, needles: tuple[str, ...]) -> int:
+    """Where the earliest of ``needles`` occurs in ``text`` (-1: none does)."""
+    best = -1
+    for n in needles:
+        # an occurrence before the best so far ends before best - 1 + len(n)
+        i = text.find(n) if best < 0 else text.find(n, 0, best - 1 + len(n))
+        if i >= 0:
+            best = i
+    return best
+
+
+def _with_tabs(text: str, spaced: tuple[str, ...], tabbed: tuple[str, ...]) -> int:
+    # bodies seldom hold a tab: its variants are only looked for when one is there
+    return _first_of(text, spaced + tabbed if "\t" in text else spaced)
+
+
+def _run_start(text: str, i: int, chars: str | frozenset[str]) -> int:
+    """The start of the run of ``chars`` that ends just before ``i``."""
+    while i > 0 and text[i - 1] in chars:
+        i -= 1
+    return i
+
+
+def _blank_before(text: str, follow: str) -> int:
+    """Where a match that is a run of blanks followed by one of ``follow`` can start: the start of the
+    blank run before the first blank-then-``follow``. A match starting earlier would be a run of blanks
+    covering the non-blank just before that run."""
+    i = _with_tabs(text, tuple(" " + c for c in follow), tuple("\t" + c for c in follow))
+    return -1 if i < 0 else _run_start(text, i, _BLANKS)
+
+
+class Gated:
+    """A rule's regex with a cheap lower bound on where its first match can start (``first``: -1
+    when no match can occur). `finditer` gives exactly ``rx.finditer(text)``'s matches."""
+
+    __slots__ = ("rx", "first", "name")
+
+    def __init__(self, name: str, rx: re.Pattern, first: Callable[[str], int]) -> None:
+        self.name, self.rx, self.first = name, rx, first
+
+    def finditer(self, text: str) -> Iterator[re.Match]:
+        pos = self.first(text)
+        return self.rx.finditer(text, pos) if pos >= 0 else iter(())
+
+
+_MISSING_SPACE_AT = re.compile(r"[.!?,][A-Za-z]")  # the punctuation and the letter a match sits between
+_HYPHEN_OPENER = re.compile(rf"-(?:{_CLAUSE_OPENERS})(?![\w'\u2019-])")
+_SPACED_HYPHEN = re.compile(r"[ \t]-[ \t]")
+
+
+def _first_missing_space(text: str) -> int:
+    m = _MISSING_SPACE_AT.search(text)
+    return -1 if m is None else m.start()
+
+
+def _first_hyphen_as_dash(text: str) -> int:
+    if "-" not in text:
+        return -1
+    m = _HYPHEN_OPENER.search(text)
+    # the left word ("loud" in "loud-it") is ASCII letters just before the hyphen
+    return -1 if m is None else _run_start(text, m.start(), _ASCII_LETTERS)
+
+
+def _compound_char(ch: str) -> bool:
+    return ch in _ASCII_LETTERS or ch.isdecimal()  # [A-Za-z]+ or \d+ (Unicode decimal digits, as re's \d)
+
+
+def _first_spaced_compound(text: str) -> int:
+    if "-" not in text:
+        return -1
+    m = _SPACED_HYPHEN.search(text)
+    if m is None:
+        return -1
+    i = _run_start(text, m.start(), _BLANKS)
+    while i > 0 and _compound_char(text[i - 1]):
+        i -= 1
+    return i
+
+
+def _first_double_hyphen(text: str) -> int:
+    i = text.find("--")
+    return -1 if i < 0 else _run_start(text, i, _BLANKS)
+
+
+_G_SPACE_BEFORE_PUNCT = Gated("space_before_punct", _SPACE_BEFORE_PUNCT, lambda t: _blank_before(t, ",.;:!?"))
+_G_SPACE_BEFORE_CLOSE = Gated("space_before_close", _SPACE_BEFORE_CLOSE, lambda t: _blank_before(t, ")"))
+_G_SPACE_AFTER_OPEN = Gated("space_after_open", _SPACE_AFTER_OPEN, lambda t: _with_tabs(t, ("( ",), ("(\t",)))
+_G_MISSING_SPACE = Gated("missing_space", _MISSING_SPACE, _first_missing_space)
+_G_SPACED_FULL_STOP = Gated("spaced_full_stop", _SPACED_FULL_STOP, lambda t: _blank_before(t, "."))
+_G_MULTI_SPACE = Gated("multi_space", _MULTI_SPACE, lambda t: _with_tabs(t, ("  ",), (" \t", "\t ", "\t\t")))
+_G_DOUBLED_PUNCT = Gated("doubled_punct", _DOUBLED_PUNCT, lambda t: _first_of(t, (",,", ";;", "..")))
+_G_DOUBLE_HYPHEN = Gated("double_hyphen", _DOUBLE_HYPHEN, _first_double_hyphen)
+_G_HYPHEN_AS_DASH = Gated("hyphen_as_dash", _HYPHEN_AS_DASH, _first_hyphen_as_dash)
+_G_SPACED_COMPOUND = Gated("spaced_compound", _SPACED_COMPOUND, _first_spaced_compound)
+
+#: Non-ASCII characters that match an ASCII letter under re.IGNORECASE, or lower-case to one
+#: (tests/cleaning/grammar/test_artifacts_fast.py derives the list from every code point).
+FOLDS_TO_ASCII = "\u0130\u0131\u017f\u212a"
+_last_lowered: tuple[str, str | None] = ("", "")
+
+
+def _lowered(text: str) -> str | None:
+    """``text.lower()`` when an ASCII word is in it exactly when a case-insensitive regex can match
+    that word in ``text``; None when a character that folds to an ASCII letter ("\u017f", the Kelvin
+    sign) makes that unsure. The last answer is kept: the case-insensitive rules ask in turn."""
+    global _last_lowered
+    last = _last_lowered
+    if last[0] is text:
+        return last[1]
+    low = None if not text.isascii() and any(c in text for c in FOLDS_TO_ASCII) else text.lower()
+    _last_lowered = (text, low)
+    return low
+
+
+def _first_ignorecase(words: tuple[str, ...]) -> Callable[[str], int]:
+    """For a case-insensitive regex whose every match holds one of ``words``: 0 (search it all) or
+    -1 (none of the words is in the text in any case)."""
+
+    def first(text: str) -> int:
+        low = _lowered(text)
+        return 0 if low is None or any(w in low for w in words) else -1
+
+    return first
+
+
+_G_MODAL_TO = Gated("modal_to", _MODAL_TO, _first_ignorecase(("should", "must")))
+_G_MASS_PLURAL = Gated("mass_plural", _MASS_PLURAL, _first_ignorecase(tuple(_MASS_PLURALS)))
+
+
+def _first_there_is_many(text: str) -> int:
+    if not any(q in text for q in ("many", "several", "numerous", "various")):
+        return -1
+    return _first_of(text, ("There", "there"))
+
+
+_G_THERE_IS_MANY = Gated("there_is_many", _THERE_IS_MANY, _first_there_is_many)
+
+#: Every gated regex, for the tests that compare each with its plain regex.
+GATED: tuple[Gated, ...] = (
+    _G_SPACE_BEFORE_PUNCT, _G_SPACE_BEFORE_CLOSE, _G_SPACE_AFTER_OPEN, _G_MISSING_SPACE, _G_SPACED_FULL_STOP,
+    _G_MULTI_SPACE, _G_DOUBLED_PUNCT, _G_DOUBLE_HYPHEN, _G_HYPHEN_AS_DASH, _G_SPACED_COMPOUND, _G_MODAL_TO,
+    _G_MASS_PLURAL, _G_THERE_IS_MANY,
+)
+
+
 def _cand(m_start: int, m_end: int, repl: str, text: str, rule: str, category: str) -> Candidate:
     return Candidate(
         offset=m_start,
@@ -101,21 +257,46 @@ def _cand(m_start: int, m_end: int, repl: str, text: str, rule: str, category: s
 
 _STARTER_AT = re.compile(rf"(?<=[a-z,;])[ \t]+(?:{_STARTERS})\b")
 _RESTATER_AT = re.compile(rf"[ \t](?:{_RESTATERS})\b", re.I)
+# _STARTER_AT opens with a lookbehind (tried at every character); the same blank runs are found by
+# a pattern that opens with a blank, keeping those after a lower-case letter, comma or semicolon. A
+# run after anything else hides no anchor: an anchor's run starts after a non-blank, and none starts
+# inside a starter word.
+_BLANKS_STARTER = re.compile(rf"[ \t]+(?:{_STARTERS})\b")
+_BEFORE_STARTER = frozenset("abcdefghijklmnopqrstuvwxyz,;")
 
 
-def _near(rx: re.Pattern, anchors: re.Pattern, text: str, before: int = 400, after: int = 500) -> Iterator[re.Match]:
+def _starter_anchors(text: str) -> Iterator[re.Match]:
+    """The matches of `_STARTER_AT`, in order."""
+    for m in _BLANKS_STARTER.finditer(text):
+        i = m.start()
+        if i and text[i - 1] in _BEFORE_STARTER:
+            yield m
+
+
+# A match of _REPEATED_CLAUSE_LOWER holds its restater in lower case, as written here.
+_LOWER_RESTATERS = tuple(_RESTATERS.split("|"))
+
+
+def _near(
+    rx: re.Pattern, anchors: Iterator[re.Match], text: str, before: int = 400, after: int = 500,
+    needles: tuple[str, ...] = (),
+) -> Iterator[re.Match]:
     """Matches of a backreference pattern, searched only around its cheap anchors (a stray clause
-    opener): scanning a whole body with the backreference is slow."""
+    opener): scanning a whole body with the backreference is slow. With ``needles``, a window holding
+    none of them (each match of ``rx`` holds one) is not searched."""
     seen: set[tuple[int, int]] = set()
-    for a in anchors.finditer(text):
-        for m in rx.finditer(text, max(0, a.start() - before), min(len(text), a.end() + after)):
+    for a in anchors:
+        lo, hi = max(0, a.start() - before), min(len(text), a.end() + after)
+        if needles and not any(text.find(n, lo, hi) >= 0 for n in needles):
+            continue
+        for m in rx.finditer(text, lo, hi):
             if m.span() not in seen:
                 seen.add(m.span())
                 yield m
 
 
 def repeated_clause(text: str) -> Iterator[Candidate]:
-    for m in _near(_REPEATED_CLAUSE, _STARTER_AT, text):
+    for m in _near(_REPEATED_CLAUSE, _starter_anchors(text), text):
         if len(m.group("a")) < 10:
             continue
         # "S A" plus the blank before S goes: "a series of This results in a series of
@@ -124,14 +305,16 @@ def repeated_clause(text: str) -> Iterator[Candidate]:
 
 
 def repeated_clause_lower(text: str) -> Iterator[Candidate]:
-    for m in _near(_REPEATED_CLAUSE_LOWER, _RESTATER_AT, text):
+    if not any(n in text for n in _LOWER_RESTATERS):
+        return
+    for m in _near(_REPEATED_CLAUSE_LOWER, _RESTATER_AT.finditer(text), text, needles=_LOWER_RESTATERS):
         if len(m.group("a")) >= 15:
             yield _cand(m.end("a"), m.end(), "", text, "MT_REPEATED_CLAUSE", "repetition")
 
 
 def modal_to(text: str) -> Iterator[Candidate]:
     """"should to rest" -> "should rest" (a modal takes the bare infinitive)."""
-    for m in _MODAL_TO.finditer(text):
+    for m in _G_MODAL_TO.finditer(text):
         if m.group("v").lower() in _NOT_A_VERB:
             continue
         yield _cand(m.end("m"), m.end("to"), "", text, "MT_MODAL_TO", "grammar")
@@ -139,7 +322,7 @@ def modal_to(text: str) -> Iterator[Candidate]:
 
 def there_is_many(text: str) -> Iterator[Candidate]:
     """"There is many reasons" -> "There are many reasons"."""
-    for m in _THERE_IS_MANY.finditer(text):
+    for m in _G_THERE_IS_MANY.finditer(text):
         repl = "are" if m.group("be") == "is" else "were"
         yield _cand(m.start("be"), m.end("be"), repl, text, "MT_THERE_IS_PLURAL", "agreement")
 
@@ -175,7 +358,7 @@ def near_repeated_sentence(text: str) -> Iterator[Candidate]:
 
 
 def mass_plural(text: str) -> Iterator[Candidate]:
-    for m in _MASS_PLURAL.finditer(text):
+    for m in _G_MASS_PLURAL.finditer(text):
         word = m.group()
         repl = _MASS_PLURALS[word.lower()]
         if word[:1].isupper():
@@ -216,33 +399,33 @@ def repeated_sentence(text: str) -> Iterator[Candidate]:
 
 def spacing(text: str) -> Iterator[Candidate]:
     for rx, rule in (
-        (_SPACE_BEFORE_PUNCT, "MT_SPACE_BEFORE_PUNCTUATION"),
-        (_SPACE_BEFORE_CLOSE, "MT_SPACE_BEFORE_PUNCTUATION"),
-        (_SPACE_AFTER_OPEN, "MT_SPACE_AFTER_BRACKET"),
+        (_G_SPACE_BEFORE_PUNCT, "MT_SPACE_BEFORE_PUNCTUATION"),
+        (_G_SPACE_BEFORE_CLOSE, "MT_SPACE_BEFORE_PUNCTUATION"),
+        (_G_SPACE_AFTER_OPEN, "MT_SPACE_AFTER_BRACKET"),
     ):
         for m in rx.finditer(text):
             yield _cand(m.start(), m.end(), "", text, rule, "spacing")
-    for m in _MISSING_SPACE.finditer(text):
+    for m in _G_MISSING_SPACE.finditer(text):
         if _looks_like_address(text, m.start()):
             continue
         yield _cand(m.start(), m.start(), " ", text, "MT_MISSING_SPACE_AFTER_PUNCTUATION", "spacing")
-    for m in _SPACED_FULL_STOP.finditer(text):
+    for m in _G_SPACED_FULL_STOP.finditer(text):
         yield _cand(m.start(), m.end(), ". ", text, "MT_MISPLACED_FULL_STOP", "spacing")
-    for m in _MULTI_SPACE.finditer(text):
+    for m in _G_MULTI_SPACE.finditer(text):
         yield _cand(m.start(), m.end(), " ", text, "MT_MULTIPLE_SPACES", "spacing")
 
 
 def doubled_punctuation(text: str) -> Iterator[Candidate]:
-    for m in _DOUBLED_PUNCT.finditer(text):
+    for m in _G_DOUBLED_PUNCT.finditer(text):
         yield _cand(m.start() + 1, m.end(), "", text, "MT_DOUBLED_PUNCTUATION", "punctuation")
 
 
 def dashes(text: str) -> Iterator[Candidate]:
-    for m in _DOUBLE_HYPHEN.finditer(text):
+    for m in _G_DOUBLE_HYPHEN.finditer(text):
         if "-" in text[m.end() : m.end() + 1] or text[max(0, m.start() - 1) : m.start()] == "-":
             continue  # "---" and longer runs are rules or art, not dashes
         yield _cand(m.start(), m.end(), " \u2014 ", text, "MT_DOUBLE_HYPHEN_DASH", "punctuation")
-    for m in _HYPHEN_AS_DASH.finditer(text):
+    for m in _G_HYPHEN_AS_DASH.finditer(text):
         left, right = m.group("left"), m.group("right")
         if left.lower() in _NOT_BEFORE_DASH or left.lower() == right.lower():
             continue
@@ -251,7 +434,7 @@ def dashes(text: str) -> Iterator[Candidate]:
 
 
 def spaced_compounds(text: str) -> Iterator[Candidate]:
-    for m in _SPACED_COMPOUND.finditer(text):
+    for m in _G_SPACED_COMPOUND.finditer(text):
         left, right = m.group("left"), m.group("right")
         if left.lower() in _COMPOUND_PREFIXES or right in _COMPOUND_HEADS:
             yield _cand(m.end("left"), m.start("right"), "-", text, "MT_SPACED_HYPHEN_COMPOUND", "punctuation")
