@@ -327,16 +327,41 @@ def there_is_many(text: str) -> Iterator[Candidate]:
         yield _cand(m.start("be"), m.end("be"), repl, text, "MT_THERE_IS_PLURAL", "agreement")
 
 
+_WORD_RUN = re.compile(r"\w+")
+_last_sentences: tuple[str, list] = ("", [])
+
+
+def _paragraph_sentences(text: str) -> list[tuple[int, str, list[tuple[int, int, list[str]]]]]:
+    """Each paragraph (its offset, its text) with its sentences (start and end in the paragraph, the
+    lower-cased words), for the two repeated-sentence rules, which ask in turn: the last answer is
+    kept. A paragraph without a full stop, "!" or "?" is one sentence, which repeats nothing: its
+    list is left empty."""
+    global _last_sentences
+    last = _last_sentences
+    if last[0] is text:
+        return last[1]
+    out = []
+    pos = 0
+    for para in text.split("\n"):
+        sents = []
+        if "." in para or "!" in para or "?" in para:
+            # the words of m.group().strip().lower() too: strip() takes only whitespace, which \w+ never
+            # matches and which ends str.lower()'s look around a capital sigma either way
+            sents = [(m.start(), m.end(), _WORD_RUN.findall(m.group().lower())) for m in _SENTENCE.finditer(para)]
+        out.append((pos, para, sents))
+        pos += len(para) + 1
+    _last_sentences = (text, out)
+    return out
+
+
 def near_repeated_sentence(text: str) -> Iterator[Candidate]:
     """A sentence of eight words or more said again in other words in its paragraph (nine in ten of
     its words the same, in order): the machine translation rendered one source sentence twice."""
     import difflib
 
-    pos = 0
-    for para in text.split("\n"):
+    for pos, para, sents in _paragraph_sentences(text):
         seen: list[tuple[list[str], set[str]]] = []
-        for m in _SENTENCE.finditer(para):
-            words = re.findall(r"\w+", m.group().lower())
+        for m_start, m_end, words in sents:
             if len(words) < 8:
                 continue
             bag = set(words)
@@ -348,13 +373,12 @@ def near_repeated_sentence(text: str) -> Iterator[Candidate]:
                 for w, b in seen[-40:]
             )
             if twin:
-                start = pos + m.start()
+                start = pos + m_start
                 while start > pos and para[start - pos - 1] in " \t":
                     start -= 1
-                yield _cand(start, pos + m.end(), "", text, "MT_NEAR_REPEATED_SENTENCE", "repetition")
+                yield _cand(start, pos + m_end, "", text, "MT_NEAR_REPEATED_SENTENCE", "repetition")
             else:
                 seen.append((words, bag))
-        pos += len(para) + 1
 
 
 def mass_plural(text: str) -> Iterator[Candidate]:
@@ -377,24 +401,21 @@ def doubled_word(text: str) -> Iterator[Candidate]:
 
 def repeated_sentence(text: str) -> Iterator[Candidate]:
     """A sentence of four or more words said again, word for word, in its paragraph."""
-    pos = 0
-    for para in text.split("\n"):
+    for pos, para, sents in _paragraph_sentences(text):
         seen: set[str] = set()
-        for m in _SENTENCE.finditer(para):
-            sent = m.group().strip()
-            key = " ".join(re.findall(r"\w+", sent.lower()))
-            if len(key.split()) < 4:
+        for m_start, m_end, words in sents:
+            if len(words) < 4:
                 continue
+            key = " ".join(words)
             if key in seen:
-                start = pos + m.start()
+                start = pos + m_start
                 # take the blank before it with it
                 while start > pos and para[start - pos - 1] in " \t":
                     start -= 1
-                end = pos + m.end()
+                end = pos + m_end
                 yield _cand(start, end, "", text, "MT_REPEATED_SENTENCE", "repetition")
             else:
                 seen.add(key)
-        pos += len(para) + 1
 
 
 def spacing(text: str) -> Iterator[Candidate]:
@@ -465,7 +486,9 @@ RULES: dict[str, Callable[[str], Iterator[Candidate]]] = {
 
 
 def find_artifacts(text: str) -> list[Candidate]:
+    global _last_lowered, _last_sentences
     out: list[Candidate] = []
     for rule in RULES.values():
         out.extend(rule(text))
+    _last_lowered, _last_sentences = ("", ""), ("", [])  # a long body's words are not kept after it
     return out
