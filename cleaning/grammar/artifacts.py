@@ -275,19 +275,48 @@ def _starter_anchors(text: str) -> Iterator[re.Match]:
 
 # A match of _REPEATED_CLAUSE_LOWER holds its restater in lower case, as written here.
 _LOWER_RESTATERS = tuple(_RESTATERS.split("|"))
+# The copy after a restater opens with the copy's first two words (A has four or more), each a whole
+# run of word characters, with what follows each in A: an optional comma or semicolon and a blank.
+_COPY_HEAD = re.compile(r"[a-z][\w'\u2019-]*[,;]?[ \t]+[a-z][\w'\u2019-]*[,;]?[ \t]")
+
+
+def _restatements(text: str) -> list[tuple[int, int]]:
+    """Where a match of `_REPEATED_CLAUSE_LOWER` may lie: for each lower-case restater that has a
+    blank before it and a copy's head after it (", " or " ", then two words) that also occurs before
+    it, (where that earlier occurrence starts, where the head after it ends). A match around the
+    restater spans both; a window holding no such pair holds no match."""
+    out = []
+    for r in _LOWER_RESTATERS:
+        i = text.find(r)
+        while i >= 0:
+            k = i + len(r)
+            if i and text[i - 1] in _BLANKS:
+                if text.startswith(",", k):
+                    k += 1
+                if k < len(text) and text[k] in _BLANKS:
+                    c = k + 1
+                    while c < len(text) and text[c] in _BLANKS:
+                        c += 1
+                    head = _COPY_HEAD.match(text, c)
+                    if head is not None:
+                        first = text.rfind(head.group(), 0, i)
+                        if first >= 0:
+                            out.append((first, head.end()))
+            i = text.find(r, i + 1)
+    return out
 
 
 def _near(
     rx: re.Pattern, anchors: Iterator[re.Match], text: str, before: int = 400, after: int = 500,
-    needles: tuple[str, ...] = (),
+    spans: list[tuple[int, int]] | None = None,
 ) -> Iterator[re.Match]:
     """Matches of a backreference pattern, searched only around its cheap anchors (a stray clause
-    opener): scanning a whole body with the backreference is slow. With ``needles``, a window holding
-    none of them (each match of ``rx`` holds one) is not searched."""
+    opener): scanning a whole body with the backreference is slow. With ``spans``, a window that
+    holds none of them whole (each match of ``rx`` covers one) is not searched."""
     seen: set[tuple[int, int]] = set()
     for a in anchors:
         lo, hi = max(0, a.start() - before), min(len(text), a.end() + after)
-        if needles and not any(text.find(n, lo, hi) >= 0 for n in needles):
+        if spans is not None and not any(lo <= a0 and a1 <= hi for a0, a1 in spans):
             continue
         for m in rx.finditer(text, lo, hi):
             if m.span() not in seen:
@@ -305,9 +334,10 @@ def repeated_clause(text: str) -> Iterator[Candidate]:
 
 
 def repeated_clause_lower(text: str) -> Iterator[Candidate]:
-    if not any(n in text for n in _LOWER_RESTATERS):
+    spans = _restatements(text)
+    if not spans:
         return
-    for m in _near(_REPEATED_CLAUSE_LOWER, _RESTATER_AT.finditer(text), text, needles=_LOWER_RESTATERS):
+    for m in _near(_REPEATED_CLAUSE_LOWER, _RESTATER_AT.finditer(text), text, spans=spans):
         if len(m.group("a")) >= 15:
             yield _cand(m.end("a"), m.end(), "", text, "MT_REPEATED_CLAUSE", "repetition")
 
