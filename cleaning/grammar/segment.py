@@ -51,10 +51,18 @@ def paragraphs(text: str) -> Iterator[tuple[int, str]]:
         pos += len(line) + 1
 
 
+def _first_stop(text: str) -> int:
+    found = [i for i in (text.find("."), text.find("!"), text.find("?")) if i >= 0]
+    return min(found) if found else -1
+
+
 def sentences(paragraph: str) -> Iterator[tuple[int, str]]:
     """(offset, sentence) pairs; the blanks between sentences belong to none."""
     start = 0
-    for m in _SENTENCE_END.finditer(paragraph):
+    # a sentence end follows a full stop, "!" or "?": the search starts at the first one (its
+    # lookbehind still sees the text before), and a paragraph without one is a single sentence
+    first = _first_stop(paragraph)
+    for m in _SENTENCE_END.finditer(paragraph, first) if first >= 0 else ():
         yield start, paragraph[start : m.start()]
         start = m.end()
     rest = paragraph[start:]
