@@ -6,7 +6,8 @@ large varied corpus, so a speed-up can be proved to change nothing (issue 15, it
 Each text goes through `artifacts.find_artifacts` (every candidate: offset, length, replacement, rule
 id, category, original; in order) and each rule of `artifacts.RULES` alone, `segment.latin_ratio`
 (the float's repr), `segment.units` (three settings), and `GrammarFixer(GrammarOptions(backend="none"))
-.fix` (the fixed text, its status and every edit). The printed `fingerprint` must be the same before
+.fix` (the fixed text, its status and every edit), alone and with a scripted backend's proposals
+(`ScriptedBackend`: gated spelling, capitalisation, grammar, style), so the policy's gates run too. The printed `fingerprint` must be the same before
 and after a change; `--parts` prints one hash per part, to find what changed.
 
 The corpus is read at run time and never stored: every MT segment and every reference translation of
@@ -23,7 +24,7 @@ this process, median of N rounds) the rules-only fixer over the corpus's texts i
 and `find_artifacts`, `latin_ratio` and `units` alone. `--expect SHA256` exits 1 on another fingerprint.
 
 The code of ae72203 (before issue 15 item 2) gives, with ../shared present (18,545 texts, 4,395,605
-characters): 119d6add4e64a88b6a1befe0d866195089ccedd8a0049c6f5fa28efcf30b9b3a
+characters): a9aea5380cfecee789785d30283a557ad22607b3107217daeeeb2a05fdb5d035
 """
 
 from __future__ import annotations
@@ -217,6 +218,45 @@ def _cands(cands) -> list:
     return [[c.offset, c.length, c.replacement, c.rule_id, c.category, c.backend, c.original, c.message] for c in cands]
 
 
+class ScriptedBackend:
+    """A stand-in for Harper, the same on every run: it proposes, per sentence, gated spelling
+    replacements for longer lower-case words (some common and close enough to pass the spelling gate,
+    "recieve" -> "receive"), "i" -> "I", a lower-case sentence start capitalised, "a" before a vowel
+    -> "an", and a style edit (never applied): `GrammarFixer._apply` and `Policy.check` on every
+    kind of proposal."""
+
+    name = cache_id = "fingerprint-scripted"
+    _WORDS = re.compile(r"(?<![\w'-])[a-z]{4,}(?![\w'-])")
+
+    def _check(self, sentence: str) -> list[dict]:
+        out = []
+
+        def put(start: int, end: int, repl: list[str], rule: str, category: str, gated: bool) -> None:
+            out.append(dict(offset=start, length=end - start, replacements=repl, rule_id=rule, category=category,
+                            gated=gated, message=""))
+
+        for m in self._WORDS.finditer(sentence):
+            w = m.group()
+            alts = [w.replace("ie", "ei"), w[:-1], w[:1] + w[2:], w + "s", w[:2] + w[1] + w[3:]]
+            put(m.start(), m.end(), [a for a in dict.fromkeys(alts) if a != w] or [w + "e"], "SPELL", "spelling", True)
+        for m in re.finditer(r"(?<!\w)i(?!\w)", sentence):
+            put(m.start(), m.end(), ["I"], "I_CAPS", "capitalization", False)
+        m = re.match(r"[a-z]+", sentence)
+        if m:
+            put(0, m.end(), [m.group().capitalize()], "UPPERCASE_START", "capitalization", False)
+        for m in re.finditer(r"(?<!\w)a(?= [aeiou])", sentence):
+            put(m.start(), m.end(), ["an"], "A_AN", "grammar", False)
+        for m in re.finditer(r"(?<!\w)very (?=\w)", sentence):
+            put(m.start(), m.end(), [""], "VERY", "style", False)
+        return out
+
+    def check(self, sentences: list[str]) -> list[list[dict]]:
+        return [self._check(s) for s in sentences]
+
+    def close(self) -> None:
+        pass
+
+
 def outputs(texts: list[str]) -> dict[str, hashlib._Hash]:
     from cleaning.grammar import GrammarOptions
     from cleaning.grammar.artifacts import RULES, find_artifacts
@@ -229,6 +269,7 @@ def outputs(texts: list[str]) -> dict[str, hashlib._Hash]:
         parts[part].update(json.dumps(value, ensure_ascii=True).encode("ascii") + b"\n")
 
     fixer = GrammarFixer(GrammarOptions(backend="none"))
+    scripted = GrammarFixer(GrammarOptions(backend="none"), backend=ScriptedBackend())
     try:
         for text in texts:
             put("find_artifacts", _cands(find_artifacts(text)))
@@ -240,8 +281,12 @@ def outputs(texts: list[str]) -> dict[str, hashlib._Hash]:
             r = fixer.fix(text)
             put("fix", [r.text, r.status, r.backend, [[e.offset, e.length, e.original, e.replacement, e.rule_id,
                                                         e.category, e.backend] for e in r.edits]])
+            r = scripted.fix(text)
+            put("fix_scripted", [r.text, r.status, r.backend, [[e.offset, e.length, e.original, e.replacement,
+                                                                 e.rule_id, e.category, e.backend] for e in r.edits]])
     finally:
         fixer.close()
+        scripted.close()
     return parts
 
 
