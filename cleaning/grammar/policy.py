@@ -184,8 +184,9 @@ class Policy:
         if doubled is not None:
             return c if doubled.lower() in REMOVABLE_DOUBLES else None
         repeat = c.category == "repetition" and not repl_words and len(words) > 1
-        kept = self._kept_words(text, c) if repeat else set()
-        if repeat and not self._is_repeat(text, c):
+        rest = self._rest_of_paragraph(text, c) if repeat else []  # read once: long paragraphs cost
+        kept = set(rest)
+        if repeat and not self._is_repeat(text, c, rest):
             return None
         if not repeat and (_digits(original) or _digits(c.replacement)):
             return None  # numbers are left alone (a repeat's numbers stay in the first copy)
@@ -224,16 +225,18 @@ class Policy:
         a = max(text.rfind("\n", 0, c.offset) + 1, c.offset - reach)
         b = text.find("\n", c.end, c.end + reach)
         b = min(len(text), c.end + reach) if b < 0 else b
-        return [w.lower() for w in WORD_RE.findall(text[a : c.offset] + " " + text[c.end : b])]
+        return list(map(str.lower, WORD_RE.findall(text[a : c.offset] + " " + text[c.end : b])))
 
     def _kept_words(self, text: str, c: Candidate) -> set[str]:
         return set(self._rest_of_paragraph(text, c))
 
-    def _is_repeat(self, text: str, c: Candidate) -> bool:
+    def _is_repeat(self, text: str, c: Candidate, rest: list[str] | None = None) -> bool:
         """A deleted run of words must repeat words that stay: its content words (all but a short
-        stray clause opener) are found again in the rest of the paragraph, in order."""
+        stray clause opener) are found again in the rest of the paragraph, in order. ``rest``: the
+        paragraph's other words (`_rest_of_paragraph`), when the caller has them."""
         gone = [w.lower() for w in WORD_RE.findall(text[c.offset : c.end])]
-        rest = self._rest_of_paragraph(text, c)
+        if rest is None:
+            rest = self._rest_of_paragraph(text, c)
         present = set(rest)
         missing = [w for w in gone if w not in present]
         if len(missing) > min(6, len(gone) // 2):
