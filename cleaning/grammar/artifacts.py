@@ -131,16 +131,37 @@ def _blank_before(text: str, follow: str) -> int:
 
 class Gated:
     """A rule's regex with a cheap lower bound on where its first match can start (``first``: -1
-    when no match can occur). `finditer` gives exactly ``rx.finditer(text)``'s matches."""
+    when no match can occur). `finditer` gives exactly ``rx.finditer(text)``'s matches.
 
-    __slots__ = ("rx", "first", "name")
+    With ``starts`` (for a regex whose matches are never empty): every place a match can start, in
+    order, or None when unsure; the regex is then only tried at those places, skipping those inside
+    the previous match, which is how `finditer` moves on."""
 
-    def __init__(self, name: str, rx: re.Pattern, first: Callable[[str], int]) -> None:
-        self.name, self.rx, self.first = name, rx, first
+    __slots__ = ("rx", "first", "name", "starts")
+
+    def __init__(
+        self, name: str, rx: re.Pattern, first: Callable[[str], int],
+        starts: Callable[[str], list[int] | None] | None = None,
+    ) -> None:
+        self.name, self.rx, self.first, self.starts = name, rx, first, starts
 
     def finditer(self, text: str) -> Iterator[re.Match]:
+        if self.starts is not None:
+            at = self.starts(text)
+            if at is not None:
+                return self._at(text, at)
         pos = self.first(text)
         return self.rx.finditer(text, pos) if pos >= 0 else iter(())
+
+    def _at(self, text: str, starts: list[int]) -> Iterator[re.Match]:
+        end = 0
+        match = self.rx.match
+        for i in starts:
+            if i >= end:
+                m = match(text, i)
+                if m is not None:
+                    end = m.end()
+                    yield m
 
 
 _MISSING_SPACE_AT = re.compile(r"[.!?,][A-Za-z]")  # the punctuation and the letter a match sits between
@@ -223,8 +244,33 @@ def _first_ignorecase(words: tuple[str, ...]) -> Callable[[str], int]:
     return first
 
 
-_G_MODAL_TO = Gated("modal_to", _MODAL_TO, _first_ignorecase(("should", "must")))
-_G_MASS_PLURAL = Gated("mass_plural", _MASS_PLURAL, _first_ignorecase(tuple(_MASS_PLURALS)))
+def _starts_ignorecase(words: tuple[str, ...]) -> Callable[[str], list[int] | None]:
+    """For a case-insensitive regex whose every match opens with one of ``words``: where they occur
+    in the text, in any case (None when a folding character makes that unsure). Without one,
+    ``text.lower()`` maps character to character (only U+0130 lower-cases to two), so its offsets are
+    the text's."""
+
+    def starts(text: str) -> list[int] | None:
+        low = _lowered(text)
+        if low is None:
+            return None
+        found = []
+        for w in words:
+            i = low.find(w)
+            while i >= 0:
+                found.append(i)
+                i = low.find(w, i + 1)
+        found.sort()
+        return found
+
+    return starts
+
+
+_MODALS = ("should", "must")
+_G_MODAL_TO = Gated("modal_to", _MODAL_TO, _first_ignorecase(_MODALS), _starts_ignorecase(_MODALS))
+_G_MASS_PLURAL = Gated(
+    "mass_plural", _MASS_PLURAL, _first_ignorecase(tuple(_MASS_PLURALS)), _starts_ignorecase(tuple(_MASS_PLURALS))
+)
 
 
 def _first_there_is_many(text: str) -> int:
@@ -257,20 +303,22 @@ def _cand(m_start: int, m_end: int, repl: str, text: str, rule: str, category: s
 
 _STARTER_AT = re.compile(rf"(?<=[a-z,;])[ \t]+(?:{_STARTERS})\b")
 _RESTATER_AT = re.compile(rf"[ \t](?:{_RESTATERS})\b", re.I)
-# _STARTER_AT opens with a lookbehind (tried at every character); the same blank runs are found by
-# a pattern that opens with a blank, keeping those after a lower-case letter, comma or semicolon. A
-# run after anything else hides no anchor: an anchor's run starts after a non-blank, and none starts
-# inside a starter word.
-_BLANKS_STARTER = re.compile(rf"[ \t]+(?:{_STARTERS})\b")
+# _STARTER_AT opens with a lookbehind (tried at every character). Its matches are found from the
+# starter words instead, which open with a capital (the regex engine skips to those): a starter after
+# a run of blanks that follows a lower-case letter, comma or semicolon gives the anchor (that run and
+# the word). A starter word found inside another word hides no anchor: an anchor's word follows a blank.
+_STARTER_WORD = re.compile(rf"(?:{_STARTERS})\b")
 _BEFORE_STARTER = frozenset("abcdefghijklmnopqrstuvwxyz,;")
 
 
-def _starter_anchors(text: str) -> Iterator[re.Match]:
-    """The matches of `_STARTER_AT`, in order."""
-    for m in _BLANKS_STARTER.finditer(text):
+def _starter_anchors(text: str) -> Iterator[tuple[int, int]]:
+    """The spans of `_STARTER_AT`'s matches, in order."""
+    for m in _STARTER_WORD.finditer(text):
         i = m.start()
-        if i and text[i - 1] in _BEFORE_STARTER:
-            yield m
+        if i and text[i - 1] in _BLANKS:
+            r = _run_start(text, i, _BLANKS)
+            if r and text[r - 1] in _BEFORE_STARTER:
+                yield r, m.end()
 
 
 # A match of _REPEATED_CLAUSE_LOWER holds its restater in lower case, as written here.
@@ -307,15 +355,15 @@ def _restatements(text: str) -> list[tuple[int, int]]:
 
 
 def _near(
-    rx: re.Pattern, anchors: Iterator[re.Match], text: str, before: int = 400, after: int = 500,
+    rx: re.Pattern, anchors: Iterator[tuple[int, int]], text: str, before: int = 400, after: int = 500,
     spans: list[tuple[int, int]] | None = None,
 ) -> Iterator[re.Match]:
     """Matches of a backreference pattern, searched only around its cheap anchors (a stray clause
     opener): scanning a whole body with the backreference is slow. With ``spans``, a window that
     holds none of them whole (each match of ``rx`` covers one) is not searched."""
     seen: set[tuple[int, int]] = set()
-    for a in anchors:
-        lo, hi = max(0, a.start() - before), min(len(text), a.end() + after)
+    for a_start, a_end in anchors:
+        lo, hi = max(0, a_start - before), min(len(text), a_end + after)
         if spans is not None and not any(lo <= a0 and a1 <= hi for a0, a1 in spans):
             continue
         for m in rx.finditer(text, lo, hi):
@@ -337,7 +385,8 @@ def repeated_clause_lower(text: str) -> Iterator[Candidate]:
     spans = _restatements(text)
     if not spans:
         return
-    for m in _near(_REPEATED_CLAUSE_LOWER, _RESTATER_AT.finditer(text), text, spans=spans):
+    anchors = (m.span() for m in _RESTATER_AT.finditer(text))
+    for m in _near(_REPEATED_CLAUSE_LOWER, anchors, text, spans=spans):
         if len(m.group("a")) >= 15:
             yield _cand(m.end("a"), m.end(), "", text, "MT_REPEATED_CLAUSE", "repetition")
 
@@ -395,13 +444,17 @@ def near_repeated_sentence(text: str) -> Iterator[Candidate]:
             if len(words) < 8:
                 continue
             bag = set(words)
-            twin = any(
-                abs(len(w) - len(words)) <= 2
-                and len(bag & b) >= 0.8 * max(len(bag), len(b))  # cheap first
-                and w != words
-                and difflib.SequenceMatcher(None, w, words, autojunk=False).ratio() >= 0.9
-                for w, b in seen[-40:]
-            )
+            n = len(words)
+            twin = False
+            for w, b in seen[-40:]:  # the cheap tests first
+                if (
+                    -2 <= len(w) - n <= 2
+                    and len(bag & b) >= 0.8 * max(len(bag), len(b))
+                    and w != words
+                    and difflib.SequenceMatcher(None, w, words, autojunk=False).ratio() >= 0.9
+                ):
+                    twin = True
+                    break
             if twin:
                 start = pos + m_start
                 while start > pos and para[start - pos - 1] in " \t":
