@@ -160,3 +160,32 @@ def test_a_rule_whose_trigger_is_absent_is_skipped_and_one_present_is_found():
     assert A._G_MASS_PLURAL.first("plain advice") == -1
     assert A._G_MASS_PLURAL.first("\u017fome advices") == 0  # a folding character: searched
     assert [c.replacement for c in A.mass_plural("ADVICES and Informations")] == ["Advice", "Information"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.one_of(bodies, st.text(alphabet="ab Z9_'-\u2019\n.,\u00e9\u4e2d\u0663", max_size=400)),
+       data=st.data())
+def test_word_index_gives_the_words_a_stretch_reads(text, data):
+    from cleaning.grammar.policy import WordIndex
+    from cleaning.grammar.vocabulary import WORD_RE
+
+    index = WordIndex(text)
+    for _ in range(10):
+        x = data.draw(st.integers(0, len(text)))
+        y = data.draw(st.integers(x, len(text)))
+        assert index.words_in(x, y) == [w.lower() for w in WORD_RE.findall(text[x:y])]
+
+
+def test_repeats_in_a_long_paragraph_are_checked_as_each_alone(monkeypatch):
+    from cleaning.grammar import GrammarOptions, open_fixer
+    from cleaning.grammar.policy import Policy
+
+    steps = " ".join(f"Then {w} the knee and wait a while before you walk." for w in ("rest", "ice", "lift") * 40)
+    text = steps + " Rest the knee for two days. Rest the knee for two days, the the knee." * 40
+    with open_fixer(GrammarOptions(backend="none")) as fixer:
+        fast = fixer.fix(text)
+    monkeypatch.setattr(Policy, "_index", lambda self, text: None)  # each repeat reads its own stretch
+    with open_fixer(GrammarOptions(backend="none")) as fixer:
+        plain = fixer.fix(text)
+    assert len(fast.edits) > 80
+    assert (fast.text, fast.edits) == (plain.text, plain.edits)
