@@ -203,12 +203,44 @@ def _first_double_hyphen(text: str) -> int:
     return -1 if i < 0 else _run_start(text, i, _BLANKS)
 
 
-_G_SPACE_BEFORE_PUNCT = Gated("space_before_punct", _SPACE_BEFORE_PUNCT, lambda t: _blank_before(t, ",.;:!?"))
-_G_SPACE_BEFORE_CLOSE = Gated("space_before_close", _SPACE_BEFORE_CLOSE, lambda t: _blank_before(t, ")"))
+def _run_starts(runs: re.Pattern, first: Callable[[str], int]) -> Callable[[str], list[int]]:
+    """For a regex whose every match is a whole run of blanks (it opens with a lookbehind for a
+    non-blank) with something after it: the starts of the runs ``runs`` finds (blank runs, each with
+    that something after it), searched from ``first``."""
+
+    def starts(text: str) -> list[int]:
+        pos = first(text)
+        return [] if pos < 0 else [m.start() for m in runs.finditer(text, pos)]
+
+    return starts
+
+
+def _first_blank_punct(t: str) -> int:
+    return _blank_before(t, ",.;:!?")
+
+
+def _first_blank_close(t: str) -> int:
+    return _blank_before(t, ")")
+
+
+def _first_blank_stop(t: str) -> int:
+    return _blank_before(t, ".")
+
+
+def _first_two_blanks(t: str) -> int:
+    return _with_tabs(t, ("  ",), (" \t", "\t ", "\t\t"))
+
+
+_G_SPACE_BEFORE_PUNCT = Gated("space_before_punct", _SPACE_BEFORE_PUNCT, _first_blank_punct,
+                              _run_starts(re.compile(r"[ \t]+(?=[,.;:!?])"), _first_blank_punct))
+_G_SPACE_BEFORE_CLOSE = Gated("space_before_close", _SPACE_BEFORE_CLOSE, _first_blank_close,
+                              _run_starts(re.compile(r"[ \t]+(?=\))"), _first_blank_close))
 _G_SPACE_AFTER_OPEN = Gated("space_after_open", _SPACE_AFTER_OPEN, lambda t: _with_tabs(t, ("( ",), ("(\t",)))
 _G_MISSING_SPACE = Gated("missing_space", _MISSING_SPACE, _first_missing_space)
-_G_SPACED_FULL_STOP = Gated("spaced_full_stop", _SPACED_FULL_STOP, lambda t: _blank_before(t, "."))
-_G_MULTI_SPACE = Gated("multi_space", _MULTI_SPACE, lambda t: _with_tabs(t, ("  ",), (" \t", "\t ", "\t\t")))
+_G_SPACED_FULL_STOP = Gated("spaced_full_stop", _SPACED_FULL_STOP, _first_blank_stop,
+                            _run_starts(re.compile(r"[ \t]+(?=\.)"), _first_blank_stop))
+_G_MULTI_SPACE = Gated("multi_space", _MULTI_SPACE, _first_two_blanks,
+                       _run_starts(re.compile(r"[ \t]{2,}"), _first_two_blanks))
 _G_DOUBLED_PUNCT = Gated("doubled_punct", _DOUBLED_PUNCT, lambda t: _first_of(t, (",,", ";;", "..")))
 _G_DOUBLE_HYPHEN = Gated("double_hyphen", _DOUBLE_HYPHEN, _first_double_hyphen)
 _G_HYPHEN_AS_DASH = Gated("hyphen_as_dash", _HYPHEN_AS_DASH, _first_hyphen_as_dash)
@@ -426,7 +458,15 @@ def _paragraph_sentences(text: str) -> list[tuple[int, str, list[tuple[int, int,
         if "." in para or "!" in para or "?" in para:
             # the words of m.group().strip().lower() too: strip() takes only whitespace, which \w+ never
             # matches and which ends str.lower()'s look around a capital sigma either way
-            sents = [(m.start(), m.end(), _WORD_RUN.findall(m.group().lower())) for m in _SENTENCE.finditer(para)]
+            low = para.lower()
+            if len(low) == len(para) and "\u03a3" not in para:
+                # lower() maps each character alone (only U+0130 lower-cases to two characters, only a
+                # capital sigma looks at its neighbours): a sentence's slice of it is its lower()
+                sents = [(m.start(), m.end(), _WORD_RUN.findall(low, m.start(), m.end()))
+                         for m in _SENTENCE.finditer(para)]
+            else:
+                sents = [(m.start(), m.end(), _WORD_RUN.findall(m.group().lower()))
+                         for m in _SENTENCE.finditer(para)]
         out.append((pos, para, sents))
         pos += len(para) + 1
     _last_sentences = (text, out)
