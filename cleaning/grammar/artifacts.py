@@ -137,7 +137,7 @@ class Gated:
     order, or None when unsure; the regex is then only tried at those places, skipping those inside
     the previous match, which is how `finditer` moves on."""
 
-    __slots__ = ("rx", "first", "name", "starts")
+    __slots__ = ("first", "name", "rx", "starts")
 
     def __init__(
         self, name: str, rx: re.Pattern, first: Callable[[str], int],

@@ -147,7 +147,7 @@ class WordIndex:
     `words_in(x, y)` is ``[w.lower() for w in WORD_RE.findall(text[x:y])]``: WORD_RE has no look-around,
     so a cut only changes the words it cuts through, which are read again from the cut."""
 
-    __slots__ = ("text", "starts", "ends", "words")
+    __slots__ = ("ends", "starts", "text", "words")
 
     def __init__(self, text: str) -> None:
         self.text = text

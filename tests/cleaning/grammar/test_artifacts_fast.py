@@ -147,7 +147,7 @@ def test_folds_to_ascii_is_every_character_a_case_insensitive_ascii_word_can_mat
     # the case-insensitive rules are skipped when their words are not in text.lower(); that is only
     # sure without these characters, so the list must be complete
     every = "".join(chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c < 0xE000)
-    folding = set(re.compile("[a-z]", re.I).findall(every))
+    folding = set(re.compile("[a-z]", re.IGNORECASE).findall(every))
     folding |= {c for c in every if any("a" <= x <= "z" or "A" <= x <= "Z" for x in c.lower())}
     assert folding == set(A.FOLDS_TO_ASCII)
     # and without them str.lower() maps one character to one, so offsets in text.lower() are the text's
