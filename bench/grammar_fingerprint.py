@@ -1,4 +1,4 @@
-"""Fingerprint of the grammar stage's own code (no backend): a sha256 of everything it outputs over a
+"""Fingerprint of the grammar stage's own code (no real backend): a sha256 of everything it outputs over a
 large varied corpus, so a speed-up can be proved to change nothing (issue 15, item 2).
 
     python bench/grammar_fingerprint.py [--shared ../shared] [--code DIR] [--parts] [--speed ROUNDS]
@@ -7,8 +7,9 @@ Each text goes through `artifacts.find_artifacts` (every candidate: offset, leng
 id, category, original; in order) and each rule of `artifacts.RULES` alone, `segment.latin_ratio`
 (the float's repr), `segment.units` (three settings), and `GrammarFixer(GrammarOptions(backend="none"))
 .fix` (the fixed text, its status and every edit), alone and with a scripted backend's proposals
-(`ScriptedBackend`: gated spelling, capitalisation, grammar, style), so the policy's gates run too. The printed `fingerprint` must be the same before
-and after a change; `--parts` prints one hash per part, to find what changed.
+(`ScriptedBackend`: gated spelling, capitalisation, grammar, style), so the policy's gates run too.
+The printed `fingerprint` must be the same before and after a change; `--parts` prints one hash per
+part, to find what changed.
 
 The corpus is read at run time and never stored: every MT segment and every reference translation of
 `eval/mt-mqm-dev` (one text per segment, one per document of a system, and the Chinese sources), the true
@@ -17,14 +18,15 @@ never copied into the repository), the demo site's article bodies (`crawler/demo
 articles of the crawl benches' generated load site (`tests/faultsite/content.py`), plus
 synthetic texts: edge cases (empty, only punctuation, other scripts, very long lines, many paragraphs,
 repeated clauses and sentences) and seeded random mixtures of the rules' triggers. Without ../shared the
-corpus is the demo bodies and the synthetic texts (a different fingerprint).
+corpus is the demo and load-site bodies and the synthetic texts (a different fingerprint).
 
 `--code DIR` runs the project's code in DIR (an export of an older commit: `git archive ae72203 | tar -x
 -C /tmp/artif-base`), so the same corpus fingerprints both. `--speed N` instead times (CPU seconds of
 this process, median of N rounds) the rules-only fixer over the corpus's texts in words per CPU second,
 (also over the real bodies alone: extraction-dev, demo and load site; and the load site alone), and
 `find_artifacts`, `latin_ratio` and `units` alone; with `--offline` also the default offline backend
-(Harper) with the product's rules over 1,000 load-site articles. `--expect SHA256` exits 1 on another fingerprint.
+(Harper) with the product's rules over 1,000 load-site articles. `--expect SHA256` exits 1 on another
+fingerprint.
 
 The code of ae72203 (before issue 15 item 2) gives, with ../shared present (18,845 texts, 4,996,440
 characters): 5f866bca8c63151f929e6836cf229c7b03e71e6734b115f2271af17f463998c4
