@@ -87,6 +87,240 @@ _COMPOUND_PREFIXES = frozenset("self non anti semi multi".split())
 _COMPOUND_HEADS = frozenset("dimensional foot feet scale term sided shaped sized wide related".split())
 
 
+# -- cheap starts -----------------------------------------------------------------------------------
+# Most rules' regexes open with a lookbehind, so the regex engine tries the whole pattern at every
+# character of a body; and most bodies hold none of a rule's triggers ("--", " ,", ",,"). Each rule's
+# regex is therefore searched from the first place a match could start, found with `str.find` (or a
+# regex that opens with a literal, which the engine skips to quickly): a lookbehind and `\b` still see
+# the text before that place (`Pattern.finditer(text, pos)`), so the matches are the same ones, in the
+# same order. -1 means no match can occur: the rule is skipped.
+_BLANKS = " \t"
+_ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _first_of(text: str, needles: tuple[str, ...]) -> int:
+    """Where the earliest of ``needles`` occurs in ``text`` (-1: none does)."""
+    best = -1
+    for n in needles:
+        # an occurrence before the best so far ends before best - 1 + len(n)
+        i = text.find(n) if best < 0 else text.find(n, 0, best - 1 + len(n))
+        if i >= 0:
+            best = i
+    return best
+
+
+def _with_tabs(text: str, spaced: tuple[str, ...], tabbed: tuple[str, ...]) -> int:
+    # bodies seldom hold a tab: its variants are only looked for when one is there
+    return _first_of(text, spaced + tabbed if "\t" in text else spaced)
+
+
+def _run_start(text: str, i: int, chars: str | frozenset[str]) -> int:
+    """The start of the run of ``chars`` that ends just before ``i``."""
+    while i > 0 and text[i - 1] in chars:
+        i -= 1
+    return i
+
+
+def _blank_before(text: str, follow: str) -> int:
+    """Where a match that is a run of blanks followed by one of ``follow`` can start: the start of the
+    blank run before the first blank-then-``follow``. A match starting earlier would be a run of blanks
+    covering the non-blank just before that run."""
+    i = _with_tabs(text, tuple(" " + c for c in follow), tuple("\t" + c for c in follow))
+    return -1 if i < 0 else _run_start(text, i, _BLANKS)
+
+
+class Gated:
+    """A rule's regex with a cheap lower bound on where its first match can start (``first``: -1
+    when no match can occur). `finditer` gives exactly ``rx.finditer(text)``'s matches.
+
+    With ``starts`` (for a regex whose matches are never empty): every place a match can start, in
+    order, or None when unsure; the regex is then only tried at those places, skipping those inside
+    the previous match, which is how `finditer` moves on."""
+
+    __slots__ = ("first", "name", "rx", "starts")
+
+    def __init__(
+        self, name: str, rx: re.Pattern, first: Callable[[str], int],
+        starts: Callable[[str], list[int] | None] | None = None,
+    ) -> None:
+        self.name, self.rx, self.first, self.starts = name, rx, first, starts
+
+    def finditer(self, text: str) -> Iterator[re.Match]:
+        if self.starts is not None:
+            at = self.starts(text)
+            if at is not None:
+                return self._at(text, at)
+        pos = self.first(text)
+        return self.rx.finditer(text, pos) if pos >= 0 else iter(())
+
+    def _at(self, text: str, starts: list[int]) -> Iterator[re.Match]:
+        end = 0
+        match = self.rx.match
+        for i in starts:
+            if i >= end:
+                m = match(text, i)
+                if m is not None:
+                    end = m.end()
+                    yield m
+
+
+_MISSING_SPACE_AT = re.compile(r"[.!?,][A-Za-z]")  # the punctuation and the letter a match sits between
+_HYPHEN_OPENER = re.compile(rf"-(?:{_CLAUSE_OPENERS})(?![\w'\u2019-])")
+_SPACED_HYPHEN = re.compile(r"[ \t]-[ \t]")
+
+
+def _first_missing_space(text: str) -> int:
+    m = _MISSING_SPACE_AT.search(text)
+    return -1 if m is None else m.start()
+
+
+def _first_hyphen_as_dash(text: str) -> int:
+    if "-" not in text:
+        return -1
+    m = _HYPHEN_OPENER.search(text)
+    # the left word ("loud" in "loud-it") is ASCII letters just before the hyphen
+    return -1 if m is None else _run_start(text, m.start(), _ASCII_LETTERS)
+
+
+def _compound_char(ch: str) -> bool:
+    return ch in _ASCII_LETTERS or ch.isdecimal()  # [A-Za-z]+ or \d+ (Unicode decimal digits, as re's \d)
+
+
+def _first_spaced_compound(text: str) -> int:
+    if "-" not in text:
+        return -1
+    m = _SPACED_HYPHEN.search(text)
+    if m is None:
+        return -1
+    i = _run_start(text, m.start(), _BLANKS)
+    while i > 0 and _compound_char(text[i - 1]):
+        i -= 1
+    return i
+
+
+def _first_double_hyphen(text: str) -> int:
+    i = text.find("--")
+    return -1 if i < 0 else _run_start(text, i, _BLANKS)
+
+
+def _run_starts(runs: re.Pattern, first: Callable[[str], int]) -> Callable[[str], list[int]]:
+    """For a regex whose every match is a whole run of blanks (it opens with a lookbehind for a
+    non-blank) with something after it: the starts of the runs ``runs`` finds (blank runs, each with
+    that something after it), searched from ``first``."""
+
+    def starts(text: str) -> list[int]:
+        pos = first(text)
+        return [] if pos < 0 else [m.start() for m in runs.finditer(text, pos)]
+
+    return starts
+
+
+def _first_blank_punct(t: str) -> int:
+    return _blank_before(t, ",.;:!?")
+
+
+def _first_blank_close(t: str) -> int:
+    return _blank_before(t, ")")
+
+
+def _first_blank_stop(t: str) -> int:
+    return _blank_before(t, ".")
+
+
+def _first_two_blanks(t: str) -> int:
+    return _with_tabs(t, ("  ",), (" \t", "\t ", "\t\t"))
+
+
+_G_SPACE_BEFORE_PUNCT = Gated("space_before_punct", _SPACE_BEFORE_PUNCT, _first_blank_punct,
+                              _run_starts(re.compile(r"[ \t]+(?=[,.;:!?])"), _first_blank_punct))
+_G_SPACE_BEFORE_CLOSE = Gated("space_before_close", _SPACE_BEFORE_CLOSE, _first_blank_close,
+                              _run_starts(re.compile(r"[ \t]+(?=\))"), _first_blank_close))
+_G_SPACE_AFTER_OPEN = Gated("space_after_open", _SPACE_AFTER_OPEN, lambda t: _with_tabs(t, ("( ",), ("(\t",)))
+_G_MISSING_SPACE = Gated("missing_space", _MISSING_SPACE, _first_missing_space)
+_G_SPACED_FULL_STOP = Gated("spaced_full_stop", _SPACED_FULL_STOP, _first_blank_stop,
+                            _run_starts(re.compile(r"[ \t]+(?=\.)"), _first_blank_stop))
+_G_MULTI_SPACE = Gated("multi_space", _MULTI_SPACE, _first_two_blanks,
+                       _run_starts(re.compile(r"[ \t]{2,}"), _first_two_blanks))
+_G_DOUBLED_PUNCT = Gated("doubled_punct", _DOUBLED_PUNCT, lambda t: _first_of(t, (",,", ";;", "..")))
+_G_DOUBLE_HYPHEN = Gated("double_hyphen", _DOUBLE_HYPHEN, _first_double_hyphen)
+_G_HYPHEN_AS_DASH = Gated("hyphen_as_dash", _HYPHEN_AS_DASH, _first_hyphen_as_dash)
+_G_SPACED_COMPOUND = Gated("spaced_compound", _SPACED_COMPOUND, _first_spaced_compound)
+
+#: Non-ASCII characters that match an ASCII letter under re.IGNORECASE, or lower-case to one
+#: (tests/cleaning/grammar/test_artifacts_fast.py derives the list from every code point).
+FOLDS_TO_ASCII = "\u0130\u0131\u017f\u212a"
+_last_lowered: tuple[str, str | None] = ("", "")
+
+
+def _lowered(text: str) -> str | None:
+    """``text.lower()`` when an ASCII word is in it exactly when a case-insensitive regex can match
+    that word in ``text``; None when a character that folds to an ASCII letter ("\u017f", the Kelvin
+    sign) makes that unsure. The last answer is kept: the case-insensitive rules ask in turn."""
+    global _last_lowered
+    last = _last_lowered
+    if last[0] is text:
+        return last[1]
+    low = None if not text.isascii() and any(c in text for c in FOLDS_TO_ASCII) else text.lower()
+    _last_lowered = (text, low)
+    return low
+
+
+def _first_ignorecase(words: tuple[str, ...]) -> Callable[[str], int]:
+    """For a case-insensitive regex whose every match holds one of ``words``: 0 (search it all) or
+    -1 (none of the words is in the text in any case)."""
+
+    def first(text: str) -> int:
+        low = _lowered(text)
+        return 0 if low is None or any(w in low for w in words) else -1
+
+    return first
+
+
+def _starts_ignorecase(words: tuple[str, ...]) -> Callable[[str], list[int] | None]:
+    """For a case-insensitive regex whose every match opens with one of ``words``: where they occur
+    in the text, in any case (None when a folding character makes that unsure). Without one,
+    ``text.lower()`` maps character to character (only U+0130 lower-cases to two), so its offsets are
+    the text's."""
+
+    def starts(text: str) -> list[int] | None:
+        low = _lowered(text)
+        if low is None:
+            return None
+        found = []
+        for w in words:
+            i = low.find(w)
+            while i >= 0:
+                found.append(i)
+                i = low.find(w, i + 1)
+        found.sort()
+        return found
+
+    return starts
+
+
+_MODALS = ("should", "must")
+_G_MODAL_TO = Gated("modal_to", _MODAL_TO, _first_ignorecase(_MODALS), _starts_ignorecase(_MODALS))
+_G_MASS_PLURAL = Gated(
+    "mass_plural", _MASS_PLURAL, _first_ignorecase(tuple(_MASS_PLURALS)), _starts_ignorecase(tuple(_MASS_PLURALS))
+)
+
+
+def _first_there_is_many(text: str) -> int:
+    if not any(q in text for q in ("many", "several", "numerous", "various")):
+        return -1
+    return _first_of(text, ("There", "there"))
+
+
+_G_THERE_IS_MANY = Gated("there_is_many", _THERE_IS_MANY, _first_there_is_many)
+
+#: Every gated regex, for the tests that compare each with its plain regex.
+GATED: tuple[Gated, ...] = (
+    _G_SPACE_BEFORE_PUNCT, _G_SPACE_BEFORE_CLOSE, _G_SPACE_AFTER_OPEN, _G_MISSING_SPACE, _G_SPACED_FULL_STOP,
+    _G_MULTI_SPACE, _G_DOUBLED_PUNCT, _G_DOUBLE_HYPHEN, _G_HYPHEN_AS_DASH, _G_SPACED_COMPOUND, _G_MODAL_TO,
+    _G_MASS_PLURAL, _G_THERE_IS_MANY,
+)
+
+
 def _cand(m_start: int, m_end: int, repl: str, text: str, rule: str, category: str) -> Candidate:
     return Candidate(
         offset=m_start,
@@ -101,21 +335,77 @@ def _cand(m_start: int, m_end: int, repl: str, text: str, rule: str, category: s
 
 _STARTER_AT = re.compile(rf"(?<=[a-z,;])[ \t]+(?:{_STARTERS})\b")
 _RESTATER_AT = re.compile(rf"[ \t](?:{_RESTATERS})\b", re.I)
+# _STARTER_AT opens with a lookbehind (tried at every character). Its matches are found from the
+# starter words instead, which open with a capital (the regex engine skips to those): a starter after
+# a run of blanks that follows a lower-case letter, comma or semicolon gives the anchor (that run and
+# the word). A starter word found inside another word hides no anchor: an anchor's word follows a blank.
+_STARTER_WORD = re.compile(rf"(?:{_STARTERS})\b")
+_BEFORE_STARTER = frozenset("abcdefghijklmnopqrstuvwxyz,;")
 
 
-def _near(rx: re.Pattern, anchors: re.Pattern, text: str, before: int = 400, after: int = 500) -> Iterator[re.Match]:
+def _starter_anchors(text: str) -> Iterator[tuple[int, int]]:
+    """The spans of `_STARTER_AT`'s matches, in order."""
+    for m in _STARTER_WORD.finditer(text):
+        i = m.start()
+        if i and text[i - 1] in _BLANKS:
+            r = _run_start(text, i, _BLANKS)
+            if r and text[r - 1] in _BEFORE_STARTER:
+                yield r, m.end()
+
+
+# A match of _REPEATED_CLAUSE_LOWER holds its restater in lower case, as written here.
+_LOWER_RESTATERS = tuple(_RESTATERS.split("|"))
+# The copy after a restater opens with the copy's first two words (A has four or more), each a whole
+# run of word characters, with what follows each in A: an optional comma or semicolon and a blank.
+_COPY_HEAD = re.compile(r"[a-z][\w'\u2019-]*[,;]?[ \t]+[a-z][\w'\u2019-]*[,;]?[ \t]")
+
+
+def _restatements(text: str) -> list[tuple[int, int]]:
+    """Where a match of `_REPEATED_CLAUSE_LOWER` may lie: for each lower-case restater that has a
+    blank before it and a copy's head after it (", " or " ", then two words) that also occurs before
+    it, (where that earlier occurrence starts, where the head after it ends). A match around the
+    restater spans both; a window holding no such pair holds no match."""
+    out = []
+    for r in _LOWER_RESTATERS:
+        i = text.find(r)
+        while i >= 0:
+            k = i + len(r)
+            if i and text[i - 1] in _BLANKS:
+                if text.startswith(",", k):
+                    k += 1
+                if k < len(text) and text[k] in _BLANKS:
+                    c = k + 1
+                    while c < len(text) and text[c] in _BLANKS:
+                        c += 1
+                    head = _COPY_HEAD.match(text, c)
+                    if head is not None:
+                        first = text.rfind(head.group(), 0, i)
+                        if first >= 0:
+                            out.append((first, head.end()))
+            i = text.find(r, i + 1)
+    return out
+
+
+def _near(
+    rx: re.Pattern, anchors: Iterator[tuple[int, int]], text: str, before: int = 400, after: int = 500,
+    spans: list[tuple[int, int]] | None = None,
+) -> Iterator[re.Match]:
     """Matches of a backreference pattern, searched only around its cheap anchors (a stray clause
-    opener): scanning a whole body with the backreference is slow."""
+    opener): scanning a whole body with the backreference is slow. With ``spans``, a window that
+    holds none of them whole (each match of ``rx`` covers one) is not searched."""
     seen: set[tuple[int, int]] = set()
-    for a in anchors.finditer(text):
-        for m in rx.finditer(text, max(0, a.start() - before), min(len(text), a.end() + after)):
+    for a_start, a_end in anchors:
+        lo, hi = max(0, a_start - before), min(len(text), a_end + after)
+        if spans is not None and not any(lo <= a0 and a1 <= hi for a0, a1 in spans):
+            continue
+        for m in rx.finditer(text, lo, hi):
             if m.span() not in seen:
                 seen.add(m.span())
                 yield m
 
 
 def repeated_clause(text: str) -> Iterator[Candidate]:
-    for m in _near(_REPEATED_CLAUSE, _STARTER_AT, text):
+    for m in _near(_REPEATED_CLAUSE, _starter_anchors(text), text):
         if len(m.group("a")) < 10:
             continue
         # "S A" plus the blank before S goes: "a series of This results in a series of
@@ -124,14 +414,18 @@ def repeated_clause(text: str) -> Iterator[Candidate]:
 
 
 def repeated_clause_lower(text: str) -> Iterator[Candidate]:
-    for m in _near(_REPEATED_CLAUSE_LOWER, _RESTATER_AT, text):
+    spans = _restatements(text)
+    if not spans:
+        return
+    anchors = (m.span() for m in _RESTATER_AT.finditer(text))
+    for m in _near(_REPEATED_CLAUSE_LOWER, anchors, text, spans=spans):
         if len(m.group("a")) >= 15:
             yield _cand(m.end("a"), m.end(), "", text, "MT_REPEATED_CLAUSE", "repetition")
 
 
 def modal_to(text: str) -> Iterator[Candidate]:
     """"should to rest" -> "should rest" (a modal takes the bare infinitive)."""
-    for m in _MODAL_TO.finditer(text):
+    for m in _G_MODAL_TO.finditer(text):
         if m.group("v").lower() in _NOT_A_VERB:
             continue
         yield _cand(m.end("m"), m.end("to"), "", text, "MT_MODAL_TO", "grammar")
@@ -139,9 +433,44 @@ def modal_to(text: str) -> Iterator[Candidate]:
 
 def there_is_many(text: str) -> Iterator[Candidate]:
     """"There is many reasons" -> "There are many reasons"."""
-    for m in _THERE_IS_MANY.finditer(text):
+    for m in _G_THERE_IS_MANY.finditer(text):
         repl = "are" if m.group("be") == "is" else "were"
         yield _cand(m.start("be"), m.end("be"), repl, text, "MT_THERE_IS_PLURAL", "agreement")
+
+
+_WORD_RUN = re.compile(r"\w+")
+_last_sentences: tuple[str, list] = ("", [])
+
+
+def _paragraph_sentences(text: str) -> list[tuple[int, str, list[tuple[int, int, list[str]]]]]:
+    """Each paragraph (its offset, its text) with its sentences (start and end in the paragraph, the
+    lower-cased words), for the two repeated-sentence rules, which ask in turn: the last answer is
+    kept. A paragraph without a full stop, "!" or "?" is one sentence, which repeats nothing: its
+    list is left empty."""
+    global _last_sentences
+    last = _last_sentences
+    if last[0] is text:
+        return last[1]
+    out = []
+    pos = 0
+    for para in text.split("\n"):
+        sents = []
+        if "." in para or "!" in para or "?" in para:
+            # the words of m.group().strip().lower() too: strip() takes only whitespace, which \w+ never
+            # matches and which ends str.lower()'s look around a capital sigma either way
+            low = para.lower()
+            if len(low) == len(para) and "\u03a3" not in para:
+                # lower() maps each character alone (only U+0130 lower-cases to two characters, only a
+                # capital sigma looks at its neighbours): a sentence's slice of it is its lower()
+                sents = [(m.start(), m.end(), _WORD_RUN.findall(low, m.start(), m.end()))
+                         for m in _SENTENCE.finditer(para)]
+            else:
+                sents = [(m.start(), m.end(), _WORD_RUN.findall(m.group().lower()))
+                         for m in _SENTENCE.finditer(para)]
+        out.append((pos, para, sents))
+        pos += len(para) + 1
+    _last_sentences = (text, out)
+    return out
 
 
 def near_repeated_sentence(text: str) -> Iterator[Candidate]:
@@ -149,33 +478,34 @@ def near_repeated_sentence(text: str) -> Iterator[Candidate]:
     its words the same, in order): the machine translation rendered one source sentence twice."""
     import difflib
 
-    pos = 0
-    for para in text.split("\n"):
+    for pos, para, sents in _paragraph_sentences(text):
         seen: list[tuple[list[str], set[str]]] = []
-        for m in _SENTENCE.finditer(para):
-            words = re.findall(r"\w+", m.group().lower())
+        for m_start, m_end, words in sents:
             if len(words) < 8:
                 continue
             bag = set(words)
-            twin = any(
-                abs(len(w) - len(words)) <= 2
-                and len(bag & b) >= 0.8 * max(len(bag), len(b))  # cheap first
-                and w != words
-                and difflib.SequenceMatcher(None, w, words, autojunk=False).ratio() >= 0.9
-                for w, b in seen[-40:]
-            )
+            n = len(words)
+            twin = False
+            for w, b in seen[-40:]:  # the cheap tests first
+                if (
+                    -2 <= len(w) - n <= 2
+                    and len(bag & b) >= 0.8 * max(len(bag), len(b))
+                    and w != words
+                    and difflib.SequenceMatcher(None, w, words, autojunk=False).ratio() >= 0.9
+                ):
+                    twin = True
+                    break
             if twin:
-                start = pos + m.start()
+                start = pos + m_start
                 while start > pos and para[start - pos - 1] in " \t":
                     start -= 1
-                yield _cand(start, pos + m.end(), "", text, "MT_NEAR_REPEATED_SENTENCE", "repetition")
+                yield _cand(start, pos + m_end, "", text, "MT_NEAR_REPEATED_SENTENCE", "repetition")
             else:
                 seen.append((words, bag))
-        pos += len(para) + 1
 
 
 def mass_plural(text: str) -> Iterator[Candidate]:
-    for m in _MASS_PLURAL.finditer(text):
+    for m in _G_MASS_PLURAL.finditer(text):
         word = m.group()
         repl = _MASS_PLURALS[word.lower()]
         if word[:1].isupper():
@@ -194,55 +524,52 @@ def doubled_word(text: str) -> Iterator[Candidate]:
 
 def repeated_sentence(text: str) -> Iterator[Candidate]:
     """A sentence of four or more words said again, word for word, in its paragraph."""
-    pos = 0
-    for para in text.split("\n"):
+    for pos, para, sents in _paragraph_sentences(text):
         seen: set[str] = set()
-        for m in _SENTENCE.finditer(para):
-            sent = m.group().strip()
-            key = " ".join(re.findall(r"\w+", sent.lower()))
-            if len(key.split()) < 4:
+        for m_start, m_end, words in sents:
+            if len(words) < 4:
                 continue
+            key = " ".join(words)
             if key in seen:
-                start = pos + m.start()
+                start = pos + m_start
                 # take the blank before it with it
                 while start > pos and para[start - pos - 1] in " \t":
                     start -= 1
-                end = pos + m.end()
+                end = pos + m_end
                 yield _cand(start, end, "", text, "MT_REPEATED_SENTENCE", "repetition")
             else:
                 seen.add(key)
-        pos += len(para) + 1
 
 
 def spacing(text: str) -> Iterator[Candidate]:
     for rx, rule in (
-        (_SPACE_BEFORE_PUNCT, "MT_SPACE_BEFORE_PUNCTUATION"),
-        (_SPACE_BEFORE_CLOSE, "MT_SPACE_BEFORE_PUNCTUATION"),
-        (_SPACE_AFTER_OPEN, "MT_SPACE_AFTER_BRACKET"),
+        (_G_SPACE_BEFORE_PUNCT, "MT_SPACE_BEFORE_PUNCTUATION"),
+        (_G_SPACE_BEFORE_CLOSE, "MT_SPACE_BEFORE_PUNCTUATION"),
+        (_G_SPACE_AFTER_OPEN, "MT_SPACE_AFTER_BRACKET"),
     ):
         for m in rx.finditer(text):
             yield _cand(m.start(), m.end(), "", text, rule, "spacing")
-    for m in _MISSING_SPACE.finditer(text):
+    for m in _G_MISSING_SPACE.finditer(text):
         if _looks_like_address(text, m.start()):
             continue
         yield _cand(m.start(), m.start(), " ", text, "MT_MISSING_SPACE_AFTER_PUNCTUATION", "spacing")
-    for m in _SPACED_FULL_STOP.finditer(text):
+    for m in _G_SPACED_FULL_STOP.finditer(text):
         yield _cand(m.start(), m.end(), ". ", text, "MT_MISPLACED_FULL_STOP", "spacing")
-    for m in _MULTI_SPACE.finditer(text):
+    for m in _G_MULTI_SPACE.finditer(text):
         yield _cand(m.start(), m.end(), " ", text, "MT_MULTIPLE_SPACES", "spacing")
 
 
 def doubled_punctuation(text: str) -> Iterator[Candidate]:
-    for m in _DOUBLED_PUNCT.finditer(text):
+    for m in _G_DOUBLED_PUNCT.finditer(text):
         yield _cand(m.start() + 1, m.end(), "", text, "MT_DOUBLED_PUNCTUATION", "punctuation")
 
 
 def dashes(text: str) -> Iterator[Candidate]:
-    for m in _DOUBLE_HYPHEN.finditer(text):
+    for m in _G_DOUBLE_HYPHEN.finditer(text):
         if "-" in text[m.end() : m.end() + 1] or text[max(0, m.start() - 1) : m.start()] == "-":
             continue  # "---" and longer runs are rules or art, not dashes
         yield _cand(m.start(), m.end(), " \u2014 ", text, "MT_DOUBLE_HYPHEN_DASH", "punctuation")
-    for m in _HYPHEN_AS_DASH.finditer(text):
+    for m in _G_HYPHEN_AS_DASH.finditer(text):
         left, right = m.group("left"), m.group("right")
         if left.lower() in _NOT_BEFORE_DASH or left.lower() == right.lower():
             continue
@@ -251,7 +578,7 @@ def dashes(text: str) -> Iterator[Candidate]:
 
 
 def spaced_compounds(text: str) -> Iterator[Candidate]:
-    for m in _SPACED_COMPOUND.finditer(text):
+    for m in _G_SPACED_COMPOUND.finditer(text):
         left, right = m.group("left"), m.group("right")
         if left.lower() in _COMPOUND_PREFIXES or right in _COMPOUND_HEADS:
             yield _cand(m.end("left"), m.start("right"), "-", text, "MT_SPACED_HYPHEN_COMPOUND", "punctuation")
@@ -282,7 +609,9 @@ RULES: dict[str, Callable[[str], Iterator[Candidate]]] = {
 
 
 def find_artifacts(text: str) -> list[Candidate]:
+    global _last_lowered, _last_sentences
     out: list[Candidate] = []
     for rule in RULES.values():
         out.extend(rule(text))
+    _last_lowered, _last_sentences = ("", ""), ("", [])  # a long body's words are not kept after it
     return out

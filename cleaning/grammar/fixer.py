@@ -284,8 +284,8 @@ class GrammarFixer:
     def _apply(self, text: str, segs: list[tuple[int, str]], answers: dict[str, list[RawMatch]]) -> GrammarResult:
         if self._frozen is None:
             self._frozen = frozenset(self._protected)
-        counts = Counter(w.lower() for w in WORD_RE.findall(text))
-        ctx = Context(text=text, protected=self._frozen, counts=counts)
+        # the word counts are for the spelling gate alone (gated backend matches): counted when one comes
+        ctx = Context(text=text, protected=self._frozen)
         accepted: list[Candidate] = []
         if self.options.artifact_rules:
             for c in find_artifacts(text):
@@ -309,6 +309,8 @@ class GrammarFixer:
                 )
                 if cand.original == cand.replacement:
                     continue
+                if m["gated"] and ctx.counts is None:
+                    ctx.counts = Counter(map(str.lower, WORD_RE.findall(text)))
                 ok = self._policy.check(cand, ctx, gated=m["gated"], alternatives=tuple(m["replacements"]))
                 if ok is not None:
                     accepted.append(ok)

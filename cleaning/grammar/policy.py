@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -138,11 +139,50 @@ def _halves_a_double(words: list[str], repl_words: list[str]) -> str | None:
     return None
 
 
+class WordIndex:
+    """A text's words (`WORD_RE`) with their offsets, lower-cased, so the words of any stretch of it are
+    had without reading the stretch again (a long paragraph full of repeats is read once, not once per
+    repeat).
+
+    `words_in(x, y)` is ``[w.lower() for w in WORD_RE.findall(text[x:y])]``: WORD_RE has no look-around,
+    so a cut only changes the words it cuts through, which are read again from the cut."""
+
+    __slots__ = ("ends", "starts", "text", "words")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        spans = [m.span() for m in WORD_RE.finditer(text)]
+        self.starts = [a for a, _ in spans]
+        self.ends = [b for _, b in spans]
+        self.words = [text[a:b].lower() for a, b in spans]
+
+    def words_in(self, x: int, y: int) -> list[str]:
+        text, starts, ends = self.text, self.starts, self.ends
+        if y - x < 64:  # short: reading it is as cheap
+            return [w.lower() for w in WORD_RE.findall(text, x, y)]
+        out: list[str] = []
+        i = bisect_right(starts, x) - 1  # the last word starting at or before x
+        if i >= 0 and starts[i] < x < ends[i]:  # x cuts word i: its rest is read again
+            if y <= ends[i]:
+                return [w.lower() for w in WORD_RE.findall(text, x, y)]
+            out += [w.lower() for w in WORD_RE.findall(text, x, ends[i])]
+            i += 1
+        elif i < 0 or starts[i] < x:
+            i += 1  # word i ends at or before x: the first word inside starts after x
+        j = bisect_right(ends, y)  # words [i, j) lie whole inside [x, y)
+        out += self.words[i:j]
+        if j < len(starts) and starts[j] < y:  # y cuts word j
+            out.append(WORD_RE.match(text, starts[j], y).group().lower())
+        return out
+
+
 class Policy:
     def __init__(self, rules: RulePolicy) -> None:
         self.rules = rules
         disabled = rules.disabled_rules
         self.disabled = frozenset(rule_table().get("disabled_rules", [])) if disabled is None else disabled
+        # the last text whose repeats were checked: (text, repeats checked in it, its WordIndex)
+        self._repeats: tuple[str, int, WordIndex | None] = ("", 0, None)
 
     def allowed_category(self, c: Candidate) -> bool:
         if c.rule_id in self.rules.enabled_rules:
@@ -184,8 +224,9 @@ class Policy:
         if doubled is not None:
             return c if doubled.lower() in REMOVABLE_DOUBLES else None
         repeat = c.category == "repetition" and not repl_words and len(words) > 1
-        kept = self._kept_words(text, c) if repeat else set()
-        if repeat and not self._is_repeat(text, c):
+        rest = self._rest_of_paragraph(text, c, index=self._index(text)) if repeat else []
+        kept = set(rest)
+        if repeat and not self._is_repeat(text, c, rest):
             return None
         if not repeat and (_digits(original) or _digits(c.replacement)):
             return None  # numbers are left alone (a repeat's numbers stay in the first copy)
@@ -217,23 +258,36 @@ class Policy:
             return w
         return None
 
+    def _index(self, text: str) -> WordIndex | None:
+        """The text's `WordIndex` from its second deleted repeat on (one repeat reads its stretch)."""
+        last, n, index = self._repeats
+        if last is not text:
+            n, index = 0, None
+        n += 1
+        if n == 2:
+            index = WordIndex(text)
+        self._repeats = (text, n, index)
+        return index
+
     @staticmethod
-    def _rest_of_paragraph(text: str, c: Candidate, reach: int = 3000) -> list[str]:
+    def _rest_of_paragraph(text: str, c: Candidate, reach: int = 3000, index: WordIndex | None = None) -> list[str]:
         """The words of the edit's paragraph outside the edit, at most ``reach`` characters either
         side (a copy is near; a long paragraph must not make every check slow)."""
         a = max(text.rfind("\n", 0, c.offset) + 1, c.offset - reach)
         b = text.find("\n", c.end, c.end + reach)
         b = min(len(text), c.end + reach) if b < 0 else b
-        return [w.lower() for w in WORD_RE.findall(text[a : c.offset] + " " + text[c.end : b])]
+        if index is not None:
+            # the same words: WORD_RE never matches across the blank that joins the two stretches
+            return index.words_in(a, c.offset) + index.words_in(c.end, b)
+        return list(map(str.lower, WORD_RE.findall(text[a : c.offset] + " " + text[c.end : b])))
 
-    def _kept_words(self, text: str, c: Candidate) -> set[str]:
-        return set(self._rest_of_paragraph(text, c))
-
-    def _is_repeat(self, text: str, c: Candidate) -> bool:
+    def _is_repeat(self, text: str, c: Candidate, rest: list[str] | None = None) -> bool:
         """A deleted run of words must repeat words that stay: its content words (all but a short
-        stray clause opener) are found again in the rest of the paragraph, in order."""
+        stray clause opener) are found again in the rest of the paragraph, in order. ``rest``: the
+        paragraph's other words (`_rest_of_paragraph`), when the caller has them."""
         gone = [w.lower() for w in WORD_RE.findall(text[c.offset : c.end])]
-        rest = self._rest_of_paragraph(text, c)
+        if rest is None:
+            rest = self._rest_of_paragraph(text, c)
         present = set(rest)
         missing = [w for w in gone if w not in present]
         if len(missing) > min(6, len(gone) // 2):

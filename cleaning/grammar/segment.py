@@ -8,6 +8,9 @@ from collections.abc import Iterator
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]?\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _LETTER = re.compile(r"[^\W\d_]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+# every byte but the ASCII letters: deleting them from a text's ASCII bytes leaves its [A-Za-z]
+_NOT_ASCII_LETTER = bytes(b for b in range(256) if not (65 <= b <= 90 or 97 <= b <= 122))
 
 
 _FUNCTION_WORDS = frozenset(
@@ -24,12 +27,20 @@ def looks_english(paragraph: str) -> bool:
     words = _TOKEN.findall(paragraph.lower())
     if len(words) < 8:
         return True
-    return sum(w in _FUNCTION_WORDS for w in words) / len(words) >= 0.12
+    return sum(map(_FUNCTION_WORDS.__contains__, words)) / len(words) >= 0.12
 
 
 def latin_ratio(text: str) -> float:
-    letters = len(_LETTER.findall(text))
-    return 1.0 if letters == 0 else len(_LATIN.findall(text)) / letters
+    """Latin letters (the characters of `_LATIN`) per letter; 1.0 without letters."""
+    if text.isascii():
+        return 1.0  # an ASCII letter is a Latin one: n / n, or no letters at all
+    # Both classes hold the same ASCII characters ([A-Za-z]), counted once from the text's ASCII bytes;
+    # the regexes only count the rest, the non-ASCII characters (classes of one character each: the
+    # counts over those characters put together are the counts over the text).
+    ascii_letters = len(text.encode("ascii", "ignore").translate(None, _NOT_ASCII_LETTER))
+    rest = "".join(_NON_ASCII.findall(text))
+    letters = ascii_letters + len(_LETTER.findall(rest))
+    return 1.0 if letters == 0 else (ascii_letters + len(_LATIN.findall(rest))) / letters
 
 
 def paragraphs(text: str) -> Iterator[tuple[int, str]]:
@@ -40,10 +51,18 @@ def paragraphs(text: str) -> Iterator[tuple[int, str]]:
         pos += len(line) + 1
 
 
+def _first_stop(text: str) -> int:
+    found = [i for i in (text.find("."), text.find("!"), text.find("?")) if i >= 0]
+    return min(found) if found else -1
+
+
 def sentences(paragraph: str) -> Iterator[tuple[int, str]]:
     """(offset, sentence) pairs; the blanks between sentences belong to none."""
     start = 0
-    for m in _SENTENCE_END.finditer(paragraph):
+    # a sentence end follows a full stop, "!" or "?": the search starts at the first one (its
+    # lookbehind still sees the text before), and a paragraph without one is a single sentence
+    first = _first_stop(paragraph)
+    for m in _SENTENCE_END.finditer(paragraph, first) if first >= 0 else ():
         yield start, paragraph[start : m.start()]
         start = m.end()
     rest = paragraph[start:]

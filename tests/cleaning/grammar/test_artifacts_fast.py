@@ -1,0 +1,191 @@
+"""The grammar stage's fast paths give exactly what the plain searches give.
+
+Each rule's regex is searched from a cheap lower bound on where its first match can start (and skipped
+when that bound says none can occur), the restatement windows are filtered, the sentence split is
+shared and skips paragraphs without a stop, and `latin_ratio` counts ASCII letters from bytes. Every
+one of those is compared here with the plain search on many generated texts built from the rules'
+triggers (hypothesis), so a bound that is one character too late fails.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from cleaning.grammar import artifacts as A
+from cleaning.grammar import segment
+from cleaning.grammar.segment import latin_ratio, sentences
+
+# the rules' triggers, their near misses, and characters that sit at their edges
+PIECES = [
+    " ", " ", " ", "  ", "\t", "\n", ",", ".", ";", ":", "!", "?", "-", "--", "---", " - ", "(", ")", "[", "]",
+    "'", "\u2019", '"', "\u201c", "\u201d", "%", "_", "0", "7", "\u0663", "\u00bd", "a", "e", "s", "t", "T",
+    "\u00e9", "\u00d7", "\u4e2d", "\u0436", "\u017f", "\u212a", "\u0131", "\u0130", "\u03a3",
+    "the", "The", "THE", "to", "a", "an", "it", "It", "this", "This", "That", "And", "As", "so", "we",
+    "this is", "that is", "that is to say", "which means", "namely", "in other words", "this results in",
+    "should", "Should", "must", "MUST", "\u017fhould", "There", "there", "is", "was", "many", "several",
+    "informations", "Advices", "KNOWLEDGES", "equipments", "self", "non", "three", "dimensional", "scale",
+    "loud", "universe", "either", "no", "e.g.", "U.S.", "www", ".com", "..", ",,", ";;", "...",
+    "acid flows back", "into the", "esophagus", "a series of", "clinical", "rest", "water", "Then",
+]
+
+texts = st.lists(st.sampled_from(PIECES), max_size=60).map("".join)
+# copies of a clause around a restater or a stray opener, as the backreference rules need
+CLAUSES = ["the acid flows back into the esophagus", "a series of clinical", "we rest the knee, then walk",
+           "it hurts these diseases", "drink water every day"]
+restated = st.builds(
+    lambda pre, a, sep, s, post: pre + a + sep + s + " " + a + post,
+    st.sampled_from(["", "and ", "It said ", "x "]),
+    st.sampled_from(CLAUSES),
+    st.sampled_from([" ", ", ", "; ", "  ", ",  "]),
+    st.sampled_from(["this means", "which means,", "that is", "This results in", "It is", "namely", "this is"]),
+    texts,
+)
+# sentences said twice (or nearly) in a paragraph, ended by any stop or none
+WORDS = ["the", "knee", "rest", "walking", "backwards", "strengthens", "muscles", "of", "lower", "back", "and", "legs"]
+sentence = st.builds(lambda ws, stop: " ".join(ws) + stop, st.lists(st.sampled_from(WORDS), min_size=2, max_size=12),
+                     st.sampled_from([".", "!", "?", "?!", "...", "", "?\u201d"]))
+repeated = st.lists(sentence, min_size=1, max_size=4).flatmap(
+    lambda ss: st.permutations(ss + ss[: 2]).map(lambda xs: " ".join(xs)))
+# a restatement deep in a long paragraph, among other restaters and openers: windows cut through it
+FILLER = ["we rest ", "this is fine ", "It is ", "the knee ", "namely ", "that is, ", "drink water "]
+long_restated = st.builds(lambda pre, r, post: "".join(pre) + r + "".join(post),
+                          st.lists(st.sampled_from(FILLER), max_size=120), restated,
+                          st.lists(st.sampled_from(FILLER), max_size=120))
+bodies = st.one_of(texts, restated, repeated, long_restated,
+                   st.lists(st.one_of(texts, restated, repeated), max_size=6).map("\n".join))
+
+SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _matches(it) -> list:
+    return [(m.span(), m.groups()) for m in it]
+
+
+@pytest.mark.parametrize("gated", A.GATED, ids=lambda g: g.name)
+@SETTINGS
+@given(text=bodies)
+def test_each_gated_regex_finds_what_its_plain_search_finds(gated, text):
+    assert _matches(gated.finditer(text)) == _matches(gated.rx.finditer(text))
+
+
+@SETTINGS
+@given(text=bodies)
+@example(text=" This hurts a")  # a blank run at the very start has nothing before it
+def test_starter_anchors_are_the_lookbehind_pattern_s(text):
+    assert list(A._starter_anchors(text)) == [m.span() for m in A._STARTER_AT.finditer(text)]
+
+
+def _plain_paragraph_sentences(text: str) -> list:
+    out, pos = [], 0
+    for para in text.split("\n"):
+        out.append((pos, para, [(m.start(), m.end(), re.findall(r"\w+", m.group().lower()))
+                                for m in A._SENTENCE.finditer(para)]))
+        pos += len(para) + 1
+    return out
+
+
+def _cands(text: str) -> list:
+    return [(c.offset, c.length, c.replacement, c.rule_id, c.category, c.original) for c in A.find_artifacts(text)]
+
+
+@SETTINGS
+@given(text=bodies)
+@example(text="Is the knee fine? Is the knee fine?")
+def test_find_artifacts_equals_its_plain_searches(text):
+    fast = _cands(text)
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(A.Gated, "finditer", lambda self, t: self.rx.finditer(t))
+        m.setattr(A, "_starter_anchors", lambda t: (x.span() for x in A._STARTER_AT.finditer(t)))
+        m.setattr(A, "_restatements", lambda t: [(math.inf, -math.inf)])  # a pair inside every window
+        m.setattr(A, "_paragraph_sentences", _plain_paragraph_sentences)
+        plain = _cands(text)
+    assert fast == plain
+
+
+def test_the_restatement_filter_keeps_real_repeats():
+    text = ("the acid flows back into the esophagus, this means the acid flows back into the esophagus and "
+            "it hurts. " * 3)
+    assert [c.rule_id for c in A.repeated_clause_lower(text)] == ["MT_REPEATED_CLAUSE"] * 3
+
+
+def _plain_latin_ratio(text: str) -> float:
+    letters = len(segment._LETTER.findall(text))
+    return 1.0 if letters == 0 else len(segment._LATIN.findall(text)) / letters
+
+
+@settings(max_examples=1000, deadline=None)
+@given(text=st.one_of(texts, st.text(), st.text(alphabet=st.characters(max_codepoint=0x600))))
+def test_latin_ratio_equals_the_plain_count(text):
+    assert repr(latin_ratio(text)) == repr(_plain_latin_ratio(text))
+
+
+def test_latin_ratio_over_every_code_point():
+    every = "".join(map(chr, range(0x110000)))
+    assert latin_ratio(every) == _plain_latin_ratio(every)
+
+
+@SETTINGS
+@given(text=texts)
+def test_sentences_equal_the_plain_split(text):
+    def plain(paragraph):
+        start = 0
+        for m in segment._SENTENCE_END.finditer(paragraph):
+            yield start, paragraph[start : m.start()]
+            start = m.end()
+        if paragraph[start:].strip():
+            yield start, paragraph[start:]
+
+    assert list(sentences(text)) == list(plain(text))
+
+
+def test_folds_to_ascii_is_every_character_a_case_insensitive_ascii_word_can_match():
+    # the case-insensitive rules are skipped when their words are not in text.lower(); that is only
+    # sure without these characters, so the list must be complete
+    every = "".join(chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c < 0xE000)
+    folding = set(re.compile("[a-z]", re.IGNORECASE).findall(every))
+    folding |= {c for c in every if any("a" <= x <= "z" or "A" <= x <= "Z" for x in c.lower())}
+    assert folding == set(A.FOLDS_TO_ASCII)
+    # and without them str.lower() maps one character to one, so offsets in text.lower() are the text's
+    assert [c for c in every if len(c.lower()) != 1] == ["\u0130"]
+
+
+def test_a_rule_whose_trigger_is_absent_is_skipped_and_one_present_is_found():
+    assert A._G_DOUBLED_PUNCT.first("no doubled stops here.") == -1
+    assert [c.original for c in A.doubled_punctuation("well,, then")] == [","]
+    assert A._G_MASS_PLURAL.first("plain advice") == -1
+    assert A._G_MASS_PLURAL.first("\u017fome advices") == 0  # a folding character: searched
+    assert [c.replacement for c in A.mass_plural("ADVICES and Informations")] == ["Advice", "Information"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.one_of(bodies, st.text(alphabet="ab Z9_'-\u2019\n.,\u00e9\u4e2d\u0663", max_size=400)),
+       data=st.data())
+def test_word_index_gives_the_words_a_stretch_reads(text, data):
+    from cleaning.grammar.policy import WordIndex
+    from cleaning.grammar.vocabulary import WORD_RE
+
+    index = WordIndex(text)
+    for _ in range(10):
+        x = data.draw(st.integers(0, len(text)))
+        y = data.draw(st.integers(x, len(text)))
+        assert index.words_in(x, y) == [w.lower() for w in WORD_RE.findall(text[x:y])]
+
+
+def test_repeats_in_a_long_paragraph_are_checked_as_each_alone(monkeypatch):
+    from cleaning.grammar import GrammarOptions, open_fixer
+    from cleaning.grammar.policy import Policy
+
+    steps = " ".join(f"Then {w} the knee and wait a while before you walk." for w in ("rest", "ice", "lift") * 40)
+    text = steps + " Rest the knee for two days. Rest the knee for two days, the the knee." * 40
+    with open_fixer(GrammarOptions(backend="none")) as fixer:
+        fast = fixer.fix(text)
+    monkeypatch.setattr(Policy, "_index", lambda self, text: None)  # each repeat reads its own stretch
+    with open_fixer(GrammarOptions(backend="none")) as fixer:
+        plain = fixer.fix(text)
+    assert len(fast.edits) > 80
+    assert (fast.text, fast.edits) == (plain.text, plain.edits)
