@@ -16,9 +16,12 @@ listing pages and a home page is served from another process on 127.0.0.1 (async
 Politeness is off for both (AUTOTHROTTLE_ENABLED=False; the site is ours), the only setting changed.
 Reported per crawler: pages fetched, wall seconds of the whole process from start to exit (start-up and
 the product's cleaning included), pages per second over that wall time, the crawl's own seconds (Scrapy's
-elapsed_time_seconds), and peak RSS of the whole process tree (the product's cleaning runs in child
-processes: their resident memory is summed, sampled every 0.2 s from /proc). The figure of issue 15 is
-product pages/s divided by bare pages/s (target >= 0.5), from the same run, alternating the two.
+elapsed_time_seconds), CPU time of the whole process tree per page (user + system, the helpers it waited
+for included), and peak RSS of the whole process tree (the product's cleaning runs in child processes:
+their resident memory is summed, sampled every 0.2 s from /proc). The figure of issue 15 is product pages/s
+divided by bare pages/s (target >= 0.5), from the same run, alternating the two. CPU per page is the figure
+that does not depend on how loaded the machine is, and it bounds the ratio: the product's wall time is at
+least its CPU time divided by the cores, so the ratio cannot exceed cores x bare wall / product CPU.
 Traffic stays on loopback; every crawl is bounded by the site's size and a timeout.
 """
 
@@ -119,8 +122,9 @@ def _tree_rss_kib(pid: int) -> int:
     return total
 
 
-def _run(cmd: list[str], timeout: float, cwd: Path = REPO) -> tuple[float, float, str]:
-    """Runs a child; returns (wall seconds, peak RSS in MiB of its whole process tree, stderr tail)."""
+def _run(cmd: list[str], timeout: float, cwd: Path = REPO) -> tuple[float, float, str, float]:
+    """Runs a child; returns (wall seconds, peak RSS in MiB of its whole process tree, stderr tail, CPU seconds
+    of the tree: the child's own and that of the processes it waited for, its helpers)."""
     started = time.monotonic()
     env = {k: v for k, v in os.environ.items() if k != "SCRAPY_SETTINGS_MODULE"}
     peak = 0
@@ -142,27 +146,27 @@ def _run(cmd: list[str], timeout: float, cwd: Path = REPO) -> tuple[float, float
         tail = err.read()[-3000:].decode("utf-8", "replace")
     if proc.returncode not in (0,):
         raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{tail}")
-    return time.monotonic() - started, max(peak, usage.ru_maxrss) / 1024, tail
+    return time.monotonic() - started, max(peak, usage.ru_maxrss) / 1024, tail, usage.ru_utime + usage.ru_stime
 
 
 def bare(url: str, work: Path, timeout: float) -> dict:
     stats_path = work / "bare-stats.json"
-    wall, rss, _ = _run([sys.executable, "-m", "scrapy", "runspider", str(REPO / "bench" / "bare_spider.py"),
+    wall, rss, _, cpu = _run([sys.executable, "-m", "scrapy", "runspider", str(REPO / "bench" / "bare_spider.py"),
                          "-a", f"start={url}", "-a", f"stats={stats_path}", "-s", "AUTOTHROTTLE_ENABLED=False"],
                         timeout, cwd=work)  # no project settings
     stats = json.loads(stats_path.read_text())
-    return _figures("bare Scrapy spider", stats, wall, rss)
+    return _figures("bare Scrapy spider", stats, wall, rss, cpu)
 
 
 def product(url: str, work: Path, timeout: float, clean: bool, extra: tuple[str, ...] = ()) -> dict:
     out = work / ("out-clean" if clean else "out")
     settings = [arg for pair in extra for arg in ("-s", pair)]
-    wall, rss, tail = _run([sys.executable, "-m", "scrapy", "crawl", "health", "-a", f"start_urls={url}",
+    wall, rss, tail, cpu = _run([sys.executable, "-m", "scrapy", "crawl", "health", "-a", f"start_urls={url}",
                             "-s", f"OUTPUT_DIR={out}", "-s", f"HEALTH_CLEAN_ON_CLOSE={clean}",
                             "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO", *settings], timeout)
     manifest = json.loads(sorted((out / "_runs").glob("*.json"))[-1].read_text())
     figures = _figures("product (scrapy crawl health)" + (" + cleaning" if clean else ""), manifest["crawl_stats"],
-                       wall, rss)
+                       wall, rss, cpu)
     figures["pages_stored"] = manifest["crawl_stats"].get("health/pages/stored", 0)
     if clean and manifest.get("cleaning"):
         figures["articles"] = manifest["cleaning"]["counts"].get("articles", 0)
@@ -172,12 +176,13 @@ def product(url: str, work: Path, timeout: float, clean: bool, extra: tuple[str,
     return figures
 
 
-def _figures(name: str, stats: dict, wall: float, rss: float) -> dict:
+def _figures(name: str, stats: dict, wall: float, rss: float, cpu: float) -> dict:
     pages = int(stats.get("response_received_count", 0))
     seconds = float(stats.get("elapsed_time_seconds", wall))
     return {"crawler": name, "pages": pages, "crawl_seconds": round(seconds, 1),
             "pages_per_second": round(pages / wall, 1) if wall else 0.0,
-            "wall_seconds": round(wall, 1), "peak_rss_mib": round(rss, 1)}
+            "wall_seconds": round(wall, 1), "peak_rss_mib": round(rss, 1),
+            "cpu_seconds": round(cpu, 2), "cpu_ms_per_page": round(1000 * cpu / pages, 2) if pages else 0.0}
 
 
 def main() -> None:
@@ -218,12 +223,19 @@ def main() -> None:
             results.append(row)
             print(json.dumps(row), flush=True)
         print(f"site of {n} articles: product pages/s / bare pages/s = {ratio:.2f} (end to end, wall)", flush=True)
+        if rows[1]["cpu_seconds"]:
+            # The product's wall time is at least its CPU time over the cores, whatever it overlaps.
+            cores = os.cpu_count() or 1
+            bound = cores * rows[0]["wall_seconds"] / rows[1]["cpu_seconds"] * rows[1]["pages"] / max(rows[0]["pages"], 1)
+            print(f"CPU per page: product {rows[1]['cpu_ms_per_page']} ms, bare {rows[0]['cpu_ms_per_page']} ms; with "
+                  f"{cores} cores the ratio above cannot exceed {bound:.2f} however well the work overlaps", flush=True)
     print()
-    print("| site (articles) | crawler | pages fetched | wall s | pages/s (wall) | crawl s | peak RSS MiB (tree) |")
-    print("| ---: | --- | ---: | ---: | ---: | ---: | ---: |")
+    print("| site (articles) | crawler | pages fetched | wall s | pages/s (wall) | crawl s | CPU ms/page (tree) "
+          "| peak RSS MiB (tree) |")
+    print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in results:
         print(f"| {r['site_pages']:,} | {r['crawler']} | {r['pages']:,} | {r['wall_seconds']} | "
-              f"{r['pages_per_second']} | {r['crawl_seconds']} | {r['peak_rss_mib']} |")
+              f"{r['pages_per_second']} | {r['crawl_seconds']} | {r['cpu_ms_per_page']} | {r['peak_rss_mib']} |")
     print(f"\nload average before/after: {load_before} / {os.getloadavg()}")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1))
