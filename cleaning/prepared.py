@@ -167,7 +167,7 @@ class CachedMapper:
     From it on, `inner` (which reads ahead as far as it likes) maps the unprepared documents from a disk
     spool while an array (8 bytes a document) says, in input order, where each prepared result is. Holding
     the prepared results that `inner` read past instead had the cleaning process keep every document of
-    the run in memory at once when all of them were prepared (issue 15: +360 MB for 20,000 articles)."""
+    the run in memory at once when all of them were prepared (issue 15: ~180 MiB for 20,000 articles)."""
 
     def __init__(self, inner: Any, prepared: PreparedPages) -> None:
         self.inner, self.prepared = inner, prepared
