@@ -18,10 +18,11 @@ Reported per crawler: pages fetched, wall seconds of the whole process from star
 the product's cleaning included), pages per second over that wall time, the crawl's own seconds (Scrapy's
 elapsed_time_seconds), CPU time of the whole process tree per page (user + system, the helpers it waited
 for included), and peak RSS of the whole process tree (the product's cleaning runs in child processes:
-their resident memory is summed, sampled every 0.2 s from /proc). The figure of issue 15 is product pages/s
-divided by bare pages/s (target >= 0.5), from the same run, alternating the two. CPU per page is the figure
-that does not depend on how loaded the machine is, and it bounds the ratio: the product's wall time is at
-least its CPU time divided by the cores, so the ratio cannot exceed cores x bare wall / product CPU.
+their resident memory is summed, sampled every 0.2 s from /proc), with each process's share at that peak
+(the crawl's own process, its helpers, a local LanguageTool server). The figure of issue 15 is product
+pages/s divided by bare pages/s (target >= 0.5), from the same run, alternating the two. CPU per page is the
+figure that does not depend on how loaded the machine is, and it bounds the ratio: the product's wall time
+is at least its CPU time divided by the cores, so the ratio cannot exceed cores x bare wall / product CPU.
 Traffic stays on loopback; every crawl is bounded by the site's size and a timeout.
 """
 
@@ -99,8 +100,8 @@ def _serve(n_pages: int, port_queue: multiprocessing.Queue) -> None:
 
 # --- the crawlers ---------------------------------------------------------------------------------------
 
-def _tree_rss_kib(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in KiB (from /proc)."""
+def _tree_rss_kib(pid: int) -> dict[int, tuple[int, str]]:
+    """Resident memory of a process and each of its descendants: pid -> (KiB, what it runs), from /proc."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
@@ -114,20 +115,45 @@ def _tree_rss_kib(pid: int) -> int:
                 rss[int(entry)] = int(fh.read().split()[1]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
         except (OSError, ValueError, IndexError):
             continue
-    total, todo = 0, [pid]
+    tree, todo = {}, [pid]
     while todo:
         p = todo.pop()
-        total += rss.get(p, 0)
+        tree[p] = (rss.get(p, 0), "")
         todo.extend(children.get(p, []))
-    return total
+    return tree
 
 
-def _run(cmd: list[str], timeout: float, cwd: Path = REPO) -> tuple[float, float, str, float]:
+def _named(tree: dict[int, tuple[int, str]], root: int) -> list[tuple[float, str]]:
+    """(MiB, what the process runs) of each process of the tree, largest first: where the peak's memory was."""
+    named = []
+    for pid, (kib, _) in tree.items():
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                argv = fh.read().split(b"\0")
+        except OSError:
+            argv = []
+        words = [a.decode("utf-8", "replace") for a in argv if a]
+        if pid == root:
+            what = "the crawl's own process"
+        elif words and words[0].endswith("java"):
+            what = "LanguageTool server (java)"
+        elif any("resource_tracker" in w for w in words):
+            what = "multiprocessing resource tracker"
+        elif any("spawn_main" in w for w in words):
+            what = "helper process"
+        else:
+            what = " ".join(words)[:60] or str(pid)
+        named.append((round(kib / 1024, 1), what))
+    return sorted(named, reverse=True)
+
+
+def _run(cmd: list[str], timeout: float, cwd: Path = REPO) -> tuple[float, float, str, float, list[tuple[float, str]]]:
     """Runs a child; returns (wall seconds, peak RSS in MiB of its whole process tree, stderr tail, CPU seconds
-    of the tree: the child's own and that of the processes it waited for, its helpers)."""
+    of the tree (the child's own and that of the processes it waited for, its helpers), and each process's
+    MiB at that peak)."""
     started = time.monotonic()
     env = {k: v for k, v in os.environ.items() if k != "SCRAPY_SETTINGS_MODULE"}
-    peak = 0
+    peak, at_peak = 0, []
     with tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err,
                                 env={**env, "http_proxy": "", "https_proxy": ""})
@@ -136,7 +162,10 @@ def _run(cmd: list[str], timeout: float, cwd: Path = REPO) -> tuple[float, float
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
-            peak = max(peak, _tree_rss_kib(proc.pid))
+            tree = _tree_rss_kib(proc.pid)
+            total = sum(kib for kib, _ in tree.values())
+            if total > peak:
+                peak, at_peak = total, _named(tree, proc.pid)
             if time.monotonic() > deadline:
                 proc.kill()
                 raise SystemExit(f"timed out: {' '.join(cmd)}")
@@ -146,12 +175,12 @@ def _run(cmd: list[str], timeout: float, cwd: Path = REPO) -> tuple[float, float
         tail = err.read()[-3000:].decode("utf-8", "replace")
     if proc.returncode not in (0,):
         raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{tail}")
-    return time.monotonic() - started, max(peak, usage.ru_maxrss) / 1024, tail, usage.ru_utime + usage.ru_stime
+    return time.monotonic() - started, max(peak, usage.ru_maxrss) / 1024, tail, usage.ru_utime + usage.ru_stime, at_peak
 
 
 def bare(url: str, work: Path, timeout: float) -> dict:
     stats_path = work / "bare-stats.json"
-    wall, rss, _, cpu = _run([sys.executable, "-m", "scrapy", "runspider", str(REPO / "bench" / "bare_spider.py"),
+    wall, rss, _, cpu, _ = _run([sys.executable, "-m", "scrapy", "runspider", str(REPO / "bench" / "bare_spider.py"),
                          "-a", f"start={url}", "-a", f"stats={stats_path}", "-s", "AUTOTHROTTLE_ENABLED=False"],
                         timeout, cwd=work)  # no project settings
     stats = json.loads(stats_path.read_text())
@@ -161,13 +190,14 @@ def bare(url: str, work: Path, timeout: float) -> dict:
 def product(url: str, work: Path, timeout: float, clean: bool, extra: tuple[str, ...] = ()) -> dict:
     out = work / ("out-clean" if clean else "out")
     settings = [arg for pair in extra for arg in ("-s", pair)]
-    wall, rss, tail, cpu = _run([sys.executable, "-m", "scrapy", "crawl", "health", "-a", f"start_urls={url}",
+    wall, rss, tail, cpu, at_peak = _run([sys.executable, "-m", "scrapy", "crawl", "health", "-a", f"start_urls={url}",
                             "-s", f"OUTPUT_DIR={out}", "-s", f"HEALTH_CLEAN_ON_CLOSE={clean}",
                             "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO", *settings], timeout)
     manifest = json.loads(sorted((out / "_runs").glob("*.json"))[-1].read_text())
     figures = _figures("product (scrapy crawl health)" + (" + cleaning" if clean else ""), manifest["crawl_stats"],
                        wall, rss, cpu)
     figures["pages_stored"] = manifest["crawl_stats"].get("health/pages/stored", 0)
+    figures["peak_processes"] = at_peak
     if clean and manifest.get("cleaning"):
         figures["articles"] = manifest["cleaning"]["counts"].get("articles", 0)
         figures["clean_seconds"] = manifest["cleaning"].get("seconds")
@@ -236,6 +266,10 @@ def main() -> None:
     for r in results:
         print(f"| {r['site_pages']:,} | {r['crawler']} | {r['pages']:,} | {r['wall_seconds']} | "
               f"{r['pages_per_second']} | {r['crawl_seconds']} | {r['cpu_ms_per_page']} | {r['peak_rss_mib']} |")
+    for r in results:
+        if r.get("peak_processes"):
+            print(f"at the peak of {r['site_pages']:,} articles ({r['peak_rss_mib']} MiB): "
+                  + ", ".join(f"{what} {mib}" for mib, what in r["peak_processes"]))
     print(f"\nload average before/after: {load_before} / {os.getloadavg()}")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1))

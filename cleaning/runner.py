@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 from cleaning.document import Document
 from cleaning.flow import cleaning_steps, summary_counts
+from cleaning.memory import release_free_memory
 from cleaning.options import CleanOptions
 from cleaning.prepared import CachedMapper, PreparedPages, first_segment
 from cleaning.progress import PASS_OF_STEP, RunProgress
@@ -90,6 +91,7 @@ class _SpooledInput:
                 self._spool.append(doc)
                 n += 1
             self._spool.close()
+            release_free_memory()  # what the passes before this one freed (module doc of cleaning.memory)
             self.progress.begin(self.pass_name, total=n)
         return iter(self._spool)
 
@@ -100,6 +102,8 @@ def _counted(docs: Iterable[Document], progress: RunProgress, pass_name: str,
     then on the per-document pass after it is what runs (it pulls these documents as it goes)."""
     first = True
     for doc in docs:
+        if first:
+            release_free_memory()  # the step's own whole-run work is done: what it freed goes back
         if first and next_pass is not None:
             done = progress.passes.get(pass_name)
             progress.begin(next_pass, total=done.total if done is not None else None)
@@ -214,6 +218,7 @@ def _clean_run(root: Path, run_id: str, options: CleanOptions, mapper: Mapper | 
             progress.begin("prepare")
             for _ in run_steps(steps, mapper, stage, progress):
                 pass
+            release_free_memory()
             progress.begin("write")
             with held.holding():  # a signal waits for the commit (and the manifest saying so) to be done
                 for step in reversed(steps):  # the sink first: dedup state records only what was committed

@@ -58,9 +58,10 @@ class Deduplicate(Step):
                                published_date=d.extraction.published_date, text=d.body_original,
                                fingerprint=d.fingerprint)  # HashContent's, when it ran
                    for i, d in enumerate(docs))
-        decisions = {d.doc_id: d for d in self._dedup.decide(records)}
+        decisions = self._dedup.decide(records)  # in input order: no index by id needed
         for i, doc in enumerate(docs):
-            decision = decisions[str(i)]
+            decision = decisions[i]
+            assert decision.doc_id == str(i), "decisions come in input order"
             self.stats["documents"] += 1
             if decision.action == "unchanged":
                 self.stats["unchanged"] += 1
