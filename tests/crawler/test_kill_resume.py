@@ -7,6 +7,7 @@ failure can be replayed. A few kills per stage keep the test within a minute or 
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import subprocess
@@ -43,6 +44,10 @@ def _spawn(out: Path, job: Path, *extra: str) -> subprocess.Popen[bytes]:
     cmd = [sys.executable, "-m", "scrapy", "crawl", "health", "-s", f"OUTPUT_DIR={out}", "-s", f"JOBDIR={job}",
            "-s", "LOG_LEVEL=INFO", *COMMON, *extra]
     return subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy())
+
+
+def _succeeded(out: Path) -> bool:
+    return any(json.loads(p.read_text()).get("status") == "succeeded" for p in (out / "_runs").glob("*.json"))
 
 
 def _datasets(out: Path) -> dict[str, pd.DataFrame]:
@@ -98,23 +103,30 @@ def test_repeated_sigkill_during_the_crawl_then_resume(tmp_path: Path, baseline)
 
 def test_repeated_sigkill_during_cleaning_then_resume(tmp_path: Path, baseline):
     rng = random.Random(SEED + 1)
-    out, job = tmp_path / "out", tmp_path / "job"
-    staging = out / "_staging"
-    kills = []
-    for _ in range(3):
-        delay = rng.uniform(0, 2.5)  # cleaning the demo site takes about 4 s (offline grammar backend)
-        proc = _spawn(out, job)
-        if kill_when(proc, lambda: staging.exists() and any(staging.iterdir()), delay, timeout=120):
+    longest = 0.8  # the demo site's cleaning takes about 1 s (offline grammar, pages prepared while crawling)
+    for attempt in range(4):  # a run that finished before the first kill proves nothing: again, with shorter delays
+        out, job = tmp_path / f"out{attempt}", tmp_path / f"job{attempt}"
+        staging = out / "_staging"
+        kills, finished = [], False
+        for _ in range(3):
+            delay = rng.uniform(0, longest)
+            proc = _spawn(out, job)
+            if not kill_when(proc, lambda: staging.exists() and any(staging.iterdir()), delay, timeout=120) \
+                    or _succeeded(out):  # finished before the kill, or killed after recording its success:
+                finished = True          # complete (a JOBDIR whose run succeeded starts a new run: crawler/runs.py)
+                break
             kills.append(round(delay, 3))
             _assert_nothing_partial(out)
             if (out / "articles").exists():  # a commit that ran to its end left whole, single copies
                 assert pd.read_parquet(out / "articles")["article_id"].is_unique
-        else:
-            break  # the run finished before the kill: cleaning is complete
+        if kills:
+            break
+        longest /= 2
     print(f"seed {SEED + 1}: killed {kills} s into cleaning")
     assert kills, f"no kill landed during cleaning (seed {SEED + 1})"
-    proc = run_crawl(out, "-s", f"JOBDIR={job}", *COMMON)  # redo the killed clean by re-running
-    assert "succeeded" in proc.stderr
+    if not finished:
+        proc = run_crawl(out, "-s", f"JOBDIR={job}", *COMMON)  # redo the killed clean by re-running
+        assert "succeeded" in proc.stderr
     assert not any(staging.glob("*/out/*/*/*.parquet")), "staged files left behind"
     _assert_equal_to_baseline(out, baseline)
 
