@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable, Iterator
 
 from .edits import Candidate
+from .gated import (ASCII_LETTERS, BLANKS, Gated, blank_before, first_ignorecase, first_of, run_start, run_starts,
+                    starts_ignorecase, with_tabs)
 from .policy import REMOVABLE_DOUBLES
 
 BACKEND = "rules"
@@ -87,83 +89,6 @@ _COMPOUND_PREFIXES = frozenset("self non anti semi multi".split())
 _COMPOUND_HEADS = frozenset("dimensional foot feet scale term sided shaped sized wide related".split())
 
 
-# -- cheap starts -----------------------------------------------------------------------------------
-# Most rules' regexes open with a lookbehind, so the regex engine tries the whole pattern at every
-# character of a body; and most bodies hold none of a rule's triggers ("--", " ,", ",,"). Each rule's
-# regex is therefore searched from the first place a match could start, found with `str.find` (or a
-# regex that opens with a literal, which the engine skips to quickly): a lookbehind and `\b` still see
-# the text before that place (`Pattern.finditer(text, pos)`), so the matches are the same ones, in the
-# same order. -1 means no match can occur: the rule is skipped.
-_BLANKS = " \t"
-_ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-
-
-def _first_of(text: str, needles: tuple[str, ...]) -> int:
-    """Where the earliest of ``needles`` occurs in ``text`` (-1: none does)."""
-    best = -1
-    for n in needles:
-        # an occurrence before the best so far ends before best - 1 + len(n)
-        i = text.find(n) if best < 0 else text.find(n, 0, best - 1 + len(n))
-        if i >= 0:
-            best = i
-    return best
-
-
-def _with_tabs(text: str, spaced: tuple[str, ...], tabbed: tuple[str, ...]) -> int:
-    # bodies seldom hold a tab: its variants are only looked for when one is there
-    return _first_of(text, spaced + tabbed if "\t" in text else spaced)
-
-
-def _run_start(text: str, i: int, chars: str | frozenset[str]) -> int:
-    """The start of the run of ``chars`` that ends just before ``i``."""
-    while i > 0 and text[i - 1] in chars:
-        i -= 1
-    return i
-
-
-def _blank_before(text: str, follow: str) -> int:
-    """Where a match that is a run of blanks followed by one of ``follow`` can start: the start of the
-    blank run before the first blank-then-``follow``. A match starting earlier would be a run of blanks
-    covering the non-blank just before that run."""
-    i = _with_tabs(text, tuple(" " + c for c in follow), tuple("\t" + c for c in follow))
-    return -1 if i < 0 else _run_start(text, i, _BLANKS)
-
-
-class Gated:
-    """A rule's regex with a cheap lower bound on where its first match can start (``first``: -1
-    when no match can occur). `finditer` gives exactly ``rx.finditer(text)``'s matches.
-
-    With ``starts`` (for a regex whose matches are never empty): every place a match can start, in
-    order, or None when unsure; the regex is then only tried at those places, skipping those inside
-    the previous match, which is how `finditer` moves on."""
-
-    __slots__ = ("first", "name", "rx", "starts")
-
-    def __init__(
-        self, name: str, rx: re.Pattern, first: Callable[[str], int],
-        starts: Callable[[str], list[int] | None] | None = None,
-    ) -> None:
-        self.name, self.rx, self.first, self.starts = name, rx, first, starts
-
-    def finditer(self, text: str) -> Iterator[re.Match]:
-        if self.starts is not None:
-            at = self.starts(text)
-            if at is not None:
-                return self._at(text, at)
-        pos = self.first(text)
-        return self.rx.finditer(text, pos) if pos >= 0 else iter(())
-
-    def _at(self, text: str, starts: list[int]) -> Iterator[re.Match]:
-        end = 0
-        match = self.rx.match
-        for i in starts:
-            if i >= end:
-                m = match(text, i)
-                if m is not None:
-                    end = m.end()
-                    yield m
-
-
 _MISSING_SPACE_AT = re.compile(r"[.!?,][A-Za-z]")  # the punctuation and the letter a match sits between
 _HYPHEN_OPENER = re.compile(rf"-(?:{_CLAUSE_OPENERS})(?![\w'\u2019-])")
 _SPACED_HYPHEN = re.compile(r"[ \t]-[ \t]")
@@ -179,11 +104,11 @@ def _first_hyphen_as_dash(text: str) -> int:
         return -1
     m = _HYPHEN_OPENER.search(text)
     # the left word ("loud" in "loud-it") is ASCII letters just before the hyphen
-    return -1 if m is None else _run_start(text, m.start(), _ASCII_LETTERS)
+    return -1 if m is None else run_start(text, m.start(), ASCII_LETTERS)
 
 
 def _compound_char(ch: str) -> bool:
-    return ch in _ASCII_LETTERS or ch.isdecimal()  # [A-Za-z]+ or \d+ (Unicode decimal digits, as re's \d)
+    return ch in ASCII_LETTERS or ch.isdecimal()  # [A-Za-z]+ or \d+ (Unicode decimal digits, as re's \d)
 
 
 def _first_spaced_compound(text: str) -> int:
@@ -192,7 +117,7 @@ def _first_spaced_compound(text: str) -> int:
     m = _SPACED_HYPHEN.search(text)
     if m is None:
         return -1
-    i = _run_start(text, m.start(), _BLANKS)
+    i = run_start(text, m.start(), BLANKS)
     while i > 0 and _compound_char(text[i - 1]):
         i -= 1
     return i
@@ -200,115 +125,52 @@ def _first_spaced_compound(text: str) -> int:
 
 def _first_double_hyphen(text: str) -> int:
     i = text.find("--")
-    return -1 if i < 0 else _run_start(text, i, _BLANKS)
-
-
-def _run_starts(runs: re.Pattern, first: Callable[[str], int]) -> Callable[[str], list[int]]:
-    """For a regex whose every match is a whole run of blanks (it opens with a lookbehind for a
-    non-blank) with something after it: the starts of the runs ``runs`` finds (blank runs, each with
-    that something after it), searched from ``first``."""
-
-    def starts(text: str) -> list[int]:
-        pos = first(text)
-        return [] if pos < 0 else [m.start() for m in runs.finditer(text, pos)]
-
-    return starts
+    return -1 if i < 0 else run_start(text, i, BLANKS)
 
 
 def _first_blank_punct(t: str) -> int:
-    return _blank_before(t, ",.;:!?")
+    return blank_before(t, ",.;:!?")
 
 
 def _first_blank_close(t: str) -> int:
-    return _blank_before(t, ")")
+    return blank_before(t, ")")
 
 
 def _first_blank_stop(t: str) -> int:
-    return _blank_before(t, ".")
+    return blank_before(t, ".")
 
 
 def _first_two_blanks(t: str) -> int:
-    return _with_tabs(t, ("  ",), (" \t", "\t ", "\t\t"))
+    return with_tabs(t, ("  ",), (" \t", "\t ", "\t\t"))
 
 
 _G_SPACE_BEFORE_PUNCT = Gated("space_before_punct", _SPACE_BEFORE_PUNCT, _first_blank_punct,
-                              _run_starts(re.compile(r"[ \t]+(?=[,.;:!?])"), _first_blank_punct))
+                              run_starts(re.compile(r"[ \t]+(?=[,.;:!?])"), _first_blank_punct))
 _G_SPACE_BEFORE_CLOSE = Gated("space_before_close", _SPACE_BEFORE_CLOSE, _first_blank_close,
-                              _run_starts(re.compile(r"[ \t]+(?=\))"), _first_blank_close))
-_G_SPACE_AFTER_OPEN = Gated("space_after_open", _SPACE_AFTER_OPEN, lambda t: _with_tabs(t, ("( ",), ("(\t",)))
+                              run_starts(re.compile(r"[ \t]+(?=\))"), _first_blank_close))
+_G_SPACE_AFTER_OPEN = Gated("space_after_open", _SPACE_AFTER_OPEN, lambda t: with_tabs(t, ("( ",), ("(\t",)))
 _G_MISSING_SPACE = Gated("missing_space", _MISSING_SPACE, _first_missing_space)
 _G_SPACED_FULL_STOP = Gated("spaced_full_stop", _SPACED_FULL_STOP, _first_blank_stop,
-                            _run_starts(re.compile(r"[ \t]+(?=\.)"), _first_blank_stop))
+                            run_starts(re.compile(r"[ \t]+(?=\.)"), _first_blank_stop))
 _G_MULTI_SPACE = Gated("multi_space", _MULTI_SPACE, _first_two_blanks,
-                       _run_starts(re.compile(r"[ \t]{2,}"), _first_two_blanks))
-_G_DOUBLED_PUNCT = Gated("doubled_punct", _DOUBLED_PUNCT, lambda t: _first_of(t, (",,", ";;", "..")))
+                       run_starts(re.compile(r"[ \t]{2,}"), _first_two_blanks))
+_G_DOUBLED_PUNCT = Gated("doubled_punct", _DOUBLED_PUNCT, lambda t: first_of(t, (",,", ";;", "..")))
 _G_DOUBLE_HYPHEN = Gated("double_hyphen", _DOUBLE_HYPHEN, _first_double_hyphen)
 _G_HYPHEN_AS_DASH = Gated("hyphen_as_dash", _HYPHEN_AS_DASH, _first_hyphen_as_dash)
 _G_SPACED_COMPOUND = Gated("spaced_compound", _SPACED_COMPOUND, _first_spaced_compound)
 
-#: Non-ASCII characters that match an ASCII letter under re.IGNORECASE, or lower-case to one
-#: (tests/cleaning/grammar/test_artifacts_fast.py derives the list from every code point).
-FOLDS_TO_ASCII = "\u0130\u0131\u017f\u212a"
-_last_lowered: tuple[str, str | None] = ("", "")
-
-
-def _lowered(text: str) -> str | None:
-    """``text.lower()`` when an ASCII word is in it exactly when a case-insensitive regex can match
-    that word in ``text``; None when a character that folds to an ASCII letter ("\u017f", the Kelvin
-    sign) makes that unsure. The last answer is kept: the case-insensitive rules ask in turn."""
-    global _last_lowered
-    last = _last_lowered
-    if last[0] is text:
-        return last[1]
-    low = None if not text.isascii() and any(c in text for c in FOLDS_TO_ASCII) else text.lower()
-    _last_lowered = (text, low)
-    return low
-
-
-def _first_ignorecase(words: tuple[str, ...]) -> Callable[[str], int]:
-    """For a case-insensitive regex whose every match holds one of ``words``: 0 (search it all) or
-    -1 (none of the words is in the text in any case)."""
-
-    def first(text: str) -> int:
-        low = _lowered(text)
-        return 0 if low is None or any(w in low for w in words) else -1
-
-    return first
-
-
-def _starts_ignorecase(words: tuple[str, ...]) -> Callable[[str], list[int] | None]:
-    """For a case-insensitive regex whose every match opens with one of ``words``: where they occur
-    in the text, in any case (None when a folding character makes that unsure). Without one,
-    ``text.lower()`` maps character to character (only U+0130 lower-cases to two), so its offsets are
-    the text's."""
-
-    def starts(text: str) -> list[int] | None:
-        low = _lowered(text)
-        if low is None:
-            return None
-        found = []
-        for w in words:
-            i = low.find(w)
-            while i >= 0:
-                found.append(i)
-                i = low.find(w, i + 1)
-        found.sort()
-        return found
-
-    return starts
-
 
 _MODALS = ("should", "must")
-_G_MODAL_TO = Gated("modal_to", _MODAL_TO, _first_ignorecase(_MODALS), _starts_ignorecase(_MODALS))
+_G_MODAL_TO = Gated("modal_to", _MODAL_TO, first_ignorecase(_MODALS), starts_ignorecase(_MODALS))
 _G_MASS_PLURAL = Gated(
-    "mass_plural", _MASS_PLURAL, _first_ignorecase(tuple(_MASS_PLURALS)), _starts_ignorecase(tuple(_MASS_PLURALS))
+    "mass_plural", _MASS_PLURAL, first_ignorecase(tuple(_MASS_PLURALS)), starts_ignorecase(tuple(_MASS_PLURALS))
 )
 
 
 def _first_there_is_many(text: str) -> int:
     if not any(q in text for q in ("many", "several", "numerous", "various")):
         return -1
-    return _first_of(text, ("There", "there"))
+    return first_of(text, ("There", "there"))
 
 
 _G_THERE_IS_MANY = Gated("there_is_many", _THERE_IS_MANY, _first_there_is_many)
@@ -347,8 +209,8 @@ def _starter_anchors(text: str) -> Iterator[tuple[int, int]]:
     """The spans of `_STARTER_AT`'s matches, in order."""
     for m in _STARTER_WORD.finditer(text):
         i = m.start()
-        if i and text[i - 1] in _BLANKS:
-            r = _run_start(text, i, _BLANKS)
+        if i and text[i - 1] in BLANKS:
+            r = run_start(text, i, BLANKS)
             if r and text[r - 1] in _BEFORE_STARTER:
                 yield r, m.end()
 
@@ -370,12 +232,12 @@ def _restatements(text: str) -> list[tuple[int, int]]:
         i = text.find(r)
         while i >= 0:
             k = i + len(r)
-            if i and text[i - 1] in _BLANKS:
+            if i and text[i - 1] in BLANKS:
                 if text.startswith(",", k):
                     k += 1
-                if k < len(text) and text[k] in _BLANKS:
+                if k < len(text) and text[k] in BLANKS:
                     c = k + 1
-                    while c < len(text) and text[c] in _BLANKS:
+                    while c < len(text) and text[c] in BLANKS:
                         c += 1
                     head = _COPY_HEAD.match(text, c)
                     if head is not None:

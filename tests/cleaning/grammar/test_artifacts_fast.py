@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cleaning.grammar import artifacts as A
+from cleaning.grammar import gated as G
 from cleaning.grammar import segment
 from cleaning.grammar.segment import latin_ratio, sentences
 
@@ -149,7 +150,7 @@ def test_folds_to_ascii_is_every_character_a_case_insensitive_ascii_word_can_mat
     every = "".join(chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c < 0xE000)
     folding = set(re.compile("[a-z]", re.IGNORECASE).findall(every))
     folding |= {c for c in every if any("a" <= x <= "z" or "A" <= x <= "Z" for x in c.lower())}
-    assert folding == set(A.FOLDS_TO_ASCII)
+    assert folding == set(G.FOLDS_TO_ASCII)
     # and without them str.lower() maps one character to one, so offsets in text.lower() are the text's
     assert [c for c in every if len(c.lower()) != 1] == ["\u0130"]
 
