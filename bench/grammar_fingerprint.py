@@ -28,8 +28,9 @@ this process, median of N rounds) the rules-only fixer over the corpus's texts i
 (Harper) with the product's rules over 1,000 load-site articles. `--expect SHA256` exits 1 on another
 fingerprint.
 
-The code of ae72203 (before issue 15 item 2) gives, with ../shared present (18,845 texts, 4,996,440
-characters): 5f866bca8c63151f929e6836cf229c7b03e71e6734b115f2271af17f463998c4
+The code of ae72203 (before issue 15 item 2) gives, with ../shared present (18,845 texts, 4,996,395
+characters): 089cf2a67eacee2d0bfa2f493ed11692b158a32007e871e3803e511a6e116d5f (the demo bodies as
+crawler.demo.load_articles gives them; 5f866bca... while they were read with their trailing newline)
 """
 
 from __future__ import annotations
@@ -56,12 +57,9 @@ DEFAULT_SHARED = ROOT.parent.parent / "shared" if (ROOT.parent.parent / "shared"
 
 # -- the corpus ------------------------------------------------------------------------------------
 def demo_bodies() -> list[str]:
-    out = []
-    for f in sorted((ROOT / "crawler" / "demo" / "content").glob("[0-9][0-9][0-9]-*.md")):
-        m = re.match(r"\+\+\+\s*\n.*?\n\+\+\+\s*\n(.*)", f.read_text(encoding="utf-8"), re.DOTALL)
-        if m:
-            out.append(m.group(1))
-    return out
+    from crawler.demo import load_articles
+
+    return [a.body for a in load_articles()]
 
 
 def mqm_texts(shared: Path) -> list[str]:

@@ -26,7 +26,6 @@ import argparse
 import json
 import logging
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -48,11 +47,9 @@ from cleaning.grammar import (  # noqa: E402
 
 
 def bodies(shared: Path, repeat: int) -> list[str]:
-    out = []
-    for f in sorted((ROOT / "crawler" / "demo" / "content").glob("[0-9][0-9][0-9]-*.md")):
-        m = re.match(r"\+\+\+\s*\n.*?\n\+\+\+\s*\n(.*)", f.read_text(encoding="utf-8"), re.DOTALL)
-        if m:
-            out.append(m.group(1))
+    from crawler.demo import load_articles
+
+    out = [a.body for a in load_articles()]
     gt = shared / "eval" / "extraction-dev" / "ground-truth.json"
     if gt.exists():
         out += [v["articleBody"] for v in json.loads(gt.read_text(encoding="utf-8")).values() if v.get("articleBody")]

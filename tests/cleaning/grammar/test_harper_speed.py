@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import random
-import re
 from pathlib import Path
 
 import pytest
@@ -36,12 +35,9 @@ TYPOS = [
 
 
 def demo_bodies() -> list[str]:
-    out = []
-    for f in sorted((ROOT / "crawler" / "demo" / "content").glob("[0-9][0-9][0-9]-*.md")):
-        m = re.match(r"\+\+\+\s*\n.*?\n\+\+\+\s*\n(.*)", f.read_text(encoding="utf-8"), re.DOTALL)
-        if m:
-            out.append(m.group(1))
-    return out
+    from crawler.demo import load_articles
+
+    return [a.body for a in load_articles()]
 
 
 def dev_bodies() -> list[str]:
