@@ -23,6 +23,9 @@ _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(
                   r"(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?)?", re.I)
 _PUBLISHED_KEYS = ("datePublished", "dateCreated", "uploadDate")
 _SKIP_TYPES = ("Person", "Organization", "WebSite", "BreadcrumbList", "ImageObject", "Brand", "Place")
+# An article that embeds a video or a podcast often describes it in JSON-LD: its upload day is the
+# media's, not the article's (a 2015 video in a 2017 story), so these come after every other stamp.
+MEDIA_TYPES = ("VideoObject", "AudioObject", "MediaObject", "Clip", "PodcastEpisode")
 _ITEMPROPS = etree.XPath("//body//*[@itemprop]")
 ITEMPROP_PUBLISHED = frozenset({"datepublished", "datecreated", "pubdate", "uploaddate"})
 ITEMPROP_MODIFIED = frozenset({"datemodified", "dateupdated", "dateupdate"})
@@ -77,12 +80,13 @@ def parse_stamp(value: str, source: str, modified: bool = False, key: str = "") 
     return Stamp(day, source, modified, utc, hour, key, instant)
 
 
-def from_jsonld(objects: list[dict], parse_other) -> list[Stamp]:
-    """Stamps of the page's JSON-LD objects (not of people, organisations, images ...)."""
+def from_jsonld(objects: list[dict], parse_other, media: bool = False) -> list[Stamp]:
+    """Stamps of the page's JSON-LD objects (not of people, organisations, images ...): those of
+    embedded media (`MEDIA_TYPES`) when `media`, else all the others."""
     out = []
     for obj in objects:
         kind = jsonld.types(obj)
-        if any(k in kind for k in _SKIP_TYPES):
+        if any(k in kind for k in _SKIP_TYPES) or media != any(k in kind for k in MEDIA_TYPES):
             continue
         for key in (*_PUBLISHED_KEYS, "dateModified"):
             value = obj.get(key)

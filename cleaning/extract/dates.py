@@ -4,8 +4,9 @@ Order (first that answers wins), measured on the dates dev set (docs/extraction.
 1. `profile`: the site profile's date selector and formats;
 2. `url`: a full date in the URL (/2023/04/12/, -20230412-); archive.org's capture prefix is
    removed first, so a capture time is never a publication date;
-3. the page's own machine-readable publication value, first of `meta` (article:published_time,
-   ...), `json-ld` (datePublished, ...), `microdata` (itemprop=datePublished on any element).
+3. the page's own machine-readable publication value, first of `json-ld` (datePublished, ...),
+   `meta` (article:published_time, ...), `microdata` (itemprop=datePublished on any element), and
+   last the JSON-LD of media the page embeds (a video's uploadDate is the video's day).
    A value that is a UTC instant ("...Z") may name the next or previous day in the publisher's
    zone; another stated value or the visible date that falls in that window wins;
 4. htmldate's page search (`date_search`), whose stage becomes the source: `markup` (date-classed
@@ -94,7 +95,9 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
     def other(value: str) -> date | None:
         return plausible(parse_text(value, languages=languages, now=now), now)
 
-    stamps = [s for s in (*from_jsonld(jsonld.objects(tree) if jsonld_objects is None else jsonld_objects, other), *from_meta(tree, other), *from_microdata(tree, excluded, other))
+    objects = jsonld.objects(tree) if jsonld_objects is None else jsonld_objects
+    stamps = [s for s in (*from_jsonld(objects, other), *from_meta(tree, other), *from_microdata(tree, excluded, other),
+                          *from_jsonld(objects, other, media=True))
               if plausible(s.day, now)]
     published_stamps = [s for s in stamps if not s.modified]
     modified = [s for s in stamps if s.modified]

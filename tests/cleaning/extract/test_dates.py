@@ -99,6 +99,17 @@ def test_utc_instant_becomes_the_publishers_local_day():
     assert extract(_page(head=ld_local, lang="de"), "https://x.test/a", now=NOW).published_date == date(2023, 4, 12)
 
 
+def test_an_embedded_videos_upload_day_is_not_the_articles():
+    video = ('<script type="application/ld+json">{"@type": "VideoObject", "name": "Clip",'
+             ' "uploadDate": "2015-01-16T14:53:35+01:00"}</script>')
+    meta = '<meta property="article:published_time" content="2017-12-01T12:01:11+01:00">'
+    ex = extract(_page(head=video + meta), "https://x.test/a/walking", now=NOW)
+    assert (ex.published_date, ex.date_source) == (date(2017, 12, 1), "meta")
+    # on a page that is only the video, its upload day is the page's
+    ex = extract(_page(head=video), "https://x.test/a/walking", now=NOW)
+    assert (ex.published_date, ex.date_source) == (date(2015, 1, 16), "json-ld")
+
+
 def test_url_date_beats_a_date_in_the_text_and_slug_numbers_are_no_day():
     byline = '<p class="date">Published May 3, 2023</p>'
     ex = extract(_page(byline=byline), "https://x.test/2023/04/12/walking-backwards/", now=NOW)
