@@ -54,9 +54,26 @@ class Candidate:
         )
 
 
+def _insertion_point(c: Candidate) -> int | None:
+    """Where `c` only inserts text: an insertion's offset; the start of a span it only prefixes ("If" ->
+    " If"); the end of a span it only suffixes. None for any other edit."""
+    if len(c.replacement) <= c.length:
+        return None
+    if c.length == 0 or c.replacement.endswith(c.original):
+        return c.offset
+    if c.replacement.startswith(c.original):
+        return c.end
+    return None
+
+
 def _overlaps(a: Candidate, b: Candidate) -> bool:
+    # Two insertions at one point conflict, also when one is written as a replacement of the word beside
+    # it: a rule inserting " " before "If" and a backend replacing "If" with " If" would say it twice.
+    point = _insertion_point(a)
+    if point is not None and point == _insertion_point(b):
+        return True
     if a.length == 0 and b.length == 0:
-        return a.offset == b.offset  # two insertions at one point conflict
+        return False  # insertions at different points
     if a.length == 0:
         return b.offset < a.offset < b.end
     if b.length == 0:
@@ -68,7 +85,8 @@ def resolve(candidates: Iterable[Candidate]) -> list[Candidate]:
     """A non-overlapping subset, in text order.
 
     Identical proposals (same span, same replacement) from several rules count once.
-    When proposals overlap, the one of the more specific category wins (`PRIORITY`),
+    When proposals overlap (two that insert text at one point overlap: `_overlaps`), the one of the more
+    specific category wins (`PRIORITY`),
     then the shorter span, then the earlier one; the loser is dropped whole, never
     merged. Two different proposals for exactly the same span, of the same priority,
     disagree: both are dropped.
