@@ -16,6 +16,7 @@ from cleaning.storage.manifests import RunManifestFile
 from crawler.config import setting
 from crawler.run_end import RunTotals, end_run, run_fields
 from crawler.runs import RunContext, require_run
+from crawler.scrapy_compat import downloads_in_progress
 
 logger = logging.getLogger(__name__)
 
@@ -101,7 +102,7 @@ class Progress:
         self._last = (now, pages)
         scheduler = engine.scheduler
         queued = len(scheduler) if hasattr(scheduler, "__len__") else None  # Scrapy's scheduler has one
-        active = len(engine.downloader.active)
+        active = downloads_in_progress(engine)
         text = (f"progress: {pages} pages stored ({rate:.0f}/min, {recent:.0f}/min lately), "
                 f"{'?' if queued is None else queued} requests queued, {active} in progress")
         listed = int(stats.get_value("health/sitemap/urls", 0))

@@ -43,6 +43,25 @@ def wake_engine(engine: Any) -> bool:
     return True
 
 
+def engine_idle(engine: Any) -> bool:
+    """The engine has nothing to do: no request queued, downloading or being processed, and no start
+    request left. False while no spider is open (the engine is opening or closing).
+
+    Relies on `ExecutionEngine.spider_is_idle()` (public, undocumented), which raises RuntimeError
+    without an open spider. Any other error is a real one and is raised: a worker that could not tell
+    would otherwise wait forever for an idle that never comes.
+    """
+    try:
+        return bool(engine.spider_is_idle())
+    except RuntimeError:
+        return False
+
+
+def downloads_in_progress(engine: Any) -> int:
+    """Requests the downloader is fetching now. Relies on `Downloader.active` (a set, undocumented)."""
+    return len(engine.downloader.active)
+
+
 # --- downloader slots -----------------------------------------------------------------------------
 
 def download_slot(crawler: Crawler, request: Request) -> Any:

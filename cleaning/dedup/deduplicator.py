@@ -41,8 +41,8 @@ a total order on the records, so decisions do not depend on their order.
 
 Duplicates of a record that is itself dropped point at the article finally
 kept (``duplicate_of`` is always a kept or already-stored article_id) and
-take its kind and similarity; ``version`` of a duplicate row is the version
-of the article it duplicates.
+take its kind and similarity; a duplicate's ``Decision.version`` is the version
+of the article it duplicates (the ``duplicates`` dataset does not carry it).
 
 This module holds those decisions; `records` the records, decisions and compact batch columns,
 `near` the LSH candidate pairs, their components and the match against earlier runs.

@@ -33,14 +33,14 @@ from cleaning.storage.manifests import RunManifestFile
 from crawler.config import setting
 from crawler.distributed import signals as distributed_signals
 from crawler.distributed.addon import redis_link
-from crawler.distributed.idle import IdleWatch, engine_idle
+from crawler.distributed.idle import IdleWatch
 from crawler.distributed.inflight import InFlightRequests
 from crawler.distributed.link import RedisUnavailable
 from crawler.distributed.manifests import end_distributed_run, finish_worker_manifest, worker_manifest
 from crawler.distributed.membership import LastWorker, Membership, WorkerIdInUse
 from crawler.distributed.start_urls import PushedStartUrls
 from crawler.pipelines import PagesPipeline
-from crawler.scrapy_compat import requests_in_progress
+from crawler.scrapy_compat import engine_idle, requests_in_progress
 
 logger = logging.getLogger(__name__)
 

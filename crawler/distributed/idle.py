@@ -12,17 +12,9 @@ import time
 from typing import Any
 
 from crawler.distributed.link import RedisLink
-from crawler.scrapy_compat import wake_engine
+from crawler.scrapy_compat import engine_idle, wake_engine
 
 logger = logging.getLogger(__name__)
-
-
-def engine_idle(engine: Any) -> bool:
-    """This worker's engine has nothing to do (False while it opens or closes)."""
-    try:
-        return bool(engine.spider_is_idle())
-    except Exception:  # no open spider
-        return False
 
 
 class IdleWatch:

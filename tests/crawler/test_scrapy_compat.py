@@ -19,8 +19,8 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response
 from scrapy.utils.test import get_crawler
 
-from crawler.scrapy_compat import (download_slot, preset_download_slot, requests_in_progress,
-                                   scrapy_ignore_reason, wake_engine)
+from crawler.scrapy_compat import (download_slot, downloads_in_progress, engine_idle, preset_download_slot,
+                                   requests_in_progress, scrapy_ignore_reason, wake_engine)
 from tests.support.crawler import crawl_in_process
 
 REPO = Path(__file__).resolve().parents[2]
@@ -41,15 +41,21 @@ def test_the_engine_internals_the_adapter_reads_are_there() -> None:
             seen["in_progress"] = in_progress is not None and response.request in in_progress
             seen["woken"] = wake_engine(engine)
             seen["slot"] = download_slot(self.crawler, response.request)
+            seen["idle_while_parsing"] = engine_idle(engine)
+            seen["downloads"] = downloads_in_progress(engine)
 
         def closed(self, reason: str) -> None:
             seen["after_close"] = requests_in_progress(self.crawler.engine)
+            seen["idle_after_close"] = engine_idle(self.crawler.engine)
 
     crawl_in_process(Probe)
     assert seen["in_progress"], "the request being parsed is not in the engine's in-progress set"
     assert seen["woken"]
     assert seen["slot"] is not None and all(hasattr(seen["slot"], a) for a in ("delay", "jitter", "concurrency"))
     assert seen["after_close"] in (None, set())
+    assert seen["idle_while_parsing"] is False  # a response is being processed
+    assert seen["downloads"] == 0  # `data:` answered, nothing else asked
+    assert isinstance(seen["idle_after_close"], bool)
 
 
 def test_a_preset_slot_is_created_with_its_settings() -> None:

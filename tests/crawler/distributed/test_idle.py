@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import time
 
-from crawler.distributed.idle import IdleWatch, engine_idle
+import pytest
+
+from crawler.distributed.idle import IdleWatch
+from crawler.scrapy_compat import engine_idle
 from crawler.distributed.link import RedisLink
 
 
@@ -54,3 +57,13 @@ def test_any_work_anywhere_restarts_the_wait(link: RedisLink) -> None:
 def test_an_engine_without_an_open_spider_is_not_idle() -> None:
     assert engine_idle(_Engine(idle=None)) is False  # type: ignore[arg-type]
     assert engine_idle(_Engine(idle=True)) is True
+
+
+def test_an_engine_that_cannot_answer_is_an_error_not_a_busy_engine() -> None:
+    """Were Scrapy to rename what the adapter calls, a worker must fail, not wait forever for idle."""
+
+    class Renamed:
+        pass
+
+    with pytest.raises(AttributeError):
+        engine_idle(Renamed())
