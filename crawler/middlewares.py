@@ -33,8 +33,9 @@ class CanonicalUrlMiddleware:
 
     Tracking parameters, session ids, fragments and default ports are dropped,
     so the duplicate filter sees one URL per page and a duplicate never costs a
-    fetch. Links to a print or AMP variant of the page that declared itself
-    canonical are dropped too.
+    fetch. The path keeps its final slash: the server and the page's relative
+    links may depend on it. Links to a print or AMP variant of the page that
+    declared itself canonical are dropped too.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -47,8 +48,8 @@ class CanonicalUrlMiddleware:
     def _canonical(self, result: Any, page_canonical: str | None) -> Any:
         if not isinstance(result, Request) or result.meta.get("dont_canonicalize"):
             return result
-        url = canonicalize_url(result.url)
-        if page_canonical and _is_variant_of(url, page_canonical):
+        url = canonicalize_url(result.url, keep_trailing_slash=True)
+        if page_canonical and _is_variant_of(canonicalize_url(url), page_canonical):
             self.stats.inc_value("health/links/variant_skipped")
             return None
         if url != result.url:

@@ -14,7 +14,10 @@ Canonical form:
   (``jsessionid``, ``phpsessid``, ``sid``, ``sessionid``, ``aspsessionid*``,
   ``cfid``, ``cftoken``; also as ``;jsessionid=`` path parameters);
 * remaining query parameters kept, sorted, percent-encoding normalised;
-* no trailing slash, except the root path (``https://example.com/``).
+* no trailing slash, except the root path (``https://example.com/``): the form ids are made of.
+  The form a crawl *fetches* keeps the path's final slash (``keep_trailing_slash=True``): ``/health/``
+  and ``/health`` can be different pages to a server, and a page's relative links resolve against the
+  address it was fetched from (``walking.html`` on ``/health/`` is ``/health/walking.html``).
 
 Nothing here raises: input that is not an http(s) URL comes back stripped
 but otherwise as it was (an http(s) URL that cannot be normalised still loses
@@ -58,8 +61,9 @@ def _drop_userinfo(url: str) -> str:
         return url
 
 
-def canonicalize_url(url: str) -> str:
-    """Canonical form of an http(s) URL (see the module docstring)."""
+def canonicalize_url(url: str, *, keep_trailing_slash: bool = False) -> str:
+    """Canonical form of an http(s) URL (see the module docstring); with `keep_trailing_slash`, the form
+    to fetch, whose path keeps its final "/"."""
     try:
         raw = str(url).strip() if url is not None else ""
     except Exception:  # pragma: no cover - str() of a weird object
@@ -83,7 +87,7 @@ def canonicalize_url(url: str) -> str:
                 url2 = url_query_cleaner(url2, drop, remove=True, keep_fragments=False)
                 parts = urlsplit(url2)
         path = parts.path or "/"
-        if len(path) > 1:
+        if len(path) > 1 and not keep_trailing_slash:
             path = path.rstrip("/") or "/"
         netloc = parts.netloc.rpartition("@")[2].lower()  # no user:password@
         return urlunsplit((parts.scheme.lower(), netloc, path, parts.query, ""))

@@ -39,7 +39,7 @@ def start_request(spider: Any, entry: bytes | str) -> Request | None:
     if not text.startswith(("http://", "https://")):
         logger.warning("ignored pushed start URL %r: not an absolute http(s) URL", entry)
         return None
-    url = canonicalize_url(text)
+    url = canonicalize_url(text, keep_trailing_slash=True)  # the form to fetch (cleaning/dedup/urls.py)
     if kind not in KINDS:
         kind = "listing" if spider.target.generic else spider.profile.url_kind(url)
     return spider.request_for(url, kind)

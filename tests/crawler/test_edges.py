@@ -52,6 +52,18 @@ def test_a_recrawl_writes_a_new_version_of_a_changed_article_only(tmp_path: Path
     assert bool(conditional) == (validators in ("etag", "last_modified"))
 
 
+def test_a_start_url_and_links_keep_their_final_slash(tmp_path: Path) -> None:
+    """/health/ and /health are different addresses: the section's relative links resolve against the first."""
+    out = tmp_path / "out"
+    with EdgeSite(section=True) as site:
+        _crawl(out, site.url + "health/")
+        asked = [path for path, _ in site.requests]
+    assert "/health/" in asked and "/health" not in asked
+    assert {f"/health/{slug}.html" for slug in site.slugs} <= set(asked)  # not /edge-one.html (a 404)
+    assert not any(path.startswith("/edge-") for path in asked)
+    assert len(pd.read_parquet(out / "articles", columns=["url"])) == len(site.slugs)
+
+
 @pytest.fixture(scope="module")
 def edge_run(tmp_path_factory: pytest.TempPathFactory):
     out = tmp_path_factory.mktemp("edges") / "out"

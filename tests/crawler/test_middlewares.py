@@ -56,11 +56,12 @@ def test_start_requests_are_canonical_too(tmp_path: Path) -> None:
 
     async def start():  # type: ignore[no-untyped-def]
         yield Request("https://a.org/?utm_medium=x")
+        yield Request("https://a.org/health/?utm_medium=x")  # the path's final slash is the server's business
 
     async def collect() -> list[Any]:
         return [r async for r in mw.process_start(start())]
 
-    assert [r.url for r in asyncio.run(collect())] == ["https://a.org/"]
+    assert [r.url for r in asyncio.run(collect())] == ["https://a.org/", "https://a.org/health/"]
 
 
 # --- demo routing -------------------------------------------------------------------------------------

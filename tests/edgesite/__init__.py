@@ -23,15 +23,19 @@ BINARY_PATHS = {"/bin/png.html": PNG, "/bin/pdf.html": PDF,
 
 class EdgeSite:
     """`validators` says what the article answers carry ("lying": none, and a 304 to any conditional request); `edits[slug]` is a paragraph added to that article
-    (set it between two crawls to change the site). With `auth=(user, password)` every path needs it."""
+    (set it between two crawls to change the site). With `auth=(user, password)` every path needs it. With
+    `section`, a listing at /health/ links its articles relatively ("edge-one.html" = /health/edge-one.html),
+    and /health without the slash is a 404, as on many servers."""
 
     def __init__(self, validators: Validators = "none", slugs: tuple[str, ...] = ("edge-one", "edge-two"),
-                 binary: bool = False, refresh: bool = False, auth: tuple[str, str] | None = None) -> None:
+                 binary: bool = False, refresh: bool = False, auth: tuple[str, str] | None = None,
+                 section: bool = False) -> None:
         self.validators = validators
         self.slugs = slugs
         self.binary = binary
         self.refresh = refresh
         self.auth = auth
+        self.section = section
         self.edits: dict[str, str] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []  # (path, headers) of every request
         self._lock = threading.Lock()
@@ -110,6 +114,11 @@ class _Handler(BaseHTTPRequestHandler):
                           "/refresh/offsite.html"]
             items = "".join(f'<li><a href="{href}">{href}</a></li>' for href in links)
             return self._send(200, f"<html><body><h1>Edge health</h1><ul>{items}</ul></body></html>".encode())
+        if path == "/health/" and site.section:
+            items = "".join(f'<li><a href="{s}.html">{s}</a></li>' for s in site.slugs)
+            return self._send(200, f"<html><body><h1>Health</h1><ul>{items}</ul></body></html>".encode())
+        if path.startswith("/health/") and site.section and path.removeprefix("/health/").removesuffix(".html") in site.slugs:
+            return self._send(200, article_html(site.article(path.removeprefix("/health/").removesuffix(".html"))).encode())
         if path in BINARY_PATHS and site.binary:
             return self._send(200, BINARY_PATHS[path], "text/html")
         if path == "/refresh/article.html" and site.refresh:
