@@ -1,6 +1,14 @@
 """Items: plain, serialisable records (no live objects)."""
 
+import base64
+
 import scrapy
+
+
+def _base64(raw: bytes) -> str:
+    """A page's raw bytes as text, for feeds that write text (JSON, CSV, XML): base64, so no byte is lost
+    or guessed; `declared_encoding` and `detected_encoding` say how to read them once decoded."""
+    return base64.b64encode(raw).decode("ascii") if isinstance(raw, (bytes, bytearray)) else raw
 
 
 class PageItem(scrapy.Item):
@@ -14,7 +22,7 @@ class PageItem(scrapy.Item):
     content_type = scrapy.Field()
     etag = scrapy.Field()
     last_modified = scrapy.Field()
-    body = scrapy.Field()  # the response body, raw bytes
+    body = scrapy.Field(serializer=_base64)  # the response body, raw bytes (base64 in a feed)
     declared_encoding = scrapy.Field()  # Content-Type or <meta> charset
     detected_encoding = scrapy.Field()  # what Scrapy decoded it as
     profile = scrapy.Field()  # site profile name ("" for generic crawls)

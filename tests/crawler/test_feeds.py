@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
@@ -50,6 +51,17 @@ def test_the_demo_crawl_feeds_its_articles_and_a_rerun_feeds_the_whole_site(tmp_
     assert sorted(r["article_id"] for r in _lines(only_run)) == \
         sorted(written.loc[written["run_id"] == last_run, "article_id"])
     assert 0 < len(_lines(only_run)) < len(rows)
+
+
+def test_a_feed_of_raw_pages_gets_every_page_with_its_bytes(tmp_path: Path):
+    out, feed = tmp_path / "out", tmp_path / "pages.jsonl"
+    feeds = {str(feed): {"format": "jsonlines", "item_classes": ["crawler.items.PageItem"]}}
+    run_crawl(out, "-s", "FEEDS=" + json.dumps(feeds), "-s", "HEALTH_CLEAN_ON_CLOSE=False", *FAST)
+    rows = _lines(feed)
+    pages = pd.read_parquet(out / "pages", columns=["url", "body"]).set_index("url")
+    assert len(rows) == len(pages) > 0
+    for r in rows:
+        assert base64.b64decode(r["body"]) == pages.loc[r["url"], "body"]
 
 
 def test_feeds_take_articles_unless_they_say_otherwise():
