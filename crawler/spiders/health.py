@@ -31,6 +31,7 @@ from cleaning.profiles import save_profile
 from crawler.arguments import CrawlTarget, parse_arguments
 from crawler.budgets import CrawlBudgets, site_of
 from crawler.config import setting
+from crawler.demo.server import DEMO_HOST
 from crawler.middlewares import EXPECTED_FAILURE
 from crawler.runs import RunContext, records_run
 from crawler.failures import count_internal_error, failure_reason, previous_failures
@@ -48,6 +49,9 @@ HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 
 class HealthSpider(scrapy.Spider):
     name = "health"
+    # What Scrapy's commands read to pick a spider for a URL (`scrapy fetch|shell|view URL`): a demo URL
+    # gets this spider, which serves the demo site on loopback. A crawl's own list is its target's (below).
+    allowed_domains = [DEMO_HOST]
 
     def __init__(self, *args: Any, sites_dirs: tuple[str, ...] = (), **kwargs: Any) -> None:
         self.target: CrawlTarget = parse_arguments(kwargs, sites_dirs)

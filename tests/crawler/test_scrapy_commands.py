@@ -70,6 +70,13 @@ def test_shell_with_the_health_spider_on_the_demo_site(tmp_path: Path):
     assert "(200, 'Latest health news')" in proc.stdout
 
 
+@pytest.mark.parametrize("command", [["fetch"], ["shell", "-c", "response.text"]])
+def test_a_demo_url_picks_the_health_spider(tmp_path: Path, command: list[str]):
+    # no --spider: Scrapy finds the spider whose domains hold the URL, and it serves the demo site
+    proc = _scrapy(tmp_path / "out", *command[:1], "http://demo.health.test/", *command[1:])
+    assert "Latest health news" in proc.stdout
+
+
 @pytest.mark.parametrize("spider", [[], ["--spider=health"]], ids=["default", "health"])
 def test_fetch(url: str, tmp_path: Path, spider: list[str]):
     proc = _scrapy(tmp_path / "out", "fetch", *spider, url)
