@@ -94,7 +94,7 @@ def profile_fields(spider: Spider) -> dict[str, str] | None:
             "saved": saved_name(profile.name, profile.content_hash)}
 
 
-def clean_pages(crawler: Crawler, run_id: str, reason: str, pages_missing: str = "") -> Any:
+def clean_pages(crawler: Crawler, run_id: str, reason: str, pages_missing: str = "", pages_stored: int | None = None) -> Any:
     """Cleans the run's pages if the crawl ended in a way worth cleaning; the CleanReport, or None.
 
     `health/clean/status` in the stats says what happened: ok, skipped (why), failed (the error), or
@@ -104,28 +104,37 @@ def clean_pages(crawler: Crawler, run_id: str, reason: str, pages_missing: str =
     """
     from cleaning.runner import CleanOptions, clean_from
 
+    from cleaning.storage.datasets import dataset_files
+
     settings, stats = crawler.settings, crawler.stats
+    root = Path(setting(settings, "OUTPUT_DIR"))
+    reclean = f"`python -m cleaning run --output-dir {root} --run-id {run_id}`"
     interrupts = Interrupts.of(crawler)
     if interrupts is not None and interrupts.forced:
         how = "a second signal" if len(interrupts.received) > 1 else "a signal while the crawl's end waited"
         stats.set_value("health/clean/status", f"skipped: the crawl was stopped by force ({how})")
         logger.warning("run %s: cleaning skipped (stopped by force); its pages are stored: run the same command "
-                       "(same JOBDIR) to resume and complete the run, or `python -m cleaning run --run-id %s`",
-                       run_id, run_id)
+                       "(same JOBDIR) to resume and complete the run, or %s", run_id, reclean)
         return None
     if not setting(settings, "HEALTH_CLEAN_ON_CLOSE"):
         stats.set_value("health/clean/status", "skipped: HEALTH_CLEAN_ON_CLOSE is off")
-        logger.info("run %s: pages stored, not cleaned (HEALTH_CLEAN_ON_CLOSE is off): "
-                    "`python -m cleaning run --run-id %s` cleans them", run_id, run_id)
+        logger.info("run %s: pages stored, not cleaned (HEALTH_CLEAN_ON_CLOSE is off): %s cleans them", run_id, reclean)
         return None
     complete = reason in CLEANING_REASONS
     if not complete or pages_missing:
         why, hint = ((f"the crawl ended with {reason}",
-                      f"resume the crawl, or run `python -m cleaning run --run-id {run_id}`") if not complete else
+                      f"resume the crawl, or run {reclean}") if not complete else
                      (pages_missing, "merge step: gather every worker's pages/ under one OUTPUT_DIR, then "
                                      f"`python -m cleaning run --output-dir DIR --run-id {run_id}`"))
         stats.set_value("health/clean/status", f"skipped: {why}")
         logger.warning("run %s: cleaning skipped (%s); its pages are stored: %s", run_id, why, hint)
+        return None
+    if pages_stored is None:
+        pages_stored = int(stats.get_value("health/pages/stored", 0))
+    if not pages_missing and not pages_stored and not dataset_files(root, "pages", run_id):
+        # Nothing was stored (a dead server, every request refused): the run fails for that, said once.
+        stats.set_value("health/clean/status", "skipped: no page of this run was stored")
+        logger.warning("run %s: nothing to clean: no page of this run was stored", run_id)
         return None
     try:
         # A signal now stops the cleaning at once: the busy reactor would only see it once cleaning is over.
@@ -136,7 +145,7 @@ def clean_pages(crawler: Crawler, run_id: str, reason: str, pages_missing: str =
                 logger.warning("run %s: the crawl was stopped; cleaning the pages fetched so far (send the signal "
                                "again to stop at once, without cleaning)", run_id)
             # Later runs (a resumed old run finishing after newer ones) are re-cleaned after it.
-            report = clean_from(Path(setting(settings, "OUTPUT_DIR")), run_id, CleanOptions.from_settings(settings))[0]
+            report = clean_from(root, run_id, CleanOptions.from_settings(settings))[0]
     except KeyboardInterrupt:  # the runner committed nothing of this run and said so in the manifest
         stats.set_value("health/clean/status", "interrupted")
         logger.error("run %s: cleaning interrupted by a signal: nothing of it was committed; its pages are stored: "
@@ -162,7 +171,8 @@ def cut_short(reason: str, crawl_stats: dict[str, Any]) -> list[str]:
            if key.startswith(PARTIAL_STATS)]
     clean_status = str(crawl_stats.get("health/clean/status") or "")
     if reason in CLEANING_REASONS and clean_status.startswith("skipped:") and "HEALTH_CLEAN_ON_CLOSE" not in clean_status \
-            and "stopped by force" not in clean_status:  # a forced stop has its own line, below
+            and "stopped by force" not in clean_status and "no page of this run" not in clean_status:
+        # (a forced stop has its own line, below; a run that stored nothing fails for that)
         # Not the operator's choice (HEALTH_CLEAN_ON_CLOSE=False is): the run's articles were not written.
         why.append(f"cleaning {clean_status}; the pages are stored, no article of this run was written yet "
                    "(the log says the command that cleans them)")
@@ -257,7 +267,7 @@ def end_run(crawler: Crawler, run_id: str, reason: str, totals: RunTotals) -> st
     """Cleans, judges and records the run (see the module docstring); returns its status."""
     settings, stats = crawler.settings, crawler.stats
     root = Path(setting(settings, "OUTPUT_DIR"))
-    report = clean_pages(crawler, run_id, reason, totals.pages_missing)
+    report = clean_pages(crawler, run_id, reason, totals.pages_missing, totals.pages_stored)
     clean_status = str(stats.get_value("health/clean/status", ""))
     if clean_status == "ok":
         from crawler.feeds import export_articles

@@ -102,6 +102,8 @@ def test_a_run_that_fetches_nothing_is_a_failure(tmp_path: Path, reason: str):
     manifest = _manifests(tmp_path / "out")[-1]
     assert manifest["status"] == "failed"
     assert "no page was fetched" in " ".join(manifest["problems"])
+    assert not any("cleaning" in p for p in manifest["problems"]), manifest["problems"]  # said once, as the cause
+    assert "no pages of run" not in proc.stderr and "nothing to clean: no page of this run was stored" in proc.stderr
 
 
 def test_ctrl_c_leaves_readable_datasets_and_says_so(tmp_path: Path):
