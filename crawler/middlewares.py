@@ -103,6 +103,15 @@ def _is_variant_of(url: str, canonical: str) -> bool:
     return parts.netloc == cparts.netloc and (path == cparts.path.rstrip("/") + "/amp" or path.endswith(".amp"))
 
 
+def demo_expected_failure(spider: Any, url: str) -> str | None:
+    """Why the demo site fails `url` on purpose (`DELIBERATE_FAILURES`), when `spider` serves the demo;
+    else None."""
+    server = getattr(spider, "demo_server", None)
+    if server is None or urlsplit(url).hostname != server.site.host:
+        return None
+    return DELIBERATE_FAILURES.get(urlsplit(url).path)
+
+
 class DemoRoutingMiddleware:
     """Routes requests for the demo host to the loopback server the spider started.
 
@@ -121,7 +130,7 @@ class DemoRoutingMiddleware:
         server = getattr(self.crawler.spider, "demo_server", None)
         if server is not None and urlsplit(request.url).hostname == server.site.host:
             request.meta["proxy"] = server.proxy_url
-            why = DELIBERATE_FAILURES.get(urlsplit(request.url).path)
+            why = demo_expected_failure(self.crawler.spider, request.url)
             if why:
                 # A first run should not end with an unexplained ERROR for a failure the demo stages: the
                 # spider says it is expected, and Scrapy's "Gave up retrying" goes to the debug log.

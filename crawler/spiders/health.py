@@ -32,7 +32,7 @@ from crawler.arguments import CrawlTarget, parse_arguments
 from crawler.budgets import CrawlBudgets, site_of
 from crawler.config import setting
 from crawler.demo.server import DEMO_HOST
-from crawler.middlewares import EXPECTED_FAILURE
+from crawler.middlewares import EXPECTED_FAILURE, demo_expected_failure
 from crawler.runs import RunContext, records_run
 from crawler.failures import count_internal_error, failure_reason, previous_failures
 from crawler.pagination import pagination_links
@@ -353,7 +353,8 @@ class HealthSpider(scrapy.Spider):
         """An error status that retries (if any) did not cure: counted, logged and listed once per URL."""
         if response.url not in self.failed_urls:
             self.crawler.stats.inc_value(f"health/failed/http_{response.status}")
-            expected = response.meta.get(EXPECTED_FAILURE)
+            # (a resumed run answers a stored page from disk before the demo's routing has marked it)
+            expected = response.meta.get(EXPECTED_FAILURE) or demo_expected_failure(self, response.url)
             if expected:
                 logger.info("failed %s: http_%d (expected: %s)", response.url, response.status, expected)
             else:

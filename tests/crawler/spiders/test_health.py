@@ -160,3 +160,24 @@ def test_a_site_profile_classifies_links(tmp_path: Path) -> None:
 def test_bad_arguments_fail_before_anything_starts(tmp_path: Path, kwargs: dict[str, str]) -> None:
     with pytest.raises(ValueError):
         HealthSpider.check_arguments(kwargs, project_crawler(tmp_path).settings)
+
+
+def test_the_demos_deliberate_failures_are_expected_also_when_answered_from_disk(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A resumed run replays a stored 404 before the demo's routing marks it: it is still the demo's staging."""
+    import logging
+
+    from crawler.demo.site import DELIBERATE_FAILURES
+
+    crawler = project_crawler(tmp_path)
+    spider = open_spider(crawler, site="demo")
+    try:
+        path = next(iter(DELIBERATE_FAILURES))
+        url = spider.profile.start_urls[0].split("/", 3)[:3]
+        replayed = HtmlResponse("/".join(url) + path, status=404, body=b"<h1>Not Found</h1>",
+                                request=Request("/".join(url) + path))  # no meta from the routing
+        with caplog.at_level(logging.INFO, logger="crawler.spiders.health"):
+            spider._http_failure(replayed)
+        assert "(expected: " in caplog.text and not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    finally:
+        spider.stop_demo()
