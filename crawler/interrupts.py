@@ -19,6 +19,7 @@ once the engine has started (Scrapy installs its handlers when the reactor start
 from __future__ import annotations
 
 import contextlib
+import logging
 import signal
 import threading
 from collections.abc import Callable, Iterator
@@ -30,6 +31,9 @@ from scrapy.crawler import Crawler
 
 from cleaning.signals import SHUTDOWN_SIGNALS, handling
 from crawler.runs import require_run
+from crawler.scrapy_compat import downloads_in_progress
+
+logger = logging.getLogger(__name__)
 
 STATS_KEY = "health/interrupt/signals"  # the shutdown signals the crawl received, in order ("SIGINT SIGINT")
 
@@ -87,6 +91,10 @@ class Interrupts:
         def record(signum: int, frame: FrameType | None) -> None:
             self._record(signum)
             handler(signum, frame)
+            if len(self.received) == 1:  # said from the reactor, outside the handler (see `_record`)
+                from twisted.internet import reactor
+
+                reactor.callFromThread(self._say_stopping)
             # Scrapy's graceful-stop handler installs its forced-stop one for the next signal: record that too.
             self._watch()
 
@@ -98,6 +106,15 @@ class Interrupts:
         # are safe there, logging is not (Scrapy says the same about its own handlers).
         self.received.append(signal.Signals(signum).name)
         self.crawler.stats.set_value(STATS_KEY, " ".join(self.received))
+
+    def _say_stopping(self) -> None:
+        """The graceful stop waits for the downloads in progress (up to DOWNLOAD_TIMEOUT each, longer with a
+        site's Crawl-delay): say so at once, so a silent wait is not taken for a hang and ended by force."""
+        engine = self.crawler.engine
+        active = downloads_in_progress(engine) if engine is not None else 0
+        logger.warning("stopping: %s; the pages fetched so far are then cleaned and written (a second Ctrl-C "
+                       "stops at once, without cleaning; the same command resumes the run)",
+                       f"waiting for {active} download(s) in progress" if active else "finishing the pages in hand")
 
     @contextlib.contextmanager
     def stop_at_once(self) -> Iterator[None]:

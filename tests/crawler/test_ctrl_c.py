@@ -137,6 +137,7 @@ def test_one_signal_cleans_what_was_fetched_is_partial_and_the_same_command_comp
     assert code == 3, log[-3000:]
     [manifest] = _manifests(out)
     assert manifest["status"] == "partial" and manifest["close_reason"] == "shutdown"
+    assert "stopping: " in log and "a second Ctrl-C stops at once" in log  # said at once, not after the wait
     [why] = [p for p in manifest["problems"] if p.startswith("shutdown:")]
     assert f"stopped by {sig.name}" in why and "requests still queued were not fetched" in why
     assert "cleaned and written" in why
