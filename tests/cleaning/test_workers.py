@@ -43,6 +43,6 @@ def test_a_small_run_is_not_held_up_by_a_helper_still_starting() -> None:
     handed out, this process takes it back instead of waiting for the helper to come up."""
     import os
 
-    out = list(ProcessMapper(2).map([WhereCleaned()], _docs(3)))
+    out = list(ProcessMapper(2).map([WhereCleaned(start_delay=5.0)], _docs(3)))
     assert [d.page.url for d, _ in out] == [f"https://a.example/{i}" for i in range(3)]
     assert sum(s["where"].get(f"pid/{os.getpid()}", 0) for _, s in out) == 3

@@ -55,10 +55,21 @@ class ReadsTwice(Step):
 
 
 class WhereCleaned(Step):
-    """Counts, per process id, the documents it cleaned."""
+    """Counts, per process id, the documents it cleaned. `start_delay`: seconds a helper process takes to
+    unpickle it, standing in for the libraries a real helper imports before its first document."""
 
     name = "where"
     parallel = True
+
+    def __init__(self, start_delay: float = 0.0) -> None:
+        super().__init__()
+        self.start_delay = start_delay
+
+    def __setstate__(self, state: dict) -> None:
+        import time
+
+        self.__dict__.update(state)
+        time.sleep(state.get("start_delay", 0.0))
 
     def process(self, doc: Document) -> Document | None:
         import os
