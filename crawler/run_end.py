@@ -213,16 +213,35 @@ def stopped_by(crawl_stats: dict[str, Any], left: str) -> str:
             "resumes and completes the run")
 
 
+def unreachable_start(spider: Any, failed_urls: dict[str, str]) -> str | None:
+    """A problem line when every URL the crawl starts from (its start pages, sitemaps and feeds) failed: the
+    site was down or refused the crawl, so nothing could be found, whatever error pages were stored."""
+    from cleaning.dedup.urls import canonicalize_url
+
+    profile = getattr(spider, "profile", None)
+    if profile is None or not failed_urls:
+        return None
+    starts = [*profile.start_urls, *profile.sitemap_urls, *profile.feed_urls]
+    failed = {canonicalize_url(url): why for url, why in failed_urls.items()}
+    reasons = [failed.get(canonicalize_url(url)) for url in starts]
+    if not starts or not all(reasons):
+        return None
+    return "every start URL failed, so nothing could be found (is the site down or refusing the crawl?): " + \
+        ", ".join(f"{strip_credentials(url)} ({why})" for url, why in zip(starts, reasons))
+
+
 def judge(reason: str, pages_stored: int, output_errors: list[str], clean_status: str,
           partial: list[str] = (), internal: list[str] = (),  # type: ignore[assignment]
-          forced: bool = False) -> tuple[str, list[str]]:
+          forced: bool = False, unreachable: str | None = None) -> tuple[str, list[str]]:
     """The run's status and its problems: interrupted (stopped by force: a second Ctrl-C, or a signal
     while cleaning), failed (something went wrong, our own code's errors included: `internal`), partial
     (cut short by a limit, a budget or one Ctrl-C, or some of its work was skipped: `partial` says what),
-    or succeeded."""
+    or succeeded. `unreachable`: every start URL failed (`unreachable_start`), a failure."""
     problems = list(internal)
     if not pages_stored:
         problems.append("no page was fetched and stored")
+    if unreachable:
+        problems.append(unreachable)
     problems += [f"output error: {error}" for error in output_errors]
     if clean_status.startswith("failed"):
         problems.append(f"cleaning {clean_status}")
@@ -243,7 +262,7 @@ def summary_line(run_id: str, status: str, totals: RunTotals, crawl_stats: dict[
                    f"{f' with {queued} requests left' if queued is not None else ''}, ") + workers
     dropped = dict(report.dropped_reasons) if report is not None else {}
     return (f"run {run_id} {status}: {workers}{crawl_stats.get('downloader/response_count', 0)} responses, "
-            f"{crawl_stats.get('health/pages/stored', 0)} pages stored, "
+            f"{totals.pages_stored} pages stored, "  # a resumed run's earlier attempts included
             f"{crawl_stats.get('health/clean/articles', 0)} articles written, "
             f"{crawl_stats.get('health/clean/duplicates', 0)} duplicates, "
             f"{crawl_stats.get('health/clean/dropped', 0)} pages dropped {dropped}, "
@@ -284,7 +303,8 @@ def end_run(crawler: Crawler, run_id: str, reason: str, totals: RunTotals) -> st
     status, problems = judge(reason, totals.pages_stored, totals.output_errors, clean_status,
                              cut_short(reason, crawl_stats), internal_errors(crawl_stats),
                              # a signal after the commit changes nothing of what was written
-                             forced=interrupts is not None and interrupts.forced and clean_status != "ok")
+                             forced=interrupts is not None and interrupts.forced and clean_status != "ok",
+                             unreachable=unreachable_start(getattr(crawler, "spider", None), totals.failed_urls))
     stats.set_value("health/run_status", status)
     # Opened now: cleaning recorded its own section ("cleaning": status, counts, files) meanwhile.
     manifest = RunManifestFile.open(root, run_id)

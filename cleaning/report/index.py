@@ -58,7 +58,8 @@ def run_row(manifest: dict[str, Any], runs_dir: Path) -> RunRow:
         except (TypeError, ValueError):
             return 0
 
-    pages = int(stats.get("health/pages/stored") or count("pages") or 0)
+    # the run's pages as its cleaning read them: every attempt's (a resumed run's last attempt stored only the rest)
+    pages = count("pages") or int(stats.get("health/pages/stored") or 0)
     return RunRow(run_id=run_id, started=str(manifest.get("started_at", "")), status=str(manifest.get("status", "unknown")),
                   duration_s=run_duration(manifest),
                   pages=pages, articles=count("articles"), new_versions=count("new_versions"),

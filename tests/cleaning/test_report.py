@@ -256,3 +256,15 @@ def test_the_report_says_where_the_cleanings_time_went(tmp_path: Path):
     section = html.split("Where the cleaning's time went", 1)[1]
     assert re.search(r"grammar</td><td class='n'>6\.50</td><td>.*?65%", section)
     assert "4 pages went through the first steps" in section
+
+
+def test_a_resumed_runs_pages_in_the_index_are_all_its_attempts(tmp_path: Path) -> None:
+    """The last attempt of a run resumed after a kill stores only what was left: the index counts the run's pages."""
+    from cleaning.report.index import run_row
+
+    manifest = {"run_id": "20260101T000000Z_aaaaaa", "status": "succeeded",
+                "crawl_stats": {"health/pages/stored": 1},
+                "cleaning": {"status": "committed", "counts": {"pages": 20, "articles": 15}}}
+    assert run_row(manifest, tmp_path).pages == 20
+    del manifest["cleaning"]  # not cleaned (yet): what the crawl stored
+    assert run_row(manifest, tmp_path).pages == 1

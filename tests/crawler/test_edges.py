@@ -52,6 +52,17 @@ def test_a_recrawl_writes_a_new_version_of_a_changed_article_only(tmp_path: Path
     assert bool(conditional) == (validators in ("etag", "last_modified"))
 
 
+def test_a_site_that_answers_only_errors_fails_the_run(tmp_path: Path) -> None:
+    """A site down for maintenance (503 everywhere) stores its error pages, yet the run found nothing: failed."""
+    out = tmp_path / "out"
+    with EdgeSite(down=True) as site:
+        proc = _crawl(out, site.url, "-s", "RETRY_TIMES=0", check=False)
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    [manifest] = _manifests(out)
+    assert manifest["status"] == "failed"
+    assert any(p.startswith("every start URL failed") and "http_503" in p for p in manifest["problems"])
+
+
 def test_a_start_url_and_links_keep_their_final_slash(tmp_path: Path) -> None:
     """/health/ and /health are different addresses: the section's relative links resolve against the first."""
     out = tmp_path / "out"

@@ -25,17 +25,18 @@ class EdgeSite:
     """`validators` says what the article answers carry ("lying": none, and a 304 to any conditional request); `edits[slug]` is a paragraph added to that article
     (set it between two crawls to change the site). With `auth=(user, password)` every path needs it. With
     `section`, a listing at /health/ links its articles relatively ("edge-one.html" = /health/edge-one.html),
-    and /health without the slash is a 404, as on many servers."""
+    and /health without the slash is a 404, as on many servers. With `down`, every path answers 503."""
 
     def __init__(self, validators: Validators = "none", slugs: tuple[str, ...] = ("edge-one", "edge-two"),
                  binary: bool = False, refresh: bool = False, auth: tuple[str, str] | None = None,
-                 section: bool = False) -> None:
+                 section: bool = False, down: bool = False) -> None:
         self.validators = validators
         self.slugs = slugs
         self.binary = binary
         self.refresh = refresh
         self.auth = auth
         self.section = section
+        self.down = down
         self.edits: dict[str, str] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []  # (path, headers) of every request
         self._lock = threading.Lock()
@@ -98,6 +99,8 @@ class _Handler(BaseHTTPRequestHandler):
         site, path = self.site, self.path.split("?")[0]
         with site._lock:
             site.requests.append((path, {k.lower(): v for k, v in self.headers.items()}))
+        if site.down:
+            return self._send(503, b"<html><body>Service Unavailable</body></html>")
         if site.auth is not None:
             expected = "Basic " + base64.b64encode(":".join(site.auth).encode()).decode()
             if self.headers.get("Authorization") != expected:
