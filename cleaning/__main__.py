@@ -63,6 +63,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     for line in partial:
         print(f"partial: {line}", file=sys.stderr)
     if not reports:
+        print(f"error: no stored run to clean under {root} (pages/ holds no part files)", file=sys.stderr)
         return 1
     return EXIT_PARTIAL if partial else 0
 
@@ -201,9 +202,27 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
         return 1
 
 
+ON_OUTPUT_DIR = {"compact", "migrate", "report"}  # commands on an existing OUTPUT_DIR (`run` checks for pages/ itself)
+
+
+def _not_an_output_dir(root: Path) -> str | None:
+    """Why `root` is no output folder of the product, or None: a mistyped --output-dir must not "succeed" on
+    an empty folder (or create one)."""
+    if not root.is_dir():
+        return f"{root} does not exist (check --output-dir)"
+    if not any((root / name).is_dir() for name in ("pages", "articles", "_runs")):
+        return f"{root} holds no datasets (no pages/, articles/ or _runs/; check --output-dir)"
+    return None
+
+
 def _main(args: argparse.Namespace, prog: str) -> int:
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.command in ON_OUTPUT_DIR:
+        why = _not_an_output_dir(Path(args.output_dir))
+        if why is not None:
+            print(f"error: {why}", file=sys.stderr)
+            return 2
     if args.command not in WRITERS:
         return int(args.func(args) or 0)
     from cleaning.config import value

@@ -116,7 +116,10 @@ def check_settings(settings: object) -> None:
         raise ArgumentError(str(exc)) from None
     except ValueError as exc:
         raise ArgumentError(f"HEALTH_RUN_ID: {exc}") from None
-    output = Path(values["OUTPUT_DIR"] or "outputs")
+    if not str(values["OUTPUT_DIR"] or "").strip():
+        # Path("") is the current folder: the datasets would be scattered into wherever the command ran
+        raise ArgumentError("OUTPUT_DIR is empty (set -s OUTPUT_DIR=PATH, or leave it out for outputs/)")
+    output = Path(values["OUTPUT_DIR"])
     try:
         ensure_writable(output)
     except OutputError as exc:

@@ -33,6 +33,9 @@ BAD_CALLS = [
     ["run", "--output-dir", "nothing-here"],  # no pages/ dataset
     ["run", "--output-dir", "outputs", "--run-id", "../etc"],
     ["report", "NO_SUCH_RUN"],
+    ["report", "--output-dir", "nothing-here"],  # a mistyped folder: never "rendered" into a new one
+    ["compact", "--output-dir", "nothing-here"],
+    ["migrate", "--output-dir", "outputs-typo"],
     ["extract", "page.html", "--site", "no-such-site"],
 ]
 
@@ -70,6 +73,7 @@ def test_an_unexpected_failure_is_one_line_and_exit_1(tmp_path: Path, capsys, mo
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr("cleaning.storage.compact.compact", boom)
+    (tmp_path / "pages").mkdir()
     assert main(["compact", "--output-dir", str(tmp_path)], prog="health-clean") == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert err == ["health-clean: error: RuntimeError: disk on fire (run with -v for the traceback)"]

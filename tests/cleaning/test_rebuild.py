@@ -50,3 +50,10 @@ def test_run_without_pages_is_a_clear_error(tmp_path: Path):
     proc = subprocess.run([sys.executable, "-m", "cleaning", "run", "--output-dir", str(tmp_path)],
                           cwd=REPO, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and "no pages dataset" in proc.stderr
+
+
+def test_run_with_an_empty_pages_dataset_says_so(tmp_path: Path):
+    (tmp_path / "pages").mkdir()
+    proc = subprocess.run([sys.executable, "-m", "cleaning", "run", "--output-dir", str(tmp_path)],
+                          cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1 and "no stored run to clean" in proc.stderr, proc.stderr

@@ -53,6 +53,7 @@ def test_bad_arguments_fail_clearly(kwargs, message):
     ({"CONCURRENT_REQUESTS": "0"}, "CONCURRENT_REQUESTS must be"),
     ({"DOWNLOAD_TIMEOUT": "0"}, "DOWNLOAD_TIMEOUT must be"),
     ({"HEALTH_RUN_ID": "site-2"}, "invalid run id"),
+    ({"OUTPUT_DIR": ""}, "OUTPUT_DIR is empty"),  # not the current folder
 ])
 def test_bad_settings_fail_clearly(tmp_path: Path, settings, message):
     with pytest.raises(ArgumentError, match=message):
