@@ -107,9 +107,15 @@ class PreparedPages:
                     if out is not None and warm is not None:
                         warm(out)
                     offsets[key] = spool.append((key, out, stats))
-        finally:
             spool.close()
-        os.replace(tmp, spool_path)
+            os.replace(tmp, spool_path)
+        except BaseException:
+            # A cache, rebuilt by the run's cleaning: on a full disk its half-written file must not keep the
+            # space the pages (which cannot be rebuilt) need.
+            with contextlib.suppress(OSError):
+                spool.close()
+            tmp.unlink(missing_ok=True)
+            raise
         index = [[url, status, fetched, offset] for (url, status, fetched), offset in offsets.items()]
         write_bytes_atomic(self.dir / f"{part.name}.index", json.dumps(index).encode("utf-8"))
         return len(offsets)

@@ -309,8 +309,15 @@ def end_run(crawler: Crawler, run_id: str, reason: str, totals: RunTotals) -> st
     # Opened now: cleaning recorded its own section ("cleaning": status, counts, files) meanwhile.
     manifest = RunManifestFile.open(root, run_id)
     manifest.data.setdefault("cleaning", {"status": clean_status})
-    manifest.finish(status=status, problems=problems, close_reason=reason, crawl_stats=crawl_stats,
-                    failed_urls=totals.failed_urls)
+    try:
+        manifest.finish(status=status, problems=problems, close_reason=reason, crawl_stats=crawl_stats,
+                        failed_urls=totals.failed_urls)
+    except OSError as exc:  # a full or vanished disk: the manifest keeps `running`, so the run stays resumable
+        status = "failed"
+        stats.set_value("health/run_status", status)
+        problems = [*problems, f"output error: the run manifest could not be written: {exc} (the next crawl or "
+                               "cleaning of this OUTPUT_DIR marks the run crashed; free space, then run the same "
+                               "command again)"]
     if status == "succeeded":
         retire_run_id(settings.get("JOBDIR"), run_id)
     logger.debug("run %s: crawl stats (also in the manifest's crawl_stats): %s", run_id, pformat(crawl_stats))

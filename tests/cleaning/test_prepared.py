@@ -84,3 +84,25 @@ def test_when_the_crawl_ends_its_process_prepares_what_no_helper_took(tmp_path: 
     mapper = CachedMapper(ProcessMapper(1), prepared)
     assert sorted((_plain(r) for r in mapper.map(segment, list(read.run()))), key=repr) == computed
     assert (mapper.hits, mapper.misses) == (16, 0)
+
+
+def test_a_preparation_that_fails_leaves_no_half_written_file(tmp_path: Path) -> None:
+    """A full disk mid-way: the cache's partial file is removed, so it keeps no space the pages need."""
+    import pytest
+
+    _store(tmp_path)
+    steps = cleaning_steps(tmp_path, RUN, tmp_path / "stage", CleanOptions(grammar_backend="none"))
+    read, segment = steps[0], first_segment(steps)
+    prepared = PreparedPages(tmp_path, RUN, segment)
+    part = dataset_files(tmp_path, "pages", RUN)[0]
+    seen = []
+
+    def full_disk(doc):  # the warm-up hook runs once per document: the fourth write "fails"
+        seen.append(doc)
+        if len(seen) == 4:
+            raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError):
+        prepared.prepare(part, read, segment, warm=full_disk)
+    assert not prepared.done(part)
+    assert [p.name for p in prepared.dir.iterdir()] == []

@@ -221,3 +221,24 @@ def test_work_left_undone_makes_the_run_partial_with_its_reason() -> None:
     stopped = cut_short("shutdown", {"health/clean/status": "ok", STATS_KEY: "SIGINT"})
     assert len(stopped) == 1 and stopped[0].startswith("shutdown: the crawl was stopped by SIGINT")
     assert judge("shutdown", 5, [], "ok", stopped)[0] == "partial"
+
+
+def test_a_manifest_that_cannot_be_written_fails_the_run_in_one_line_and_keeps_its_id(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cleaning.storage.manifests import RunManifestFile
+
+    job = tmp_path / "job"
+    crawler = _crawler(tmp_path, JOBDIR=str(job))
+    run_id = RunContext.of(crawler).run_id
+    _store_pages(tmp_path, run_id)
+    crawler.stats.set_value("health/pages/stored", 2)
+
+    def full(self, **_: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(RunManifestFile, "finish", full)
+    with caplog.at_level(logging.INFO):
+        assert end_run(crawler, run_id, "finished", RunTotals.of_crawl(crawler.stats, {})) == "failed"
+    assert "the run manifest could not be written" in caplog.text and f"run {run_id} failed: " in caplog.text
+    assert "Traceback" not in caplog.text
+    assert resolve_run_id(str(job)) == run_id  # kept: the same command resumes it once there is space
