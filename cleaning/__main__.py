@@ -240,6 +240,14 @@ def _main(args: argparse.Namespace, prog: str) -> int:
             for run_id in mark_crashed_runs(Path(args.output_dir), found_by=f"{prog} {args.command}"):
                 logging.getLogger("cleaning").warning("run %s was left running by a process that died: marked "
                                                       "crashed", run_id)
+            from cleaning.storage.datasets import OutputError, check_readable
+            from cleaning.storage.schemas import DATASETS
+
+            try:  # as a crawl does before it starts: a damaged or foreign file is named and set aside
+                check_readable(Path(args.output_dir), DATASETS)
+            except OutputError as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return 1
             return int(args.func(args) or 0)
     except KeyboardInterrupt:
         signame = stopped_by[0] or "SIGINT"

@@ -179,16 +179,28 @@ def read_rows(root: Path, name: str, columns: list[str] | None = None, run_id: s
             raise OutputError(f"cannot read {path}: {exc}") from None
 
 
+# Columns every schema version of a dataset has: a Parquet file without them is not one of its files
+# (another tool's file dropped into the folder), and reading it would fail deep inside a run.
+KEY_COLUMNS = {"pages": {"url", "status", "fetched_at"}, "articles": {"article_id", "url"},
+               "hot_picks": {"article_id", "rank"}, "duplicates": {"url", "duplicate_of"},
+               "grammar_edits": {"article_id", "offset"}}
+
+
 def check_readable(root: Path, names: Iterable[str]) -> None:
-    """Reads every part file's footer; a corrupt file is quarantined and named, never skipped silently."""
+    """Reads every part file's footer; a corrupt file, or one that is not a file of its dataset, is
+    quarantined and named, never skipped silently."""
     for name in names:
         for path in dataset_files(root, name):
             try:
-                pq.read_metadata(path)
+                columns = set(pq.read_metadata(path).schema.to_arrow_schema().names)
             except (OSError, pa.ArrowInvalid) as exc:
                 if is_corruption(exc):
                     raise quarantine(root, path, exc) from None
                 raise OutputError(f"cannot read {path}: {exc}") from None
+            missing = KEY_COLUMNS.get(name, set()) - columns
+            if missing:
+                raise quarantine(root, path, ValueError(f"not a file of the {name} dataset: no column "
+                                                        f"{', '.join(sorted(missing))}"))
 
 
 def remove_run_files(root: Path, names: Iterable[str], run_id: str) -> list[str]:

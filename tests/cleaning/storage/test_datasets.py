@@ -120,3 +120,26 @@ def test_a_garbage_file_is_named_and_set_aside_at_start(tmp_path: Path):
     with pytest.raises(OutputError, match="hot_picks.*moved to"):
         check_readable(tmp_path, ["pages", "hot_picks"])
     check_readable(tmp_path, ["pages", "hot_picks"])  # quarantined: the next start is clean
+
+
+def test_a_parquet_file_of_another_dataset_is_named_and_set_aside(tmp_path: Path):
+    """Valid Parquet, not ours (another tool's export dropped into pages/): set aside by every command."""
+    import subprocess
+    import sys
+
+    import pyarrow as pa
+
+    from cleaning.storage.datasets import check_readable
+
+    foreign = tmp_path / "pages" / "crawl_date=2026-01-01" / "part-20260101T000000Z_xx-crawl-00000.parquet"
+    foreign.parent.mkdir(parents=True)
+    pq.write_table(pa.table({"a": [1, 2]}), foreign)
+    with pytest.raises(OutputError, match="not a file of the pages dataset: no column fetched_at, status, url"):
+        check_readable(tmp_path, ["pages"])
+    assert not foreign.exists() and (tmp_path / "_quarantine" / foreign.relative_to(tmp_path)).is_file()
+
+    pq.write_table(pa.table({"a": [1, 2]}), foreign)  # again, for the cleaning's command line
+    proc = subprocess.run([sys.executable, "-m", "cleaning", "run", "--output-dir", str(tmp_path)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1 and "not a file of the pages dataset" in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr and not foreign.exists()
