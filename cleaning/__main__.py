@@ -19,10 +19,7 @@ import signal
 import sys
 from pathlib import Path
 
-from cleaning.cli import OneLineParser
-
-
-EXIT_PARTIAL = 3  # as `scrapy crawl health`: written, but some of the work was not done (docs/operations.md)
+from cleaning.cli import EXIT_PARTIAL, OneLineParser
 
 
 def _cmd_run(args: argparse.Namespace) -> int:

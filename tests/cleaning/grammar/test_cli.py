@@ -62,3 +62,14 @@ def test_only_the_entry_point_reads_the_environment(monkeypatch):
     assert GrammarOptions().languagetool_url is None  # options take plain values
     got = languagetool_settings({"HEALTH_LANGUAGETOOL_URL": "http://x", "HEALTH_LANGUAGETOOL_API_KEY": "k"})
     assert got == {"languagetool_url": "http://x", "languagetool_api_key": "k"}
+
+
+def test_a_backend_that_is_down_makes_fix_grammar_partial_and_says_it_once():
+    lines = "He go to school.\nShe have a cat.\nThey is here.\n"
+    r = cleaning("fix-grammar", "--backend", "languagetool", "--languagetool-url", "http://127.0.0.1:9",
+                 "--run-budget", "5", stdin=lines)
+    assert r.returncode == 3, r.stderr
+    assert r.stdout == lines  # every line written, unfixed
+    errors = [line for line in r.stderr.splitlines() if "error:" in line]
+    assert len(errors) == 1, r.stderr  # the failure once, not once per line
+    assert "partial: 3 lines written unfixed" in r.stderr
