@@ -231,6 +231,10 @@ def _main(args: argparse.Namespace, prog: str) -> int:
     except OutputLocked as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # a read-only or vanished folder: the lock file cannot be made
+        print(f"error: {args.output_dir} is not writable ({exc.strerror or exc}): {args.command} writes there",
+              file=sys.stderr)
+        return 2
     stopped_by = _stop_on_sigterm()
     try:
         with lock:

@@ -79,3 +79,15 @@ def test_an_unexpected_failure_is_one_line_and_exit_1(tmp_path: Path, capsys, mo
     assert err == ["health-clean: error: RuntimeError: disk on fire (run with -v for the traceback)"]
     with pytest.raises(RuntimeError):
         main(["-v", "compact", "--output-dir", str(tmp_path)], prog="health-clean")
+
+
+def test_a_read_only_output_dir_is_one_line_and_exit_2(tmp_path: Path, capsys, monkeypatch):
+    # (as root, chmod cannot make a folder read-only: the lock's own error stands in for it)
+    def refused(self, wait=None):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("cleaning.storage.lock.OutputLock.acquire", refused)
+    (tmp_path / "pages").mkdir()
+    assert main(["compact", "--output-dir", str(tmp_path)], prog="health-clean") == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"error: {tmp_path} is not writable (Permission denied): compact writes there"]
