@@ -146,7 +146,7 @@ def _words(f: RunFigures) -> str:
 def _sample(f: RunFigures) -> str:
     if not f.sample:
         return "<p class='muted'>no article in this run</p>"
-    why = {"edited": "has grammar edits", "duplicated": "has duplicates", "other": "drawn at random"}
+    why = {"edited": "has grammar edits", "duplicated": "has duplicates", "other": "drawn by article id"}
     out = []
     for a in f.sample:
         head = (f"<h3>{h.link(a.url, a.title or a.url or a.article_id)}</h3>"
@@ -202,9 +202,10 @@ def _step_times(f: RunFigures) -> str:
     total = sum(f.step_seconds.values()) or 1.0
     rows = [(escape(name), f"{seconds:.2f}", f"{h.meter(seconds / total)} {seconds / total:.0%}")
             for name, seconds in f.step_seconds.items()]
-    note = ""
+    note = ("<p class='muted'>Each step's own seconds, summed over the processes that ran it: with several "
+            "worker processes the sum can exceed the cleaning's wall time.</p>")
     if f.prepared_while_crawling:
-        note = (f"<p class='muted'>{h.number(f.prepared_while_crawling)} pages went through the first steps "
+        note += (f"<p class='muted'>{h.number(f.prepared_while_crawling)} pages went through the first steps "
                 "(extraction, language, hashing) in helper processes while the crawl fetched; that time is not "
                 "in these figures, which are the run's cleaning after the crawl.</p>")
     return h.table(["step", "seconds", "share"], rows, numeric=(1,)) + note
@@ -216,7 +217,7 @@ def render_run(f: RunFigures) -> str:
         h.bar_chart("Pages by HTTP status", f.pages_by_status),
         h.bar_chart("Articles per site", f.articles_per_site),
         h.bar_chart("Languages", f.languages),
-        h.bar_chart("Extraction paths", f.extraction_paths),
+        h.bar_chart("Extraction paths (pages, before dedup)", f.extraction_paths),
         h.bar_chart("Duplicates by kind", f.duplicates_by_kind),
         h.bar_chart("Duplicates by similarity", f.similarity),
         h.bar_chart("Grammar edits by category", f.grammar_by_category),
