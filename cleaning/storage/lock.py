@@ -113,6 +113,28 @@ def mark_crashed_runs(root: Path, found_by: str) -> list[str]:
         if cleaning.get("status") == "running":
             reason = "cleaning " + reason
             manifest.data["cleaning"] = {**cleaning, "status": "crashed"}
-        manifest.finish("crashed", problems=list(manifest.data.get("problems") or []) + [reason])
+        manifest.finish("crashed", finished_at=_last_sign_of_life(root, run_id),
+                        problems=list(manifest.data.get("problems") or []) + [reason])
         crashed.append(run_id)
     return crashed
+
+
+def _last_sign_of_life(root: Path, run_id: str) -> str | None:
+    """When a crashed run last wrote anything (its manifest, a dataset file): its end, for its duration,
+    rather than the moment the next run found it (a week later, for a weekly crawl)."""
+    from datetime import datetime, timezone
+
+    from cleaning.storage.datasets import dataset_files
+    from cleaning.storage.schemas import DATASETS
+
+    paths = [Path(root) / "_runs" / f"{run_id}.json",
+             *(path for name in DATASETS for path in dataset_files(root, name, run_id))]
+    times = []
+    for path in paths:
+        try:
+            times.append(path.stat().st_mtime)
+        except OSError:
+            continue
+    if not times:
+        return None
+    return datetime.fromtimestamp(max(times), timezone.utc).isoformat(timespec="seconds")

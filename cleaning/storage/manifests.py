@@ -70,10 +70,11 @@ class RunManifestFile:
         self.data.update(fields)
         self.save()
 
-    def finish(self, status: str, **fields: Any) -> None:
+    def finish(self, status: str, finished_at: str | None = None, **fields: Any) -> None:
+        """Records the run's end; `finished_at` (ISO, UTC) when it ended before now (a crash found later)."""
         self.data.update(fields)
         self.data["status"] = status
-        self.data["finished_at"] = now_utc()
+        self.data["finished_at"] = finished_at or now_utc()
         if self.data.get("attempts"):
             self.data["attempts"][-1].update(finished_at=self.data["finished_at"], status=status)
         self.save()

@@ -67,6 +67,17 @@ def test_runs_left_running_are_marked_crashed_with_the_reason(tmp_path: Path) ->
     assert mark_crashed_runs(tmp_path, found_by="run Y") == []
 
 
+def test_a_crashed_run_ends_when_it_last_wrote_not_when_it_was_found(tmp_path: Path) -> None:
+    import os
+
+    RunManifestFile.open(tmp_path, "20260101T000000Z_dead").start(kind="crawl")
+    died = 1767225600 + 3600  # 2026-01-01 01:00 UTC: its last write; found a week later
+    os.utime(tmp_path / "_runs" / "20260101T000000Z_dead.json", (died, died))
+    mark_crashed_runs(tmp_path, found_by="next week's run")
+    data = RunManifestFile.open(tmp_path, "20260101T000000Z_dead").data
+    assert data["finished_at"] == data["attempts"][-1]["finished_at"] == "2026-01-01T01:00:00+00:00"
+
+
 def test_the_cleaning_command_refuses_a_busy_output_dir(tmp_path: Path) -> None:
     (tmp_path / "pages").mkdir()
     proc = _holder(tmp_path)
