@@ -18,6 +18,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -113,6 +114,12 @@ def local_languagetool_server(
             install = LanguageToolInstall(str(Path(jar).parent), str(jar), "unknown", "jar")
         command = server_command(install, home, heap_mb)
     argv = [a.replace("{port}", str(port)) for a in command]
+    setpriv = shutil.which("setpriv") if sys.platform.startswith("linux") else None
+    if setpriv:
+        # The server dies with the process that started it, however that process dies (SIGKILL, out of
+        # memory): otherwise a killed crawl left a JVM of several hundred MB running. util-linux's setpriv
+        # sets the parent-death signal and execs the server (no preexec_fn, unsafe beside threads).
+        argv = [setpriv, "--pdeathsig", "TERM", "--", *argv]
     log.info("starting a local LanguageTool server on port %d", port)
     proc = subprocess.Popen(  # noqa: S603 - our own command line
         argv,

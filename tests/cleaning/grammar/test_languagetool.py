@@ -2,6 +2,7 @@
 loopback stand-in: no real LanguageTool runs here)."""
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -151,3 +152,35 @@ def test_a_server_that_exits_early_is_an_error(tmp_path):
     with pytest.raises(RuntimeError, match="exited early"):
         with local_languagetool_server(command=[sys.executable, "-c", "raise SystemExit(3)"], startup_timeout=10):
             pass
+
+
+@pytest.mark.skipif(shutil.which("setpriv") is None or not sys.platform.startswith("linux"),
+                    reason="util-linux setpriv (Linux) ties the server's life to its parent's")
+def test_a_local_server_dies_with_a_killed_parent(tmp_path):
+    import signal
+    import time
+
+    script = tmp_path / "stand_in.py"
+    script.write_text(STAND_IN)
+    owner = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time\nfrom cleaning.grammar.lt_server import local_languagetool_server\n"
+         f"with local_languagetool_server(command=[sys.executable, {str(script)!r}, '{{port}}'], startup_timeout=20) as url:\n"
+         "    print(url, flush=True)\n    time.sleep(120)\n"],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert owner.stdout.readline().startswith("http://127.0.0.1:")
+        server = f"{script} [0-9]+$"  # the server's command line (the owner's holds the script's name too)
+        [pid] = map(int, subprocess.run(["pgrep", "-f", server], capture_output=True, text=True).stdout.split())
+        owner.send_signal(signal.SIGKILL)  # no cleanup of its own can run
+        owner.wait(10)
+        for _ in range(100):
+            if subprocess.run(["pgrep", "-f", server], capture_output=True).returncode == 1:
+                break
+            time.sleep(0.1)
+        assert subprocess.run(["pgrep", "-f", server], capture_output=True).returncode == 1, \
+            f"the server (pid {pid}) outlived the process that started it"
+    finally:
+        owner.kill()
+        owner.wait(10)
+        owner.stdout.close()
+        subprocess.run(["pkill", "-f", str(script)])
