@@ -74,19 +74,29 @@ def index_rows(root: Path) -> list[RunRow]:
     return [run_row(m, runs_dir) for m in list_runs(root) if isinstance(m, dict) and m.get("run_id")]
 
 
-def _compared(row: RunRow, attr: str) -> int:
-    # an incremental week writes few article rows because little changed: articles compare what was seen
-    return row.articles + row.unchanged if attr == "articles" else getattr(row, attr)
+MIN_ARTICLES_FOR_RATE = 10
+
+
+def _compared(row: RunRow, attr: str) -> float | None:
+    # An incremental week fetches and writes little because little changed: pages and articles compare what
+    # was seen (unchanged ones added), grammar edits their rate per article written (None: nothing written).
+    if attr in ("pages", "articles"):
+        return getattr(row, attr) + row.unchanged
+    if attr == "grammar_edits":  # (a rate over a handful of articles says nothing)
+        return 100.0 * row.grammar_edits / row.articles if row.articles >= MIN_ARTICLES_FOR_RATE else None
+    return getattr(row, attr)
 
 
 def unusual(rows: list[RunRow], i: int, attr: str, direction: str) -> bool:
     """Whether row i's value is far from the median of the finished runs before it (half or double)."""
     if direction == "none":
         return False
-    before = [_compared(r, attr) for r in rows[:i] if r.status in ("succeeded", "partial")][-BASELINE_RUNS:]
-    if len(before) < 2:
+    before = [v for r in rows[:i] if r.status in ("succeeded", "partial")
+              if (v := _compared(r, attr)) is not None][-BASELINE_RUNS:]
+    value = _compared(rows[i], attr)
+    if len(before) < 2 or value is None:
         return False
-    base, value = statistics.median(before), _compared(rows[i], attr)
+    base = statistics.median(before)
     low = value < 0.5 * base
     high = value > 2 * base + 5  # + 5: a handful of failures on a quiet week is not news
     return {"low": low, "high": high, "both": low or high}[direction]
@@ -116,7 +126,9 @@ def render_index_html(rows: list[RunRow]) -> str:
     table = h.table(("run", "started (UTC)", "status", "duration", *(label for _, label, _ in METRICS)), body_rows,
                     numeric=range(4, 4 + len(METRICS)))
     body = (f"<h1>Runs</h1><p class='muted'>{len(rows)} runs, newest first. ⚠ marks a figure below half "
-            f"or above twice the median of the {BASELINE_RUNS} finished runs before it.</p>"
+            f"or above twice the median of the {BASELINE_RUNS} finished runs before it (pages and articles "
+            "with the unchanged ones added, grammar edits per article written, so a quiet incremental week "
+            "is not marked).</p>"
             f"<h2>Trends</h2>{trends}<h2>Every run</h2>"
             + (table if rows else "<p class='muted'>no run yet</p>"))
     return h.page("Runs", body, wide=True)

@@ -192,7 +192,7 @@ def _manifest(root: Path, run: str, articles: int, failures: int, status: str = 
     m.start(kind="crawl")
     m.finish(status, failed_urls={f"https://e.org/f{i}": "http_500" for i in range(failures)},
              crawl_stats={"health/pages/stored": articles + 5},
-             cleaning={"counts": {"articles": articles, "new_versions": 2, "duplicates": 3, "grammar_edits": 9}})
+             cleaning={"counts": {"articles": articles, "new_versions": 2, "duplicates": 3, "grammar_edits": articles // 10}})
     start, end = (f"{run[:4]}-{run[4:6]}-{run[6:8]}T03:{minute}:00+00:00" for minute in ("00", "10"))
     m.update(started_at=start, finished_at=end, attempts=[{"started_at": start, "finished_at": end}])
 
@@ -268,3 +268,14 @@ def test_a_resumed_runs_pages_in_the_index_are_all_its_attempts(tmp_path: Path) 
     assert run_row(manifest, tmp_path).pages == 20
     del manifest["cleaning"]  # not cleaned (yet): what the crawl stored
     assert run_row(manifest, tmp_path).pages == 1
+
+
+def test_grammar_edits_are_marked_by_their_rate_per_article_written(tmp_path: Path):
+    for day in ("02", "03", "04"):
+        _manifest(tmp_path, f"202601{day}T030000Z_run{day}", 100, 0)  # 10 edits per 100 articles
+    _manifest(tmp_path, "20260105T030000Z_run05", 100, 0)
+    RunManifestFile.open(tmp_path, "20260105T030000Z_run05").update(
+        cleaning={"counts": {"articles": 100, "grammar_edits": 0}})  # a backend that fixed nothing
+    html = render_index(tmp_path).read_text()
+    last = html[html.index("20260105T030000Z_run05"):html.index("20260104T030000Z_run04")]
+    assert re.findall(r"⚠ (\d+)", last) == ["0"]
