@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections import Counter
 from pprint import pformat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -230,6 +231,21 @@ def unreachable_start(spider: Any, failed_urls: dict[str, str]) -> str | None:
         ", ".join(f"{strip_credentials(url)} ({why})" for url, why in zip(starts, reasons))
 
 
+MOSTLY_FAILED_MIN = 10  # failed URLs below this never make a run partial on their own (a few dead links are normal)
+
+
+def mostly_failed(pages_stored: int, failed_urls: dict[str, str]) -> str | None:
+    """A problem line when more URLs failed than pages were stored (a site that went down mid-crawl): the
+    run wrote what it got, but most of the site is missing from it."""
+    failed = len(failed_urls)
+    if failed < MOSTLY_FAILED_MIN or failed <= pages_stored:
+        return None
+    reasons = Counter(failed_urls.values()).most_common(3)
+    return (f"failures: {failed} URLs failed against {pages_stored} pages stored ("
+            + ", ".join(f"{why} x{n}" for why, n in reasons)
+            + "); is the site failing? They are fetched again first by the next run")
+
+
 def judge(reason: str, pages_stored: int, output_errors: list[str], clean_status: str,
           partial: list[str] = (), internal: list[str] = (),  # type: ignore[assignment]
           forced: bool = False, unreachable: str | None = None) -> tuple[str, list[str]]:
@@ -300,8 +316,11 @@ def end_run(crawler: Crawler, run_id: str, reason: str, totals: RunTotals) -> st
                    # what cleaning did, and a signal that came while it ran
                    **{k: v for k, v in stats_snapshot(stats).items() if k.startswith("health/clean/") or k == STATS_KEY}}
     interrupts = Interrupts.of(crawler)
+    partial = cut_short(reason, crawl_stats)
+    if (failing := mostly_failed(totals.pages_stored, totals.failed_urls)) is not None:
+        partial.append(failing)
     status, problems = judge(reason, totals.pages_stored, totals.output_errors, clean_status,
-                             cut_short(reason, crawl_stats), internal_errors(crawl_stats),
+                             partial, internal_errors(crawl_stats),
                              # a signal after the commit changes nothing of what was written
                              forced=interrupts is not None and interrupts.forced and clean_status != "ok",
                              unreachable=unreachable_start(getattr(crawler, "spider", None), totals.failed_urls))

@@ -242,3 +242,14 @@ def test_a_manifest_that_cannot_be_written_fails_the_run_in_one_line_and_keeps_i
     assert "the run manifest could not be written" in caplog.text and f"run {run_id} failed: " in caplog.text
     assert "Traceback" not in caplog.text
     assert resolve_run_id(str(job)) == run_id  # kept: the same command resumes it once there is space
+
+
+def test_a_run_where_most_urls_failed_is_partial_and_says_why() -> None:
+    from crawler.run_end import mostly_failed
+
+    failed = {f"https://a.org/{i}": ("http_503" if i % 3 else "timeout") for i in range(30)}
+    line = mostly_failed(10, failed)
+    assert line is not None and line.startswith("failures: 30 URLs failed against 10 pages stored (http_503 x20, timeout x10)")
+    assert mostly_failed(40, failed) is None  # more stored than failed: a site with dead links
+    assert mostly_failed(0, dict(list(failed.items())[:9])) is None  # a handful: not on their own
+    assert judge("finished", 10, [], "ok", [line]) == ("partial", [line])
