@@ -55,8 +55,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(f"run {r.run_id}: {dict(r.counts)} dropped={dict(r.dropped_reasons)} "
               f"grammar={r.grammar_backend or '-'} in {r.seconds:.1f}s")
         if r.counts.get("grammar_unfixed"):
+            from cleaning.steps.fix_grammar import grammar_error
+
+            cause = grammar_error(r.steps.get("grammar", {})) or "the backend failed or its deadline passed"
             partial.append(f"run {r.run_id}: {r.counts['grammar_unfixed']} articles written without their grammar "
-                           "fixes (the backend failed or its deadline passed); run again to fix them")
+                           f"fixes ({cause}); run again to fix them")
     for line in partial:
         print(f"partial: {line}", file=sys.stderr)
     if not reports:

@@ -165,7 +165,7 @@ def clean_pages(crawler: Crawler, run_id: str, reason: str, pages_missing: str =
 PARTIAL_STATS = "health/partial/"  # health/partial/<reason> = what was left undone: the run is `partial`
 
 
-def cut_short(reason: str, crawl_stats: dict[str, Any]) -> list[str]:
+def cut_short(reason: str, crawl_stats: dict[str, Any], grammar_error: str = "") -> list[str]:
     """Why a run stopped before it had done all its work (a budget, CLOSESPIDER_*, Ctrl-C), as problem
     lines, each with what was left undone."""
     why = [f"{key.removeprefix(PARTIAL_STATS)}: {value}" for key, value in sorted(crawl_stats.items())
@@ -179,8 +179,9 @@ def cut_short(reason: str, crawl_stats: dict[str, Any]) -> list[str]:
                    "(the log says the command that cleans them)")
     unfixed = int(crawl_stats.get("health/clean/grammar_unfixed") or 0)
     if unfixed:
-        why.append(f"grammar: {unfixed} articles written without their grammar fixes (the backend failed or its "
-                   "deadline passed: HEALTH_GRAMMAR_TIMEOUT, HEALTH_GRAMMAR_BUDGET); re-clean to fix them")
+        cause = (grammar_error if grammar_error else
+                 "the backend failed or its deadline passed: HEALTH_GRAMMAR_TIMEOUT, HEALTH_GRAMMAR_BUDGET")
+        why.append(f"grammar: {unfixed} articles written without their grammar fixes ({cause}); re-clean to fix them")
     queued = crawl_stats.get("health/queued_at_close")
     left = f"{queued} requests still queued were not fetched" if queued is not None else \
         "pages still queued were not fetched"
@@ -316,7 +317,9 @@ def end_run(crawler: Crawler, run_id: str, reason: str, totals: RunTotals) -> st
                    # what cleaning did, and a signal that came while it ran
                    **{k: v for k, v in stats_snapshot(stats).items() if k.startswith("health/clean/") or k == STATS_KEY}}
     interrupts = Interrupts.of(crawler)
-    partial = cut_short(reason, crawl_stats)
+    from cleaning.steps.fix_grammar import grammar_error
+
+    partial = cut_short(reason, crawl_stats, grammar_error(report.steps.get("grammar", {})) if report else "")
     if (failing := mostly_failed(totals.pages_stored, totals.failed_urls)) is not None:
         partial.append(failing)
     status, problems = judge(reason, totals.pages_stored, totals.output_errors, clean_status,

@@ -32,6 +32,13 @@ class GrammarSettings:
     run_budget_seconds: float | None = 3600.0  # seconds of waiting for the backend per process, then unfixed rows
 
 
+def grammar_error(step_stats: dict[str, int]) -> str:
+    """The most frequent backend failure among a run's grammar counts ("" if none): what the run's problem
+    line names, instead of leaving the reader to find it in the log."""
+    errors = {key.removeprefix("error/"): n for key, n in step_stats.items() if key.startswith("error/") and n}
+    return max(errors, key=lambda k: (errors[k], k)) if errors else ""
+
+
 class FixGrammar(Step):
     name = "grammar"
     parallel = True
@@ -102,6 +109,8 @@ class FixGrammar(Step):
         doc.grammar_backend = result.backend
         doc.grammar_status = result.status
         self.stats[f"status/{result.status.split(':')[0]}"] += 1
+        if result.status.startswith("error:"):  # which failure, for the run's problem line (grammar_error)
+            self.stats[f"error/{result.status.removeprefix('error:')[:300]}"] += 1
         self.stats[f"backend/{result.backend}"] += 1
         self.stats["edits"] += len(result.edits)
         for edit in result.edits:

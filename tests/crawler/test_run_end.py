@@ -213,6 +213,15 @@ def test_work_left_undone_makes_the_run_partial_with_its_reason() -> None:
     unfixed = cut_short("finished", {"health/clean/status": "ok", "health/clean/grammar_unfixed": 4})
     assert len(unfixed) == 1 and unfixed[0].startswith("grammar: 4 articles written without their grammar fixes")
     assert judge("finished", 5, [], "ok", unfixed) == ("partial", unfixed)
+    # the failure itself, when the grammar step counted it, rather than a list of settings to suspect
+    from cleaning.steps.fix_grammar import grammar_error
+
+    error = grammar_error({"status/error": 4, "error/backend_unavailable: connection refused": 3,
+                           "error/deadline: the run's budget is spent": 1, "edits": 7})
+    assert error == "backend_unavailable: connection refused"
+    named = cut_short("finished", {"health/clean/status": "ok", "health/clean/grammar_unfixed": 4}, error)
+    assert named == ["grammar: 4 articles written without their grammar fixes (backend_unavailable: connection "
+                     "refused); re-clean to fix them"]
     missing = cut_short("finished", {"health/clean/status": "skipped: 3 of the run's 9 pages are not in /x"})
     assert len(missing) == 1 and "3 of the run's 9 pages are not in /x" in missing[0]
     # The operator's choice is no problem; a crawl stopped by one signal is `partial` for the stop (saying
