@@ -13,8 +13,8 @@ import re
 from collections.abc import Callable, Iterator
 
 from .edits import Candidate
-from .gated import (ASCII_LETTERS, BLANKS, Gated, blank_before, first_ignorecase, first_of, run_start, run_starts,
-                    starts_ignorecase, with_tabs)
+from .gated import (ASCII_LETTERS, BLANKS, Gated, blank_before, first_ignorecase, first_of, forget_lowered, run_start,
+                    run_starts, starts_ignorecase, with_tabs)
 from .policy import REMOVABLE_DOUBLES
 
 BACKEND = "rules"
@@ -471,9 +471,11 @@ RULES: dict[str, Callable[[str], Iterator[Candidate]]] = {
 
 
 def find_artifacts(text: str) -> list[Candidate]:
-    global _last_lowered, _last_sentences
+    global _last_sentences
     out: list[Candidate] = []
     for rule in RULES.values():
         out.extend(rule(text))
-    _last_lowered, _last_sentences = ("", ""), ("", [])  # a long body's words are not kept after it
+    # a long body and its words are not kept after its rules ran
+    forget_lowered()
+    _last_sentences = ("", [])
     return out

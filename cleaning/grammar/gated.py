@@ -114,6 +114,12 @@ def lowered(text: str) -> str | None:
     return low
 
 
+def forget_lowered() -> None:
+    """Drops the kept answer of `lowered` (a long body is not held after its rules ran)."""
+    global _last_lowered
+    _last_lowered = ("", "")
+
+
 def first_ignorecase(words: tuple[str, ...]) -> Callable[[str], int]:
     """For a case-insensitive regex whose every match holds one of ``words``: 0 (search it all) or
     -1 (none of the words is in the text in any case)."""

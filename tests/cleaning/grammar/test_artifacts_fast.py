@@ -190,3 +190,11 @@ def test_repeats_in_a_long_paragraph_are_checked_as_each_alone(monkeypatch):
         plain = fixer.fix(text)
     assert len(fast.edits) > 80
     assert (fast.text, fast.edits) == (plain.text, plain.edits)
+
+
+def test_the_rules_keep_no_body_after_they_ran():
+    from cleaning.grammar import gated
+
+    body = "The patient should to rest. " * 50
+    A.find_artifacts(body)
+    assert gated._last_lowered[0] is not body and A._last_sentences[0] is not body
