@@ -104,7 +104,6 @@ def clean_pages(crawler: Crawler, run_id: str, reason: str, pages_missing: str =
     --run-id RUN_ID`, cleans them later.
     """
     from cleaning.runner import CleanOptions, clean_from
-
     from cleaning.storage.datasets import dataset_files
 
     settings, stats = crawler.settings, crawler.stats
@@ -132,7 +131,7 @@ def clean_pages(crawler: Crawler, run_id: str, reason: str, pages_missing: str =
         return None
     if pages_stored is None:
         pages_stored = int(stats.get_value("health/pages/stored", 0))
-    if not pages_missing and not pages_stored and not dataset_files(root, "pages", run_id):
+    if not pages_stored and not dataset_files(root, "pages", run_id):
         # Nothing was stored (a dead server, every request refused): the run fails for that, said once.
         stats.set_value("health/clean/status", "skipped: no page of this run was stored")
         logger.warning("run %s: nothing to clean: no page of this run was stored", run_id)
