@@ -238,6 +238,11 @@ def _prepare_loop(prepared: PreparedPages, read: Any, segment: list[Step], gramm
                   results: Any, parent: int) -> None:
     warm = grammar.warm if grammar is not None else None
     try:
+        # Started with the crawl, a helper has time before the first part file: it loads its models now.
+        for step in segment:
+            step.ready()
+        if grammar is not None:
+            grammar.ready()
         for part in until_orphaned(tasks, parent):
             try:
                 results.put((str(part), prepared.prepare(Path(part), read, segment, warm), None))
@@ -286,14 +291,18 @@ class Preparer:
         self.here = 0  # part files the crawl's own process prepared, once the crawl had ended
         self.errors: list[str] = []
 
-    def submit(self, part: Path) -> None:
-        if str(part) in self._submitted or self.prepared.done(part):
-            return
+    def start(self) -> None:
+        """Starts the processes now (before there is work: they import and load their models meanwhile)."""
         if not self._started:
             with _sigint_ignored():
                 for p in self._procs:
                     p.start()
             self._started = True
+
+    def submit(self, part: Path) -> None:
+        if str(part) in self._submitted or self.prepared.done(part):
+            return
+        self.start()
         self._submitted.add(str(part))
         self._tasks.put(str(part))
 

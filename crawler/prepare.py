@@ -66,6 +66,9 @@ class PrepareWhileCrawling:
         self.preparer = Preparer(PreparedPages(root, run_id, segment), steps[0], segment, grammar, workers)
         for path in dataset_files(root, "pages", run_id):  # a resumed run: what the killed attempt stored
             self.preparer.submit(path)
+        # Now, not with the first part file: the helpers' imports and models (seconds of CPU) then overlap
+        # the crawl's start instead of adding to the backlog they have when it ends.
+        self.preparer.start()
 
     def pages_written(self, paths: list[Path]) -> None:
         if self.preparer is not None:

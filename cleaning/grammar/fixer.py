@@ -145,6 +145,16 @@ class GrammarFixer:
             log.exception("grammar: unexpected failure")
             return [self._unfixed(t or "", f"error:internal: {type(e).__name__}: {e}") for t in texts]
 
+    def ready(self) -> None:
+        """Builds what the backend builds on its first check (Harper's dictionary), for a process that
+        will check sentences (one warming the cache); one that finds them all cached never needs it."""
+        ready = getattr(self._backend, "ready", None)
+        if ready is not None:
+            try:
+                ready()
+            except Exception:  # the first check tries again, and says what failed
+                log.exception("grammar: preparing the backend failed")
+
     def warm(self, texts: Sequence[str], languages: Sequence[str | None] | None = None) -> None:
         """Asks the backend now about the sentences of `texts` it was not asked about yet, so their answers
         are in the cache when the texts are fixed (a crawl does this while it still fetches). Fixes

@@ -42,7 +42,8 @@ def model_path() -> str:
     return os.path.join(list(spec.submodule_search_locations)[0], "resources", "lid.176.ftz")
 
 
-def _model() -> Any:
+def load_model() -> Any:
+    """The lid.176 model, loaded once per process."""
     global _MODEL
     model = _MODEL
     if model is not None:
@@ -65,7 +66,7 @@ def _iso(label: str) -> str | None:
 def identify(chunks: list[str], k: int = 1) -> list[list[tuple[str, float]]]:
     """For each chunk (one line of text, no newlines), its ``k`` likeliest languages as
     [(ISO 639-1, probability)], best first."""
-    model = _model()
+    model = load_model()
     out = []
     for chunk in chunks:
         # One call per chunk: fasttext-predict's list form returns labels without probabilities.

@@ -52,6 +52,10 @@ class Step:
     def open(self) -> None:
         """Main-process set-up before the first document (start a server, read earlier state)."""
 
+    def ready(self) -> None:
+        """Loads now what the first document would make a process load (a model, a linter): a worker
+        started ahead of its work calls it while it waits, so that cost is not on the first document."""
+
     def commit(self) -> None:
         """Makes the step's results durable once every document went through."""
 

@@ -11,6 +11,11 @@ class DetectLanguage(Step):
     name = "language"
     parallel = True
 
+    def ready(self) -> None:
+        from cleaning.language.lid import load_model
+
+        load_model()
+
     def process(self, doc: Document) -> Document | None:
         result = detect_language(doc.body_original)
         doc.language, doc.language_score = result.language, float(result.score)

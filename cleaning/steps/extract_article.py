@@ -16,6 +16,11 @@ class ExtractArticle(Step):
         super().__init__()
         self.min_words = min_words  # below this an "article" is a stub, a gallery or an error page
 
+    def ready(self) -> None:
+        from cleaning.extract import warm_up
+
+        warm_up()  # importing it loads trafilatura and dateparser's data already; this says so
+
     def process(self, doc: Document) -> Document | None:
         from cleaning.extract import extract
 

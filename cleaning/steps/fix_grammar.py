@@ -117,6 +117,9 @@ class FixGrammar(Step):
             self.stats[f"category/{edit.category}"] += 1
         return doc
 
+    def ready(self) -> None:
+        self._fixer_for_this_process().ready()
+
     def warm(self, doc: Document) -> None:
         """Asks the backend about the body's sentences now, so its answers are cached when `process` runs
         (while a crawl still fetches); changes nothing in the document."""

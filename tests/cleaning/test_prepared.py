@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
 from cleaning.flow import cleaning_steps
 from cleaning.options import CleanOptions
 from cleaning.prepared import CachedMapper, PreparedPages, first_segment
+from cleaning.steps.base import Step
 from cleaning.storage.datasets import PartitionedWriter, dataset_files
 from cleaning.workers import ProcessMapper
 from crawler.demo import DEMO_HOST, load_articles
@@ -106,3 +109,38 @@ def test_a_preparation_that_fails_leaves_no_half_written_file(tmp_path: Path) ->
         prepared.prepare(part, read, segment, warm=full_disk)
     assert not prepared.done(part)
     assert [p.name for p in prepared.dir.iterdir()] == []
+
+
+class _Marks(Step):
+    """A step whose `ready` leaves a file: what a helper process did before its first document."""
+
+    name = "marks"
+    parallel = True
+
+    def __init__(self, where: Path) -> None:
+        super().__init__()
+        self.where = where
+
+    def ready(self) -> None:
+        (self.where / f"ready-{os.getpid()}").write_text("")
+
+    def process(self, doc):
+        return doc
+
+
+def test_helpers_started_with_the_crawl_load_what_they_need_before_the_first_part_file(tmp_path: Path) -> None:
+    """The crawl starts them when it opens, so their imports and models overlap its first fetches; a
+    crawl that then stores nothing ends without waiting for them."""
+    from cleaning.prepared import Preparer
+
+    steps = cleaning_steps(tmp_path, RUN, tmp_path / "stage", CleanOptions(grammar_backend="none"))
+    marks = _Marks(tmp_path)
+    preparer = Preparer(PreparedPages(tmp_path, RUN, [marks]), steps[0], [marks], None, workers=1)
+    preparer.start()
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob("ready-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [p.name for p in tmp_path.glob("ready-*")] != [], "the helper did not get ready before any work"
+    assert f"ready-{os.getpid()}" not in [p.name for p in tmp_path.glob("ready-*")]
+    preparer.finish(timeout=30)
+    assert (preparer.files, preparer.rows, preparer.errors) == (0, 0, [])

@@ -95,6 +95,9 @@ class HarperBackend:
     def _speller(self) -> Any:
         return self._built()[1]
 
+    def ready(self) -> None:
+        self._built()
+
     def _built(self) -> tuple[Any, Any]:
         if self._linters is None:
             harper = self._harper

@@ -177,3 +177,35 @@ def test_warm_never_raises_and_skips_texts_the_fix_would_skip(tmp_path):
         f.warm(["Es regnete heute den ganzen Tag.", "", "x" * (f.options.max_chars + 1)], ["de", "en", "en"])
         assert backend.calls == 1
         assert f.fix("It it rained.").status == "error:backend_failed: scripted failure"
+
+
+def test_ready_builds_the_backend_now_and_a_failure_waits_for_the_first_check() -> None:
+    """A helper that will warm the cache calls `ready` before its first document; a backend that cannot
+    build is not fatal there: the first check asks again and the row says what failed."""
+    from cleaning.grammar import GrammarFixer, GrammarOptions
+
+    class Builds:
+        name, cache_id = "builds", "builds-1"
+
+        def __init__(self) -> None:
+            self.built = 0
+
+        def ready(self) -> None:
+            self.built += 1
+            if self.built == 1:
+                raise RuntimeError("dictionary missing")
+
+        def check(self, sentences):
+            return [[] for _ in sentences]
+
+        def close(self) -> None:
+            pass
+
+    backend = Builds()
+    fixer = GrammarFixer(GrammarOptions(backend="offline"), backend=backend)
+    fixer.ready()  # raises inside: logged, not raised
+    fixer.ready()
+    assert backend.built == 2
+    GrammarFixer(GrammarOptions(backend="offline"), backend=object.__new__(type("NoReady", (), {
+        "name": "plain", "cache_id": "plain", "check": lambda self, s: [[] for _ in s],
+        "close": lambda self: None}))).ready()  # a backend without `ready` has nothing to build
