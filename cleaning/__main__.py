@@ -19,7 +19,7 @@ import signal
 import sys
 from pathlib import Path
 
-from cleaning.cli import EXIT_PARTIAL, OneLineParser
+from cleaning.cli import EXIT_PARTIAL, OneLineParser, skip_final_collection
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -190,6 +190,7 @@ WRITERS = {"run", "compact", "migrate"}  # commands that write OUTPUT_DIR: one a
 def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     prog = prog or program_name()
     args = build_parser(prog).parse_args(argv)
+    skip_final_collection()
     try:
         return _main(args, prog)
     except KeyboardInterrupt:

@@ -16,6 +16,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
+from cleaning.cli import skip_final_collection
 from crawler.arguments import check_settings
 
 
@@ -57,6 +58,7 @@ class Command(ScrapyCrawl):
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.crawler_process
+        skip_final_collection()
         lock = _output_lock(self.settings)
         if lock is None:
             self.exitcode = 2
