@@ -36,6 +36,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+from cleaning.cli import skip_final_collection
 from cleaning.document import Document
 from cleaning.prepared_index import Key, PreparedIndex  # Key: (url, status, fetched_at ISO), one stored fetch
 from cleaning.spool import DocumentSpool, read_at
@@ -236,6 +237,7 @@ MISS = -1
 
 def _prepare_loop(prepared: PreparedPages, read: Any, segment: list[Step], grammar: Any, tasks: Any,
                   results: Any, parent: int) -> None:
+    skip_final_collection()  # the crawl waits for this process to end
     warm = grammar.warm if grammar is not None else None
     try:
         # Started with the crawl, a helper has time before the first part file: it loads its models now.

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from cleaning.cli import skip_final_collection
 from cleaning.document import Document
 from cleaning.steps.base import Step
 
@@ -68,6 +69,7 @@ def until_orphaned(tasks: Any, parent: int, poll: float = 1.0) -> Iterator[Any]:
 
 
 def _serve(steps: list[Step], tasks: Any, results: Any, parent: int) -> None:
+    skip_final_collection()  # the parent waits for this process to end
     try:
         for seq, doc in until_orphaned(tasks, parent):
             results.put((seq, *run_segment(steps, doc)))
