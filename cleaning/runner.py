@@ -200,16 +200,18 @@ def _clean_run(root: Path, run_id: str, options: CleanOptions, mapper: Mapper | 
     ensure_writable(root)
     started = time.monotonic()
     manifest = RunManifestFile.open(root, run_id)
-    manifest.update(cleaning={"status": "running", "started_at": now_utc()})
-    stage = root / "_staging" / run_id
-    shutil.rmtree(stage, ignore_errors=True)
-    steps = cleaning_steps(root, run_id, stage, options)
-    mapper = mapper or ProcessMapper(options.workers)
-    prepared = PreparedPages(root, run_id, first_segment(steps))
-    if prepared.dir.is_dir():  # the crawl did the first steps while it fetched (cleaning/prepared.py)
-        mapper = CachedMapper(mapper, prepared)
     held = HeldSignals()
     try:
+        # In the try from the moment the manifest says "running": a signal that lands while the steps are
+        # built must leave it saying "interrupted", not "running" for ever.
+        manifest.update(cleaning={"status": "running", "started_at": now_utc()})
+        stage = root / "_staging" / run_id
+        shutil.rmtree(stage, ignore_errors=True)
+        steps = cleaning_steps(root, run_id, stage, options)
+        mapper = mapper or ProcessMapper(options.workers)
+        prepared = PreparedPages(root, run_id, first_segment(steps))
+        if prepared.dir.is_dir():  # the crawl did the first steps while it fetched (cleaning/prepared.py)
+            mapper = CachedMapper(mapper, prepared)
         with contextlib.ExitStack() as stack:
             for step in steps:
                 stack.callback(step.close)  # closed in reverse order, whatever happens

@@ -74,6 +74,29 @@ def test_a_run_commits_rows_duplicates_and_its_report(tmp_path: Path) -> None:
     assert again.counts == report.counts and len(pd.read_parquet(tmp_path / "articles")) == 1
 
 
+
+@pytest.mark.parametrize("when", ["building the steps", "opening them"])
+def test_a_signal_while_the_cleaning_starts_leaves_it_interrupted_not_running(tmp_path: Path, monkeypatch,
+                                                                               when: str) -> None:
+    """Ctrl-C lands a moment after the manifest says "running" (the steps' libraries are still loading):
+    the manifest must not say "running" for ever."""
+    import json
+
+    import cleaning.runner as runner
+
+    _page(tmp_path, "https://a.example/one.html", b"<html><body><p>Sleep.</p></body></html>")
+    if when == "building the steps":
+        def interrupted(*args, **kwargs):
+            raise KeyboardInterrupt
+        monkeypatch.setattr(runner, "cleaning_steps", interrupted)
+    else:
+        monkeypatch.setattr(Step, "open", lambda self: (_ for _ in ()).throw(KeyboardInterrupt()))
+    with pytest.raises(KeyboardInterrupt):
+        clean_run(tmp_path, RUN, CleanOptions(grammar_backend="none"))
+    manifest = json.loads((tmp_path / "_runs" / f"{RUN}.json").read_text())
+    assert manifest["cleaning"]["status"] == "interrupted"
+
+
 # -- progress over the passes, on a fake clock (cleaning/progress.py) ------------------------------------
 
 class _Clock:
