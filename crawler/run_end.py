@@ -268,6 +268,20 @@ def judge(reason: str, pages_stored: int, output_errors: list[str], clean_status
     return ("partial", list(partial)) if partial else ("succeeded", [])
 
 
+def grammar_fallback(settings: Any, report: Any) -> str | None:
+    """What to say when a team configured a LanguageTool URL, kept the `auto` backend, and another backend
+    fixed the run's articles because that server did not answer: by `auto`'s contract the run succeeded,
+    but the only other sign of it is a warning at the start of the cleaning."""
+    url = str(setting(settings, "HEALTH_LANGUAGETOOL_URL") or "")
+    used = getattr(report, "grammar_backend", "")
+    if not url or not used or used.startswith("languagetool") or setting(settings, "HEALTH_GRAMMAR_BACKEND") != "auto":
+        return None
+    from cleaning.redact import strip_credentials
+
+    return (f"grammar: the LanguageTool at {strip_credentials(url)} did not answer, so {used} fixed this run's "
+            "articles (with HEALTH_GRAMMAR_BACKEND=languagetool that makes the run partial instead)")
+
+
 def summary_line(run_id: str, status: str, totals: RunTotals, crawl_stats: dict[str, Any], report: Any,
                  manifest: Path, reason: str = "") -> str:
     workers = f"{totals.workers} workers, " if totals.workers is not None else ""
@@ -350,6 +364,8 @@ def end_run(crawler: Crawler, run_id: str, reason: str, totals: RunTotals) -> st
         logger.error("run %s: could not render the report: %s", run_id, exc)
     for problem in problems:
         logger.error("run %s: %s", run_id, problem)
+    if (fallback := grammar_fallback(settings, report)) is not None:
+        logger.warning("run %s: %s", run_id, fallback)
     say_last(crawler, logging.INFO if status == "succeeded" else logging.ERROR,
              summary_line(run_id, status, totals, crawl_stats, report, manifest.path, reason))
     return status

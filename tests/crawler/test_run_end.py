@@ -262,3 +262,36 @@ def test_a_run_where_most_urls_failed_is_partial_and_says_why() -> None:
     assert mostly_failed(40, failed) is None  # more stored than failed: a site with dead links
     assert mostly_failed(0, dict(list(failed.items())[:9])) is None  # a handful: not on their own
     assert judge("finished", 10, [], "ok", [line]) == ("partial", [line])
+
+
+def test_a_configured_languagetool_that_did_not_answer_is_said_at_the_end(tmp_path: Path,
+                                                                          caplog: pytest.LogCaptureFixture) -> None:
+    """`auto` falls back to the offline backend (its contract: the run succeeds), and the end of the log says
+    so next to the summary line, the URL without its credentials."""
+    crawler = _crawler(tmp_path, HEALTH_GRAMMAR_BACKEND="auto", HEALTH_LANGUAGETOOL_URL="http://me:pw@127.0.0.1:9")
+    run_id = RunContext.of(crawler).run_id
+    _store_pages(tmp_path, run_id)
+    crawler.stats.set_value("health/pages/stored", 2)
+    with caplog.at_level(logging.INFO):
+        assert end_run(crawler, run_id, "finished", RunTotals.of_crawl(crawler.stats, {})) == "succeeded"
+    [said] = [r.getMessage() for r in caplog.records if "did not answer" in r.getMessage()]
+    assert said.startswith(f"run {run_id}: grammar: the LanguageTool at http://127.0.0.1:9 did not answer, so ")
+    assert "pw" not in said and "HEALTH_GRAMMAR_BACKEND=languagetool" in said
+
+
+def test_no_word_about_languagetool_when_it_ran_or_was_not_asked_for() -> None:
+    from types import SimpleNamespace
+
+    from crawler.run_end import grammar_fallback
+    from scrapy.settings import Settings
+
+    def said(backend: str, url: str, used: str) -> str | None:
+        settings = Settings({"HEALTH_GRAMMAR_BACKEND": backend, "HEALTH_LANGUAGETOOL_URL": url})
+        return grammar_fallback(settings, SimpleNamespace(grammar_backend=used))
+
+    assert said("auto", "http://lt:8081", "languagetool-6.6") is None
+    assert said("auto", "", "offline-harper-0.2") is None  # no server configured: offline is the plan
+    assert said("offline", "http://lt:8081", "offline-harper-0.2") is None  # chosen explicitly
+    assert said("auto", "http://lt:8081", "") is None  # nothing was fixed (no article)
+    assert said("auto", "http://lt:8081", "offline-harper-0.2") is not None
+    assert grammar_fallback(Settings({"HEALTH_LANGUAGETOOL_URL": "http://lt:8081"}), None) is None
