@@ -25,7 +25,8 @@ vertical-align:top}th{font-weight:600}td.n,th.n{text-align:right;font-variant-nu
 .badge.ok{background:#17672e}.badge.warn{background:#a36b00}.badge.bad{background:#a11}
 .cards{display:flex;flex-wrap:wrap;gap:12px;margin:1em 0}.card{border:1px solid #ddd;border-radius:6px;
 padding:8px 14px;min-width:120px}.card b{display:block;font-size:1.35em}
-.grid{display:flex;flex-wrap:wrap;gap:0 24px}.grid>div{flex:1 1 470px}
+.grid{display:flex;flex-wrap:wrap;gap:0 24px}.grid>div{flex:1 1 470px;min-width:0}
+.scroll{overflow-x:auto;max-width:100%}svg{max-width:100%;height:auto}td svg{max-width:none}
 .meter{display:inline-block;width:120px;height:10px;background:#eee;border-radius:3px;vertical-align:middle}
 .meter i{display:block;height:10px;border-radius:3px;background:#4a7ab5}
 .passage{font:13px/1.5 ui-monospace,monospace;background:#fafafa;border:1px solid #eee;padding:6px 8px;
@@ -90,7 +91,7 @@ def link_local(href: str, text: str) -> str:
 
 def kv_table(rows: Iterable[tuple[str, str]]) -> str:
     """Rows of (label, already-escaped HTML)."""
-    return "<table>" + "".join(f"<tr><th>{escape(k)}</th><td>{v}</td></tr>" for k, v in rows) + "</table>"
+    return scroll("<table>" + "".join(f"<tr><th>{escape(k)}</th><td>{v}</td></tr>" for k, v in rows) + "</table>")
 
 
 def table(head: Sequence[str], rows: Iterable[Sequence[str]], numeric: Iterable[int] = ()) -> str:
@@ -100,7 +101,12 @@ def table(head: Sequence[str], rows: Iterable[Sequence[str]], numeric: Iterable[
     out = ["<table><tr>", *(f"<th{cls(i)}>{escape(h)}</th>" for i, h in enumerate(head)), "</tr>"]
     for row in rows:
         out.append("<tr>" + "".join(f"<td{cls(i)}>{c}</td>" for i, c in enumerate(row)) + "</tr>")
-    return "".join(out) + "</table>"
+    return scroll("".join(out) + "</table>")
+
+
+def scroll(html: str) -> str:
+    """A box that scrolls sideways on its own: on a phone a wide table moves inside the page, not the page."""
+    return f"<div class='scroll'>{html}</div>"
 
 
 def meter(share: float) -> str:
@@ -116,7 +122,8 @@ def bar_chart(title: str, counts: Counter[Any] | list[tuple[str, int]], limit: i
         return f"<div><h3>{escape(title)}</h3><p class='muted'>none</p></div>"
     top = max(v for _, v in items) or 1
     row, label_w, bar_w = 20, 170, 230
-    parts = [f'<svg width="{label_w + bar_w + 70}" height="{row * len(items) + 4}" role="img" '
+    width, height = label_w + bar_w + 70, row * len(items) + 4
+    parts = [f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
              f'aria-label="{escape(title)}">']
     for i, (label, value) in enumerate(items):
         y = i * row + 2
@@ -136,7 +143,8 @@ def column_chart(title: str, items: list[tuple[str, int]], height: int = 170) ->
     top = max(v for _, v in items) or 1
     slot = width / len(items)
     plot = height - 36
-    parts = [f'<svg width="{width}" height="{height}" role="img" aria-label="{escape(title)}">']
+    parts = [f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
+             f'aria-label="{escape(title)}">']
     for i, (label, value) in enumerate(items):
         h = plot * value / top
         x = i * slot
@@ -159,6 +167,6 @@ def sparkline(values: Sequence[float | None], width: int = 180, height: int = 36
     xy = [(4 + i * step, height - 4 - (height - 8) * (v - low) / span) for i, v in points]
     line = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
     lx, ly = xy[-1]
-    return (f'<svg width="{width}" height="{height}" role="img" aria-label="trend">'
+    return (f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="trend">'
             f'<polyline points="{line}" fill="none" stroke="#4a7ab5" stroke-width="1.5"/>'
             f'<circle cx="{lx:.1f}" cy="{ly:.1f}" r="2.5" fill="#a11"/></svg>')

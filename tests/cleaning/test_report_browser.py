@@ -86,3 +86,24 @@ def test_report_and_index_render_without_console_errors(tmp_path: Path, artifact
         snap = _open(browser, path, tmp_path / "profile", "--window-size=1100,2600", f"--screenshot={shot}")
         assert _console(snap.stderr) == []
         assert shot.is_file() and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
+
+
+def test_on_a_phone_the_pages_do_not_scroll_sideways(tmp_path: Path):
+    """390 px wide: wide tables scroll inside their own box and charts shrink, so nothing sticks out of the
+    page. A copy of each page is laid out 390 px wide (headless Chromium's window is at least 500 px), without
+    its CSP and with a script that records how wide the body's content is against the body itself."""
+    browser = _chromium()
+    out = tmp_path / "out"
+    _write_run(out)
+    for path in render_all(out, RUN):
+        probe = tmp_path / f"probe-{path.name}"
+        html = re.sub(r"<meta http-equiv='Content-Security-Policy'[^>]*>", "", path.read_text(encoding="utf-8"))
+        html = html.replace("</style>", "html{width:390px}</style>", 1)
+        probe.write_text(html.replace("</body>", "<script>document.body.setAttribute('data-widths', "
+                                      "document.body.scrollWidth + 'x' + document.body.clientWidth)</script></body>"))
+        dom = _open(browser, probe, tmp_path / "profile", "--window-size=500,900", "--dump-dom")
+        found = re.search(r'data-widths="(\d+)x(\d+)"', dom.stdout)
+        assert found, dom.stderr[-2000:]
+        content, body = int(found.group(1)), int(found.group(2))
+        assert body <= 390
+        assert content <= body, f"{path.name}: {content} px of content in a {body} px wide page"
