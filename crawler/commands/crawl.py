@@ -9,6 +9,7 @@ one Ctrl-C / SIGTERM, or some of its work was skipped: the manifest says what); 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from typing import Any, NoReturn
 
@@ -127,9 +128,17 @@ def _output_lock(settings: Any) -> Any:
     try:
         lock.acquire(wait=setting(settings, "HEALTH_LOCK_WAIT"))
     except OutputLocked as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _say(settings, logging.ERROR, f"error: {exc}")
         return None
     if not distributed:
         for run_id in mark_crashed_runs(root, found_by="scrapy crawl health"):
-            print(f"note: run {run_id} was left running by a process that died: marked crashed", file=sys.stderr)
+            _say(settings, logging.WARNING, f"note: run {run_id} was left running by a process that died: marked crashed")
     return lock
+
+
+def _say(settings: Any, level: int, line: str) -> None:
+    """One line on stderr, and in the log file too when there is one: a Scrapyd job's log is its LOG_FILE,
+    and stderr only reaches the daemon's own output, where nobody looking at the job would find it."""
+    print(line, file=sys.stderr)
+    if settings.get("LOG_FILE"):
+        logging.getLogger(__name__).log(level, "%s", line)

@@ -46,3 +46,20 @@ def test_help_names_the_command(tmp_path: Path):
     assert proc.returncode == 0 and "scrapy crawl [options] <spider>" in proc.stdout
     listing = _scrapy(["-h"], tmp_path)
     assert "scrapy crawl health" in listing.stdout
+
+
+def test_an_output_dir_in_use_is_said_in_the_log_file_too(tmp_path: Path):
+    """A Scrapyd job's log is its LOG_FILE; a second job on a busy OUTPUT_DIR says why there, not only on
+    stderr (which only reaches the daemon's own output)."""
+    from cleaning.storage.lock import OutputLock
+
+    holder = OutputLock(tmp_path / "out", run_id="20260101T000000Z_held", command="a test").acquire()
+    try:
+        log = tmp_path / "job.log"
+        proc = _scrapy(["crawl", "health", "-s", f"LOG_FILE={log}"], tmp_path)
+    finally:
+        holder.release()
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    said = [line for line in proc.stderr.splitlines() if line.startswith("error: ")]
+    assert len(said) == 1 and "20260101T000000Z_held" in said[0], proc.stderr[-2000:]
+    assert said[0] in log.read_text()
