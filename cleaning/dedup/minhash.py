@@ -24,11 +24,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import xxhash
-from datasketch import MinHash, MinHashLSH
 
 from .text import normalize_text, tokens
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
+
+# datasketch is imported where it is used: importing it imports its LSH module, and that scipy (half a
+# second per process), which a crawl would otherwise pay before its first request, building its steps.
 
 __all__ = [
     "MinHasher",
@@ -76,6 +83,8 @@ def _identity(x: int) -> int:
 
 @lru_cache(maxsize=16)
 def _permutations(num_perm: int, seed: int) -> np.ndarray:
+    from datasketch import MinHash
+
     return MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
 
 
@@ -84,6 +93,8 @@ def _permutations(num_perm: int, seed: int) -> np.ndarray:
 def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
     """(bands, rows) minimising weighted false positives + negatives: datasketch's own choice, read from
     the public attributes of the index it would build."""
+    from datasketch import MinHashLSH
+
     lsh = MinHashLSH(threshold=float(threshold), num_perm=int(num_perm), weights=(0.5, 0.5))
     return int(lsh.b), int(lsh.r)
 
@@ -101,6 +112,8 @@ class MinHasher:
 
     def signature_of_shingles(self, shingles: np.ndarray) -> np.ndarray:
         """uint32[num_perm] signature of a shingle hash array (all 0xFFFFFFFF if empty)."""
+        from datasketch import MinHash
+
         m = MinHash(
             num_perm=self.num_perm,
             seed=self.seed,
@@ -116,8 +129,10 @@ class MinHasher:
     def signature(self, text: str, *, normalized: bool = False) -> np.ndarray:
         return self.signature_of_shingles(self.shingles(text, normalized=normalized))
 
-    def minhash(self, signature: np.ndarray) -> MinHash:
+    def minhash(self, signature: np.ndarray) -> "MinHash":
         """A datasketch MinHash object for a stored signature (for interop)."""
+        from datasketch import MinHash
+
         return MinHash(
             seed=self.seed,
             scheme="affine32",

@@ -19,6 +19,10 @@ class HashContent(Step):
         super().__init__()
         self.options = options or DedupOptions()
 
+    def ready(self) -> None:
+        hasher = self.options.hasher  # datasketch and the permutations, loaded before the first body
+        hasher.signature_of_shingles(hasher.shingles("ready"))
+
     def process(self, doc: Document) -> Document | None:
         doc.fingerprint = fingerprint(doc.body_original, self.options)
         doc.content_hash = doc.fingerprint.content_hash
