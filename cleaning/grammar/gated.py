@@ -1,4 +1,4 @@
-r"""Cheap starts for the grammar rules' regexes (used by `cleaning/grammar/artifacts.py`).
+r"""Cheap starts for the grammar rules' regexes (used by `cleaning/grammar/artifacts.py` and `repetitions.py`).
 
 Most rules' regexes open with a lookbehind, so the regex engine tries the whole pattern at every
 character of a body; and most bodies hold none of a rule's triggers ("--", " ,", ",,"). Each rule's

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from cleaning.grammar import artifacts as A
 from cleaning.grammar import gated as G
+from cleaning.grammar import repetitions as R
 from cleaning.grammar import segment
 from cleaning.grammar.segment import latin_ratio, sentences
 
@@ -78,14 +79,14 @@ def test_each_gated_regex_finds_what_its_plain_search_finds(gated, text):
 @given(text=bodies)
 @example(text=" This hurts a")  # a blank run at the very start has nothing before it
 def test_starter_anchors_are_the_lookbehind_pattern_s(text):
-    assert list(A._starter_anchors(text)) == [m.span() for m in A._STARTER_AT.finditer(text)]
+    assert list(R._starter_anchors(text)) == [m.span() for m in R._STARTER_AT.finditer(text)]
 
 
 def _plain_paragraph_sentences(text: str) -> list:
     out, pos = [], 0
     for para in text.split("\n"):
         out.append((pos, para, [(m.start(), m.end(), re.findall(r"\w+", m.group().lower()))
-                                for m in A._SENTENCE.finditer(para)]))
+                                for m in R._SENTENCE.finditer(para)]))
         pos += len(para) + 1
     return out
 
@@ -101,17 +102,11 @@ def test_find_artifacts_equals_its_plain_searches(text):
     fast = _cands(text)
     with pytest.MonkeyPatch.context() as m:
         m.setattr(A.Gated, "finditer", lambda self, t: self.rx.finditer(t))
-        m.setattr(A, "_starter_anchors", lambda t: (x.span() for x in A._STARTER_AT.finditer(t)))
-        m.setattr(A, "_restatements", lambda t: [(math.inf, -math.inf)])  # a pair inside every window
-        m.setattr(A, "_paragraph_sentences", _plain_paragraph_sentences)
+        m.setattr(R, "_starter_anchors", lambda t: (x.span() for x in R._STARTER_AT.finditer(t)))
+        m.setattr(R, "_restatements", lambda t: [(math.inf, -math.inf)])  # a pair inside every window
+        m.setattr(R, "_paragraph_sentences", _plain_paragraph_sentences)
         plain = _cands(text)
     assert fast == plain
-
-
-def test_the_restatement_filter_keeps_real_repeats():
-    text = ("the acid flows back into the esophagus, this means the acid flows back into the esophagus and "
-            "it hurts. " * 3)
-    assert [c.rule_id for c in A.repeated_clause_lower(text)] == ["MT_REPEATED_CLAUSE"] * 3
 
 
 def _plain_latin_ratio(text: str) -> float:
@@ -197,4 +192,4 @@ def test_the_rules_keep_no_body_after_they_ran():
 
     body = "The patient should to rest. " * 50
     A.find_artifacts(body)
-    assert gated._last_lowered[0] is not body and A._last_sentences[0] is not body
+    assert gated._last_lowered[0] is not body and R._last_sentences[0] is not body
