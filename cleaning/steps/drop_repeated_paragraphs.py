@@ -1,4 +1,12 @@
-"""Keeps a paragraph repeated verbatim within one body only once (machine translation says things twice)."""
+"""Keeps one copy of a paragraph said twice in a row (machine translation says things twice).
+
+Only a paragraph identical to the one right before it goes. A paragraph that comes back later is page
+structure, not a stutter: the same heading in each section of a meal plan, the same question in each of a
+series of interviews, a table's header row, a speaker's label, a source line under each quote. On the
+real pages of the extraction and dates dev sets (474 pages) every repeated paragraph is of that kind: none
+follows its own copy, and removing the later copies took 255 paragraphs of real text from 9 of 123
+articles of a crawl of them.
+"""
 
 from __future__ import annotations
 
@@ -12,21 +20,21 @@ _WS = re.compile(r"\s+")
 
 
 def drop_repeated_paragraphs(body: str) -> tuple[str, int]:
-    """`(body, removed)`: the first occurrence of each paragraph kept.
+    """`(body, removed)`: of a run of identical consecutive paragraphs, the first kept.
 
-    "Verbatim" ignores leading and trailing whitespace and the amount of inner whitespace, nothing else
+    "Identical" ignores leading and trailing whitespace and the amount of inner whitespace, nothing else
     (case and punctuation count). When nothing is removed the body comes back unchanged; otherwise the
     kept paragraphs are joined with one blank line.
     """
     text = body if isinstance(body, str) else ("" if body is None else str(body))
     paragraphs = split_paragraphs(text)
-    seen: set[str] = set()
     kept: list[str] = []
+    previous: str | None = None
     for p in paragraphs:
         key = _WS.sub(" ", p)
-        if key not in seen:
-            seen.add(key)
+        if key != previous:
             kept.append(p)
+        previous = key
     removed = len(paragraphs) - len(kept)
     return (text, 0) if removed == 0 else ("\n\n".join(kept), removed)
 

@@ -1,4 +1,5 @@
-"""Repeated paragraphs: kept once, verbatim meaning whitespace-insensitive only."""
+"""A paragraph said twice in a row: kept once (identical meaning whitespace-insensitive only); a paragraph
+that comes back later is the page's structure and stays."""
 
 from datetime import datetime, timezone
 
@@ -9,11 +10,19 @@ from cleaning.document import Document, Page
 from cleaning.steps.drop_repeated_paragraphs import DropRepeatedParagraphs, drop_repeated_paragraphs
 
 
-def test_drop_repeated_paragraphs_keeps_first():
-    body = "Intro.\n\nRead more: sign up\n\nMiddle text.\n\nRead  more: sign up\n\nEnd.\n\nIntro."
+def test_a_paragraph_said_twice_in_a_row_is_kept_once():
+    body = "Intro.\n\nThe liver filters the blood.\n\nThe liver  filters the blood.\n\nThe liver filters the blood.\n\nEnd."
     out, n = drop_repeated_paragraphs(body)
     assert n == 2
-    assert out == "Intro.\n\nRead more: sign up\n\nMiddle text.\n\nEnd."
+    assert out == "Intro.\n\nThe liver filters the blood.\n\nEnd."
+
+
+def test_a_paragraph_that_comes_back_later_is_structure_and_stays():
+    """A heading in each section, the same question in each interview, a table header, a speaker's label."""
+    body = ("Breakfast\n\nOats and berries.\n\nLunch\n\nSoup.\n\nBreakfast\n\nEggs.\n\n"
+            "What do you cook at home?\n\nPasta, mostly.\n\nWhat do you cook at home?\n\nRice.\n\n"
+            "| Pos | Player |\n\n| 1 | Ann |\n\n| Pos | Player |\n\n| 1 | Bo |\n\nAnne:\n\nYes.\n\nAnne:\n\nNo.")
+    assert drop_repeated_paragraphs(body) == (body, 0)
 
 
 def test_drop_repeated_paragraphs_nothing_to_do_returns_body_unchanged():
@@ -36,8 +45,8 @@ def test_idempotent(s):
 
 def test_the_step_changes_both_bodies_and_counts():
     doc = Document(page=Page(url="https://a.example/1", status=200, fetched_at=datetime.now(timezone.utc)))
-    doc.body_original = doc.body = "Same.\n\nOther.\n\nSame."
+    doc.body_original = doc.body = "Same.\n\nSame.\n\nOther.\n\nSame."
     step = DropRepeatedParagraphs()
     assert list(step.run([doc])) == [doc]
-    assert doc.body_original == doc.body == "Same.\n\nOther."
+    assert doc.body_original == doc.body == "Same.\n\nOther.\n\nSame."
     assert step.stats == {"documents_changed": 1, "paragraphs_removed": 1}
