@@ -132,7 +132,9 @@ class FetchLedger:
             return cls(run_id)
         # Generic crawls store every page as "unknown"; only the ones that became
         # articles are skipped next time, so listings keep being read for new links.
-        articles = {r["url"] for r in read_rows(root, "articles", columns=["url"])}
+        # Compared in canonical form: an article read at `/slug/` is stored with its slash, its page
+        # may have been fetched with or without it.
+        articles = {canonicalize_url(r["url"]) for r in read_rows(root, "articles", columns=["url"])}
         # Only runs whose pages became rows count as "known": a run stopped before cleaning (Ctrl-C,
         # a failed clean, HEALTH_CLEAN_ON_CLOSE=False) must not hide its articles from the next run.
         cleaned = {m.get("run_id") for m in list_runs(root) if (m.get("cleaning") or {}).get("status") == "committed"}
@@ -144,7 +146,7 @@ class FetchLedger:
             url = canonicalize_url(row["url"])
             if row["run_id"] not in cleaned:
                 continue
-            if row["kind"] == "article" or (row["kind"] == "unknown" and row["url"] in articles):
+            if row["kind"] == "article" or (row["kind"] == "unknown" and url in articles):
                 old = known.get(url)
                 if old is None or (old.fetched_at or datetime.min.replace(tzinfo=timezone.utc)) < row["fetched_at"]:
                     known[url] = LedgerEntry(row["fetched_at"], row["etag"], row["last_modified"])

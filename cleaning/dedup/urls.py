@@ -122,15 +122,16 @@ def registered_domain(url: str) -> str | None:
     return host
 
 
-def resolve_canonical(page_url: str, canonical_link: str | None) -> str:
+def resolve_canonical(page_url: str, canonical_link: str | None, *, keep_trailing_slash: bool = False) -> str:
     """The canonical URL of a page, given its ``<link rel=canonical>`` (or None).
 
     The link is resolved against the page URL and accepted only if it is
     http(s) and on the same registered domain as the page; otherwise the page
     URL is used. Either way the result is canonicalised, so ``?print=1`` and
-    ``/amp/`` variants that declare their article collapse onto it.
+    ``/amp/`` variants that declare their article collapse onto it. With ``keep_trailing_slash`` the path
+    keeps its final "/" (the address to fetch; ids are made of the form without it).
     """
-    page = canonicalize_url(page_url)
+    page = canonicalize_url(page_url, keep_trailing_slash=keep_trailing_slash)
     link = "".join(str(canonical_link).split()) if canonical_link else ""
     if not link:
         return page
@@ -143,6 +144,6 @@ def resolve_canonical(page_url: str, canonical_link: str | None) -> str:
         link_dom = registered_domain(absolute)
         if not page_dom or page_dom != link_dom:
             return page
-        return canonicalize_url(absolute)
+        return canonicalize_url(absolute, keep_trailing_slash=keep_trailing_slash)
     except Exception:
         return page

@@ -54,7 +54,7 @@ class Deduplicate(Step):
         # `docs` is re-iterable (the runner spools a whole-run step's input): records first, then decisions.
         # url is the URL `articles` will hold, so a state rebuilt from `articles` equals the saved one.
         records = (DedupRecord(doc_id=str(i), article_id=d.article_id, url=d.canonical_url,
-                               is_canonical=canonicalize_url(d.page.url) == d.canonical_url,
+                               is_canonical=canonicalize_url(d.page.url) == canonicalize_url(d.canonical_url),
                                published_date=d.extraction.published_date, text=d.body_original,
                                fingerprint=d.fingerprint)  # HashContent's, when it ran
                    for i, d in enumerate(docs))

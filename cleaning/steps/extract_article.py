@@ -43,7 +43,9 @@ class ExtractArticle(Step):
             return self.drop(doc, f"no_body:{ex.reason or 'empty'}")
         if word_count(ex.body) < self.min_words and page.kind != "article":  # CJK: a character is a word
             return self.drop(doc, "too_short")
-        doc.canonical_url = resolve_canonical(page.url, ex.canonical_url)
+        # The address the article is read at: `/slug/` stays `/slug/` (a server may answer 404 without the
+        # slash); the id is made of the slash-less form, so both spellings are one article.
+        doc.canonical_url = resolve_canonical(page.url, ex.canonical_url, keep_trailing_slash=True)
         doc.article_id = article_id(doc.canonical_url)
         doc.body_original = doc.body = ex.body
         self.stats["documents"] += 1

@@ -58,6 +58,22 @@ def test_only_articles_of_cleaned_runs_are_known(tmp_path: Path) -> None:
     assert ledger.known_count == 2
 
 
+def test_a_generic_article_at_a_folder_address_is_known(tmp_path: Path) -> None:
+    """WordPress-style `/slug/` pages: the article's url keeps the slash, the page row has it too; the next
+    run must know it (before, the two were compared as strings against a slash-less url, so every such
+    article was downloaded again in full on every run)."""
+    _pages(tmp_path, CLEANED, [{"url": "https://a.org/2024/05/slug/", "kind": "unknown", "etag": '"v2"'},
+                               {"url": "https://a.org/other/", "kind": "unknown"}])
+    _cleaned(tmp_path, CLEANED)
+    articles = PartitionedWriter(tmp_path, "articles", CLEANED, tag="t")
+    for url in ("https://a.org/2024/05/slug/", "https://a.org/other"):  # as written now, and by older runs
+        articles.write({"article_id": url[-6:], "version": 1, "url": url, "run_id": CLEANED}, partition="2026-01-01")
+    articles.flush()
+    ledger = FetchLedger.load(tmp_path, run_id=THIS)
+    entry = ledger.get("https://a.org/2024/05/slug/")
+    assert entry is not None and entry.etag == '"v2"'
+    assert ledger.get("https://a.org/other/") is not None and ledger.known_count == 2
+
 def test_a_resumed_run_knows_what_it_stored_itself(tmp_path: Path) -> None:
     _ledger(tmp_path)
     writer = PartitionedWriter(tmp_path, "pages", THIS, tag="u", rows_per_file=1)  # a second attempt, one row a file

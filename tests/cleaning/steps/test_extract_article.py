@@ -26,6 +26,16 @@ def test_an_article_gets_its_id_canonical_url_and_body_and_drops_the_raw_bytes()
     assert step.stats["documents"] == 1
 
 
+def test_an_article_read_at_a_folder_address_keeps_its_slash_and_the_same_id() -> None:
+    """`/walk/` may be a 404 without its slash: the stored url is the address it was read at, and the id
+    is the slash-less form's, so `/walk` and `/walk/` stay one article."""
+    step = ExtractArticle(min_words=40)
+    slash = step.process(_doc(HTML.encode(), url="https://a.example/walk/?utm_source=m"))
+    plain = step.process(_doc(HTML.encode(), url="https://a.example/walk"))
+    assert slash is not None and plain is not None
+    assert slash.canonical_url == "https://a.example/walk/" and plain.canonical_url == "https://a.example/walk"
+    assert slash.article_id == plain.article_id
+
 def test_pages_that_are_no_articles_leave_with_a_reason() -> None:
     step = ExtractArticle(min_words=40)
     assert step.process(_doc(b"<h1>gone</h1>", status=404)) is None
