@@ -87,19 +87,52 @@ class Context:
     counts: dict[str, int] | None = None  # lower-cased word -> occurrences in the text
 
 
+_CLOSING_QUOTES = "\"'\u201d\u2019"
+
+
 def is_sentence_start(text: str, pos: int) -> bool:
     i = pos - 1
     while i >= 0 and text[i] in " \t\"'\u201c\u2018(#*-":
         i -= 1
-    if i < 0 or text[i] == "\n":
+    if i < 0:
+        return True
+    if text[i] == "\n":
         return True
     if text[i] not in ".!?":
         return False
     if i + 1 == pos:  # no blank after the full stop: a domain, a decimal, "U.S."
         return False
+    if text[i + 1] in _CLOSING_QUOTES:  # `"Why?" she asked`: the quotation ended, not the sentence
+        return False
     m = re.search(r"([\w.]+)\.$", text[max(0, i - 12) : i + 1])
-    word = m.group(1).lower() if m else ""
+    word = m.group(1).lower().rstrip(".") if m else ""  # "etc.." is "etc"
     return word not in _ABBREVIATIONS and not (len(word) <= 2 and word.isalpha())
+
+
+def _blank_in_dotted_name(text: str, c: Candidate) -> bool:
+    """A blank put into one unbroken token with two dots or more ("A.Word.A.Day", "U.S.A"): a name, not
+    two sentences run together."""
+    original = text[c.offset : c.end]
+    if any(ch.isspace() for ch in original) or not any(ch.isspace() for ch in c.replacement):
+        return False
+    a = c.offset
+    while a > 0 and not text[a - 1].isspace():
+        a -= 1
+    b = c.offset
+    while b < len(text) and not text[b].isspace():
+        b += 1
+    token = text[a:b]
+    return token.count(".") >= 2 and ".." not in token and any(ch.isalpha() for ch in token)
+
+
+_GLUED = re.compile(r"\w[.,;:!?]\w")
+
+
+def _glues_after_punctuation(text: str, c: Candidate) -> bool:
+    """An edit that leaves a word, a stop or comma and a word with no blank between them where there was
+    one ("globe .MIWD00000PUS" -> "globe.MIWD00000PUS") runs two tokens together: a new error."""
+    lead, tail = text[max(0, c.offset - 1) : c.offset], text[c.end : c.end + 2]
+    return bool(_GLUED.search(lead + c.replacement + tail)) and not _GLUED.search(lead + text[c.offset : c.end] + tail)
 
 
 def _word_spans(text: str, start: int, end: int) -> list[tuple[int, str]]:
@@ -207,6 +240,8 @@ class Policy:
         if original[:1].isalnum() and c.offset > 0 and text[c.offset - 1].isalnum():
             return None
         if original[-1:].isalnum() and c.end < len(text) and text[c.end].isalnum():
+            return None
+        if c.category == "spacing" and (_blank_in_dotted_name(text, c) or _glues_after_punctuation(text, c)):
             return None
         if c.length == 0:
             if 0 < c.offset < len(text) and text[c.offset - 1].isalnum() and text[c.offset].isalnum():

@@ -181,3 +181,36 @@ def test_a_deleted_sentence_must_repeat_what_stays():
     dr = text.index(" Dr")
     other = Candidate(dr, second - dr, "", "MT_REPEATED_SENTENCE", "repetition", "rules", text[dr:second])
     assert policy.check(other, ctx) is None  # "Dr Li agrees." is said once: not a repeat
+
+
+# -- what a grammar backend must not do to well-written English (found by crawling real pages) ----------
+
+def _checked(text: str, original: str, replacement: str, category: str, nth: int = 0) -> bool:
+    """Whether the policy lets a backend replace the `nth` occurrence of `original` in `text`."""
+    from cleaning.grammar.policy import Context, Policy
+
+    at = -1
+    for _ in range(nth + 1):
+        at = text.index(original, at + 1)
+    c = Candidate(at, len(original), replacement, "LT_RULE", category, "languagetool-6.6", original)
+    return Policy(RulePolicy()).check(c, Context(text, frozenset())) is not None
+
+
+def test_a_dotted_name_gets_no_blanks():
+    assert not _checked("Subscribe to A.Word.A.Day today.", "Word", " Word", "spacing")
+    assert not _checked("Made in the U.S.A for years.", "A", " A", "spacing")
+    assert _checked("It helps the body.Then it rests.", "Then", " Then", "spacing")  # two sentences run together
+
+
+def test_a_blank_removed_before_a_stop_must_not_glue_two_words():
+    assert not _checked("Stocks rose across the globe .MIWD00000PUS gained 2%.", " .", ".", "spacing")
+    assert _checked("The liver filters blood . It also stores sugar.", " .", ".", "spacing")
+
+
+def test_no_capital_after_a_quoted_question_or_an_abbreviation():
+    assert not _checked('"Who are we to judge ourselves?" she wrote.', "she", "She", "capitalization")
+    assert not _checked("Clients, media, etc.. requires care.", "requires", "Requires", "capitalization")
+    # still a sentence start: after a full stop, after a heading, after a paragraph
+    assert _checked("It rests. then it heals.", "then", "Then", "capitalization")
+    assert _checked("Symptoms\n\nthe patient feels tired.", "the", "The", "capitalization")
+    assert _checked("The body heals.\n\nthe patient rests.", "the", "The", "capitalization")
