@@ -11,6 +11,9 @@ URLs at a time. `SitemapBatchMiddleware` answers batch requests itself (nothing 
 The rest of a sitemap is kept in the spider's process. A batch request that finds nothing kept (a
 resumed crawl, another worker of a distributed crawl) fetches the sitemap again and skips the entries
 already read, so nothing is lost.
+
+`start_kind` tells a start URL that answered with a sitemap or a feed (by its content type and its XML
+root element) from a page, so that the spider reads it as one (crawler/spiders/health.py).
 """
 
 from __future__ import annotations
@@ -85,6 +88,43 @@ class SitemapEntries:
             self.error = "empty document"
 
 
+SITEMAP_ROOTS = ("urlset", "sitemapindex")
+FEED_ROOTS = ("rss", "feed")  # RSS 2.0 and Atom: what the spider's feed reading understands
+FEED_TYPES = (b"application/rss+xml", b"application/atom+xml")
+
+
+def root_element(body: bytes) -> str | None:
+    """The local name (lowercased) of an XML body's root element, or None when the body is no XML.
+    Only the start of the body is parsed, as safely as sitemaps are (no entities, no network)."""
+    try:
+        for _event, elem in etree.iterparse(BytesIO(body), events=("start",), resolve_entities=False,
+                                            no_network=True, load_dtd=False, huge_tree=False, recover=True):
+            return _local(elem.tag) or None
+    except etree.LxmlError:
+        return None
+    return None
+
+
+def start_kind(content_type: bytes | None, body: bytes) -> tuple[str | None, str | None]:
+    """("sitemap" | "feed" | None, root element or None) of a start URL's 200 response.
+
+    A body that may be XML (an XML content type, or a body opening with `<`) is read up to its root
+    element: <urlset> or <sitemapindex> is a sitemap, <rss> or Atom's <feed> a feed. An RSS or Atom
+    content type is a feed whatever its root says. Anything else (HTML pages included) is neither.
+    """
+    ctype = (content_type or b"").lower()
+    if b"html" in ctype and not body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<?xml"):
+        return None, None  # a page (an XHTML page opening with <?xml is read to its <html> root below)
+    if b"xml" not in ctype and not body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return None, None
+    root = root_element(body)
+    if root in SITEMAP_ROOTS:
+        return "sitemap", root
+    if root in FEED_ROOTS or any(t in ctype for t in FEED_TYPES):
+        return "feed", root
+    return None, root
+
+
 class SitemapBatchMiddleware:
     """Downloader middleware: answers the spider's sitemap batch requests without a download."""
 
@@ -98,4 +138,5 @@ class SitemapBatchMiddleware:
         return Response(request.url, status=200, request=request, flags=["sitemap_batch"])
 
 
-__all__ = ["BATCH_PRIORITY", "SITEMAP_BATCH", "SitemapBatchMiddleware", "SitemapEntries"]
+__all__ = ["BATCH_PRIORITY", "FEED_ROOTS", "SITEMAP_BATCH", "SITEMAP_ROOTS", "SitemapBatchMiddleware",
+           "SitemapEntries", "root_element", "start_kind"]

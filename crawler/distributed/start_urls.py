@@ -42,7 +42,7 @@ def start_request(spider: Any, entry: bytes | str) -> Request | None:
     url = canonicalize_url(text, keep_trailing_slash=True)  # the form to fetch (cleaning/dedup/urls.py)
     if kind not in KINDS:
         kind = "listing" if spider.target.generic else spider.profile.url_kind(url)
-    return spider.request_for(url, kind)
+    return spider.request_for(url, kind, health_start=True)  # a sitemap or feed is read as one (parse)
 
 
 class PushedStartUrls:

@@ -8,7 +8,8 @@ It only fetches and classifies pages; everything it fetches goes to the
 `pages` dataset, and the cleaning chain turns pages into articles. Depth counts
 hops from the nearest listing (pagination, crawler/pagination.py, costs none);
 every link passes the trap detector and the crawl budgets first (crawler/budgets.py),
-and sitemaps are read a batch at a time (crawler/sitemaps.py).
+and sitemaps are read a batch at a time (crawler/sitemaps.py). A start URL that answers with a
+sitemap or a feed (`-a start_urls=https://example.org/sitemap.xml`) is read as one.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy import signals
-from scrapy.http import Response, TextResponse
+from scrapy.http import Response, TextResponse, XmlResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.python.failure import Failure
@@ -38,7 +39,7 @@ from crawler.failures import count_internal_error, failure_reason, previous_fail
 from crawler.pagination import pagination_links
 from crawler.responses import meta_refresh_target, page_item
 from crawler.safety import is_http_url, link_refusal
-from crawler.sitemaps import BATCH_PRIORITY, SITEMAP_BATCH, SitemapEntries
+from crawler.sitemaps import BATCH_PRIORITY, FEED_ROOTS, SITEMAP_BATCH, SITEMAP_ROOTS, SitemapEntries, start_kind
 
 logger = logging.getLogger(__name__)
 
@@ -128,7 +129,9 @@ class HealthSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Any]:
         for url in self.profile.start_urls:
-            yield self.request_for(url, self.profile.url_kind(url) if not self.target.generic else "listing")
+            # health_start: a start URL answering with a sitemap or a feed is read as one (parse)
+            yield self.request_for(url, self.profile.url_kind(url) if not self.target.generic else "listing",
+                                   health_start=True)
         for url in self.profile.sitemap_urls:
             yield self.request_for(url, "sitemap")
         for url in self.profile.feed_urls:
@@ -154,9 +157,29 @@ class HealthSpider(scrapy.Spider):
         is_html = isinstance(response, TextResponse) and any(
             t in (response.headers.get("Content-Type") or b"text/html").lower() for t in HTML_TYPES
         )
+        root = None
+        if response.status == 200 and response.meta.get("health_start"):
+            # A start URL may be a sitemap or a feed (`-a start_urls=.../sitemap.xml`): the response says which,
+            # whatever the URL looks like. Read here, it is not lost when robots.txt (or the profile's sitemap_urls)
+            # asks for the same URL as a sitemap: whichever request comes first reads it, the other is a duplicate.
+            as_kind, root = start_kind(response.headers.get("Content-Type"), response.body)
+            if as_kind is not None:
+                stats.inc_value(f"health/start/{as_kind}")
+                logger.info("start URL %s is a %s (<%s>): read as one", response.url, as_kind, root or "?")
+                if as_kind == "feed" and not isinstance(response, TextResponse):  # feeds are read with XPath
+                    response = response.replace(cls=XmlResponse)
+                yield from (self.parse_sitemap(response) if as_kind == "sitemap" else self.parse_feed(response))
+                return
         if response.status == 200 and not is_html:
             stats.inc_value("health/skipped/not_html")
-            logger.info("skipped %s: not HTML (%s)", response.url, response.headers.get("Content-Type"))
+            ctype = response.headers.get("Content-Type")
+            if response.meta.get("health_start"):
+                what = f"XML whose root is <{root}>" if root else f"not HTML ({ctype})"
+                logger.warning("skipped start URL %s: %s, neither a page nor a sitemap (<%s>) or feed (<%s>): "
+                               "nothing to store or follow", response.url, what, ">, <".join(SITEMAP_ROOTS),
+                               ">, <".join(FEED_ROOTS))
+            else:
+                logger.info("skipped %s: not HTML (%s)", response.url, ctype)
             return
         binary = response.status == 200 and looks_binary(response.body)
         if response.meta.get("health_replayed"):

@@ -143,3 +143,41 @@ def test_an_error_in_our_own_code_fails_the_run_and_is_not_the_sites_failure(tmp
     articles = set(pd.read_parquet(out / "articles", columns=["url"])["url"])
     assert site.article_url("edge-one") in articles  # the rest of the run is intact
     assert f"run {manifest['run_id']} failed" in proc.stderr
+
+
+def test_a_sitemap_given_as_the_start_url_is_read_as_one(tmp_path: Path) -> None:
+    """`-a start_urls=.../sitemap.xml`: its articles are stored, once, though robots.txt names the same
+    sitemap (that request is the start URL's duplicate)."""
+    out = tmp_path / "out"
+    with EdgeSite(sitemaps=True) as site:
+        proc = _crawl(out, site.url + "sitemap.xml", check=False)
+        sitemap_hits = site.hits("/sitemap.xml")
+        asked = {path for path, _ in site.requests}
+    manifest = _manifests(out)[-1]
+    assert proc.returncode == 0 and manifest["status"] == "succeeded", manifest.get("problems")
+    assert set(pd.read_parquet(out / "articles", columns=["url"])["url"]) == {site.article_url(s) for s in site.slugs}
+    assert len(sitemap_hits) == 1 and "/robots.txt" in asked
+    assert manifest["crawl_stats"]["health/start/sitemap"] == 1
+    assert "health/skipped/not_html" not in manifest["crawl_stats"]
+
+
+@pytest.mark.parametrize("path", ["feed.rss", "feed.atom"])
+def test_a_feed_given_as_the_start_url_is_read_as_one(tmp_path: Path, path: str) -> None:
+    """An RSS feed served as plain XML (its root says what it is) or an Atom feed as application/atom+xml."""
+    out = tmp_path / "out"
+    with EdgeSite(sitemaps=True) as site:
+        proc = _crawl(out, site.url + path, check=False)
+    manifest = _manifests(out)[-1]
+    assert proc.returncode == 0 and manifest["status"] == "succeeded", manifest.get("problems")
+    assert set(pd.read_parquet(out / "articles", columns=["url"])["url"]) == {site.article_url(s) for s in site.slugs}
+    assert manifest["crawl_stats"]["health/start/feed"] == 1
+
+
+def test_an_xml_start_url_that_is_no_sitemap_nor_feed_says_so(tmp_path: Path) -> None:
+    """Nothing stored, the run failed, and the log says why (robots.txt names no sitemap that could save it)."""
+    out = tmp_path / "out"
+    with EdgeSite(sitemaps="unnamed") as site:
+        proc = _crawl(out, site.url + "catalog.xml", check=False)
+    assert proc.returncode == 1 and _manifests(out)[-1]["status"] == "failed"
+    assert (f"skipped start URL {site.url}catalog.xml: XML whose root is <catalog>, neither a page nor a sitemap "
+            "(<urlset>, <sitemapindex>) or feed (<rss>, <feed>)") in proc.stderr

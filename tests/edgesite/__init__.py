@@ -21,15 +21,23 @@ BINARY_PATHS = {"/bin/png.html": PNG, "/bin/pdf.html": PDF,
                 "/bin/gzip.html": gzip.compress(b"<html><body><p>compressed but not declared</p></body></html>" * 50)}
 
 
+# What the feeds are served as: RSS as plain XML (the root says it is a feed), Atom as what it is.
+FEED_TYPES = {"rss": "text/xml; charset=utf-8", "atom": "application/atom+xml"}
+
+
 class EdgeSite:
     """`validators` says what the article answers carry ("lying": none, and a 304 to any conditional request); `edits[slug]` is a paragraph added to that article
     (set it between two crawls to change the site). With `auth=(user, password)` every path needs it. With
     `section`, a listing at /health/ links its articles relatively ("edge-one.html" = /health/edge-one.html),
-    and /health without the slash is a 404, as on many servers. With `down`, every path answers 503."""
+    and /health without the slash is a 404, as on many servers. With `down`, every path answers 503.
+    With `sitemaps`, /sitemap.xml lists the articles (robots.txt names it unless `sitemaps="unnamed"`), /feed.rss and /feed.atom are an
+    RSS and an Atom feed of them (served as FEED_TYPES says), and /catalog.xml is XML that is neither; no
+    page links to any of them."""
 
     def __init__(self, validators: Validators = "none", slugs: tuple[str, ...] = ("edge-one", "edge-two"),
                  binary: bool = False, refresh: bool = False, auth: tuple[str, str] | None = None,
-                 section: bool = False, down: bool = False) -> None:
+                 section: bool = False, down: bool = False,
+                 sitemaps: bool | Literal["unnamed"] = False) -> None:
         self.validators = validators
         self.slugs = slugs
         self.binary = binary
@@ -37,6 +45,7 @@ class EdgeSite:
         self.auth = auth
         self.section = section
         self.down = down
+        self.sitemaps = sitemaps
         self.edits: dict[str, str] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []  # (path, headers) of every request
         self._lock = threading.Lock()
@@ -107,7 +116,22 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._send(401, b"<html><body>login</body></html>",
                                   headers={"WWW-Authenticate": 'Basic realm="edge"'})
         if path == "/robots.txt":
-            return self._send(200, b"User-agent: *\nAllow: /\n", "text/plain")
+            named = f"Sitemap: {site.url}sitemap.xml\n" if site.sitemaps is True else ""
+            return self._send(200, f"User-agent: *\nAllow: /\n{named}".encode(), "text/plain")
+        if path == "/sitemap.xml" and site.sitemaps:
+            urls = "".join(f"<url><loc>{site.article_url(s)}</loc></url>" for s in site.slugs)
+            return self._send(200, ('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/'
+                                    f'schemas/sitemap/0.9">{urls}</urlset>').encode(), "application/xml")
+        if path == "/feed.rss" and site.sitemaps:
+            items = "".join(f"<item><title>{s}</title><link>{site.article_url(s)}</link></item>" for s in site.slugs)
+            return self._send(200, ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+                                    f"<title>Edge health</title>{items}</channel></rss>").encode(), FEED_TYPES["rss"])
+        if path == "/feed.atom" and site.sitemaps:
+            entries = "".join(f'<entry><title>{s}</title><link href="/articles/{s}.html"/></entry>' for s in site.slugs)
+            return self._send(200, ('<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+                                    f"<title>Edge health</title>{entries}</feed>").encode(), FEED_TYPES["atom"])
+        if path == "/catalog.xml" and site.sitemaps:
+            return self._send(200, b'<?xml version="1.0"?><catalog><book id="1"/></catalog>', "application/xml")
         if path == "/":
             links = [f"/articles/{s}.html" for s in site.slugs]
             if site.binary:

@@ -106,6 +106,29 @@ def test_feeds_and_robots_txt_lead_to_pages_and_sitemaps(tmp_path: Path) -> None
     assert [(r.url, r.meta["health_kind"]) for r in out] == [("https://a.org/sitemap.xml", "sitemap")]
 
 
+
+def test_a_start_url_answering_a_sitemap_or_a_feed_is_read_as_one(tmp_path: Path) -> None:
+    """Decided by the response, not the URL: any start URL's sitemap or feed is read; a link's is not."""
+    spider = _spider(tmp_path)
+    urlset = (b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+              b"<url><loc>https://a.org/p1</loc></url></urlset>")
+    atom = (b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><link href="https://a.org/p2"/></entry></feed>')
+    for url, body, ctype, expected in (
+            ("https://a.org/", urlset, "application/xml", "https://a.org/p1"),  # no .xml in the URL
+            ("https://a.org/sitemap", urlset, "text/html", "https://a.org/p1"),  # a sitemap served as HTML
+            ("https://a.org/news", atom, "application/atom+xml", "https://a.org/p2")):
+        start = spider.request_for(url, "listing", health_start=True)
+        out = list(spider.parse(Response(url, body=body, headers={"Content-Type": ctype}, request=start)))
+        assert [(r.url, r.meta["health_kind"]) for r in out] == [(expected, "unknown")], url
+        assert not any(isinstance(r, PageItem) for r in out)
+    link = spider.request_for("https://a.org/other.xml", "unknown", 1)
+    xml = {"Content-Type": "application/xml"}
+    assert list(spider.parse(XmlResponse(link.url, body=urlset, headers=xml, request=link))) == []  # a link: as before
+    stats = spider.crawler.stats
+    assert (stats.get_value("health/start/sitemap"), stats.get_value("health/start/feed")) == (2, 1)
+    assert stats.get_value("health/skipped/not_html") == 1
+
+
 def _failure(exc: Exception, request: Request) -> Failure:
     failure = Failure(exc)
     failure.request = request  # type: ignore[attr-defined]
