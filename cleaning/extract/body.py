@@ -19,7 +19,8 @@ from . import attrs
 from .attrs import AttrIndex
 from .patterns import (AUTHOR_CLASS_RE, BOILERPLATE_CLASS_RE, BOILERPLATE_LINE_MAX, BOILERPLATE_LINE_RE,
                        BOILERPLATE_TAGS, CALL_TO_ACTION_RE, HIDDEN_CLASS_KEYWORDS, HIDDEN_CLASS_RE, MODIFIED_LABEL_RE,
-                       PRECLEAN_CLASS_KEYWORDS, PRECLEAN_CLASS_RE, PRECLEAN_MAX_SHARE, PRECLEAN_STYLE_RE, PUBLISHED_LABEL_RE, RELATED_HEADING_RE)
+                       PRECLEAN_CLASS_KEYWORDS, PRECLEAN_CLASS_RE, PRECLEAN_MAX_SHARE, PRECLEAN_STYLE_RE, PROMO_LABEL_RE,
+                       PROMO_LINE_RE, PUBLISHED_LABEL_RE, RELATED_HEADING_RE)
 
 BLOCK_TAGS = frozenset({
     "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre",
@@ -74,6 +75,7 @@ def drop_boilerplate_elements(root: HtmlElement, remove_css: tuple[str, ...] = (
             doomed.extend(root.cssselect(css))
         except Exception:  # noqa: BLE001 - validated on load
             pass
+    unwrap_article_holders(root)  # after the selectors: one naming such a holder then removes nothing
     for el in root.iter():
         if not isinstance(el.tag, str) or el is root:
             continue
@@ -85,6 +87,52 @@ def drop_boilerplate_elements(root: HtmlElement, remove_css: tuple[str, ...] = (
         parent = el.getparent()
         if parent is not None:
             _remove_keep_tail(el)
+
+
+STRUCTURAL_TAGS = ("nav", "aside", "footer", "menu")
+_LONG_PARA = 150  # characters of a long paragraph (as `_looks_like_content` counts them)
+
+
+def unwrap_article_holders(root: HtmlElement) -> int:
+    """Unwraps (keeps the children of) every nav/aside/footer/menu that holds the page's article;
+    returns how many. The tags say "not article text", but broken markup (an unclosed widget) can
+    put the article inside one, and removing it then loses the whole article.
+
+    Evidence, as for class names in `preclean`, from long paragraphs (150+ characters): the element
+    holds an `<article>` with two or more of them and at least half of the page's long-paragraph text,
+    or holds three or more of them and 75 % of that text itself. Ordinary sidebars, menus and footers
+    (teasers, captions, legal text beside an article) hold neither and are removed as before.
+    """
+    holders = [el for el in root.iter(*STRUCTURAL_TAGS) if el is not root]
+    if not holders:
+        return 0
+    held: dict = {}  # element -> [long paragraphs, their characters]
+    total = 0
+    for p in root.iter("p"):
+        n = len(p.text_content())
+        if n <= _LONG_PARA:
+            continue
+        total += n
+        for anc in p.iterancestors():
+            if anc is root:
+                break
+            if anc.tag in STRUCTURAL_TAGS or anc.tag == "article":
+                count = held.setdefault(anc, [0, 0])
+                count[0] += 1
+                count[1] += n
+    if not total:
+        return 0
+    articles = [el for el, (k, n) in held.items() if el.tag == "article" and k >= 2 and n >= 0.5 * total]
+    keep = []
+    for el in holders:
+        k, n = held.get(el, (0, 0))
+        if k >= 3 and n >= 0.75 * total or k >= 2 and any(el in a.iterancestors() for a in articles):
+            keep.append(el)
+    for el in keep:
+        el.tag = "xunwrap"
+    if keep:
+        etree.strip_tags(root, "xunwrap")
+    return len(keep)
 
 
 def _remove_keep_tail(el: HtmlElement) -> None:
@@ -312,6 +360,23 @@ def _is_date_line(line: str) -> bool:
     return shaped and date_text.parse_text(found) is not None  # "3 Kinder 2022" looks like a date but is none
 
 
+PROMO_HEADLINE_WORDS = 25
+_SENTENCE_END = re.compile(r"\w[.;,。；，]$")
+
+
+def is_promo_line(line: str) -> bool:
+    """'SEE MORE: <headline>', 'Read more | <headline>', 'Lesen Sie auch: <headline>': a related-article
+    promo inside the body. The label must be a whole read-more/see-also/related heading (so "See more
+    of the coast by train" is no label) and the rest must be shaped like a headline: at most 25 words
+    and not ending like a sentence (a period, comma or semicolon after a word), so "Read more: the
+    guidelines ask for 150 minutes a week." stays."""
+    m = PROMO_LINE_RE.match(line)
+    if not m or not (RELATED_HEADING_RE.match(m["label"]) or PROMO_LABEL_RE.match(m["label"])):
+        return False
+    rest = m["rest"].strip()
+    return 0 < _words(rest) <= PROMO_HEADLINE_WORDS and not _SENTENCE_END.search(rest)
+
+
 def clean_lines(paras: list[str], avoid: set[str]) -> list[str]:
     """Drops boilerplate lines, related-block leftovers and consecutive duplicates."""
     out: list[str] = []
@@ -320,7 +385,7 @@ def clean_lines(paras: list[str], avoid: set[str]) -> list[str]:
         if not p:
             continue
         short = len(p) <= BOILERPLATE_LINE_MAX
-        if short and (BOILERPLATE_LINE_RE.match(p) or RELATED_HEADING_RE.match(p)):
+        if short and (BOILERPLATE_LINE_RE.match(p) or RELATED_HEADING_RE.match(p) or is_promo_line(p)):
             continue
         if p in avoid or (len(p) <= DATE_LINE_MAX and _is_date_line(p)):
             continue

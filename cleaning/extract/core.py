@@ -152,6 +152,8 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
     if not paras:
         # Title, dates and blocks are read: scripts and styles (often half the page) go now, so that
         # trafilatura, which drops them from each of its copies of the tree, copies less.
+        # ... except a nav/aside/footer/menu that broken markup wrapped around the article: unwrapped
+        body_mod.unwrap_article_holders(tree)
         etree.strip_elements(tree, *_NOT_TEXT, with_tail=False)
         if PRECLEAN:
             body_mod.preclean(tree, index)

@@ -93,6 +93,18 @@ BOILERPLATE_LINE_RE = re.compile(
     r"分享(?:到)?.{0,20}|点击.{0,20}|阅读全文|查看更多|返回顶部|责任编辑.{0,20}|广告"
     r")\W*$", re.I)
 BOILERPLATE_LINE_MAX = 200
+# A promo line in a body: a label, a separator, then a related headline ("SEE MORE: <headline>",
+# "Read more | <headline>", "Lesen Sie auch: <headline>"). The label is a RELATED_HEADING_RE heading
+# or one of PROMO_LABEL_RE's other languages' forms; body.is_promo_line checks the headline's shape.
+PROMO_LINE_RE = re.compile(
+    r"^\W*(?P<label>[^\W\d][^:：|»›>–—]{1,38}?)\s*(?:[:：|»›>]+|\s[-–—]+\s)\s*(?P<rest>\S.*)$")
+PROMO_LABEL_RE = re.compile(
+    r"^\W*(?:(?:lesen\s+sie\s+(?:auch|mehr)|lies\s+auch|mehr\s+(?:zum\s+thema|dazu)|siehe\s+auch|auch\s+interessant|"
+    r"(?:[àa]\s+)?lire\s+(?:aussi|[eé]galement|la\s+suite)|voir\s+aussi|"
+    r"l[eé][ea]\s+(?:tambi[eé]n|m[aá]s)|leer\s+m[aá]s|ver\s+tambi[eé]n|te\s+puede\s+interesar|"
+    r"leia\s+(?:tamb[eé]m|mais)|leggi\s+(?:anche|di\s+pi[uù])|lees\s+(?:ook|meer)|czytaj\s+(?:te[zż]|wi[eę]cej)|"
+    r"читайте\s+(?:также|тоже)|"
+    r"延伸阅读|相关阅读|推荐阅读|更多阅读|阅读更多)\W*)$", re.I)
 
 # Removed from the whole page before generic extraction, when small relative to the page AND the
 # element itself shows it is not article text (body.widget_evidence: hidden, form controls, mostly

@@ -1,0 +1,114 @@
+"""Tag rules need evidence too: a nav/aside/footer/menu goes before body extraction, unless broken markup
+wrapped the article in it. Promo lines ("SEE MORE: <headline>") inside a body go; sentences stay.
+
+Fixtures (hand-written, tests/fixtures/pages): body_article_in_aside, body_promo_lines.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cleaning.extract import extract
+from cleaning.extract.body import drop_boilerplate_elements, element_paragraphs, is_promo_line, unwrap_article_holders
+from cleaning.extract.core import _parse
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "pages"
+URL = "https://stride.example.net/a/x"
+
+
+def _run(name: str):
+    return extract((FIXTURES / f"{name}.html").read_bytes(), URL)
+
+
+def _article_paragraphs(name: str) -> list[str]:
+    tree = _parse((FIXTURES / f"{name}.html").read_text(encoding="utf-8"))
+    return [" ".join(p.text_content().split()) for p in tree.find(".//article").iter("p")]
+
+
+def test_article_that_broken_markup_put_inside_an_aside_is_the_body():
+    ex = _run("body_article_in_aside")
+    assert ex.reason is None and "too_short" not in ex.flags
+    assert ex.body.split("\n\n") == _article_paragraphs("body_article_in_aside")
+    for widget in ("Newsletter", "weekly health letter", "Kidney stones", "Harbour Road", "everyday health"):
+        assert widget not in ex.body
+
+
+def _long(n: int, topic: str = "knee") -> str:
+    return (f"Paragraph {n} about the {topic}: physiotherapists recommend cutting weekly distance by a third for "
+            f"two weeks, then building it up again by no more than ten percent a week while pain stays low.")
+
+
+ARTICLE = "<article><h1>Knees</h1>" + "".join(f"<p>{_long(n)}</p>" for n in range(4)) + "</article>"
+
+
+@pytest.mark.parametrize("tag", ["aside", "nav", "footer"])  # lxml closes <menu> before any block
+def test_a_tag_holding_the_article_is_unwrapped(tag):
+    tree = _parse(f"<html><body><{tag} class='sidebar'><ul><li><a href='/a'>A</a></li></ul>{ARTICLE}</{tag}>"
+                  f"</body></html>")
+    assert unwrap_article_holders(tree) == 1
+    assert tree.find(f".//{tag}") is None and len(tree.find(".//article")) == 5
+    assert extract(f"<html><body><{tag}>{ARTICLE}</{tag}></body></html>", URL).body.count("Paragraph") == 4
+
+
+def test_most_long_paragraphs_without_an_article_element_are_unwrapped():
+    divs = "<div class='post'>" + "".join(f"<p>{_long(n)}</p>" for n in range(4)) + "</div>"
+    tree = _parse(f"<html><body><aside>{divs}</aside><div><p>{_long(9, 'weather')}</p></div></body></html>")
+    assert unwrap_article_holders(tree) == 1 and tree.find(".//aside") is None
+
+
+@pytest.mark.parametrize("other", [
+    # a sidebar of teaser cards, each an <article> with one long teaser
+    "<aside>" + "".join(f"<article><h3><a href='/t{n}'>Teaser {n}</a></h3><p>{_long(n, 'hip')}</p></article>"
+                        for n in range(3)) + "</aside>",
+    # a footer with two long legal paragraphs
+    f"<footer><p>{_long(1, 'publisher')}</p><p>{_long(2, 'publisher')}</p></footer>",
+    # a nav with no paragraphs at all
+    "<nav><ul><li><a href='/k'>Knees</a></li><li><a href='/h'>Hips</a></li></ul></nav>",
+])
+def test_ordinary_sidebars_footers_and_menus_still_go(other):
+    html = f"<html><body>{ARTICLE}{other}</body></html>"
+    tree = _parse(html)
+    assert unwrap_article_holders(tree) == 0
+    body = extract(html, URL).body
+    assert body.count("Paragraph") == 4 and "hip" not in body and "publisher" not in body and "Hips" not in body
+
+
+def test_profile_body_keeps_an_article_wrapped_in_an_aside():
+    article = ARTICLE.replace("</article>", "<div class='promo-box'>Promo</div></article>")
+    root = _parse(f"<html><body><div id='main'><aside class='sidebar'>{article}</aside><aside><p>Ad</p></aside>"
+                  f"</div></body></html>").find(".//div")
+    drop_boilerplate_elements(root, ("aside.sidebar", "aside .promo-box"))  # a profile's remove selectors
+    paras = element_paragraphs(root)
+    assert sum("Paragraph" in p for p in paras) == 4
+    assert "Ad" not in paras and "Promo" not in paras
+
+
+def test_promo_lines_go_and_sentences_starting_alike_stay():
+    ex = _run("body_promo_lines")
+    paras = ex.body.split("\n\n")
+    assert len(paras) == 4
+    for promo in ("SEE MORE", "Blood sugar and sleep", "Why fibre at breakfast", "Lesen Sie auch"):
+        assert promo not in ex.body
+    assert paras[2].startswith("See more of your doctor") and paras[3].startswith("Read more: the researchers")
+
+
+@pytest.mark.parametrize("line,promo", [
+    ("SEE MORE: Hong-style headline: a city under siege", True),
+    ("Read more: Why fibre at breakfast keeps you full", True),
+    ("READ MORE | Ten foods for your heart", True),
+    ("Also read - How to sleep in a heatwave", True),
+    ("Related: The 15 weirdest kidney facts", True),
+    ("You may also like: Walking after meals", True),
+    ("À lire aussi : Le sommeil des enfants", True),
+    ("Lesen Sie auch: Warum Schlaf wichtig ist", True),
+    ("相关阅读：睡眠的重要性", True),
+    ("See more of the coast by train: a guide", False),
+    ("Read more: the guidelines ask for 150 minutes a week.", False),
+    ("Note: Walking after meals", False),
+    ("Read more about it: here", False),
+    ("Read more: " + " ".join(["word"] * 30), False),
+])
+def test_is_promo_line(line, promo):
+    assert is_promo_line(line) is promo
