@@ -15,9 +15,9 @@ from typing import Any
 class HotPick:
     """One entry of a related-articles block ("Hot Picks", "Related", ...)."""
 
-    rank: int  # 1-based position in its block
+    rank: int  # 1-based position in its block (1..n)
     title: str
-    url: str | None = None  # absolute
+    url: str | None = None  # absolute http(s), distinct within its block
     teaser: str | None = None
     published_date: date | None = None
     block: str | None = None  # the block's own heading, e.g. "Hot Picks"

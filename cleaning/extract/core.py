@@ -162,7 +162,8 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
     if not paras:
         paras = body_mod.trafilatura_body(tree, url, recall=True) or body_mod.paragraph_fallback(tree)
         ex.body_source = "fallback" if paras else ""
-    avoid = {p.title for p in ex.hot_picks} | {p.teaser for p in ex.hot_picks if p.teaser}
+    read = [p for b in blocks for p in b.read]  # also items that give no row (a duplicate, a comment)
+    avoid = {p.title for p in read} | {p.teaser for p in read if p.teaser}
     if ex.title:
         avoid.add(ex.title)
     paras = body_mod.clean_lines(paras, avoid)

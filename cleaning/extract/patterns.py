@@ -49,6 +49,14 @@ RELATED_HEADING_RE = re.compile(
     r"don'?t\s+miss|further\s+reading|in\s+case\s+you\s+missed\s+it|featured(?:\s+(?:articles?|posts?|stories))?|"
     r"热门(?:推荐|文章|阅读|资讯)?|相关(?:文章|阅读|推荐|资讯|新闻)?|推荐(?:阅读|文章)?|猜你喜欢|大家都在看|热点|排行榜?|最新(?:文章|资讯)?"
     r")\W*$", re.I)
+# A heading over a list of comments ("Recent Comments", "Letzte Kommentare", "Derniers commentaires",
+# "Últimos comentarios", ...): its links are the commented articles, its names the commenters, so it is
+# no related-articles block. Whole words only: "Most commented" is a block of articles.
+COMMENTS_HEADING_RE = re.compile(
+    r"(?<!\w)(?:comments?|kommentare?|commentaires?|comentarios?|comentários?|commenti|commento|reacties|"
+    r"kommentarer|kommentit|komentarze|komentáře|komentari|yorumlar|reageer|комментари\w*|"
+    r"коментар\w*)(?!\w)|最新评论|热门评论|最新留言|最近のコメント|最新のコメント|최근\s*댓글", re.I)
+COMMENT_FRAGMENT_RE = re.compile(r"comment|respond|disqus", re.I)  # a link to a comment: page#comment-123
 # Class/id hints of related blocks and of things that are never related articles.
 RELATED_CLASS_RE = re.compile(r"related|recommend|popular|hot[-_]?(?:picks?|news|list)|most[-_]?(?:read|viewed|popular)|"
                               r"trending|you[-_]?may|also[-_]?like|more[-_]?stories|read[-_]?next|top[-_]?stories|"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
@@ -24,7 +24,8 @@ from .attrs import AttrIndex
 from .related_candidates import (bad_ancestry, heading_candidates, heading_el_inside, heading_text, precedes,
                                  structure_candidates)
 from .related_groups import best_group, narrowed, sibling_run, text_length
-from .related_items import HEADING_TAGS, RANK_RE, absolute_url, text_of
+from .patterns import COMMENT_FRAGMENT_RE, COMMENTS_HEADING_RE
+from .related_items import HEADING_TAGS, RANK_RE, absolute_url, heading_display, text_of, web_url
 
 MAX_BLOCK_CHARS = 6000  # a larger element is a page region, not a related block
 
@@ -35,6 +36,8 @@ class Block:
     container: HtmlElement
     picks: list[HotPick] = field(default_factory=list)
     drop: list[HtmlElement] = field(default_factory=list)  # elements to remove from the body
+    read: list[HotPick] = field(default_factory=list)  # every item as read, also those that are no row
+    printed_ranks: bool = False  # ranks read with a profile's related_rank selector
 
 
 def _base(tree: HtmlElement, url: str | None) -> str | None:
@@ -64,8 +67,8 @@ def from_profile(tree: HtmlElement, url: str | None, profile, now: datetime | No
     blocks = []
     for container in _sel(tree, s.related_block):
         heads = _sel(container, s.related_heading)
-        heading = text_of(heads[0]) if heads else None
-        block = Block(heading or None, container, drop=[container])
+        heading = heading_display(heads[0]) if heads else None
+        block = Block(heading or None, container, drop=[container], printed_ranks=bool(s.related_rank))
         items = _sel(container, s.related_item) if s.related_item else [container]
         for pos, item in enumerate(items, 1):
             links = _sel(item, s.related_link) if s.related_link else []
@@ -148,8 +151,8 @@ def generic(tree: HtmlElement, url: str | None, now: datetime | None = None, tak
         res = best_group(el, base, now, 3, memo)
         target = narrowed(el, res[0]) if res else None
         if target is not None:
-            head = next((h for h in target.iter(*HEADING_TAGS) if text_of(h)), None)
-            found.append(Block(text_of(head) or None if head is not None else None, target, res[1], drop=[target]))
+            head = _own_heading(target, res[0], res[1])
+            found.append(Block(head, target, res[1], drop=[target]))
     # nested duplicates: keep the innermost container for the same items
     found.sort(key=lambda b: len(list(b.container.iterancestors())), reverse=True)
     kept: list[Block] = []
@@ -171,6 +174,63 @@ def generic(tree: HtmlElement, url: str | None, now: datetime | None = None, tak
     return kept
 
 
+def _own_heading(target: HtmlElement, items: list[HtmlElement], picks: list[HotPick]) -> str | None:
+    """The first heading in the block that is not one of its items' titles (an item's `<h3>` is no
+    block heading), as shown (no svg logo text); None when there is none."""
+    titles = {p.title for p in picks}
+    for h in target.iter(*HEADING_TAGS):
+        text = heading_display(h)
+        if not text or text in titles:
+            continue
+        if any(it is h or h in it.iterancestors() or it in h.iterancestors() for it in items):
+            continue
+        return text
+    return None
+
+
+def _comments(block: Block) -> bool:
+    """A list of comments, not of articles: its heading says so, or most links go to a comment."""
+    if block.heading and COMMENTS_HEADING_RE.search(block.heading):
+        return True
+    to_comment = 0
+    for p in block.picks:
+        try:
+            fragment = urlsplit(p.url or "").fragment
+        except ValueError:
+            fragment = ""
+        to_comment += bool(COMMENT_FRAGMENT_RE.search(fragment))
+    return bool(block.picks) and to_comment * 2 >= len(block.picks)
+
+
+def rows(blocks: list[Block]) -> None:
+    """Make each block's picks the rows an analyst can trust: one per distinct http(s) URL (the first
+    occurrence), none for a comments list, ranks 1..n. Blocks of a page with the same heading (a
+    widget's desktop and mobile copies; and all unheaded blocks, which the rows cannot tell apart) are
+    one block: later copies add only URLs not yet listed, and the rows go to the first copy.
+    A rank is the position, except a profile's `related_rank` when the ranks it reads are exactly
+    1..n (rows then in rank order): numbers an item merely shows (each item twice, a count, a "31")
+    are no ranks. Blocks stay (`read` keeps every item as read) so that what they cut from the page is
+    still cut, and their titles kept out of the body."""
+    groups: dict = {}
+    for b in blocks:
+        b.read = list(b.picks)
+        members, picks, urls = groups.setdefault(b.heading, ([], [], set()))
+        members.append(b)
+        for p in ([] if _comments(b) else b.picks):
+            if web_url(p.url) and p.url not in urls:
+                urls.add(p.url)
+                picks.append(p)
+    for members, picks, _ in groups.values():
+        printed = all(b.printed_ranks for b in members) and sorted(p.rank for p in picks) == list(range(1, len(picks) + 1))
+        if printed:
+            picks.sort(key=lambda p: p.rank)
+        else:
+            for pos, p in enumerate(picks, 1):
+                p.rank = pos
+        for i, b in enumerate(members):
+            b.picks = picks if i == 0 else []
+
+
 def find_blocks(tree: HtmlElement, url: str | None, profile=None, now: datetime | None = None,
                 index: AttrIndex | None = None) -> tuple[list[Block], list[str]]:
     flags = []
@@ -179,4 +239,5 @@ def find_blocks(tree: HtmlElement, url: str | None, profile=None, now: datetime 
         flags.append("profile_related_missed")
     taken = {b.container for b in blocks}
     blocks.extend(generic(tree, url, now, taken, index))
+    rows(blocks)
     return blocks, flags

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
@@ -20,6 +20,7 @@ HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "button", "select", "form"}
 TAXONOMY_URL = re.compile(r"/(?:tags?|topics?|category|categories|author|authors|page|search|label)/|[?&](?:tag|page|s|q)=", re.I)
 RANK_RE = re.compile(r"^(?:no\.?\s*|#)?(\d{1,2})\.?$", re.I)
+_NOT_SHOWN = {"script", "style", "noscript", "template", "svg"}
 MAX_ITEM_CHARS = 600  # a related item is a title and a teaser; a longer one is a section of prose
 MIN_LINK_SHARE = 0.3  # share of an item's text inside links, unless it has a title element
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
@@ -41,6 +42,35 @@ def absolute_url(base: str | None, href: str | None) -> str | None:
     if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
         return None
     return urljoin(base or "", href) if base else href
+
+
+def web_url(url: str | None) -> bool:
+    """True for an absolute http(s) URL: the only kind a hot_picks row may carry (an href such as
+    `ref:idart-560}` or `intent:...` is kept by `absolute_url`, which only finds the links)."""
+    try:
+        parts = urlsplit(url or "")
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+
+def heading_display(el: HtmlElement | None) -> str:
+    """A heading's visible text: without what svg, script, style ... hold (an `<svg><title>IGN Logo`
+    inside `<h2>` is not part of the heading "Recommends")."""
+    if el is None:
+        return ""
+    parts = []
+
+    def walk(node):
+        if not isinstance(node.tag, str) or node.tag in _NOT_SHOWN:
+            return
+        parts.append(node.text or "")
+        for child in node:
+            walk(child)
+            parts.append(child.tail or "")
+
+    walk(el)
+    return " ".join("".join(parts).split())
 
 
 def titleish(text: str) -> bool:
