@@ -133,8 +133,10 @@ class FetchLedger:
         # Generic crawls store every page as "unknown"; only the ones that became
         # articles are skipped next time, so listings keep being read for new links.
         # Compared in canonical form: an article read at `/slug/` is stored with its slash, its page
-        # may have been fetched with or without it.
-        articles = {canonicalize_url(r["url"]) for r in read_rows(root, "articles", columns=["url"])}
+        # may have been fetched with or without it. A copy dropped as a duplicate is known too (as a profile
+        # crawl's article pages are): asked again with its validators, it is not recorded again every run.
+        articles = {canonicalize_url(r["url"]) for name in ("articles", "duplicates")
+                    for r in read_rows(root, name, columns=["url"])}
         # Only runs whose pages became rows count as "known": a run stopped before cleaning (Ctrl-C,
         # a failed clean, HEALTH_CLEAN_ON_CLOSE=False) must not hide its articles from the next run.
         cleaned = {m.get("run_id") for m in list_runs(root) if (m.get("cleaning") or {}).get("status") == "committed"}

@@ -115,8 +115,9 @@ def _summary(f: RunFigures) -> str:
         ("attempts", h.number(len(m.get("attempts") or []))),
         ("grammar backend", escape(str(cleaning.get("grammar_backend", "")) or "–")),
         ("new articles / new versions", f"{h.number(f.new_articles)} / {h.number(f.new_versions)}"),
-        ("unchanged (incremental)", f"{h.number(f.unchanged)} <span class='muted'>articles not re-fetched or "
-                                    "fetched with the same text: no new row, nothing wrong</span>"),
+        ("unchanged (incremental)", f"{h.number(f.unchanged)} <span class='muted'>pages of known articles (or of "
+                                    "their duplicate copies) not re-fetched or fetched with the same text: no new "
+                                    "row, nothing wrong</span>"),
     ])
     problems = ("<ul>" + "".join(f"<li class='bad'>{escape(p)}</li>" for p in f.problems) + "</ul>"
                 if f.problems else "")

@@ -74,6 +74,18 @@ def test_a_generic_article_at_a_folder_address_is_known(tmp_path: Path) -> None:
     assert entry is not None and entry.etag == '"v2"'
     assert ledger.get("https://a.org/other/") is not None and ledger.known_count == 2
 
+def test_a_copy_dropped_as_a_duplicate_is_known_so_it_is_not_recorded_again_each_run(tmp_path: Path) -> None:
+    _pages(tmp_path, CLEANED, [{"url": "https://a.org/post/?replytocom=7", "kind": "unknown", "etag": '"c"'},
+                               {"url": "https://a.org/never-kept", "kind": "unknown"}])
+    _cleaned(tmp_path, CLEANED)
+    duplicates = PartitionedWriter(tmp_path, "duplicates", CLEANED, tag="t")
+    duplicates.write({"url": "https://a.org/post?replytocom=7", "article_id": "c", "duplicate_of": "p",
+                      "kind": "url", "similarity": 1.0, "run_id": CLEANED}, partition="2026-01-01")
+    duplicates.flush()
+    ledger = FetchLedger.load(tmp_path, run_id=THIS)
+    assert ledger.get("https://a.org/post/?replytocom=7") is not None
+    assert ledger.get("https://a.org/never-kept") is None  # neither kept nor a known copy: read again
+
 def test_a_resumed_run_knows_what_it_stored_itself(tmp_path: Path) -> None:
     _ledger(tmp_path)
     writer = PartitionedWriter(tmp_path, "pages", THIS, tag="u", rows_per_file=1)  # a second attempt, one row a file
