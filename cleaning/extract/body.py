@@ -404,10 +404,25 @@ def completeness_flags(paras: list[str]) -> list[str]:
         return flags
     if words < 80:
         flags.append("too_short")
-    last = paras[-1]
-    if last.endswith(("...", "…", "[…]", "[...]")) or (len(last) > 60 and not _TERMINAL.search(last)):
+    if _looks_cut(paras[-1], teaser=words < 150):
         flags.append("truncated")
     return flags
+
+
+# What may end a complete article without a full stop: a credit line, a copyright notice.
+_CREDIT = re.compile(r"(?i)\b(?:reporting|editing|writing|written|compiled|translated|produced) by\b|[©ⓒ]|"
+                     r"\bcopyright\b|all rights reserved|저작권자|版权所有")
+_AGENCY_TAIL = re.compile(r"(?<=[.!?])\s+[A-Z]{2,5}$")  # "... into the US. PTI": the wire's signature
+
+
+def _looks_cut(last: str, teaser: bool = False) -> bool:
+    """The body's last paragraph stops mid-sentence (a teaser, a paywall): a long one without an ending,
+    or one ending in an ellipsis, unless that is a short call to comment closing a whole article ("Tell us
+    what YOU think..."); `teaser`: the body is short, so even "All..." is where it was cut."""
+    last = _AGENCY_TAIL.sub("", last)
+    if last.endswith(("...", "…", "[…]", "[...]")):
+        return teaser or len(last.split()) >= 12
+    return len(last) > 60 and not _TERMINAL.search(last) and not _CREDIT.search(last)
 
 
 def is_link_list(paras: list[str], tree: HtmlElement, share: float = 0.6) -> bool:
