@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from .candidates import BACKEND as BACKEND_RULES
 from .edits import Candidate
 from .options import RulePolicy
 from .vocabulary import WORD_RE, looks_medical
@@ -126,6 +127,32 @@ def _blank_in_dotted_name(text: str, c: Candidate) -> bool:
 
 
 _GLUED = re.compile(r"\w[.,;:!?]\w")
+
+
+# Verbs after which "he consider", "that she be" is the subjunctive, not a missing -s.
+_SUBJUNCTIVE_AFTER = frozenset(
+    "ask asks asked asking insist insists insisted demand demands demanded suggest suggests suggested recommend "
+    "recommends recommended require requires required urge urges urged propose proposes proposed request "
+    "requests requested".split())
+_PRONOUNS = frozenset("he she it they we i you".split())
+
+
+def _verb_of_a_name_or_a_subjunctive(text: str, offset: int) -> bool:
+    """An agreement edit whose subject is a name ("The Times is", "Gronk, Serena perform": a newspaper, a
+    compound subject), or a verb in the subjunctive ("we ask he consider"): the grammar is right as it is."""
+    found = list(WORD_RE.finditer(text, max(0, offset - 80), offset))
+    if not found:
+        return False
+    last = found[-1]
+    if text[last.end() : offset].strip():
+        return False  # punctuation between: no subject right before the verb
+    if _is_name_like(last.group(), is_sentence_start(text, last.start())) and last.group().lower() not in _PRONOUNS:
+        return True
+    words = [m.group().lower() for m in found[-3:]]
+    if words[-1] in _PRONOUNS and len(words) >= 2:
+        ask = words[-2] if words[-2] != "that" or len(words) < 3 else words[-3]
+        return ask in _SUBJUNCTIVE_AFTER
+    return False
 
 
 def _glues_after_punctuation(text: str, c: Candidate) -> bool:
@@ -243,6 +270,8 @@ class Policy:
             return None
         if c.category == "spacing" and (_blank_in_dotted_name(text, c) or _glues_after_punctuation(text, c)):
             return None
+        if c.category == "agreement" and c.backend != BACKEND_RULES and _verb_of_a_name_or_a_subjunctive(text, c.offset):
+            return None  # a backend's verb agreement (the product's own agreement rules edit nouns, measured apart)
         if c.length == 0:
             if 0 < c.offset < len(text) and text[c.offset - 1].isalnum() and text[c.offset].isalnum():
                 return None  # an insertion never splits a word

@@ -214,3 +214,14 @@ def test_no_capital_after_a_quoted_question_or_an_abbreviation():
     assert _checked("It rests. then it heals.", "then", "Then", "capitalization")
     assert _checked("Symptoms\n\nthe patient feels tired.", "the", "The", "capitalization")
     assert _checked("The body heals.\n\nthe patient rests.", "the", "The", "capitalization")
+
+
+def test_agreement_leaves_a_name_subject_and_the_subjunctive_alone():
+    assert not _checked("The Times is committed to publishing letters.", "is", "are", "agreement")
+    assert not _checked("Gronk, Serena perform with the dancers.", "perform", "performs", "agreement")
+    assert not _checked("We ask he consider his position.", "consider", "considers", "agreement")
+    assert not _checked("They insisted that she be present.", "be", "is", "agreement")
+    # machine translation's own slips are still fixed
+    assert _checked("The patient have a fever.", "have", "has", "agreement")
+    assert _checked("He go to the clinic every week.", "go", "goes", "agreement")
+    assert _checked("Doctors say he need more rest.", "need", "needs", "agreement")
