@@ -271,6 +271,118 @@ def preclean(tree: HtmlElement, index: AttrIndex | None = None) -> int:
     return removed
 
 
+SPLIT_MAX_LEVELS = 2  # how far up two sections' ancestors may be the siblings (0: the sections themselves)
+SPLIT_FILLER_MAX = 300  # characters of text between two sections: an ad row, a promo, an empty slot
+
+
+def merge_split_sections(tree: HtmlElement) -> int:
+    """Joins an article body that the page split into sibling sections (mid-article ad rows between
+    `<div class="body">` chunks); returns how many sections were joined into an earlier one.
+
+    The generic extractor reads one element, so it read only the first section. Evidence is structure,
+    never a class name: each section is the direct parent of two or more long paragraphs (150+
+    characters; one each is a comment, a teaser card, a list item), the sections have the same tag and
+    class, and so do their ancestors up to the level where they are siblings (at most two levels up,
+    none an `<article>`: two articles are not one); everything between two sections holds at most
+    SPLIT_FILLER_MAX characters, no long paragraph and no `<h1>`. A later section's children, and the
+    rows between, move into the first section in document order, so the text reads as it did on the
+    page (a page whose extractor already took a common ancestor reads the same).
+    """
+    root = tree.find(".//body")
+    if root is None:
+        root = tree
+    held: dict = {}  # section -> number of long paragraphs it holds directly
+    for p in root.iter("p"):
+        parent = p.getparent()
+        if parent is not None and len(p.text_content()) > _LONG_PARA:
+            held[parent] = held.get(parent, 0) + 1
+    held = {el: n for el, n in held.items() if n >= 2}  # one long paragraph each: comments, cards, list items
+    if len(held) < 2:
+        return 0
+    groups: dict = {}
+    for el in held:  # first long paragraph's order: document order of disjoint sections
+        groups.setdefault(_signature(el), []).append(el)
+    runs = []
+    for members in groups.values():
+        run = members[:1]
+        for a, b in zip(members, members[1:]):
+            filler = _between_sections(a, b)
+            if filler is None:
+                runs.append(run)
+                run = [b]
+                continue
+            run.append((filler, b))
+        runs.append(run)
+    joined = 0
+    for first, *rest in runs:
+        if not rest:
+            continue
+        for filler, b in rest:
+            for node in filler:
+                first.append(node)
+            if b.text and b.text.strip():
+                last = first[-1] if len(first) else None
+                if last is not None:
+                    last.tail = (last.tail or "") + b.text
+                else:
+                    first.text = (first.text or "") + b.text
+            b.text = None
+            for child in list(b):
+                first.append(child)
+            joined += 1
+    return joined
+
+
+def _signature(el: HtmlElement) -> tuple:
+    return el.tag, tuple(sorted((el.get("class") or "").split()))
+
+
+def _between_sections(a: HtmlElement, b: HtmlElement) -> list | None:
+    """The elements between sections `a` and `b` (in document order) when the two are cousins under the
+    same ancestor chain and only filler lies between; else None."""
+    chain_a, chain_b = [a], [b]
+    for _ in range(SPLIT_MAX_LEVELS + 1):
+        x, y = chain_a[-1], chain_b[-1]
+        if x is y or x.tag == "article" or _signature(x) != _signature(y):
+            return None
+        if x.getparent() is not None and x.getparent() is y.getparent():
+            break
+        chain_a.append(x.getparent())
+        chain_b.append(y.getparent())
+        if chain_a[-1] is None or chain_b[-1] is None:
+            return None
+    else:
+        return None
+    top_a, top_b = chain_a[-1], chain_b[-1]
+    if top_a.getparent().index(top_a) > top_b.getparent().index(top_b):
+        return None
+    filler: list = []
+    for el in chain_a[:-1]:
+        filler.extend(el.itersiblings())
+    sib = top_a.getnext()
+    while sib is not None and sib is not top_b:
+        filler.append(sib)
+        sib = sib.getnext()
+    if sib is None:
+        return None
+    for el in reversed(chain_b[:-1]):
+        filler.extend(reversed(list(el.itersiblings(preceding=True))))
+    size = 0
+    for el in filler:
+        if not isinstance(el.tag, str):
+            size += len((el.tail or "").strip())
+            continue
+        if el.tag == "h1" or el.find(".//h1") is not None:
+            return None
+        size += len(" ".join(el.text_content().split())) + len((el.tail or "").strip())
+        if size > SPLIT_FILLER_MAX or any(len(p.text_content()) > _LONG_PARA for p in el.iter("p")):
+            return None
+    for el in chain_b[1:]:  # text right inside b's ancestors, before b: a heading of its own
+        if el.text and el.text.strip():
+            return None
+    return filler
+
+
 def _strip_tokens(el: HtmlElement, name: str) -> None:
     kept = [tok for tok in (el.get(name) or "").split() if not PRECLEAN_CLASS_RE.search(tok)]
     if kept:

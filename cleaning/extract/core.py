@@ -157,6 +157,7 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
         etree.strip_elements(tree, *_NOT_TEXT, with_tail=False)
         if PRECLEAN:
             body_mod.preclean(tree, index)
+        body_mod.merge_split_sections(tree)  # an article split by ad rows into sibling sections
         paras = body_mod.with_lead(body_mod.trafilatura_body(tree, url), tree)
         ex.body_source = "generic" if paras else ""
     if not paras:
