@@ -146,7 +146,8 @@ class HealthSpider(scrapy.Spider):
         for url, reason in previous_failures(root, self.site, exclude_run=self.run_id).items():
             self.crawler.stats.inc_value("health/retry_previous/scheduled")
             kind = "unknown" if self.target.generic else self.profile.url_kind(url)
-            yield self.request_for(url, kind, 1, health_previous_failure=reason, health_origin=url)
+            # Read by what it answers, as a start URL is: a sitemap or feed that failed is read as one.
+            yield self.request_for(url, kind, 1, health_previous_failure=reason, health_origin=url, health_start=True)
 
     # --- callbacks --------------------------------------------------------------
 

@@ -164,6 +164,13 @@ def test_start_requests_include_what_the_last_run_could_not_fetch(tmp_path: Path
     assert [(r.url, r.meta["health_kind"]) for r in requests] == [
         ("https://a.org/", "listing"), ("https://a.org/robots.txt", "robots"), ("https://a.org/slow", "unknown")]
     assert requests[-1].meta["health_previous_failure"] == "timeout"
+    # what failed may have been a sitemap (from robots.txt) or a feed: the retry is read by what it answers
+    urlset = (b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>https://a.org/p1</loc></url>'
+              b"</urlset>")
+    retry = requests[-1]
+    out = list(spider.parse(Response(retry.url, body=urlset, headers={"Content-Type": "application/xml"},
+                                     request=retry)))
+    assert [r.url for r in out] == ["https://a.org/p1"]
 
 
 def test_a_site_profile_classifies_links(tmp_path: Path) -> None:
