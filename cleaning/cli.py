@@ -22,10 +22,18 @@ _FREEZE_REGISTERED = False
 
 
 def skip_final_collection() -> None:
-    """At interpreter exit, moves every object to the collector's permanent generation, so the final
-    collection does not traverse what a long run left (0.4 s after a 1,000-page crawl) only to free
-    memory the OS reclaims anyway. Exit handlers still run; a process that goes on is not affected."""
+    """At interpreter exit, collects what is already garbage (so its finalizers run) and then moves every
+    live object to the collector's permanent generation: the interpreter's final collection, which
+    traversed all a long run left while tearing the modules down (0.4 s after a 1,000-page crawl), then has
+    nothing to do. Objects still alive in reference cycles at exit are not finalized; the product closes
+    its files, writers and connections itself before it exits. Exit handlers still run; a process that
+    goes on is not affected."""
     global _FREEZE_REGISTERED
     if not _FREEZE_REGISTERED:
-        atexit.register(gc.freeze)
+        atexit.register(_collect_and_freeze)
         _FREEZE_REGISTERED = True
+
+
+def _collect_and_freeze() -> None:
+    gc.collect()
+    gc.freeze()

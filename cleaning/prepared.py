@@ -241,10 +241,10 @@ def _prepare_loop(prepared: PreparedPages, read: Any, segment: list[Step], gramm
     warm = grammar.warm if grammar is not None else None
     try:
         # Started with the crawl, a helper has time before the first part file: it loads its models now.
-        for step in segment:
-            step.ready()
-        if grammar is not None:
-            grammar.ready()
+        # A load that fails here fails again on the first file, where the error is reported per file.
+        for step in [*segment, *([grammar] if grammar is not None else [])]:
+            with contextlib.suppress(Exception):
+                step.ready()
         for part in until_orphaned(tasks, parent):
             try:
                 results.put((str(part), prepared.prepare(Path(part), read, segment, warm), None))

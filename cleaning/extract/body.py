@@ -126,7 +126,10 @@ def unwrap_article_holders(root: HtmlElement) -> int:
     keep = []
     for el in holders:
         k, n = held.get(el, (0, 0))
-        if k >= 3 and n >= 0.75 * total or k >= 2 and any(el in a.iterancestors() for a in articles):
+        holds_article = k >= 2 and any(el in a.iterancestors() for a in articles)
+        # A footer of long disclaimers beside a short-paragraph article is still a footer: only an
+        # <article> inside makes a footer the article's holder.
+        if holds_article or el.tag != "footer" and k >= 3 and n >= 0.75 * total:
             keep.append(el)
     for el in keep:
         el.tag = "xunwrap"
@@ -284,7 +287,8 @@ def merge_split_sections(tree: HtmlElement) -> int:
     characters; one each is a comment, a teaser card, a list item), the sections have the same tag and
     class, and so do their ancestors up to the level where they are siblings (at most two levels up,
     none an `<article>`: two articles are not one); everything between two sections holds at most
-    SPLIT_FILLER_MAX characters, no long paragraph and no `<h1>`. A later section's children, and the
+    SPLIT_FILLER_MAX characters, no long paragraph and no title, date or author element (h1-h3,
+    `<time>`, `<address>`: a stacked next story starts with them). A later section's children, and the
     rows between, move into the first section in document order, so the text reads as it did on the
     page (a page whose extractor already took a common ancestor reads the same).
     """
@@ -337,6 +341,10 @@ def _signature(el: HtmlElement) -> tuple:
     return el.tag, tuple(sorted((el.get("class") or "").split()))
 
 
+# What starts another story, not a row of filler: a title, a date (<time>), an author line (<address>).
+_BOUNDARY_TAGS = ("h1", "h2", "h3", "time", "address")
+
+
 def _between_sections(a: HtmlElement, b: HtmlElement) -> list | None:
     """The elements between sections `a` and `b` (in document order) when the two are cousins under the
     same ancestor chain and only filler lies between; else None."""
@@ -372,8 +380,8 @@ def _between_sections(a: HtmlElement, b: HtmlElement) -> list | None:
         if not isinstance(el.tag, str):
             size += len((el.tail or "").strip())
             continue
-        if el.tag == "h1" or el.find(".//h1") is not None:
-            return None
+        if next(el.iter(*_BOUNDARY_TAGS), None) is not None:  # el itself included
+            return None  # a title, a date or an author between them: the next story begins there
         size += len(" ".join(el.text_content().split())) + len((el.tail or "").strip())
         if size > SPLIT_FILLER_MAX or any(len(p.text_content()) > _LONG_PARA for p in el.iter("p")):
             return None
@@ -480,13 +488,21 @@ def is_promo_line(line: str) -> bool:
     """'SEE MORE: <headline>', 'Read more | <headline>', 'Lesen Sie auch: <headline>': a related-article
     promo inside the body. The label must be a whole read-more/see-also/related heading (so "See more
     of the coast by train" is no label) and the rest must be shaped like a headline: at most 25 words
-    and not ending like a sentence (a period, comma or semicolon after a word), so "Read more: the
-    guidelines ask for 150 minutes a week." stays."""
+    and at least 3 words, not ending like a sentence (a period, comma or semicolon after a word), so "Read
+    more: the guidelines ask for 150 minutes a week." stays; and labels that also open ordinary lines
+    ("Featured:", "Don't miss:", "See also:") are not enough."""
     m = PROMO_LINE_RE.match(line)
     if not m or not (RELATED_HEADING_RE.match(m["label"]) or PROMO_LABEL_RE.match(m["label"])):
         return False
+    if _NOT_A_PROMO_LABEL.match(m["label"]):
+        return False
     rest = m["rest"].strip()
-    return 0 < _words(rest) <= PROMO_HEADLINE_WORDS and not _SENTENCE_END.search(rest)
+    return 3 <= _words(rest) <= PROMO_HEADLINE_WORDS and not _SENTENCE_END.search(rest)
+
+
+# Block headings that also open ordinary lines of an article ("Featured: Dr Jane Smith, cardiologist",
+# "Don't miss: take it with food", "See also: Table 2"): no evidence of a promo on their own.
+_NOT_A_PROMO_LABEL = re.compile(r"^\W*(?:featured|popular|trending|don'?t\s+miss|see\s+also|recommended)\b", re.I)
 
 
 def clean_lines(paras: list[str], avoid: set[str]) -> list[str]:
@@ -534,7 +550,8 @@ def _looks_cut(last: str, teaser: bool = False) -> bool:
     last = _AGENCY_TAIL.sub("", last)
     if last.endswith(("...", "…", "[…]", "[...]")):
         return teaser or len(last.split()) >= 12
-    return len(last) > 60 and not _TERMINAL.search(last) and not _CREDIT.search(last)
+    credit = _CREDIT.search(last) is not None and len(last.split()) <= 30  # a credit line, not a cut sentence
+    return len(last) > 60 and not _TERMINAL.search(last) and not credit
 
 
 def is_link_list(paras: list[str], tree: HtmlElement, share: float = 0.6) -> bool:

@@ -103,7 +103,7 @@ def is_sentence_start(text: str, pos: int) -> bool:
         return False
     if i + 1 == pos:  # no blank after the full stop: a domain, a decimal, "U.S."
         return False
-    if text[i + 1] in _CLOSING_QUOTES:  # `"Why?" she asked`: the quotation ended, not the sentence
+    if text[i] in "?!" and text[i + 1] in _CLOSING_QUOTES:  # `"Why?" she asked`: the quotation ended
         return False
     m = re.search(r"([\w.]+)\.$", text[max(0, i - 12) : i + 1])
     word = m.group(1).lower().rstrip(".") if m else ""  # "etc.." is "etc"

@@ -144,3 +144,29 @@ def test_helpers_started_with_the_crawl_load_what_they_need_before_the_first_par
     assert f"ready-{os.getpid()}" not in [p.name for p in tmp_path.glob("ready-*")]
     preparer.finish(timeout=30)
     assert (preparer.files, preparer.rows, preparer.errors) == (0, 0, [])
+
+
+class _ReadyFails(_Marks):
+    def ready(self) -> None:
+        raise OSError("the model file is missing")
+
+
+def test_a_helper_whose_models_fail_to_load_still_takes_the_part_files(tmp_path: Path) -> None:
+    """The load is tried again by the first document, where a failure is reported per file; the helper
+    must not die before taking any work (the crawl's process would then do it all, silently, at the end)."""
+    from cleaning.prepared import Preparer
+
+    _store(tmp_path)
+    steps = cleaning_steps(tmp_path, RUN, tmp_path / "stage", CleanOptions(grammar_backend="none"))
+    step = _ReadyFails(tmp_path)
+    prepared = PreparedPages(tmp_path, RUN, [step])
+    parts = dataset_files(tmp_path, "pages", RUN)
+    preparer = Preparer(prepared, steps[0], [step], None, workers=1)
+    preparer.start()
+    preparer.submit(parts[0])
+    deadline = time.monotonic() + 60
+    while not prepared.done(parts[0]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert prepared.done(parts[0]), "the helper did not take the part file"
+    preparer.finish(timeout=30)
+    assert preparer.errors == [] and preparer.here == 0

@@ -72,6 +72,8 @@ def test_what_is_between_must_be_filler():
     between = {
         "a long paragraph": f"<div class='other'><p>{_long(9, 'weather')}</p></div>",
         "a headline": "<div class='next'><h1>The next story</h1></div>",
+        "a smaller headline": "<div class='next'><h2>The next story</h2></div>",
+        "a date": "<div class='meta'><time datetime='2024-05-02'>2 May</time></div>",
         "much text": "<div class='promo'>" + "Sign up for our weekly running newsletter today. " * 8 + "</div>",
     }
     for name, row in between.items():
@@ -86,3 +88,16 @@ def test_different_classes_and_separate_articles_are_not_joined():
     art = "<article class='story'>" + "".join(f"<p>{_long(n)}</p>" for n in (0, 1)) + "</article>"
     tree = _parse(f"<html><body><main>{art}{AD_ROW}{art}</main></body></html>")
     assert merge_split_sections(tree) == 0
+
+
+def test_a_stacked_next_story_is_not_glued_onto_this_one():
+    """'Next article' preloaded below, in a container like this one's: its own title and byline come
+    before its body, so it is another story, not a section of this one."""
+    def post(title: str, tag: str, topic: str) -> str:
+        body = "<div class='entry-content'>" + "".join(f"<p>{_long(n, topic)}</p>" for n in range(5)) + "</div>"
+        return f"<div class='post'><{tag}>{title}</{tag}><div class='byline'>By Ann Lee</div>{body}</div>"
+    html = (f"<html><head><title>Heel pain</title></head><body><main>{post('Heel pain', 'h1', 'heel')}"
+            f"{AD_ROW}<div class='next'>Next article</div>{post('Knee pain', 'h2', 'knee')}</main></body></html>")
+    assert merge_split_sections(_parse(html)) == 0
+    body = extract(html.encode(), "https://stride.example.net/heel", None).body
+    assert "about the heel" in body and "about the knee" not in body

@@ -109,6 +109,18 @@ def test_promo_lines_go_and_sentences_starting_alike_stay():
     ("Note: Walking after meals", False),
     ("Read more about it: here", False),
     ("Read more: " + " ".join(["word"] * 30), False),
+    # labels that also open ordinary lines of an article, and a reference too short to be a headline
+    ("Don't miss: take your medication with food", False),
+    ("Featured: Dr. Jane Smith, MD, cardiologist at the clinic", False),
+    ("See also: Table 2", False),
 ])
 def test_is_promo_line(line, promo):
     assert is_promo_line(line) is promo
+
+
+def test_a_footer_of_long_disclaimers_beside_short_paragraphs_is_still_a_footer():
+    """All the page's long paragraphs are in it, but no <article> is: health sites' legal text."""
+    short = "<div class='post'>" + "".join(f"<p>Walk {n} minutes after dinner.</p>" for n in range(8)) + "</div>"
+    legal = "<footer>" + "".join(f"<p>{_long(n, 'disclaimer')}</p>" for n in range(3)) + "</footer>"
+    tree = _parse(f"<html><body>{short}{legal}</body></html>")
+    assert unwrap_article_holders(tree) == 0 and tree.find(".//footer") is not None

@@ -212,6 +212,7 @@ def test_no_capital_after_a_quoted_question_or_an_abbreviation():
     assert not _checked("Clients, media, etc.. requires care.", "requires", "Requires", "capitalization")
     # still a sentence start: after a full stop, after a heading, after a paragraph
     assert _checked("It rests. then it heals.", "then", "Then", "capitalization")
+    assert _checked('He said, "I am done." then he left.', "then", "Then", "capitalization")  # a full stop
     assert _checked("Symptoms\n\nthe patient feels tired.", "the", "The", "capitalization")
     assert _checked("The body heals.\n\nthe patient rests.", "the", "The", "capitalization")
 

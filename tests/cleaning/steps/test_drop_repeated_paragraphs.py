@@ -17,6 +17,11 @@ def test_a_paragraph_said_twice_in_a_row_is_kept_once():
     assert out == "Intro.\n\nThe liver filters the blood.\n\nEnd."
 
 
+def test_two_or_three_paragraphs_said_twice_in_a_row_are_kept_once():
+    assert drop_repeated_paragraphs("A.\n\nB.\n\nA.\n\nB.\n\nC.") == ("A.\n\nB.\n\nC.", 2)
+    assert drop_repeated_paragraphs("A.\n\nB.\n\nC.\n\nA.\n\nB.\n\nC.")[1] == 3
+
+
 def test_a_paragraph_that_comes_back_later_is_structure_and_stays():
     """A heading in each section, the same question in each interview, a table header, a speaker's label."""
     body = ("Breakfast\n\nOats and berries.\n\nLunch\n\nSoup.\n\nBreakfast\n\nEggs.\n\n"
