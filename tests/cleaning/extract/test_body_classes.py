@@ -6,25 +6,19 @@ related_inside_article, body_sidebar_layout.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from cleaning.extract import extract
 from cleaning.extract.body import preclean, widget_evidence
 from cleaning.extract.core import _parse
+from tests.cleaning.extract.fixture_pages import URL, fixture_tree, run_fixture
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "pages"
-URL = "https://stride.example.net/a/x"
-
-
-def _run(name: str):
-    return extract((FIXTURES / f"{name}.html").read_bytes(), URL)
+_run = run_fixture
 
 
 def _paragraphs(name: str) -> list[str]:
     """The fixture's own article paragraphs (every <p> of 20+ words outside header/footer/nav)."""
-    tree = _parse((FIXTURES / f"{name}.html").read_text(encoding="utf-8"))
+    tree = fixture_tree(name)
     out = []
     for p in tree.iter("p"):
         text = " ".join(p.text_content().split())

@@ -6,24 +6,18 @@ Fixtures (hand-written, tests/fixtures/pages): body_article_in_aside, body_promo
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from cleaning.extract import extract
 from cleaning.extract.body import drop_boilerplate_elements, element_paragraphs, is_promo_line, unwrap_article_holders
 from cleaning.extract.core import _parse
+from tests.cleaning.extract.fixture_pages import URL, fixture_tree, run_fixture
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "pages"
-URL = "https://stride.example.net/a/x"
-
-
-def _run(name: str):
-    return extract((FIXTURES / f"{name}.html").read_bytes(), URL)
+_run = run_fixture
 
 
 def _article_paragraphs(name: str) -> list[str]:
-    tree = _parse((FIXTURES / f"{name}.html").read_text(encoding="utf-8"))
+    tree = fixture_tree(name)
     return [" ".join(p.text_content().split()) for p in tree.find(".//article").iter("p")]
 
 
