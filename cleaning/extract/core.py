@@ -14,6 +14,7 @@ from lxml.html import (HtmlComment, HtmlElement, HtmlEntity, HTMLParser, HtmlPro
 from cleaning.document import Extraction
 
 from . import body as body_mod
+from . import body_lines, body_structure
 from . import attrs, date_page, date_search, date_text, dates, jsonld, related, title
 from .encoding import decode, fix_text, looks_binary, looks_binary_text
 
@@ -153,11 +154,11 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
         # Title, dates and blocks are read: scripts and styles (often half the page) go now, so that
         # trafilatura, which drops them from each of its copies of the tree, copies less.
         # ... except a nav/aside/footer/menu that broken markup wrapped around the article: unwrapped
-        body_mod.unwrap_article_holders(tree)
+        body_structure.unwrap_article_holders(tree)
         etree.strip_elements(tree, *_NOT_TEXT, with_tail=False)
         if PRECLEAN:
             body_mod.preclean(tree, index)
-        body_mod.merge_split_sections(tree)  # an article split by ad rows into sibling sections
+        body_structure.merge_split_sections(tree)  # an article split by ad rows into sibling sections
         paras = body_mod.with_lead(body_mod.trafilatura_body(tree, url), tree)
         ex.body_source = "generic" if paras else ""
     if not paras:
@@ -167,10 +168,10 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
     avoid = {p.title for p in read} | {p.teaser for p in read if p.teaser}
     if ex.title:
         avoid.add(ex.title)
-    paras = body_mod.clean_lines(paras, avoid)
+    paras = body_lines.clean_lines(paras, avoid)
     if len(" ".join(paras).split()) < MIN_BODY_WORDS and len(" ".join(paras)) < 4 * MIN_BODY_WORDS:
         paras = []  # a few stray words (a menu item, a button) are not an article
-    elif ex.body_source != "profile" and body_mod.is_link_list(paras, tree):
+    elif ex.body_source != "profile" and body_lines.is_link_list(paras, tree):
         paras = []
         flags.append("link_list")
     ex.body_source = ex.body_source if paras else ""
@@ -189,7 +190,7 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
     if fixed_any or t_changed:
         flags.append("mojibake_fixed")
     ex.body = "\n\n".join(fixed_paras)
-    flags.extend(body_mod.completeness_flags(fixed_paras))
+    flags.extend(body_lines.completeness_flags(fixed_paras))
     if not ex.body:
         ex.reason = "no_article"
     if ex.published_date is None:

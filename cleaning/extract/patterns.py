@@ -103,7 +103,7 @@ BOILERPLATE_LINE_RE = re.compile(
 BOILERPLATE_LINE_MAX = 200
 # A promo line in a body: a label, a separator, then a related headline ("SEE MORE: <headline>",
 # "Read more | <headline>", "Lesen Sie auch: <headline>"). The label is a RELATED_HEADING_RE heading
-# or one of PROMO_LABEL_RE's other languages' forms; body.is_promo_line checks the headline's shape.
+# or one of PROMO_LABEL_RE's other languages' forms; body_lines.is_promo_line checks the headline's shape.
 PROMO_LINE_RE = re.compile(
     r"^\W*(?P<label>[^\W\d][^:：|»›>–—]{1,38}?)\s*(?:[:：|»›>]+|\s[-–—]+\s)\s*(?P<rest>\S.*)$")
 PROMO_LABEL_RE = re.compile(

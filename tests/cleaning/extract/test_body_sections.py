@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cleaning.extract import extract
-from cleaning.extract.body import merge_split_sections
+from cleaning.extract.body_structure import merge_split_sections
 from cleaning.extract.core import _parse
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "pages"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from cleaning.extract.body import completeness_flags
+from cleaning.extract.body_lines import completeness_flags
 
 PROSE = [" ".join(f"The study followed {i} adults who walked after meals and slept better." for i in range(3))] * 8
 

@@ -188,7 +188,7 @@ def test_a_reading_in_the_future_settles_the_order():
 
 
 def test_date_lines_leave_the_body_in_several_languages_but_numbers_stay():
-    from cleaning.extract.body import clean_lines
+    from cleaning.extract.body_lines import clean_lines
 
     lines = ["Veröffentlicht am 6. August 2009", "Mis à jour le 6 août 2009", "Published 12 April 2023",
              "3 Kinder 2022", "10 Prozent 2023", "Walking backwards helps the lower back, doctors say."]

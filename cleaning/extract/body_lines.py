@@ -1,0 +1,123 @@
+"""The extracted body's lines: what is dropped (boilerplate, datelines, promo lines, related-block
+leftovers) and what the last lines say about the body (`too_short`, `truncated`, a link list)."""
+
+from __future__ import annotations
+
+import re
+
+from lxml.html import HtmlElement
+
+from .body import _words
+from .patterns import (BOILERPLATE_LINE_MAX, BOILERPLATE_LINE_RE, MODIFIED_LABEL_RE, PROMO_LABEL_RE, PROMO_LINE_RE,
+                       PUBLISHED_LABEL_RE, RELATED_HEADING_RE)
+
+_TERMINAL = re.compile(r"[.!?。！？…\"'”’»)\]:;]\s*$")
+
+
+DATE_LINE_MAX = 80
+
+
+def _is_date_line(line: str) -> bool:
+    """'Published 12 April 2023', 'Last updated: 2023-04-14 14:32': a dateline, not body text."""
+    from . import date_text
+
+    found = date_text.find_date_string(line)
+    if not found:
+        return False
+    rest = line.replace(found, " ")
+    shaped = len(rest.strip(" :|,-·")) <= 3 or bool(PUBLISHED_LABEL_RE.search(rest) or MODIFIED_LABEL_RE.search(rest)) and len(rest) < 40
+    return shaped and date_text.parse_text(found) is not None  # "3 Kinder 2022" looks like a date but is none
+
+
+PROMO_HEADLINE_WORDS = 25
+_SENTENCE_END = re.compile(r"\w[.;,。；，]$")
+
+
+def is_promo_line(line: str) -> bool:
+    """'SEE MORE: <headline>', 'Read more | <headline>', 'Lesen Sie auch: <headline>': a related-article
+    promo inside the body. The label must be a whole read-more/see-also/related heading (so "See more
+    of the coast by train" is no label) and the rest must be shaped like a headline: at most 25 words
+    and at least 3 words, not ending like a sentence (a period, comma or semicolon after a word), so "Read
+    more: the guidelines ask for 150 minutes a week." stays; and labels that also open ordinary lines
+    ("Featured:", "Don't miss:", "See also:") are not enough."""
+    m = PROMO_LINE_RE.match(line)
+    if not m or not (RELATED_HEADING_RE.match(m["label"]) or PROMO_LABEL_RE.match(m["label"])):
+        return False
+    if _NOT_A_PROMO_LABEL.match(m["label"]):
+        return False
+    rest = m["rest"].strip()
+    return 3 <= _words(rest) <= PROMO_HEADLINE_WORDS and not _SENTENCE_END.search(rest)
+
+
+# Block headings that also open ordinary lines of an article ("Featured: Dr Jane Smith, cardiologist",
+# "Don't miss: take it with food", "See also: Table 2"): no evidence of a promo on their own.
+_NOT_A_PROMO_LABEL = re.compile(r"^\W*(?:featured|popular|trending|don'?t\s+miss|see\s+also|recommended)\b", re.I)
+
+
+def clean_lines(paras: list[str], avoid: set[str]) -> list[str]:
+    """Drops boilerplate lines, related-block leftovers and consecutive duplicates."""
+    out: list[str] = []
+    for p in paras:
+        p = " ".join(p.split())
+        if not p:
+            continue
+        short = len(p) <= BOILERPLATE_LINE_MAX
+        if short and (BOILERPLATE_LINE_RE.match(p) or RELATED_HEADING_RE.match(p) or is_promo_line(p)):
+            continue
+        if p in avoid or (len(p) <= DATE_LINE_MAX and _is_date_line(p)):
+            continue
+        if out and out[-1] == p:
+            continue
+        out.append(p)
+    return out
+
+
+def completeness_flags(paras: list[str]) -> list[str]:
+    flags = []
+    text = " ".join(paras)
+    cjk = len(re.findall(r"[\u3040-\u30ff\u3400-\u9fff]", text))
+    words = len(text.split()) + cjk // 2
+    if not paras:
+        return flags
+    if words < 80:
+        flags.append("too_short")
+    if _looks_cut(paras[-1], teaser=words < 150):
+        flags.append("truncated")
+    return flags
+
+
+# What may end a complete article without a full stop: a credit line, a copyright notice.
+_CREDIT = re.compile(r"(?i)\b(?:reporting|editing|writing|written|compiled|translated|produced) by\b|[©ⓒ]|"
+                     r"\bcopyright\b|all rights reserved|저작권자|版权所有")
+_AGENCY_TAIL = re.compile(r"(?<=[.!?])\s+[A-Z]{2,5}$")  # "... into the US. PTI": the wire's signature
+
+
+def _looks_cut(last: str, teaser: bool = False) -> bool:
+    """The body's last paragraph stops mid-sentence (a teaser, a paywall): a long one without an ending,
+    or one ending in an ellipsis, unless that is a short call to comment closing a whole article ("Tell us
+    what YOU think..."); `teaser`: the body is short, so even "All..." is where it was cut."""
+    last = _AGENCY_TAIL.sub("", last)
+    if last.endswith(("...", "…", "[…]", "[...]")):
+        return teaser or len(last.split()) >= 12
+    credit = _CREDIT.search(last) is not None and len(last.split()) <= 30  # a credit line, not a cut sentence
+    return len(last) > 60 and not _TERMINAL.search(last) and not credit
+
+
+def is_link_list(paras: list[str], tree: HtmlElement, share: float = 0.6) -> bool:
+    """True when most of the body's words are link texts: a menu or index page, not an article.
+
+    Generic extractors return such pages' link lists as "text"; an article has prose between
+    its links. (Counting link paragraphs instead of words also caught teaser listings, but cost
+    real articles: F1 0.970 -> 0.959 on the dev set.)
+    """
+    anchors = {" ".join(a.text_content().split()) for a in tree.iter("a")}
+    anchors.discard("")
+    if not anchors:
+        return False
+    total = linked = 0
+    for p in paras:
+        words = len(p.split())
+        total += words
+        if " ".join(p.split()) in anchors:
+            linked += words
+    return total > 0 and linked / total >= share

@@ -1,0 +1,177 @@
+"""Structure rules on the page before its body is read: evidence from long paragraphs, never a class name.
+
+- `unwrap_article_holders`: a nav/aside/footer/menu that broken markup wrapped around the article is
+  unwrapped, not removed with the boilerplate tags;
+- `merge_split_sections`: an article the page split into sibling sections (ad rows between) is joined, so
+  the extractor, which reads one element, reads all of it.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+STRUCTURAL_TAGS = ("nav", "aside", "footer", "menu")
+_LONG_PARA = 150  # characters of a long paragraph (as `_looks_like_content` counts them)
+
+
+def unwrap_article_holders(root: HtmlElement) -> int:
+    """Unwraps (keeps the children of) every nav/aside/footer/menu that holds the page's article;
+    returns how many. The tags say "not article text", but broken markup (an unclosed widget) can
+    put the article inside one, and removing it then loses the whole article.
+
+    Evidence, as for class names in `preclean`, from long paragraphs (150+ characters): the element
+    holds an `<article>` with two or more of them and at least half of the page's long-paragraph text,
+    or holds three or more of them and 75 % of that text itself. Ordinary sidebars, menus and footers
+    (teasers, captions, legal text beside an article) hold neither and are removed as before.
+    """
+    holders = [el for el in root.iter(*STRUCTURAL_TAGS) if el is not root]
+    if not holders:
+        return 0
+    held: dict = {}  # element -> [long paragraphs, their characters]
+    total = 0
+    for p in root.iter("p"):
+        n = len(p.text_content())
+        if n <= _LONG_PARA:
+            continue
+        total += n
+        for anc in p.iterancestors():
+            if anc is root:
+                break
+            if anc.tag in STRUCTURAL_TAGS or anc.tag == "article":
+                count = held.setdefault(anc, [0, 0])
+                count[0] += 1
+                count[1] += n
+    if not total:
+        return 0
+    articles = [el for el, (k, n) in held.items() if el.tag == "article" and k >= 2 and n >= 0.5 * total]
+    keep = []
+    for el in holders:
+        k, n = held.get(el, (0, 0))
+        holds_article = k >= 2 and any(el in a.iterancestors() for a in articles)
+        # A footer of long disclaimers beside a short-paragraph article is still a footer: only an
+        # <article> inside makes a footer the article's holder.
+        if holds_article or el.tag != "footer" and k >= 3 and n >= 0.75 * total:
+            keep.append(el)
+    for el in keep:
+        el.tag = "xunwrap"
+    if keep:
+        etree.strip_tags(root, "xunwrap")
+    return len(keep)
+
+
+SPLIT_MAX_LEVELS = 2  # how far up two sections' ancestors may be the siblings (0: the sections themselves)
+SPLIT_FILLER_MAX = 300  # characters of text between two sections: an ad row, a promo, an empty slot
+
+
+def merge_split_sections(tree: HtmlElement) -> int:
+    """Joins an article body that the page split into sibling sections (mid-article ad rows between
+    `<div class="body">` chunks); returns how many sections were joined into an earlier one.
+
+    The generic extractor reads one element, so it read only the first section. Evidence is structure,
+    never a class name: each section is the direct parent of two or more long paragraphs (150+
+    characters; one each is a comment, a teaser card, a list item), the sections have the same tag and
+    class, and so do their ancestors up to the level where they are siblings (at most two levels up,
+    none an `<article>`: two articles are not one); everything between two sections holds at most
+    SPLIT_FILLER_MAX characters, no long paragraph and no title, date or author element (h1-h3,
+    `<time>`, `<address>`: a stacked next story starts with them). A later section's children, and the
+    rows between, move into the first section in document order, so the text reads as it did on the
+    page (a page whose extractor already took a common ancestor reads the same).
+    """
+    root = tree.find(".//body")
+    if root is None:
+        root = tree
+    held: dict = {}  # section -> number of long paragraphs it holds directly
+    for p in root.iter("p"):
+        parent = p.getparent()
+        if parent is not None and len(p.text_content()) > _LONG_PARA:
+            held[parent] = held.get(parent, 0) + 1
+    held = {el: n for el, n in held.items() if n >= 2}  # one long paragraph each: comments, cards, list items
+    if len(held) < 2:
+        return 0
+    groups: dict = {}
+    for el in held:  # first long paragraph's order: document order of disjoint sections
+        groups.setdefault(_signature(el), []).append(el)
+    runs = []
+    for members in groups.values():
+        run = members[:1]
+        for a, b in zip(members, members[1:]):
+            filler = _between_sections(a, b)
+            if filler is None:
+                runs.append(run)
+                run = [b]
+                continue
+            run.append((filler, b))
+        runs.append(run)
+    joined = 0
+    for first, *rest in runs:
+        if not rest:
+            continue
+        for filler, b in rest:
+            for node in filler:
+                first.append(node)
+            if b.text and b.text.strip():
+                last = first[-1] if len(first) else None
+                if last is not None:
+                    last.tail = (last.tail or "") + b.text
+                else:
+                    first.text = (first.text or "") + b.text
+            b.text = None
+            for child in list(b):
+                first.append(child)
+            joined += 1
+    return joined
+
+
+def _signature(el: HtmlElement) -> tuple:
+    return el.tag, tuple(sorted((el.get("class") or "").split()))
+
+
+# What starts another story, not a row of filler: a title, a date (<time>), an author line (<address>).
+_BOUNDARY_TAGS = ("h1", "h2", "h3", "time", "address")
+
+
+def _between_sections(a: HtmlElement, b: HtmlElement) -> list | None:
+    """The elements between sections `a` and `b` (in document order) when the two are cousins under the
+    same ancestor chain and only filler lies between; else None."""
+    chain_a, chain_b = [a], [b]
+    for _ in range(SPLIT_MAX_LEVELS + 1):
+        x, y = chain_a[-1], chain_b[-1]
+        if x is y or x.tag == "article" or _signature(x) != _signature(y):
+            return None
+        if x.getparent() is not None and x.getparent() is y.getparent():
+            break
+        chain_a.append(x.getparent())
+        chain_b.append(y.getparent())
+        if chain_a[-1] is None or chain_b[-1] is None:
+            return None
+    else:
+        return None
+    top_a, top_b = chain_a[-1], chain_b[-1]
+    if top_a.getparent().index(top_a) > top_b.getparent().index(top_b):
+        return None
+    filler: list = []
+    for el in chain_a[:-1]:
+        filler.extend(el.itersiblings())
+    sib = top_a.getnext()
+    while sib is not None and sib is not top_b:
+        filler.append(sib)
+        sib = sib.getnext()
+    if sib is None:
+        return None
+    for el in reversed(chain_b[:-1]):
+        filler.extend(reversed(list(el.itersiblings(preceding=True))))
+    size = 0
+    for el in filler:
+        if not isinstance(el.tag, str):
+            size += len((el.tail or "").strip())
+            continue
+        if next(el.iter(*_BOUNDARY_TAGS), None) is not None:  # el itself included
+            return None  # a title, a date or an author between them: the next story begins there
+        size += len(" ".join(el.text_content().split())) + len((el.tail or "").strip())
+        if size > SPLIT_FILLER_MAX or any(len(p.text_content()) > _LONG_PARA for p in el.iter("p")):
+            return None
+    for el in chain_b[1:]:  # text right inside b's ancestors, before b: a heading of its own
+        if el.text and el.text.strip():
+            return None
+    return filler
