@@ -13,8 +13,8 @@ Order (first that answers wins), measured on the dates dev set (docs/extraction.
    elements, abbr), `time`, `json-ld`, `timestamp`, `text`, `text-pattern`, `title`, `image-url`;
 5. as a last resort the page's "modified" value (`meta`);
 6. `fallback`, only when nothing above gave a day: the month the URL names (/2023/04/), else the month
-   htmldate's search found without a day (never a year alone); the 1st of it, flagged `date_uncertain`
-   and `date_partial`.
+   htmldate's search found without a day; the 1st of it, flagged `date_uncertain` and `date_partial`;
+   else January 1st of a year found alone (a copyright line), flagged `date_year_only` as well.
 
 Day-month order: a numeric date such as 04/05/2023 is read with the caller's `date_order` hint, else
 the order the page's unambiguous numeric dates show, else the page language; when nothing decides,
@@ -157,6 +157,8 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
         if published is not None:
             source = "fallback"
             flags.extend(f for f in ("date_partial", "date_uncertain") if f not in flags)
+            if month is None and published.month == 1:
+                flags.append("date_year_only")
 
     if updated is None:
         updated = _updated_from_text(ctx.text, now, ctx.order()) if MODIFIED_LABEL_RE.search(ctx.text) else None
@@ -168,18 +170,19 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
 def fallback_date(month: tuple[int, int] | None, partial: date | None, now: datetime | None = None) -> date | None:
     """The last tier, for a page where no source gave a day: the 1st of the month its URL names
     (/2023/04/: the publisher's own filing), else the 1st of the month htmldate's search found without a
-    day. Never a day nobody stated, and never a year alone: htmldate gives a bare year (a copyright
-    line, the year the footer was rendered) as January 1st, so a January result is left out, since it
-    cannot be told from a year. None when there is nothing.
+    day, else January 1st of the year it found alone. htmldate gives a bare year (mostly a copyright
+    line: the year the footer was rendered, which is the publication year or later) as January 1st, and
+    so does this tier, as htmldate's users get it; the caller flags it `date_year_only` next to
+    `date_uncertain`, so an analyst who wants days or months drops it. None when there is nothing.
 
     htmldate's broader `find_date(original_date=False, extensive_search=True)` is not called here: on
-    the dev set it dated no page this tier leaves undated except by a copyright year, and its
-    all-locale dateparser costs 1.6 s on the first text it cannot read (docs/extraction.md)."""
+    the dev set it dated no page this tier leaves undated, and its all-locale dateparser costs 1.6 s
+    on the first text it cannot read (docs/extraction.md)."""
     if month is not None:
         found = plausible(safe_date(month[0], month[1], 1), now)
         if found is not None:
             return found
-    if partial is not None and partial.month != 1:
+    if partial is not None:
         return plausible(partial.replace(day=1), now)
     return None
 

@@ -46,10 +46,25 @@ def test_a_month_stated_on_the_page_without_a_day():
 
 
 @pytest.mark.parametrize("footer", ["<footer><p>© 2021 Walking Notes</p></footer>", "<p>Issue 2021-01</p>"])
-def test_a_year_alone_is_no_date(footer):
-    # htmldate gives a copyright year as January 1st; a January month looks the same, so neither counts
+def test_a_year_alone_is_january_first_flagged_year_only(footer):
+    # htmldate gives a copyright year as January 1st (a January month looks the same): the last resort,
+    # said to be no more than a year, so that an analyst who wants days or months can drop it
     ex = extract(_page(footer=footer), "https://walkingnotes.example.org/a/after-meals", now=NOW)
-    assert ex.published_date is None and "no_date" in ex.flags and "date_uncertain" not in ex.flags
+    assert ex.published_date == date(2021, 1, 1) and _uncertain(ex)
+    assert "date_year_only" in ex.flags and "no_date" not in ex.flags
+
+
+def test_a_month_is_never_flagged_year_only():
+    ex = extract(_page(footer="<p>Issue 2021-03</p>"), "https://walkingnotes.example.org/a/after-meals", now=NOW)
+    assert ex.published_date == date(2021, 3, 1) and "date_year_only" not in ex.flags
+    ex = extract(_page(), "https://walkingnotes.example.org/2018/01/after-meals.html", now=NOW)
+    assert ex.published_date == date(2018, 1, 1) and "date_year_only" not in ex.flags  # the URL names January
+
+
+def test_a_copyright_year_after_the_fetch_is_no_date():
+    ex = extract(_page(footer="<footer><p>© 2031 Walking Notes</p></footer>"),
+                 "https://walkingnotes.example.org/a/after-meals", now=NOW)
+    assert ex.published_date is None and "no_date" in ex.flags
 
 
 def test_the_url_month_wins_over_a_year_the_page_shows():
@@ -81,7 +96,8 @@ def test_a_page_without_any_date_still_has_none():
 def test_fallback_date_rules():
     assert fallback_date((2018, 8), date(2023, 5, 1), NOW) == date(2018, 8, 1)  # the URL's month first
     assert fallback_date(None, date(2023, 5, 1), NOW) == date(2023, 5, 1)
-    assert fallback_date(None, date(2023, 1, 1), NOW) is None  # a year alone, or a January: not told apart
+    assert fallback_date(None, date(2023, 1, 1), NOW) == date(2023, 1, 1)  # a year alone: the last resort
+    assert fallback_date(None, date(2025, 1, 1), NOW) is None  # after the fetch
     assert fallback_date((2024, 4), None, NOW) is None  # a month after the fetch is no publication month
     assert fallback_date((2024, 4), date(2023, 5, 1), NOW) == date(2023, 5, 1)
     assert fallback_date(None, None, NOW) is None

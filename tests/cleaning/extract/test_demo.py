@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from cleaning.extract import extract
@@ -63,7 +65,10 @@ def test_every_demo_article_page(site):
         ex = extract(html, url, profile)
         assert ex.title == a.title, a.slug
         assert ex.body == a.plain_body, a.slug
-        assert ex.published_date == a.published, a.slug
+        if a.published is not None:
+            assert ex.published_date == a.published, a.slug
+        else:  # an undated article: only the footer's copyright year, the last resort, said to be a year
+            assert ex.published_date == date(2023, 1, 1) and "date_year_only" in ex.flags, a.slug
         assert len(ex.hot_picks) == len(site.hot_picks(a)), a.slug
 
 
