@@ -35,8 +35,8 @@ shingle set in memory. Then, with everything in hand:
    themselves. This bounds chaining (A~B~C with A and C unrelated).
 
 **Representative rule** (smallest first): already in the state; declares
-itself canonical (``is_canonical``); earliest ``published_date`` (missing
-dates last); longest body (characters); smallest URL; smallest doc_id. It is
+itself canonical (``is_canonical``); earliest ``published_date`` (a stated day
+before a fallback month or year, ``date_uncertain``; missing dates last); longest body (characters); smallest URL; smallest doc_id. It is
 a total order on the records, so decisions do not depend on their order.
 
 Duplicates of a record that is itself dropped point at the article finally

@@ -32,6 +32,7 @@ class DedupRecord:
     published_date: date | None
     text: str  # the body as it will be written (same text `rebuild` gets)
     fingerprint: Fingerprint | None = None  # fingerprint(text, options), if computed already (in parallel)
+    date_uncertain: bool = False  # published_date is a fallback (a month or a year alone): ranked after stated days
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +55,7 @@ class Batch:
     url: list[str] = field(default_factory=list)
     canonical: list[bool] = field(default_factory=list)
     date: list[date | None] = field(default_factory=list)
+    uncertain: list[bool] = field(default_factory=list)
     length: list[int] = field(default_factory=list)
     words: list[int] = field(default_factory=list)
     chash: list[str] = field(default_factory=list)
@@ -82,6 +84,7 @@ class Batch:
         return (
             0 if in_state else 1,
             0 if self.canonical[i] else 1,
+            2 if d is None else int(self.uncertain[i]),  # a stated day, then a month or year alone, then none
             d.toordinal() if d is not None else NO_DATE,
             -self.length[i],
             self.url[i],
@@ -100,6 +103,7 @@ def ingest(records: Iterable[DedupRecord], spool: ShingleFile, opts: DedupOption
         b.url.append(rec.url or "")
         b.canonical.append(bool(rec.is_canonical))
         b.date.append(rec.published_date if isinstance(rec.published_date, date) else None)
+        b.uncertain.append(bool(rec.date_uncertain))
         b.length.append(len(text))
         b.words.append(fp.words)
         b.chash.append(fp.content_hash)

@@ -56,7 +56,8 @@ class Deduplicate(Step):
         records = (DedupRecord(doc_id=str(i), article_id=d.article_id, url=d.canonical_url,
                                is_canonical=canonicalize_url(d.page.url) == canonicalize_url(d.canonical_url),
                                published_date=d.extraction.published_date, text=d.body_original,
-                               fingerprint=d.fingerprint)  # HashContent's, when it ran
+                               fingerprint=d.fingerprint,  # HashContent's, when it ran
+                               date_uncertain="date_uncertain" in d.extraction.flags)
                    for i, d in enumerate(docs))
         decisions = self._dedup.decide(records)  # in input order: no index by id needed
         for i, doc in enumerate(docs):

@@ -69,6 +69,22 @@ def test_representative_rule():
     assert by_doc(Deduplicator().decide(recs4))["b"].action == "keep"
 
 
+def test_a_stated_day_beats_a_fallback_month_or_year():
+    """A copy dated only by a copyright year (January 1st, `date_uncertain`) or a URL month is no earlier
+    than a copy whose page states its day: the stated day decides, the fallback ranks before no date."""
+    from dataclasses import replace
+
+    text = syn.article(random.Random(7), "sleep")
+    stated = make_record("stated", "https://news.example/a", text, True, date(2024, 5, 4))
+    year = replace(make_record("year", "https://copy.example/a", text + " more", True, date(2024, 1, 1)),
+                   date_uncertain=True)
+    out = by_doc(Deduplicator().decide([year, stated]))
+    assert out["stated"].action == "keep" and out["year"].duplicate_of == stated.article_id
+    undated = make_record("undated", "https://other.example/a", text + " tail words", True, None)
+    out = by_doc(Deduplicator().decide([undated, year]))
+    assert out["year"].action == "keep" and out["undated"].duplicate_of == year.article_id
+
+
 def test_url_group_representative():
     text = syn.article(random.Random(1), "sleep")
     recs = [
