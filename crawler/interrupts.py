@@ -49,6 +49,23 @@ class Interrupts:
         self.received: list[str] = []
         self.stopped_at_once = False  # a signal came inside `stop_at_once`
         crawler.signals.connect(self.engine_started, signal=signals.engine_started)
+        self._watch_from_startup()
+
+    def _watch_from_startup(self) -> None:
+        """Scrapy installs its shutdown handlers once the reactor has started, and the spider opens (the
+        cleaning helpers start) before the engine does: a signal in between must be recorded too, or the
+        crawl ends with no status and exit 0. Watched now when the handlers are there, else right after Scrapy
+        installs them."""
+        from scrapy.utils.reactor import is_reactor_installed
+
+        if not is_reactor_installed():  # reactorless mode: nothing to hook (and importing one would install it)
+            return
+        from twisted.internet import reactor
+
+        if reactor.running:  # Scrapy's asyncio crawl builds its extensions with the reactor running
+            self._watch()
+        else:
+            reactor.addSystemEventTrigger("after", "startup", self._watch)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "Interrupts":
@@ -112,9 +129,11 @@ class Interrupts:
         site's Crawl-delay): say so at once, so a silent wait is not taken for a hang and ended by force."""
         engine = self.crawler.engine
         active = downloads_in_progress(engine) if engine is not None else 0
-        logger.warning("stopping: %s; the pages fetched so far are then cleaned and written (a second Ctrl-C "
+        first = self.received[0] if self.received else "SIGINT"
+        logger.warning("stopping: %s; the pages fetched so far are then cleaned and written (a second %s "
                        "stops at once, without cleaning; the same command resumes the run)",
-                       f"waiting for {active} download(s) in progress" if active else "finishing the pages in hand")
+                       f"waiting for {active} download(s) in progress" if active else "finishing the pages in hand",
+                       "Ctrl-C" if first == "SIGINT" else first)
 
     @contextlib.contextmanager
     def stop_at_once(self) -> Iterator[None]:

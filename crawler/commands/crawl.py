@@ -64,21 +64,24 @@ class Command(ScrapyCrawl):
         if lock is None:
             self.exitcode = 2
             return
+        ended_by_signal = False
         try:
             crawler = self.crawler_process.create_crawler(args[0])
             self.crawler_process.crawl(crawler, **opts.spargs)
             self.crawler_process.start()
             status = crawler.stats.get_value("health/run_status") if crawler.stats else None
             interrupts = _interrupts(crawler)
-            if status is None and interrupts is not None and interrupts.received:
+            ended_by_signal = status is None and interrupts is not None and bool(interrupts.received)
+            if ended_by_signal:
                 # Recorded before the lock is let go: a run waiting for it would judge this one crashed.
+                # The run never reached its own end: a second signal, or one before the engine started.
                 status = _record_forced_stop(crawler)
         finally:
             lock.release()
         if status == "interrupted":
             # As `python -m cleaning run` and the shell: 130 after Ctrl-C, 143 after SIGTERM, when a signal
             # stopped it at once; a graceful stop the run recorded otherwise is 1.
-            forced = interrupts is not None and interrupts.received and interrupts.forced
+            forced = interrupts is not None and interrupts.received and (interrupts.forced or ended_by_signal)
             self.exitcode = interrupts.exit_code if forced else 1
         elif self.crawler_process.bootstrap_failed or status == "failed":
             self.exitcode = 1

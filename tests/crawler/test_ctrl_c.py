@@ -137,7 +137,8 @@ def test_one_signal_cleans_what_was_fetched_is_partial_and_the_same_command_comp
     assert code == 3, log[-3000:]
     [manifest] = _manifests(out)
     assert manifest["status"] == "partial" and manifest["close_reason"] == "shutdown"
-    assert "stopping: " in log and "a second Ctrl-C stops at once" in log  # said at once, not after the wait
+    second = "Ctrl-C" if sig == signal.SIGINT else sig.name
+    assert "stopping: " in log and f"a second {second} stops at once" in log  # said at once, not after the wait
     [why] = [p for p in manifest["problems"] if p.startswith("shutdown:")]
     assert f"stopped by {sig.name}" in why and "requests still queued were not fetched" in why
     assert "cleaned and written" in why
@@ -198,6 +199,26 @@ def test_a_second_ctrl_c_during_the_graceful_stop_forces_it_interrupted_and_resu
     assert manifest["status"] == "interrupted", manifest["problems"]
     assert any(p.startswith("shutdown: the crawl was stopped by SIGINT") for p in manifest["problems"])
     assert (out / "_runs" / f"{manifest['run_id']}.html").is_file()  # the report says it too
+    _nothing_half_written(out)
+
+    _resume(out, job, tmp_path / "resumed.log", site, baseline)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_as_the_spider_opens_is_never_a_success_and_the_same_command_completes_the_run(
+        tmp_path: Path, site: PagedSite, baseline: dict[str, pd.DataFrame], sig: signal.Signals) -> None:
+    """Scrapy installs its handlers when the reactor starts, and the spider opens (the cleaning helpers start)
+    before the engine does: a Scrapyd cancel or a Ctrl-C then must not end the run as a silent exit 0."""
+    out, job = tmp_path / "out", tmp_path / "job"
+    crawl = _Crawl(out, job, tmp_path / "stopped.log", site)
+    crawl.signal_when(lambda: "Spider opened" in crawl.text(), sig)
+    code = crawl.wait()
+    log = crawl.text()
+    [manifest] = _manifests(out)
+    # Before the engine started: stopped at once (128 + the signal); just after: the graceful stop (3).
+    assert (code, manifest["status"]) in ((128 + sig, "interrupted"), (3, "partial")), (code, log[-3000:])
+    assert any(p.startswith(f"shutdown: the crawl was stopped by {sig.name}") for p in manifest["problems"])
+    assert [line for line in log.splitlines() if f"run {manifest['run_id']} {manifest['status']}:" in line]
     _nothing_half_written(out)
 
     _resume(out, job, tmp_path / "resumed.log", site, baseline)
