@@ -14,7 +14,7 @@ from twisted.internet import task
 
 from cleaning.storage.manifests import RunManifestFile
 from crawler.config import setting
-from crawler.run_end import RunTotals, end_run, run_fields
+from crawler.run_end import HANDLED_WITHOUT_STORING, RunTotals, end_run, run_fields
 from crawler.runs import RunContext, require_run
 from crawler.scrapy_compat import downloads_in_progress
 
@@ -58,9 +58,6 @@ class RunManifest:
         end_run(self.crawler, self.run_id, reason, totals)
 
 
-# Articles the crawl is done with without storing them (earlier runs have them, unchanged).
-HANDLED_WITHOUT_STORING = ("health/incremental/already_stored", "health/incremental/unchanged_lastmod",
-                           "health/incremental/not_modified")
 
 
 class Progress:

@@ -43,6 +43,11 @@ CLEANING_REASONS = frozenset({"finished", "closespider_itemcount", "closespider_
 SIGNAL_NAMES = {"SIGINT": "Ctrl-C", "SIGTERM": "a termination request"}
 
 
+# Articles the crawl is done with without storing them (earlier runs have them, unchanged).
+HANDLED_WITHOUT_STORING = ("health/incremental/already_stored", "health/incremental/unchanged_lastmod",
+                           "health/incremental/not_modified")
+
+
 @dataclass
 class RunTotals:
     """What a run did: one crawl's stats, or the sums over the workers of a distributed run."""
@@ -182,8 +187,7 @@ def cut_short(reason: str, crawl_stats: dict[str, Any], grammar_error: str = "")
                  "the backend failed or its deadline passed: HEALTH_GRAMMAR_TIMEOUT, HEALTH_GRAMMAR_BUDGET")
         why.append(f"grammar: {unfixed} articles written without their grammar fixes ({cause}); re-clean to fix them")
     queued = crawl_stats.get("health/queued_at_close")
-    left = f"{queued} requests still queued were not fetched" if queued is not None else \
-        "pages still queued were not fetched"
+    left = left_queued(queued)
     if reason.startswith("closespider_") and not any(w.startswith(reason) for w in why):
         why.append(f"{reason}: the crawl was stopped by the {reason.removeprefix('closespider_')} limit "
                    f"(Scrapy's CLOSESPIDER_* settings); {left}")
@@ -194,6 +198,13 @@ def cut_short(reason: str, crawl_stats: dict[str, Any], grammar_error: str = "")
         why.append(f"interrupted: {received[-1] if received else 'a signal'} stopped the run's end at once: "
                    "nothing of its cleaning was committed; the same command with the same JOBDIR completes the run")
     return why
+
+
+def left_queued(queued: int | None) -> str:
+    """What a stopped crawl left unfetched, from the scheduler's count at the close (None: not counted)."""
+    if queued is None:
+        return "pages still queued were not fetched"
+    return "no request was left queued" if queued == 0 else f"{queued} requests still queued were not fetched"
 
 
 def stopped_by(crawl_stats: dict[str, Any], left: str) -> str:
@@ -248,13 +259,15 @@ def mostly_failed(pages_stored: int, failed_urls: dict[str, str]) -> str | None:
 
 def judge(reason: str, pages_stored: int, output_errors: list[str], clean_status: str,
           partial: list[str] = (), internal: list[str] = (),  # type: ignore[assignment]
-          forced: bool = False, unreachable: str | None = None) -> tuple[str, list[str]]:
+          forced: bool = False, unreachable: str | None = None, unchanged: int = 0) -> tuple[str, list[str]]:
     """The run's status and its problems: interrupted (stopped by force: a second Ctrl-C, or a signal
     while cleaning), failed (something went wrong, our own code's errors included: `internal`), partial
     (cut short by a limit, a budget or one Ctrl-C, or some of its work was skipped: `partial` says what),
-    or succeeded. `unreachable`: every start URL failed (`unreachable_start`), a failure."""
+    or succeeded. `unreachable`: every start URL failed (`unreachable_start`), a failure. `unchanged`:
+    articles the incremental crawl found unchanged since earlier runs (skipped, or answered 304), so a run
+    that stored nothing new still did its work."""
     problems = list(internal)
-    if not pages_stored:
+    if not pages_stored and not unchanged:
         problems.append("no page was fetched and stored")
     if unreachable:
         problems.append(unreachable)
@@ -339,7 +352,8 @@ def end_run(crawler: Crawler, run_id: str, reason: str, totals: RunTotals) -> st
                              partial, internal_errors(crawl_stats),
                              # a signal after the commit changes nothing of what was written
                              forced=interrupts is not None and interrupts.forced and clean_status != "ok",
-                             unreachable=unreachable_start(getattr(crawler, "spider", None), totals.failed_urls))
+                             unreachable=unreachable_start(getattr(crawler, "spider", None), totals.failed_urls),
+                             unchanged=sum(int(crawl_stats.get(key) or 0) for key in HANDLED_WITHOUT_STORING))
     stats.set_value("health/run_status", status)
     # Opened now: cleaning recorded its own section ("cleaning": status, counts, files) meanwhile.
     manifest = RunManifestFile.open(root, run_id)
@@ -380,8 +394,7 @@ def end_forced_stop(crawler: Crawler, run_id: str, totals: RunTotals) -> None:
     crawl_stats = totals.crawl_stats
     # Set by the budgets' close, which never ran: the scheduler's counts say it.
     queued = crawl_stats.setdefault("health/queued_at_close", queued_requests(crawler.stats))
-    left = f"{queued} requests still queued were not fetched"
-    problems = [stopped_by(crawl_stats, left)]
+    problems = [stopped_by(crawl_stats, left_queued(queued))]
     crawler.stats.set_value("health/run_status", "interrupted")
     manifest = RunManifestFile.open(root, run_id)
     manifest.data.setdefault("cleaning", {"status": "skipped: the crawl was stopped by force (a second signal)"})

@@ -173,3 +173,36 @@ def test_run_ids_cannot_select_each_others_files(tmp_path: Path):
                            "--run-id", "nosuchrun"], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and "no pages of run 'nosuchrun'" in proc.stderr
     assert not (tmp_path / "out" / "_runs" / "nosuchrun.json").exists()
+
+
+def test_a_rerun_from_a_sitemap_that_finds_nothing_changed_succeeds(tmp_path: Path):
+    """Started from a sitemap whose lastmods say nothing changed, the next run stores no page at all:
+    that is an incremental crawl doing its job, not a run that could fetch nothing (exit 0, `succeeded`)."""
+    from tests.faultsite.content import article_html, make_article
+    from tests.support.sites import HTML, NOT_FOUND, _Site
+
+    class SitemapOnly(_Site):
+        slugs = [f"walk-{n}" for n in range(3)]
+
+        def page(self, path: str, query: dict) -> tuple[int, str, str]:
+            if path == "/sitemap.xml":
+                urls = "".join(f"<url><loc>{self.url}a/{s}.html</loc><lastmod>2024-01-0{i + 1}</lastmod></url>"
+                               for i, s in enumerate(self.slugs))
+                return 200, f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>', \
+                    "application/xml"
+            for s in self.slugs:
+                if path == f"/a/{s}.html":
+                    return 200, article_html(make_article(s)), HTML
+            return NOT_FOUND
+
+    out = tmp_path / "out"
+    with SitemapOnly() as site:
+        args = ("-a", f"start_urls={site.url}sitemap.xml", "-s", "HEALTH_GRAMMAR_BACKEND=none", "-s", "ROBOTSTXT_OBEY=False")
+        run_crawl(out, *args)
+        assert len(pd.read_parquet(out / "articles")) == 3
+        proc = run_crawl(out, *args, check=False)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    manifest = _manifests(out)[-1]
+    assert manifest["status"] == "succeeded", manifest["problems"]
+    assert manifest["crawl_stats"].get("health/incremental/unchanged_lastmod") == 3
+    assert len(pd.read_parquet(out / "articles")) == 3

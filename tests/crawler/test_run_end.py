@@ -295,3 +295,9 @@ def test_no_word_about_languagetool_when_it_ran_or_was_not_asked_for() -> None:
     assert said("auto", "http://lt:8081", "") is None  # nothing was fixed (no article)
     assert said("auto", "http://lt:8081", "offline-harper-0.2") is not None
     assert grammar_fallback(Settings({"HEALTH_LANGUAGETOOL_URL": "http://lt:8081"}), None) is None
+
+
+def test_a_run_that_found_everything_unchanged_succeeded() -> None:
+    # an incremental run from a sitemap whose lastmods say nothing changed stores no page, and did its work
+    assert judge("finished", 0, [], "ok", unchanged=44) == ("succeeded", [])
+    assert judge("finished", 0, [], "ok", unchanged=0) == ("failed", ["no page was fetched and stored"])
