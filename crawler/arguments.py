@@ -93,7 +93,11 @@ def parse_arguments(kwargs: dict[str, object], sites_dirs: Sequence[str] = ()) -
         urls, credentials = _parse_start_urls(start_urls)
         hosts = tuple(sorted({_host_or_ip(urlsplit(u).hostname or "") for u in urls}))
         profile = SiteProfile(name=hosts[0], start_urls=urls, allowed_domains=hosts)
-        return CrawlTarget(profile, demo=False, generic=True, credentials=credentials)
+        from crawler.demo.server import DEMO_HOST
+
+        # The demo host is reserved (.test): a URL on it is the bundled demo, served from inside the crawl
+        # as with `-a site=demo`, here read without its profile (`scrapy parse`, a sitemap or feed start URL).
+        return CrawlTarget(profile, demo=DEMO_HOST in hosts, generic=True, credentials=credentials)
     try:
         profile = load_profile(str(site) if site else "demo", sites_dirs)
     except ProfileError as exc:

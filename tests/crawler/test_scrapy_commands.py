@@ -93,6 +93,13 @@ def test_parse(url: str, tmp_path: Path):
     assert "Loopback health" in proc.stdout and "/article/one.html" in proc.stdout
 
 
+def test_parse_a_demo_url_as_the_docs_write_it(tmp_path: Path):
+    # -a start_urls on the demo host: a generic crawl, still of the demo site served from inside the crawl
+    demo = "http://demo.health.test/"
+    proc = _scrapy(tmp_path / "out", "parse", "--spider=health", "-a", f"start_urls={demo}", demo)
+    assert "Latest health news" in proc.stdout and "/article/" in proc.stdout
+
+
 def test_list_and_check(tmp_path: Path):
     assert _scrapy(tmp_path / "out", "list").stdout.split() == ["health"]
     _scrapy(tmp_path / "out", "check")
