@@ -81,7 +81,7 @@ def completeness_flags(paras: list[str]) -> list[str]:
         return flags
     if words < 80:
         flags.append("too_short")
-    if _looks_cut(paras[-1], teaser=words < 150):
+    if looks_cut(paras[-1], teaser=words < 150):
         flags.append("truncated")
     return flags
 
@@ -92,7 +92,7 @@ _CREDIT = re.compile(r"(?i)\b(?:reporting|editing|writing|written|compiled|trans
 _AGENCY_TAIL = re.compile(r"(?<=[.!?])\s+[A-Z]{2,5}$")  # "... into the US. PTI": the wire's signature
 
 
-def _looks_cut(last: str, teaser: bool = False) -> bool:
+def looks_cut(last: str, teaser: bool = False) -> bool:
     """The body's last paragraph stops mid-sentence (a teaser, a paywall): a long one without an ending,
     or one ending in an ellipsis, unless that is a short call to comment closing a whole article ("Tell us
     what YOU think..."); `teaser`: the body is short, so even "All..." is where it was cut."""

@@ -15,7 +15,7 @@ from cleaning.document import Extraction
 
 from . import body as body_mod
 from . import body_lines, body_structure
-from . import attrs, date_page, date_search, date_text, dates, jsonld, related, title
+from . import attrs, date_page, date_search, date_text, dates, jsonld, listing, related, title
 from .encoding import decode, fix_text, looks_binary, looks_binary_text
 
 LOG = logging.getLogger(__name__)
@@ -171,7 +171,8 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
     paras = body_lines.clean_lines(paras, avoid)
     if len(" ".join(paras).split()) < MIN_BODY_WORDS and len(" ".join(paras)) < 4 * MIN_BODY_WORDS:
         paras = []  # a few stray words (a menu item, a button) are not an article
-    elif ex.body_source != "profile" and body_lines.is_link_list(paras, tree):
+    elif ex.body_source != "profile" and (body_lines.is_link_list(paras, tree) or listing.is_teaser_listing(
+            paras, tree, url, listing.declares_article(tree, objects))):
         paras = []
         flags.append("link_list")
     ex.body_source = ex.body_source if paras else ""

@@ -198,6 +198,15 @@ def test_ids_are_stable_across_runs_and_ports(demo_run, tmp_path: Path):
     assert first.values.tolist() == second.values.tolist()
 
 
+def test_a_generic_crawl_from_the_demo_sitemap_writes_the_same_articles_and_no_listing(demo_run, tmp_path: Path):
+    """Without the demo's profile (a sitemap start URL), listing and category pages are no articles:
+    the articles are the profile crawl's, found by the generic extraction alone."""
+    out, _ = demo_run
+    generic = tmp_path / "generic"
+    run_crawl(generic, "-a", "start_urls=http://demo.health.test/sitemap.xml", "-s", "HEALTH_GRAMMAR_BACKEND=none")
+    assert sorted(pd.read_parquet(generic / "articles")["url"]) == sorted(pd.read_parquet(out / "articles")["url"])
+
+
 def test_bad_arguments_fail_at_once(tmp_path: Path):
     proc = run_crawl(tmp_path, "-a", "site=nope", check=False)
     assert proc.returncode == 2
