@@ -260,6 +260,8 @@ def cron_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     proc = subprocess.run(["sh", "-c", command], capture_output=True, text=True, timeout=300,
                           env={**os.environ, "PYTHONPATH": str(REPO)})
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    # cron mails whatever a job prints: a run that succeeded prints nothing
+    assert proc.stdout == "" and proc.stderr == "", proc.stdout[-2000:] + proc.stderr[-2000:]
     return root / "data" / "health"
 
 
