@@ -30,7 +30,9 @@ fingerprint.
 
 The code of ae72203 (before issue 15 item 2) gives, with ../shared present (18,845 texts, 4,996,395
 characters): 089cf2a67eacee2d0bfa2f493ed11692b158a32007e871e3803e511a6e116d5f (the demo bodies as
-crawler.demo.load_articles gives them; 5f866bca... while they were read with their trailing newline)
+crawler.demo.load_articles gives them; 5f866bca... while they were read with their trailing newline);
+since MT_NEAR_REPEATED_SENTENCE keeps near twins that differ by a number, a negation or a content word
+(1 Dec 2026): 759e7730886a3e50416e8238bb163ab0d43c8d196d4b41ab10b051387b79e1c9
 """
 
 from __future__ import annotations

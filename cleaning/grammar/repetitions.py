@@ -168,6 +168,43 @@ def _paragraph_sentences(text: str) -> list[tuple[int, str, list[tuple[int, int,
     return out
 
 
+# Words whose presence or absence turns a sentence around: a "twin" that differs by one of them says
+# something else ("... should not take ..." after "... should take ...").
+_TURNING = frozenset({"not", "no", "never", "without", "nor", "none", "neither", "cannot", "t", "non", "nothing",
+                      "nobody", "nowhere", "hardly", "only", "except", "unless"})
+# Words a second rendering of one sentence may add, drop or swap for each other without saying anything else.
+_LIGHT = frozenset({"the", "a", "an", "this", "that", "these", "those", "it", "its", "is", "are", "was", "were",
+                    "be", "been", "will", "would", "can", "could", "may", "might", "do", "does", "did", "has",
+                    "have", "had", "very", "also", "so", "such", "and", "or", "of", "to", "in", "on", "at",
+                    "for", "by", "as", "some", "all", "then", "just", "really", "quite", "which", "who"})
+
+
+def _same_meaning(matcher, first: list[str], second: list[str]) -> bool:
+    """The words two near-identical sentences differ by change nothing the reader needs: articles,
+    auxiliaries and the like added, dropped or swapped, or a word's inflection ("strengthen" and
+    "strengthens"); never a number ("under 6 years" and "under 12 years"), a negation, or one content word
+    for another ("before meals" and "after meals")."""
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        a, b = first[i1:i2], second[j1:j2]
+        for word in (*a, *b):
+            if word in _TURNING or any(ch.isdigit() for ch in word):
+                return False
+        if op == "replace" and len(a) == len(b) and all(_inflected(x, y) for x, y in zip(a, b)):
+            continue
+        if not all(word in _LIGHT for word in (*a, *b)):
+            return False
+    return True
+
+
+def _inflected(a: str, b: str) -> bool:
+    """One word in two inflections: "strengthen"/"strengthens", "leg"/"legs", "cause"/"caused"."""
+    short, long_ = sorted((a, b), key=len)
+    return len(short) >= 3 and long_.startswith(short) and len(long_) - len(short) <= 3 and long_[len(short):] in (
+        "s", "es", "d", "ed", "ing", "er", "ly", "ies")
+
+
 def near_repeated_sentence(text: str) -> Iterator[Candidate]:
     """A sentence of eight words or more said again in other words in its paragraph (nine in ten of
     its words the same, in order): the machine translation rendered one source sentence twice."""
@@ -186,7 +223,8 @@ def near_repeated_sentence(text: str) -> Iterator[Candidate]:
                     -2 <= len(w) - n <= 2
                     and len(bag & b) >= 0.8 * max(len(bag), len(b))
                     and w != words
-                    and difflib.SequenceMatcher(None, w, words, autojunk=False).ratio() >= 0.9
+                    and (matcher := difflib.SequenceMatcher(None, w, words, autojunk=False)).ratio() >= 0.9
+                    and _same_meaning(matcher, w, words)
                 ):
                     twin = True
                     break

@@ -31,3 +31,20 @@ def test_the_restatement_filter_keeps_real_repeats():
     text = ("the acid flows back into the esophagus, this means the acid flows back into the esophagus and "
             "it hurts. " * 3)
     assert [c.rule_id for c in R.repeated_clause_lower(text)] == ["MT_REPEATED_CLAUSE"] * 3
+
+
+def test_a_near_twin_that_says_something_else_stays():
+    # one number, a negation, or one content word for another: two statements, not one said twice
+    for text in (
+        "Children under 6 years should not take this medicine without advice from a doctor. "
+        "Children under 12 years should not take this medicine without advice from a doctor.",
+        "Patients with high blood pressure should take this medicine every day with food. "
+        "Patients with high blood pressure should not take this medicine every day with food.",
+        "Patients with high blood pressure should take the tablets every morning before meals. "
+        "Patients with high blood pressure should take the tablets every morning after meals.",
+    ):
+        assert repair(text) == text, text
+    # articles, auxiliaries and an inflection: the same sentence rendered twice
+    first = "Walking backwards slowly every day for ten minutes strengthens the muscles of the lower back and the legs."
+    twice = first + " Walking backwards slowly every day for ten minutes strengthen the muscles of the lower back and legs."
+    assert repair(twice) == first
