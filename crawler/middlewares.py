@@ -21,6 +21,7 @@ from crawler.demo.site import DELIBERATE_FAILURES
 from crawler.exceptions import RequestSkipped
 from crawler.ledger import FetchLedger, StoredPages
 from crawler.runs import RunContext, require_run
+from crawler.safety import join_url
 from crawler.signals import requests_requeued
 
 logger = logging.getLogger(__name__)
@@ -90,7 +91,8 @@ def _declared_canonical(response: Response) -> str | None:
         declared = response.xpath("//link[@rel='canonical']/@href").get()
     except Exception:  # not HTML
         return None
-    return canonicalize_url(response.urljoin(declared)) if declared else None
+    target = join_url(response.url, declared) if declared else None
+    return canonicalize_url(target) if target else None
 
 
 def _is_variant_of(url: str, canonical: str) -> bool:

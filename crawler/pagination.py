@@ -15,9 +15,11 @@ bounds it.
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from scrapy.http import Response, TextResponse
+
+from crawler.safety import is_http_url, join_url
 
 PAGE_PARAMS = frozenset({"page", "p", "pg", "paged", "pagenum", "page_num", "pageno", "start", "offset"})
 _PAGE_PATH = re.compile(r"/page[/-]\d{1,6}/?$|/page/\d{1,6}/", re.IGNORECASE)
@@ -54,8 +56,8 @@ def pagination_links(response: Response) -> set[str]:
         href = (node.attrib.get("href") or "").strip()
         if not href or href.startswith("#"):
             continue
-        url = urljoin(response.url, href)
-        if urlsplit(url).scheme not in ("http", "https"):
+        url = join_url(response.url, href)
+        if url is None or not is_http_url(url):
             continue
         rel = set((node.attrib.get("rel") or "").lower().split())
         if rel & {"next", "prev", "previous"}:

@@ -26,12 +26,13 @@ import socket
 from collections.abc import AsyncIterator, Iterable, Iterator
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 
+from cleaning.dedup.urls import join_url
 from crawler.config import setting
 from crawler.exceptions import RequestFailed, RequestSkipped
 
@@ -269,7 +270,9 @@ class RedirectGuardMiddleware:
         location = response.headers.get("Location")
         if not location:
             return response
-        target = urljoin(request.url, location.decode("latin-1").strip())
+        target = join_url(request.url, location.decode("latin-1").strip())
+        if target is None:  # a malformed Location: Scrapy's redirect middleware has nothing to follow either
+            return response
         seen = {u.split("#")[0] for u in [*request.meta.get("redirect_urls", []), request.url]}
         if target.split("#")[0] in seen:
             reason = "redirect_loop"

@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 import re
 from datetime import datetime
-from urllib.parse import urljoin
 
 from lxml import etree
 from lxml.html import (HtmlComment, HtmlElement, HtmlEntity, HTMLParser, HtmlProcessingInstruction,
                        document_fromstring)
 
+from cleaning.dedup.urls import join_url
 from cleaning.document import Extraction
 
 from . import body as body_mod
@@ -58,7 +58,7 @@ def _canonical(tree: HtmlElement, url: str | None) -> str | None:
         if "canonical" in (link.get("rel") or "").lower().split():
             href = link.get("href", "").strip()
             if href:
-                return urljoin(url or "", href) if url else href
+                return join_url(url, href)
     return None
 
 

@@ -9,9 +9,11 @@ Posting) is never called a listing: a roundup article may well open paragraphs w
 from __future__ import annotations
 
 import re
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import urldefrag
 
 from lxml.html import HtmlElement
+
+from cleaning.dedup.urls import join_url
 
 from . import body_lines, jsonld
 
@@ -48,7 +50,7 @@ def is_teaser_listing(paras: list[str], tree: HtmlElement, url: str | None, arti
         words = text.split()
         if len(words) < MIN_HEADLINE_WORDS or not href or href.startswith(("#", "javascript:", "mailto:")):
             continue
-        target = _page(urljoin(url or "", href))
+        target = _page(join_url(url, href))
         if target and target != page:
             headlines.setdefault(" ".join(words[:MIN_HEADLINE_WORDS]), {})[text] = target
     if not headlines:

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
+from cleaning.dedup.urls import join_url
 from cleaning.document import HotPick
 
 from . import date_text
@@ -43,7 +44,7 @@ class Block:
 def _base(tree: HtmlElement, url: str | None) -> str | None:
     base = tree.find(".//base[@href]")
     if base is not None:
-        return urljoin(url or "", base.get("href", "").strip())
+        return join_url(url, base.get("href", "").strip()) or url
     return url
 
 

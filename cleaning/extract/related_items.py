@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
+from cleaning.dedup.urls import join_url
 from cleaning.document import HotPick
 
 from . import date_text
@@ -41,7 +42,7 @@ def absolute_url(base: str | None, href: str | None) -> str | None:
     href = (href or "").strip()
     if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
         return None
-    return urljoin(base or "", href) if base else href
+    return join_url(base, href)
 
 
 def web_url(url: str | None) -> bool:

@@ -18,7 +18,7 @@ import logging
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
@@ -38,7 +38,7 @@ from crawler.runs import RunContext, records_run
 from crawler.failures import count_internal_error, failure_reason, previous_failures
 from crawler.pagination import pagination_links
 from crawler.responses import meta_refresh_target, page_item
-from crawler.safety import is_http_url, link_refusal
+from crawler.safety import is_http_url, join_url, link_refusal
 from crawler.sitemaps import BATCH_PRIORITY, FEED_ROOTS, SITEMAP_BATCH, SITEMAP_ROOTS, SitemapEntries, start_kind
 
 logger = logging.getLogger(__name__)
@@ -322,8 +322,8 @@ class HealthSpider(scrapy.Spider):
     def _sitemap_requests(self, url: str, entries: SitemapEntries, depth: int) -> Iterator[scrapy.Request]:
         stats = self.crawler.stats
         for n, (loc, lastmod) in enumerate(entries):
-            loc = urljoin(url, loc)
-            if not is_http_url(loc):  # javascript:, file:, data: ... never become requests
+            loc = join_url(url, loc)
+            if loc is None or not is_http_url(loc):  # javascript:, file:, data: ... never become requests
                 stats.inc_value("health/links/refused/scheme")
                 continue
             if self._denied(loc):
@@ -355,8 +355,8 @@ class HealthSpider(scrapy.Spider):
         if response.status != 200:
             return
         for url in response.xpath("//item/link/text() | //*[local-name()='entry']/*[local-name()='link']/@href").getall():
-            url = response.urljoin(url.strip())
-            if not is_http_url(url):
+            url = join_url(response.url, url.strip())
+            if url is None or not is_http_url(url):
                 self.crawler.stats.inc_value("health/links/refused/scheme")
                 continue
             if self._denied(url):
