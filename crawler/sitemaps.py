@@ -18,6 +18,7 @@ root element) from a page, so that the spider reads it as one (crawler/spiders/h
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
 from io import BytesIO
 
@@ -44,8 +45,8 @@ class SitemapEntries:
     def __init__(self, body: bytes, skip: int = 0) -> None:
         self.type: str | None = None
         self.position = 0
-        self.error: str | None = None
-        self._entries = self._read(body, skip)
+        body, self.error = xml_of(body)
+        self._entries = self._read(body, skip) if self.error is None else iter(())
 
     def __iter__(self) -> Iterator[tuple[str, str | None]]:
         return self._entries
@@ -84,8 +85,32 @@ class SitemapEntries:
                     yield loc, lastmod
         except etree.LxmlError as exc:  # lxml raises many types on hostile XML
             self.error = str(exc) or type(exc).__name__
+        if self.error is None:
+            # recover=True reads on past broken XML (a sitemap cut short in transfer): what it could not read
+            # is lost, and must be said, not passed over
+            fatal = [e for e in events.error_log if e.level_name == "FATAL"]
+            if fatal:
+                self.error = f"broken XML, read up to line {fatal[0].line}: {fatal[0].message}"
         if self.type is None and self.error is None:
             self.error = "empty document"
+
+
+GZIP_MAGIC = b"\x1f\x8b"
+MAX_XML_BYTES = 100 * 1024 * 1024  # a gzipped sitemap's size once decompressed (the protocol allows 50 MB)
+
+
+def xml_of(body: bytes) -> tuple[bytes, str | None]:
+    """The XML of a sitemap or feed body, and why there is none: a gzip file (`sitemap.xml.gz`, served
+    as a file, not with Content-Encoding, so nothing decompressed it on the way) is decompressed, up to
+    MAX_XML_BYTES (a bomb stops there)."""
+    if not body.startswith(GZIP_MAGIC):
+        return body, None
+    from scrapy.utils.gz import gunzip
+
+    try:
+        return gunzip(body, max_size=MAX_XML_BYTES), None
+    except Exception as exc:  # noqa: BLE001 - zlib, EOF, and Scrapy's own size error: all say "unreadable"
+        return b"", f"gzip that does not decompress ({type(exc).__name__}: {exc})"
 
 
 SITEMAP_ROOTS = ("urlset", "sitemapindex")
@@ -113,6 +138,12 @@ def start_kind(content_type: bytes | None, body: bytes) -> tuple[str | None, str
     content type is a feed whatever its root says. Anything else (HTML pages included) is neither.
     """
     ctype = (content_type or b"").lower()
+    if body.startswith(GZIP_MAGIC):  # sitemap.xml.gz: what its start holds decides, whatever the type says
+        try:
+            body = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(body, 65536)
+        except zlib.error:
+            return None, None
+        ctype = b"application/xml"
     if b"html" in ctype and not body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<?xml"):
         return None, None  # a page (an XHTML page opening with <?xml is read to its <html> root below)
     if b"xml" not in ctype and not body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):

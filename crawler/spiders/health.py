@@ -39,7 +39,8 @@ from crawler.failures import count_internal_error, failure_reason, previous_fail
 from crawler.pagination import pagination_links
 from crawler.responses import meta_refresh_target, page_item
 from crawler.safety import is_http_url, join_url, link_refusal
-from crawler.sitemaps import BATCH_PRIORITY, FEED_ROOTS, SITEMAP_BATCH, SITEMAP_ROOTS, SitemapEntries, start_kind
+from crawler.sitemaps import (BATCH_PRIORITY, FEED_ROOTS, GZIP_MAGIC, SITEMAP_BATCH, SITEMAP_ROOTS, SitemapEntries,
+                              start_kind, xml_of)
 
 logger = logging.getLogger(__name__)
 
@@ -167,6 +168,11 @@ class HealthSpider(scrapy.Spider):
             if as_kind is not None:
                 stats.inc_value(f"health/start/{as_kind}")
                 logger.info("start URL %s is a %s (<%s>): read as one", response.url, as_kind, root or "?")
+                if response.body.startswith(GZIP_MAGIC):  # sitemap.xml.gz: read as the XML it holds
+                    xml, error = xml_of(response.body)
+                    response = response.replace(body=xml, cls=XmlResponse)
+                    if error:
+                        logger.warning("start URL %s: %s", response.url, error)
                 if as_kind == "feed" and not isinstance(response, TextResponse):  # feeds are read with XPath
                     response = response.replace(cls=XmlResponse)
                 yield from (self.parse_sitemap(response) if as_kind == "sitemap" else self.parse_feed(response))

@@ -163,10 +163,29 @@ def test_sitemap_entries_are_read_safely_from_hostile_or_broken_xml() -> None:
     truncated = SitemapEntries(f'<?xml version="1.0"?><urlset {NS}><url><loc>https://a.org/1</loc></url><url><lo'
                                .encode())
     assert list(truncated) == [("https://a.org/1", None)]
+    assert truncated.error and "broken XML" in truncated.error  # what was lost is said, not passed over
+    whole = SitemapEntries(f'<urlset {NS}><url><loc>https://a.org/1</loc></url></urlset>'.encode())
+    assert list(whole) == [("https://a.org/1", None)] and whole.error is None
     garbage = SitemapEntries(b"\x00\x01not xml at all")
     assert list(garbage) == [] and garbage.error
     html = SitemapEntries(b"<html><body><a href='/x'>x</a></body></html>")
     assert list(html) == [] and "not a sitemap" in (html.error or "")
+
+
+def test_a_gzipped_sitemap_is_read_as_the_xml_it_holds() -> None:
+    import gzip
+
+    from crawler.sitemaps import MAX_XML_BYTES, start_kind
+
+    xml = f'<urlset {NS}>{"".join(f"<url><loc>https://a.org/{i}</loc></url>" for i in range(3))}</urlset>'.encode()
+    packed = gzip.compress(xml)
+    assert [loc for loc, _ in SitemapEntries(packed)] == [f"https://a.org/{i}" for i in range(3)]
+    assert start_kind(b"application/x-gzip", packed) == ("sitemap", "urlset")
+    assert start_kind(b"application/octet-stream", packed) == ("sitemap", "urlset")
+    broken = SitemapEntries(packed[: len(packed) // 2])
+    assert list(broken) == [] or broken.error  # cut short: what could be read, and why the rest was not
+    bomb = SitemapEntries(gzip.compress(b"<urlset>" + b" " * (MAX_XML_BYTES + 10) + b"</urlset>"))
+    assert list(bomb) == [] and "does not decompress" in (bomb.error or "")
 
 
 def test_the_page_budgets_count_what_is_sent_and_refuse_the_rest(tmp_path: Path) -> None:
