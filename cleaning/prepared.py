@@ -318,18 +318,26 @@ class Preparer:
         for _ in self._procs:
             self._tasks.put(None)
         deadline = time.monotonic() + timeout
+        said = time.monotonic()
         while waiting:
             left = deadline - time.monotonic()
             try:
-                part, rows, error = self._results.get(timeout=max(0.01, min(left, interval) if interval > 0 else left))
+                # Polled every second: a helper killed while it held a file never answers for it, and the
+                # run's end must not wait the whole timeout for that (the run's cleaning does that file).
+                part, rows, error = self._results.get(timeout=max(0.01, min(left, 1.0)))
             except queue.Empty:
-                if left > interval > 0:
+                if not any(p.is_alive() for p in self._procs):
+                    self.errors.append(f"a preparing helper died with {waiting} pages file(s) unanswered")
+                    break
+                if left <= 0:
+                    self.errors.append("a preparing worker stopped answering")  # the run's cleaning does the rest
+                    break
+                if interval > 0 and time.monotonic() - said >= interval:
+                    said = time.monotonic()
                     if say is not None:
                         say(f"cleaning while crawling: {len(self._submitted) - waiting}/{len(self._submitted)} "
                             "pages files prepared, waiting for the rest")
-                    continue
-                self.errors.append("a preparing worker stopped answering")  # the run's cleaning does the rest
-                break
+                continue
             except Exception:  # noqa: BLE001 - a dead worker: the run's cleaning does the rest
                 self.errors.append("a preparing worker stopped answering")
                 break

@@ -170,3 +170,37 @@ def test_a_helper_whose_models_fail_to_load_still_takes_the_part_files(tmp_path:
     assert prepared.done(parts[0]), "the helper did not take the part file"
     preparer.finish(timeout=30)
     assert preparer.errors == [] and preparer.here == 0
+
+
+class _DiesInHelper(_Marks):
+    """A helper killed while it holds a pages file (the OOM killer, a kill -9 of one process)."""
+
+    def __init__(self, where: Path, main: int) -> None:
+        super().__init__(where)
+        self.main = main
+
+    def process(self, doc):
+        if os.getpid() != self.main:
+            os._exit(9)
+        return doc
+
+
+def test_a_helper_killed_while_it_holds_a_file_ends_the_wait_and_says_so(tmp_path: Path) -> None:
+    """The run's end stops waiting once no helper is alive (the run's cleaning does the files it held),
+    instead of holding the output folder's lock for the whole timeout."""
+    from cleaning.prepared import Preparer
+
+    _store(tmp_path)
+    steps = cleaning_steps(tmp_path, RUN, tmp_path / "stage", CleanOptions(grammar_backend="none"))
+    step = _DiesInHelper(tmp_path, os.getpid())
+    prepared = PreparedPages(tmp_path, RUN, [step])
+    parts = dataset_files(tmp_path, "pages", RUN)
+    preparer = Preparer(prepared, steps[0], [step], None, workers=1)
+    preparer.start()
+    preparer.submit(parts[0])
+    deadline = time.monotonic() + 60
+    while any(p.is_alive() for p in preparer._procs) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    preparer.finish(timeout=120)
+    assert any("died" in e for e in preparer.errors), preparer.errors
+    assert not prepared.done(parts[0])  # left to the run's cleaning
