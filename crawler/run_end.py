@@ -31,7 +31,7 @@ from cleaning.storage.manifests import RunManifestFile, jsonable
 from crawler.config import setting
 from crawler.failures import internal_errors
 from crawler.interrupts import STATS_KEY, Interrupts
-from crawler.runs import retire_run_id
+from crawler.runs import COMPLETE_KEY, retire_run_id
 
 logger = logging.getLogger(__name__)
 
@@ -118,8 +118,8 @@ def clean_pages(crawler: Crawler, run_id: str, reason: str, pages_missing: str =
     if interrupts is not None and interrupts.forced:
         how = "a second signal" if len(interrupts.received) > 1 else "a signal while the crawl's end waited"
         stats.set_value("health/clean/status", f"skipped: the crawl was stopped by force ({how})")
-        logger.warning("run %s: cleaning skipped (stopped by force); its pages are stored: run the same command "
-                       "(same JOBDIR) to resume and complete the run, or %s", run_id, reclean)
+        logger.warning("run %s: cleaning skipped (stopped by force); its pages are stored: %s", run_id,
+                       completion(stats.get_stats()))
         return None
     if not setting(settings, "HEALTH_CLEAN_ON_CLOSE"):
         stats.set_value("health/clean/status", "skipped: HEALTH_CLEAN_ON_CLOSE is off")
@@ -154,7 +154,7 @@ def clean_pages(crawler: Crawler, run_id: str, reason: str, pages_missing: str =
     except KeyboardInterrupt:  # the runner committed nothing of this run and said so in the manifest
         stats.set_value("health/clean/status", "interrupted")
         logger.error("run %s: cleaning interrupted by a signal: nothing of it was committed; its pages are stored: "
-                     "run the same command (same JOBDIR) to resume and complete the run", run_id)
+                     "%s", run_id, completion(stats.get_stats()))
         return None
     except Exception as exc:  # recorded as a failed run; pages stay stored for a later re-clean
         logger.exception("cleaning failed for run %s", run_id)
@@ -196,8 +196,20 @@ def cut_short(reason: str, crawl_stats: dict[str, Any], grammar_error: str = "")
     elif clean_status == "interrupted" or clean_status.startswith("skipped: the crawl was stopped by force"):
         received = str(crawl_stats.get(STATS_KEY) or "").split()
         why.append(f"interrupted: {received[-1] if received else 'a signal'} stopped the run's end at once: "
-                   "nothing of its cleaning was committed; the same command with the same JOBDIR completes the run")
+                   f"nothing of its cleaning was committed; {completion(crawl_stats)}")
     return why
+
+
+def completion(crawl_stats: dict[str, Any]) -> str:
+    """What completes an unfinished run: its JOBDIR resumes it; without one the same command starts a new
+    run (which fetches again what was not cleaned), and the pages this run stored are cleaned offline."""
+    command = crawl_stats.get(COMPLETE_KEY)
+    if not command:
+        return "the same command with the same JOBDIR resumes and completes the run"
+    if crawl_stats.get("health/clean/status") == "ok":
+        return "without a JOBDIR it cannot be resumed: the same command starts a new run, which fetches what this one did not"
+    return (f"{command} cleans the pages it stored (without a JOBDIR it cannot be resumed: the same command starts "
+            "a new run, which fetches them again)")
 
 
 def left_queued(queued: int | None) -> str:
@@ -221,8 +233,7 @@ def stopped_by(crawl_stats: dict[str, Any], left: str) -> str:
         done = "the pages fetched so far were cleaned and written"
     else:
         done = "the pages fetched so far are stored"
-    return (f"shutdown: the crawl was stopped by {by}; {left}; {done}; the same command with the same JOBDIR "
-            "resumes and completes the run")
+    return f"shutdown: the crawl was stopped by {by}; {left}; {done}; {completion(crawl_stats)}"
 
 
 def unreachable_start(spider: Any, failed_urls: dict[str, str]) -> str | None:

@@ -94,6 +94,15 @@ def require_run(crawler: Crawler) -> None:
         raise NotConfigured  # silent: Scrapy logs a warning for a NotConfigured with a message
 
 
+COMPLETE_KEY = "health/run/clean_command"  # set without a JOBDIR: the command that cleans this run's pages offline
+
+
+def clean_command(jobdir: str | None, output_dir: str, run_id: str) -> str:
+    """Without a JOBDIR, the same command starts a new run: an unfinished run's pages are then cleaned by this
+    command. "" with a JOBDIR (the same command resumes the run)."""
+    return "" if jobdir else f"`python -m cleaning run --output-dir {output_dir} --run-id {run_id}`"
+
+
 class RunContext:
     """The crawl's run identity, resolved once (see the module docstring)."""
 
@@ -101,6 +110,9 @@ class RunContext:
         require_run(crawler)
         self.run_id = resolve_run_id(crawler.settings.get("JOBDIR"), setting(crawler.settings, "HEALTH_RUN_ID"),
                                      setting(crawler.settings, "OUTPUT_DIR"))
+        if crawler.stats is not None:  # what a stopped or crashed run's messages tell the operator to do
+            crawler.stats.set_value(COMPLETE_KEY, clean_command(crawler.settings.get("JOBDIR"),
+                                                                setting(crawler.settings, "OUTPUT_DIR"), self.run_id))
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "RunContext":

@@ -135,7 +135,9 @@ def _output_lock(settings: Any) -> Any:
         return None
     if not distributed:
         for run_id in mark_crashed_runs(root, found_by="scrapy crawl health"):
-            _say(settings, logging.WARNING, f"note: run {run_id} was left running by a process that died: marked crashed")
+            _say(settings, logging.WARNING, f"note: run {run_id} was left running by a process that died: marked "
+                 f"crashed; its stored pages are kept: the command that started it, with its JOBDIR, resumes it, "
+                 f"or `python -m cleaning run --output-dir {root} --run-id {run_id}` cleans them")
     return lock
 
 

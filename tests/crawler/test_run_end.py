@@ -301,3 +301,17 @@ def test_a_run_that_found_everything_unchanged_succeeded() -> None:
     # an incremental run from a sitemap whose lastmods say nothing changed stores no page, and did its work
     assert judge("finished", 0, [], "ok", unchanged=44) == ("succeeded", [])
     assert judge("finished", 0, [], "ok", unchanged=0) == ("failed", ["no page was fetched and stored"])
+
+
+def test_a_run_without_a_jobdir_is_completed_by_cleaning_its_pages() -> None:
+    """Without a JOBDIR the same command would start a new run: the messages say so, and name the command that
+    cleans the stopped run's stored pages when they were not cleaned."""
+    from crawler.runs import COMPLETE_KEY, clean_command
+
+    command = clean_command(None, "/data/health", "20261201T000000Z_abc")
+    assert command == "`python -m cleaning run --output-dir /data/health --run-id 20261201T000000Z_abc`"
+    assert clean_command("/jobs/health", "/data/health", "R") == ""
+    [why] = cut_short("shutdown", {STATS_KEY: "SIGINT SIGINT", COMPLETE_KEY: command})  # forced: not cleaned
+    assert f"{command} cleans the pages it stored" in why and "JOBDIR resumes" not in why
+    [why] = cut_short("shutdown", {STATS_KEY: "SIGINT", COMPLETE_KEY: command, "health/clean/status": "ok"})
+    assert "the same command starts a new run, which fetches what this one did not" in why
