@@ -154,20 +154,11 @@ class _ReadyFails(_Marks):
 def test_a_helper_whose_models_fail_to_load_still_takes_the_part_files(tmp_path: Path) -> None:
     """The load is tried again by the first document, where a failure is reported per file; the helper
     must not die before taking any work (the crawl's process would then do it all, silently, at the end)."""
-    from cleaning.prepared import Preparer
-
-    _store(tmp_path)
-    steps = cleaning_steps(tmp_path, RUN, tmp_path / "stage", CleanOptions(grammar_backend="none"))
-    step = _ReadyFails(tmp_path)
-    prepared = PreparedPages(tmp_path, RUN, [step])
-    parts = dataset_files(tmp_path, "pages", RUN)
-    preparer = Preparer(prepared, steps[0], [step], None, workers=1)
-    preparer.start()
-    preparer.submit(parts[0])
+    preparer, prepared, part = _one_helper_on_the_first_file(tmp_path, _ReadyFails(tmp_path))
     deadline = time.monotonic() + 60
-    while not prepared.done(parts[0]) and time.monotonic() < deadline:
+    while not prepared.done(part) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert prepared.done(parts[0]), "the helper did not take the part file"
+    assert prepared.done(part), "the helper did not take the part file"
     preparer.finish(timeout=30)
     assert preparer.errors == [] and preparer.here == 0
 
@@ -188,19 +179,24 @@ class _DiesInHelper(_Marks):
 def test_a_helper_killed_while_it_holds_a_file_ends_the_wait_and_says_so(tmp_path: Path) -> None:
     """The run's end stops waiting once no helper is alive (the run's cleaning does the files it held),
     instead of holding the output folder's lock for the whole timeout."""
-    from cleaning.prepared import Preparer
-
-    _store(tmp_path)
-    steps = cleaning_steps(tmp_path, RUN, tmp_path / "stage", CleanOptions(grammar_backend="none"))
-    step = _DiesInHelper(tmp_path, os.getpid())
-    prepared = PreparedPages(tmp_path, RUN, [step])
-    parts = dataset_files(tmp_path, "pages", RUN)
-    preparer = Preparer(prepared, steps[0], [step], None, workers=1)
-    preparer.start()
-    preparer.submit(parts[0])
+    preparer, prepared, part = _one_helper_on_the_first_file(tmp_path, _DiesInHelper(tmp_path, os.getpid()))
     deadline = time.monotonic() + 60
     while any(p.is_alive() for p in preparer._procs) and time.monotonic() < deadline:
         time.sleep(0.05)
     preparer.finish(timeout=120)
     assert any("died" in e for e in preparer.errors), preparer.errors
-    assert not prepared.done(parts[0])  # left to the run's cleaning
+    assert not prepared.done(part)  # left to the run's cleaning
+
+
+def _one_helper_on_the_first_file(tmp_path: Path, step: Step):
+    """A Preparer with one helper running `step`, handed the first pages file of a stored run."""
+    from cleaning.prepared import Preparer
+
+    _store(tmp_path)
+    steps = cleaning_steps(tmp_path, RUN, tmp_path / "stage", CleanOptions(grammar_backend="none"))
+    prepared = PreparedPages(tmp_path, RUN, [step])
+    parts = dataset_files(tmp_path, "pages", RUN)
+    preparer = Preparer(prepared, steps[0], [step], None, workers=1)
+    preparer.start()
+    preparer.submit(parts[0])
+    return preparer, prepared, parts[0]
