@@ -8,6 +8,7 @@ and report that shows a setting or a URL goes through here.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from typing import Any
 from urllib.parse import unquote_plus
@@ -62,6 +63,26 @@ def strip_credentials(value: str) -> str:
     if "=" in fragment:  # #access_token=... (OAuth implicit flow)
         fragment = _redact_params(fragment)
     return head + qmark + _redact_params(query) + hash_ + fragment
+
+
+_URL_IN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>()]+")
+
+
+def scrub(text: str) -> str:
+    """A message (an exception's, a library's) with every URL in it passed through `strip_credentials`:
+    HTTP clients name the URL they failed on, credentials included."""
+    return _URL_IN_TEXT.sub(lambda m: strip_credentials(m.group()), text) if isinstance(text, str) else text
+
+
+class ScrubbingFilter(logging.Filter):
+    """A logging filter that scrubs URLs in a record's message: set on the loggers of libraries that log the
+    URLs they call (language_tool_python logs its server URL, credentials included, at DEBUG)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "://" in message:
+            record.msg, record.args = scrub(message), None
+        return True
 
 
 def _redact_value(value: Any) -> Any:

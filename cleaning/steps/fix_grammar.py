@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -61,10 +61,10 @@ class FixGrammar(Step):
             SentenceCache(self.settings.cache_dir).close()  # created once, before workers open it together
         if self.settings.backend in ("auto", "languagetool") and not self.settings.languagetool_url:
             self._start_languagetool()
+        elif self.settings.backend == "auto" and self.settings.languagetool_url:
+            self._probe_configured_server()
 
     def _start_languagetool(self) -> None:
-        from dataclasses import replace
-
         from cleaning.grammar import languagetool_status, local_languagetool_server
 
         available, how = languagetool_status(None)
@@ -81,19 +81,40 @@ class FixGrammar(Step):
         self._server = stack
         self.settings = replace(self.settings, languagetool_url=url)
 
+    def _probe_configured_server(self) -> None:
+        """Under `auto`, a configured LanguageTool URL that does not answer is found out once, here, and the
+        run's workers are handed the offline backend: each of them would otherwise wait out the request
+        timeout again before falling back (a server that accepts and never answers cost twice the timeout)."""
+        from cleaning.grammar.backends.base import BackendError
+        from cleaning.grammar.backends.languagetool import LanguageToolBackend
+        from cleaning.redact import scrub, strip_credentials
+
+        try:
+            LanguageToolBackend(self._options()).close()
+        except BackendError as exc:
+            logger.warning("grammar: the LanguageTool at %s failed its first check (%s); the offline backend fixes "
+                           "this run's articles (HEALTH_GRAMMAR_BACKEND=auto)",
+                           strip_credentials(self.settings.languagetool_url or ""), scrub(str(exc)))
+            self.settings = replace(self.settings, backend="offline")
+
+    def _options(self) -> Any:
+        from cleaning.grammar import GrammarOptions
+
+        kept = self.settings.keep_languages
+        return GrammarOptions(
+            backend=self.settings.backend, languagetool_url=self.settings.languagetool_url,
+            languagetool_username=self.settings.languagetool_username,
+            languagetool_api_key=self.settings.languagetool_api_key,
+            languagetool_start_local=False,  # `open` started the run's one server, if any
+            languages=frozenset({"en"}) if ALL_LANGUAGES in kept else kept,
+            cache_dir=self.settings.cache_dir, request_timeout=self.settings.request_timeout,
+            run_budget_seconds=self.settings.run_budget_seconds)
+
     def _fixer_for_this_process(self) -> Any:
         if self._fixer is None:
-            from cleaning.grammar import GrammarFixer, GrammarOptions
+            from cleaning.grammar import GrammarFixer
 
-            kept = self.settings.keep_languages
-            self._fixer = GrammarFixer(GrammarOptions(
-                backend=self.settings.backend, languagetool_url=self.settings.languagetool_url,
-                languagetool_username=self.settings.languagetool_username,
-                languagetool_api_key=self.settings.languagetool_api_key,
-                languagetool_start_local=False,  # `open` started the run's one server, if any
-                languages=frozenset({"en"}) if ALL_LANGUAGES in kept else kept,
-                cache_dir=self.settings.cache_dir, request_timeout=self.settings.request_timeout,
-                run_budget_seconds=self.settings.run_budget_seconds))
+            self._fixer = GrammarFixer(self._options())
             if self.vocabulary is not None and self.vocabulary.is_file():
                 self._fixer.protect(self.vocabulary.read_text(encoding="utf-8").split())
         return self._fixer

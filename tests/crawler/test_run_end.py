@@ -315,3 +315,15 @@ def test_a_run_without_a_jobdir_is_completed_by_cleaning_its_pages() -> None:
     assert f"{command} cleans the pages it stored" in why and "JOBDIR resumes" not in why
     [why] = cut_short("shutdown", {STATS_KEY: "SIGINT", COMPLETE_KEY: command, "health/clean/status": "ok"})
     assert "the same command starts a new run, which fetches what this one did not" in why
+
+
+def test_a_failed_languagetool_url_never_shows_its_credentials(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    crawler = _crawler(tmp_path, HEALTH_GRAMMAR_BACKEND="auto", HEALTH_LANGUAGETOOL_URL="http://me:pw@127.0.0.1:9")
+    run_id = RunContext.of(crawler).run_id
+    _store_pages(tmp_path, run_id)
+    crawler.stats.set_value("health/pages/stored", 2)
+    with caplog.at_level(logging.DEBUG):
+        end_run(crawler, run_id, "finished", RunTotals.of_crawl(crawler.stats, {}))
+    assert caplog.records and not [r.getMessage() for r in caplog.records if "pw@" in r.getMessage()]
+    manifest = (tmp_path / "_runs" / f"{run_id}.json").read_text()
+    assert "pw@" not in manifest

@@ -18,12 +18,16 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
+from cleaning.redact import ScrubbingFilter, scrub
+
 from ..lt_server import languagetool_status, local_languagetool_server
 from ..options import GrammarOptions
 from ..policy import languagetool_category, rule_table
 from .base import BackendError, RawMatch, check_joined
 
 log = logging.getLogger(__name__)
+for _name in ("language_tool_python", "language_tool_python.server"):  # a filter acts on its own logger only
+    logging.getLogger(_name).addFilter(ScrubbingFilter())  # the client logs server URLs, credentials too
 
 
 # Categories LanguageTool need not run: none of their rules is on the measured map.
@@ -95,7 +99,7 @@ class LanguageToolBackend:
             raise
         except Exception as e:
             self._stack.close()
-            raise BackendError(f"LanguageTool did not start: {type(e).__name__}: {e}") from e
+            raise BackendError(scrub(f"LanguageTool did not start: {type(e).__name__}: {e}")) from e
         version = str(response.get("software", {}).get("version", "unknown"))
         self.name = f"languagetool-{version}"
         rules = json.dumps(rule_table(), sort_keys=True)  # a new rule map must not reuse old answers
@@ -128,7 +132,7 @@ class LanguageToolBackend:
         except BackendError:
             raise
         except Exception as e:
-            raise BackendError(f"LanguageTool request failed: {type(e).__name__}: {e}") from e
+            raise BackendError(scrub(f"LanguageTool request failed: {type(e).__name__}: {e}")) from e
 
     def close(self) -> None:
         self._stack.close()

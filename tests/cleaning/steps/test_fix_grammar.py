@@ -59,3 +59,15 @@ def test_a_dead_grammar_server_still_writes_every_row(tmp_path: Path, monkeypatc
     assert len(articles) == 4
     assert articles["grammar_status"].str.startswith("error:").all()
     assert (articles["body"] == articles["body_original"]).all()
+
+
+def test_under_auto_a_configured_server_that_fails_is_asked_once_per_run(tmp_path: Path):
+    """The run finds out once (a server that accepts and never answers costs the request timeout each time):
+    its workers get the offline backend instead of each asking the server again."""
+    _store_demo_pages(tmp_path)
+    with FakeLanguageTool(broken=True) as fake:
+        clean_run(tmp_path, RUN, CleanOptions(grammar_backend="auto", languagetool_url=fake.url, workers=2))
+        asked = len(fake.requests)
+    articles = pd.read_parquet(tmp_path / "articles")
+    assert len(articles) == 4 and articles["grammar_backend"].str.startswith("offline").all()
+    assert asked == 1
