@@ -179,7 +179,9 @@ def build_parser(prog: str = "python -m cleaning") -> argparse.ArgumentParser:
 
     comp = sub.add_parser("compact", help="merge small part files of each partition")
     comp.add_argument("--output-dir", default="outputs")
-    comp.add_argument("--dataset", help="one dataset (default: all)")
+    from cleaning.storage.schemas import DATASETS
+
+    comp.add_argument("--dataset", choices=sorted(DATASETS), help="one dataset (default: all)")
     comp.set_defaults(func=_cmd_compact)
     return parser
 

@@ -35,6 +35,7 @@ BAD_CALLS = [
     ["report", "NO_SUCH_RUN"],
     ["report", "--output-dir", "nothing-here"],  # a mistyped folder: never "rendered" into a new one
     ["compact", "--output-dir", "nothing-here"],
+    ["compact", "--output-dir", "outputs", "--dataset", "no-such-dataset"],
     ["migrate", "--output-dir", "outputs-typo"],
     ["extract", "page.html", "--site", "no-such-site"],
 ]
