@@ -238,8 +238,9 @@ def _main(args: argparse.Namespace, prog: str) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:  # a read-only or vanished folder: the lock file cannot be made
-        print(f"error: {args.output_dir} is not writable ({exc.strerror or exc}): {args.command} writes there",
-              file=sys.stderr)
+        why = "is not a directory" if Path(args.output_dir).exists() and not Path(args.output_dir).is_dir() else \
+            f"is not writable ({exc.strerror or exc})"
+        print(f"error: {args.output_dir} {why}: {args.command} writes there", file=sys.stderr)
         return 2
     stopped_by = _stop_on_sigterm()
     try:

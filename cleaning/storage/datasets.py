@@ -39,6 +39,8 @@ def check_run_id(run_id: str) -> str:
 
 def ensure_writable(root: Path, what: str = "output directory") -> None:
     """Fails early, naming the path, when the output root (or another folder: `what` it is) cannot be written."""
+    if root.exists() and not root.is_dir():
+        raise OutputError(f"{what} {root} is not a directory")
     try:
         root.mkdir(parents=True, exist_ok=True)
         probe = root / f".write-probe-{os.getpid()}"

@@ -36,6 +36,7 @@ BAD_CALLS = [
     ["report", "--output-dir", "nothing-here"],  # a mistyped folder: never "rendered" into a new one
     ["compact", "--output-dir", "nothing-here"],
     ["compact", "--output-dir", "outputs", "--dataset", "no-such-dataset"],
+    ["run", "--output-dir", "page.html"],  # a file, not a folder
     ["migrate", "--output-dir", "outputs-typo"],
     ["extract", "page.html", "--site", "no-such-site"],
 ]
@@ -50,6 +51,8 @@ def test_bad_call_exits_2_with_one_line(name: str, args: list[str], tmp_path: Pa
     lines = proc.stderr.strip().splitlines()
     assert proc.returncode == 2, proc.stderr
     assert len(lines) == 1 and "error" in lines[0] and "Traceback" not in proc.stderr, proc.stderr
+    if "page.html" in args:
+        assert "is not a directory" in lines[0], lines[0]
 
 
 @pytest.mark.parametrize("name", ENTRY_POINTS)
