@@ -24,7 +24,8 @@ harper = pytest.importorskip("harper")
 pytestmark = pytest.mark.skipif(not HAVE_FREQUENCIES, reason="wordfreq is not installed")
 
 ROOT = Path(__file__).resolve().parents[3]
-SHARED = ROOT.parent / "shared"
+# beside the checkout, or beside the folder of worktrees (/work/wt/NAME -> /work/shared)
+SHARED = next((p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if p.is_dir()), ROOT.parent / "shared")
 
 TYPOS = [
     "Patients who recieve the hormon early recover faster than the others in the trial.",
