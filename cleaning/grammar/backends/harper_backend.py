@@ -9,6 +9,12 @@ word within the gate's distance (`wordstats.CloseWords`). A word without such a 
 cannot be corrected by any suggestion, so the suggestion search for it is skipped: that
 gives the same edits as asking (tests/cleaning/grammar/test_harper_speed.py) in a fraction
 of the time. A `Linter` is not thread-safe: one backend per thread or process.
+
+Each sentence is linted alone: Harper 2.13's answers for a text depend on what precedes it
+in the same text (RepeatedWords reads a chunk's word index as a document index; AnA stops at
+an "a SQL"; a text's last word is read differently), so joined batches made a sentence's
+matches depend on its neighbours. Alone, a sentence gets the same matches whichever others
+are checked with it; it costs about as much (parsing is linear in the text).
 """
 
 from __future__ import annotations
@@ -23,19 +29,12 @@ from ..options import RulePolicy
 from ..policy import harper_rules
 from ..vocabulary import WORD_RE, looks_medical
 from ..wordstats import HAVE_FREQUENCIES, close_words, zipf
-from .base import BackendError, RawMatch, check_joined
+from .base import BackendError, RawMatch
 
 SPELL_RULE = "SpellCheck"
 #: Words at least this common are never sent to the speller (the spelling gate
 #: refuses to touch any word above RulePolicy.spelling_max_original_zipf anyway).
 SPELL_MAX_ZIPF = 3.6
-
-
-def _paragraph_of(text: str, pos: int) -> tuple[int, int]:
-    start = text.rfind("\n\n", 0, pos)
-    start = 0 if start < 0 else start + 2
-    end = text.find("\n\n", pos)
-    return start, len(text) if end < 0 else end
 
 
 def harper_available() -> bool:
@@ -57,7 +56,8 @@ class HarperBackend:
     ) -> None:
         """``gate``: the spelling gate the answers will meet (its distance, frequency and
         length limits decide which words are worth a suggestion search); ``prefilter=False``
-        asks Harper about every rare word (the reference path, for tests and benches)."""
+        asks Harper about every rare word (the reference path, for tests and benches).
+        ``batch_chars`` and ``batch_size`` are unused: each sentence is linted alone."""
         try:
             import harper
         except ImportError as e:
@@ -77,15 +77,13 @@ class HarperBackend:
         self.name = f"offline-harper-{'.'.join(version.split('.')[:2])}"
         digest = hashlib.sha1(json.dumps(self._rules, sort_keys=True).encode()).hexdigest()[:10]
         self._spell_capitalised = spell_capitalised
-        self.cache_id = f"harper-{version}-{digest}-spell{SPELL_MAX_ZIPF}{'C' if spell_capitalised else ''}"
+        self.cache_id = f"harper-{version}-{digest}-alone-spell{SPELL_MAX_ZIPF}{'C' if spell_capitalised else ''}"
         if self._prefilter:  # the answers now depend on the gate's limits
             g = self._gate
             self.cache_id += (
                 f"-gate{g.spelling_min_length},{g.spelling_max_distance},{g.spelling_min_replacement_zipf:g},"
                 f"{g.spelling_min_zipf_gain:g},{int(g.spelling_same_first_letter)}"
             )
-        self._batch_chars = batch_chars
-        self._batch_size = batch_size
 
     @property
     def _linter(self) -> Any:
@@ -110,20 +108,8 @@ class HarperBackend:
             self._linters = (linter, speller)
         return self._linters
 
-    def _check_text(self, text: str) -> list[RawMatch]:
-        """Lint a joined batch fast; only the paragraphs with a finding are linted
-        again with rule names (`organized_lints` is several times slower)."""
-        lints = self._linter.lint(text, language="plaintext")
-        if not lints:
-            return []
-        out: list[RawMatch] = []
-        spans = sorted({_paragraph_of(text, lint.span.start) for lint in lints})
-        for start, end in spans:
-            for m in self._named(text[start:end]):
-                out.append({**m, "offset": m["offset"] + start})
-        return out
-
     def _named(self, text: str) -> list[RawMatch]:
+        """Lint one sentence, with each match's rule."""
         out: list[RawMatch] = []
         kinds = self._harper.SuggestionKind
         for rule, lints in self._linter.organized_lints(text, language="plaintext").items():
@@ -219,7 +205,7 @@ class HarperBackend:
 
     def check(self, sentences: Sequence[str]) -> list[list[RawMatch]]:
         try:
-            found = check_joined(sentences, self._check_text, self._batch_chars, self._batch_size)
+            found = [self._named(s) for s in sentences]
             if self._spell:
                 words = [set(WORD_RE.findall(s)) for s in sentences]  # each sentence tokenized once
                 rare = {w for ws in words for w in ws if self._could_correct(w)}
