@@ -14,7 +14,9 @@ Each sentence is linted alone: Harper 2.13's answers for a text depend on what p
 in the same text (RepeatedWords reads a chunk's word index as a document index; AnA stops at
 an "a SQL"; a text's last word is read differently), so joined batches made a sentence's
 matches depend on its neighbours. Alone, a sentence gets the same matches whichever others
-are checked with it; it costs about as much (parsing is linear in the text).
+are checked with it; it costs about as much (parsing is linear in the text). That lets the
+fast path send Harper only the sentences some enabled rule could lint (the rules' triggers,
+`triggers.SentenceFilter`): parsing, not the rules, is most of Harper's cost.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from typing import Any
 
 from ..options import RulePolicy
 from ..policy import harper_rules
+from ..triggers import SentenceFilter
 from ..vocabulary import WORD_RE, looks_medical
 from ..wordstats import HAVE_FREQUENCIES, close_words, zipf
 from .base import BackendError, RawMatch
@@ -56,7 +59,8 @@ class HarperBackend:
     ) -> None:
         """``gate``: the spelling gate the answers will meet (its distance, frequency and
         length limits decide which words are worth a suggestion search); ``prefilter=False``
-        asks Harper about every rare word (the reference path, for tests and benches).
+        asks Harper about every rare word and lints every sentence (the reference path, for tests
+        and benches).
         ``batch_chars`` and ``batch_size`` are unused: each sentence is linted alone."""
         try:
             import harper
@@ -84,6 +88,9 @@ class HarperBackend:
                 f"-gate{g.spelling_min_length},{g.spelling_max_distance},{g.spelling_min_replacement_zipf:g},"
                 f"{g.spelling_min_zipf_gain:g},{int(g.spelling_same_first_letter)}"
             )
+        self._sentences = SentenceFilter(self._rules, skip=frozenset({SPELL_RULE})) if prefilter else None
+        self.asked = [0, 0]  # sentences, characters given to check()
+        self.linted = [0, 0]  # of them, those sent to Harper's linter
 
     @property
     def _linter(self) -> Any:
@@ -205,7 +212,14 @@ class HarperBackend:
 
     def check(self, sentences: Sequence[str]) -> list[list[RawMatch]]:
         try:
-            found = [self._named(s) for s in sentences]
+            keep = [i for i, s in enumerate(sentences) if self._sentences is None or self._sentences.wanted(s)]
+            found: list[list[RawMatch]] = [[] for _ in sentences]
+            for i in keep:
+                found[i] = self._named(sentences[i])
+            self.asked[0] += len(sentences)
+            self.asked[1] += sum(map(len, sentences))
+            self.linted[0] += len(keep)
+            self.linted[1] += sum(len(sentences[i]) for i in keep)
             if self._spell:
                 words = [set(WORD_RE.findall(s)) for s in sentences]  # each sentence tokenized once
                 rare = {w for ws in words for w in ws if self._could_correct(w)}

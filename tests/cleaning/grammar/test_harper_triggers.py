@@ -29,3 +29,117 @@ def test_a_sentence_gets_the_same_matches_whatever_is_checked_before_it():
         # Harper's AnA stops at "a SQL": joined in one text, every later "a"/"an" went unchecked
         together = [grammar(m) for m in backend.check(["We ran a SQL query on it.", *target])[1:]]
         assert together == alone
+
+
+# A sentence each enabled rule lints (Harper 2.13, harper-py 0.2.0), and the same sentence put right.
+LINTED = {
+    "SentenceCapitalization": ("the patient was given a new drug and she recovered within a week.",
+                               "The patient was given a new drug and she recovered within a week."),
+    "CapitalizePersonalPronouns": ("Yesterday i went to the clinic for a checkup.",
+                                   "Yesterday I went to the clinic for a checkup."),
+    "RepeatedWords": ("The doctor said that the the results were normal.", "The doctor said that the results were normal."),
+    "AnA": ("She ate a apple after the appointment.", "She ate an apple after the appointment."),
+    "DiscourseMarkers": ("However the treatment did not work for everyone.",
+                         "However, the treatment did not work for everyone."),
+    "OpenCompounds": ("The twins talked to eachother about it.", "The twins talked to each other about it."),
+    "RegularIrregulars": ("The childs were examined by the nurse.", "The children were examined by the nurse."),
+    "SingleBe": ("It's is a common condition.", "It is a common condition."),
+    "ThereIsAgreement": ("There is patients in the room.", "There are patients in the room."),
+    "InflectedVerbAfterTo": ("A valid solution is expected to exists.", "A valid solution is expected to exist."),
+    "NeedToNoun": ("I need to information now.", "I need the information now."),
+    "TheAnother": ("He moved to the another hospital.", "He moved to another hospital."),
+    "SimplePastToPastParticiple": ("She has went to the hospital twice.", "She has gone to the hospital twice."),
+    "Cant": ("I cant go to the store today.", "I can't go to the store today."),
+    "Nowadays": ("Now a days many people work from home.", "Nowadays many people work from home."),
+    "DespiteOf": ("Despite of the rain, we went out.", "Despite the rain, we went out."),
+    "PluralWrongWordOfPhrase": ("From various points of views the plan works.", "From various points of view the plan works."),
+    "Therefore": ("There fore we must act now.", "Therefore, we must act now."),
+    "Furthermore": ("Further more, the trial was small.", "Furthermore, the trial was small."),
+    "Lots": ("She has lot's of energy.", "She has lots of energy."),
+    "OfCourse": ("Ofcourse the doctor was right.", "Of course, the doctor was right."),
+    "MergeWords": ("I do n't know the answer.", "I don't know the answer."),
+}
+#: no enabled rule's trigger fires on these: the fast path never parses them
+UNTRIGGERED = ["Patients recover faster with rest.", "Drink water every morning.",
+               "Regular exercise helps most people.", "Sleep well and eat vegetables."]
+
+
+def rules():
+    from cleaning.grammar.policy import harper_rules
+
+    return harper_rules()
+
+
+def test_every_enabled_rule_has_a_trigger_and_an_example():
+    assert set(LINTED) == set(rules()) - {"SpellCheck"}
+    assert all(info.get("trigger") for name, info in rules().items() if name != "SpellCheck")
+
+
+def test_each_rule_lints_its_example_and_its_trigger_fires_on_it():
+    from cleaning.grammar.backends.harper_backend import HarperBackend
+    from cleaning.grammar.triggers import SentenceFilter
+
+    reference = HarperBackend(prefilter=False)
+    for rule, (wrong, _) in LINTED.items():
+        assert f"HARPER_{rule}" in {m["rule_id"] for m in reference.check([wrong])[0]}, rule
+        assert SentenceFilter({rule: rules()[rule]}).wanted(wrong), rule
+
+
+def test_the_fast_path_gives_the_reference_matches_and_parses_only_triggered_sentences():
+    from cleaning.grammar.backends.harper_backend import HarperBackend
+    from cleaning.grammar.triggers import SentenceFilter
+
+    texts = [s for pair in LINTED.values() for s in pair] + UNTRIGGERED
+    reference, fast = HarperBackend(prefilter=False), HarperBackend(prefilter=True)
+    assert [grammar(m) for m in fast.check(texts)] == [grammar(m) for m in reference.check(texts)]
+    wanted = SentenceFilter(rules(), skip=frozenset({"SpellCheck"}))
+    assert not any(wanted.wanted(s) for s in UNTRIGGERED)
+    sent = sum(wanted.wanted(s) for s in texts)
+    assert fast.linted[0] == sent <= len(texts) - len(UNTRIGGERED)
+    assert reference.linted[0] == len(texts)
+
+
+def test_a_rule_without_a_trigger_is_asked_about_every_sentence():
+    from cleaning.grammar.triggers import SentenceFilter
+
+    table = {"AnA": rules()["AnA"], "SomeNewRule": {"category": "grammar"}}
+    assert all(SentenceFilter(table).wanted(s) for s in UNTRIGGERED)
+
+
+def test_without_dictionary_data_for_this_harper_the_code_triggers_fire_on_every_sentence(monkeypatch):
+    from cleaning.grammar import triggers
+
+    table = {"MergeWords": rules()["MergeWords"]}
+    assert triggers.harper_words() is not None  # the shipped file is for the installed harper-py
+    assert not any(triggers.SentenceFilter(table).wanted(s) for s in UNTRIGGERED)
+    monkeypatch.setattr(triggers, "harper_words", lambda: None)
+    assert all(triggers.SentenceFilter(table).wanted(s) for s in UNTRIGGERED)
+
+
+def linted_by(rule: str, texts: list[str]) -> list[str]:
+    linter = harper.Linter(harper.Dialect.AMERICAN)
+    linter.set_lint_config({name: name == rule for name in linter.get_default_lint_config()})
+    return [t for t in texts if linter.lint(t, language="plaintext")]
+
+
+@pytest.mark.parametrize(("rule", "probes"), [
+    # the phrase lists live in Harper: every common word (and a few phrases) as a sentence opener
+    ("DiscourseMarkers", lambda words: [f"{w.capitalize()} we went home." for w in words[:6000]]
+     + [f"{p} we went home." for p in ("For example", "On the other hand", "In fact", "As a result", "Of course")]),
+    ("OpenCompounds", lambda words: [f"We saw it {a}{b} today." for a in words[:120] for b in words[:120]]),
+    ("CapitalizePersonalPronouns", lambda words: ["i am here.", "you and i went.", "i'm here.", "i've gone.", "i'll go.", "i'd go."]),
+    ("Nowadays", lambda words: [f"{v} people work." for v in ("Now a days", "Now-a-days", "Nowdays", "Now days", "Now adays", "Nowaday")]),
+    ("OfCourse", lambda words: [f"He came, {v}." for v in ("of curse", "off course", "ofcourse", "of coarse", "of cource", "of corse", "of cause", "offcourse", "off curse")]),
+    ("Lots", lambda words: [f"We had {v} fun." for v in ("lot's of", "a lots of", "lot's and lot's", "lots and lot's", "lot's on", "lot's to", "a lots", "a lot's")]),
+])
+def test_the_trigger_fires_on_whatever_the_rule_lints_among_probes(rule, probes):
+    from wordfreq import top_n_list
+
+    from cleaning.grammar.triggers import SentenceFilter
+
+    words = [w for w in top_n_list("en", 8000) if w.isalpha()]
+    texts = probes(words)
+    linted = linted_by(rule, texts)
+    assert linted  # the probes reach the rule
+    trigger = SentenceFilter({rule: rules()[rule]})
+    assert [t for t in linted if not trigger.wanted(t)] == []

@@ -1,0 +1,144 @@
+"""Which sentences could a Harper rule ever lint: a cheap test per rule, so the offline backend
+parses only the sentences some enabled rule could find something in (Harper's parsing is most of
+its cost, whatever the rules).
+
+Each rule of rules.json ("harper") may declare ``"trigger"``: a Python regex searched in the
+sentence, or ``"code:NAME"`` for a test below. A trigger must be TRUE for every sentence the rule
+could lint (a superset, built from what the rule checks; generous where unsure); a rule without
+one is asked about every sentence. Apostrophes are unified first, as Harper reads them alike.
+
+The code triggers need Harper's dictionary (data/harper_words.json.gz, made by
+bench/harper_words.py from the installed harper-py). With a file made for another harper-py
+version they answer yes for every sentence.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+DATA = Path(__file__).with_name("data") / "harper_words.json.gz"
+APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'"})
+CODE = "code:"
+
+_LETTERS = r"[^\W\d_]+"
+#: Harper's words are runs of letters, with apostrophes inside (digits and hyphens split them).
+_WORD = re.compile(rf"{_LETTERS}(?:'{_LETTERS})*")
+#: the letters and apostrophes ending a chunk, whitespace, and those starting the next chunk
+_PAIR = re.compile(r"((?:[^\W\d_]|')+)\s+(?=((?:[^\W\d_]|')+))")
+
+
+class HarperWords:
+    def __init__(self, data: Mapping) -> None:
+        self.dictionary = frozenset(data["dictionary"].split("\n"))  # a superset of Harper's, lower-case
+        self.known = frozenset(data["known"].split("\n"))  # a subset of it
+        self.irregular_lemmas = frozenset(v[0] for v in data["irregular_verbs"])
+        self.irregular_singulars = frozenset(n[0] for n in data["irregular_nouns"])
+
+
+@lru_cache(maxsize=1)
+def harper_words() -> HarperWords | None:
+    """None when the file is missing or made for another harper-py (the code triggers then always fire)."""
+    try:
+        data = json.loads(gzip.decompress(DATA.read_bytes()))
+        if data["harper_py"] != metadata.version("harper-py"):
+            return None
+    except (OSError, ValueError, KeyError, metadata.PackageNotFoundError):
+        return None
+    return HarperWords(data)
+
+
+def _pieces(run: str, tail: bool) -> set[str]:
+    """The words Harper may have cut at this end of a chunk: the run of letters and apostrophes,
+    cut at or after any apostrophe in it, with and without apostrophes at its ends."""
+    cuts = {0, len(run)} | {i for i, c in enumerate(run) if c == "'"} | {i + 1 for i, c in enumerate(run) if c == "'"}
+    out = {run[i:] if tail else run[:i] for i in cuts}
+    return {p for w in out for p in (w, w.strip("'")) if p.strip("'")}
+
+
+def merge_words(sentence: str, words: HarperWords) -> bool:
+    """MergeWords lints two words with only whitespace between whose concatenation (or with an
+    apostrophe between) is a dictionary word, when either word is not one."""
+    known, d = words.known, words.dictionary
+    for left, right in _PAIR.findall(sentence.lower()):
+        if "'" not in left and "'" not in right:  # most pairs: no cut to try
+            if (left not in known or right not in known) and (left + right in d or f"{left}'{right}" in d):
+                return True
+            continue
+        for a in _pieces(left, True):
+            for b in _pieces(right, False):
+                if (a not in known or b not in known) and (a + b in d or f"{a}'{b}" in d):
+                    return True
+    return False
+
+
+def regular_irregulars(sentence: str, words: HarperWords) -> bool:
+    """RegularIrregulars lints a word the dictionary lacks, ending in -s, -ed, -er or -est, that is
+    the regular form of an irregular plural, past or comparative ("childs", "eated", "gooder")."""
+    d = words.dictionary
+    for word in _WORD.findall(sentence.lower()):
+        if word[-1] not in "sdrt" or word in words.known:
+            continue
+        for w in {word, *word.split("'")}:
+            if w in words.known or not w.endswith(("s", "ed", "er", "est")):
+                continue
+            if w.endswith("s"):
+                for sg in {w[:-1], w[:-2] if w.endswith("es") else w[:-1]}:
+                    if sg in words.irregular_singulars or (
+                        sg in d
+                        and (
+                            (sg.endswith("y") and sg[:-1] + "ies" in d)
+                            or (sg.endswith("fe") and sg[:-2] + "ves" in d)
+                            or (sg.endswith("f") and sg[:-1] + "ves" in d)
+                            or (sg.endswith("o") and sg + "es" in d)
+                        )
+                    ):
+                        return True
+            if w.endswith("ed") and {w[:-2], w[:-1], w[:-3]} & words.irregular_lemmas:
+                return True
+            if {w[:-2], w[:-3]} & {"good", "far", "well", "bad"}:
+                return True
+    return False
+
+
+CODE_TRIGGERS: dict[str, Callable[[str, HarperWords], bool]] = {
+    "merge_words": merge_words,
+    "regular_irregulars": regular_irregulars,
+}
+
+
+class SentenceFilter:
+    """``wanted(sentence)``: could any of these rules lint it? Built from the rules' table."""
+
+    def __init__(self, rules: Mapping[str, Mapping], skip: frozenset[str] = frozenset()) -> None:
+        patterns: list[str] = []
+        codes: list[Callable[[str, HarperWords], bool]] = []
+        self.always = False
+        for name, info in rules.items():
+            if name in skip:
+                continue
+            trigger = info.get("trigger")
+            if not trigger:
+                self.always = True  # a rule without a trigger: every sentence
+            elif trigger.startswith(CODE):
+                codes.append(CODE_TRIGGERS[trigger[len(CODE) :]])
+            else:
+                patterns.append(trigger)
+        self._regexes = [re.compile(p) for p in patterns]  # apart: a joined alternation is slower
+        self._codes = codes
+
+    def wanted(self, sentence: str) -> bool:
+        if self.always:
+            return True
+        s = sentence.translate(APOSTROPHES)
+        if any(r.search(s) for r in self._regexes):
+            return True
+        if not self._codes:
+            return False
+        words = harper_words()  # loaded on the first sentence no regex wants
+        return words is None or any(code(s, words) for code in self._codes)
