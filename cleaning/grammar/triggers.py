@@ -31,6 +31,8 @@ _LETTERS = r"[^\W\d_]+"
 _WORD = re.compile(rf"{_LETTERS}(?:'{_LETTERS})*")
 #: the letters and apostrophes ending a chunk, whitespace, and those starting the next chunk
 _PAIR = re.compile(r"((?:[^\W\d_]|')+)\s+(?=((?:[^\W\d_]|')+))")
+#: "to" as a word, whitespace, and the letters and apostrophes after it
+_TO_WORD = re.compile(r"(?i:to)(?<![^\W\d_]..)\s+((?:[^\W\d_]|')+)")
 
 
 class HarperWords:
@@ -61,11 +63,19 @@ def _pieces(run: str, tail: bool) -> set[str]:
     return {p for w in out for p in (w, w.strip("'")) if p.strip("'")}
 
 
+def _skipped_by_merge_words(word: str) -> bool:
+    return word == "a" or (len(word) == 1 and word.isupper())
+
+
 def merge_words(sentence: str, words: HarperWords) -> bool:
     """MergeWords lints two words with only whitespace between whose concatenation (or with an
-    apostrophe between) is a dictionary word, when either word is not one."""
+    apostrophe between) is a dictionary word, when either word is not one; never "a" or a single
+    capital ("a ghast", "A ghast": no lint, though "aghast" is a word and "ghast" is not)."""
     known, d = words.known, words.dictionary
-    for left, right in _PAIR.findall(sentence.lower()):
+    for left, right in _PAIR.findall(sentence):
+        if _skipped_by_merge_words(left) or _skipped_by_merge_words(right):
+            continue
+        left, right = left.lower(), right.lower()
         if "'" not in left and "'" not in right:  # most pairs: no cut to try
             if (left not in known or right not in known) and (left + right in d or f"{left}'{right}" in d):
                 return True
@@ -74,6 +84,19 @@ def merge_words(sentence: str, words: HarperWords) -> bool:
             for b in _pieces(right, False):
                 if (a not in known or b not in known) and (a + b in d or f"{a}'{b}" in d):
                     return True
+    return False
+
+
+def inflected_verb_after_to(sentence: str, words: HarperWords) -> bool:
+    """InflectedVerbAfterTo lints "to" and a word of 4 letters or more ending in -ed, -es or -s
+    whose stem (without -ed, -d, -es or -s) is a dictionary verb."""
+    d = words.dictionary
+    for w in _TO_WORD.findall(sentence):
+        if len(w) < 4:
+            continue
+        w = w.lower()
+        if (w.endswith("ed") and (w[:-2] in d or w[:-1] in d)) or (w.endswith("s") and (w[:-1] in d or w[:-2] in d)):
+            return True
     return False
 
 
@@ -108,6 +131,7 @@ def regular_irregulars(sentence: str, words: HarperWords) -> bool:
 
 CODE_TRIGGERS: dict[str, Callable[[str, HarperWords], bool]] = {
     "merge_words": merge_words,
+    "inflected_verb_after_to": inflected_verb_after_to,
     "regular_irregulars": regular_irregulars,
 }
 
