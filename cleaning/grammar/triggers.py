@@ -5,7 +5,8 @@ its cost, whatever the rules).
 Each rule of rules.json ("harper") may declare ``"trigger"``: a Python regex searched in the
 sentence, or ``"code:NAME"`` for a test below. A trigger must be TRUE for every sentence the rule
 could lint (a superset, built from what the rule checks; generous where unsure); a rule without
-one is asked about every sentence. Apostrophes are unified first, as Harper reads them alike.
+one is asked about every sentence. Curly apostrophes are read as straight ones first (a trigger
+written with ' then fires for either).
 
 The code triggers need Harper's dictionary (data/harper_words.json.gz, made by
 bench/harper_words.py from the installed harper-py). With a file made for another harper-py
