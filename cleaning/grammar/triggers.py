@@ -32,6 +32,8 @@ _LETTERS = r"[^\W\d_]+"
 _WORD = re.compile(rf"{_LETTERS}(?:'{_LETTERS})*")
 #: the letters and apostrophes ending a chunk, whitespace, and those starting the next chunk
 _PAIR = re.compile(r"((?:[^\W\d_]|')+)\s+(?=((?:[^\W\d_]|')+))")
+#: a run of letters: without apostrophes in a sentence, each word of a `_PAIR` is one of these
+_LETTER_RUN = re.compile(_LETTERS)
 #: "to" as a word, whitespace, and the letters and apostrophes after it
 _TO_WORD = re.compile(r"(?i:to)(?<![^\W\d_]..)\s+((?:[^\W\d_]|')+)")
 
@@ -73,6 +75,8 @@ def merge_words(sentence: str, words: HarperWords) -> bool:
     apostrophe between) is a dictionary word, when either word is not one; never "a" or a single
     capital ("a ghast", "A ghast": no lint, though "aghast" is a word and "ghast" is not)."""
     known, d = words.known, words.dictionary
+    if "'" not in sentence:
+        return _merge_words_plain(sentence, words)
     for left, right in _PAIR.findall(sentence):
         if _skipped_by_merge_words(left) or _skipped_by_merge_words(right):
             continue
@@ -85,6 +89,25 @@ def merge_words(sentence: str, words: HarperWords) -> bool:
             for b in _pieces(right, False):
                 if (a not in known or b not in known) and (a + b in d or f"{a}'{b}" in d):
                     return True
+    return False
+
+
+def _merge_words_plain(sentence: str, words: HarperWords) -> bool:
+    """`merge_words` for a sentence without apostrophes, where each word of a pair is a run of letters and
+    the pair is two runs with only whitespace between: only the pairs holding a word Harper does not know
+    can be linted, so only those are looked at."""
+    known, d = words.known, words.dictionary
+    runs = [(m.start(), m.end(), m.group()) for m in _LETTER_RUN.finditer(sentence)]
+    lows = [run[2].lower() for run in runs]
+    for i in [i for i, w in enumerate(lows) if w not in known]:
+        for j in (i - 1, i):  # the pair (j, j + 1): the unknown word on its right, then on its left
+            if j < 0 or j + 1 >= len(runs) or not sentence[runs[j][1] : runs[j + 1][0]].isspace():
+                continue
+            if _skipped_by_merge_words(runs[j][2]) or _skipped_by_merge_words(runs[j + 1][2]):
+                continue
+            left, right = lows[j], lows[j + 1]
+            if left + right in d or f"{left}'{right}" in d:
+                return True
     return False
 
 

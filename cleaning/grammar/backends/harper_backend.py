@@ -40,6 +40,9 @@ SPELL_RULE = "SpellCheck"
 SPELL_MAX_ZIPF = 3.6
 
 
+_ELIGIBLE: dict[tuple, dict[str, bool]] = {}  # backend settings -> word -> worth spell-checking
+
+
 def harper_available() -> bool:
     try:
         import harper  # noqa: F401
@@ -73,7 +76,6 @@ class HarperBackend:
         # process whose sentences are all in the cache (a crawl's cleaning after warming) never needs.
         self._linters: tuple[Any, Any] | None = None
         self._spelled: dict[str, list[str]] = {}  # word -> suggestions ([] = correct)
-        self._eligible: dict[str, bool] = {}  # word -> worth spell-checking (decided once per word)
         self._gate = gate or RulePolicy()
         # a gate that would accept rare replacements cannot be prefiltered by a list of common words
         self._prefilter = prefilter and self._gate.spelling_min_replacement_zipf >= 1.0
@@ -89,6 +91,9 @@ class HarperBackend:
                 f"{g.spelling_min_zipf_gain:g},{int(g.spelling_same_first_letter)}"
             )
         self._sentences = SentenceFilter(self._rules, skip=frozenset({SPELL_RULE})) if prefilter else None
+        # A word's eligibility is a pure function of the word and these settings: shared by every backend of
+        # the process (`python -m cleaning run` re-cleaning several runs builds one fixer per run).
+        self._eligible = _ELIGIBLE.setdefault((self._prefilter, self.cache_id), {})
         self.asked = [0, 0]  # sentences, characters given to check()
         self.linted = [0, 0]  # of them, those sent to Harper's linter
 

@@ -143,3 +143,17 @@ def test_the_trigger_fires_on_whatever_the_rule_lints_among_probes(rule, probes)
     assert linted  # the probes reach the rule
     trigger = SentenceFilter({rule: rules()[rule]})
     assert [t for t in linted if not trigger.wanted(t)] == []
+
+
+def test_merge_words_without_apostrophes_looks_only_at_pairs_holding_an_unknown_word():
+    """The plain path (no apostrophe) checks only the pairs around words Harper does not know, and
+    agrees with Harper on split words whatever the whitespace between their halves."""
+    from cleaning.grammar import triggers
+
+    words = triggers.harper_words()
+    split = ["I agree whole heartedly with the plan.", "The child was hit by a car\tyester day.",
+             "We walked to the book store after lunch.", "She ate break fast at seven."]
+    whole = ["I agree wholeheartedly with the plan.", "We walked to the bookstore after lunch.",
+             "A ghast look crossed his face.", "Whole-hearted support came from 2 groups."]
+    assert [s for s in split + whole if triggers.merge_words(s, words)] == \
+        linted_by("MergeWords", split + whole) == [s for s in split if linted_by("MergeWords", [s])]
