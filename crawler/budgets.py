@@ -32,7 +32,7 @@ from twisted.internet import task
 
 from crawler.config import setting
 from crawler.exceptions import RequestSkipped
-from crawler.run_end import PARTIAL_STATS
+from crawler.run_verdict import PARTIAL_STATS
 from crawler.traps import TrapDetector
 
 logger = logging.getLogger(__name__)
@@ -178,7 +178,7 @@ class CrawlBudgets:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self._clock is not None and self._clock.running:
             self._clock.stop()
-        # What a stopped crawl left undone, for crawler.run_end.cut_short.
+        # What a stopped crawl left undone, for crawler.run_verdict.cut_short.
         self.stats.set_value("health/queued_at_close", queued_requests(self.stats))
 
 

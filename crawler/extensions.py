@@ -14,7 +14,8 @@ from twisted.internet import task
 
 from cleaning.storage.manifests import RunManifestFile
 from crawler.config import setting
-from crawler.run_end import HANDLED_WITHOUT_STORING, RunTotals, end_run, run_fields
+from crawler.run_end import RunTotals, end_run, run_fields
+from crawler.run_verdict import HANDLED_WITHOUT_STORING
 from crawler.runs import RunContext, require_run
 from crawler.scrapy_compat import downloads_in_progress
 

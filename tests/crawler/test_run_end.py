@@ -13,7 +13,8 @@ import pytest
 
 from cleaning.storage.datasets import PartitionedWriter
 from crawler.interrupts import STATS_KEY, Interrupts
-from crawler.run_end import RunTotals, clean_pages, cut_short, end_run, judge
+from crawler.run_end import RunTotals, clean_pages, end_run
+from crawler.run_verdict import cut_short, judge
 from crawler.runs import RunContext, resolve_run_id
 from tests.faultsite.content import article_html, make_article
 from tests.support.crawler import project_crawler
@@ -254,7 +255,7 @@ def test_a_manifest_that_cannot_be_written_fails_the_run_in_one_line_and_keeps_i
 
 
 def test_a_run_where_most_urls_failed_is_partial_and_says_why() -> None:
-    from crawler.run_end import mostly_failed
+    from crawler.run_verdict import mostly_failed
 
     failed = {f"https://a.org/{i}": ("http_503" if i % 3 else "timeout") for i in range(30)}
     line = mostly_failed(10, failed)
@@ -282,7 +283,7 @@ def test_a_configured_languagetool_that_did_not_answer_is_said_at_the_end(tmp_pa
 def test_no_word_about_languagetool_when_it_ran_or_was_not_asked_for() -> None:
     from types import SimpleNamespace
 
-    from crawler.run_end import grammar_fallback
+    from crawler.run_verdict import grammar_fallback
     from scrapy.settings import Settings
 
     def said(backend: str, url: str, used: str) -> str | None:
