@@ -74,9 +74,9 @@ def merge_words(sentence: str, words: HarperWords) -> bool:
     """MergeWords lints two words with only whitespace between whose concatenation (or with an
     apostrophe between) is a dictionary word, when either word is not one; never "a" or a single
     capital ("a ghast", "A ghast": no lint, though "aghast" is a word and "ghast" is not)."""
-    known, d = words.known, words.dictionary
     if "'" not in sentence:
         return _merge_words_plain(sentence, words)
+    known, d = words.known, words.dictionary
     for left, right in _PAIR.findall(sentence):
         if _skipped_by_merge_words(left) or _skipped_by_merge_words(right):
             continue
@@ -179,6 +179,12 @@ class SentenceFilter:
                 patterns.append(trigger)
         self._regexes = [re.compile(p) for p in patterns]  # apart: a joined alternation is slower
         self._codes = codes
+
+    def ready(self) -> None:
+        """Loads Harper's word lists now, for a process about to check sentences (a crawl's helper), so
+        that the first pages file does not pay for them."""
+        if self._codes and not self.always:
+            harper_words()
 
     def wanted(self, sentence: str) -> bool:
         if self.always:

@@ -107,6 +107,8 @@ class HarperBackend:
 
     def ready(self) -> None:
         self._built()
+        if self._sentences is not None:
+            self._sentences.ready()
 
     def _built(self) -> tuple[Any, Any]:
         if self._linters is None:

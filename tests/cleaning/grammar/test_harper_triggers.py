@@ -157,3 +157,12 @@ def test_merge_words_without_apostrophes_looks_only_at_pairs_holding_an_unknown_
              "A ghast look crossed his face.", "Whole-hearted support came from 2 groups."]
     assert [s for s in split + whole if triggers.merge_words(s, words)] == \
         linted_by("MergeWords", split + whole) == [s for s in split if linted_by("MergeWords", [s])]
+
+
+def test_a_ready_backend_has_loaded_the_word_lists_before_its_first_sentence():
+    from cleaning.grammar import triggers
+    from cleaning.grammar.backends.harper_backend import HarperBackend
+
+    triggers.harper_words.cache_clear()
+    HarperBackend().ready()
+    assert triggers.harper_words.cache_info().currsize == 1
