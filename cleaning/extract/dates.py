@@ -157,8 +157,8 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
         if published is not None:
             source = "fallback"
             flags.extend(f for f in ("date_partial", "date_uncertain") if f not in flags)
-            if month is None and published.month == 1:
-                flags.append("date_year_only")
+            if published.month == 1 and (published.year, published.month) != month:
+                flags.append("date_year_only")  # not the URL's month: a year alone (or a January) htmldate found
 
     if updated is None:
         updated = _updated_from_text(ctx.text, now, ctx.order()) if MODIFIED_LABEL_RE.search(ctx.text) else None

@@ -61,6 +61,12 @@ def test_a_month_is_never_flagged_year_only():
     assert ex.published_date == date(2018, 1, 1) and "date_year_only" not in ex.flags  # the URL names January
 
 
+def test_a_year_alone_is_flagged_when_the_url_month_lies_after_the_fetch():
+    ex = extract(_page(footer="<footer><p>© 2021 Walking Notes</p></footer>"),
+                 "https://walkingnotes.example.org/2031/05/after-meals.html", now=NOW)
+    assert ex.published_date == date(2021, 1, 1) and "date_year_only" in ex.flags
+
+
 def test_a_copyright_year_after_the_fetch_is_no_date():
     ex = extract(_page(footer="<footer><p>© 2031 Walking Notes</p></footer>"),
                  "https://walkingnotes.example.org/a/after-meals", now=NOW)
