@@ -40,7 +40,15 @@ _REPEATED_CLAUSE_LOWER = re.compile(
     rf"(?P<s>(?:{_RESTATERS}))[,]?[ \t]+(?P=a)(?![\w'\u2019-])"
 )
 _DOUBLED_WORD = re.compile(rf"(?<![\w'\u2019-])(?P<w>{_WORD})(?P<gap>[ \t]+)(?P=w)(?![\w'\u2019-])", re.I)
-_SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+|$)")
+# Where a sentence may end: ".", "!" or "?" (and a closing quote or bracket) before a blank or the end of the
+# paragraph. A decimal point ("0.2 mg") has no blank after it. See `_sentence_spans` for the rest.
+_STOP = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s|$)")
+_CLOSERS = "\"'\u201d\u2019)]"
+# Words a full stop ends without ending the sentence ("Dr. Li", "No. 3", "et al. found").
+_ABBREVIATIONS = frozenset(
+    "dr mr mrs ms mx prof st no nos vs fig figs approx dept inc ltd co corp jr sr gen gov rev vol ed eds p pp ca cf "
+    "al etc mt ft sq est dist ave apt assn univ hosp med".split()
+)
 
 
 _STARTER_AT = re.compile(rf"(?<=[a-z,;])[ \t]+(?:{_STARTERS})\b")
@@ -137,6 +145,42 @@ _WORD_RUN = re.compile(r"\w+")
 _last_sentences: tuple[str, list] = ("", [])
 
 
+def _sentence_spans(para: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of a paragraph; the blanks before a sentence belong to it.
+
+    A full stop ends a sentence only where a reader would say so: not before a lower-case letter, and not
+    after an abbreviation, an initial or a word with a full stop inside ("Dr.", "J. Smith", "U.S.", "e.g."). When
+    unsure, two sentences stay one: the repeated-sentence rules then find fewer repeats, never a piece of a
+    sentence (cutting "0.2 mg" or "Dr. Li" apart once deleted a dose's "2 mg once a day")."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _STOP.finditer(para):
+        end = m.end()
+        after = para[end:].lstrip()
+        if after and after[0].islower():
+            continue
+        if m.group().rstrip(_CLOSERS) == "." and _abbreviation_before(para, m.start()):
+            continue
+        spans.append((start, end))
+        start = end
+    if para[start:].strip():
+        spans.append((start, len(para)))
+    return spans
+
+
+def _abbreviation_before(para: str, stop: int) -> bool:
+    words = para[:stop].split()
+    word = words[-1].lstrip("\"'\u201c\u2018([") if words else ""
+    if "." in word or word.lower() in _ABBREVIATIONS:
+        return True
+    if len(word) == 1 and word.isalpha():
+        # an initial after a name or a title ("John J. Smith", "Dr. J. Smith"), not a letter after a word
+        # ("ultraviolet B. Do not ...", "hepatitis B. It ...")
+        before = words[-2].lstrip("\"'\u201c\u2018([") if len(words) > 1 else ""
+        return not before or before[0].isupper() or before.rstrip(".").lower() in _ABBREVIATIONS
+    return False
+
+
 def _paragraph_sentences(text: str) -> list[tuple[int, str, list[tuple[int, int, list[str]]]]]:
     """Each paragraph (its offset, its text) with its sentences (start and end in the paragraph, the
     lower-cased words), for the two repeated-sentence rules, which ask in turn: the last answer is
@@ -157,11 +201,9 @@ def _paragraph_sentences(text: str) -> list[tuple[int, str, list[tuple[int, int,
             if len(low) == len(para) and "\u03a3" not in para:
                 # lower() maps each character alone (only U+0130 lower-cases to two characters, only a
                 # capital sigma looks at its neighbours): a sentence's slice of it is its lower()
-                sents = [(m.start(), m.end(), _WORD_RUN.findall(low, m.start(), m.end()))
-                         for m in _SENTENCE.finditer(para)]
+                sents = [(a, b, _WORD_RUN.findall(low, a, b)) for a, b in _sentence_spans(para)]
             else:
-                sents = [(m.start(), m.end(), _WORD_RUN.findall(m.group().lower()))
-                         for m in _SENTENCE.finditer(para)]
+                sents = [(a, b, _WORD_RUN.findall(para[a:b].lower())) for a, b in _sentence_spans(para)]
         out.append((pos, para, sents))
         pos += len(para) + 1
     _last_sentences = (text, out)

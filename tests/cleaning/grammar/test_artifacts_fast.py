@@ -85,8 +85,7 @@ def test_starter_anchors_are_the_lookbehind_pattern_s(text):
 def _plain_paragraph_sentences(text: str) -> list:
     out, pos = [], 0
     for para in text.split("\n"):
-        out.append((pos, para, [(m.start(), m.end(), re.findall(r"\w+", m.group().lower()))
-                                for m in R._SENTENCE.finditer(para)]))
+        out.append((pos, para, [(a, b, re.findall(r"\w+", para[a:b].lower())) for a, b in R._sentence_spans(para)]))
         pos += len(para) + 1
     return out
 

@@ -48,3 +48,51 @@ def test_a_near_twin_that_says_something_else_stays():
     first = "Walking backwards slowly every day for ten minutes strengthens the muscles of the lower back and the legs."
     twice = first + " Walking backwards slowly every day for ten minutes strengthen the muscles of the lower back and legs."
     assert repair(twice) == first
+
+
+def test_a_full_stop_inside_a_dose_or_after_an_abbreviation_ends_no_sentence():
+    # Split at every full stop, the second sentence's "… 0." + "2 mg …" repeated the first one's tail,
+    # and that piece was deleted: the dose was left as "doxazosin 0."
+    for text in (
+        "For an enlarged prostate, take tamsulosin 0.2 mg once a day at night. "
+        "Older patients with low blood pressure take doxazosin 0.2 mg once a day at night.",
+        "Dr. Wu says the dose matters for older patients. Nurse Chen says so too. Dr. Wu says it twice.",
+        "In 2020 the U.S. Food and Drug Administration approved the drug for adults. "
+        "In 2022 the U.S. Food and Drug Administration approved the drug for adults.",
+        "Keep the level at 4.4 mmol/L. Aim for 4.4 to 7.0 mmol/L. Check it at 7 a.m. Then eat.",
+        "Smith et al. found that sleep helps. Jones et al. found that sleep helps.",
+        "Vitamin D. It matters. Vitamin C. It matters.",
+    ):
+        assert repair(text) == text, text
+
+
+def test_a_repeat_that_holds_a_decimal_or_an_abbreviation_goes_whole():
+    assert repair("Use colchicine 0.5 mg each time. Use colchicine 0.5 mg each time.") == \
+        "Use colchicine 0.5 mg each time."
+    assert repair("The dose is 2.5 mg. Children take 1.5 mg. The dose is 2.5 mg.") == \
+        "The dose is 2.5 mg. Children take 1.5 mg."
+    assert repair("Dr. Li said that the dose is important. Dr. Li said that the dose is important.") == \
+        "Dr. Li said that the dose is important."
+    assert repair('He said: "Rest well tonight." He said: "Rest well tonight." Then he left.') == \
+        'He said: "Rest well tonight." Then he left.'
+    # a letter after a lower-case word ends a sentence ("ultraviolet B."); after a name it is an initial
+    assert repair("Glass blocks most of ultraviolet B. Glass blocks most of ultraviolet B. Eat fish.") == \
+        "Glass blocks most of ultraviolet B. Eat fish."
+    assert repair("A study by John J. Smith found that sleep helps. Jane K. Smith found that sleep helps.") == \
+        "A study by John J. Smith found that sleep helps. Jane K. Smith found that sleep helps."
+
+
+def test_repetition_deletions_take_whole_sentences_only():
+    import random
+
+    rng = random.Random(7)
+    pieces = ["Take 0.5 mg of it twice a day.", "Dr. Li agrees with this.", "The U.S. trial ended early.",
+              "Levels of 4.4 mmol/L are normal.", "Ask a doctor first.", "It works, e.g. for adults."]
+    for _ in range(300):
+        text = " ".join(rng.choice(pieces) for _ in range(rng.randint(2, 7)))
+        out = repair(text)
+        # whatever was removed, what is left is made of the pieces, each whole
+        left = out
+        for p in sorted(pieces, key=len, reverse=True):
+            left = left.replace(p, "")
+        assert not left.strip(), (text, out)
