@@ -8,6 +8,14 @@ could lint (a superset, built from what the rule checks; generous where unsure);
 one is asked about every sentence. Curly apostrophes are read as straight ones first (a trigger
 written with ' then fires for either).
 
+A regex trigger may also say what every sentence it matches holds: ``"trigger_words"``, one of
+these whole words (runs of ASCII letters, lower case); ``"trigger_text"``, one of these strings of
+the lower-cased sentence; ``"trigger_repeats"``, some word twice (ASCII sentences only). That is
+checked first, and the regex runs only where it could match: searched in every sentence, the
+regexes cost more than Harper's parse of the fifth of the sentences they let through. A sentence
+holding one of the four characters Python's case-insensitive matching takes for an ASCII letter
+(İ ı ſ K) always meets the regex.
+
 The code triggers need Harper's dictionary (data/harper_words.json.gz, made by
 bench/harper_words.py from the installed harper-py). With a file made for another harper-py
 version they answer yes for every sentence.
@@ -34,6 +42,10 @@ _WORD = re.compile(rf"{_LETTERS}(?:'{_LETTERS})*")
 _PAIR = re.compile(r"((?:[^\W\d_]|')+)\s+(?=((?:[^\W\d_]|')+))")
 #: a run of letters: without apostrophes in a sentence, each word of a `_PAIR` is one of these
 _LETTER_RUN = re.compile(_LETTERS)
+#: in ASCII text: the runs of letters (words for ``trigger_words``)
+_ASCII_WORD = re.compile(r"[a-zA-Z]+")
+#: the only characters that case-insensitive matching (or lower()) takes for an ASCII letter
+_ASCII_LOOKALIKES = "\u0130\u0131\u017f\u212a"
 #: "to" as a word, whitespace, and the letters and apostrophes after it
 _TO_WORD = re.compile(r"(?i:to)(?<![^\W\d_]..)\s+((?:[^\W\d_]|')+)")
 
@@ -97,6 +109,13 @@ def _merge_words_plain(sentence: str, words: HarperWords) -> bool:
     the pair is two runs with only whitespace between: only the pairs holding a word Harper does not know
     can be linted, so only those are looked at."""
     known, d = words.known, words.dictionary
+    if sentence.isascii():
+        # Most sentences: no pair around a word Harper does not know makes a dictionary word, so none is
+        # looked at further (the positions and the words' case, below, decide only for such a pair).
+        low = _ASCII_WORD.findall(sentence.lower())
+        if not any(_merges(low[j], low[j + 1], d) for i, w in enumerate(low) if w not in known
+                   for j in (i - 1, i) if 0 <= j < len(low) - 1):
+            return False
     runs = [(m.start(), m.end(), m.group()) for m in _LETTER_RUN.finditer(sentence)]
     lows = [run[2].lower() for run in runs]
     for i in [i for i, w in enumerate(lows) if w not in known]:
@@ -105,10 +124,13 @@ def _merge_words_plain(sentence: str, words: HarperWords) -> bool:
                 continue
             if _skipped_by_merge_words(runs[j][2]) or _skipped_by_merge_words(runs[j + 1][2]):
                 continue
-            left, right = lows[j], lows[j + 1]
-            if left + right in d or f"{left}'{right}" in d:
+            if _merges(lows[j], lows[j + 1], d):
                 return True
     return False
+
+
+def _merges(left: str, right: str, dictionary: frozenset[str]) -> bool:
+    return left + right in dictionary or f"{left}'{right}" in dictionary
 
 
 def inflected_verb_after_to(sentence: str, words: HarperWords) -> bool:
@@ -128,7 +150,10 @@ def regular_irregulars(sentence: str, words: HarperWords) -> bool:
     """RegularIrregulars lints a word the dictionary lacks, ending in -s, -ed, -er or -est, that is
     the regular form of an irregular plural, past or comparative ("childs", "eated", "gooder")."""
     d = words.dictionary
-    for word in _WORD.findall(sentence.lower()):
+    low = sentence.lower()
+    if low.isascii() and "'" not in low and words.known.issuperset(_ASCII_WORD.findall(low)):
+        return False  # every word is one Harper knows (most sentences)
+    for word in _WORD.findall(low):
         if word[-1] not in "sdrt" or word in words.known:
             continue
         for w in {word, *word.split("'")}:
@@ -164,7 +189,7 @@ class SentenceFilter:
     """``wanted(sentence)``: could any of these rules lint it? Built from the rules' table."""
 
     def __init__(self, rules: Mapping[str, Mapping], skip: frozenset[str] = frozenset()) -> None:
-        patterns: list[str] = []
+        patterns: list[tuple[str, frozenset[str] | None, tuple[str, ...] | None, bool]] = []
         codes: list[Callable[[str, HarperWords], bool]] = []
         self.always = False
         for name, info in rules.items():
@@ -176,8 +201,11 @@ class SentenceFilter:
             elif trigger.startswith(CODE):
                 codes.append(CODE_TRIGGERS[trigger[len(CODE) :]])
             else:
-                patterns.append(trigger)
-        self._regexes = [re.compile(p) for p in patterns]  # apart: a joined alternation is slower
+                needs_words, needs_text = info.get("trigger_words"), info.get("trigger_text")
+                patterns.append((trigger, frozenset(needs_words) if needs_words else None,
+                                 tuple(needs_text) if needs_text else None, bool(info.get("trigger_repeats"))))
+        # apart: a joined alternation is slower
+        self._regexes = [(re.compile(p), words, text, repeats) for p, words, text, repeats in patterns]
         self._codes = codes
 
     def ready(self) -> None:
@@ -190,9 +218,31 @@ class SentenceFilter:
         if self.always:
             return True
         s = sentence.translate(APOSTROPHES)
-        if any(r.search(s) for r in self._regexes):
+        if self._regex_fires(s):
             return True
         if not self._codes:
             return False
         words = harper_words()  # loaded on the first sentence no regex wants
         return words is None or any(code(s, words) for code in self._codes)
+
+    def _regex_fires(self, s: str) -> bool:
+        ascii_ = s.isascii()
+        if not ascii_ and any(c in s for c in _ASCII_LOOKALIKES):
+            return any(regex.search(s) for regex, *_ in self._regexes)
+        low = s.lower()
+        words: list[str] | None = None
+        tokens: set[str] | None = None
+        for regex, needs_words, needs_text, repeats in self._regexes:
+            if needs_text is not None and not any(t in low for t in needs_text):
+                continue
+            if needs_words is not None or (repeats and ascii_):
+                if words is None:
+                    words = _ASCII_WORD.findall(low)
+                    tokens = set(words)
+                if needs_words is not None and tokens.isdisjoint(needs_words):
+                    continue
+                if repeats and ascii_ and len(tokens) == len(words):
+                    continue
+            if regex.search(s):
+                return True
+        return False

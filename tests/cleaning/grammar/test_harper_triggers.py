@@ -166,3 +166,39 @@ def test_a_ready_backend_has_loaded_the_word_lists_before_its_first_sentence():
     triggers.harper_words.cache_clear()
     HarperBackend().ready()
     assert triggers.harper_words.cache_info().currsize == 1
+
+
+def _variants(sentence: str) -> list[str]:
+    out = [sentence, sentence.upper(), sentence.lower(), sentence.title(), sentence.replace(" ", "  "),
+           sentence.replace(" ", "\u00a0"), sentence.replace("'", "\u2019"), "\u201c" + sentence + "\u201d",
+           "3" + sentence, sentence.replace(" ", "-"), "caf\u00e9 " + sentence, sentence + " \u2014 ok."]
+    # the characters case-insensitive matching takes for ASCII letters: such a sentence meets the regexes
+    for odd, plain in (("\u0130", "I"), ("\u0131", "i"), ("\u017f", "s"), ("\u212a", "K")):
+        out.append(sentence.replace(plain, odd))
+    return out
+
+
+@pytest.mark.parametrize("hints", [True, False], ids=["with-hints", "regex-only"])
+def test_a_trigger_s_words_and_text_never_hide_a_sentence_its_regex_matches(hints):
+    """trigger_words / trigger_text / trigger_repeats skip the regex only where it cannot match."""
+    import re
+
+    from cleaning.grammar.triggers import SentenceFilter
+
+    table = {name: info for name, info in rules().items()
+             if info.get("trigger") and not info["trigger"].startswith("code:")}
+    assert any("trigger_words" in info or "trigger_text" in info or "trigger_repeats" in info
+               for info in table.values())
+    near_misses = ["is therefore", "nowadays ", "now-adays ", "nowa days ", "for example ", "on the other hand ",
+                   "guideline of views", "pilots", "there re fore", "fur-ther-more", "it's is", "I have went",
+                   "the  another", "despite\tof", "don't don't", "\u00e9 \u00e9", "caf\u00e9 caf\u00e9",
+                   "\u017fo \u017fo", "\u0130s \u0130S there", "ok. ok", "THE the", "Kant cant", "alot", "upto"]
+    sentences = [v for s in [*(w for pair in LINTED.values() for w in pair), *UNTRIGGERED, *near_misses]
+                 for v in _variants(s)]
+    for name, info in table.items():
+        regex = re.compile(info["trigger"])
+        rule = info if hints else {"trigger": info["trigger"]}
+        fast = SentenceFilter({name: rule})
+        for s in sentences:
+            plain = s.translate(str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'"}))
+            assert fast.wanted(s) == bool(regex.search(plain)), (name, s)
