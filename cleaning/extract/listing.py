@@ -21,6 +21,7 @@ MIN_ITEMS = 3  # distinct linked headlines leading body paragraphs (2 in a body 
 MIN_SHARE = 0.5  # of the body's paragraphs led by one (a headline and its teaser may be two paragraphs)
 SHORT_WORDS = 80  # a one-paragraph body this short that opens with a headline link is that page's teaser
 MIN_HEADLINE_WORDS = 3  # "Read more", "Next" and menu items are no headline
+ELLIPSES = ("...", "\u2026", "[\u2026]", "[...]")
 _ARTICLE_TYPE = re.compile(r"Article|Posting|Report|Recipe|Review|MedicalWebPage", re.I)
 
 
@@ -38,7 +39,9 @@ def _page(url: str | None) -> str:
 
 def is_teaser_listing(paras: list[str], tree: HtmlElement, url: str | None, article: bool) -> bool:
     """True when at least half the body's paragraphs (and three or more; two in a body of four paragraphs or
-    fewer) open with the text of a link to another page, a different one each: a listing's headlines.
+    fewer) open with the text of a link to another page, a different one each: a listing's headlines; or
+    when three or more, and at least half of them, end in an ellipsis (teasers whose headlines, links alone
+    on their lines, the extractor left out) on a page with links to three or more other pages.
     `article`: the page declares itself an article (`declares_article`), which is never a listing."""
     if article or not paras:
         return False
@@ -63,6 +66,12 @@ def is_teaser_listing(paras: list[str], tree: HtmlElement, url: str | None, arti
                 led += 1
                 targets.add(target)
                 break
+    # Headlines the extractor left out (a link alone on its line): what is left is the teasers, most of them
+    # cut off with an ellipsis, as an article's paragraphs never are.
+    cut = sum(1 for p in paras if p.rstrip().endswith(ELLIPSES))
+    if len({t for by in headlines.values() for t in by.values()}) >= MIN_ITEMS and cut >= MIN_ITEMS \
+            and cut >= MIN_SHARE * len(paras):
+        return True
     if len(paras) == 1:  # the last page of a listing, with one item: a headline and its teaser (cut, or short)
         return led == 1 and (body_lines.looks_cut(paras[0], teaser=True) or len(paras[0].split()) < SHORT_WORDS)
     # ... or with two items (a short body: four paragraphs at most)

@@ -74,3 +74,19 @@ def test_a_listing_page_with_one_teaser_is_no_article_but_a_one_paragraph_articl
            f"a study says. {PROSE} {PROSE} {PROSE}</p></article>")
     ex = extract(_page(one), "https://clinic.example.org/news/bedtimes.html")
     assert "Regular bedtimes matter more" in ex.body and "link_list" not in ex.flags
+
+
+def test_teasers_cut_with_an_ellipsis_under_links_alone_on_their_lines_are_a_listing():
+    # the extractor leaves such headline links out: what is left is the cut teasers
+    items = "".join(f"<div class='item'><a href='/news/sleep-study-{i}.html'>Regular bedtimes matter more, study "
+                    f"{i} finds</a><p>In trial {i}, {TEASER.lower()}...</p><span>2024-05-0{i + 1} 09:32</span></div>"
+                    for i in range(5))
+    ex = extract(_page(f"<div class='list'>{items}</div>"), URL)
+    assert ex.body == "" and "link_list" in ex.flags
+    # an article that quotes a cut line or two is not
+    paras = "".join(f"<p>{PROSE} Paragraph {i} goes on.</p>" for i in range(6))
+    quoted = f"<p>One reader wrote: {TEASER}...</p><p>Another wrote: {TEASER}...</p>"
+    links = "".join(f"<li><a href='/news/other-{i}.html'>Another story about sleep number {i}</a></li>" for i in range(4))
+    ex = extract(_page(f"<article><h1>Sleep</h1>{paras}{quoted}<ul>{links}</ul></article>"),
+                 "https://clinic.example.org/news/sleep.html")
+    assert "Paragraph 5" in ex.body and "link_list" not in ex.flags
