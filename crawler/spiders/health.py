@@ -192,7 +192,11 @@ class HealthSpider(SitemapsAndFeeds, scrapy.Spider):
             # Stored by this run before a stop (crawler/middlewares.py answered it from disk): only its links matter.
             stats.inc_value("health/resume/pages_replayed")
         else:
-            yield page_item(response, kind, is_html, self.site, None if self.target.generic else self.profile)
+            # A generic crawl's start URL is crawled as a listing (its links followed, never skipped as unchanged)
+            # but stored as what nobody knows yet: an article given as a start URL is cleaned as one, and a
+            # home or category page is found to be a listing by the extraction.
+            stored_kind = "unknown" if self.target.generic and response.meta.get("health_start") else kind
+            yield page_item(response, stored_kind, is_html, self.site, None if self.target.generic else self.profile)
         if binary:
             # A PNG, PDF or compressed body labelled text/html: stored as received (the page is the record),
             # cleaning drops it with its reason (`no_body:not_html`); its bytes hold no links worth following.
