@@ -28,7 +28,8 @@ values) and `date_search` (htmldate's page search).
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 
 from lxml.html import HtmlElement
 
@@ -41,12 +42,19 @@ from .date_urls import canonical_href, from_url, is_archive_capture, original_ur
 from .patterns import MODIFIED_LABEL_RE
 
 
-def _local(stamps: list[Stamp], shown: list[Stamp], lang: str | None, url: str | None) -> Stamp | None:
+#: the zones a date shown in the page's text may move a UTC instant to: UTC-9 (Alaska) to UTC+9 (China +8,
+#: Japan and Korea +9); farther zones come from the page's language or domain (`zones`)
+SHOWN_MAX_OFFSET = 9
+
+
+def _local(stamps: list[Stamp], shown: list[Stamp], lang: str | None, url: str | None,
+           visible: Callable[[], date | None] | None = None) -> Stamp | None:
     """The first published stamp; a UTC instant becomes the publisher's local day.
 
     The local day is another stated value without UTC that falls in the instant's window (a day
-    either side: a published value, else a <time> the page shows), else the instant converted to the zone of the page's language or country
-    domain (`zones`), else the UTC day."""
+    either side: a published value, else a <time> the page shows, else the date the page's text shows,
+    `visible()`: "2023-06-20 06:58" in Beijing is 2023-06-19T22:58Z), else the instant converted to the
+    zone of the page's language or country domain (`zones`), else the UTC day."""
     if not stamps:
         return None
     first = stamps[0]
@@ -56,6 +64,13 @@ def _local(stamps: list[Stamp], shown: list[Stamp], lang: str | None, url: str |
     for other in (*stamps[1:], *shown):
         if not other.utc and other.day in window:
             return Stamp(other.day, first.source, key=first.key)
+    if visible is not None and first.instant is not None:
+        # What the text shows is weaker evidence than a stated value (a site's "today" line, the dates of
+        # other articles): it counts only for a day the instant falls on within SHOWN_MAX_OFFSET hours.
+        near = {(first.instant + timedelta(hours=h)).date() for h in (-SHOWN_MAX_OFFSET, 0, SHOWN_MAX_OFFSET)}
+        seen = visible()
+        if seen is not None and seen in near:
+            return Stamp(seen, first.source, key=first.key)
     local = zones.local_day(first.instant, lang, url) if first.instant else None
     return Stamp(local, first.source, key=first.key) if local else first
 
@@ -131,14 +146,25 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
     if published is None and url_day is not None:
         published, source = url_day, "url"
 
+    def search(structured: bool = True) -> tuple[date | None, str | None]:
+        return date_search.search(tree, now, header=not modified, structured=structured, skip=skip,
+                                  parse=lambda text: plausible(parse_text(
+                                      text, languages=languages, now=now,
+                                      order=ctx.order() if NUMERIC_DATE.search(text) else None), now))
+
+    def shown() -> date | None:
+        """The day the page's text shows (not its meta or JSON-LD), as the search below would read it."""
+        found, stage = search(structured=False)
+        if found is None or stage not in _TEXT_STAGES:
+            return None
+        found, _ = settle_order(found, ctx, now)
+        return found if found.day != 1 or written_on_page(ctx.text, found) else None
+
     if published is None and published_stamps:
-        chosen = _local(published_stamps, times, lang, original_url(url))
+        chosen = _local(published_stamps, times, lang, original_url(url), shown)
         published, source = chosen.day, chosen.source
     if published is None:
-        found, stage = date_search.search(tree, now, header=not modified, skip=skip,
-                                          parse=lambda text: plausible(parse_text(
-                                              text, languages=languages, now=now,
-                                              order=ctx.order() if NUMERIC_DATE.search(text) else None), now))
+        found, stage = search()
         ambiguous = False
         if found is not None and stage in _TEXT_STAGES:
             found, ambiguous = settle_order(found, ctx, now)

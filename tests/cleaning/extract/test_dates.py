@@ -99,6 +99,25 @@ def test_utc_instant_becomes_the_publishers_local_day():
     assert extract(_page(head=ld_local, lang="de"), "https://x.test/a", now=NOW).published_date == date(2023, 4, 12)
 
 
+@pytest.mark.parametrize("shown", [
+    '<span class="time">2023-04-13 06:58</span>', '<time>Apr 13, 2023</time>', '<p class="date">April 13, 2023</p>',
+])
+def test_a_utc_instant_gives_the_day_the_page_shows_in_its_text(shown):
+    # Published at 06:58 in Beijing: 22:58 UTC the day before, on a page that says lang="en" (no zone to guess)
+    meta = '<meta property="article:published_time" content="2023-04-12T22:58:00Z">'
+    ex = extract(_page(head=meta, byline=shown), "https://x.test/a/walking", now=NOW)
+    assert (ex.published_date, ex.date_source) == (date(2023, 4, 13), "meta")
+
+
+def test_a_shown_day_the_instant_cannot_fall_on_nearby_is_no_evidence():
+    # 12:53 UTC is the 12th from UTC-9 to UTC+9: a "today" line or other articles' dates showing the 13th
+    # do not move it
+    meta = '<meta property="article:published_time" content="2023-04-12T12:53:40+00:00">'
+    ex = extract(_page(head=meta, byline='<span class="current-time">Thursday 13 April 2023</span>'),
+                 "https://x.test/a/walking", now=NOW)
+    assert ex.published_date == date(2023, 4, 12)
+
+
 def test_an_embedded_videos_upload_day_is_not_the_articles():
     video = ('<script type="application/ld+json">{"@type": "VideoObject", "name": "Clip",'
              ' "uploadDate": "2015-01-16T14:53:35+01:00"}</script>')
