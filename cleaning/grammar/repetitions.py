@@ -249,18 +249,23 @@ def _inflected(a: str, b: str) -> bool:
 
 def near_repeated_sentence(text: str) -> Iterator[Candidate]:
     """A sentence of eight words or more said again in other words in its paragraph (nine in ten of
-    its words the same, in order): the machine translation rendered one source sentence twice."""
+    its words the same, in order), or the sentence just before it said again cut short (its first words,
+    eight or more): the machine translation rendered one source sentence twice."""
     import difflib
 
     for pos, para, sents in _paragraph_sentences(text):
         seen: list[tuple[list[str], set[str]]] = []
+        before: list[str] = []  # the words of the sentence just before
         for m_start, m_end, words in sents:
+            previous, before = before, words
             if len(words) < 8:
                 continue
             bag = set(words)
             n = len(words)
-            twin = False
-            for w, b in seen[-40:]:  # the cheap tests first
+            # the sentence before said again, cut short ("..., destroying the ligament and the bone, and
+            # finally the teeth fall off. ..., destroying the ligament and the bone."): the copy adds nothing
+            twin = n < len(previous) and previous[:n] == words
+            for w, b in seen[-40:] if not twin else ():  # the cheap tests first
                 if (
                     -2 <= len(w) - n <= 2
                     and len(bag & b) >= 0.8 * max(len(bag), len(b))

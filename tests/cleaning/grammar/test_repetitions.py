@@ -96,3 +96,22 @@ def test_repetition_deletions_take_whole_sentences_only():
         for p in sorted(pieces, key=len, reverse=True):
             left = left.replace(p, "")
         assert not left.strip(), (text, out)
+
+
+def test_the_sentence_before_said_again_cut_short_goes():
+    text = ("If it is not treated, the inflammation goes deep, destroying the ligament and the bone, and finally "
+            "the teeth fall off. If it is not treated, the inflammation goes deep, destroying the ligament and the "
+            "bone. Brush twice a day.")
+    assert repair(text) == ("If it is not treated, the inflammation goes deep, destroying the ligament and the "
+                            "bone, and finally the teeth fall off. Brush twice a day.")
+    for kept in (
+        # the longer one second: it adds something, and the shorter one first is no copy of it
+        "Patients with diabetes should check their blood sugar every day. Patients with diabetes should check "
+        "their blood sugar every day before meals.",
+        # a short opening in common is no copy
+        "Drink a glass of water every morning before breakfast. Drink a glass of water after dinner as well.",
+        # not the sentence just before
+        "Keep the wound clean and dry for the first three days after surgery. Change the dressing daily. "
+        "Keep the wound clean and dry for the first three days.",
+    ):
+        assert repair(kept) == kept, kept
