@@ -242,7 +242,10 @@ class Policy:
         if len(missing) > min(6, len(gone) // 2):
             return False
         content = [w for w in gone if w in present]
-        return _is_subsequence(content[-4:], rest) if content else False
+        # the last four of them in order, or the last three: a stray opener's word found elsewhere in the
+        # paragraph ("in" of "This results in") is no part of the copy
+        return bool(content) and (_is_subsequence(content[-4:], rest) or
+                                  (len(content) >= 4 and _is_subsequence(content[-3:], rest)))
 
     def _capitalization_ok(self, c: Candidate, ctx: Context) -> bool:
         original = ctx.text[c.offset : c.end]

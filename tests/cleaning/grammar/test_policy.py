@@ -226,3 +226,14 @@ def test_agreement_leaves_a_name_subject_and_the_subjunctive_alone():
     assert _checked("The patient have a fever.", "have", "has", "agreement")
     assert _checked("He go to the clinic every week.", "go", "goes", "agreement")
     assert _checked("Doctors say he need more rest.", "need", "needs", "agreement")
+
+
+def test_a_stray_opener_s_word_found_later_in_the_paragraph_does_not_block_the_repeat():
+    from cleaning.grammar.fixer import GrammarFixer
+    from cleaning.grammar.options import GrammarOptions
+
+    fixer = GrammarFixer(GrammarOptions(backend="none"))
+    for tail in ("such as low back pain.", "such as numbness in one or both lower limbs."):
+        # "in" of "This results in" is found again after the copy: it was taken for a copied word out of order
+        text = f"It causes numbness, pain and a series of This results in a series of symptoms {tail}"
+        assert fixer.fix(text).text == f"It causes numbness, pain and a series of symptoms {tail}", tail
