@@ -237,3 +237,13 @@ def test_a_stray_opener_s_word_found_later_in_the_paragraph_does_not_block_the_r
         # "in" of "This results in" is found again after the copy: it was taken for a copied word out of order
         text = f"It causes numbness, pain and a series of This results in a series of symptoms {tail}"
         assert fixer.fix(text).text == f"It causes numbness, pain and a series of symptoms {tail}", tail
+
+
+def test_chinese_materia_medica_names_survive_spelling_suggestions():
+    # a common word one or two letters away (a city, an everyday noun) is no correction of a herb's name
+    script = {w: (r, SPELL, "spelling", True) for w, r in
+              [("poria", "peoria"), ("stemona", "stamina"), ("uncaria", "uncaring"), ("gastrodia", "gastropod"),
+               ("tussilago", "tussle")]}
+    text = "Add 5 g of poria and stemona; uncaria and gastrodia calm the liver, tussilago eases a cough."
+    with fixer_with(script) as f:
+        assert f.fix(text).text == text
