@@ -41,7 +41,8 @@ def is_teaser_listing(paras: list[str], tree: HtmlElement, url: str | None, arti
     """True when at least half the body's paragraphs (and three or more; two in a body of four paragraphs or
     fewer) open with the text of a link to another page, a different one each: a listing's headlines; or
     when three or more, and at least half of them, end in an ellipsis (teasers whose headlines, links alone
-    on their lines, the extractor left out) on a page with links to three or more other pages.
+    on their lines, the extractor left out) on a page with links to three or more other pages; or when
+    every paragraph of some length is a cut teaser under its own headline link (`_only_cut_teasers`).
     `article`: the page declares itself an article (`declares_article`), which is never a listing."""
     if article or not paras:
         return False
@@ -72,8 +73,48 @@ def is_teaser_listing(paras: list[str], tree: HtmlElement, url: str | None, arti
     if len({t for by in headlines.values() for t in by.values()}) >= MIN_ITEMS and cut >= MIN_ITEMS \
             and cut >= MIN_SHARE * len(paras):
         return True
+    if _only_cut_teasers(paras, tree, url, page):
+        return True
     if len(paras) == 1:  # the last page of a listing, with one item: a headline and its teaser (cut, or short)
         return led == 1 and (body_lines.looks_cut(paras[0], teaser=True) or len(paras[0].split()) < SHORT_WORDS)
     # ... or with two items (a short body: four paragraphs at most)
     need = 2 if len(paras) <= 4 else MIN_ITEMS
     return led >= need and led >= MIN_SHARE * len(paras)
+
+
+LONG_WORDS = 12  # a paragraph this long is text, not a headline, tagline or "Read more"
+
+
+def _only_cut_teasers(paras: list[str], tree: HtmlElement, url: str | None, page: str) -> bool:
+    """A tag or category page with one or two posts: every paragraph of some length (but the posts' headlines,
+    link texts) is cut with an ellipsis, each in a small block (the post's teaser item) where a headline link
+    to another page comes first."""
+    long_ = [p for p in paras if len(p.split()) >= LONG_WORDS]
+    if not long_ or not any(p.rstrip().endswith(ELLIPSES) for p in long_):
+        return False
+    links = {" ".join(a.text_content().split()) for a in tree.iter("a")}
+    long_ = [p for p in long_ if " ".join(p.split()) not in links]  # the posts' headlines
+    if not long_ or not all(p.rstrip().endswith(ELLIPSES) for p in long_):
+        return False
+    return all(_teaser_item(p, tree, url, page) for p in long_)
+
+
+def _teaser_item(para: str, tree: HtmlElement, url: str | None, page: str) -> bool:
+    opening = " ".join(para.split()[:6])
+    for el in tree.iter("p", "div", "span", "li", "td", "section"):
+        if not " ".join((el.text or "").split()).startswith(opening):
+            continue
+        holder = el
+        for _ in range(4):
+            holder = holder.getparent()
+            if holder is None or len(holder.text_content()) > 3 * len(para) + 400:
+                break
+            for node in holder.iter():
+                if node is el:
+                    break  # the headline comes before the teaser
+                if node.tag == "a" and len(node.text_content().split()) >= MIN_HEADLINE_WORDS:
+                    href = node.get("href")
+                    target = _page(join_url(url, href)) if href and not href.startswith(("#", "javascript:")) else ""
+                    if target and target != page:
+                        return True
+    return False

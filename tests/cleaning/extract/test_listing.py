@@ -90,3 +90,22 @@ def test_teasers_cut_with_an_ellipsis_under_links_alone_on_their_lines_are_a_lis
     ex = extract(_page(f"<article><h1>Sleep</h1>{paras}{quoted}<ul>{links}</ul></article>"),
                  "https://clinic.example.org/news/sleep.html")
     assert "Paragraph 5" in ex.body and "link_list" not in ex.flags
+
+
+@pytest.mark.parametrize("posts", [1, 2])
+def test_a_tag_page_with_one_or_two_posts_is_a_listing(posts: int):
+    items = "".join(
+        f"<article class='post'><h2 class='entry-title'><a href='/2024/05/0{i + 1}/sleep-study-{i}/'>Regular "
+        f"bedtimes matter more than long nights, study {i} finds</a></h2><div class='entry-meta'>May {i + 1}, "
+        f"2024</div><div class='excerpt'><p>In trial {i}, {TEASER.lower()}...</p></div><p class='more'><a "
+        f"href='/2024/05/0{i + 1}/sleep-study-{i}/'>Read More</a></p></article>" for i in range(posts))
+    main = f"<h1 class='page-title'>Tag: sleep</h1>{items}<p>Health news for every family</p>"
+    ex = extract(_page(main), "https://clinic.example.org/tag/sleep/")
+    assert ex.body == "" and "link_list" in ex.flags
+
+
+def test_an_article_cut_short_behind_a_link_to_subscribe_stays():
+    main = (f"<article><h1>Regular bedtimes matter more than long nights</h1><p>By the health desk</p>"
+            f"<p>{PROSE} {TEASER}...</p><p><a href='/subscribe/'>Subscribe to read the whole article</a></p></article>")
+    ex = extract(_page(main), "https://clinic.example.org/news/regular-bedtimes/")
+    assert "wrist-worn devices" in ex.body and "link_list" not in ex.flags
