@@ -28,6 +28,7 @@ values) and `date_search` (htmldate's page search).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
@@ -86,6 +87,22 @@ def _updated_from_text(text: str, now, order) -> date | None:
     return None
 
 
+# A comments section's own class or id ("comments", "comment-list", "ast-comment-list", "comments-area"), not a
+# class that only mentions comments ("has-comments", "comments-link", a theme's "wpcom-comments-date" holding
+# the post's date and its comment count)
+_COMMENTS = re.compile(r"comments?|commentlist|(?:[a-z]+-)?comments?-(?:list|area|respond|section|thread|wrapper|"
+                       r"container)", re.I)
+
+
+def comment_sections(tree: HtmlElement) -> set[HtmlElement]:
+    """The page's comments (their dates are readers', not the article's)."""
+    found = set()
+    for el in tree.xpath('//*[contains(@class, "omment") or contains(@id, "omment")]'):
+        if any(_COMMENTS.fullmatch(t) for t in [*(el.get("class") or "").split(), el.get("id") or ""]):
+            found.add(el)
+    return found
+
+
 def _excluded(el: HtmlElement, skip: set) -> bool:
     for anc in el.iterancestors():
         if anc in skip or anc.tag in ("footer", "nav", "aside"):
@@ -99,7 +116,7 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
                ) -> tuple[date | None, date | None, str | None, list[str]]:
     """Returns (published, updated, source, flags). The tree is not changed. `text` is the page's
     `page_text`, when the caller has it (it is read on most pages)."""
-    skip = skip or set()
+    skip = set(skip or ()) | comment_sections(tree)
     flags: list[str] = []
     excluded = (lambda el: _excluded(el, skip))
     lang = tree.get("lang") or locale

@@ -118,6 +118,20 @@ def test_a_shown_day_the_instant_cannot_fall_on_nearby_is_no_evidence():
     assert ex.published_date == date(2023, 4, 12)
 
 
+COMMENTS = ('<div id="comments" class="comments-area"><ol class="ast-comment-list"><li class="comment">'
+            '<div class="comment-meta">January 3, 2024 at 9:12 am</div><p>Thank you, doctor.</p></li></ol></div>')
+
+
+def test_a_readers_comment_date_is_never_the_publication_date():
+    modified = '<script type="application/ld+json">{"@type": "BlogPosting", "dateModified": "2023-04-12T15:30:00+08:00"}</script>'
+    ex = extract(_page(head=modified, extra=COMMENTS), "https://x.test/walking-backwards/", now=NOW.replace(year=2024))
+    assert ex.published_date == date(2023, 4, 12)
+    # a post date in a block whose class only mentions comments is read
+    byline = '<div class="wpcom-comments-date has-comments">Posted on April 12, 2023 / 2 comments</div>'
+    ex = extract(_page(byline=byline, extra=COMMENTS), "https://x.test/walking-backwards/", now=NOW.replace(year=2024))
+    assert ex.published_date == date(2023, 4, 12)
+
+
 def test_an_embedded_videos_upload_day_is_not_the_articles():
     video = ('<script type="application/ld+json">{"@type": "VideoObject", "name": "Clip",'
              ' "uploadDate": "2015-01-16T14:53:35+01:00"}</script>')
