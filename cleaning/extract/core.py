@@ -15,7 +15,7 @@ from cleaning.document import Extraction
 
 from . import body as body_mod
 from . import body_lines, body_structure
-from . import attrs, date_page, date_search, date_text, dates, jsonld, listing, related, title
+from . import attrs, date_page, date_search, date_text, dates, jsonld, listing, not_found, related, title
 from .encoding import decode, fix_text, looks_binary, looks_binary_text
 
 LOG = logging.getLogger(__name__)
@@ -171,6 +171,9 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
     paras = body_lines.clean_lines(paras, avoid)
     if len(" ".join(paras).split()) < MIN_BODY_WORDS and len(" ".join(paras)) < 4 * MIN_BODY_WORDS:
         paras = []  # a few stray words (a menu item, a button) are not an article
+    elif ex.body_source != "profile" and not_found.is_not_found_page(tree, ex.title, paras):
+        paras = []
+        flags.append("not_found")  # a soft 404: status 200, and a page that says it does not exist
     elif ex.body_source != "profile" and (body_lines.is_link_list(paras, tree) or listing.is_teaser_listing(
             paras, tree, url, listing.declares_article(tree, objects))):
         paras = []
@@ -193,7 +196,7 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
     ex.body = "\n\n".join(fixed_paras)
     flags.extend(body_lines.completeness_flags(fixed_paras))
     if not ex.body:
-        ex.reason = "no_article"
+        ex.reason = "not_found" if "not_found" in flags else "no_article"
     if ex.published_date is None:
         flags.append("no_date")
     ex.flags = list(dict.fromkeys(flags))
