@@ -29,6 +29,8 @@ BLOCK_TAGS = frozenset({
 })
 _SKIP = frozenset(BOILERPLATE_TAGS) | {"head", "title", "meta", "link", "img", "picture", "video", "audio", "map"}
 _LIST_MARK = re.compile(r"^[-*•]\s+")
+# the line under a table's header row in trafilatura's text ("|---|---|"): no words, a paragraph of its own
+_TABLE_RULE = re.compile(r"\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?(?:-{3,}:?)?\s*")
 
 
 def element_paragraphs(root: HtmlElement) -> list[str]:
@@ -286,7 +288,8 @@ def trafilatura_body(tree: HtmlElement, url: str | None, recall: bool = False) -
                                favor_recall=recall, output_format="txt", deduplicate=False)
     if not text:
         return []
-    return [_LIST_MARK.sub("", line).strip() for line in text.splitlines() if line.strip()]
+    return [_LIST_MARK.sub("", line).strip() for line in text.splitlines()
+            if line.strip() and not _TABLE_RULE.fullmatch(line.strip())]
 
 
 def paragraph_fallback(tree: HtmlElement) -> list[str]:

@@ -22,6 +22,9 @@ SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "button", "select
 TAXONOMY_URL = re.compile(r"/(?:tags?|topics?|category|categories|author|authors|page|search|label)/|[?&](?:tag|page|s|q)=", re.I)
 RANK_RE = re.compile(r"^(?:no\.?\s*|#)?(\d{1,2})\.?$", re.I)
 _NOT_SHOWN = {"script", "style", "noscript", "template", "svg"}
+# the category a related item was filed under, as a related-posts plugin shows it (Jetpack: 'In "Medication"'),
+# not a teaser
+CONTEXT_LABEL_RE = re.compile(r"(?:In|Similar post in|Also in)\s*[\"\u201c\u201e\u00ab][^\"\u201d\u00bb]{1,60}[\"\u201d\u00bb]")
 MAX_ITEM_CHARS = 600  # a related item is a title and a teaser; a longer one is a section of prose
 MIN_LINK_SHARE = 0.3  # share of an item's text inside links, unless it has a title element
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
@@ -182,7 +185,8 @@ def parse_item(item: HtmlElement, pos: int, base: str | None, ordered: bool, now
     for el in item.iter():
         if el is not item and isinstance(el.tag, str) and (el.tag == "p" or ITEM_TEASER_CLASS_RE.search(class_text(el))):
             t = text_of(el)
-            if t and t not in used and not ITEM_TITLE_CLASS_RE.search(class_text(el)) and t != title:
+            if t and t not in used and not ITEM_TITLE_CLASS_RE.search(class_text(el)) and t != title \
+                    and not CONTEXT_LABEL_RE.fullmatch(t):
                 teaser = t
                 break
     if teaser is None:

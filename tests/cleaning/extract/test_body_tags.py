@@ -120,3 +120,13 @@ def test_a_footer_of_long_disclaimers_beside_short_paragraphs_is_still_a_footer(
     legal = "<footer>" + "".join(f"<p>{_long(n, 'disclaimer')}</p>" for n in range(3)) + "</footer>"
     tree = _parse(f"<html><body>{short}{legal}</body></html>")
     assert unwrap_article_holders(tree) == 0 and tree.find(".//footer") is not None
+
+
+def test_a_tables_rows_stay_and_the_rule_under_its_header_goes():
+    rows = "".join(f"<tr><td>Drug {i}</td><td>{i} mg</td><td>twice a day</td></tr>" for i in range(4))
+    prose = " ".join(["Patients with gout should follow the dose their doctor gives and drink water."] * 6)
+    html = (f"<html><body><article><h1>Doses</h1><p>{prose}</p><table><tr><th>Drug</th><th>Dose</th>"
+            f"<th>How often</th></tr>{rows}</table><p>{prose}</p></article></body></html>")
+    paras = extract(html, URL).body.split("\n\n")
+    assert "| Drug 3 | 3 mg | twice a day |" in paras and "| Drug | Dose | How often |" in paras
+    assert not any(set(p) <= set("|-: ") for p in paras), paras

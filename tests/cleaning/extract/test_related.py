@@ -191,3 +191,14 @@ def test_a_profiles_printed_ranks_that_are_not_1_to_n_give_way_to_positions():
     from cleaning.profiles import profile_from_text
     rows = extract(_ranked([1, 1, 2, 2]), URL, profile_from_text(_PROFILE)).hot_picks
     assert [(r.rank, r.title) for r in rows] == [(i, t) for i, t in enumerate(TITLES[:4], 1)]
+
+
+def test_a_related_posts_plugins_category_label_is_no_teaser():
+    # Jetpack's "Related" items: a title link, a date, and the category the post is filed under ('In "Sleep"')
+    items = [f'<div class="jp-relatedposts-post"><h4><a href="{_slug(t)}">{t}</a></h4><p class="date">May 2, 2024</p>'
+             f'<p class="jp-relatedposts-post-context">In &#8220;Sleep&#8221;</p></div>' for t in TITLES[:3]]
+    html = ("<html><head><title>Short nights and a tired heart</title></head><body><main><article>"
+            f"{PROSE}<div class='jp-relatedposts'><h3>Related</h3>{''.join(items)}</div></article></main></body></html>")
+    rows = _rows(html)
+    assert [r.title for r in rows] == TITLES[:3]
+    assert all(r.teaser is None for r in rows), [r.teaser for r in rows]
