@@ -132,7 +132,7 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
     flags.extend(t_flags)
     page_text = date_page.page_text(tree)  # read once for both: before the body work changes the tree
     ex.published_date, ex.updated_date, ex.date_source, d_flags = dates.find_dates(
-        tree, url, profile, containers, now, date_order, locale, objects, page_text)
+        tree, url, profile, containers, now, date_order, locale, objects, page_text, index)
     flags.extend(d_flags)
     ex.date_order = date_page.page_date_order(tree, page_text)
     ex.hot_picks = [p for b in blocks for p in b.picks]

@@ -34,7 +34,7 @@ from datetime import date, datetime, timedelta
 
 from lxml.html import HtmlElement
 
-from . import date_search, jsonld, zones
+from . import attrs, date_search, jsonld, zones
 from .date_order import NUMERIC_DATE
 from .date_page import DateContext, safe_date, settle_order, written_on_page
 from .date_sources import Stamp, from_jsonld, from_meta, from_microdata, from_time
@@ -90,17 +90,13 @@ def _updated_from_text(text: str, now, order) -> date | None:
 # A comments section's own class or id ("comments", "comment-list", "ast-comment-list", "comments-area"), not a
 # class that only mentions comments ("has-comments", "comments-link", a theme's "wpcom-comments-date" holding
 # the post's date and its comment count)
-_COMMENTS = re.compile(r"comments?|commentlist|(?:[a-z]+-)?comments?-(?:list|area|respond|section|thread|wrapper|"
-                       r"container)", re.I)
+_COMMENTS = re.compile(r"(?:^|\s)(?:comments?|commentlist|(?:[a-z]+-)?comments?-(?:list|area|respond|section|thread|"
+                       r"wrapper|container))(?:\s|$)", re.I)
 
 
-def comment_sections(tree: HtmlElement) -> set[HtmlElement]:
-    """The page's comments (their dates are readers', not the article's)."""
-    found = set()
-    for el in tree.xpath('//*[contains(@class, "omment") or contains(@id, "omment")]'):
-        if any(_COMMENTS.fullmatch(t) for t in [*(el.get("class") or "").split(), el.get("id") or ""]):
-            found.add(el)
-    return found
+def comment_sections(tree: HtmlElement, index: attrs.AttrIndex | None = None) -> set[HtmlElement]:
+    """The page's comments (their dates are readers', not the article's). `index`: the page's, if built."""
+    return set((index or attrs.index(tree)).matching(("comment",), _COMMENTS))
 
 
 def _excluded(el: HtmlElement, skip: set) -> bool:
@@ -113,10 +109,11 @@ def _excluded(el: HtmlElement, skip: set) -> bool:
 def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | None = None,
                now: datetime | None = None, date_order: str | None = None, locale: str | None = None,
                jsonld_objects: list[dict] | None = None, text: str | None = None,
+               index: attrs.AttrIndex | None = None,
                ) -> tuple[date | None, date | None, str | None, list[str]]:
     """Returns (published, updated, source, flags). The tree is not changed. `text` is the page's
-    `page_text`, when the caller has it (it is read on most pages)."""
-    skip = set(skip or ()) | comment_sections(tree)
+    `page_text`, and `index` its `attrs.index`, when the caller has them."""
+    skip = set(skip or ()) | comment_sections(tree, index)
     flags: list[str] = []
     excluded = (lambda el: _excluded(el, skip))
     lang = tree.get("lang") or locale
