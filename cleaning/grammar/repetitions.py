@@ -44,7 +44,9 @@ _DOUBLED_WORD = re.compile(rf"(?<![\w'\u2019-])(?P<w>{_WORD})(?P<gap>[ \t]+)(?P=
 # paragraph. A decimal point ("0.2 mg") has no blank after it. See `_sentence_spans` for the rest.
 _STOP = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s|$)")
 _CLOSERS = "\"'\u201d\u2019)]"
-# Words a full stop ends without ending the sentence ("Dr. Li", "No. 3", "et al. found").
+# Words a full stop ends without ending the sentence ("Dr. Li", "No. 3", "et al. found"). Unlike the
+# capitalisation gate's list (policy_text._ABBREVIATIONS), no units: "... take 2.5 mg. Children ..." ends a
+# sentence here, or a dose said twice would never be found.
 _ABBREVIATIONS = frozenset(
     "dr mr mrs ms mx prof st no nos vs fig figs approx dept inc ltd co corp jr sr gen gov rev vol ed eds p pp ca cf "
     "al etc mt ft sq est dist ave apt assn univ hosp med".split()
