@@ -41,8 +41,9 @@ _REPEATED_CLAUSE_LOWER = re.compile(
 )
 _DOUBLED_WORD = re.compile(rf"(?<![\w'\u2019-])(?P<w>{_WORD})(?P<gap>[ \t]+)(?P=w)(?![\w'\u2019-])", re.I)
 # Where a sentence may end: ".", "!" or "?" (and a closing quote or bracket) before a blank or the end of the
-# paragraph. A decimal point ("0.2 mg") has no blank after it. See `_sentence_spans` for the rest.
-_STOP = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s|$)")
+# paragraph; or a full-width "。", "！" or "？" (MT that kept the Chinese stops), blank or not. A decimal point
+# ("0.2 mg") has no blank after it. See `_sentence_spans` for the rest.
+_STOP = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s|$)|[\u3002\uff01\uff1f]+[\"'\u201d\u2019)\]\uff09]*")
 _CLOSERS = "\"'\u201d\u2019)]"
 # Words a full stop ends without ending the sentence ("Dr. Li", "No. 3", "et al. found"). Unlike the
 # capitalisation gate's list (policy_text._ABBREVIATIONS), no units: "... take 2.5 mg. Children ..." ends a
@@ -196,7 +197,7 @@ def _paragraph_sentences(text: str) -> list[tuple[int, str, list[tuple[int, int,
     pos = 0
     for para in text.split("\n"):
         sents = []
-        if "." in para or "!" in para or "?" in para:
+        if "." in para or "!" in para or "?" in para or "\u3002" in para or "\uff01" in para or "\uff1f" in para:
             # the words of m.group().strip().lower() too: strip() takes only whitespace, which \w+ never
             # matches and which ends str.lower()'s look around a capital sigma either way
             low = para.lower()

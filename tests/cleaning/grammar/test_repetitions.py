@@ -115,3 +115,10 @@ def test_the_sentence_before_said_again_cut_short_goes():
         "Keep the wound clean and dry for the first three days.",
     ):
         assert repair(kept) == kept, kept
+
+
+def test_full_width_stops_end_sentences():
+    assert repair("Use colchicine 0.5 mg each time\u3002Use colchicine 0.5 mg each time.") == \
+        "Use colchicine 0.5 mg each time\u3002"
+    assert repair("Is the dose too high\uff1fIs the dose too high\uff1f Ask the doctor.") == \
+        "Is the dose too high\uff1f Ask the doctor."
