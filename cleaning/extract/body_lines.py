@@ -8,8 +8,8 @@ import re
 from lxml.html import HtmlElement
 
 from .body import _words
-from .patterns import (BOILERPLATE_LINE_MAX, BOILERPLATE_LINE_RE, MODIFIED_LABEL_RE, PROMO_LABEL_RE, PROMO_LINE_RE,
-                       PUBLISHED_LABEL_RE, RELATED_HEADING_RE)
+from .patterns import (BOILERPLATE_LINE_MAX, BOILERPLATE_LINE_RE, DISCLAIMER_MAX, DISCLAIMER_RE, MODIFIED_LABEL_RE,
+                       PROMO_LABEL_RE, PROMO_LINE_RE, PUBLISHED_LABEL_RE, RELATED_HEADING_RE)
 
 _TERMINAL = re.compile(r"[.!?。！？…\"'”’»)\]:;]\s*$")
 
@@ -63,6 +63,8 @@ def clean_lines(paras: list[str], avoid: set[str]) -> list[str]:
             continue
         short = len(p) <= BOILERPLATE_LINE_MAX
         if short and (BOILERPLATE_LINE_RE.match(p) or RELATED_HEADING_RE.match(p) or is_promo_line(p)):
+            continue
+        if len(p) <= DISCLAIMER_MAX and DISCLAIMER_RE.match(p):
             continue
         if p in avoid or (len(p) <= DATE_LINE_MAX and _is_date_line(p)):
             continue

@@ -3,7 +3,11 @@
 - `unwrap_article_holders`: a nav/aside/footer/menu that broken markup wrapped around the article is
   unwrapped, not removed with the boilerplate tags;
 - `merge_split_sections`: an article the page split into sibling sections (ad rows between) is joined, so
-  the extractor, which reads one element, reads all of it.
+  the extractor, which reads one element, reads all of it;
+- `unwrap_layout_tables`: a table used for the page's layout (a cell holding headings or paragraphs) becomes
+  plain blocks, so the extractor reads the article in it as paragraphs, not as one table row;
+- `paragraphs_from_breaks`: text written as lines between `<br><br>` (no `<p>`) becomes paragraphs, which
+  the extractor reads (it passed such a block over).
 """
 
 from __future__ import annotations
@@ -175,3 +179,127 @@ def _between_sections(a: HtmlElement, b: HtmlElement) -> list | None:
         if el.text and el.text.strip():
             return None
     return filler
+
+
+_BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "table", "div", "article", "section")
+_TABLE_PARTS = ("table", "thead", "tbody", "tfoot", "tr", "td", "th")
+
+
+def unwrap_layout_tables(root: HtmlElement) -> int:
+    """Turns every table used for layout into plain blocks (`div`s); returns how many.
+
+    Old portals put the whole page, article included, in table cells; read as data, the article came out as
+    one row ("| Title Text ... |"), its paragraphs and subheadings lost. Evidence is what a cell holds, never a
+    class name: a heading, or a block (a paragraph, a list, a div, another table) of a long paragraph's length
+    (150+ characters), or 400+ characters of text broken by `<br>`. A data table's cells hold a word, a number,
+    a short phrase: its rows stay rows.
+    """
+    layout = [t for t in root.iter("table") if any(_layout_cell(c) for c in _own_cells(t))]
+    for table in layout:
+        for el in [table, *(e for e in table.iter(*_TABLE_PARTS) if _owner(e) is table)]:
+            el.tag = "div"
+            for attr in ("width", "cellpadding", "cellspacing", "border", "colspan", "rowspan", "valign", "align"):
+                el.attrib.pop(attr, None)
+    return len(layout)
+
+
+def _own_cells(table: HtmlElement) -> list[HtmlElement]:
+    return [c for c in table.iter("td", "th") if _owner(c) is table]
+
+
+def _owner(el: HtmlElement) -> HtmlElement | None:
+    """The table an element of a table belongs to (its nearest `<table>` ancestor, or itself)."""
+    if el.tag == "table":
+        return el
+    for anc in el.iterancestors("table"):
+        return anc
+    return None
+
+
+def _layout_cell(cell: HtmlElement) -> bool:
+    for el in cell.iter(*_BLOCKS):
+        if el is cell:
+            continue
+        if el.tag in ("h1", "h2", "h3", "h4", "h5", "h6") and el.text_content().strip():
+            return True
+        if len(el.text_content()) > _LONG_PARA:
+            return True
+    return cell.find(".//br") is not None and len(cell.text_content()) > 400
+
+
+_BLOCK_CHILDREN = frozenset(("p", "div", "table", "ul", "ol", "dl", "blockquote", "pre", "section", "article",
+                             "h1", "h2", "h3", "h4", "h5", "h6", "hr", "form", "figure"))
+BREAKS_MIN_TEXT = 200  # characters of text between the breaks: a block of prose, not a caption or an address
+
+
+def paragraphs_from_breaks(root: HtmlElement) -> int:
+    """Splits every element whose own text is prose cut into lines by two `<br>` or more (old portals write
+    articles so, in a `<div>`, a `<font>`, a table cell) into `<p>` paragraphs; returns how many elements.
+
+    A run of two or more `<br>` (blanks between them allowed) ends a paragraph, and so does a block child (a
+    `<p>`, a `<div>` ...), which stays where it is; a single `<br>` stays inside its paragraph. Only an element
+    with 200+ characters of its own text and at least one double break is touched."""
+    done = 0
+    for el in list(root.iter("div", "font", "td", "span", "section", "article", "center", "blockquote")):
+        if el.tag in ("span", "font") and any(child.tag in _BLOCK_CHILDREN for child in el):
+            continue  # an inline element holding blocks: its blocks are read as they are
+        own = (el.text or "") + "".join(child.tail or "" for child in el)
+        if len(own.strip()) < BREAKS_MIN_TEXT or not _has_double_break(el):
+            continue
+        _split_at_breaks(el)
+        done += 1
+    return done
+
+
+def _blank(text: str | None) -> bool:
+    return not text or not text.replace("\u00a0", " ").strip()
+
+
+def _has_double_break(el: HtmlElement) -> bool:
+    children = list(el)
+    return any(a.tag == "br" and b.tag == "br" and _blank(a.tail) for a, b in zip(children, children[1:]))
+
+
+def _split_at_breaks(el: HtmlElement) -> None:
+    children = list(el)
+    pieces: list = []  # each: a list of (text or element) making one paragraph, or a block element alone
+    current: list = [el.text] if el.text else []
+    i = 0
+    while i < len(children):
+        child = children[i]
+        if child.tag == "br":
+            j = i
+            while j + 1 < len(children) and children[j + 1].tag == "br" and _blank(children[j].tail):
+                j += 1
+            if j > i:  # two breaks or more: the paragraph ends
+                pieces.append(current)
+                current = [children[j].tail] if children[j].tail else []
+                i = j + 1
+                continue
+            current.append(child)
+        elif child.tag in _BLOCK_CHILDREN:
+            pieces.append(current)
+            pieces.append(child)
+            current = [child.tail] if child.tail else []
+            child.tail = None
+            i += 1
+            continue
+        else:
+            current.append(child)
+        i += 1
+    pieces.append(current)
+    for child in children:
+        el.remove(child)
+    el.text = None
+    for piece in pieces:
+        if not isinstance(piece, list):
+            el.append(piece)
+            continue
+        if all(isinstance(x, str) and _blank(x) for x in piece) or not piece:
+            continue
+        p = etree.SubElement(el, "p")
+        for x in piece:  # a string comes only first (the text before the piece's first element)
+            if isinstance(x, str):
+                p.text = (p.text or "") + x
+            else:
+                p.append(x)  # with its tail: the text after it, in the same paragraph

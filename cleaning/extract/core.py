@@ -159,6 +159,8 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
         if PRECLEAN:
             body_mod.preclean(tree, index)
         body_structure.merge_split_sections(tree)  # an article split by ad rows into sibling sections
+        body_structure.unwrap_layout_tables(tree)  # an article in a layout table's cell: paragraphs, not a row
+        body_structure.paragraphs_from_breaks(tree)  # prose between <br><br>, no <p>: paragraphs
         paras = body_mod.with_lead(body_mod.trafilatura_body(tree, url), tree)
         ex.body_source = "generic" if paras else ""
     if not paras:

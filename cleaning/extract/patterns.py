@@ -98,8 +98,22 @@ BOILERPLATE_LINE_RE = re.compile(
     r"home\s*[>»/›].{0,120}|tags?\s*:.{0,120}|source\s*:.{0,60}|"
     r"(?:like|liked|enjoy(?:ed)?)\s+this\s+(?:story|article|post)\?.{0,80}|"
     r"previous(?:\s+(?:article|post))?|next(?:\s+(?:article|post))?|back\s+to\s+top|"
-    r"分享(?:到)?.{0,20}|点击.{0,20}|阅读全文|查看更多|返回顶部|责任编辑.{0,20}|广告"
+    r"分享(?:到)?.{0,20}|点击.{0,20}|阅读全文|查看更多|返回顶部|责任编辑.{0,20}|广告|"
+    # the fixed lines of a Chinese portal's template, in its English edition too
+    r"responsible\s+editors?\s*[:：].{0,40}|(?:editor|editors|author|reporter|correspondent|proofreader|translator)"
+    r"\s*[:：][^.!?。！？]{0,40}|"
+    r"(?:\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*)?(?:(?:source|author|editor|reporter|from|"
+    r"(?:release|publish(?:ed)?|post(?:ed)?)\s+(?:time|date|on)|来源|作者|编辑|发布时间)\s*[:：][^:：]{0,60}?\s*){2,}|"
+    r"scan\s+(?:the\s+)?qr\s*code.{0,80}|(?:long\s+)?press\s+(?:and\s+hold\s+)?(?:to\s+)?(?:identify|recogni[sz]e)\s+.{0,40}qr.{0,40}|"
+    r"(?:previous|next)\s+(?:article|post|page|chapter|story)\s*[:：].{0,150}|[上下]一篇\s*[:：]?.{0,80}|"
+    r"share\s+to\s*[:：].{0,60}|original\s+title\s*[:：].{0,150}|font\s*size\s*[:：]?.{0,40}|"
+    r"print\s+this\s+page(?:\s+close\s+(?:this\s+)?window)?|close\s+(?:this\s+)?window|打印本页|关闭窗口|字号.{0,20}|"
+    r"扫(?:描|一扫)?.{0,10}二维码.{0,40}"
     r")\W*$", re.I)
+# A publisher's disclaimer under the article ("Disclaimer: the content is for reference only ..."): long, so
+# apart from the short lines above.
+DISCLAIMER_RE = re.compile(r"^\W*(?:disclaimer|免责声明)\s*[:：]", re.I)
+DISCLAIMER_MAX = 800
 BOILERPLATE_LINE_MAX = 200
 # A promo line in a body: a label, a separator, then a related headline ("SEE MORE: <headline>",
 # "Read more | <headline>", "Lesen Sie auch: <headline>"). The label is a RELATED_HEADING_RE heading

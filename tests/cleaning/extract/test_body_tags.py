@@ -130,3 +130,48 @@ def test_a_tables_rows_stay_and_the_rule_under_its_header_goes():
     paras = extract(html, URL).body.split("\n\n")
     assert "| Drug 3 | 3 mg | twice a day |" in paras and "| Drug | Dose | How often |" in paras
     assert not any(set(p) <= set("|-: ") for p in paras), paras
+
+
+PORTAL_PARAS = ["Cold weather makes the blood vessels contract, and the blood pressure of older people rises easily in "
+                "the morning, so the morning reading matters for them and for the doctor who adjusts the dose.",
+                "Measure twice after getting up, before the medicine and before breakfast, and write the numbers in "
+                "a notebook for the next visit, together with the time and the arm used for the reading."]
+
+
+def test_an_article_in_a_layout_tables_cell_is_read_as_paragraphs():
+    body = "".join(f"<p>{p}</p>" for p in PORTAL_PARAS)
+    html = (f"<html><body><table width='960'><tr><td colspan='2'><a href='/'>Home</a> | <a href='/tcm/'>TCM</a></td>"
+            f"</tr><tr><td width='660'><h1>Winter blood pressure</h1>{body}</td>"
+            f"<td width='300'><a href='/a/1.html'>Another story</a></td></tr></table></body></html>")
+    paras = extract(html, URL).body.split("\n\n")
+    assert paras == PORTAL_PARAS, paras  # it was one row: "| Winter blood pressure Cold weather ... |"
+
+
+def test_prose_between_double_breaks_is_read_as_paragraphs_with_its_subheadings():
+    text = "<br><br>".join(["&nbsp;&nbsp;" + PORTAL_PARAS[0], "<b>Why the morning reading</b>", PORTAL_PARAS[1]])
+    html = (f"<html><body><div class='crumb'><a href='/'>Home</a> &gt; Text</div><h1>Winter blood pressure</h1>"
+            f"<div id='text'><font face='Arial' size='3'>{text}</font><p>Responsible editor: Wang Fang</p></div>"
+            f"</body></html>")
+    paras = extract(html, URL).body.split("\n\n")
+    assert paras == [PORTAL_PARAS[0], "Why the morning reading", PORTAL_PARAS[1]], paras
+
+
+@pytest.mark.parametrize("line", [
+    "2023-07-14 09:32 Source: XX Health Network Author: Li Hua Editor: Wang", "Release time: 2023年07月14日 Source：XX",
+    "Responsible editor: Wang Fang", "Scan the QR code to follow us", "Previous article：Drinking hot water every day",
+    "Next article: Astragalus soaked in water", "Share to: WeChat Weibo QQ", "Font size: large medium small",
+    "Print this page Close window", "Disclaimer: The content of this article is for reference only and does not "
+    "constitute medical advice; if you feel unwell, go to a regular hospital in time.",
+])
+def test_a_portals_template_lines_are_no_body_text(line: str):
+    from cleaning.extract.body_lines import clean_lines
+
+    assert clean_lines([line], set()) == []
+
+
+@pytest.mark.parametrize("line", ["The editor said the study was small.", "Next, take the medicine after meals.",
+                                  "Previous studies found the same effect in older adults."])
+def test_sentences_that_open_like_template_lines_stay(line: str):
+    from cleaning.extract.body_lines import clean_lines
+
+    assert clean_lines([line], set()) == [line]
