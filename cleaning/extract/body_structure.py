@@ -229,6 +229,7 @@ def _layout_cell(cell: HtmlElement) -> bool:
 
 _BLOCK_CHILDREN = frozenset(("p", "div", "table", "ul", "ol", "dl", "blockquote", "pre", "section", "article",
                              "h1", "h2", "h3", "h4", "h5", "h6", "hr", "form", "figure"))
+_BREAK_HOLDERS = frozenset(("div", "font", "td", "span", "section", "article", "center", "blockquote"))
 BREAKS_MIN_TEXT = 200  # characters of text between the breaks: a block of prose, not a caption or an address
 
 
@@ -240,7 +241,9 @@ def paragraphs_from_breaks(root: HtmlElement) -> int:
     `<p>`, a `<div>` ...), which stays where it is; a single `<br>` stays inside its paragraph. Only an element
     with 200+ characters of its own text and at least one double break is touched."""
     done = 0
-    for el in list(root.iter("div", "font", "td", "span", "section", "article", "center", "blockquote")):
+    # only an element with a <br> of its own can qualify; in document order (of their first <br>)
+    holders = dict.fromkeys(br.getparent() for br in root.iter("br"))
+    for el in [e for e in holders if e is not None and e.tag in _BREAK_HOLDERS]:
         if el.tag in ("span", "font") and any(child.tag in _BLOCK_CHILDREN for child in el):
             continue  # an inline element holding blocks: its blocks are read as they are
         own = (el.text or "") + "".join(child.tail or "" for child in el)
