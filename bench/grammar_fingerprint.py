@@ -38,7 +38,9 @@ rules cut sentences only where a reader would (not in "0.2 mg", not after "Dr.";
 the sentence just before said again cut short: 73caae2ebc6fd5014141314e73e2de285020bca9114b6cfb25e1d082f958c92a; since the repeat gate also accepts a run's
 last three words in order: 07f541ca660f86e52b7e2db308b3c65a35439c51b5327a31a952edb7817bebc9; with the Chinese
 materia medica names protected: c8b18d26fcb1b434f8e2683cc72e495499b84ab3ab7bb542e70998629a39cad4; with the
-full-width stops ending sentences: aa9ae5c0cf011fd501f62fc3d26bdf52f6eb3a770101dfce68361773adbd5586
+full-width stops ending sentences: aa9ae5c0cf011fd501f62fc3d26bdf52f6eb3a770101dfce68361773adbd5586; with
+near twins differing by and/or, all/some, a modal or a preposition kept and elided-clause modals left:
+5c7ab18651bd2f14fa23914c030c94196bdea673bc52204822767e5fd3d944ba
 """
 
 from __future__ import annotations

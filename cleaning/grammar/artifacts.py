@@ -157,10 +157,18 @@ GATED: tuple[Gated, ...] = (
 )
 
 
+# "everything we should to help her": the modal ends a clause whose verb is left out ("... we should [do]"), and
+# "to help her" is a purpose clause after it
+_ELIDED_BEFORE = re.compile(r"\b(?:everything|anything|nothing|something|all|what|whatever|as much as|as well as|"
+                            r"more than|less than|as (?:often|soon|long) as)\s+[a-z]+\s+$", re.I)
+
+
 def modal_to(text: str) -> Iterator[Candidate]:
     """"should to rest" -> "should rest" (a modal takes the bare infinitive)."""
     for m in _G_MODAL_TO.finditer(text):
         if m.group("v").lower() in _NOT_A_VERB:
+            continue
+        if _ELIDED_BEFORE.search(text, max(0, m.start("m") - 40), m.start("m")):
             continue
         yield _cand(m.end("m"), m.end("to"), "", text, "MT_MODAL_TO", "grammar")
 

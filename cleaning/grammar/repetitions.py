@@ -218,10 +218,12 @@ def _paragraph_sentences(text: str) -> list[tuple[int, str, list[tuple[int, int,
 _TURNING = frozenset({"not", "no", "never", "without", "nor", "none", "neither", "cannot", "t", "non", "nothing",
                       "nobody", "nowhere", "hardly", "only", "except", "unless"})
 # Words a second rendering of one sentence may add, drop or swap for each other without saying anything else.
+# Not light: "and"/"or", "all"/"some", modals ("can"/"may"/"will") and prepositions ("with alcohol and sleeping
+# pills" / "with alcohol or sleeping pills", "All patients with the gene ..." / "Some patients with the gene ...":
+# second statements, not one said twice).
 _LIGHT = frozenset({"the", "a", "an", "this", "that", "these", "those", "it", "its", "is", "are", "was", "were",
-                    "be", "been", "will", "would", "can", "could", "may", "might", "do", "does", "did", "has",
-                    "have", "had", "very", "also", "so", "such", "and", "or", "of", "to", "in", "on", "at",
-                    "for", "by", "as", "some", "all", "then", "just", "really", "quite", "which", "who"})
+                    "be", "been", "do", "does", "did", "has", "have", "had", "very", "also", "so", "such", "of",
+                    "then", "just", "really", "quite", "which", "who"})
 
 
 def _same_meaning(matcher, first: list[str], second: list[str]) -> bool:

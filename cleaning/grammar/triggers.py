@@ -46,8 +46,6 @@ _LETTER_RUN = re.compile(_LETTERS)
 _ASCII_WORD = re.compile(r"[a-zA-Z]+")
 #: the only characters that case-insensitive matching (or lower()) takes for an ASCII letter
 _ASCII_LOOKALIKES = "\u0130\u0131\u017f\u212a"
-#: "to" as a word, whitespace, and the letters and apostrophes after it
-_TO_WORD = re.compile(r"(?i:to)(?<![^\W\d_]..)\s+((?:[^\W\d_]|')+)")
 
 
 class HarperWords:
@@ -133,19 +131,6 @@ def _merges(left: str, right: str, dictionary: frozenset[str]) -> bool:
     return left + right in dictionary or f"{left}'{right}" in dictionary
 
 
-def inflected_verb_after_to(sentence: str, words: HarperWords) -> bool:
-    """InflectedVerbAfterTo lints "to" and a word of 4 letters or more ending in -ed, -es or -s
-    whose stem (without -ed, -d, -es or -s) is a dictionary verb."""
-    d = words.dictionary
-    for w in _TO_WORD.findall(sentence):
-        if len(w) < 4:
-            continue
-        w = w.lower()
-        if (w.endswith("ed") and (w[:-2] in d or w[:-1] in d)) or (w.endswith("s") and (w[:-1] in d or w[:-2] in d)):
-            return True
-    return False
-
-
 def regular_irregulars(sentence: str, words: HarperWords) -> bool:
     """RegularIrregulars lints a word the dictionary lacks, ending in -s, -ed, -er or -est, that is
     the regular form of an irregular plural, past or comparative ("childs", "eated", "gooder")."""
@@ -180,7 +165,6 @@ def regular_irregulars(sentence: str, words: HarperWords) -> bool:
 
 CODE_TRIGGERS: dict[str, Callable[[str, HarperWords], bool]] = {
     "merge_words": merge_words,
-    "inflected_verb_after_to": inflected_verb_after_to,
     "regular_irregulars": regular_irregulars,
 }
 

@@ -143,6 +143,8 @@ class HarperBackend:
                         repls.append(lint.problem_text + s.replacement_text)
                 if not repls:
                     continue
+                if rule == "AnA":
+                    repls = [_case_of(text[start:end], r) for r in repls]
                 out.append(
                     RawMatch(
                         offset=start,
@@ -241,3 +243,10 @@ class HarperBackend:
 
     def close(self) -> None:
         self._linters = None
+
+
+def _case_of(original: str, replacement: str) -> str:
+    """Harper's AnA turns a sentence's opening "A" into "AN": the article keeps the original's case ("An")."""
+    if original[:1].isupper() and original[1:] == original[1:].lower() and replacement.isupper() and len(replacement) > 1:
+        return replacement[:1] + replacement[1:].lower()
+    return replacement

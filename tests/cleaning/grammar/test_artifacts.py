@@ -70,3 +70,11 @@ def test_artifacts_apply_with_no_backend():
     assert r.text == "It rained, and the wind blew."
     assert r.backend == "rules" and r.status == "fixed"
     assert {e.category for e in r.edits} == {"repetition", "spacing"}
+
+
+def test_a_modal_that_ends_an_elided_clause_keeps_its_to():
+    from cleaning.grammar.artifacts import modal_to
+
+    for text in ("We did everything we should to help her.", "They did all they must to save him."):
+        assert list(modal_to(text)) == [], text
+    assert [c.original for c in modal_to("Patients should to rest for two days.")] == [" to"]

@@ -122,3 +122,15 @@ def test_full_width_stops_end_sentences():
         "Use colchicine 0.5 mg each time\u3002"
     assert repair("Is the dose too high\uff1fIs the dose too high\uff1f Ask the doctor.") == \
         "Is the dose too high\uff1f Ask the doctor."
+
+
+def test_a_near_twin_that_differs_by_and_or_all_some_or_a_modal_is_a_second_statement():
+    for text in (
+        "All patients with this gene mutation will develop the disease before the age of sixty. "
+        "Some patients with this gene mutation will develop the disease before the age of sixty.",
+        "Do not take this medicine together with alcohol and sleeping pills at night. "
+        "Do not take this medicine together with alcohol or sleeping pills at night.",
+        "Patients with a weak heart can take this drug after a meal with water. "
+        "Patients with a weak heart may take this drug after a meal with water.",
+    ):
+        assert repair(text) == text, text
