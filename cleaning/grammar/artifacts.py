@@ -19,7 +19,7 @@ from .gated import (ASCII_LETTERS, BLANKS, Gated, blank_before, first_ignorecase
 from .repetitions import (doubled_word, forget_sentences, near_repeated_sentence, repeated_clause,
                           repeated_clause_lower, repeated_sentence)
 
-_MODAL_TO = re.compile(r"\b(?P<m>should|must)[ \t]+(?P<to>to)[ \t]+(?P<v>[a-z]+)\b", re.I)
+_MODAL_TO = re.compile(r"\b(?P<m>should|must)(?:[ \t]+not)?[ \t]+(?P<to>to)[ \t]+(?P<v>[a-z]+)\b", re.I)
 _NOT_A_VERB = frozenset("the a an this that these those his her their my your our its some me him them us it".split())
 _THERE_IS_MANY = re.compile(
     r"\b(?P<t>[Tt]here)[ \t]+(?P<be>is|was)[ \t]+(?P<q>many|several|numerous|various)[ \t]+(?P<n>[a-z]+s)\b"
@@ -164,13 +164,17 @@ _ELIDED_BEFORE = re.compile(r"\b(?:everything|anything|nothing|something|all|wha
 
 
 def modal_to(text: str) -> Iterator[Candidate]:
-    """"should to rest" -> "should rest" (a modal takes the bare infinitive)."""
+    """"should to rest" -> "should rest", "should not to eat" -> "should not eat" (a modal takes the bare
+    infinitive)."""
     for m in _G_MODAL_TO.finditer(text):
         if m.group("v").lower() in _NOT_A_VERB:
             continue
         if _ELIDED_BEFORE.search(text, max(0, m.start("m") - 40), m.start("m")):
             continue
-        yield _cand(m.end("m"), m.end("to"), "", text, "MT_MODAL_TO", "grammar")
+        start = m.start("to")
+        while text[start - 1] in " \t":  # the blanks before "to" go with it
+            start -= 1
+        yield _cand(start, m.end("to"), "", text, "MT_MODAL_TO", "grammar")
 
 
 def there_is_many(text: str) -> Iterator[Candidate]:

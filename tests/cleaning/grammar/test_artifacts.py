@@ -78,3 +78,12 @@ def test_a_modal_that_ends_an_elided_clause_keeps_its_to():
     for text in ("We did everything we should to help her.", "They did all they must to save him."):
         assert list(modal_to(text)) == [], text
     assert [c.original for c in modal_to("Patients should to rest for two days.")] == [" to"]
+
+
+def test_should_not_to_loses_its_to():
+    from cleaning.grammar.artifacts import find_artifacts
+    from cleaning.grammar.edits import apply_edits, resolve
+
+    for text, fixed in (("Diabetics should not to eat too much fruit.", "Diabetics should not eat too much fruit."),
+                        ("You must not to stop the medicine suddenly.", "You must not stop the medicine suddenly.")):
+        assert apply_edits(text, resolve([c for c in find_artifacts(text) if c.rule_id == "MT_MODAL_TO"])) == fixed
