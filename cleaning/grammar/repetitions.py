@@ -159,8 +159,8 @@ def _sentence_spans(para: str) -> list[tuple[int, int]]:
     start = 0
     for m in _STOP.finditer(para):
         end = m.end()
-        after = para[end:].lstrip()
-        if after and after[0].islower():
+        after = _NEXT_CHAR.match(para, end)  # not para[end:]: a long paragraph would be copied at every stop
+        if after and after.group(1).islower():
             continue
         if m.group().rstrip(_CLOSERS) == "." and _abbreviation_before(para, m.start()):
             continue
@@ -171,8 +171,12 @@ def _sentence_spans(para: str) -> list[tuple[int, int]]:
     return spans
 
 
+_NEXT_CHAR = re.compile(r"\s*(\S)")
+_LOOK_BACK = 100  # characters before a full stop that hold its word and the one before (not the whole paragraph)
+
+
 def _abbreviation_before(para: str, stop: int) -> bool:
-    words = para[:stop].split()
+    words = para[max(0, stop - _LOOK_BACK) : stop].split()
     word = words[-1].lstrip("\"'\u201c\u2018([") if words else ""
     if "." in word or word.lower() in _ABBREVIATIONS:
         return True
