@@ -11,6 +11,8 @@ from .body import _words
 from .patterns import (BOILERPLATE_LINE_MAX, BOILERPLATE_LINE_RE, DISCLAIMER_MAX, DISCLAIMER_RE, MODIFIED_LABEL_RE,
                        PROMO_LABEL_RE, PROMO_LINE_RE, PUBLISHED_LABEL_RE, RELATED_HEADING_RE)
 
+#: where a teaser or a cut paragraph stops
+ELLIPSES = ("...", "\u2026", "[\u2026]", "[...]")
 _TERMINAL = re.compile(r"[.!?。！？…\"'”’»)\]:;]\s*$")
 
 
@@ -99,7 +101,7 @@ def looks_cut(last: str, teaser: bool = False) -> bool:
     or one ending in an ellipsis, unless that is a short call to comment closing a whole article ("Tell us
     what YOU think..."); `teaser`: the body is short, so even "All..." is where it was cut."""
     last = _AGENCY_TAIL.sub("", last)
-    if last.endswith(("...", "…", "[…]", "[...]")):
+    if last.endswith(ELLIPSES):
         return teaser or len(last.split()) >= 12
     credit = _CREDIT.search(last) is not None and len(last.split()) <= 30  # a credit line, not a cut sentence
     return len(last) > 60 and not _TERMINAL.search(last) and not credit

@@ -21,7 +21,6 @@ MIN_ITEMS = 3  # distinct linked headlines leading body paragraphs (2 in a body 
 MIN_SHARE = 0.5  # of the body's paragraphs led by one (a headline and its teaser may be two paragraphs)
 SHORT_WORDS = 80  # a one-paragraph body this short that opens with a headline link is that page's teaser
 MIN_HEADLINE_WORDS = 3  # "Read more", "Next" and menu items are no headline
-ELLIPSES = ("...", "\u2026", "[\u2026]", "[...]")
 _ARTICLE_TYPE = re.compile(r"Article|Posting|Report|Recipe|Review|MedicalWebPage", re.I)
 
 
@@ -69,7 +68,7 @@ def is_teaser_listing(paras: list[str], tree: HtmlElement, url: str | None, arti
                 break
     # Headlines the extractor left out (a link alone on its line): what is left is the teasers, most of them
     # cut off with an ellipsis, as an article's paragraphs never are.
-    cut = sum(1 for p in paras if p.rstrip().endswith(ELLIPSES))
+    cut = sum(1 for p in paras if p.rstrip().endswith(body_lines.ELLIPSES))
     if len({t for by in headlines.values() for t in by.values()}) >= MIN_ITEMS and cut >= MIN_ITEMS \
             and cut >= MIN_SHARE * len(paras):
         return True
@@ -90,11 +89,11 @@ def _only_cut_teasers(paras: list[str], tree: HtmlElement, url: str | None, page
     link texts) is cut with an ellipsis, each in a small block (the post's teaser item) where a headline link
     to another page comes first."""
     long_ = [p for p in paras if len(p.split()) >= LONG_WORDS]
-    if not long_ or not any(p.rstrip().endswith(ELLIPSES) for p in long_):
+    if not long_ or not any(p.rstrip().endswith(body_lines.ELLIPSES) for p in long_):
         return False
     links = {" ".join(a.text_content().split()) for a in tree.iter("a")}
     long_ = [p for p in long_ if " ".join(p.split()) not in links]  # the posts' headlines
-    if not long_ or not all(p.rstrip().endswith(ELLIPSES) for p in long_):
+    if not long_ or not all(p.rstrip().endswith(body_lines.ELLIPSES) for p in long_):
         return False
     return all(_teaser_item(p, tree, url, page) for p in long_)
 
