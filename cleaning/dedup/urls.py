@@ -45,7 +45,6 @@ _PATH_SESSION = re.compile(r";(?:jsessionid|phpsessid|sessionid|sid)=[^/?#]*", r
 _SCHEMES = ("http", "https")
 
 
-
 def join_url(base: str | None, href: str) -> str | None:
     """`href` made absolute against `base` (kept as it is without one); None for a malformed URL
     ("http://[bad/x": urljoin raises ValueError), which then costs only itself, never the rest of its
@@ -54,6 +53,7 @@ def join_url(base: str | None, href: str) -> str | None:
         return urljoin(base, href) if base else href
     except ValueError:
         return None
+
 
 def _is_session_param(name: str) -> bool:
     n = name.lower()
