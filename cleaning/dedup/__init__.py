@@ -10,8 +10,8 @@ See docs/dedup.md. Public interface:
 * `records`: DedupRecord, Decision
 * `deduplicator`: Deduplicator
 
-Names load on first use: the crawler needs only `urls` (canonical URLs) and must not pay for numpy,
-scipy and datasketch at start-up.
+Names load on first use: the crawler needs only `urls` (canonical URLs) and must not pay for numpy at
+start-up. Nothing here imports datasketch (and with it scipy) at run time: see `minhash`.
 """
 
 from __future__ import annotations

@@ -7,16 +7,24 @@
   the sorted unique hashes: it is what the *true* Jaccard similarity is
   computed on (64-bit hashes: a collision between two different shingles is
   a 1-in-2^64 event per pair of shingles).
-* The signature is a datasketch ``MinHash`` (scheme ``affine32``, fixed
-  ``seed``) fed the low 32 bits of those hashes, in chunks so a 1 MB body
-  never allocates a (shingles x num_perm) matrix larger than a few MB.
-  Signatures are ``uint32[num_perm]``.
-* `LSHIndex` bands signatures (b bands of r rows, chosen by datasketch's own
-  optimiser for the threshold) and keys each band by a 64-bit hash. It has a
-  frozen part (sorted numpy arrays, ~12 bytes per band per item: used for the
-  persisted state) and a small dict part for items added since (used for the
-  representatives of the current batch). It stores no texts and no
-  signatures, only band keys and integer ids.
+* The signature is datasketch's ``MinHash`` (scheme ``affine32``, fixed
+  ``seed``) of the low 32 bits of those hashes, bit for bit, computed here
+  with numpy in chunks so a 1 MB body never allocates a (shingles x num_perm)
+  matrix larger than a few MB. Signatures are ``uint32[num_perm]``.
+* `LSHIndex` bands signatures (b bands of r rows, the pair datasketch's
+  ``MinHashLSH`` would choose for the threshold) and keys each band by a 64-bit
+  hash. It has a frozen part (sorted numpy arrays, ~12 bytes per band per item:
+  used for the persisted state) and a small dict part for items added since
+  (used for the representatives of the current batch). It stores no texts and
+  no signatures, only band keys and integer ids.
+
+Why not datasketch's own objects at run time: importing datasketch imports its
+LSH module and with it scipy, half a second of CPU in every process that
+fingerprints a page or deduplicates (the crawl's helpers and the crawl itself,
+at its end). The arithmetic is a few lines; tests/cleaning/dedup/test_minhash.py
+holds the permutations, the signatures and the (bands, rows) choice equal to
+datasketch's, which stays the reference (and `MinHasher.minhash` gives its
+objects for interop).
 """
 
 from __future__ import annotations
@@ -34,9 +42,6 @@ from .text import normalize_text, tokens
 if TYPE_CHECKING:
     from datasketch import MinHash
 
-# datasketch is imported where it is used: importing it imports its LSH module, and that scipy (half a
-# second per process), which a crawl would otherwise pay before its first request, building its steps.
-
 __all__ = [
     "MinHasher",
     "LSHIndex",
@@ -46,7 +51,7 @@ __all__ = [
     "estimate_jaccard",
 ]
 
-_CHUNK = 8192  # shingles hashed into the signature per datasketch update_batch call
+_CHUNK = 8192  # shingles mixed into the signature at once (a chunk x num_perm uint32 matrix)
 
 
 def shingle_hashes(text: str, shingle_size: int = 5, *, normalized: bool = False) -> np.ndarray:
@@ -77,26 +82,44 @@ def estimate_jaccard(sig_a: np.ndarray, sig_b: np.ndarray) -> float:
     return float(np.count_nonzero(sig_a == sig_b)) / float(len(sig_a))
 
 
-def _identity(x: int) -> int:
-    return x
-
-
 @lru_cache(maxsize=16)
 def _permutations(num_perm: int, seed: int) -> np.ndarray:
-    from datasketch import MinHash
+    """uint32[2, num_perm]: datasketch's affine32 permutations (a odd, b) for this seed, drawn the same way."""
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return np.array([a, b])
 
-    return MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
+
+def _fmix32(hv: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer, datasketch's pre-mix of each input hash (uint32, wrapping)."""
+    hv = hv ^ (hv >> np.uint32(16))
+    hv = hv * np.uint32(0x85EBCA6B)
+    hv = hv ^ (hv >> np.uint32(13))
+    hv = hv * np.uint32(0xC2B2AE35)
+    return hv ^ (hv >> np.uint32(16))
 
 
-@lru_cache(maxsize=64)
 @lru_cache(maxsize=64)
 def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
-    """(bands, rows) minimising weighted false positives + negatives: datasketch's own choice, read from
-    the public attributes of the index it would build."""
-    from datasketch import MinHashLSH
-
-    lsh = MinHashLSH(threshold=float(threshold), num_perm=int(num_perm), weights=(0.5, 0.5))
-    return int(lsh.b), int(lsh.r)
+    """(bands, rows) minimising the false positive plus false negative probability mass (equal weights):
+    datasketch's ``MinHashLSH`` choice, searched in its order. Its integrands are polynomials of degree
+    bands * rows <= num_perm, which Gauss-Legendre quadrature with num_perm // 2 + 1 nodes integrates
+    exactly, so no adaptive quadrature (scipy) is needed."""
+    t = float(threshold)
+    nodes, weights = np.polynomial.legendre.leggauss(int(num_perm) // 2 + 1)
+    below, above = t / 2 * (nodes + 1), (1 - t) / 2 * (nodes + 1) + t  # nodes mapped to [0, t] and [t, 1]
+    best, best_error = (0, 0), float("inf")
+    for b in range(1, num_perm + 1):
+        for r in range(1, num_perm // b + 1):
+            fp = t / 2 * float(weights @ (1 - (1 - below**r) ** b))
+            fn = (1 - t) / 2 * float(weights @ ((1 - above**r) ** b))
+            error = 0.5 * fp + 0.5 * fn
+            if error < best_error:
+                best, best_error = (b, r), error
+    if best[0] < 2:  # as datasketch, which refuses to build such an index
+        raise ValueError(f"threshold {threshold} with {num_perm} permutations gives fewer than 2 bands")
+    return best
 
 
 @dataclass(frozen=True)
@@ -112,19 +135,13 @@ class MinHasher:
 
     def signature_of_shingles(self, shingles: np.ndarray) -> np.ndarray:
         """uint32[num_perm] signature of a shingle hash array (all 0xFFFFFFFF if empty)."""
-        from datasketch import MinHash
-
-        m = MinHash(
-            num_perm=self.num_perm,
-            seed=self.seed,
-            scheme="affine32",
-            hashfunc=_identity,
-            permutations=_permutations(self.num_perm, self.seed),
-        )
+        a, b = _permutations(self.num_perm, self.seed)
+        sig = np.full(self.num_perm, 0xFFFFFFFF, dtype=np.uint32)
         low = (shingles & np.uint64(0xFFFFFFFF)).astype(np.uint32)
         for start in range(0, low.size, _CHUNK):
-            m.update_batch(low[start : start + _CHUNK].tolist())
-        return np.asarray(m.hashvalues, dtype=np.uint32).copy()
+            hv = _fmix32(low[start : start + _CHUNK]).reshape(-1, 1)
+            np.minimum(sig, (hv * a + b).min(axis=0), out=sig)
+        return sig
 
     def signature(self, text: str, *, normalized: bool = False) -> np.ndarray:
         return self.signature_of_shingles(self.shingles(text, normalized=normalized))

@@ -1,8 +1,7 @@
 """The cleaning steps, one job each; `cleaning/flow.py` puts them in the order of the data flow.
 
 Names load on first use: a worker process that runs only some steps (the grammar pass's helpers run
-grammar and rows) imports only their modules, not dedup's MinHash stack (datasketch, scipy, redis:
-~60 MiB and ~0.3 s of CPU in every process that imports it) or the extraction libraries.
+grammar and rows) imports only their modules, not dedup's or the extraction libraries.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ class HashContent(Step):
         self.options = options or DedupOptions()
 
     def ready(self) -> None:
-        hasher = self.options.hasher  # datasketch and the permutations, loaded before the first body
+        hasher = self.options.hasher  # the permutations, drawn before the first body
         hasher.signature_of_shingles(hasher.shingles("ready"))
 
     def process(self, doc: Document) -> Document | None:

@@ -1,5 +1,9 @@
+import subprocess
+import sys
+
 import numpy as np
-from datasketch import MinHash
+import pytest
+from datasketch import MinHash, MinHashLSH
 
 from cleaning.dedup.minhash import LSHIndex, MinHasher, estimate_jaccard, jaccard, lsh_params, shingle_hashes
 
@@ -13,6 +17,36 @@ def test_signature_equals_datasketch_update_batch():
     ref.update_batch([int(v) & 0xFFFFFFFF for v in sh])
     assert np.array_equal(mh.signature(TEXT), ref.hashvalues)
     assert mh.signature(TEXT).dtype == np.uint32
+
+
+@pytest.mark.parametrize("seed", [1, 7, 42])
+@pytest.mark.parametrize("num_perm", [2, 128, 256])
+def test_signatures_equal_datasketch_minhash_bit_for_bit(seed, num_perm):
+    rng = np.random.default_rng(seed)
+    mh = MinHasher(num_perm=num_perm, seed=seed)
+    for size in (0, 1, 7, 20_000):  # 20,000 shingles: more than one chunk
+        shingles = np.unique(rng.integers(0, 2**63, size, dtype=np.uint64))
+        ref = MinHash(num_perm=num_perm, seed=seed, scheme="affine32", hashfunc=lambda x: x)
+        ref.update_batch([int(v) & 0xFFFFFFFF for v in shingles])
+        assert np.array_equal(mh.signature_of_shingles(shingles), ref.hashvalues)
+    assert np.array_equal(mh.minhash(mh.signature_of_shingles(shingles)).permutations,
+                          MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations)
+
+
+@pytest.mark.parametrize("num_perm", [16, 64, 128])
+def test_lsh_params_are_datasketchs_choice(num_perm):
+    for threshold in (0.3, 0.45, 0.6, 0.75, 0.8):
+        ref = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=(0.5, 0.5))
+        assert lsh_params(threshold, num_perm) == (ref.b, ref.r)
+
+
+def test_fingerprints_and_bands_without_importing_scipy():
+    # datasketch's package imports scipy (half a second per process): a crawl's helpers and its end must not pay it.
+    code = ("import sys; from cleaning.dedup.minhash import MinHasher, lsh_params; "
+            "MinHasher().signature('some words to fingerprint here'); lsh_params(0.6, 128); "
+            "print(sorted(m for m in ('scipy', 'datasketch') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
 
 
 def test_fixed_seed_is_deterministic_and_seed_matters():
