@@ -14,7 +14,6 @@ See docs/grammar.md.
 
 from .edits import apply_edits
 from .fixer import GrammarFixer, GrammarResult, open_fixer
-from .lt_server import languagetool_status, local_languagetool_server
 from .options import GrammarOptions, RulePolicy
 from .vocabulary import CorpusVocabulary, looks_medical, medical_words
 
@@ -31,3 +30,13 @@ __all__ = [
     "medical_words",
     "open_fixer",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # The local LanguageTool server's helpers load on first use: they import requests, which a process
+    # running the offline backend (every crawl helper) never needs.
+    if name in ("languagetool_status", "local_languagetool_server"):
+        from . import lt_server
+
+        return getattr(lt_server, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
