@@ -99,6 +99,26 @@ def comment_sections(tree: HtmlElement, index: attrs.AttrIndex | None = None) ->
     return set((index or attrs.index(tree)).matching(("comment",), _COMMENTS))
 
 
+# The site's own chrome above the article: a masthead or top bar showing today's date ("Tuesday, June 20,
+# 2023"), a site header. Its date is the day the page was rendered, not the article's.
+_CHROME = re.compile(r"(?:^|[\s_-])(?:todays?|todays?-?date|current-?date|date-?today|masthead|top-?bar|"
+                     r"site-?header|header-?top|top-?header)(?:$|[\s_-])", re.I)
+_CHROME_WORDS = ("today", "current", "masthead", "top", "header")
+
+
+def site_chrome(tree: HtmlElement, index: attrs.AttrIndex | None = None) -> set[HtmlElement]:
+    """The page's masthead, top bar and site header, and elements named for today's date; never one
+    inside an <article> or holding the headline (<h1>) or an <article> (a header that is the article's)."""
+    found = set()
+    for el in (index or attrs.index(tree)).matching(_CHROME_WORDS, _CHROME):
+        if any(a.tag == "article" for a in el.iterancestors()):
+            continue
+        if next(el.iter("h1", "article"), None) is not None:
+            continue
+        found.add(el)
+    return found
+
+
 def _excluded(el: HtmlElement, skip: set) -> bool:
     for anc in el.iterancestors():
         if anc in skip or anc.tag in ("footer", "nav", "aside"):
@@ -113,7 +133,8 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
                ) -> tuple[date | None, date | None, str | None, list[str]]:
     """Returns (published, updated, source, flags). The tree is not changed. `text` is the page's
     `page_text`, and `index` its `attrs.index`, when the caller has them."""
-    skip = set(skip or ()) | comment_sections(tree, index)
+    index = index or attrs.index(tree)
+    skip = set(skip or ()) | comment_sections(tree, index) | site_chrome(tree, index)
     flags: list[str] = []
     excluded = (lambda el: _excluded(el, skip))
     lang = tree.get("lang") or locale

@@ -118,6 +118,34 @@ def test_a_shown_day_the_instant_cannot_fall_on_nearby_is_no_evidence():
     assert ex.published_date == date(2023, 4, 12)
 
 
+@pytest.mark.parametrize("chrome", [
+    '<div class="topbar"><div class="date">Monday, 1 May 2023</div><div class="weather">6°C</div></div>',
+    '<div class="masthead"><span class="today-date">Monday, May 1, 2023</span></div>',
+    '<header class="site-header"><p class="date">2023-05-01</p><nav><a href="/">Home</a></nav></header>',
+])
+def test_the_sites_date_of_today_above_the_article_is_not_its_date(chrome):
+    def page(head="", byline=""):
+        return _page(head=head, byline=byline).replace("<body>", "<body>" + chrome)
+
+    ex = extract(page(byline='<p class="meta">Published 12 April 2023</p>'), "https://x.test/a/walking", now=NOW)
+    assert ex.published_date == date(2023, 4, 12)
+    # nor does it move a UTC instant of the evening before (New York, 16:00) to the next day
+    meta = '<meta property="article:published_time" content="2023-04-30T20:00:00Z">'
+    ex = extract(page(head=meta).replace('lang="en"', 'lang="en-US"'), "https://x.test/a/walking", now=NOW)
+    assert ex.published_date == date(2023, 4, 30)
+
+
+def test_a_header_holding_the_headline_is_the_articles():
+    page = _page().replace("<article><h1>Walking backwards</h1>",
+                           '<article><header class="site-header"><h1>Walking backwards</h1>'
+                           '<p class="date">April 12, 2023</p></header>')
+    assert extract(page, "https://x.test/a/walking", now=NOW).published_date == date(2023, 4, 12)
+    page = _page().replace('<body><article><h1>Walking backwards</h1>',
+                           '<body><div class="masthead"><h1>Walking backwards</h1><p class="date">April 12, 2023</p>'
+                           '</div><article>')
+    assert extract(page, "https://x.test/a/walking", now=NOW).published_date == date(2023, 4, 12)
+
+
 COMMENTS = ('<div id="comments" class="comments-area"><ol class="ast-comment-list"><li class="comment">'
             '<div class="comment-meta">January 3, 2024 at 9:12 am</div><p>Thank you, doctor.</p></li></ol></div>')
 
