@@ -40,7 +40,7 @@ from .date_page import DateContext, safe_date, settle_order, written_on_page
 from .date_sources import Stamp, from_jsonld, from_meta, from_microdata, from_time
 from .date_text import find_date_string, page_languages, parse_text, parse_text_ex, plausible
 from .date_urls import canonical_href, from_url, is_archive_capture, original_url, url_month
-from .patterns import MODIFIED_LABEL_RE
+from .patterns import MODIFIED_LABEL_RE, PUBLISHED_LABEL_RE
 
 
 #: the zones a date shown in the page's text may move a UTC instant to: UTC-9 (Alaska) to UTC+9 (China +8,
@@ -76,8 +76,9 @@ def _local(stamps: list[Stamp], shown: list[Stamp], lang: str | None, url: str |
     return Stamp(local, first.source, key=first.key) if local else first
 
 
-def _updated_from_text(text: str, now, order) -> date | None:
-    for m in MODIFIED_LABEL_RE.finditer(text):
+def _labelled_date(text: str, label: re.Pattern, now, order) -> date | None:
+    """The first date written just after a label ("Updated: ...", "Veröffentlicht am ...")."""
+    for m in label.finditer(text):
         chunk = text[m.end():m.end() + 60]
         found = find_date_string(chunk)
         if found and chunk.find(found) < 25:
@@ -210,6 +211,12 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
             published, source = found, _SOURCE.get(stage, stage)
             if ambiguous:
                 flags.append("date_ambiguous")
+            if MODIFIED_LABEL_RE.search(ctx.text) and _labelled_date(ctx.text, MODIFIED_LABEL_RE, now, ctx.order()) == published:
+                # The search read the first date shown, and the page labels it as the update ("Aktualisiert am
+                # 14.02.2023, erstellt am 09.01.2023"): the date it labels as published, if earlier, is the day.
+                first = _labelled_date(ctx.text, PUBLISHED_LABEL_RE, now, ctx.order())
+                if first is not None and first < published:
+                    published = first
     if published is None and modified:
         published, source = modified[0].day, modified[0].source
     if published is None:
@@ -222,7 +229,7 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
                 flags.append("date_year_only")  # not the URL's month: a year alone (or a January) htmldate found
 
     if updated is None:
-        updated = _updated_from_text(ctx.text, now, ctx.order()) if MODIFIED_LABEL_RE.search(ctx.text) else None
+        updated = _labelled_date(ctx.text, MODIFIED_LABEL_RE, now, ctx.order()) if MODIFIED_LABEL_RE.search(ctx.text) else None
     if updated and published and updated < published:
         updated = None
     return published, updated, source, flags

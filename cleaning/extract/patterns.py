@@ -25,11 +25,13 @@ META_MODIFIED = frozenset({
 DATE_CLASS_RE = re.compile(r"date|time|publish|posted|byline|article[-_]?meta|post[-_]?meta|entry[-_]?meta|"
                            r"dateline|pubinfo|info|timestamp|source", re.I)
 PUBLISHED_LABEL_RE = re.compile(
-    r"\b(?:published|posted|released|date|ver[öo]ffentlicht|erschienen|datum|publi[ée]e?|publicado|pubblicato|"
-    r"gepubliceerd|opublikowano|опубликовано|дата)\b|发布|发表|时间|公開|게시", re.I)
+    r"\b(?:published|posted|released|date|ver[öo]ffentlicht|erschienen|erstellt|datum|publi[ée]e?|publicado|publicada|"
+    r"publicaci[óo]n|publica[çc][ãa]o|pubblicato|pubblicazione|gepubliceerd|opublikowano|diterbitkan|"
+    r"yay[ıi]nlanma|yay[ıi]nland[ıi]|опубликовано|дата)\b|发布|发表|时间|公開|게시", re.I)
 MODIFIED_LABEL_RE = re.compile(
     r"\b(?:updated|modified|last\s+(?:updated|modified|reviewed)|revised|aktualisiert|zuletzt\s+ge[äa]ndert|"
-    r"mis\s+[àa]\s+jour|actualizado|aggiornato|bijgewerkt|zaktualizowano|обновлено)\b|更新", re.I)
+    r"mis\s+[àa]\s+jour|actualizado|actualizaci[óo]n|atualizado|atualiza[çc][ãa]o|aggiornato|aggiornamento|"
+    r"bijgewerkt|zaktualizowano|g[üu]ncellen(?:di|me)|diperbarui|обновлено)\b|更新", re.I)
 COPYRIGHT_RE = re.compile(r"©|&copy;|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved|版权", re.I)
 
 # --- related-article blocks -----------------------------------------------------------------

@@ -146,6 +146,17 @@ def test_a_header_holding_the_headline_is_the_articles():
     assert extract(page, "https://x.test/a/walking", now=NOW).published_date == date(2023, 4, 12)
 
 
+@pytest.mark.parametrize("byline,lang", [
+    ('<p class="meta">Aktualisiert am 14.02.2023, erstellt am 09.01.2023</p>', "de"),
+    ('<p class="meta">Última actualización: 14/02/2023</p><p class="meta">Fecha de publicación: 09/01/2023</p>', "es"),
+    ('<div class="article-meta">Обновлено: 14.02.2023 · Опубликовано: 09.01.2023</div>', "ru"),
+    ('<div class="meta">Updated Feb 14, 2023 | Posted Jan 9, 2023</div>', "en"),
+])
+def test_an_update_shown_before_the_publication_is_the_update(byline, lang):
+    ex = extract(_page(byline=byline, lang=lang), "https://x.test/a/walking", now=NOW)
+    assert (ex.published_date, ex.updated_date) == (date(2023, 1, 9), date(2023, 2, 14))
+
+
 COMMENTS = ('<div id="comments" class="comments-area"><ol class="ast-comment-list"><li class="comment">'
             '<div class="comment-meta">January 3, 2024 at 9:12 am</div><p>Thank you, doctor.</p></li></ol></div>')
 
