@@ -49,7 +49,23 @@ RELATED_HEADING_RE = re.compile(
     r"also\s+(?:read|on|in)(?:\s+\w+){0,3}|editor'?s?\s+(?:picks?|choice)|top\s+(?:stories|picks|articles|reads|news)|"
     r"latest\s+(?:articles?|news|posts?|stories)|recent\s+(?:articles?|posts?|stories)|what\s+to\s+read\s+next|"
     r"don'?t\s+miss|further\s+reading|in\s+case\s+you\s+missed\s+it|featured(?:\s+(?:articles?|posts?|stories))?|"
-    r"热门(?:推荐|文章|阅读|资讯)?|相关(?:文章|阅读|推荐|资讯|新闻)?|推荐(?:阅读|文章)?|猜你喜欢|大家都在看|热点|排行榜?|最新(?:文章|资讯)?"
+    r"热门(?:推荐|文章|阅读|资讯)?|相关(?:文章|阅读|推荐|资讯|新闻)?|推荐(?:阅读|文章)?|猜你喜欢|大家都在看|热点|排行榜?|最新(?:文章|资讯)?|"
+    # the same headings in the other languages of our users' sites (de, fr, es, it, pt, nl, pl, ru, tr, id, ja)
+    r"(?:das\s+)?k[öo]nnte\s+sie\s+(?:auch\s+)?interessieren|meistgelesene?(?:\s+artikel)?|am\s+meisten\s+gelesen|"
+    r"(?:beliebte|[äa]hnliche|verwandte|weitere|neueste)\s+(?:artikel|beitr[äa]ge|nachrichten)|mehr\s+zum\s+thema|"
+    r"auch\s+interessant|lesen\s+sie\s+(?:auch|mehr)|"
+    r"(?:[àa]\s+)?lire\s+aussi|les\s+plus\s+(?:lus|populaires|partag[ée]s)|articles?\s+(?:similaires|li[ée]s|populaires|r[ée]cents)|"
+    r"sur\s+le\s+m[êe]me\s+sujet|vous\s+aimerez\s+aussi|derni[èe]res?\s+(?:actualit[ée]s|infos|nouvelles|articles)|"
+    r"lo\s+m[áa]s\s+(?:le[íi]do|visto|popular)|m[áa]s\s+le[íi]d[oa]s|art[íi]culos\s+(?:relacionados|populares|recientes)|"
+    r"noticias\s+relacionadas|(?:tambi[ée]n\s+)?te\s+puede\s+interesar|[úu]ltimas\s+noticias|lee\s+tambi[ée]n|te\s+recomendamos|"
+    r"(?:i\s+)?pi[ùu]\s+(?:letti|lette|visti|popolari)|articoli\s+(?:correlati|simili|popolari|recenti)|potrebbe\s+interessarti|"
+    r"leggi\s+anche|ultime\s+notizie|da\s+non\s+perdere|"
+    r"mais\s+lid[oa]s|(?:leia|veja)\s+tamb[ée]m|(?:not[íi]cias|artigos)\s+relacionad[oa]s|[úu]ltimas\s+not[íi]cias|"
+    r"meest\s+gelezen|lees\s+ook|gerelateerde\s+artikelen|laatste\s+nieuws|"
+    r"najcz[ęe][śs]ciej\s+czytane|zobacz\s+(?:te[żz]|tak[żz]e)|czytaj\s+(?:te[żz]|tak[żz]e)|podobne\s+artyku[łl]y|"
+    r"популярное|читайте\s+также|похожие\s+статьи|самое\s+читаемое|последние\s+новости|"
+    r"en\s+[çc]ok\s+okunanlar|ilgili\s+haberler|baca\s+juga|terpopuler|(?:berita|artikel)\s+terkait|"
+    r"関連記事|人気記事|おすすめ記事|最新記事|よく読まれている記事"
     r")\W*$", re.I)
 # A heading over a list of comments ("Recent Comments", "Letzte Kommentare", "Derniers commentaires",
 # "Últimos comentarios", ...): its links are the commented articles, its names the commenters, so it is

@@ -8,6 +8,8 @@ logo's svg text.
 
 from __future__ import annotations
 
+import pytest
+
 from cleaning.extract import extract
 
 URL = "https://stride.example.net/health/sleep-and-heart"
@@ -202,3 +204,19 @@ def test_a_related_posts_plugins_category_label_is_no_teaser():
     rows = _rows(html)
     assert [r.title for r in rows] == TITLES[:3]
     assert all(r.teaser is None for r in rows), [r.teaser for r in rows]
+
+
+@pytest.mark.parametrize("heading", ["I più letti", "Lo más leído", "Meistgelesen", "Les plus lus", "Leia também",
+                                     "Читайте также", "Baca juga", "関連記事"])
+def test_related_headings_in_our_users_other_languages(heading):
+    rows = _rows(_page(_aside(heading, [_item(t) for t in TITLES], "box")))
+    assert [r.title for r in rows] == TITLES
+    assert rows[0].block == heading
+
+
+def test_the_dates_of_a_most_read_list_above_the_article_are_not_its_date():
+    items = [_item(t, extra=f' <span class="data">{d} maggio 2021</span>') for t, d in zip(TITLES, (12, 28, 10, 2, 1))]
+    html = _page().replace("<main>", '<div class="box">' f"<h3>I più letti</h3><ul>{''.join(items)}</ul></div><main>")
+    html = html.replace("<h1>Short nights and a tired heart</h1>",
+                        '<h1>Short nights and a tired heart</h1><p class="pubblicato">Pubblicato il 4 maggio 2021</p>')
+    assert str(extract(html, URL).published_date) == "2021-05-04"
