@@ -143,6 +143,12 @@ def find_date_string(text: str) -> str | None:
     return m.group(0) if m else None
 
 
+def is_relative(text: str) -> bool:
+    """Whether the first date-like substring of `text` is relative ("3 hours ago", "昨天")."""
+    found = find_date_string(" ".join((text or "").split())[:300])
+    return found is not None and RELATIVE_RE.fullmatch(found) is not None
+
+
 def _with_formats(text: str, formats: tuple[str, ...]) -> date | None:
     """The date the first strptime format that fits reads from `text` (None when none fits)."""
     for fmt in formats:

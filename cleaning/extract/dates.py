@@ -38,7 +38,7 @@ from . import attrs, date_search, jsonld, zones
 from .date_order import NUMERIC_DATE
 from .date_page import DateContext, safe_date, settle_order, written_on_page
 from .date_sources import Stamp, from_jsonld, from_meta, from_microdata, from_time
-from .date_text import find_date_string, page_languages, parse_text, parse_text_ex, plausible
+from .date_text import find_date_string, is_relative, page_languages, parse_text, parse_text_ex, plausible
 from .date_urls import canonical_href, from_url, is_archive_capture, original_url, url_month
 from .patterns import MODIFIED_LABEL_RE, PUBLISHED_LABEL_RE
 
@@ -182,11 +182,14 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
     if published is None and url_day is not None:
         published, source = url_day, "url"
 
-    def search(structured: bool = True) -> tuple[date | None, str | None]:
-        return date_search.search(tree, now, header=not modified, structured=structured, skip=skip,
-                                  parse=lambda text: plausible(parse_text(
-                                      text, languages=languages, now=now,
-                                      order=ctx.order() if NUMERIC_DATE.search(text) else None), now))
+    def search(structured: bool = True, relative: bool = False) -> tuple[date | None, str | None]:
+        def parse(text: str) -> date | None:
+            if not relative and is_relative(text):
+                return None
+            return plausible(parse_text(text, languages=languages, now=now,
+                                        order=ctx.order() if NUMERIC_DATE.search(text) else None), now)
+
+        return date_search.search(tree, now, header=not modified, structured=structured, skip=skip, parse=parse)
 
     def shown() -> date | None:
         """The day the page's text shows (not its meta or JSON-LD), as the search below would read it."""
@@ -201,6 +204,9 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
         published, source = chosen.day, chosen.source
     if published is None:
         found, stage = search()
+        if found is None:
+            # "3 hours ago" says the day only against the fetch time: read when the page shows no date itself
+            found, stage = search(relative=True)
         ambiguous = False
         if found is not None and stage in _TEXT_STAGES:
             found, ambiguous = settle_order(found, ctx, now)

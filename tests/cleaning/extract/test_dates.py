@@ -157,6 +157,19 @@ def test_an_update_shown_before_the_publication_is_the_update(byline, lang):
     assert (ex.published_date, ex.updated_date) == (date(2023, 1, 9), date(2023, 2, 14))
 
 
+@pytest.mark.parametrize("ago,written,lang", [("3 hours ago", "Published 6 April 2023", "en"),
+                                               ("3小时前", "发布于 2023年04月06日", "zh"),
+                                               ("yesterday", "Posted on April 6, 2023", "en")])
+def test_a_relative_date_gives_way_to_a_date_the_page_writes_out(ago, written, lang):
+    now = NOW.replace(day=10)
+    byline = f'<div class="meta"><span class="ago">{ago}</span> <span class="src">Source: Health Daily</span></div>'
+    page = _page(byline=byline, lang=lang).replace("</article>", f'<p class="pubdate">{written}</p></article>')
+    assert extract(page, "https://x.test/a/walking", now=now).published_date == date(2023, 4, 6)
+    # alone, it is read against the fetch time
+    assert extract(_page(byline=byline, lang=lang), "https://x.test/a/walking", now=now).published_date == \
+        parse_text(ago, now=now)
+
+
 COMMENTS = ('<div id="comments" class="comments-area"><ol class="ast-comment-list"><li class="comment">'
             '<div class="comment-meta">January 3, 2024 at 9:12 am</div><p>Thank you, doctor.</p></li></ol></div>')
 
