@@ -20,6 +20,7 @@ from . import jsonld
 _SEPARATORS = re.compile(r"\s+[|\-–—_:·•»›‹/]\s+|\s*[|｜_»›]\s*|\s+-{2}\s+")
 _ARTICLE_TYPES = ("Article", "BlogPosting", "Posting", "Report", "WebPage", "Recipe", "HowTo", "Review", "MedicalWebPage")
 _SPLIT = re.compile(f"({_SEPARATORS.pattern})")
+_STRONG_SEPARATOR = re.compile(r"[|｜»›]")  # never inside a headline, unlike ":" or a dash
 AGREE_RATIO = 0.6  # a shorter text agrees with a longer one it is part of when it has this share of it
 
 
@@ -34,6 +35,24 @@ def norm(text: str) -> str:
     text = re.sub(r"[“”„‟″«»]", '"', text)
     text = re.sub(r"[‐‑‒–—―]", "-", text)
     return " ".join(text.split()).strip(" .,:;!?|-–—\"'")
+
+
+_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def _key(text: str) -> str:
+    """A name with its spelling-out removed: "MedizinTransparent", "medizin-transparent", "Medizin Transparent"
+    and "SantéVie" / "santevie" / "Kräuterhexe" / "kraeuterhexe" give one key (how a host writes a name)."""
+    folded = unicodedata.normalize("NFKD", norm(text).translate(_FOLD))
+    return "".join(c for c in folded if c.isalnum())
+
+
+def is_site(text: str, sites: set[str]) -> bool:
+    """Whether a text is one of the site's names (as `site_names` gives them), however it is spelled out."""
+    if norm(text) in sites:
+        return True
+    key = _key(text)
+    return len(key) > 3 and any(_key(s) == key for s in sites)
 
 
 def _meta(tree: HtmlElement, *keys: str) -> str:
@@ -94,11 +113,11 @@ def _agrees(a: str, b: str) -> bool:
 def _without_site(title: str, sites: set[str]) -> str:
     """A stated title minus site-name parts at either end ("Headline | POLITICO" -> "Headline")."""
     tokens = _SPLIT.split(title or "")  # text, separator, text, ...
-    while len(tokens) >= 3 and norm(tokens[-1]) in sites:
+    while len(tokens) >= 3 and is_site(tokens[-1], sites):
         tokens = tokens[:-2]
-    while len(tokens) >= 3 and norm(tokens[0]) in sites:
+    while len(tokens) >= 3 and is_site(tokens[0], sites):
         tokens = tokens[2:]
-    if len(tokens) == 1 and norm(tokens[0]) in sites:
+    if len(tokens) == 1 and is_site(tokens[0], sites):
         return ""
     return "".join(tokens).strip()
 
@@ -121,34 +140,55 @@ def find_title(tree: HtmlElement, profile=None, skip: set | None = None, url: st
     head_title = _text(tree.find(".//title"))
     stated = [t for t in (_meta(tree, "og:title", "twitter:title"), _headline(objects)) if t]
     stated = [_without_site(t, sites) for t in stated]
-    stated = [t for t in stated if t and norm(t) not in sites]
-    title_parts = [p for p in parts(head_title) if norm(p) not in sites]
+    stated = [t for t in stated if t and not is_site(t, sites)]
+    title_parts = [p for p in parts(head_title) if not is_site(p, sites)]
     skip = skip or set()
     h1s = [h for h in tree.iter("h1") if not any(a in skip for a in h.iterancestors())]
     h1s = [(h, _text(h)) for h in h1s]
-    h1s = [(h, t) for h, t in h1s if t and norm(t) not in sites]
+    h1s = [(h, t) for h, t in h1s if t and not is_site(t, sites)]
     # what the page says its title is, strongest first: og:title / JSON-LD headline, <title> without
     # the site's name, a part of <title>
     references = [(3, t) for t in stated] + [(2, _without_site(head_title, sites))] + [(1, p) for p in title_parts]
-    best = None
-    for el, text in h1s:
-        for weight, ref in references:
-            if ref and _agrees(text, ref):
-                shown = _headline_part(el, text, ref)
-                candidate = (weight, len(shown), shown)
-                if best is None or candidate[:2] > best[:2]:
-                    best = candidate
-    if best is not None:
-        return best[2], flags
+    # a headline in a titled <h2> (a theme whose <h1> is the logo) counts after every <h1>
+    for heads in (h1s, _titled_h2s(tree, skip, sites)):
+        best = None
+        for el, text in heads:
+            for weight, ref in references:
+                if ref and _agrees(text, ref):
+                    shown = _headline_part(el, text, ref)
+                    candidate = (weight, len(shown), shown)
+                    if best is None or candidate[:2] > best[:2]:
+                        best = candidate
+        if best is not None:
+            return best[2], flags
     if stated:
         return stated[0], flags
     if len(h1s) == 1 and len(norm(h1s[0][1])) > 3:
         return h1s[0][1], flags
     if title_parts:
+        whole = _without_site(head_title, sites)
+        # "Méditation : 10 minutes par jour contre le stress | SantéVie": the site's part off, not the longest
+        # part, unless what is left is still parts ("Blog Archiv » Podcasts in Plex einbinden")
+        if whole and whole != head_title.strip() and not _STRONG_SEPARATOR.search(whole):
+            return whole, flags
         return max(title_parts, key=len), flags
     if h1s:
         return h1s[0][1], flags
     return head_title, flags
+
+
+_TITLED = re.compile(r"title|headline", re.I)
+
+
+def _titled_h2s(tree: HtmlElement, skip: set, sites: set[str]) -> list[tuple[HtmlElement, str]]:
+    """<h2> elements whose class or id says they are a title ("entry-title", "article-title")."""
+    found = []
+    for h in tree.iter("h2"):
+        if _TITLED.search(f"{h.get('class', '')} {h.get('id', '')}") and not any(a in skip for a in h.iterancestors()):
+            text = _text(h)
+            if text and not is_site(text, sites):
+                found.append((h, text))
+    return found
 
 
 def _headline_part(h1: HtmlElement, text: str, ref: str) -> str:

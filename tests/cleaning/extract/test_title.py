@@ -48,3 +48,23 @@ def test_h1_agreeing_with_stated_title_is_kept_as_shown():
     longer = HEADLINE + " (and why rest alone fails)"
     head = f'<title>{HEADLINE}</title><meta property="og:title" content="{HEADLINE}">'
     assert extract(_page(head, f"<h1>{longer}</h1>"), "https://stride.example.net/a").title == longer
+
+
+@pytest.mark.parametrize("head,top,url,expected", [
+    # the logo <h1> spells the site's name as one word, the host with a hyphen; the headline is a titled <h2>
+    (f"<title>{HEADLINE} | MedizinTransparent</title>",
+     f'<h1 class="logo"><a href="/">MedizinTransparent</a></h1><h2 class="article-title">{HEADLINE}</h2>',
+     "https://www.medizin-transparent.at/knees", HEADLINE),
+    # og:title and the <h1> are the site's name in words, the host has it in one
+    (f'<title>The Wellness Corner | {HEADLINE}</title><meta property="og:title" content="The Wellness Corner">',
+     f"<h1>The Wellness Corner</h1><h2>{HEADLINE}</h2>", "https://thewellnesscorner.example/knees", HEADLINE),
+    # no <h1>: the site's name (accented, the host without the accent) comes off <title>, the headline's own
+    # spaced colon and dash stay
+    ("<title>Méditation : 10 minutes par jour – contre le stress | SantéVie</title>", "",
+     "https://www.santevie.fr/meditation", "Méditation : 10 minutes par jour – contre le stress"),
+    # what is left after the site's name is still parts: the longest is the headline
+    ("<title>Disfunctions.de » Blog Archiv » Podcasts in Plex einbinden</title>", "",
+     "https://disfunctions.de/2014/05/podcasts", "Podcasts in Plex einbinden"),
+])
+def test_site_names_however_spelled(head, top, url, expected):
+    assert extract(_page(head, top), url).title == expected
