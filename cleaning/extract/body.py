@@ -20,7 +20,9 @@ from . import attrs
 from .attrs import AttrIndex
 from .body_structure import unwrap_article_holders
 from .patterns import (AUTHOR_CLASS_RE, BOILERPLATE_CLASS_RE, BOILERPLATE_TAGS, CALL_TO_ACTION_RE, HIDDEN_CLASS_KEYWORDS,
-                       HIDDEN_CLASS_RE, PRECLEAN_CLASS_KEYWORDS, PRECLEAN_CLASS_RE, PRECLEAN_MAX_SHARE, PRECLEAN_STYLE_RE)
+                       WEAK_CALL_TO_ACTION_RE,
+                       HIDDEN_CLASS_RE, PRECLEAN_CLASS_KEYWORDS, PRECLEAN_CLASS_RE, PRECLEAN_MAX_SHARE, PRECLEAN_STYLE_RE,
+                       hidden_by_class)
 
 BLOCK_TAGS = frozenset({
     "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre",
@@ -133,6 +135,10 @@ def _is_prose(text: str) -> bool:
     return _words(text) >= 20
 
 
+_SUBHEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+_SENTENCE = re.compile(r"\w\W*\s+\w+.*[\w)\"'”’][.!?](?:\s|$)|[。！？]")  # two words or more, ending a sentence
+
+
 def widget_evidence(el: HtmlElement) -> bool:
     """What an element shows of itself that says "widget, not article text", whatever its class.
 
@@ -141,11 +147,11 @@ def widget_evidence(el: HtmlElement) -> bool:
     """
     if el.get("hidden") is not None or PRECLEAN_STYLE_RE.search(el.get("style") or ""):
         return True
-    if HIDDEN_CLASS_RE.search(el.get("class") or ""):
+    if hidden_by_class(el.get("class") or ""):
         return True
     text = " ".join(el.text_content().split())
     words = _words(text)
-    if words <= 3:
+    if words <= 3 and el.tag not in _SUBHEADINGS:  # a subheading of the article's is as short
         return True
     if words >= 120 and _looks_like_content(el):
         return False
@@ -154,7 +160,8 @@ def widget_evidence(el: HtmlElement) -> bool:
     linked = sum(len(" ".join(a.text_content().split())) for a in el.iter("a"))
     if linked >= 0.5 * len(text):
         return True
-    if words < 40 and CALL_TO_ACTION_RE.search(text):
+    if words < 40 and (CALL_TO_ACTION_RE.search(text) or
+                       WEAK_CALL_TO_ACTION_RE.search(text) and not _SENTENCE.search(text)):
         return True
     return bool(AUTHOR_CLASS_RE.search(f"{el.get('class', '')} {el.get('id', '')}") and words < 80
                 and el.find(".//img") is not None)
@@ -181,7 +188,7 @@ def preclean(tree: HtmlElement, index: AttrIndex | None = None) -> int:
                 and el.getroottree().getroot() is root]
 
     for el in attached(index.matching(HIDDEN_CLASS_KEYWORDS, HIDDEN_CLASS_RE)):
-        if HIDDEN_CLASS_RE.search(el.get("class") or ""):
+        if hidden_by_class(el.get("class") or ""):
             doomed.setdefault(el)
     for el in attached(index.matching(PRECLEAN_CLASS_KEYWORDS, PRECLEAN_CLASS_RE)):
         if el in doomed:

@@ -163,12 +163,25 @@ PRECLEAN_CLASS_KEYWORDS = ("newsletter", "subscri", "signup", "sign-up", "optin"
 # Classes that say an element is not shown on screen.
 HIDDEN_CLASS_RE = re.compile(r"(?:^|\s)(?:screen-reader-text|sr-only|visually-hidden|visuallyhidden|hidden|hide|"
                              r"element-hidden|invisible|print-only)(?:$|\s)", re.I)
-# The text of a widget that asks the reader to do something (only counts in short elements).
+# The text of a widget that asks the reader to do something (only counts in short elements). The weak words
+# ("register", "accept", "sign in", 关注 "pay attention to") are also everyday words of health news: they count
+# only in text that is no sentence ("Register", "Sign in to comment"), the strong ones in any short element.
 CALL_TO_ACTION_RE = re.compile(
-    r"\b(?:subscribe|subscription|sign\s?up|sign\s?in|log\s?in|newsletter|register|already\s+a\s+(?:subscriber|member)|"
-    r"continue\s+reading|read\s+more|keep\s+reading|unlock|free\s+trial|cookies?|accept|advertis\w*|sponsored|"
-    r"follow\s+us|share\s+(?:this|on|via)|download\s+(?:the|our)\s+app)\b|订阅|登录|注册|分享|关注|广告|阅读全文", re.I)
+    r"\b(?:subscribe|subscription|newsletter|already\s+a\s+(?:subscriber|member)|continue\s+reading|read\s+more|"
+    r"keep\s+reading|unlock|free\s+trial|advertis\w*|sponsored|download\s+(?:the|our)\s+app)\b|订阅|广告|阅读全文", re.I)
+WEAK_CALL_TO_ACTION_RE = re.compile(
+    r"\b(?:sign\s?up|sign\s?in|log\s?in|register|cookies?|accept|follow\s+us|share\s+(?:this|on|via))\b|登录|注册|分享|关注",
+    re.I)
 HIDDEN_CLASS_KEYWORDS = ("screen-reader", "sr-only", "hidden", "hide", "invisible", "print-only")
+# A utility class that shows the element again from some screen width on ("hidden md:block" in Tailwind,
+# "d-none d-md-block" in Bootstrap): hidden on phones only, read on the desktop.
+SHOWN_FROM_WIDTH_RE = re.compile(r"(?:^|\s)(?:(?:sm|md|lg|xl|2xl):(?:block|flex|grid|inline|inline-block|inline-flex|table|"
+                                 r"contents|flow-root)|d-(?:sm|md|lg|xl|xxl)-(?:block|flex|grid|inline|inline-block|table))(?:$|\s)")
+
+
+def hidden_by_class(cls: str) -> bool:
+    """Whether an element's class hides it for every reader (not only on small screens)."""
+    return bool(HIDDEN_CLASS_RE.search(cls)) and not SHOWN_FROM_WIDTH_RE.search(cls)
 AUTHOR_CLASS_RE = re.compile(r"author|byline|bio\b", re.I)
 PRECLEAN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 PRECLEAN_MAX_SHARE = 0.25  # never remove an element holding more than this share of the page's text

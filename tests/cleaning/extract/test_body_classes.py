@@ -104,6 +104,20 @@ def test_no_class_name_alone_removes_visible_text(cls, tag):
     ("<div class='paywall'><p>" + PROSE + "</p></div>", False),
     ("<p class='read-more'>" + PROSE + "</p>", False),
     ("<div class='related-story'><p>" + PROSE + " See <a href='/s'>the study</a>.</p></div>", False),
+    # everyday words that are also calls to action, in a sentence of the article's
+    ("<p class='paywall'>Patients can register for the trial through their family doctor.</p>", False),
+    ("<p class='paywall'>Those who sign in to the study app record their symptoms each evening.</p>", False),
+    ("<p class='paywall'>The researchers stress that nobody has to accept a place.</p>", False),
+    ("<p class='paywall-content'>专家建议，高血压患者要关注天气变化，降温时及时添加衣物。</p>", False),
+    ("<h2 class='paywall'>Next steps</h2>", False),
+    # the same words as a prompt
+    ("<div class='promo'><a href='/r'>Register</a> or <a href='/l'>sign in</a> to comment</div>", True),
+    ("<div class='social'>关注我们</div>", True),
+    ("<p class='paywall'>Continue reading</p>", True),
+    # hidden for every reader, or only on small screens
+    ("<p class='hidden'>" + PROSE + "</p>", True),
+    ("<p class='hidden md:block'>" + PROSE + "</p>", False),
+    ("<div class='hidden lg:flex'><p>" + PROSE + "</p></div>", False),
 ])
 def test_widget_evidence(html, is_widget):
     el = _parse(f"<html><body>{html}</body></html>").find(".//body")[0]
