@@ -57,14 +57,17 @@ _NOT_A_PROMO_LABEL = re.compile(r"^\W*(?:featured|popular|trending|don'?t\s+miss
 
 
 def clean_lines(paras: list[str], avoid: set[str]) -> list[str]:
-    """Drops boilerplate lines, related-block leftovers and consecutive duplicates."""
+    """Drops boilerplate lines, related-block leftovers and consecutive duplicates. A line that reads
+    like a related block's heading goes, unless it is also a common section heading ("Recommendations",
+    "More about the study") and running text follows it: then it heads a section, not a cut list."""
     out: list[str] = []
-    for p in paras:
-        p = " ".join(p.split())
+    paras = [" ".join(p.split()) for p in paras]
+    for i, p in enumerate(paras):
         if not p:
             continue
         short = len(p) <= BOILERPLATE_LINE_MAX
-        if short and (BOILERPLATE_LINE_RE.match(p) or RELATED_HEADING_RE.match(p) or is_promo_line(p)):
+        if short and (BOILERPLATE_LINE_RE.match(p) or is_promo_line(p)
+                      or RELATED_HEADING_RE.match(p) and not _heads_a_section(p, paras[i + 1:])):
             continue
         if len(p) <= DISCLAIMER_MAX and DISCLAIMER_RE.match(p):
             continue
@@ -74,6 +77,16 @@ def clean_lines(paras: list[str], avoid: set[str]) -> list[str]:
             continue
         out.append(p)
     return out
+
+
+# Related-block headings that are also everyday section headings of a health article
+_SECTION_HEADING = re.compile(r"^\W*(?:recommendations?|recommended|trending|featured|further\s+reading|"
+                              r"more\s+(?:about|on)\s+(?:the|this|our|these)\s+\w+(?:\s+\w+)?)\W*$", re.I)
+
+
+def _heads_a_section(line: str, rest: list[str]) -> bool:
+    following = next((p for p in rest if p), "")
+    return bool(_SECTION_HEADING.match(line)) and _words(following) >= 12 and bool(_TERMINAL.search(following))
 
 
 def completeness_flags(paras: list[str]) -> list[str]:

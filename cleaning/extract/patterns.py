@@ -106,7 +106,7 @@ BOILERPLATE_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", 
 # A whole body line that is boilerplate (only short lines are tested).
 BOILERPLATE_LINE_RE = re.compile(
     r"^\W*(?:"
-    r"share(?:\s+(?:this|on|via|to|article|story|post))?(?:\s+\w+){0,3}|shares?|icon|print(?:\s+this)?(?:\s+\w+)?|"
+    r"share(?:\s+(?:this|on|via|to|article|story|post)(?:\s+\w+){0,3})?|shares?|icon|print(?:\s+this)?(?:\s+\w+)?|"
     r"tweet|email|e-mail|like|comment|comments|\d+\s+comments?|pin\s*it|whatsapp|facebook|twitter|weibo|wechat|qq|"
     r"follow\s+us(?:\s+on)?(?:\s+\w+){0,4}|like\s+us\s+on\s+\w+|subscribe(?:\s+\w+){0,6}|sign\s+up(?:\s+\w+){0,8}|"
     r"read\s+more|continue\s+reading|click\s+here(?:\s+\w+){0,6}|see\s+more|view\s+more|load\s+more|show\s+more|"

@@ -122,3 +122,19 @@ def test_no_class_name_alone_removes_visible_text(cls, tag):
 def test_widget_evidence(html, is_widget):
     el = _parse(f"<html><body>{html}</body></html>").find(".//body")[0]
     assert widget_evidence(el) is is_widget
+
+
+def test_section_headings_that_read_like_related_headings_stay_when_a_section_follows():
+    para = ("Adults who walked for thirty minutes on most days lowered their blood pressure by several points "
+            "within twelve weeks, the researchers found in their trial.")
+    html = ("<html><body><article><h1>Walking and blood pressure</h1>"
+            f"<p>{para}</p><h2>Recommendations</h2><p>{para.replace('thirty', 'forty')}</p>"
+            f"<h2>More about the study</h2><p>{para.replace('twelve', 'ten')}</p>"
+            "<ol><li>Measure your blood pressure at home</li><li>Share results with family</li>"
+            "<li>Bring the readings to your doctor</li></ol>"
+            "<h3>Trending</h3><ul><li>Ten foods for a healthy heart</li><li>Why sleep matters</li></ul>"
+            "</article></body></html>")
+    body = extract(html, URL).body
+    for kept in ("Recommendations", "More about the study", "Share results with family"):
+        assert kept in body.split("\n\n"), kept
+    assert "Trending" not in body.split("\n\n")  # heads no section: what followed was a list of headlines
