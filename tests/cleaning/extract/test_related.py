@@ -220,3 +220,13 @@ def test_the_dates_of_a_most_read_list_above_the_article_are_not_its_date():
     html = html.replace("<h1>Short nights and a tired heart</h1>",
                         '<h1>Short nights and a tired heart</h1><p class="pubblicato">Pubblicato il 4 maggio 2021</p>')
     assert str(extract(html, URL).published_date) == "2021-05-04"
+
+
+@pytest.mark.parametrize("heading", ["Weitere Meldungen", "Up next"])
+def test_a_headline_list_after_a_div_soup_article_is_no_body(heading):
+    paras = "".join(f'<div class="absatz">{p.removeprefix("<p>")}</div>' for p in PROSE.split("</p>") if p.startswith("<p>"))
+    items = "".join(f'<div class="meldung"><a href="{_slug(t)}">{t}</a></div>' for t in TITLES)
+    html = (f'<html><body><div id="inhalt"><div class="artikel"><div class="titel">Short nights and a tired heart</div>'
+            f'{paras}</div></div><div class="box"><div class="rubrik">{heading}</div>{items}</div></body></html>')
+    ex = extract(html, URL)
+    assert ex.body and not any(t in ex.body for t in TITLES)
