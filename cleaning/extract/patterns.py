@@ -110,6 +110,8 @@ BOILERPLATE_LINE_RE = re.compile(
     r"share(?:\s+(?:this|on|via|to|article|story|post)(?:\s+\w+){0,3})?|shares?|icon|print(?:\s+this)?(?:\s+\w+)?|"
     r"tweet|email|e-mail|like|comment|comments|\d+\s+comments?|pin\s*it|whatsapp|facebook|twitter|weibo|wechat|qq|"
     r"follow\s+us(?:\s+on)?(?:\s+\w+){0,4}|like\s+us\s+on\s+\w+|subscribe(?:\s+\w+){0,6}|sign\s+up(?:\s+\w+){0,8}|"
+    r"(?:suscr[íi]b(?:ete|irse)|abonn(?:ieren|ez-vous)|s'abonner|iscriviti|inscreva-se|assine|"
+    r"newsletter\s+(?:abonnieren|bestellen))(?:\s+[\w']+){0,6}|"
     r"read\s+more|continue\s+reading|click\s+here(?:\s+\w+){0,6}|see\s+more|view\s+more|load\s+more|show\s+more|"
     r"advertisement|advertising|ad|ads|sponsored(?:\s+content)?|promoted|"
     r"(?:copyright\s*)?(?:©|\(c\)).{0,80}|copyright\b.{0,80}|all\s+rights\s+reserved\.?|"

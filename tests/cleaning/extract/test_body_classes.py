@@ -138,3 +138,12 @@ def test_section_headings_that_read_like_related_headings_stay_when_a_section_fo
     for kept in ("Recommendations", "More about the study", "Share results with family"):
         assert kept in body.split("\n\n"), kept
     assert "Trending" not in body.split("\n\n")  # heads no section: what followed was a list of headlines
+
+
+@pytest.mark.parametrize("line", ["Suscríbete a nuestro boletín de salud", "Suscribirse", "Newsletter abonnieren",
+                                  "Abonnez-vous à notre newsletter", "Iscriviti alla newsletter"])
+def test_subscribe_prompts_in_other_languages_are_no_body(line):
+    from cleaning.extract.body_lines import clean_lines
+
+    assert clean_lines([line, "A sentence of the article that stays where it is."], set()) == \
+        ["A sentence of the article that stays where it is."]
