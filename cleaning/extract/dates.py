@@ -38,7 +38,7 @@ from . import attrs, date_search, jsonld, zones
 from .date_order import NUMERIC_DATE
 from .date_page import DateContext, safe_date, settle_order, written_on_page
 from .date_sources import Stamp, from_jsonld, from_meta, from_microdata, from_time
-from .date_text import find_date_string, is_relative, page_languages, parse_text, parse_text_ex, plausible
+from .date_text import RELATIVE_RE, find_date_string, is_relative, page_languages, parse_text, parse_text_ex, plausible
 from .date_urls import canonical_href, from_url, is_archive_capture, original_url, url_month
 from .patterns import MODIFIED_LABEL_RE, PUBLISHED_LABEL_RE
 
@@ -76,13 +76,14 @@ def _local(stamps: list[Stamp], shown: list[Stamp], lang: str | None, url: str |
     return Stamp(local, first.source, key=first.key) if local else first
 
 
-def _labelled_date(text: str, label: re.Pattern, now, order) -> date | None:
-    """The first date written just after a label ("Updated: ...", "Veröffentlicht am ...")."""
+def _labelled_date(text: str, label: re.Pattern, now, order: Callable[[], str | None]) -> date | None:
+    """The first date written just after a label ("Updated: ...", "Veröffentlicht am ..."); `order()` gives
+    the page's day-month order (asked only for a numeric date: reading the page for it costs)."""
     for m in label.finditer(text):
         chunk = text[m.end():m.end() + 60]
         found = find_date_string(chunk)
         if found and chunk.find(found) < 25:
-            d = plausible(parse_text(found, now=now, order=order), now)
+            d = plausible(parse_text(found, now=now, order=order() if NUMERIC_DATE.search(found) else None), now)
             if d:
                 return d
     return None
@@ -104,7 +105,8 @@ def comment_sections(tree: HtmlElement, index: attrs.AttrIndex | None = None) ->
 # 2023"), a site header. Its date is the day the page was rendered, not the article's.
 _CHROME = re.compile(r"(?:^|[\s_-])(?:todays?|todays?-?date|current-?date|date-?today|masthead|top-?bar|"
                      r"site-?header|header-?top|top-?header)(?:$|[\s_-])", re.I)
-_CHROME_WORDS = ("today", "current", "masthead", "top", "header")
+_CHROME_WORDS = ("today", "current", "masthead", "topbar", "top-bar", "siteheader", "site-header", "headertop",
+                 "header-top", "topheader", "top-header")
 
 
 def site_chrome(tree: HtmlElement, index: attrs.AttrIndex | None = None) -> set[HtmlElement]:
@@ -182,9 +184,19 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
     if published is None and url_day is not None:
         published, source = url_day, "url"
 
+    relatives_seen: list[str] = []
+    memo: dict[str, date | None] = {}
+
+    def labelled_update() -> date | None:
+        """The date the page's text labels as an update ("Aktualisiert am ..."), read once."""
+        if "update" not in memo:
+            memo["update"] = _labelled_date(ctx.text, MODIFIED_LABEL_RE, now, ctx.order)
+        return memo["update"]
+
     def search(structured: bool = True, relative: bool = False) -> tuple[date | None, str | None]:
         def parse(text: str) -> date | None:
-            if not relative and is_relative(text):
+            if not relative and RELATIVE_RE.search(text) and is_relative(text):
+                relatives_seen.append(text)
                 return None
             return plausible(parse_text(text, languages=languages, now=now,
                                         order=ctx.order() if NUMERIC_DATE.search(text) else None), now)
@@ -204,7 +216,7 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
         published, source = chosen.day, chosen.source
     if published is None:
         found, stage = search()
-        if found is None:
+        if found is None and relatives_seen:
             # "3 hours ago" says the day only against the fetch time: read when the page shows no date itself
             found, stage = search(relative=True)
         ambiguous = False
@@ -217,10 +229,10 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
             published, source = found, _SOURCE.get(stage, stage)
             if ambiguous:
                 flags.append("date_ambiguous")
-            if MODIFIED_LABEL_RE.search(ctx.text) and _labelled_date(ctx.text, MODIFIED_LABEL_RE, now, ctx.order()) == published:
+            if labelled_update() == published:
                 # The search read the first date shown, and the page labels it as the update ("Aktualisiert am
                 # 14.02.2023, erstellt am 09.01.2023"): the date it labels as published, if earlier, is the day.
-                first = _labelled_date(ctx.text, PUBLISHED_LABEL_RE, now, ctx.order())
+                first = _labelled_date(ctx.text, PUBLISHED_LABEL_RE, now, ctx.order)
                 if first is not None and first < published:
                     published = first
     if published is None and modified:
@@ -235,7 +247,7 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
                 flags.append("date_year_only")  # not the URL's month: a year alone (or a January) htmldate found
 
     if updated is None:
-        updated = _labelled_date(ctx.text, MODIFIED_LABEL_RE, now, ctx.order()) if MODIFIED_LABEL_RE.search(ctx.text) else None
+        updated = labelled_update()
     if updated and published and updated < published:
         updated = None
     return published, updated, source, flags

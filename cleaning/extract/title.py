@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
@@ -40,6 +41,7 @@ def norm(text: str) -> str:
 _FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
+@lru_cache(maxsize=4096)
 def _key(text: str) -> str:
     """A name with its spelling-out removed: "MedizinTransparent", "medizin-transparent", "Medizin Transparent"
     and "SantéVie" / "santevie" / "Kräuterhexe" / "kraeuterhexe" give one key (how a host writes a name)."""
@@ -48,11 +50,12 @@ def _key(text: str) -> str:
 
 
 def is_site(text: str, sites: set[str]) -> bool:
-    """Whether a text is one of the site's names (as `site_names` gives them), however it is spelled out."""
+    """Whether a text is one of the site's names (as `site_names` gives them, with their keys), however it
+    is spelled out."""
     if norm(text) in sites:
         return True
     key = _key(text)
-    return len(key) > 3 and any(_key(s) == key for s in sites)
+    return len(key) > 3 and key in sites
 
 
 def _meta(tree: HtmlElement, *keys: str) -> str:
@@ -85,6 +88,7 @@ def site_names(tree: HtmlElement, url: str | None, objects: list[dict]) -> set[s
         names.update(labels[:-1])  # politico.com -> politico; julia.blogspot.com -> julia, blogspot
         names.add(".".join(labels[-2:]))
     out = {norm(n) for n in names if n}
+    out |= {k for k in map(_key, out) if len(k) > 3}  # "medizin-transparent" is "MedizinTransparent"
     out.discard("")
     return out
 
