@@ -46,7 +46,7 @@ def plausible(d: date | None, now: datetime | None = None) -> date | None:
 
 # Languages dateparser tries when the page's language is unknown (it would otherwise try all ~200
 # locales one after the other: seconds for the first page with, say, a Russian month name).
-DEFAULT_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "ru", "zh", "ja")
+DEFAULT_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "ru", "tr", "id", "zh", "ja")
 _DP_SETTINGS = {"NORMALIZE": True, "PARSERS": ["custom-formats", "absolute-time"], "PREFER_DATES_FROM": "past",
                 "RETURN_AS_TIMEZONE_AWARE": False, "STRICT_PARSING": True}
 

@@ -170,6 +170,15 @@ def test_a_relative_date_gives_way_to_a_date_the_page_writes_out(ago, written, l
         parse_text(ago, now=now)
 
 
+@pytest.mark.parametrize("byline,expected", [
+    ('<div class="meta">Opublikowano 9 października 2020</div>', date(2020, 10, 9)),
+    ('<div class="meta">Yayınlanma: 17 Nisan 2023</div>', date(2023, 4, 17)),
+])
+def test_month_names_of_our_users_languages_without_a_page_language(byline, expected):
+    page = _page(byline=byline).replace(' lang="en"', "")
+    assert extract(page, "https://x.test/a/walking", now=NOW.replace(year=2024)).published_date == expected
+
+
 COMMENTS = ('<div id="comments" class="comments-area"><ol class="ast-comment-list"><li class="comment">'
             '<div class="comment-meta">January 3, 2024 at 9:12 am</div><p>Thank you, doctor.</p></li></ol></div>')
 
