@@ -130,6 +130,11 @@ def linted_by(rule: str, texts: list[str]) -> list[str]:
     ("Nowadays", lambda words: [f"{v} people work." for v in ("Now a days", "Now-a-days", "Nowdays", "Now days", "Now adays", "Nowaday")]),
     ("OfCourse", lambda words: [f"He came, {v}." for v in ("of curse", "off course", "ofcourse", "of coarse", "of cource", "of corse", "of cause", "offcourse", "off curse")]),
     ("Lots", lambda words: [f"We had {v} fun." for v in ("lot's of", "a lots of", "lot's and lot's", "lots and lot's", "lot's on", "lot's to", "a lots", "a lot's")]),
+    # the word after "there is" decides (the trigger leaves out words Harper never reads as the noun there)
+    ("ThereIsAgreement", lambda words: [f.format(w=w, c=c) for w in words[:1200]
+                                        for f in ("There is {w} {c}", "There are {w} {c}", "There was {w} {c}",
+                                                  "There were {w} {c}", "There's {w} {c}", "Are there {w} {c}")
+                                        for c in ("here.", "of them.")]),
 ])
 def test_the_trigger_fires_on_whatever_the_rule_lints_among_probes(rule, probes):
     from wordfreq import top_n_list
