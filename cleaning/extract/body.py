@@ -20,9 +20,8 @@ from . import attrs
 from .attrs import AttrIndex
 from .body_structure import unwrap_article_holders
 from .patterns import (AUTHOR_CLASS_RE, BOILERPLATE_CLASS_RE, BOILERPLATE_TAGS, CALL_TO_ACTION_RE, HIDDEN_CLASS_KEYWORDS,
-                       WEAK_CALL_TO_ACTION_RE,
                        HIDDEN_CLASS_RE, PRECLEAN_CLASS_KEYWORDS, PRECLEAN_CLASS_RE, PRECLEAN_MAX_SHARE, PRECLEAN_STYLE_RE,
-                       hidden_by_class)
+                       WEAK_CALL_TO_ACTION_RE, hidden_by_class)
 
 BLOCK_TAGS = frozenset({
     "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre",

@@ -185,6 +185,8 @@ SHOWN_FROM_WIDTH_RE = re.compile(r"(?:^|\s)(?:(?:sm|md|lg|xl|2xl):(?:block|flex|
 def hidden_by_class(cls: str) -> bool:
     """Whether an element's class hides it for every reader (not only on small screens)."""
     return bool(HIDDEN_CLASS_RE.search(cls)) and not SHOWN_FROM_WIDTH_RE.search(cls)
+
+
 AUTHOR_CLASS_RE = re.compile(r"author|byline|bio\b", re.I)
 PRECLEAN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 PRECLEAN_MAX_SHARE = 0.25  # never remove an element holding more than this share of the page's text
