@@ -107,6 +107,10 @@ def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
     bands * rows <= num_perm, which Gauss-Legendre quadrature with num_perm // 2 + 1 nodes integrates
     exactly, so no adaptive quadrature (scipy) is needed."""
     t = float(threshold)
+    if not 0.0 <= t <= 1.0:  # as datasketch
+        raise ValueError(f"threshold must be in [0.0, 1.0], got {threshold}")
+    if num_perm < 2:
+        raise ValueError("too few permutation functions")
     nodes, weights = np.polynomial.legendre.leggauss(int(num_perm) // 2 + 1)
     below, above = t / 2 * (nodes + 1), (1 - t) / 2 * (nodes + 1) + t  # nodes mapped to [0, t] and [t, 1]
     best, best_error = (0, 0), float("inf")

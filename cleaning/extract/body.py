@@ -20,8 +20,8 @@ from . import attrs
 from .attrs import AttrIndex
 from .body_structure import unwrap_article_holders
 from .patterns import (AUTHOR_CLASS_RE, BOILERPLATE_CLASS_RE, BOILERPLATE_TAGS, CALL_TO_ACTION_RE, HIDDEN_CLASS_KEYWORDS,
-                       HIDDEN_CLASS_RE, PRECLEAN_CLASS_KEYWORDS, PRECLEAN_CLASS_RE, PRECLEAN_MAX_SHARE, PRECLEAN_STYLE_RE,
-                       WEAK_CALL_TO_ACTION_RE, hidden_by_class)
+                       HIDDEN_ANY_RE, PRECLEAN_CLASS_KEYWORDS, PRECLEAN_CLASS_RE, PRECLEAN_MAX_SHARE, PRECLEAN_STYLE_RE,
+                       SITE_VOICE_RE, WEAK_CALL_TO_ACTION_RE, hidden_by_class)
 
 BLOCK_TAGS = frozenset({
     "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre",
@@ -135,7 +135,13 @@ def _is_prose(text: str) -> bool:
 
 
 _SUBHEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
-_SENTENCE = re.compile(r"\w\W*\s+\w+.*[\w)\"'”’][.!?](?:\s|$)|[。！？]")  # two words or more, ending a sentence
+_SENTENCE_END = re.compile(r"[\w)\"'”’][.!?]\W{0,3}$|[。！？]\W{0,3}$")
+# Classes sites put on their own article text (a paywalled or folded passage), next to widgets' classes
+_TEXT_CLASS_RE = re.compile(r"paywall|premium|read-?more|metered|subscriber-content|subscription-content|locked", re.I)
+
+
+def _is_sentence(text: str) -> bool:
+    return _words(text) >= 4 and _SENTENCE_END.search(text[-8:]) is not None
 
 
 def widget_evidence(el: HtmlElement) -> bool:
@@ -150,8 +156,8 @@ def widget_evidence(el: HtmlElement) -> bool:
         return True
     text = " ".join(el.text_content().split())
     words = _words(text)
-    if words <= 3 and el.tag not in _SUBHEADINGS:  # a subheading of the article's is as short
-        return True
+    if words <= 3 and not (el.tag in _SUBHEADINGS and _TEXT_CLASS_RE.search(f"{el.get('class', '')} {el.get('id', '')}")):
+        return True  # (a subheading of a paywalled passage, "Next steps", is as short)
     if words >= 120 and _looks_like_content(el):
         return False
     if any(True for _ in el.iter(*_CONTROLS)):
@@ -159,8 +165,8 @@ def widget_evidence(el: HtmlElement) -> bool:
     linked = sum(len(" ".join(a.text_content().split())) for a in el.iter("a"))
     if linked >= 0.5 * len(text):
         return True
-    if words < 40 and (CALL_TO_ACTION_RE.search(text) or
-                       WEAK_CALL_TO_ACTION_RE.search(text) and not _SENTENCE.search(text)):
+    if words < 40 and (CALL_TO_ACTION_RE.search(text) or WEAK_CALL_TO_ACTION_RE.search(text) and (
+            not _is_sentence(text) or SITE_VOICE_RE.search(text))):
         return True
     return bool(AUTHOR_CLASS_RE.search(f"{el.get('class', '')} {el.get('id', '')}") and words < 80
                 and el.find(".//img") is not None)
@@ -186,7 +192,7 @@ def preclean(tree: HtmlElement, index: AttrIndex | None = None) -> int:
         return [el for el in els if el.tag not in ("html", "body", "main", "article")
                 and el.getroottree().getroot() is root]
 
-    for el in attached(index.matching(HIDDEN_CLASS_KEYWORDS, HIDDEN_CLASS_RE)):
+    for el in attached(index.matching(HIDDEN_CLASS_KEYWORDS, HIDDEN_ANY_RE)):
         if hidden_by_class(el.get("class") or ""):
             doomed.setdefault(el)
     for el in attached(index.matching(PRECLEAN_CLASS_KEYWORDS, PRECLEAN_CLASS_RE)):

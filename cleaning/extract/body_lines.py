@@ -67,7 +67,7 @@ def clean_lines(paras: list[str], avoid: set[str]) -> list[str]:
             continue
         short = len(p) <= BOILERPLATE_LINE_MAX
         if short and (BOILERPLATE_LINE_RE.match(p) or is_promo_line(p)
-                      or RELATED_HEADING_RE.match(p) and not _heads_a_section(p, paras[i + 1:])):
+                      or RELATED_HEADING_RE.match(p) and not _heads_a_section(p, paras, i + 1)):
             continue
         if len(p) <= DISCLAIMER_MAX and DISCLAIMER_RE.match(p):
             continue
@@ -84,9 +84,11 @@ _SECTION_HEADING = re.compile(r"^\W*(?:recommendations?|recommended|trending|fea
                               r"more\s+(?:about|on)\s+(?:the|this|our|these)\s+\w+(?:\s+\w+)?)\W*$", re.I)
 
 
-def _heads_a_section(line: str, rest: list[str]) -> bool:
-    following = next((p for p in rest if p), "")
-    return bool(_SECTION_HEADING.match(line)) and _words(following) >= 12 and bool(_TERMINAL.search(following))
+def _heads_a_section(line: str, paras: list[str], start: int) -> bool:
+    if not _SECTION_HEADING.match(line):
+        return False
+    following = next((paras[j] for j in range(start, len(paras)) if paras[j]), "")
+    return _words(following) >= 12 and bool(_TERMINAL.search(following))
 
 
 def completeness_flags(paras: list[str]) -> list[str]:

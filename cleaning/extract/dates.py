@@ -40,7 +40,7 @@ from .date_page import DateContext, safe_date, settle_order, written_on_page
 from .date_sources import Stamp, from_jsonld, from_meta, from_microdata, from_time
 from .date_text import RELATIVE_RE, find_date_string, is_relative, page_languages, parse_text, parse_text_ex, plausible
 from .date_urls import canonical_href, from_url, is_archive_capture, original_url, url_month
-from .patterns import MODIFIED_LABEL_RE, PUBLISHED_LABEL_RE
+from .patterns import MODIFIED_LABEL_RE
 
 
 #: the zones a date shown in the page's text may move a UTC instant to: UTC-9 (Alaska) to UTC+9 (China +8,
@@ -76,17 +76,29 @@ def _local(stamps: list[Stamp], shown: list[Stamp], lang: str | None, url: str |
     return Stamp(local, first.source, key=first.key) if local else first
 
 
-def _labelled_date(text: str, label: re.Pattern, now, order: Callable[[], str | None]) -> date | None:
-    """The first date written just after a label ("Updated: ...", "Veröffentlicht am ..."); `order()` gives
-    the page's day-month order (asked only for a numeric date: reading the page for it costs)."""
-    for m in label.finditer(text):
+def _labelled_date(text: str, label: re.Pattern, now, order: Callable[[], str | None],
+                   start: int = 0, end: int | None = None) -> tuple[date, int] | None:
+    """(date, where its label starts) of the first date written just after a label ("Updated: ...",
+    "Veröffentlicht am ..."), in text[start:end]; `order()` gives the page's day-month order (asked only for a
+    numeric date: reading the page for it costs)."""
+    for m in label.finditer(text, start, len(text) if end is None else end):
         chunk = text[m.end():m.end() + 60]
         found = find_date_string(chunk)
         if found and chunk.find(found) < 25:
             d = plausible(parse_text(found, now=now, order=order() if NUMERIC_DATE.search(found) else None), now)
             if d:
-                return d
+                return d, m.start()
     return None
+
+
+#: how far from the update's label the publication's label may be: the same byline ("Aktualisiert am 14.02.2023,
+#: erstellt am 09.01.2023"), not a date the article cites ("published in JAMA on ...")
+NEXT_LABEL_CHARS = 80
+# The labels of a byline's publication date (not "date" or 时间, which label any date)
+_PUBLISHED_BYLINE_RE = re.compile(
+    r"\b(?:published|posted|first\s+published|ver[öo]ffentlicht|erschienen|erstellt|publi[ée]e?|publicado|publicada|"
+    r"publicaci[óo]n|publica[çc][ãa]o|pubblicato|pubblicazione|gepubliceerd|opublikowano|diterbitkan|yay[ıi]nlanma|"
+    r"yay[ıi]nland[ıi]|опубликовано)\b|发布|发表|公開", re.I)
 
 
 # A comments section's own class or id ("comments", "comment-list", "ast-comment-list", "comments-area"), not a
@@ -111,15 +123,20 @@ _CHROME_WORDS = ("today", "current", "masthead", "topbar", "top-bar", "siteheade
 
 def site_chrome(tree: HtmlElement, index: attrs.AttrIndex | None = None) -> set[HtmlElement]:
     """The page's masthead, top bar and site header, and elements named for today's date; never one
-    inside an <article> or holding the headline (<h1>) or an <article> (a header that is the article's)."""
+    inside an <article>, or holding the headline (<h1>), an <article>, <main> or a paragraph of prose (a header
+    that is the article's, a wrapper of the whole page)."""
     found = set()
     for el in (index or attrs.index(tree)).matching(_CHROME_WORDS, _CHROME):
         if any(a.tag == "article" for a in el.iterancestors()):
             continue
-        if next(el.iter("h1", "article"), None) is not None:
-            continue
+        if next(el.iter("h1", "article", "main"), None) is not None or _holds_prose(el):
+            continue  # a wrapper of the page ("site has-top-bar"), not the bar
         found.add(el)
     return found
+
+
+def _holds_prose(el: HtmlElement) -> bool:
+    return any(len(p.text_content().split()) >= 20 for p in el.iter("p"))
 
 
 def _excluded(el: HtmlElement, skip: set) -> bool:
@@ -185,10 +202,10 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
         published, source = url_day, "url"
 
     relatives_seen: list[str] = []
-    memo: dict[str, date | None] = {}
+    memo: dict[str, tuple[date, int] | None] = {}
 
-    def labelled_update() -> date | None:
-        """The date the page's text labels as an update ("Aktualisiert am ..."), read once."""
+    def labelled_update() -> tuple[date, int] | None:
+        """(date, where its label is) the page's text labels as an update ("Aktualisiert am ..."), read once."""
         if "update" not in memo:
             memo["update"] = _labelled_date(ctx.text, MODIFIED_LABEL_RE, now, ctx.order)
         return memo["update"]
@@ -216,9 +233,12 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
         published, source = chosen.day, chosen.source
     if published is None:
         found, stage = search()
-        if found is None and relatives_seen:
-            # "3 hours ago" says the day only against the fetch time: read when the page shows no date itself
-            found, stage = search(relative=True)
+        if relatives_seen and (found is None or stage not in _MARKED_STAGES):
+            # "3 hours ago" says the day only against the fetch time: it gives way to a date the page writes out
+            # where dates go (a date-classed element, <time>), not to one its prose or a list happens to cite
+            again = search(relative=True)
+            if again[0] is not None and (found is None or again[1] in _MARKED_STAGES):
+                found, stage = again
         ambiguous = False
         if found is not None and stage in _TEXT_STAGES:
             found, ambiguous = settle_order(found, ctx, now)
@@ -229,12 +249,16 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
             published, source = found, _SOURCE.get(stage, stage)
             if ambiguous:
                 flags.append("date_ambiguous")
-            if labelled_update() == published:
+            update = labelled_update()
+            if update is not None and update[0] == published:
                 # The search read the first date shown, and the page labels it as the update ("Aktualisiert am
-                # 14.02.2023, erstellt am 09.01.2023"): the date it labels as published, if earlier, is the day.
-                first = _labelled_date(ctx.text, PUBLISHED_LABEL_RE, now, ctx.order)
-                if first is not None and first < published:
-                    published = first
+                # 14.02.2023, erstellt am 09.01.2023"): the date the same byline labels as published, if earlier,
+                # is the day.
+                at = update[1]
+                first = _labelled_date(ctx.text, _PUBLISHED_BYLINE_RE, now, ctx.order, max(0, at - NEXT_LABEL_CHARS),
+                                       at + NEXT_LABEL_CHARS)
+                if first is not None and first[0] < published:
+                    published = first[0]
     if published is None and modified:
         published, source = modified[0].day, modified[0].source
     if published is None:
@@ -247,7 +271,8 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
                 flags.append("date_year_only")  # not the URL's month: a year alone (or a January) htmldate found
 
     if updated is None:
-        updated = labelled_update()
+        labelled = labelled_update()
+        updated = labelled[0] if labelled else None
     if updated and published and updated < published:
         updated = None
     return published, updated, source, flags
@@ -277,3 +302,4 @@ _SOURCE = {"abbr": "markup", "meta": "meta", "json-ld": "json-ld", "markup": "ma
            "timestamp": "text", "text-pattern": "text", "text": "text", "title": "title", "image-url": "image-url",
            "htmldate": "htmldate"}
 _TEXT_STAGES = {"abbr", "markup", "time", "text", "text-pattern", "title", "htmldate"}
+_MARKED_STAGES = {"meta", "json-ld", "abbr", "markup", "time"}  # a date where the page puts its dates

@@ -107,7 +107,8 @@ BOILERPLATE_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", 
 # A whole body line that is boilerplate (only short lines are tested).
 BOILERPLATE_LINE_RE = re.compile(
     r"^\W*(?:"
-    r"share(?:\s+(?:this|on|via|to|article|story|post)(?:\s+\w+){0,3})?|shares?|icon|print(?:\s+this)?(?:\s+\w+)?|"
+    r"share(?:\s+(?:this|on|via|to|article|story|post)(?:\s+\w+){0,3}|(?:\s+(?:tweet|pin|email|e-mail|mail|facebook|"
+    r"twitter|x|whatsapp|linkedin|reddit|telegram|print|link|copy|\d+))+)?|shares?|icon|print(?:\s+this)?(?:\s+\w+)?|"
     r"tweet|email|e-mail|like|comment|comments|\d+\s+comments?|pin\s*it|whatsapp|facebook|twitter|weibo|wechat|qq|"
     r"follow\s+us(?:\s+on)?(?:\s+\w+){0,4}|like\s+us\s+on\s+\w+|subscribe(?:\s+\w+){0,6}|sign\s+up(?:\s+\w+){0,8}|"
     r"(?:suscr[íi]b(?:ete|irse)|abonn(?:ieren|ez-vous)|s'abonner|iscriviti|inscreva-se|assine|"
@@ -164,26 +165,37 @@ PRECLEAN_CLASS_KEYWORDS = ("newsletter", "subscri", "signup", "sign-up", "optin"
                            "related", "recommend", "popular", "trending", "read", "more-stories", "author", "crumb",
                            "cookie", "consent", "gdpr", "paywall", "see-also")
 # Classes that say an element is not shown on screen.
-HIDDEN_CLASS_RE = re.compile(r"(?:^|\s)(?:screen-reader-text|sr-only|visually-hidden|visuallyhidden|hidden|hide|"
+HIDDEN_CLASS_RE = re.compile(r"(?:^|\s)(?:screen-reader-text|sr-only|visually-hidden|visuallyhidden|hidden|hide|d-none|"
                              r"element-hidden|invisible|print-only)(?:$|\s)", re.I)
 # The text of a widget that asks the reader to do something (only counts in short elements). The weak words
-# ("register", "accept", "sign in", 关注 "pay attention to") are also everyday words of health news: they count
-# only in text that is no sentence ("Register", "Sign in to comment"), the strong ones in any short element.
+# ("register", "sign in", "accept", "cookies", 关注 "pay attention to", 分享 "share") are also everyday words of
+# health news: in a sentence they count only when the site speaks to the reader about itself ("Sign up for our
+# newsletter", "Follow us", 关注我们), not in "Patients can register for the trial through their family doctor."
 CALL_TO_ACTION_RE = re.compile(
     r"\b(?:subscribe|subscription|newsletter|already\s+a\s+(?:subscriber|member)|continue\s+reading|read\s+more|"
-    r"keep\s+reading|unlock|free\s+trial|advertis\w*|sponsored|download\s+(?:the|our)\s+app)\b|订阅|广告|阅读全文", re.I)
+    r"keep\s+reading|(?:read|see)\s+the\s+full\s+(?:article|story)|unlock|free\s+trial|advertis\w*|sponsored|"
+    r"follow\s+us|share\s+(?:this|on|via)|download\s+(?:the|our)\s+app)\b|订阅|广告|阅读全文", re.I)
 WEAK_CALL_TO_ACTION_RE = re.compile(
-    r"\b(?:sign\s?up|sign\s?in|log\s?in|register|cookies?|accept|follow\s+us|share\s+(?:this|on|via))\b|登录|注册|分享|关注",
-    re.I)
-HIDDEN_CLASS_KEYWORDS = ("screen-reader", "sr-only", "hidden", "hide", "invisible", "print-only")
-# A utility class that shows the element again from some screen width on ("hidden md:block" in Tailwind,
-# "d-none d-md-block" in Bootstrap): hidden on phones only, read on the desktop.
-SHOWN_FROM_WIDTH_RE = re.compile(r"(?:^|\s)(?:(?:sm|md|lg|xl|2xl):(?:block|flex|grid|inline|inline-block|inline-flex|table|"
-                                 r"contents|flow-root)|d-(?:sm|md|lg|xl|xxl)-(?:block|flex|grid|inline|inline-block|table))(?:$|\s)")
+    r"\b(?:sign\s?up|sign\s?in|log\s?in|register|cookies?|accept)\b|登录|注册|分享|关注", re.I)
+SITE_VOICE_RE = re.compile(r"\b(?:our|us|we|this\s+(?:site|website))\b|我们|本站|本网|公众号|微信|扫码|点击", re.I)
+HIDDEN_CLASS_KEYWORDS = ("screen-reader", "sr-only", "hidden", "hide", "invisible", "print-only", "d-none", "-none",
+                         "visible-xs")
+# Responsive utility classes, read as a desktop screen shows the page: hidden and shown again from some width on
+# ("hidden md:block" in Tailwind, "d-none d-md-block" in Bootstrap) is shown; shown on phones only ("md:hidden",
+# "d-md-none", Bootstrap 3's "hidden-md", "visible-xs") is hidden, so a page's phone and desktop copies of a
+# passage give it once.
+SHOWN_FROM_WIDTH_RE = re.compile(r"(?:^|\s)(?:(?:sm|md|lg):(?:block|flex|grid|inline|inline-block|inline-flex|table|"
+                                 r"contents|flow-root)|d-(?:sm|md|lg)-(?:block|flex|grid|inline|inline-block|table))(?:$|\s)")
+HIDDEN_WIDE_RE = re.compile(r"(?:^|\s)(?:(?:sm|md|lg):hidden|d-(?:sm|md|lg)-none|hidden-(?:md|lg)|"
+                            r"visible-xs(?:-block|-inline|-inline-block)?)(?:$|\s)")
+
+HIDDEN_ANY_RE = re.compile(f"{HIDDEN_CLASS_RE.pattern}|{HIDDEN_WIDE_RE.pattern}", re.I)  # what may hide: prefilter
 
 
 def hidden_by_class(cls: str) -> bool:
-    """Whether an element's class hides it for every reader (not only on small screens)."""
+    """Whether an element's class hides it on a desktop screen (not only on small ones)."""
+    if HIDDEN_WIDE_RE.search(cls):
+        return True
     return bool(HIDDEN_CLASS_RE.search(cls)) and not SHOWN_FROM_WIDTH_RE.search(cls)
 
 

@@ -38,7 +38,7 @@ def norm(text: str) -> str:
     return " ".join(text.split()).strip(" .,:;!?|-–—\"'")
 
 
-_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ı": "i"})
 
 
 @lru_cache(maxsize=4096)
@@ -178,7 +178,8 @@ def find_title(tree: HtmlElement, profile=None, skip: set | None = None, url: st
         return max(title_parts, key=len), flags
     if h1s:
         return h1s[0][1], flags
-    return head_title, flags
+    # every part reads as a site name ("Sleep Apnea | Sleep-Apnea.org": a site named for its subject): the first
+    return (parts(head_title) or [head_title])[0], flags
 
 
 _TITLED = re.compile(r"title|headline", re.I)

@@ -40,6 +40,14 @@ def test_lsh_params_are_datasketchs_choice(num_perm):
         assert lsh_params(threshold, num_perm) == (ref.b, ref.r)
 
 
+@pytest.mark.parametrize("threshold,num_perm", [(1.5, 128), (-0.1, 128), (0.6, 1)])
+def test_lsh_params_refuse_what_datasketch_refuses(threshold, num_perm):
+    with pytest.raises(ValueError):
+        MinHashLSH(threshold=threshold, num_perm=num_perm, weights=(0.5, 0.5))
+    with pytest.raises(ValueError):
+        lsh_params(threshold, num_perm)
+
+
 def test_fingerprints_and_bands_without_importing_scipy():
     # datasketch's package imports scipy (half a second per process): a crawl's helpers and its end must not pay it.
     code = ("import sys; from cleaning.dedup.minhash import MinHasher, lsh_params; "

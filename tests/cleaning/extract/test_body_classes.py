@@ -110,14 +110,27 @@ def test_no_class_name_alone_removes_visible_text(cls, tag):
     ("<p class='paywall'>The researchers stress that nobody has to accept a place.</p>", False),
     ("<p class='paywall-content'>专家建议，高血压患者要关注天气变化，降温时及时添加衣物。</p>", False),
     ("<h2 class='paywall'>Next steps</h2>", False),
-    # the same words as a prompt
+    # the same words as a prompt, also written as a sentence
     ("<div class='promo'><a href='/r'>Register</a> or <a href='/l'>sign in</a> to comment</div>", True),
     ("<div class='social'>关注我们</div>", True),
     ("<p class='paywall'>Continue reading</p>", True),
+    ("<div class='social-follow'>Follow us on Facebook for daily health tips and news.</div>", True),
+    ("<div class='newsletter'>Sign up for our free weekly letter on heart health.</div>", True),
+    ("<div class='share-box'>Share this article with your friends and family today!</div>", True),
+    ("<div class='promo'>Please sign in to read the full article and its references.</div>", True),
+    ("<div class='cookie-note'>We use cookies to give you the best experience on our website.</div>", True),
+    ("<div class='social'>关注我们的微信公众号。</div>", True),
+    # short headings of widgets go; a paywalled passage's subheading stays (above)
+    ("<h3 class='newsletter-title'>Stay informed</h3>", True),
+    ("<h4 class='share-heading'>Spread the word</h4>", True),
+    ("<h3 class='author-box-title'>About Dr. Lee</h3>", True),
     # hidden for every reader, or only on small screens
     ("<p class='hidden'>" + PROSE + "</p>", True),
     ("<p class='hidden md:block'>" + PROSE + "</p>", False),
     ("<div class='hidden lg:flex'><p>" + PROSE + "</p></div>", False),
+    ("<div class='d-none d-md-block'><p>" + PROSE + "</p></div>", False),
+    ("<div class='md:hidden'><p>" + PROSE + "</p></div>", True),  # the phone's copy
+    ("<div class='d-md-none'><p>" + PROSE + "</p></div>", True),
 ])
 def test_widget_evidence(html, is_widget):
     el = _parse(f"<html><body>{html}</body></html>").find(".//body")[0]
@@ -143,6 +156,23 @@ def test_section_headings_that_read_like_related_headings_stay_when_a_section_fo
 @pytest.mark.parametrize("line", ["Suscríbete a nuestro boletín de salud", "Suscribirse", "Newsletter abonnieren",
                                   "Abonnez-vous à notre newsletter", "Iscriviti alla newsletter"])
 def test_subscribe_prompts_in_other_languages_are_no_body(line):
+    from cleaning.extract.body_lines import clean_lines
+
+    assert clean_lines([line, "A sentence of the article that stays where it is."], set()) == \
+        ["A sentence of the article that stays where it is."]
+
+
+def test_a_passage_shown_on_phones_and_on_desktops_gives_its_text_once():
+    html = (f"<html><body><article><h1>Strength and knees</h1><p>{PROSE}</p>"
+            "<div class='hidden md:block'><p>Desktop copy of the key points of this article.</p></div>"
+            "<div class='md:hidden'><p>Phone copy of the key points of this article.</p></div>"
+            f"<p>{PROSE.replace('forty', 'fifty')}</p></article></body></html>")
+    body = extract(html, URL).body
+    assert "Desktop copy" in body and "Phone copy" not in body
+
+
+@pytest.mark.parametrize("line", ["Share Tweet Pin Email", "Share Tweet", "Share 0", "Share Facebook Twitter"])
+def test_share_button_rows_are_no_body(line):
     from cleaning.extract.body_lines import clean_lines
 
     assert clean_lines([line, "A sentence of the article that stays where it is."], set()) == \

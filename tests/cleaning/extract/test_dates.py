@@ -179,6 +179,32 @@ def test_month_names_of_our_users_languages_without_a_page_language(byline, expe
     assert extract(page, "https://x.test/a/walking", now=NOW.replace(year=2024)).published_date == expected
 
 
+@pytest.mark.parametrize("cited,lang", [
+    ("<p>The trial, published in JAMA on March 12, 2021, followed 2,000 adults for two years.</p>", "en"),
+    ("<p>The WHO guideline released 12 March 2021 recommends exercise for older adults every day.</p>", "en"),
+    ("<p>Die Studie wurde erstellt am 12.03.2021 und hat 2000 Erwachsene zwei Jahre lang begleitet.</p>", "de"),
+    ("<ul class='x'><li><a href='/o'>An older story about knees</a> Posted Jan 9, 2021</li></ul>", "en"),
+])
+def test_an_update_alone_does_not_pick_up_a_date_the_article_cites(cited, lang):
+    page = _page(byline='<p class="meta">Updated March 3, 2023</p>', lang=lang).replace("</article>", cited + "</article>")
+    assert extract(page, "https://x.test/a/walking", now=NOW).published_date == date(2023, 3, 3)
+
+
+def test_a_relative_byline_does_not_give_way_to_a_date_in_the_prose():
+    now = NOW.replace(day=10)
+    page = _page(byline='<p class="meta">3 hours ago</p>').replace(
+        "</article>", "<p>On March 12, 2021 the ministry changed its advice for people over seventy.</p></article>")
+    assert extract(page, "https://x.test/a/walking", now=now).published_date == date(2023, 5, 10)
+
+
+@pytest.mark.parametrize("wrapper", ["site has-top-bar", "with-site-header", "layout-masthead"])
+def test_a_page_wrapper_named_for_its_top_bar_is_not_chrome(wrapper):
+    page = _page(byline='<p class="meta">Published 12 April 2023</p>').replace("<body>", f'<body><div class="{wrapper}">')
+    page = page.replace("<article><h1>Walking backwards</h1>", '<div class="post"><h2 class="entry-title">Walking backwards</h2>')
+    page = page.replace("</article>", "</div></div>")
+    assert extract(page, "https://x.test/a/walking", now=NOW).published_date == date(2023, 4, 12)
+
+
 COMMENTS = ('<div id="comments" class="comments-area"><ol class="ast-comment-list"><li class="comment">'
             '<div class="comment-meta">January 3, 2024 at 9:12 am</div><p>Thank you, doctor.</p></li></ol></div>')
 

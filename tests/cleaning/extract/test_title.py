@@ -62,6 +62,11 @@ def test_h1_agreeing_with_stated_title_is_kept_as_shown():
     # spaced colon and dash stay
     ("<title>Méditation : 10 minutes par jour – contre le stress | SantéVie</title>", "",
      "https://www.santevie.fr/meditation", "Méditation : 10 minutes par jour – contre le stress"),
+    # a site named for its subject: every part reads as its name, the first is the headline
+    ("<title>Sleep Apnea | Sleep-Apnea.org</title>", "", "https://sleep-apnea.org/what-is-it", "Sleep Apnea"),
+    # Turkish dotless i folds as the host writes it
+    ("<title>Diz ağrısı için egzersizler | İstanbul Sağlık</title>", '<h1 class="logo">İstanbul Sağlık</h1>',
+     "https://www.istanbulsaglik.example/diz", "Diz ağrısı için egzersizler"),
     # what is left after the site's name is still parts: the longest is the headline
     ("<title>Disfunctions.de » Blog Archiv » Podcasts in Plex einbinden</title>", "",
      "https://disfunctions.de/2014/05/podcasts", "Podcasts in Plex einbinden"),
