@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import shutil
 import subprocess
@@ -123,25 +124,41 @@ def _pom(version: str) -> str:
 
 
 def _install_maven(base: Path, version: str, say: Callable[[str], None]) -> LanguageToolInstall:
+    """Resolves the jars into a folder of its own, then puts it in place of the install in one rename: a
+    failed run (no network, a full disk) leaves a working install as it was, and a crawl starting meanwhile
+    finds the old install or the new one, never half of one."""
     mvn = shutil.which("mvn")
     if mvn is None:
         raise InstallError("Maven (mvn) is not on the PATH: install it (apt-get install maven) or give a URL")
     target = base / f"LanguageTool-{version}-maven"
+    work = base / f".{target.name}.tmp-{os.getpid()}"
+    shutil.rmtree(work, ignore_errors=True)
+    lib = work / "lib"
+    work.mkdir(parents=True)
+    try:
+        (work / "pom.xml").write_text(_pom(version), encoding="utf-8")
+        say(f"resolving LanguageTool {version} (server + {', '.join(STARTUP_MODULES)}) from Maven Central ...")
+        argv = [mvn, "-B", "-q", "-f", str(work / "pom.xml"), "dependency:copy-dependencies",
+                f"-DoutputDirectory={lib}", "-DincludeScope=runtime"]
+        proc = subprocess.run(argv, capture_output=True, text=True, timeout=1800)
+        if proc.returncode != 0:
+            tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
+            raise InstallError(f"Maven could not resolve LanguageTool {version}:\n{tail}")
+        if not any(j.name.startswith("languagetool-server-") for j in lib.glob("*.jar")):
+            raise InstallError(f"Maven finished but {lib} has no languagetool-server jar")
+        old = base / f".{target.name}.old-{os.getpid()}"
+        if target.exists():
+            target.rename(old)  # the jars of two versions never mix: the old folder goes whole
+        try:
+            work.rename(target)
+        except OSError:
+            if old.exists() and not target.exists():
+                old.rename(target)
+            raise
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     lib = target / "lib"
-    target.mkdir(parents=True, exist_ok=True)
-    (target / "pom.xml").write_text(_pom(version), encoding="utf-8")
-    if lib.exists():
-        shutil.rmtree(lib)  # never mix jars of two versions
-    say(f"resolving LanguageTool {version} (server + {', '.join(STARTUP_MODULES)}) from Maven Central ...")
-    argv = [mvn, "-B", "-q", "-f", str(target / "pom.xml"), "dependency:copy-dependencies",
-            f"-DoutputDirectory={lib}", "-DincludeScope=runtime"]
-    proc = subprocess.run(argv, capture_output=True, text=True, timeout=1800)
-    if proc.returncode != 0:
-        tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
-        raise InstallError(f"Maven could not resolve LanguageTool {version}:\n{tail}")
-    jars = sorted(lib.glob("*.jar"))
-    if not any(j.name.startswith("languagetool-server-") for j in jars):
-        raise InstallError(f"Maven finished but {lib} has no languagetool-server jar")
     return LanguageToolInstall(str(target), f"{lib}/*", version, "maven")
 
 
@@ -186,7 +203,9 @@ def install(
             errors.append(f"maven: {e}")
     if found is None:
         raise InstallError("LanguageTool could not be installed:\n" + "\n".join(errors))
-    (base / RECORD).write_text(json.dumps(asdict(found), indent=1) + "\n", encoding="utf-8")
+    record = base / f".{RECORD}.tmp-{os.getpid()}"
+    record.write_text(json.dumps(asdict(found), indent=1) + "\n", encoding="utf-8")
+    os.replace(record, base / RECORD)  # a reader finds the old record or the new one, whole
     return found
 
 

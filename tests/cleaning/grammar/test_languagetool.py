@@ -184,3 +184,47 @@ def test_a_local_server_dies_with_a_killed_parent(tmp_path):
         owner.wait(10)
         owner.stdout.close()
         subprocess.run(["pkill", "-f", str(script)])
+
+
+def _fake_mvn(tmp_path, monkeypatch, script: str) -> None:
+    from cleaning.grammar import lt_install
+
+    mvn = tmp_path / "bin" / "mvn"
+    mvn.parent.mkdir()
+    mvn.write_text("#!/bin/sh\n" + script)
+    mvn.chmod(0o755)
+    real_which = lt_install.shutil.which
+    monkeypatch.setattr(lt_install.shutil, "which", lambda name: str(mvn) if name == "mvn" else real_which(name))
+
+
+def _working_install(base):
+    lib = base / "LanguageTool-6.6-maven" / "lib"
+    lib.mkdir(parents=True)
+    (lib / "languagetool-server-6.6.jar").write_text("old jar")
+    return lib
+
+
+def test_a_failed_reinstall_leaves_the_working_install_as_it_was(tmp_path, monkeypatch):
+    from cleaning.grammar import lt_install
+
+    lib = _working_install(tmp_path / "home")
+    _fake_mvn(tmp_path, monkeypatch, "echo 'Could not transfer artifact: network is unreachable' >&2\nexit 1\n")
+    with pytest.raises(lt_install.InstallError, match="network is unreachable"):
+        lt_install._install_maven(tmp_path / "home", "6.6", say=lambda _: None)
+    assert (lib / "languagetool-server-6.6.jar").read_text() == "old jar"
+    assert sorted(p.name for p in (tmp_path / "home").iterdir()) == ["LanguageTool-6.6-maven"]  # no leftovers
+
+
+def test_a_reinstall_replaces_the_jars_whole(tmp_path, monkeypatch):
+    from cleaning.grammar import lt_install
+
+    _working_install(tmp_path / "home")
+    # the fake Maven writes the jars where it is told (-DoutputDirectory=...)
+    _fake_mvn(tmp_path, monkeypatch, 'for a in "$@"; do case "$a" in -DoutputDirectory=*) d="${a#*=}";; esac; done\n'
+                                      'mkdir -p "$d" && echo new > "$d/languagetool-server-6.6.jar" && echo x > "$d/lucene.jar"\n')
+    found = lt_install._install_maven(tmp_path / "home", "6.6", say=lambda _: None)
+    lib = tmp_path / "home" / "LanguageTool-6.6-maven" / "lib"
+    assert found.classpath == f"{lib}/*"
+    assert sorted(p.name for p in lib.iterdir()) == ["languagetool-server-6.6.jar", "lucene.jar"]
+    assert (lib / "languagetool-server-6.6.jar").read_text() == "new\n"
+    assert sorted(p.name for p in (tmp_path / "home").iterdir()) == ["LanguageTool-6.6-maven"]
