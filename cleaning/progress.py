@@ -32,6 +32,9 @@ PASS_OF_STEP = {"read_pages": "prepare", "extract": "prepare", "repeated_paragra
 # Seconds one document costs one process in each pass, from the manifest's step seconds of demo runs
 # (grammar: between the offline backend's ~0.13 s and LanguageTool's ~0.6 s per article).
 PRIOR_SECONDS = {"prepare": 0.02, "dedup": 0.001, "vocabulary": 0.003, "grammar": 0.3, "write": 0.002}
+# The grammar pass with the offline backend, or none (the demo's and extraction-dev's cold cost per article
+# is 5-9 ms; LanguageTool's prior above is 30 times that)
+PRIOR_GRAMMAR_SECONDS = {"offline": 0.01, "none": 0.001}
 PARALLEL = frozenset({"prepare", "grammar"})  # spread over the run's worker processes
 
 

@@ -24,7 +24,7 @@ from cleaning.flow import cleaning_steps, summary_counts
 from cleaning.memory import release_free_memory
 from cleaning.options import CleanOptions
 from cleaning.prepared import CachedMapper, PreparedPages, first_segment
-from cleaning.progress import PASS_OF_STEP, RunProgress
+from cleaning.progress import PASS_OF_STEP, PRIOR_GRAMMAR_SECONDS, RunProgress
 from cleaning.signals import HeldSignals
 from cleaning.spool import DocumentSpool
 from cleaning.steps.base import Step
@@ -187,10 +187,23 @@ def run_steps(steps: list[Step], mapper: Mapper, stage: Path, progress: RunProgr
     return iter(stream)
 
 
+def _grammar_prior(options: CleanOptions) -> float | None:
+    """The grammar pass's cost per article for the estimate of the time left, by the backend that will run
+    (`auto` is LanguageTool when one is installed or named, else the offline backend)."""
+    backend = options.grammar_backend
+    if backend == "auto":
+        from cleaning.grammar import languagetool_status
+
+        backend = "languagetool" if languagetool_status(options.languagetool_url)[0] else "offline"
+    return PRIOR_GRAMMAR_SECONDS.get(backend)
+
+
 def clean_run(root: Path, run_id: str, options: CleanOptions | None = None, mapper: Mapper | None = None) -> CleanReport:
     """Cleans one run's pages into the derived datasets; re-running it replaces its rows."""
     options = options or CleanOptions()
-    progress = RunProgress(f"cleaning {run_id}", None, interval=options.progress_interval, workers=options.workers)
+    grammar = _grammar_prior(options)
+    progress = RunProgress(f"cleaning {run_id}", None, interval=options.progress_interval, workers=options.workers,
+                           prior={"grammar": grammar} if grammar is not None else None)
     with progress.heartbeat():  # from the first moment: never silent longer than the interval
         return _clean_run(Path(root), run_id, options, mapper, progress)
 

@@ -132,3 +132,21 @@ def test_steps_outside_the_flow_are_ignored():
     p.advance("a-test-step")
     p.begin("another")
     assert all(x.done == 0 for x in p.passes.values())
+
+
+@pytest.mark.parametrize("backend,installed,expected", [
+    ("offline", False, 0.01), ("none", False, 0.001), ("languagetool", False, PRIOR_SECONDS["grammar"]),
+    ("auto", False, 0.01), ("auto", True, PRIOR_SECONDS["grammar"]),
+])
+def test_the_grammar_pass_is_estimated_for_the_backend_that_will_run(monkeypatch, backend, installed, expected):
+    import cleaning.grammar
+    from cleaning.runner import CleanOptions, _grammar_prior
+
+    monkeypatch.setattr(cleaning.grammar, "languagetool_status", lambda url, home=None: (installed, "test"),
+                        raising=False)
+    prior = _grammar_prior(CleanOptions(grammar_backend=backend))
+    progress = RunProgress("cleaning x", 900, interval=0, prior={"grammar": prior} if prior is not None else None)
+    assert progress.prior["grammar"] == expected
+    # 900 pages on the offline backend: under a minute in all, not 5 (the grammar pass alone at LanguageTool's prior)
+    if expected == 0.01:
+        assert progress.seconds_left() < 60
