@@ -23,7 +23,10 @@ DATE_TEXT_PATTERNS = [
     NUMERIC_DATE,  # 12.04.2023, 12/04/2023, 12 | 04 | 2023
     re.compile(rf"(?<!\w)\d{{1,2}}\.?\s+(?:de\s+)?{_WORD},?\s+(?:de\s+)?(?:19|20)\d{{2}}\b"),
     re.compile(rf"(?<!\w){_WORD}\s+\d{{1,2}},?\s+(?:19|20)\d{{2}}\b"),
+    # a Japanese era date: 令和3年3月5日 is 2021-03-05 (元年: the era's first year)
+    re.compile(r"(令和|平成|昭和)\s*(元|\d{1,2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"),
 ]
+_ERA_BASE = {"令和": 2018, "平成": 1988, "昭和": 1925}
 RELATIVE_RE = re.compile(
     r"\b(?:(\d+|an?|one)\s+(second|minute|min|hour|hr|day|week|month|year)s?\s+ago)\b|\b(yesterday|today)\b"
     r"|(\d+)\s*(分钟|小时|天|周|个月|年)前|(昨天|今天)", re.I)
@@ -126,7 +129,7 @@ def _clamped(year: int, month: int, day: int) -> date | None:
     return None
 
 
-_DATEISH = re.compile(r"\d|yesterday|today|昨天|今天", re.I)
+_DATEISH = re.compile(r"\d|yesterday|today|昨天|今天|元年", re.I)
 # A time of day written inside a date ("Jan 04 09:34 2021"): none of the patterns bridges it.
 _TIME_OF_DAY = re.compile(r"(?<!\S)\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?(?!\S)", re.I)
 
@@ -176,6 +179,13 @@ def parse_text_ex(text: str, formats: tuple[str, ...] = (), languages: tuple[str
     by_format = _with_formats(found, formats)
     if by_format is not None:
         return by_format, False
+    m = DATE_TEXT_PATTERNS[-1].fullmatch(found)
+    if m:
+        year = _ERA_BASE[m.group(1)] + (1 if m.group(2) == "元" else int(m.group(2)))
+        try:
+            return date(year, int(m.group(3)), int(m.group(4))), False
+        except ValueError:
+            return None, False
     m = DATE_TEXT_PATTERNS[0].fullmatch(found) or DATE_TEXT_PATTERNS[1].fullmatch(found)
     if m:
         try:

@@ -13,7 +13,7 @@ NOW = datetime(2023, 5, 1, 12, tzinfo=timezone.utc)
 @pytest.mark.parametrize("text", [
     "April 12, 2023", "12 April 2023", "2023-04-12 14:32", "2023/4/12", "Apr. 12, 2023", "12th of April 2023",
     "2023年4月12日", "Published: 12.04.2023", "Posted on April 12, 2023 by Dr. Li", "2023-04-12T14:32:00+08:00",
-    "Wednesday, 12 April 2023",
+    "Wednesday, 12 April 2023", "令和5年4月12日", "公開日：令和5年4月12日",
 ])
 def test_formats(text):
     assert parse_text(text, now=NOW) == date(2023, 4, 12)
@@ -314,3 +314,9 @@ def test_date_lines_leave_the_body_in_several_languages_but_numbers_stay():
              "3 Kinder 2022", "10 Prozent 2023", "Walking backwards helps the lower back, doctors say."]
     assert clean_lines(lines, set()) == ["3 Kinder 2022", "10 Prozent 2023",
                                          "Walking backwards helps the lower back, doctors say."]
+
+
+@pytest.mark.parametrize("text,expected", [("令和元年5月1日", date(2019, 5, 1)), ("平成30年12月31日", date(2018, 12, 31)),
+                                           ("昭和64年1月7日", date(1989, 1, 7))])
+def test_japanese_era_dates(text, expected):
+    assert parse_text(text, now=NOW) == expected
