@@ -115,12 +115,19 @@ def _agrees(a: str, b: str) -> bool:
 
 
 def _without_site(title: str, sites: set[str]) -> str:
-    """A stated title minus site-name parts at either end ("Headline | POLITICO" -> "Headline")."""
+    """A stated title minus site-name parts at either end ("Headline | POLITICO" -> "Headline"); a site name
+    may hold separators itself ("Headline - Consett Magazine - Positive Local News for Consett")."""
     tokens = _SPLIT.split(title or "")  # text, separator, text, ...
-    while len(tokens) >= 3 and is_site(tokens[-1], sites):
-        tokens = tokens[:-2]
-    while len(tokens) >= 3 and is_site(tokens[0], sites):
-        tokens = tokens[2:]
+    while len(tokens) >= 3:
+        # the longest run of parts at the end that is a site name (parts sit at even indices), then at the start
+        end = next((k for k in range(2, len(tokens), 2) if is_site("".join(tokens[k:]), sites)), None)
+        if end is not None:
+            tokens = tokens[:end - 1]
+            continue
+        start = next((j for j in range(len(tokens) - 3, -1, -2) if is_site("".join(tokens[:j + 1]), sites)), None)
+        if start is None:
+            break
+        tokens = tokens[start + 2:]
     if len(tokens) == 1 and is_site(tokens[0], sites):
         return ""
     return "".join(tokens).strip()

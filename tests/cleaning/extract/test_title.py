@@ -67,6 +67,11 @@ def test_h1_agreeing_with_stated_title_is_kept_as_shown():
     # Turkish dotless i folds as the host writes it
     ("<title>Diz ağrısı için egzersizler | İstanbul Sağlık</title>", '<h1 class="logo">İstanbul Sağlık</h1>',
      "https://www.istanbulsaglik.example/diz", "Diz ağrısı için egzersizler"),
+    # a site name that holds separators itself, after the headline in og:title and <title>
+    ('<title>Knee pain - By Dr. Lee - Stride Magazine - Positive News for Runners</title>'
+     '<meta property="og:title" content="Knee pain - By Dr. Lee - Stride Magazine - Positive News for Runners">'
+     '<meta property="og:site_name" content="Stride Magazine - Positive News for Runners">',
+     '<h1 class="entry-title">Knee pain &#8211; By Dr. Lee</h1>', "https://stride.example/2023/knee", "Knee pain – By Dr. Lee"),
     # what is left after the site's name is still parts: the longest is the headline
     ("<title>Disfunctions.de » Blog Archiv » Podcasts in Plex einbinden</title>", "",
      "https://disfunctions.de/2014/05/podcasts", "Podcasts in Plex einbinden"),
