@@ -40,7 +40,7 @@ from .date_page import DateContext, safe_date, settle_order, written_on_page
 from .date_sources import Stamp, from_jsonld, from_meta, from_microdata, from_time
 from .date_text import RELATIVE_RE, find_date_string, is_relative, page_languages, parse_text, parse_text_ex, plausible
 from .date_urls import canonical_href, from_url, is_archive_capture, original_url, url_month
-from .patterns import MODIFIED_LABEL_RE
+from .patterns import MODIFIED_LABEL_RE, PUBLISHED_BYLINE_RE
 
 
 #: the zones a date shown in the page's text may move a UTC instant to: UTC-9 (Alaska) to UTC+9 (China +8,
@@ -94,11 +94,6 @@ def _labelled_date(text: str, label: re.Pattern, now, order: Callable[[], str | 
 #: how far from the update's label the publication's label may be: the same byline ("Aktualisiert am 14.02.2023,
 #: erstellt am 09.01.2023"), not a date the article cites ("published in JAMA on ...")
 NEXT_LABEL_CHARS = 80
-# The labels of a byline's publication date (not "date" or 时间, which label any date)
-_PUBLISHED_BYLINE_RE = re.compile(
-    r"\b(?:published|posted|first\s+published|ver[öo]ffentlicht|erschienen|erstellt|publi[ée]e?|publicado|publicada|"
-    r"publicaci[óo]n|publica[çc][ãa]o|pubblicato|pubblicazione|gepubliceerd|opublikowano|diterbitkan|yay[ıi]nlanma|"
-    r"yay[ıi]nland[ıi]|опубликовано)\b|发布|发表|公開", re.I)
 
 
 # A comments section's own class or id ("comments", "comment-list", "ast-comment-list", "comments-area"), not a
@@ -255,7 +250,7 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
                 # 14.02.2023, erstellt am 09.01.2023"): the date the same byline labels as published, if earlier,
                 # is the day.
                 at = update[1]
-                first = _labelled_date(ctx.text, _PUBLISHED_BYLINE_RE, now, ctx.order, max(0, at - NEXT_LABEL_CHARS),
+                first = _labelled_date(ctx.text, PUBLISHED_BYLINE_RE, now, ctx.order, max(0, at - NEXT_LABEL_CHARS),
                                        at + NEXT_LABEL_CHARS)
                 if first is not None and first[0] < published:
                     published = first[0]

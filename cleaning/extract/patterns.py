@@ -24,10 +24,13 @@ META_MODIFIED = frozenset({
 })
 DATE_CLASS_RE = re.compile(r"date|time|publish|posted|byline|article[-_]?meta|post[-_]?meta|entry[-_]?meta|"
                            r"dateline|pubinfo|info|timestamp|source", re.I)
-PUBLISHED_LABEL_RE = re.compile(
-    r"\b(?:published|posted|released|date|ver[öo]ffentlicht|erschienen|erstellt|datum|publi[ée]e?|publicado|publicada|"
-    r"publicaci[óo]n|publica[çc][ãa]o|pubblicato|pubblicazione|gepubliceerd|opublikowano|diterbitkan|"
-    r"yay[ıi]nlanma|yay[ıi]nland[ıi]|опубликовано|дата)\b|发布|发表|时间|公開|게시", re.I)
+# The labels of a publication date: the byline's own words, and in PUBLISHED_LABEL_RE also the generic ones ("date",
+# 时间) that label any date
+_PUBLISHED_WORDS = (r"published|posted|ver[öo]ffentlicht|erschienen|erstellt|publi[ée]e?|publicado|publicada|"
+                    r"publicaci[óo]n|publica[çc][ãa]o|pubblicato|pubblicazione|gepubliceerd|opublikowano|diterbitkan|"
+                    r"yay[ıi]nlanma|yay[ıi]nland[ıi]|опубликовано")
+PUBLISHED_BYLINE_RE = re.compile(rf"\b(?:{_PUBLISHED_WORDS})\b|发布|发表|公開|게시", re.I)
+PUBLISHED_LABEL_RE = re.compile(rf"\b(?:{_PUBLISHED_WORDS}|released|date|datum|дата)\b|发布|发表|时间|公開|게시", re.I)
 MODIFIED_LABEL_RE = re.compile(
     r"\b(?:updated|modified|last\s+(?:updated|modified|reviewed)|revised|aktualisiert|zuletzt\s+ge[äa]ndert|"
     r"mis\s+[àa]\s+jour|actualizado|actualizaci[óo]n|atualizado|atualiza[çc][ãa]o|aggiornato|aggiornamento|"
