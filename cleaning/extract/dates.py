@@ -91,6 +91,17 @@ def _labelled_date(text: str, label: re.Pattern, now, order: Callable[[], str | 
     return None
 
 
+def _before_update(ctx: DateContext, found: date, update: tuple[date, int] | None, now) -> date:
+    """The search read the first date shown; when the page labels it as the update ("Aktualisiert am 14.02.2023,
+    erstellt am 09.01.2023"), the date the same byline labels as published, if earlier, is the day."""
+    if update is None or update[0] != found:
+        return found
+    at = update[1]
+    first = _labelled_date(ctx.text, PUBLISHED_BYLINE_RE, now, ctx.order, max(0, at - NEXT_LABEL_CHARS),
+                           at + NEXT_LABEL_CHARS)
+    return first[0] if first is not None and first[0] < found else found
+
+
 #: how far from the update's label the publication's label may be: the same byline ("Aktualisiert am 14.02.2023,
 #: erstellt am 09.01.2023"), not a date the article cites ("published in JAMA on ...")
 NEXT_LABEL_CHARS = 80
@@ -244,16 +255,7 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
             published, source = found, _SOURCE.get(stage, stage)
             if ambiguous:
                 flags.append("date_ambiguous")
-            update = labelled_update()
-            if update is not None and update[0] == published:
-                # The search read the first date shown, and the page labels it as the update ("Aktualisiert am
-                # 14.02.2023, erstellt am 09.01.2023"): the date the same byline labels as published, if earlier,
-                # is the day.
-                at = update[1]
-                first = _labelled_date(ctx.text, PUBLISHED_BYLINE_RE, now, ctx.order, max(0, at - NEXT_LABEL_CHARS),
-                                       at + NEXT_LABEL_CHARS)
-                if first is not None and first[0] < published:
-                    published = first[0]
+            published = _before_update(ctx, published, labelled_update(), now)
     if published is None and modified:
         published, source = modified[0].day, modified[0].source
     if published is None:
