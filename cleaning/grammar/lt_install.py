@@ -28,6 +28,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from cleaning.storage.atomic import write_text_atomic
+
 log = logging.getLogger(__name__)
 
 DEFAULT_VERSION = "6.6"
@@ -203,9 +205,8 @@ def install(
             errors.append(f"maven: {e}")
     if found is None:
         raise InstallError("LanguageTool could not be installed:\n" + "\n".join(errors))
-    record = base / f".{RECORD}.tmp-{os.getpid()}"
-    record.write_text(json.dumps(asdict(found), indent=1) + "\n", encoding="utf-8")
-    os.replace(record, base / RECORD)  # a reader finds the old record or the new one, whole
+    # a reader finds the old record or the new one, whole
+    write_text_atomic(base / RECORD, json.dumps(asdict(found), indent=1) + "\n")
     return found
 
 
