@@ -14,6 +14,9 @@ from .date_order import NUMERIC_DATE, read_numeric
 MIN_YEAR = 1995
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _WORD = r"[^\W\d_]{3,}\.?"  # a month name in any alphabet ("August", "juillet", "Oktober", "мая")
+# A Japanese era date: 令和3年3月5日 is 2021-03-05 (元年: the era's first year)
+ERA_DATE = re.compile(r"(令和|平成|昭和)\s*(元|\d{1,2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_ERA_BASE = {"令和": 2018, "平成": 1988, "昭和": 1925}
 # Where a date sits in free text. Each pattern is tried on the text; the match is then parsed.
 DATE_TEXT_PATTERNS = [
     re.compile(r"\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]+(\d{1,2}):(\d{2})(?::\d{2})?)?\b"),
@@ -23,10 +26,8 @@ DATE_TEXT_PATTERNS = [
     NUMERIC_DATE,  # 12.04.2023, 12/04/2023, 12 | 04 | 2023
     re.compile(rf"(?<!\w)\d{{1,2}}\.?\s+(?:de\s+)?{_WORD},?\s+(?:de\s+)?(?:19|20)\d{{2}}\b"),
     re.compile(rf"(?<!\w){_WORD}\s+\d{{1,2}},?\s+(?:19|20)\d{{2}}\b"),
-    # a Japanese era date: 令和3年3月5日 is 2021-03-05 (元年: the era's first year)
-    re.compile(r"(令和|平成|昭和)\s*(元|\d{1,2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"),
+    ERA_DATE,
 ]
-_ERA_BASE = {"令和": 2018, "平成": 1988, "昭和": 1925}
 RELATIVE_RE = re.compile(
     r"\b(?:(\d+|an?|one)\s+(second|minute|min|hour|hr|day|week|month|year)s?\s+ago)\b|\b(yesterday|today)\b"
     r"|(\d+)\s*(分钟|小时|天|周|个月|年)前|(昨天|今天)", re.I)
@@ -179,7 +180,7 @@ def parse_text_ex(text: str, formats: tuple[str, ...] = (), languages: tuple[str
     by_format = _with_formats(found, formats)
     if by_format is not None:
         return by_format, False
-    m = DATE_TEXT_PATTERNS[-1].fullmatch(found)
+    m = ERA_DATE.fullmatch(found)
     if m:
         year = _ERA_BASE[m.group(1)] + (1 if m.group(2) == "元" else int(m.group(2)))
         try:
