@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import courlan
@@ -74,10 +75,20 @@ def _drop_userinfo(url: str) -> str:
 def canonicalize_url(url: str, *, keep_trailing_slash: bool = False) -> str:
     """Canonical form of an http(s) URL (see the module docstring); with `keep_trailing_slash`, the form
     to fetch, whose path keeps its final "/"."""
+    if isinstance(url, str):
+        # A pure function of the URL, asked again and again for the same URLs: every page links to the
+        # site's navigation, and a page's URL is canonicalised by the crawl, by extraction and by dedup.
+        return _canonical_of(url, keep_trailing_slash)
     try:
         raw = str(url).strip() if url is not None else ""
     except Exception:  # pragma: no cover - str() of a weird object
         return ""
+    return _canonical_of(raw, keep_trailing_slash)
+
+
+@lru_cache(maxsize=16_384)
+def _canonical_of(url: str, keep_trailing_slash: bool) -> str:
+    raw = url.strip()
     if not raw:
         return ""
     try:

@@ -21,9 +21,9 @@ RUN = "20260101T000000Z_prep"
 T0 = datetime(2026, 1, 1, 8, tzinfo=timezone.utc)
 
 
-def _store(root: Path) -> None:
+def _store(root: Path, rows_per_file: int = 7) -> None:
     site = DemoSite(DEMO_HOST)
-    writer = PartitionedWriter(root, "pages", RUN, tag="crawl", rows_per_file=7)
+    writer = PartitionedWriter(root, "pages", RUN, tag="crawl", rows_per_file=rows_per_file)
     for path in [article_path(a) for a in load_articles()[:15]] + ["/"]:
         resp = site.handle("GET", path, {})
         writer.write({"url": site.url(path), "status": resp.status, "fetched_at": T0, "site": "demo",
@@ -66,10 +66,11 @@ def test_other_settings_never_use_these_results(tmp_path: Path) -> None:
     assert PreparedPages(tmp_path, RUN, a).dir != PreparedPages(tmp_path, RUN, b).dir
 
 
-def test_when_the_crawl_ends_its_process_prepares_what_no_helper_took(tmp_path: Path) -> None:
-    from cleaning.prepared import Preparer
+def test_when_the_crawl_ends_with_a_backlog_its_process_prepares_what_no_helper_took(tmp_path: Path) -> None:
+    from cleaning.prepared import PARTS_WORTH_A_WARM_UP, Preparer
 
-    _store(tmp_path)
+    _store(tmp_path, rows_per_file=2)  # 8 part files, more than a helper's backlog worth a warm-up
+    assert len(dataset_files(tmp_path, "pages", RUN)) > PARTS_WORTH_A_WARM_UP + 1
     steps = cleaning_steps(tmp_path, RUN, tmp_path / "stage", CleanOptions(grammar_backend="none"))
     read, segment = steps[0], first_segment(steps)
     prepared = PreparedPages(tmp_path, RUN, segment)
@@ -87,6 +88,25 @@ def test_when_the_crawl_ends_its_process_prepares_what_no_helper_took(tmp_path: 
     mapper = CachedMapper(ProcessMapper(1), prepared)
     assert sorted((_plain(r) for r in mapper.map(segment, list(read.run()))), key=repr) == computed
     assert (mapper.hits, mapper.misses) == (16, 0)
+
+
+def test_a_short_backlog_is_left_to_the_helpers(tmp_path: Path) -> None:
+    """A few part files left: the crawl's process would spend longer loading the models than the helper,
+    which has them, takes to prepare them."""
+    from cleaning.prepared import Preparer
+
+    _store(tmp_path)  # 3 part files
+    steps = cleaning_steps(tmp_path, RUN, tmp_path / "stage", CleanOptions(grammar_backend="none"))
+    read, segment = steps[0], first_segment(steps)
+    prepared = PreparedPages(tmp_path, RUN, segment)
+    parts = dataset_files(tmp_path, "pages", RUN)
+    preparer = Preparer(prepared, read, segment, None, workers=1)
+    for part in parts:
+        preparer.submit(part)
+    preparer.finish(timeout=120)
+    assert (preparer.errors, preparer.here) == ([], 0)
+    assert (preparer.files, preparer.rows) == (len(parts), 16)
+    assert all(prepared.done(p) for p in parts)
 
 
 def test_a_preparation_that_fails_leaves_no_half_written_file(tmp_path: Path) -> None:
