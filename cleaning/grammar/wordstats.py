@@ -2,39 +2,79 @@
 
 from __future__ import annotations
 
+import gzip
+import importlib.util
 import math
+import re
 from functools import lru_cache
+from pathlib import Path
 
-try:  # an optional dependency: without it spelling suggestions are never applied
-    from wordfreq import zipf_frequency as _zipf_frequency
-except ImportError:  # pragma: no cover - exercised only where wordfreq is missing
-    _zipf_frequency = None
-
-HAVE_FREQUENCIES = _zipf_frequency is not None
+_WORDFREQ = importlib.util.find_spec("wordfreq")  # found, not imported (see `english_frequencies`)
+HAVE_FREQUENCIES = _WORDFREQ is not None  # an optional dependency: without it no spelling fix is applied
+# ASCII letters with inner apostrophes and hyphens ("Check-up", "patient's"): wordfreq's English tokenizer
+# lower-cases them and splits them at the hyphens only, so their frequency needs no tokenizer here
+_ASCII_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)*(?:-[A-Za-z]+(?:'[A-Za-z]+)*)*")
 
 
 @lru_cache(maxsize=200_000)
 def zipf(word: str) -> float:
     """Zipf frequency of a word in English (0 when unknown; 0 without wordfreq)."""
-    if _zipf_frequency is None:
+    if not HAVE_FREQUENCIES:
         return 0.0
     if word.isascii() and word.isalpha() and word.islower():
-        return _plain_zipf(word)
-    return _zipf_frequency(word, "en")
+        return _compound_zipf([word])
+    if _ASCII_WORD.fullmatch(word):
+        return _compound_zipf(word.lower().split("-"))
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")
+
+
+@lru_cache(maxsize=1)
+def english_frequencies() -> dict[str, float]:
+    """wordfreq's English table (`get_frequency_dict("en", "best")`), read from its data file the way
+    wordfreq reads it, without importing wordfreq: its import compiles its tokenizers for every language
+    (a quarter of a second in each cleaning process, which needs the table and never the tokenizers).
+    Held equal to wordfreq's own table by tests/cleaning/grammar/test_wordstats.py."""
+    path = Path(next(iter(_WORDFREQ.submodule_search_locations or ())), "data", "large_en.msgpack.gz")
+    try:
+        import msgpack
+
+        with gzip.open(path, "rb") as infile:
+            data = msgpack.load(infile, raw=False)
+        if not (isinstance(data[0], dict) and data[0].get("format") == "cB" and data[0].get("version") == 1):
+            raise ValueError(f"unexpected header {data[0]!r}")
+    except (OSError, ValueError, ImportError, IndexError):  # another layout: wordfreq's own reader
+        from wordfreq import get_frequency_dict
+
+        return get_frequency_dict("en", "best")
+    freqs: dict[str, float] = {}
+    for index, bucket in enumerate(data[1:]):
+        freq = 10 ** (-index / 100)  # wordfreq's cB_to_freq(-index)
+        for word in bucket:
+            freqs[word] = freq
+    return freqs
+
+
+def _compound_zipf(tokens: list[str]) -> float:
+    """`zipf_frequency(word, "en")` of an `_ASCII_WORD`, given its tokens: their frequencies combine as
+    1/f = 1/f1 + 1/f2 + ..., a missing token gives the minimum. wordfreq's arithmetic, step for step."""
+    table = english_frequencies()
+    one_over = 0.0
+    for token in tokens:
+        f = table.get(token)
+        if f is None:
+            return round(math.log(1e-9, 10) + 9, 2)  # noqa: FURB163 - wordfreq's minimum, its arithmetic
+        one_over += 1.0 / f
+    freq = max(1.0 / one_over, 1e-9)
+    freq = round(freq, math.floor(-math.log(freq, 10)) + 3)  # noqa: FURB163 - as wordfreq computes it
+    return round(math.log(freq, 10) + 9, 2)  # noqa: FURB163 - as wordfreq computes it
 
 
 def _plain_zipf(word: str) -> float:
-    """`zipf_frequency(word, "en")` for a lower-case ASCII word, without wordfreq's tokenizer
-    (most of its cost; such a word is its own single token): the same table and the same
-    arithmetic, step for step, so the value is identical (tests/cleaning/grammar/test_harper_speed.py)."""
-    from wordfreq import get_frequency_dict
-
-    f = get_frequency_dict("en", "best").get(word)
-    if f is None:
-        return round(math.log(1e-9, 10) + 9, 2)  # noqa: FURB163 - wordfreq's minimum, its arithmetic
-    freq = 1.0 / (0.0 + 1.0 / f)
-    freq = round(freq, math.floor(-math.log(freq, 10)) + 3)  # noqa: FURB163 - log10 may differ in the last bit
-    return round(math.log(freq, 10) + 9, 2)  # noqa: FURB163 - as wordfreq computes it
+    """`zipf_frequency(word, "en")` for a lower-case ASCII word: its own single token
+    (tests/cleaning/grammar/test_harper_speed.py)."""
+    return _compound_zipf([word])
 
 
 def distance(a: str, b: str, limit: int = 3) -> int:
@@ -71,12 +111,10 @@ class CloseWords:
 
     def __init__(self, min_zipf: float) -> None:
         import numpy as np
-        from wordfreq import get_frequency_dict
 
         self.min_zipf = min_zipf
         # wordfreq rounds Zipf values to 0.01: keep everything that could round up to min_zipf.
-        # (the same positional arguments as zipf_frequency's own call: wordfreq caches the table by them)
-        freqs = get_frequency_dict("en", "best")
+        freqs = english_frequencies()
         floor = 10 ** (min_zipf - 9 - 0.01)
         words = sorted(
             (w for w, f in freqs.items() if f >= floor and w.isalpha()),
