@@ -93,6 +93,9 @@ def search(tree: HtmlElement, now: datetime | None = None, header: bool = True,
         found = _as_date(_core.examine_abbr_elements(tree, options))
         if found:
             return found, "abbr"
+        if not structured:
+            # what the page shows: its JSON-LD would otherwise reach the timestamp stage below as text
+            skip = [*skip, *tree.xpath("//script[contains(@type, 'ld+json')]")]
         work = _copy_without(tree, skip)
         strip_archive_banner(work)
         try:

@@ -71,6 +71,11 @@ def parse_stamp(value: str, source: str, modified: bool = False, key: str = "") 
     hour = int(m.group(4)) if m.group(4) else None
     zone = (m.group(7) or "").upper()
     utc = hour is not None and (zone in ("Z", "UTC", "GMT") or bool(re.fullmatch(r"[+-]00(?::?00)?", zone)))
+    if utc and hour == 0 and int(m.group(5)) == 0 and not int(m.group(6) or 0):
+        # Exactly midnight UTC is a date field serialised with a time (headless CMSs, Hugo: 2023-04-12T00:00:00Z),
+        # not an instant: moved to a US zone it would become the evening before. A story published at
+        # exactly 00:00:00 UTC is rare; this form on a date-only field is common.
+        hour, utc = None, False
     instant = None
     if utc:
         try:

@@ -139,10 +139,15 @@ def find_date_string(text: str) -> str | None:
     """The first date-like substring of `text` (absolute first, then relative)."""
     if not _DATEISH.search(text):
         return None  # every pattern needs a digit or a relative day word
+    # the first in the text, not the first pattern's: "relu le 14 février 2023. Publié le 9 janvier 2023" is
+    # the 14th, though the English-month pattern reads "9 janvier" as a January
+    best: re.Match | None = None
     for pat in DATE_TEXT_PATTERNS:
         m = pat.search(text)
-        if m:
-            return m.group(0)
+        if m and (best is None or m.start() < best.start()):
+            best = m
+    if best is not None:
+        return best.group(0)
     m = RELATIVE_RE.search(text)
     return m.group(0) if m else None
 

@@ -256,6 +256,12 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
             if ambiguous:
                 flags.append("date_ambiguous")
             published = _before_update(ctx, published, labelled_update(), now)
+    if published is None:
+        # A byline htmldate's text stage does not read (a segment over 52 characters: "By ..., RN · Medically
+        # reviewed by ... · Published on November 2, 2022 · 6 min read"), before a modified stamp or a year
+        byline = _labelled_date(ctx.text, PUBLISHED_BYLINE_RE, now, ctx.order)
+        if byline is not None:
+            published, source = byline[0], "text"
     if published is None and modified:
         published, source = modified[0].day, modified[0].source
     if published is None:

@@ -31,10 +31,17 @@ _PUBLISHED_WORDS = (r"published|posted|ver[öo]ffentlicht|erschienen|erstellt|pu
                     r"yay[ıi]nlanma|yay[ıi]nland[ıi]|опубликовано")
 PUBLISHED_BYLINE_RE = re.compile(rf"\b(?:{_PUBLISHED_WORDS})\b|发布|发表|公開|게시", re.I)
 PUBLISHED_LABEL_RE = re.compile(rf"\b(?:{_PUBLISHED_WORDS}|released|date|datum|дата)\b|发布|发表|时间|公開|게시", re.I)
+_BY_NAME = r"[^:;|·\n\d]{2,60}?"  # "Dr. Jane Smith, MD" between a review word and its date
 MODIFIED_LABEL_RE = re.compile(
     r"\b(?:updated|modified|last\s+(?:updated|modified|reviewed)|revised|aktualisiert|zuletzt\s+ge[äa]ndert|"
     r"mis\s+[àa]\s+jour|actualizado|actualizaci[óo]n|atualizado|atualiza[çc][ãa]o|aggiornato|aggiornamento|"
-    r"bijgewerkt|zaktualizowano|g[üu]ncellen(?:di|me)|diperbarui|обновлено)\b|更新", re.I)
+    r"bijgewerkt|zaktualizowano|g[üu]ncellen(?:di|me)|diperbarui|обновлено)\b|更新"
+    # A health page's review ("Medically reviewed by Dr. X on <date>", "Relu par ... le", "Geprüft am") is a
+    # later date than its publication, said first: the byline's publication date is looked for beside it.
+    rf"|(?<![-\w])(?:(?:medically|clinically|fact[- ]?|expert[- ]?)\s*)?reviewed(?:\s+by\s+{_BY_NAME}\s+on)?\b"
+    rf"|\b(?:(?:medizinisch\s+|fachlich\s+)?geprüft(?:\s+von\s+{_BY_NAME}\s+am|\s+am)?"
+    rf"|relu(?:\s+et\s+valid[ée])?(?:\s+par\s+{_BY_NAME}\s+le)?"
+    rf"|revisado(?:\s+(?:por|médicamente)\s+{_BY_NAME}\s+(?:el|em))?|revisionato|revisto)\b", re.I)
 COPYRIGHT_RE = re.compile(r"©|&copy;|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved|版权", re.I)
 
 # --- related-article blocks -----------------------------------------------------------------
@@ -52,24 +59,33 @@ RELATED_HEADING_RE = re.compile(
     r"also\s+(?:read|on|in)(?:\s+\w+){0,3}|editor'?s?\s+(?:picks?|choice)|top\s+(?:stories|picks|articles|reads|news)|"
     r"latest\s+(?:articles?|news|posts?|stories)|recent\s+(?:articles?|posts?|stories)|what\s+to\s+read\s+next|up\s+next|"
     r"don'?t\s+miss|further\s+reading|in\s+case\s+you\s+missed\s+it|featured(?:\s+(?:articles?|posts?|stories))?|"
-    r"热门(?:推荐|文章|阅读|资讯)?|相关(?:文章|阅读|推荐|资讯|新闻)?|推荐(?:阅读|文章)?|猜你喜欢|大家都在看|热点|排行榜?|最新(?:文章|资讯)?|"
+    r"(?:people\s+(?:also|are)\s+read(?:ing)?|keep\s+reading|readers\s+also\s+(?:read|liked))|"
+    r"popular\s+in(?:\s+\w+){1,3}|related\s+(?:health\s+)?topics|(?:\w+\s+){0,2}news\s+you\s+may\s+have\s+missed|"
+    # machine-translated Chinese portals: 热点推荐, 精彩推荐, 猜你喜欢, 相关推荐, 推荐阅读
+    r"hot\s*spots?(?:\s+recommendations?)?|wonderful\s+recommendations?|guess\s+(?:you|what\s+you)\s+(?:like|love)|"
+    r"related\s+recommendations?|recommended\s+reading|"
+    r"热门(?:推荐|文章|阅读|资讯)?|相关(?:文章|阅读|推荐|资讯|新闻)?|推荐(?:阅读|文章)?|猜你喜欢|大家都在看|热点(?:推荐|新闻|文章)?|"
+    r"精彩推荐|为你推荐|(?:一周|本周|本月|24小时|今日|热文|点击|阅读)?排行榜?|最新(?:文章|资讯)?|"
     # the same headings in the other languages of our users' sites (de, fr, es, it, pt, nl, pl, ru, tr, id, ja)
     r"(?:das\s+)?k[öo]nnte\s+sie\s+(?:auch\s+)?interessieren|meistgelesene?(?:\s+artikel)?|am\s+meisten\s+gelesen|"
     r"(?:beliebte|[äa]hnliche|verwandte|weitere|neueste|mehr)\s+(?:artikel|beitr[äa]ge|nachrichten|meldungen|news)|"
-    r"mehr\s+zum\s+thema|"
+    r"mehr\s+zum\s+thema|auch\s+lesenswert|"
     r"auch\s+interessant|lesen\s+sie\s+(?:auch|mehr)|"
     r"(?:[àa]\s+)?lire\s+aussi|les\s+plus\s+(?:lus|populaires|partag[ée]s)|articles?\s+(?:similaires|li[ée]s|populaires|r[ée]cents)|"
     r"sur\s+le\s+m[êe]me\s+sujet|vous\s+aimerez\s+aussi|derni[èe]res?\s+(?:actualit[ée]s|infos|nouvelles|articles)|"
     r"lo\s+m[áa]s\s+(?:le[íi]do|visto|popular)|m[áa]s\s+le[íi]d[oa]s|art[íi]culos\s+(?:relacionados|populares|recientes)|"
-    r"noticias\s+relacionadas|(?:tambi[ée]n\s+)?te\s+puede\s+interesar|[úu]ltimas\s+noticias|lee\s+tambi[ée]n|te\s+recomendamos|"
-    r"(?:i\s+)?pi[ùu]\s+(?:letti|lette|visti|popolari)|articoli\s+(?:correlati|simili|popolari|recenti)|potrebbe\s+interessarti|"
+    r"noticias\s+relacionadas|(?:tambi[ée]n\s+)?te\s+puede\s+interesar|(?:art[íi]culos\s+)?que\s+te\s+pueden\s+interesar|[úu]ltimas\s+noticias|lee\s+tambi[ée]n|te\s+recomendamos|"
+    r"(?:i\s+)?pi[ùu]\s+(?:letti|lette|visti|popolari)|articoli\s+(?:correlati|simili|popolari|recenti)|"
+    r"(?:ti\s+)?potrebbe(?:ro)?\s+interessarti(?:\s+anche)?|"
     r"leggi\s+anche|ultime\s+notizie|da\s+non\s+perdere|"
-    r"mais\s+lid[oa]s|(?:leia|veja)\s+tamb[ée]m|(?:not[íi]cias|artigos)\s+relacionad[oa]s|[úu]ltimas\s+not[íi]cias|"
+    r"mais\s+lid[oa]s|(?:leia|veja)\s+tamb[ée]m|voc[êe]\s+(?:tamb[ée]m\s+)?(?:pode|vai)\s+gostar|(?:not[íi]cias|artigos)\s+relacionad[oa]s|[úu]ltimas\s+not[íi]cias|"
     r"meest\s+gelezen|lees\s+ook|gerelateerde\s+artikelen|laatste\s+nieuws|"
     r"najcz[ęe][śs]ciej\s+czytane|zobacz\s+(?:te[żz]|tak[żz]e)|czytaj\s+(?:te[żz]|tak[żz]e)|podobne\s+artyku[łl]y|"
-    r"популярное|читайте\s+также|похожие\s+статьи|самое\s+читаемое|последние\s+новости|"
+    r"популярное|читайте\s+также|вам\s+(?:также\s+)?может\s+быть\s+интересно|похожие\s+статьи|самое\s+читаемое|последние\s+новости|"
     r"en\s+[çc]ok\s+okunanlar|ilgili\s+haberler|baca\s+juga|terpopuler|(?:berita|artikel)\s+terkait|"
-    r"関連記事|人気記事|おすすめ記事|最新記事|よく読まれている記事"
+    r"関連記事|人気記事|おすすめ記事|最新記事|よく読まれている記事|(?:こちらも|あわせて読みたい)(?:おすすめ)?|"
+    r"많이\s*본\s*(?:뉴스|기사)|인기\s*(?:기사|뉴스)|관련\s*(?:기사|뉴스)|추천\s*기사|"
+    r"اقرأ\s+أيضا|اقرأ\s+أيضاً|مقالات\s+(?:ذات\s+صلة|مشابهة)|الأكثر\s+(?:قراءة|مشاهدة)|أخبار\s+ذات\s+صلة"
     r")\W*$", re.I)
 # A heading over a list of comments ("Recent Comments", "Letzte Kommentare", "Derniers commentaires",
 # "Últimos comentarios", ...): its links are the commented articles, its names the commenters, so it is

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -25,8 +26,24 @@ _STRONG_SEPARATOR = re.compile(r"[|｜»›]")  # never inside a headline, unlik
 AGREE_RATIO = 0.6  # a shorter text agrees with a longer one it is part of when it has this share of it
 
 
+_BREAKS = frozenset({"br", "div", "p", "li", "h1", "h2", "h3", "h4", "h5", "h6"})
+
+
 def _text(el) -> str:
-    return " ".join(el.text_content().split()) if el is not None else ""
+    """The element's text as shown: a line break (`<h1>Living with long COVID:<br>three patients ...`) or a
+    block inside it separates words, where text_content() would glue them ("COVID:three")."""
+    return " ".join("".join(_pieces(el)).split()) if el is not None else ""
+
+
+def _pieces(el) -> Iterator[str]:
+    if isinstance(el.tag, str):  # not a comment or processing instruction, whose text is not shown
+        yield el.text or ""
+        for child in el:
+            brk = " " if isinstance(child.tag, str) and child.tag.lower() in _BREAKS else ""
+            yield brk
+            yield from _pieces(child)
+            yield brk
+            yield child.tail or ""
 
 
 def norm(text: str) -> str:

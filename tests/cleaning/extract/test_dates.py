@@ -320,3 +320,56 @@ def test_date_lines_leave_the_body_in_several_languages_but_numbers_stay():
                                            ("昭和64年1月7日", date(1989, 1, 7))])
 def test_japanese_era_dates(text, expected):
     assert parse_text(text, now=NOW) == expected
+
+
+@pytest.mark.parametrize("head", [
+    '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2023-04-12T00:00:00.000Z"}</script>',
+    '<meta property="article:published_time" content="2023-04-12T00:00:00+00:00">',
+])
+def test_midnight_utc_is_a_date_field_not_an_instant(head):
+    """Headless CMSs and Hugo write a date-only field as midnight UTC: on an en-US page it must not become the
+    evening before in New York."""
+    ex = extract(_page(head=head, lang="en-US"), "https://x.test/a/walking", now=NOW)
+    assert ex.published_date == date(2023, 4, 12)
+    # a real instant of the evening still moves (20:30 UTC is 16:30 in New York, the same day; 01:30 UTC the day before)
+    late = head.replace("T00:00:00.000Z", "T01:30:00.000Z").replace("T00:00:00+00:00", "T01:30:00+00:00")
+    assert extract(_page(head=late, lang="en-US"), "https://x.test/a/walking", now=NOW).published_date == date(2023, 4, 11)
+
+
+def test_the_day_a_page_shows_is_read_from_its_text_not_from_its_json_ld():
+    """A UTC instant of the evening (Yoast writes +00:00) is checked against the day the page shows; the page's
+    own JSON-LD must not answer for its text."""
+    head = ('<script type="application/ld+json">{"@graph": [{"@type": "Article", '
+            '"datePublished": "2022-10-04T01:30:45+00:00"}]}</script>')
+    ex = extract(_page(head=head, byline="<p>Oct 3, 2022 — Dr. Hannah Cole</p>"), "https://x.test/a/walking",
+                 now=NOW)
+    assert ex.published_date == date(2022, 10, 3)
+
+
+def test_a_long_byline_is_read_before_the_copyright_year():
+    """htmldate's text stage reads segments under 52 characters, and the footer's year then discards what is
+    older: a labelled date in a long byline is the day, not January 1st of the copyright year."""
+    byline = ('<div class="css-b8a1c2">By Marcus Lee, Staff Writer · Published on November 2, 2022 · 6 min read'
+              '</div>')
+    page = _page(byline=byline, lang="en-US", extra="<footer><p>© 2023 Riverbend Health</p></footer>")
+    ex = extract(page, "https://x.test/a/walking", now=NOW)
+    assert ex.published_date == date(2022, 11, 2) and "date_year_only" not in ex.flags
+
+
+@pytest.mark.parametrize("byline,lang", [
+    ('<p class="meta">Reviewed: 02/14/2023 · Posted: 01/09/2023</p>', "en-US"),
+    ('<p class="meta">Medically reviewed by Dr. Jane Smith, MD on February 14, 2023 · Published January 9, 2023</p>',
+     "en"),
+    ('<div class="infos">Relu et validé par le Dr Claire Martin le 14 février 2023. Publié le 9 janvier 2023</div>',
+     "fr"),
+    ('<p class="meta">Geprüft von Dr. Max Muster am 14.02.2023, veröffentlicht am 09.01.2023</p>', "de"),
+])
+def test_a_medical_review_shown_before_the_publication_is_the_update(byline, lang):
+    ex = extract(_page(byline=byline, lang=lang), "https://x.test/a/walking", now=NOW)
+    assert (ex.published_date, ex.updated_date) == (date(2023, 1, 9), date(2023, 2, 14))
+
+
+def test_a_peer_reviewed_study_is_no_review_label():
+    from cleaning.extract.patterns import MODIFIED_LABEL_RE
+
+    assert MODIFIED_LABEL_RE.search("a peer-reviewed study on March 3, 2020") is None

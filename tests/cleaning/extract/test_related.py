@@ -230,3 +230,15 @@ def test_a_headline_list_after_a_div_soup_article_is_no_body(heading):
             f'{paras}</div></div><div class="box"><div class="rubrik">{heading}</div>{items}</div></body></html>')
     ex = extract(html, URL)
     assert ex.body and not any(t in ex.body for t in TITLES)
+
+
+@pytest.mark.parametrize("heading", [
+    "People also read", "Keep reading", "Popular in Skin Health", "Health news you may have missed",
+    "Hot spot recommendation", "Wonderful recommendation", "Guess you like",  # machine-translated 热点推荐, 精彩推荐, 猜你喜欢
+    "Potrebbe interessarti anche", "Auch lesenswert", "Artículos que te pueden interesar", "Você também pode gostar",
+    "Вам может быть интересно", "精彩推荐", "热点推荐", "一周排行", "こちらもおすすめ", "많이 본 뉴스", "اقرأ أيضا"])
+def test_related_blocks_under_headings_of_other_sites_and_languages(heading):
+    """Four links in a plain `div` after the article: only the heading says what they are."""
+    block = f'<div class="rail"><h3>{heading}</h3><ul>{"".join(_item(t) for t in TITLES[:4])}</ul></div>'
+    rows = _rows(_page(block))
+    assert [r.title for r in rows] == TITLES[:4] and {r.block for r in rows} == {heading}

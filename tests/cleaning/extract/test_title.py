@@ -78,3 +78,10 @@ def test_h1_agreeing_with_stated_title_is_kept_as_shown():
 ])
 def test_site_names_however_spelled(head, top, url, expected):
     assert extract(_page(head, top), url).title == expected
+
+
+def test_a_line_break_in_the_headline_separates_its_words():
+    html = ('<html><head><title>Riverbend Health</title></head><body><article>'
+            '<h1>Living with long COVID:<br>three patients tell their <!-- x -->stories</h1>'
+            '<p>' + 'Three people describe a year of fatigue and recovery. ' * 8 + '</p></article></body></html>')
+    assert extract(html, "https://x.test/a/long-covid").title == "Living with long COVID: three patients tell their stories"
