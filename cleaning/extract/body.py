@@ -10,9 +10,9 @@ on the page first are in body_structure.
 
 from __future__ import annotations
 
-import copy
 import re
 import warnings
+from collections.abc import Container
 from functools import lru_cache
 from typing import Any
 
@@ -147,13 +147,45 @@ def _is_sentence(text: str) -> bool:
     return _words(text) >= 4 and _SENTENCE_END.search(text[-8:]) is not None
 
 
-def widget_evidence(el: HtmlElement) -> bool:
+def _hidden_attribute(el: HtmlElement, controlled: Container[str] = frozenset()) -> bool:
+    """`hidden`, unless the element is a closed panel of the article a reader opens: an accordion's or a
+    tab's (`hidden="until-found"`, `role="tabpanel"`, the id a button's `aria-controls` names, the panel
+    after an `aria-expanded` toggle). Health pages publish their FAQ answers and "Causes / Treatment"
+    sections so."""
+    value = el.get("hidden")
+    if value is None:
+        return False
+    if value.strip().lower() == "until-found" or (el.get("role") or "").lower() == "tabpanel" or el.get("id") in controlled:
+        return False
+    toggle = el.getprevious()  # <h3><button aria-expanded="false">Question</button></h3><div hidden>Answer</div>
+    return not (toggle is not None and isinstance(toggle.tag, str)
+                and (toggle.get("aria-expanded") is not None or toggle.find(".//*[@aria-expanded]") is not None))
+
+
+def controlled_ids(tree: HtmlElement) -> set[str]:
+    """Ids of the elements the page's buttons and tabs open and close (`aria-controls`)."""
+    return {i for value in tree.xpath("//@aria-controls") for i in str(value).split()}
+
+
+class _Controlled:
+    """`controlled_ids` of a page, read on the first question: most pages hide nothing with `hidden`."""
+
+    def __init__(self, tree: HtmlElement) -> None:
+        self._tree, self._ids = tree, None
+
+    def __contains__(self, item: object) -> bool:
+        if self._ids is None:
+            self._ids = controlled_ids(self._tree)
+        return item in self._ids
+
+
+def widget_evidence(el: HtmlElement, controlled: Container[str] = frozenset()) -> bool:
     """What an element shows of itself that says "widget, not article text", whatever its class.
 
     Hidden by style/attribute; form controls or frames; mostly link text; a short call to action
     ("Subscribe to continue reading", "Read more"); a bio card with a picture; or (next to) no text.
     """
-    if el.get("hidden") is not None or PRECLEAN_STYLE_RE.search(el.get("style") or ""):
+    if _hidden_attribute(el, controlled) or PRECLEAN_STYLE_RE.search(el.get("style") or ""):
         return True
     if hidden_by_class(el.get("class") or ""):
         return True
@@ -191,6 +223,8 @@ def preclean(tree: HtmlElement, index: AttrIndex | None = None) -> int:
     spared: list = []
     root = tree.getroottree().getroot()
     index = index or attrs.index(tree)
+    controlled = _Controlled(body)
+
     def attached(els):  # related blocks cut before pre-cleaning left some indexed elements detached
         return [el for el in els if el.tag not in ("html", "body", "main", "article")
                 and el.getroottree().getroot() is root]
@@ -201,14 +235,14 @@ def preclean(tree: HtmlElement, index: AttrIndex | None = None) -> int:
     for el in attached(index.matching(PRECLEAN_CLASS_KEYWORDS, PRECLEAN_CLASS_RE)):
         if el in doomed:
             continue
-        if widget_evidence(el):
+        if widget_evidence(el, controlled):
             doomed.setdefault(el)
         else:
             spared.extend((el, name) for name in ("class", "id") if PRECLEAN_CLASS_RE.search(el.get(name) or ""))
     for el in _STYLED(body):
         if el.tag in ("main", "article"):
             continue
-        if el.get("hidden") is not None or PRECLEAN_STYLE_RE.search(el.get("style") or "") or (
+        if _hidden_attribute(el, controlled) or PRECLEAN_STYLE_RE.search(el.get("style") or "") or (
                 el.get("aria-hidden") == "true" and len(el.text_content()) < 200):
             doomed.setdefault(el)
     # the article's own <header>: title, byline, date are metadata; a lead paragraph in it is body
@@ -306,8 +340,9 @@ def _base_options(recall: bool) -> Any:
 
 def _options(recall: bool, url: str | None) -> Any:
     """trafilatura's options for one page: built once (reading them from its config file each call cost
-    a tenth of its time here), copied for the page's URL, as trafilatura itself copies them."""
-    options = copy.copy(_base_options(recall))
+    a tenth of its time here), given the page's URL. trafilatura never changes them (it copies them to
+    retry in recall mode)."""
+    options = _base_options(recall)  # not shared between threads: a process extracts one page at a time
     options.url = url
     options.source = url and url.encode("utf-8", "replace").decode("utf-8")
     return options

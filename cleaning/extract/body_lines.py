@@ -9,14 +9,14 @@ from lxml.html import HtmlElement
 
 from .body import _words
 from .patterns import (BOILERPLATE_LINE_MAX, BOILERPLATE_LINE_RE, DISCLAIMER_MAX, DISCLAIMER_RE, MODIFIED_LABEL_RE,
-                       PROMO_LABEL_RE, PROMO_LINE_RE, PUBLISHED_LABEL_RE, RELATED_HEADING_RE)
+                       PROMO_LABEL_RE, PROMO_LINE_RE, PUBLISHED_LABEL_RE, RELATED_HEADING_RE, REVIEW_LABEL_RE)
 
 #: where a teaser or a cut paragraph stops
 ELLIPSES = ("...", "\u2026", "[\u2026]", "[...]")
 _TERMINAL = re.compile(r"[.!?。！？…\"'”’»)\]:;]\s*$")
 
 
-DATE_LINE_MAX = 80
+DATE_LINE_MAX = 120
 
 
 def _is_date_line(line: str) -> bool:
@@ -27,8 +27,31 @@ def _is_date_line(line: str) -> bool:
     if not found:
         return False
     rest = line.replace(found, " ")
-    shaped = len(rest.strip(" :|,-·")) <= 3 or bool(PUBLISHED_LABEL_RE.search(rest) or MODIFIED_LABEL_RE.search(rest)) and len(rest) < 40
+    labelled = (PUBLISHED_LABEL_RE.search(rest) or MODIFIED_LABEL_RE.search(rest) or REVIEW_LABEL_RE.search(rest)
+                or _REVIEW_CYCLE_RE.search(rest))
+    # the label may carry a name ("Medically reviewed by Daniel Ortiz, MD on ..."): what is left beside the
+    # labels must be short, a byline's name and separators, not a sentence
+    unlabelled = rest
+    for label in (PUBLISHED_LABEL_RE, MODIFIED_LABEL_RE, REVIEW_LABEL_RE, _REVIEW_CYCLE_RE):
+        unlabelled = label.sub(" ", unlabelled)
+    shaped = len(rest.strip(" :|,-·")) <= 3 or bool(labelled) and (
+        len(rest) < 40 or len(unlabelled.strip(" :|,-·.")) <= 60 and _names_only(unlabelled)
+        and not _SENTENCE_END.search(line))
     return shaped and date_text.parse_text(found) is not None  # "3 Kinder 2022" looks like a date but is none
+
+
+def _names_only(text: str) -> bool:
+    """What a byline holds beside its labels and date: names ("Claire Dumas · Dr Marc Petit"), not a
+    sentence ("the vaccine was ... for the new variant"): most of its words are capitalised."""
+    words = [w for w in re.findall(r"[^\W\d_]+", text) if len(w) > 2]
+    return not words or sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+
+
+# Health pages' review cycle beside the review date ("Next review due: 12 March 2027", "Última revisión")
+_REVIEW_CYCLE_RE = re.compile(r"\bnext\s+review(?:\s+due)?\b|\b[úu]ltima\s+revisi[óo]n\b|\bultima\s+revisione\b|"
+                              r"\bderni[èe]re\s+r[ée]vision\b|\bletzte\s+[üu]berpr[üu]fung\b", re.I)
+# A step's number in an element of its own ("1", "2.", "3)") comes out as a line of its own
+_STEP_NUMBER = re.compile(r"\d{1,2}[.)]?")
 
 
 PROMO_HEADLINE_WORDS = 25
@@ -71,7 +94,7 @@ def clean_lines(paras: list[str], avoid: set[str]) -> list[str]:
             continue
         if len(p) <= DISCLAIMER_MAX and DISCLAIMER_RE.match(p):
             continue
-        if p in avoid or (len(p) <= DATE_LINE_MAX and _is_date_line(p)):
+        if p in avoid or _STEP_NUMBER.fullmatch(p) or (len(p) <= DATE_LINE_MAX and _is_date_line(p)):
             continue
         if out and out[-1] == p:
             continue
@@ -80,7 +103,7 @@ def clean_lines(paras: list[str], avoid: set[str]) -> list[str]:
 
 
 # Related-block headings that are also everyday section headings of a health article
-_SECTION_HEADING = re.compile(r"^\W*(?:recommendations?|recommended|trending|featured|further\s+reading|"
+_SECTION_HEADING = re.compile(r"^\W*(?:recommendations?|recommended|related|trending|featured|further\s+reading|"
                               r"more\s+(?:about|on)\s+(?:the|this|our|these)\s+\w+(?:\s+\w+)?)\W*$", re.I)
 
 

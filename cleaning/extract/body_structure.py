@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 from lxml.html import HtmlElement
 
@@ -306,3 +308,28 @@ def _split_at_breaks(el: HtmlElement) -> None:
                 p.text = (p.text or "") + x
             else:
                 p.append(x)  # with its tail: the text after it, in the same paragraph
+
+
+_SENTENCE = re.compile(r"\w{2,}[^.!?]{10,}[.!?](?:\s|$)|[。！？]")
+
+
+def keep_article_callouts(tree: HtmlElement) -> int:
+    """An <aside> inside the <article> that holds running text of its own (a health page's "Key takeaways" or
+    "When to call 911" box) is the article's, not the page's furniture: it becomes a <div>, so it is judged as
+    text like any other. Asides of links (related articles), of a few words (a share bar) or of a pull quote
+    repeating the text stay asides. Returns how many."""
+    kept = 0
+    for aside in list(tree.iter("aside")):
+        if not any(a.tag == "article" for a in aside.iterancestors()):
+            continue
+        text = " ".join(aside.text_content().split())
+        if len(text.split()) < 15 and len(text) < 60:
+            continue
+        linked = sum(len(" ".join(a.text_content().split())) for a in aside.iter("a"))
+        if linked > 0.3 * len(text) or aside.find(".//blockquote") is not None:
+            continue
+        if not any(_SENTENCE.search(" ".join(el.text_content().split())) for el in aside.iter("p", "li")):
+            continue
+        aside.tag = "div"
+        kept += 1
+    return kept

@@ -32,7 +32,11 @@ _PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
     element=HtmlElement, comment=HtmlComment, pi=HtmlProcessingInstruction, entity=HtmlEntity))
 _HEAVY = re.compile(r"<(script|style|svg)\b[^>]*>.*?</\1\s*>|data:[\w/+.-]+;base64,[A-Za-z0-9+/=]{200,}", re.S | re.I)
 _NOT_TEXT = ("script", "style", "noscript", "template", "svg", "nav", "aside", "footer", "menu", "iframe", "embed", "object",
-             "button", "select", "textarea", "input", "canvas", "video", "audio", "map")
+             "canvas", "video", "audio", "map")
+# Form controls go after pre-cleaning, which reads them as a widget's evidence (a cookie banner in any
+# language has its "Accept" button) and reads which panels a button controls (`aria-controls`).
+_CONTROLS = ("button", "select", "textarea", "input")
+_BUTTON_HOLDERS = frozenset({"h2", "h3", "h4", "h5", "h6", "summary"})
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 
 
@@ -130,6 +134,8 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
     objects = jsonld.objects(tree)
     ex.title, t_flags = title.find_title(tree, profile, containers, url, objects)
     flags.extend(t_flags)
+    # The headline is no body line, also when the title chosen is another wording (an SEO <title> or og:title)
+    headline = title.first_heading(tree)
     page_text = date_page.page_text(tree)  # read once for both: before the body work changes the tree
     ex.published_date, ex.updated_date, ex.date_source, d_flags = dates.find_dates(
         tree, url, profile, containers, now, date_order, locale, objects, page_text, index)
@@ -155,9 +161,15 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
         # trafilatura, which drops them from each of its copies of the tree, copies less.
         # ... except a nav/aside/footer/menu that broken markup wrapped around the article: unwrapped
         body_structure.unwrap_article_holders(tree)
+        body_structure.keep_article_callouts(tree)
         etree.strip_elements(tree, *_NOT_TEXT, with_tail=False)
         if PRECLEAN:
             body_mod.preclean(tree, index)
+        # an accordion's question is its heading's button (<h3><button aria-expanded>Question</button></h3>)
+        for holder in {b.getparent() for b in tree.iter("button")}:
+            if holder is not None and holder.tag in _BUTTON_HOLDERS:
+                etree.strip_tags(holder, "button")
+        etree.strip_elements(tree, *_CONTROLS, with_tail=False)
         body_structure.merge_split_sections(tree)  # an article split by ad rows into sibling sections
         body_structure.unwrap_layout_tables(tree)  # an article in a layout table's cell: paragraphs, not a row
         body_structure.paragraphs_from_breaks(tree)  # prose between <br><br>, no <p>: paragraphs
@@ -168,8 +180,7 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
         ex.body_source = "fallback" if paras else ""
     read = [p for b in blocks for p in b.read]  # also items that give no row (a duplicate, a comment)
     avoid = {p.title for p in read} | {p.teaser for p in read if p.teaser}
-    if ex.title:
-        avoid.add(ex.title)
+    avoid.update(t for t in (ex.title, headline) if t)
     paras = body_lines.clean_lines(paras, avoid)
     if len(" ".join(paras).split()) < MIN_BODY_WORDS and len(" ".join(paras)) < 4 * MIN_BODY_WORDS:
         paras = []  # a few stray words (a menu item, a button) are not an article

@@ -143,7 +143,8 @@ def find_date_string(text: str) -> str | None:
     # the 14th, though the English-month pattern reads "9 janvier" as a January
     best: re.Match | None = None
     for pat in DATE_TEXT_PATTERNS:
-        m = pat.search(text)
+        # a date string is under 40 characters: one starting before the best found ends before this
+        m = pat.search(text, 0, len(text) if best is None else best.start() + 40)
         if m and (best is None or m.start() < best.start()):
             best = m
     if best is not None:

@@ -40,7 +40,7 @@ from .date_page import DateContext, safe_date, settle_order, written_on_page
 from .date_sources import Stamp, from_jsonld, from_meta, from_microdata, from_time
 from .date_text import RELATIVE_RE, find_date_string, is_relative, page_languages, parse_text, parse_text_ex, plausible
 from .date_urls import canonical_href, from_url, is_archive_capture, original_url, url_month
-from .patterns import MODIFIED_LABEL_RE, PUBLISHED_BYLINE_RE
+from .patterns import MODIFIED_LABEL_RE, PUBLISHED_BYLINE_RE, REVIEW_LABEL_RE, REVIEW_WORDS
 
 
 #: the zones a date shown in the page's text may move a UTC instant to: UTC-9 (Alaska) to UTC+9 (China +8,
@@ -213,7 +213,12 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
     def labelled_update() -> tuple[date, int] | None:
         """(date, where its label is) the page's text labels as an update ("Aktualisiert am ..."), read once."""
         if "update" not in memo:
-            memo["update"] = _labelled_date(ctx.text, MODIFIED_LABEL_RE, now, ctx.order)
+            found = _labelled_date(ctx.text, MODIFIED_LABEL_RE, now, ctx.order)
+            low = ctx.text.lower()
+            if any(word in low for word in REVIEW_WORDS):  # a medical review, said first, is an update too
+                review = _labelled_date(ctx.text, REVIEW_LABEL_RE, now, ctx.order, 0, found[1] if found else None)
+                found = review or found
+            memo["update"] = found
         return memo["update"]
 
     def search(structured: bool = True, relative: bool = False) -> tuple[date | None, str | None]:

@@ -35,6 +35,12 @@ def _text(el) -> str:
     return " ".join("".join(_pieces(el)).split()) if el is not None else ""
 
 
+def first_heading(tree: HtmlElement) -> str:
+    """The text of the page's first <h1>, as shown ("" when it has none)."""
+    h1 = next(tree.iter("h1"), None)
+    return _text(h1)
+
+
 def _pieces(el) -> Iterator[str]:
     if isinstance(el.tag, str):  # not a comment or processing instruction, whose text is not shown
         yield el.text or ""

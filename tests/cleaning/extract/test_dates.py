@@ -370,6 +370,7 @@ def test_a_medical_review_shown_before_the_publication_is_the_update(byline, lan
 
 
 def test_a_peer_reviewed_study_is_no_review_label():
-    from cleaning.extract.patterns import MODIFIED_LABEL_RE
+    from cleaning.extract.patterns import REVIEW_LABEL_RE
 
-    assert MODIFIED_LABEL_RE.search("a peer-reviewed study on March 3, 2020") is None
+    assert REVIEW_LABEL_RE.search("a peer-reviewed study on March 3, 2020") is None
+    assert REVIEW_LABEL_RE.search("Medically reviewed by Dr. Jane Smith, MD on March 3, 2020") is not None
