@@ -23,6 +23,7 @@ def _is_date_line(line: str) -> bool:
     """'Published 12 April 2023', 'Last updated: 2023-04-14 14:32': a dateline, not body text."""
     from . import date_text
 
+    line = line.translate(date_text.ASCII_DIGITS)
     found = date_text.find_date_string(line)
     if not found:
         return False

@@ -4,6 +4,7 @@ hint, the page's own unambiguous numeric dates, its language, then the URL (`Dat
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -80,6 +81,12 @@ def settle_order(found: date, ctx: DateContext, now: datetime | None = None) -> 
         possible = {k: d for k, d in readings.items() if plausible(d, now)}
         if len(possible) == 1:
             return next(iter(possible.values())), False
+        weekday = _WEEKDAY.search(ctx.text, max(0, m.start() - 14), m.start())
+        if weekday is not None:  # "Tue, 03/05/2019": the weekday the site prints settles it
+            named = _WEEKDAYS.index(weekday.group(1).lower()[:3])
+            same = [d for d in possible.values() if d.weekday() == named]
+            if len(same) == 1:
+                return same[0], False
         order = ctx.order()
         if order is not None:
             return readings[order] or found, False
@@ -90,6 +97,10 @@ def settle_order(found: date, ctx: DateContext, now: datetime | None = None) -> 
             return by_month[0], False
         return readings[DMY] or found, True
     return found, False
+
+
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_WEEKDAY = re.compile(r"\b(mon|tue|wed|thu|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?\.?,?\s*$", re.I)
 
 
 def written_on_page(text: str, day: date, limit: int = 500) -> bool:

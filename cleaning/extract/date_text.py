@@ -135,8 +135,13 @@ _DATEISH = re.compile(r"\d|yesterday|today|昨天|今天|元年", re.I)
 _TIME_OF_DAY = re.compile(r"(?<!\S)\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?(?!\S)", re.I)
 
 
+# Arabic-Indic, Persian and full-width digits, as the patterns and parsers read them
+ASCII_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹０１２３４５６７８９", "012345678901234567890123456789")
+
+
 def find_date_string(text: str) -> str | None:
-    """The first date-like substring of `text` (absolute first, then relative)."""
+    """The first date-like substring of `text` (absolute first, then relative), digits as ASCII."""
+    text = text.translate(ASCII_DIGITS)
     if not _DATEISH.search(text):
         return None  # every pattern needs a digit or a relative day word
     # the first in the text, not the first pattern's: "relu le 14 février 2023. Publié le 9 janvier 2023" is
@@ -172,7 +177,7 @@ def _with_formats(text: str, formats: tuple[str, ...]) -> date | None:
 def parse_text_ex(text: str, formats: tuple[str, ...] = (), languages: tuple[str, ...] | None = None,
                   now: datetime | None = None, order: str | None = None) -> tuple[date | None, bool]:
     """(date, ambiguous) of a date written for people; see `parse_text`."""
-    text = " ".join((text or "").split())[:300]
+    text = " ".join((text or "").split())[:300].translate(ASCII_DIGITS)
     if not text:
         return None, False
     by_format = _with_formats(text, formats)

@@ -38,7 +38,7 @@ from . import attrs, date_search, jsonld, zones
 from .date_order import NUMERIC_DATE
 from .date_page import DateContext, safe_date, settle_order, written_on_page
 from .date_sources import Stamp, from_jsonld, from_meta, from_microdata, from_time
-from .date_text import RELATIVE_RE, find_date_string, is_relative, page_languages, parse_text, parse_text_ex, plausible
+from .date_text import ASCII_DIGITS, RELATIVE_RE, find_date_string, is_relative, page_languages, parse_text, parse_text_ex, plausible
 from .date_urls import canonical_href, from_url, is_archive_capture, original_url, url_month
 from .patterns import MODIFIED_LABEL_RE, PUBLISHED_BYLINE_RE, REVIEW_LABEL_RE, REVIEW_WORDS
 
@@ -82,7 +82,7 @@ def _labelled_date(text: str, label: re.Pattern, now, order: Callable[[], str | 
     "Veröffentlicht am ..."), in text[start:end]; `order()` gives the page's day-month order (asked only for a
     numeric date: reading the page for it costs)."""
     for m in label.finditer(text, start, len(text) if end is None else end):
-        chunk = text[m.end():m.end() + 60]
+        chunk = text[m.end():m.end() + 60].translate(ASCII_DIGITS)
         found = find_date_string(chunk)
         if found and chunk.find(found) < 25:
             d = plausible(parse_text(found, now=now, order=order() if NUMERIC_DATE.search(found) else None), now)

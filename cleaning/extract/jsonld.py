@@ -12,6 +12,7 @@ MAX_OBJECTS = 500
 
 def objects(tree: HtmlElement) -> list[dict]:
     out: list[dict] = []
+    listed: list[dict] = []
     for script in tree.iterfind(".//script[@type]"):
         if "ld+json" not in (script.get("type") or "").lower() or not script.text:
             continue
@@ -19,17 +20,19 @@ def objects(tree: HtmlElement) -> list[dict]:
             data = json.loads(script.text, strict=False)
         except ValueError:
             continue
-        stack = [data]
-        while stack and len(out) < MAX_OBJECTS:
-            obj = stack.pop()
+        stack: list[tuple[object, bool]] = [(data, False)]
+        while stack and len(out) + len(listed) < MAX_OBJECTS:
+            obj, in_list = stack.pop()
             if isinstance(obj, list):
-                stack.extend(reversed(obj))
+                stack.extend((item, in_list) for item in reversed(obj))
             elif isinstance(obj, dict):
-                out.append(obj)
+                (listed if in_list else out).append(obj)
                 for key in _NESTED:
                     if isinstance(obj.get(key), (list, dict)):
-                        stack.append(obj[key])
-    return out
+                        stack.append((obj[key], in_list or key == "itemListElement"))
+    # The members of a list (an ItemList of related articles) come after the page's own objects, so the
+    # first article's date or headline is the page's, wherever the site put its list.
+    return out + listed
 
 
 def types(obj: dict) -> str:

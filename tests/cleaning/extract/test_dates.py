@@ -374,3 +374,28 @@ def test_a_peer_reviewed_study_is_no_review_label():
 
     assert REVIEW_LABEL_RE.search("a peer-reviewed study on March 3, 2020") is None
     assert REVIEW_LABEL_RE.search("Medically reviewed by Dr. Jane Smith, MD on March 3, 2020") is not None
+
+
+def test_arabic_indic_and_full_width_digits_are_read():
+    byline = '<p class="meta">نُشر في ١٢ مارس ٢٠٢٣</p>'
+    assert extract(_page(byline=byline, lang="ar"), "https://x.test/a/walking", now=NOW).published_date == \
+        date(2023, 3, 12)
+    assert parse_text("发布时间：２０２３年４月１２日", now=NOW) == date(2023, 4, 12)
+
+
+def test_the_weekday_a_site_prints_settles_an_ambiguous_date():
+    """Drupal's default 'Tue, 03/05/2019' under a bare lang="en": 5 March 2019 was a Tuesday, 3 May a Friday."""
+    byline = '<p class="submitted">Submitted by admin on Tue, 03/05/2019 - 10:22</p>'
+    ex = extract(_page(byline=byline), "https://x.test/a/walking", now=NOW)
+    assert ex.published_date == date(2019, 3, 5) and "date_ambiguous" not in ex.flags
+    byline = '<p class="submitted">Submitted by admin on Fri, 03/05/2019 - 10:22</p>'
+    assert extract(_page(byline=byline), "https://x.test/a/walking", now=NOW).published_date == date(2019, 5, 3)
+
+
+def test_a_json_ld_list_of_related_articles_before_the_pages_own_does_not_date_it():
+    related = ('{"@type": "ItemList", "itemListElement": [{"@type": "NewsArticle", "headline": "Other", '
+               '"datePublished": "2023-03-28"}]}')
+    own = '{"@type": "NewsArticle", "headline": "Walking backwards", "datePublished": "2023-04-17"}'
+    head = (f'<script type="application/ld+json">{related}</script>'
+            f'<script type="application/ld+json">{own}</script>')
+    assert extract(_page(head=head), "https://x.test/a/walking", now=NOW).published_date == date(2023, 4, 17)
