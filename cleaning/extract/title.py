@@ -177,9 +177,13 @@ def find_title(tree: HtmlElement, profile=None, skip: set | None = None, url: st
     stated = [t for t in stated if t and not is_site(t, sites)]
     title_parts = [p for p in parts(head_title) if not is_site(p, sites)]
     skip = skip or set()
-    h1s = [h for h in tree.iter("h1") if not any(a in skip for a in h.iterancestors())]
+    h1s = [h for h in tree.iter("h1") if not any(a in skip for a in h.iterancestors()) and _shown(h)]
     h1s = [(h, _text(h)) for h in h1s]
-    h1s = [(h, t) for h, t in h1s if t and not is_site(t, sites)]
+    # an <h1> that is a later part of <title> is the section ("Shingles: Symptoms | Health Library | Site")
+    # (a part shorter than the first, which is then the headline; "Opinion | <headline>" is no such title)
+    first = norm(title_parts[0]) if title_parts else ""
+    sections = {norm(p) for p in title_parts[1:] if len(norm(p)) < 0.6 * len(first)}
+    h1s = [(h, t) for h, t in h1s if t and not is_site(t, sites) and norm(t) not in sections]
     # what the page says its title is, strongest first: og:title / JSON-LD headline, <title> without
     # the site's name, a part of <title>
     references = [(3, t) for t in stated] + [(2, _without_site(head_title, sites))] + [(1, p) for p in title_parts]
@@ -213,6 +217,16 @@ def find_title(tree: HtmlElement, profile=None, skip: set | None = None, url: st
 
 
 _TITLED = re.compile(r"title|headline", re.I)
+_NOT_SHOWN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+
+def _shown(el: HtmlElement) -> bool:
+    """False for a heading in a hidden element (a newsletter modal's <h1> before the article's)."""
+    for e in (el, *el.iterancestors()):
+        if e.get("hidden") is not None or e.get("aria-hidden") == "true" or \
+                _NOT_SHOWN_STYLE.search(e.get("style") or ""):
+            return False
+    return True
 
 
 def _titled_h2s(tree: HtmlElement, skip: set, sites: set[str]) -> list[tuple[HtmlElement, str]]:

@@ -85,3 +85,21 @@ def test_a_line_break_in_the_headline_separates_its_words():
             '<h1>Living with long COVID:<br>three patients tell their <!-- x -->stories</h1>'
             '<p>' + 'Three people describe a year of fatigue and recovery. ' * 8 + '</p></article></body></html>')
     assert extract(html, "https://x.test/a/long-covid").title == "Living with long COVID: three patients tell their stories"
+
+
+def test_a_hidden_modals_heading_is_not_the_headline():
+    html = ('<html><head><title>Riverbend Health</title></head><body>'
+            '<div class="modal" style="display: none"><h1>Get our free health newsletter</h1></div>'
+            '<article><h1>Knee pain after running: causes and fixes</h1>'
+            '<p>' + 'Runners feel knee pain for many reasons, most of them simple to fix. ' * 6 + '</p></article></body></html>')
+    assert extract(html, "https://x.test/knee-pain").title == "Knee pain after running: causes and fixes"
+
+
+def test_an_h1_naming_the_section_gives_way_to_the_titles_headline():
+    """A hospital's "Health Library" template: its <h1> is the section, a later part of <title>."""
+    html = ('<html><head><title>Shingles: Symptoms and Treatment | Health Library | Riverbend Health</title></head>'
+            '<body><h1>Health Library</h1><article><h2 class="hl-heading">Shingles: Symptoms and Treatment</h2>'
+            '<p>' + 'Shingles is a painful rash caused by the chickenpox virus waking up again. ' * 6 + '</p>'
+            '</article></body></html>')
+    assert extract(html, "https://www.riverbend.example.org/health-library/shingles").title == \
+        "Shingles: Symptoms and Treatment"
