@@ -1,7 +1,7 @@
 """Cleaning while crawling: the first cleaning steps run on pages as soon as they are on disk.
 
 `PrepareWhileCrawling` (an extension) hands every pages part file the crawl writes to background worker
-processes (cleaning/prepared.py), which extract, detect the language and fingerprint its pages, and warm
+processes (cleaning/preparer.py), which extract, detect the language and fingerprint its pages, and warm
 the grammar cache, while the crawl goes on fetching; when the crawl ends, it waits for them, and the
 run's cleaning (crawler/run_end.py) takes their results instead of computing them again. Wall time then
 approaches the longer of fetching and cleaning, not their sum. With HEALTH_CLEAN_ON_CLOSE or
@@ -46,7 +46,8 @@ class PrepareWhileCrawling:
 
     def spider_opened(self, spider: Spider) -> None:
         from cleaning.flow import cleaning_steps
-        from cleaning.prepared import Preparer, PreparedPages, first_segment
+        from cleaning.prepared import PreparedPages, first_segment
+        from cleaning.preparer import Preparer
         from cleaning.runner import CleanOptions
         from cleaning.steps import FixGrammar
         from cleaning.storage.datasets import dataset_files
@@ -84,7 +85,7 @@ class PrepareWhileCrawling:
             self.preparer.stop()
             return
         interval = setting(self.crawler.settings, "HEALTH_PROGRESS_INTERVAL")
-        # After one Ctrl-C too: the helpers ignore it (cleaning/prepared.py), and their work is the run's
+        # After one Ctrl-C too: the helpers ignore it (cleaning/preparer.py), and their work is the run's
         # cleaning's. A signal during the wait stops it at once, as during the cleaning (crawler/interrupts.py).
         try:
             with interrupts.stop_at_once() if interrupts is not None else contextlib.nullcontext():

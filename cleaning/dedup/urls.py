@@ -78,7 +78,8 @@ def canonicalize_url(url: str, *, keep_trailing_slash: bool = False) -> str:
     if isinstance(url, str):
         # A pure function of the URL, asked again and again for the same URLs: every page links to the
         # site's navigation, and a page's URL is canonicalised by the crawl, by extraction and by dedup.
-        return _canonical_of(url, keep_trailing_slash)
+        # (A trap's kilobyte-long URLs are not kept.)
+        return (_canonical_of if len(url) <= 512 else _canonical_of.__wrapped__)(url, keep_trailing_slash)
     try:
         raw = str(url).strip() if url is not None else ""
     except Exception:  # pragma: no cover - str() of a weird object

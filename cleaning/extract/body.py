@@ -11,9 +11,9 @@ on the page first are in body_structure.
 from __future__ import annotations
 
 import re
+import threading
 import warnings
 from collections.abc import Container
-from functools import lru_cache
 from typing import Any
 
 from lxml import etree
@@ -124,7 +124,10 @@ def profile_body(tree: HtmlElement, profile) -> list[str]:
 
 _STYLED = etree.XPath(".//*[@style or @hidden or @aria-hidden]")
 _LEADS = etree.XPath("//p[@data-xlead]")
-_CONTROLS = ("input", "button", "select", "textarea", "form", "iframe")
+_CONTROLS = ("input", "select", "textarea", "form", "iframe")
+# A button is a widget's evidence in a short element (a cookie banner's "OK", in any language); a paywalled or
+# folded passage of the article (`_TEXT_CLASS_RE`) has its "Subscribe" or "Read more" button too, and keeps its text
+_BUTTON_WORDS = 40
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
@@ -155,16 +158,29 @@ def _hidden_attribute(el: HtmlElement, controlled: Container[str] = frozenset())
     value = el.get("hidden")
     if value is None:
         return False
+    if (el.get("role") or "").lower() in ("dialog", "alertdialog") or el.get("aria-modal") or \
+            _DIALOG_CLASS_RE.search(f"{el.get('class', '')} {el.get('id', '')}"):
+        return True  # a modal or pop-up stays hidden, whatever opens it
     if value.strip().lower() == "until-found" or (el.get("role") or "").lower() == "tabpanel" or el.get("id") in controlled:
         return False
     toggle = el.getprevious()  # <h3><button aria-expanded="false">Question</button></h3><div hidden>Answer</div>
-    return not (toggle is not None and isinstance(toggle.tag, str)
-                and (toggle.get("aria-expanded") is not None or toggle.find(".//*[@aria-expanded]") is not None))
+    if toggle is None or not isinstance(toggle.tag, str) or not (
+            toggle.tag in _TOGGLE_TAGS or (toggle.get("role") or "").lower() in ("button", "tab")):
+        return True
+    return not (toggle.get("aria-expanded") is not None
+                or any(b.get("aria-expanded") is not None for b in toggle if isinstance(b.tag, str)))
+
+
+_TEXT_NOT_IN_BUTTONS = etree.XPath(".//text()[not(ancestor::button)]", smart_strings=False)
+_TOGGLE_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6", "summary", "dt", "button"})
+_DIALOG_CLASS_RE = re.compile(r"modal|popup|pop-up|dialog|overlay|lightbox", re.I)
 
 
 def controlled_ids(tree: HtmlElement) -> set[str]:
-    """Ids of the elements the page's buttons and tabs open and close (`aria-controls`)."""
-    return {i for value in tree.xpath("//@aria-controls") for i in str(value).split()}
+    """Ids of the panels the page's expanders and tabs open and close (`aria-controls` of an element with
+    `aria-expanded` or `role="tab"`; not a dialog's opener)."""
+    return {i for value in tree.xpath("//*[@aria-expanded or @role='tab'][@aria-controls]/@aria-controls")
+            for i in str(value).split()}
 
 
 class _Controlled:
@@ -179,7 +195,8 @@ class _Controlled:
         return item in self._ids
 
 
-def widget_evidence(el: HtmlElement, controlled: Container[str] = frozenset()) -> bool:
+def widget_evidence(el: HtmlElement, controlled: Container[str] = frozenset(),
+                    buttoned: Container[HtmlElement] | None = None) -> bool:
     """What an element shows of itself that says "widget, not article text", whatever its class.
 
     Hidden by style/attribute; form controls or frames; mostly link text; a short call to action
@@ -189,13 +206,16 @@ def widget_evidence(el: HtmlElement, controlled: Container[str] = frozenset()) -
         return True
     if hidden_by_class(el.get("class") or ""):
         return True
-    text = " ".join(el.text_content().split())
+    # its text as the article would have it: a button's label ("Subscribe", "OK") is no text of its own
+    has_button = el in buttoned if buttoned is not None else el.find(".//button") is not None
+    text = " ".join((" ".join(_TEXT_NOT_IN_BUTTONS(el)) if has_button else el.text_content()).split())
     words = _words(text)
     if words <= 3 and not (el.tag in _SUBHEADINGS and _TEXT_CLASS_RE.search(f"{el.get('class', '')} {el.get('id', '')}")):
         return True  # (a subheading of a paywalled passage, "Next steps", is as short)
     if words >= 120 and _looks_like_content(el):
         return False
-    if any(True for _ in el.iter(*_CONTROLS)):
+    if any(True for _ in el.iter(*_CONTROLS)) or words < _BUTTON_WORDS and has_button and \
+            not _TEXT_CLASS_RE.search(f"{el.get('class', '')} {el.get('id', '')}"):
         return True
     linked = sum(len(" ".join(a.text_content().split())) for a in el.iter("a"))
     if linked >= 0.5 * len(text):
@@ -224,6 +244,7 @@ def preclean(tree: HtmlElement, index: AttrIndex | None = None) -> int:
     root = tree.getroottree().getroot()
     index = index or attrs.index(tree)
     controlled = _Controlled(body)
+    buttoned = {a for b in body.iter("button") for a in b.iterancestors()}  # elements holding a button
 
     def attached(els):  # related blocks cut before pre-cleaning left some indexed elements detached
         return [el for el in els if el.tag not in ("html", "body", "main", "article")
@@ -235,7 +256,7 @@ def preclean(tree: HtmlElement, index: AttrIndex | None = None) -> int:
     for el in attached(index.matching(PRECLEAN_CLASS_KEYWORDS, PRECLEAN_CLASS_RE)):
         if el in doomed:
             continue
-        if widget_evidence(el, controlled):
+        if widget_evidence(el, controlled, buttoned):
             doomed.setdefault(el)
         else:
             spared.extend((el, name) for name in ("class", "id") if PRECLEAN_CLASS_RE.search(el.get(name) or ""))
@@ -329,8 +350,19 @@ def _trafilatura():
 FAST = True
 
 
-@lru_cache(maxsize=2)
+_THREAD = threading.local()  # each thread's own options objects, set per page (no copy of a shared one)
+
+
 def _base_options(recall: bool) -> Any:
+    cached = getattr(_THREAD, "options", None)
+    if cached is None:
+        cached = _THREAD.options = {}
+    if recall not in cached:
+        cached[recall] = _new_options(recall)
+    return cached[recall]
+
+
+def _new_options(recall: bool) -> Any:
     from trafilatura.settings import Extractor
 
     # fast: without trafilatura's second opinion from readability/justext, which pre-cleaning and the
@@ -339,10 +371,10 @@ def _base_options(recall: bool) -> Any:
 
 
 def _options(recall: bool, url: str | None) -> Any:
-    """trafilatura's options for one page: built once (reading them from its config file each call cost
-    a tenth of its time here), given the page's URL. trafilatura never changes them (it copies them to
+    """trafilatura's options for one page: built once per thread (reading them from its config file each call
+    cost a tenth of its time here), given the page's URL. trafilatura never changes them (it copies them to
     retry in recall mode)."""
-    options = _base_options(recall)  # not shared between threads: a process extracts one page at a time
+    options = _base_options(recall)  # this thread's: another thread extracting at once has its own
     options.url = url
     options.source = url and url.encode("utf-8", "replace").decode("utf-8")
     return options

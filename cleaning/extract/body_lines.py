@@ -35,10 +35,26 @@ def _is_date_line(line: str) -> bool:
     unlabelled = rest
     for label in (PUBLISHED_LABEL_RE, MODIFIED_LABEL_RE, REVIEW_LABEL_RE, _REVIEW_CYCLE_RE):
         unlabelled = label.sub(" ", unlabelled)
-    shaped = len(rest.strip(" :|,-·")) <= 3 or bool(labelled) and (
-        len(rest) < 40 or len(unlabelled.strip(" :|,-·.")) <= 60 and _names_only(unlabelled)
-        and not _SENTENCE_END.search(line))
+    shaped = len(rest.strip(" :|,-·")) <= 3 or bool(labelled) and (len(rest) < 40 or _byline(line, rest, unlabelled))
     return shaped and date_text.parse_text(found) is not None  # "3 Kinder 2022" looks like a date but is none
+
+
+def _byline(line: str, rest: str, unlabelled: str) -> bool:
+    """A byline longer than a label and a date: a review label that names its reviewer ("Medically reviewed by
+    Daniel Ortiz, MD on ...") or segments parted by a byline's separators ("Par Claire Dumas · Relu par le Dr
+    ... · Mis à jour le ..."), each short, holding names beside the labels; never a sentence, nor a reference
+    ("American Heart Association. High Blood Pressure. Updated March 16, 2023": sentence-parted segments), nor a
+    heading ("FDA Advisory Panel Reviewed Lecanemab Data, June 9, 2023")."""
+    if _SENTENCE_END.search(line) or _SENTENCE_BREAK.search(rest) or len(unlabelled.strip(" :|,-·.")) > 60:
+        return False
+    named = REVIEW_LABEL_RE.search(rest)
+    named = named is not None and len(named.group().split()) > 3  # the label holds "by <name> on"
+    segments = [p for p in re.split(r"\s[·|•]\s", line) if p.strip()]
+    parted = len(segments) > 1 and all(len(p) <= 50 for p in segments)
+    return (named or parted) and _names_only(unlabelled)
+
+
+_SENTENCE_BREAK = re.compile(r"[a-z]{3,}\. [A-Z]")  # "Association. High Blood Pressure", not "Dr. Javier"
 
 
 def _names_only(text: str) -> bool:
@@ -95,7 +111,8 @@ def clean_lines(paras: list[str], avoid: set[str]) -> list[str]:
             continue
         if len(p) <= DISCLAIMER_MAX and DISCLAIMER_RE.match(p):
             continue
-        if p in avoid or _STEP_NUMBER.fullmatch(p) or (len(p) <= DATE_LINE_MAX and _is_date_line(p)):
+        if p in avoid or _STEP_NUMBER.fullmatch(p) and _opens_a_sentence(paras, i + 1) or (
+                len(p) <= DATE_LINE_MAX and _is_date_line(p)):
             continue
         if out and out[-1] == p:
             continue
@@ -105,7 +122,15 @@ def clean_lines(paras: list[str], avoid: set[str]) -> list[str]:
 
 # Related-block headings that are also everyday section headings of a health article
 _SECTION_HEADING = re.compile(r"^\W*(?:recommendations?|recommended|related|trending|featured|further\s+reading|"
+                              r"hot\s*spots?|popular\s+in(?:\s+\w+){1,3}|keep\s+reading|related\s+(?:health\s+)?topics|"
                               r"more\s+(?:about|on)\s+(?:the|this|our|these)\s+\w+(?:\s+\w+)?)\W*$", re.I)
+
+
+def _opens_a_sentence(paras: list[str], start: int) -> bool:
+    """The next line starts a sentence of its own: a number before it is a step's counter, not the start of
+    that sentence ("90" over "percent of adults ..." is a figure)."""
+    following = next((paras[j] for j in range(start, len(paras)) if paras[j]), "")
+    return following[:1].isupper()
 
 
 def _heads_a_section(line: str, paras: list[str], start: int) -> bool:

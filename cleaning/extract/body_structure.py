@@ -17,6 +17,8 @@ import re
 from lxml import etree
 from lxml.html import HtmlElement
 
+from .patterns import RELATED_HEADING_RE
+
 STRUCTURAL_TAGS = ("nav", "aside", "footer", "menu")
 _LONG_PARA = 150  # characters of a long paragraph (as `_looks_like_content` counts them)
 
@@ -310,6 +312,9 @@ def _split_at_breaks(el: HtmlElement) -> None:
                 p.append(x)  # with its tail: the text after it, in the same paragraph
 
 
+# Asides a site names for what they are: a pull quote, an author's box, a teaser, an ad, a share bar
+_NOT_A_CALLOUT = re.compile(r"pull|quote|author|bio|byline|profile|teaser|promo|related|more|recommend|"
+                            r"newsletter|subscribe|share|social|ad-|ads|advert|sponsor|banner|widget|sidebar", re.I)
 _SENTENCE = re.compile(r"\w{2,}[^.!?]{10,}[.!?](?:\s|$)|[。！？]")
 
 
@@ -320,16 +325,28 @@ def keep_article_callouts(tree: HtmlElement) -> int:
     repeating the text stay asides. Returns how many."""
     kept = 0
     for aside in list(tree.iter("aside")):
-        if not any(a.tag == "article" for a in aside.iterancestors()):
+        article = next((a for a in aside.iterancestors() if a.tag == "article"), None)
+        if article is None or _NOT_A_CALLOUT.search(f"{aside.get('class', '')} {aside.get('id', '')}"):
             continue
+        heading = next(aside.iter("h2", "h3", "h4", "h5", "h6", "strong"), None)
+        if heading is not None and RELATED_HEADING_RE.match(" ".join(heading.text_content().split())):
+            continue  # "More from our experts": teasers
         text = " ".join(aside.text_content().split())
         if len(text.split()) < 15 and len(text) < 60:
             continue
         linked = sum(len(" ".join(a.text_content().split())) for a in aside.iter("a"))
         if linked > 0.3 * len(text) or aside.find(".//blockquote") is not None:
             continue
-        if not any(_SENTENCE.search(" ".join(el.text_content().split())) for el in aside.iter("p", "li")):
+        sentences = [t for el in aside.iter("p", "li") if _SENTENCE.search(t := " ".join(el.text_content().split()))]
+        if not sentences or _repeats_the_article(sentences, aside, article):
             continue
         aside.tag = "div"
         kept += 1
     return kept
+
+
+def _repeats_the_article(sentences: list[str], aside: HtmlElement, article: HtmlElement) -> bool:
+    """A pull quote: its sentence is also in the article's own paragraphs."""
+    own = " ".join(" ".join(p.text_content().split()) for p in article.iter("p")
+                   if aside not in p.iterancestors())
+    return any(s[:80] in own for s in sentences)

@@ -40,6 +40,16 @@ _BUTTON_HOLDERS = frozenset({"h2", "h3", "h4", "h5", "h6", "summary"})
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 
 
+def _question_of(holder: HtmlElement) -> None:
+    """An accordion's heading: the question its button holds stays its text (`<h3><button aria-expanded>What
+    causes gout?</button></h3>`); a button beside the heading's own text ("Show", "Copy link") goes."""
+    own = (holder.text or "").strip() or any((b.tail or "").strip() for b in holder.iter("button"))
+    if own:
+        etree.strip_elements(holder, "button", with_tail=False)
+    else:
+        etree.strip_tags(holder, "button")
+
+
 def warm_up() -> None:
     """Imports trafilatura and loads dateparser's data; runs once when this module is imported."""
     body_mod._trafilatura()
@@ -168,7 +178,7 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
         # an accordion's question is its heading's button (<h3><button aria-expanded>Question</button></h3>)
         for holder in {b.getparent() for b in tree.iter("button")}:
             if holder is not None and holder.tag in _BUTTON_HOLDERS:
-                etree.strip_tags(holder, "button")
+                _question_of(holder)
         etree.strip_elements(tree, *_CONTROLS, with_tail=False)
         body_structure.merge_split_sections(tree)  # an article split by ad rows into sibling sections
         body_structure.unwrap_layout_tables(tree)  # an article in a layout table's cell: paragraphs, not a row
@@ -180,8 +190,11 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
         ex.body_source = "fallback" if paras else ""
     read = [p for b in blocks for p in b.read]  # also items that give no row (a duplicate, a comment)
     avoid = {p.title for p in read} | {p.teaser for p in read if p.teaser}
-    avoid.update(t for t in (ex.title, headline) if t)
+    if ex.title:
+        avoid.add(ex.title)
     paras = body_lines.clean_lines(paras, avoid)
+    if paras and headline and paras[0] == " ".join(headline.split()):
+        paras = paras[1:]  # the headline as the body's first line, the title chosen being another wording
     if len(" ".join(paras).split()) < MIN_BODY_WORDS and len(" ".join(paras)) < 4 * MIN_BODY_WORDS:
         paras = []  # a few stray words (a menu item, a button) are not an article
     elif ex.body_source != "profile" and not_found.is_not_found_page(tree, ex.title, paras):

@@ -81,9 +81,10 @@ def settle_order(found: date, ctx: DateContext, now: datetime | None = None) -> 
         possible = {k: d for k, d in readings.items() if plausible(d, now)}
         if len(possible) == 1:
             return next(iter(possible.values())), False
-        weekday = _WEEKDAY.search(ctx.text, max(0, m.start() - 14), m.start())
-        if weekday is not None:  # "Tue, 03/05/2019": the weekday the site prints settles it
-            named = _WEEKDAYS.index(weekday.group(1).lower()[:3])
+        weekday = _WEEKDAY.search(ctx.text, max(0, m.start() - 30), m.start())
+        if weekday is not None and not (weekday.group("before") or "")[:1].isupper():
+            # "Tue, 03/05/2019": the weekday the site prints settles it
+            named = _WEEKDAYS.index(weekday.group(2).lower()[:3])
             same = [d for d in possible.values() if d.weekday() == named]
             if len(same) == 1:
                 return same[0], False
@@ -100,7 +101,10 @@ def settle_order(found: date, ctx: DateContext, now: datetime | None = None) -> 
 
 
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_WEEKDAY = re.compile(r"\b(mon|tue|wed|thu|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?\.?,?\s*$", re.I)
+# A weekday right before the date: written out, or abbreviated with its point or comma ("Tue, 03/05/2019"); not a
+# name's last word ("the Baltimore Sun 03/05/2023")
+_WEEKDAY = re.compile(r"(?<![\w.])(?P<before>[A-Z]\w*\s+)?\b(mon|tue|wed|thu|fri|sat|sun)"
+                      r"(?:(?:day|sday|nesday|rsday|urday)\b,?|s?[.,])\s*$", re.I)
 
 
 def written_on_page(text: str, day: date, limit: int = 500) -> bool:

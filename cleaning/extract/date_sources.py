@@ -53,6 +53,9 @@ class Stamp:
         return tuple(days)
 
 
+MIDNIGHT = datetime(1970, 1, 1, tzinfo=timezone.utc)  # `Stamp.instant` of a date field written as midnight UTC
+
+
 def parse_stamp(value: str, source: str, modified: bool = False, key: str = "") -> Stamp | None:
     """A Stamp from an ISO 8601 value (and near variants); None when it is not one."""
     m = _ISO.match(value or "")
@@ -73,9 +76,10 @@ def parse_stamp(value: str, source: str, modified: bool = False, key: str = "") 
     utc = hour is not None and (zone in ("Z", "UTC", "GMT") or bool(re.fullmatch(r"[+-]00(?::?00)?", zone)))
     if utc and hour == 0 and int(m.group(5)) == 0 and not int(m.group(6) or 0):
         # Exactly midnight UTC is a date field serialised with a time (headless CMSs, Hugo: 2023-04-12T00:00:00Z),
-        # not an instant: moved to a US zone it would become the evening before. A story published at
-        # exactly 00:00:00 UTC is rare; this form on a date-only field is common.
-        hour, utc = None, False
+        # not an instant: moved to a US zone it would become the evening before. A story published at exactly
+        # 00:00:00 UTC is rare; this form on a date-only field is common. (`dates._local` still takes the day
+        # before when the page shows it: "April 11, 2023 8:00 PM ET".)
+        return Stamp(day, source, modified, False, None, key, MIDNIGHT)
     instant = None
     if utc:
         try:

@@ -28,6 +28,7 @@ DATE_TEXT_PATTERNS = [
     re.compile(rf"(?<!\w){_WORD}\s+\d{{1,2}},?\s+(?:19|20)\d{{2}}\b"),
     ERA_DATE,
 ]
+_LOOSE_PATTERNS = (5, 6)  # DATE_TEXT_PATTERNS read by a month word of any language ({_WORD})
 RELATIVE_RE = re.compile(
     r"\b(?:(\d+|an?|one)\s+(second|minute|min|hour|hr|day|week|month|year)s?\s+ago)\b|\b(yesterday|today)\b"
     r"|(\d+)\s*(分钟|小时|天|周|个月|年)前|(昨天|今天)", re.I)
@@ -144,16 +145,24 @@ def find_date_string(text: str) -> str | None:
     text = text.translate(ASCII_DIGITS)
     if not _DATEISH.search(text):
         return None  # every pattern needs a digit or a relative day word
-    # the first in the text, not the first pattern's: "relu le 14 février 2023. Publié le 9 janvier 2023" is
-    # the 14th, though the English-month pattern reads "9 janvier" as a January
-    best: re.Match | None = None
-    for pat in DATE_TEXT_PATTERNS:
-        # a date string is under 40 characters: one starting before the best found ends before this
-        m = pat.search(text, 0, len(text) if best is None else best.start() + 40)
-        if m and (best is None or m.start() < best.start()):
-            best = m
-    if best is not None:
-        return best.group(0)
+    # The first date in the text, not the first pattern's ("relu le 14 février 2023. Publié le 9 janvier 2023" is
+    # the 14th, though the English-month pattern reads "9 janvier" as January); a match of the loose month-word
+    # patterns counts only when it reads as a date ("Volume 12, 2023", "Week 12, 2023" do not).
+    found: list[tuple[int, int, re.Match]] = []
+    end = len(text)
+    for i, pat in enumerate(DATE_TEXT_PATTERNS):
+        # a date string is under 48 characters: one starting before the first found so far ends before this
+        m = pat.search(text, 0, end)
+        if m:
+            found.append((m.start(), i, m))
+            if i not in _LOOSE_PATTERNS:
+                end = min(end, m.start() + 48)
+    found.sort(key=lambda f: (f[0], f[1]))
+    for _, i, m in found:
+        if i not in _LOOSE_PATTERNS or _month_name_date(m.group(0), None) is not None:
+            return m.group(0)
+    if found:
+        return min(found, key=lambda f: f[1])[2].group(0)
     m = RELATIVE_RE.search(text)
     return m.group(0) if m else None
 

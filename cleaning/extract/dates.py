@@ -37,7 +37,7 @@ from lxml.html import HtmlElement
 from . import attrs, date_search, jsonld, zones
 from .date_order import NUMERIC_DATE
 from .date_page import DateContext, safe_date, settle_order, written_on_page
-from .date_sources import Stamp, from_jsonld, from_meta, from_microdata, from_time
+from .date_sources import MIDNIGHT, Stamp, from_jsonld, from_meta, from_microdata, from_time
 from .date_text import ASCII_DIGITS, RELATIVE_RE, find_date_string, is_relative, page_languages, parse_text, parse_text_ex, plausible
 from .date_urls import canonical_href, from_url, is_archive_capture, original_url, url_month
 from .patterns import MODIFIED_LABEL_RE, PUBLISHED_BYLINE_RE, REVIEW_LABEL_RE, REVIEW_WORDS
@@ -59,6 +59,11 @@ def _local(stamps: list[Stamp], shown: list[Stamp], lang: str | None, url: str |
     if not stamps:
         return None
     first = stamps[0]
+    if first.instant is MIDNIGHT:  # a date field; or the evening before, in America, when the page shows it
+        seen = visible() if visible is not None else None
+        if seen is not None and seen == first.day - timedelta(days=1):
+            return Stamp(seen, first.source, key=first.key)
+        return first
     if not first.utc:
         return first
     window = first.local_days()

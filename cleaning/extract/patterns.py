@@ -40,10 +40,14 @@ MODIFIED_LABEL_RE = re.compile(
 # date than its publication, said first: an update label too, so the byline's publication date beside it is
 # looked for. Its own pattern: in MODIFIED_LABEL_RE's alternation it doubled the time of every page's scan.
 REVIEW_LABEL_RE = re.compile(
-    rf"(?<![-\w])(?:(?:medically|clinically|fact[- ]?|expert[- ]?)\s*)?reviewed(?:\s+by\s+{_BY_NAME}\s+on)?\b"
-    rf"|\b(?:(?:medizinisch\s+|fachlich\s+)?geprüft(?:\s+von\s+{_BY_NAME}\s+am|\s+am)?"
-    rf"|relu(?:\s+et\s+valid[ée])?(?:\s+par\s+{_BY_NAME}\s+le)?"
-    rf"|revisado(?:\s+(?:por|médicamente)\s+{_BY_NAME}\s+(?:el|em))?|revisionato|revisto)\b", re.I)
+    # byline-shaped only: the reviewer named ("... reviewed by <name> on"), or a label with its colon; a sentence
+    # ("The FDA reviewed the application on June 9, 2023") is no label
+    rf"(?<![-\w])(?:(?:medically|clinically|fact[- ]?checked\s+and|expert|medical(?:ly)?)\s*reviewed"
+    rf"(?:\s+by\s+{_BY_NAME}\s+on|\s+on|\s*:)|reviewed\s*:)"
+    rf"|\b(?:(?:medizinisch\s+|fachlich\s+)?geprüft(?:\s+von\s+{_BY_NAME}\s+am|\s*:)"
+    rf"|relu(?:\s+et\s+valid[ée])?(?:\s+par\s+{_BY_NAME}\s+le|\s*:)"
+    rf"|revisado(?:\s+(?:por|médicamente)\s+{_BY_NAME}\s+(?:el|em)|\s*:)"
+    rf"|revisionato(?:\s+da\s+{_BY_NAME}\s+il|\s*:)|revisto(?:\s+por\s+{_BY_NAME}\s+em|\s*:))", re.I)
 REVIEW_WORDS = ("review", "geprüft", "relu", "revis")  # one is in every text REVIEW_LABEL_RE matches (lower case)
 COPYRIGHT_RE = re.compile(r"©|&copy;|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved|版权", re.I)
 

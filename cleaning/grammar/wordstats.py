@@ -11,9 +11,10 @@ from pathlib import Path
 
 _WORDFREQ = importlib.util.find_spec("wordfreq")  # found, not imported (see `english_frequencies`)
 HAVE_FREQUENCIES = _WORDFREQ is not None  # an optional dependency: without it no spelling fix is applied
-# ASCII letters with inner apostrophes and hyphens ("Check-up", "patient's"): wordfreq's English tokenizer
-# lower-cases them and splits them at the hyphens only, so their frequency needs no tokenizer here
-_ASCII_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)*(?:-[A-Za-z]+(?:'[A-Za-z]+)*)*")
+# Latin letters with inner apostrophes and hyphens ("Check-up", "patient's", "Café"): wordfreq's English
+# tokenizer case-folds them and splits them at the hyphens, so their frequency needs no tokenizer here (the
+# dotless ı, whose case-folding differs, and words it splits at an apostrophe go through wordfreq)
+_LATIN_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*(?:-[^\W\d_]+(?:'[^\W\d_]+)*)*")
 
 
 @lru_cache(maxsize=200_000)
@@ -23,8 +24,12 @@ def zipf(word: str) -> float:
         return 0.0
     if word.isascii() and word.isalpha() and word.islower():
         return _compound_zipf([word])
-    if _ASCII_WORD.fullmatch(word):
-        return _compound_zipf(word.lower().split("-"))
+    w = word.replace("\u2019", "'")  # wordfreq reads a typographic apostrophe as "'"
+    if _LATIN_WORD.fullmatch(w) and max(map(ord, w)) < 0x250 and not any(c in "ıİ" for c in w):
+        tokens = w.casefold().split("-")
+        # wordfreq splits some apostrophe words ("y'all", "ma'am") into tokens of their own: those it reads itself
+        if all("'" not in t or t in english_frequencies() for t in tokens):
+            return _compound_zipf(tokens)
     from wordfreq import zipf_frequency
 
     return zipf_frequency(word, "en")
@@ -57,7 +62,7 @@ def english_frequencies() -> dict[str, float]:
 
 
 def _compound_zipf(tokens: list[str]) -> float:
-    """`zipf_frequency(word, "en")` of an `_ASCII_WORD`, given its tokens: their frequencies combine as
+    """`zipf_frequency(word, "en")` of a `_LATIN_WORD`, given its tokens: their frequencies combine as
     1/f = 1/f1 + 1/f2 + ..., a missing token gives the minimum. wordfreq's arithmetic, step for step."""
     table = english_frequencies()
     one_over = 0.0

@@ -67,7 +67,7 @@ def test_other_settings_never_use_these_results(tmp_path: Path) -> None:
 
 
 def test_when_the_crawl_ends_with_a_backlog_its_process_prepares_what_no_helper_took(tmp_path: Path) -> None:
-    from cleaning.prepared import PARTS_WORTH_A_WARM_UP, Preparer
+    from cleaning.preparer import PARTS_WORTH_A_WARM_UP, Preparer
 
     _store(tmp_path, rows_per_file=2)  # 8 part files, more than a helper's backlog worth a warm-up
     assert len(dataset_files(tmp_path, "pages", RUN)) > PARTS_WORTH_A_WARM_UP + 1
@@ -93,7 +93,7 @@ def test_when_the_crawl_ends_with_a_backlog_its_process_prepares_what_no_helper_
 def test_a_short_backlog_is_left_to_the_helpers(tmp_path: Path) -> None:
     """A few part files left: the crawl's process would spend longer loading the models than the helper,
     which has them, takes to prepare them."""
-    from cleaning.prepared import Preparer
+    from cleaning.preparer import Preparer
 
     _store(tmp_path)  # 3 part files
     steps = cleaning_steps(tmp_path, RUN, tmp_path / "stage", CleanOptions(grammar_backend="none"))
@@ -151,7 +151,7 @@ class _Marks(Step):
 def test_helpers_started_with_the_crawl_load_what_they_need_before_the_first_part_file(tmp_path: Path) -> None:
     """The crawl starts them when it opens, so their imports and models overlap its first fetches; a
     crawl that then stores nothing ends without waiting for them."""
-    from cleaning.prepared import Preparer
+    from cleaning.preparer import Preparer
 
     steps = cleaning_steps(tmp_path, RUN, tmp_path / "stage", CleanOptions(grammar_backend="none"))
     marks = _Marks(tmp_path)
@@ -210,7 +210,7 @@ def test_a_helper_killed_while_it_holds_a_file_ends_the_wait_and_says_so(tmp_pat
 
 def _one_helper_on_the_first_file(tmp_path: Path, step: Step):
     """A Preparer with one helper running `step`, handed the first pages file of a stored run."""
-    from cleaning.prepared import Preparer
+    from cleaning.preparer import Preparer
 
     _store(tmp_path)
     steps = cleaning_steps(tmp_path, RUN, tmp_path / "stage", CleanOptions(grammar_backend="none"))
@@ -220,3 +220,35 @@ def _one_helper_on_the_first_file(tmp_path: Path, step: Step):
     preparer.start()
     preparer.submit(parts[0])
     return preparer, prepared, parts[0]
+
+
+class _HangsInHelper(_Marks):
+    """A helper that stops answering while it holds a pages file (a hung library call)."""
+
+    def __init__(self, where: Path, main: int) -> None:
+        super().__init__(where)
+        self.main = main
+
+    def process(self, doc):
+        if os.getpid() != self.main:
+            time.sleep(3600)
+        return doc
+
+
+def test_files_queued_behind_a_helper_that_stopped_answering_are_prepared_at_the_crawls_end(tmp_path: Path,
+                                                                                         monkeypatch) -> None:
+    """Only the file the hung helper holds waits for the timeout; those queued behind it are done here."""
+    from cleaning import preparer as preparer_module
+
+    monkeypatch.setattr(preparer_module, "STALLED", 1.0)
+    preparer, prepared, first = _one_helper_on_the_first_file(tmp_path, _HangsInHelper(tmp_path, os.getpid()))
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob("ready-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)  # the helper has taken the first file
+    rest = [p for p in dataset_files(tmp_path, "pages", RUN) if p != first]
+    for part in rest:
+        preparer.submit(part)
+    preparer.finish(timeout=6)
+    assert preparer.here == len(rest) and all(prepared.done(p) for p in rest)
+    assert not prepared.done(first) and any("stopped answering" in e for e in preparer.errors), preparer.errors

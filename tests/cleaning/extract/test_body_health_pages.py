@@ -41,7 +41,7 @@ def _page(article: str, head: str = "", after: str = "", h1: str = "Gout", befor
     f'<h2>Treatment</h2><div role="tabpanel" hidden><p>{TREATMENT}</p></div>',
     f'<div class="acc"><h2>Causes</h2><div class="acc__content" hidden="until-found"><p>{CAUSES}</p></div>'
     f'<h2>Treatment</h2><div class="acc__content" hidden="until-found"><p>{TREATMENT}</p></div></div>',
-    f'<button aria-controls="p1 p2">Show all</button><div id="p1" hidden><p>{CAUSES}</p></div>'
+    f'<button aria-expanded="false" aria-controls="p1 p2">Show all</button><div id="p1" hidden><p>{CAUSES}</p></div>'
     f'<div id="p2" hidden><p>{TREATMENT}</p></div>',
     f'<h3><button aria-expanded="false">Causes</button></h3><div class="Acc_panel__x1" hidden><p>{CAUSES}</p></div>'
     f'<h3><button aria-expanded="false">Treatment</button></h3><div class="Acc_panel__x1" hidden><p>{TREATMENT}</p></div>',
@@ -122,3 +122,67 @@ def test_a_callout_box_in_the_article_is_its_text_and_a_related_aside_is_not():
                '</li><li><a href="/b">Why hips ache at night and what helps</a></li></ul></aside>')
     body = extract(_page(f"<p>{CAUSES}</p>{callout}{related}<p>{TREATMENT}</p>"), URL).body
     assert "Call 911 if the joint is hot" in body and "Five stretches" not in body
+
+
+# --- what a review of the rules above found them doing to other pages ----------------------------------
+
+
+def test_a_paywalled_passage_with_its_button_keeps_its_text():
+    passage = (f'<div class="paywall"><p>{CAUSES}</p><p>Participants who cooked at home five days a week lowered '
+               'their pressure.</p><button>Subscribe</button></div>')
+    body = extract(_page(passage + f"<p>{TREATMENT}</p>"), URL).body
+    assert CAUSES in body and "cooked at home" in body
+
+
+@pytest.mark.parametrize("line", [
+    "American Heart Association. High Blood Pressure. Updated March 16, 2023",
+    "FDA Advisory Panel Reviewed Lecanemab Data, June 9, 2023",
+    "Neue Leitlinie zur Behandlung von Bluthochdruck veröffentlicht am 12. März 2023",
+])
+def test_references_and_headings_with_a_date_are_no_bylines(line):
+    assert line in extract(_page(f"<p>{line}</p><p>{CAUSES}</p>"), URL).body.split("\n\n")
+
+
+def test_a_pull_quote_a_bio_and_teasers_in_article_asides_stay_out():
+    quote = f'<aside class="inline-note"><p>{CAUSES}</p></aside>'  # the article's own sentence again
+    bio = ('<aside class="author-box"><p>Jane Smith is a registered nurse who has written about heart health '
+           'for twelve years and lives in Ohio with her family.</p></aside>')
+    teasers = ('<aside><h3>More from our experts</h3><p>Why some people get headaches when their blood pressure '
+               'rises, and when that is an emergency.</p></aside>')
+    body = extract(_page(f"<p>{CAUSES}</p>{quote}{bio}{teasers}<p>{TREATMENT}</p>"), URL).body
+    assert body.count(CAUSES) == 1 and "registered nurse" not in body and "headaches" not in body
+
+
+def test_hidden_modals_and_tools_stay_hidden_whatever_opens_them():
+    tools = ('<div class="tools"><button aria-expanded="false">Cite</button></div>'
+             '<div hidden><p>To cite this article, copy the reference below into your paper.</p></div>')
+    modal = ('<button aria-expanded="false" aria-controls="m1">Sign in</button>'
+             '<div id="m1" class="modal" hidden><p>Sign in to save articles and follow topics you like.</p></div>')
+    body = extract(_page(f"<p>{CAUSES}</p>{tools}{modal}<p>{TREATMENT}</p>"), URL).body
+    assert "cite this article" not in body and "save articles" not in body
+
+
+def test_a_figure_on_its_own_line_is_no_step_counter():
+    from cleaning.extract.body_lines import clean_lines
+
+    assert clean_lines(["90", "percent of adults will develop high blood pressure by the age of 80."], set()) == \
+        ["90", "percent of adults will develop high blood pressure by the age of 80."]
+
+
+def test_a_toggle_beside_a_headings_own_text_is_dropped():
+    panels = (f'<h3>Causes<button aria-expanded="false">Show</button></h3><div hidden><p>{CAUSES}</p></div>')
+    lines = extract(_page(panels), URL).body.split("\n\n")
+    assert "Causes" in lines and CAUSES in lines and "CausesShow" not in lines
+
+
+def test_an_h1_section_inside_the_body_stays():
+    html = ('<html><head><title>Walking and your heart | Riverbend</title></head><body><article>'
+            '<h2 class="entry-title">Walking and your heart</h2>'
+            f'{INTRO}{MORE}<h1>Why it matters</h1><p>{CAUSES}</p></article></body></html>')
+    assert "Why it matters" in extract(html, URL).body.split("\n\n")
+
+
+@pytest.mark.parametrize("heading", ["Hot spots", "Popular in Korea", "Keep reading"])
+def test_a_section_heading_like_a_related_heading_stays_over_its_text(heading):
+    lines = extract(_page(f"<h2>{heading}</h2><p>{CAUSES}</p>"), URL).body.split("\n\n")
+    assert heading in lines

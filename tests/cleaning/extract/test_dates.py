@@ -399,3 +399,34 @@ def test_a_json_ld_list_of_related_articles_before_the_pages_own_does_not_date_i
     head = (f'<script type="application/ld+json">{related}</script>'
             f'<script type="application/ld+json">{own}</script>')
     assert extract(_page(head=head), "https://x.test/a/walking", now=NOW).published_date == date(2023, 4, 17)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Volume 12, 2023. Published March 5, 2023", "March 5, 2023"),
+    ("Last updated: Issue 4, 2023 · 5 March 2023", "5 March 2023"),
+    ("Relu le 14 février 2023. Publié le 9 janvier 2023", "14 février 2023"),
+])
+def test_the_first_date_in_the_text_is_one_that_reads_as_a_date(text, expected):
+    from cleaning.extract.date_text import find_date_string
+
+    assert find_date_string(text) == expected
+
+
+def test_a_sentence_saying_reviewed_on_is_no_update_label():
+    page = _page(byline='<p class="meta">Published April 2, 2023</p>').replace(
+        "</article>", "<p>The FDA reviewed the application on June 9, 2023 and asked for more data.</p></article>")
+    ex = extract(page, "https://x.test/a/walking", now=NOW.replace(year=2024))
+    assert (ex.published_date, ex.updated_date) == (date(2023, 4, 2), None)
+
+
+def test_a_papers_name_is_no_weekday():
+    byline = '<p class="source">Reported by the Baltimore Sun 03/05/2023</p>'
+    ex = extract(_page(byline=byline), "https://x.test/a/walking", now=NOW.replace(year=2024))
+    assert ex.published_date == date(2023, 5, 3) and "date_ambiguous" in ex.flags
+
+
+def test_midnight_utc_gives_way_to_the_evening_the_page_shows():
+    head = '<meta property="article:published_time" content="2023-04-12T00:00:00Z">'
+    byline = "<p class=\"byline\">April 11, 2023 8:00 PM ET</p>"
+    ex = extract(_page(head=head, byline=byline, lang="en-US"), "https://x.test/a/walking", now=NOW)
+    assert ex.published_date == date(2023, 4, 11)

@@ -28,14 +28,16 @@ def test_zipf_is_wordfreqs_value_for_plain_capitalised_hyphenated_and_other_word
              + ["-".join(r.sample(words, r.randint(2, 3))) for _ in range(800)]
              + r.sample(with_apostrophe, 300) + [w + "'s" for w in r.sample(words, 300)]
              + ["Check-up", "mid-morning", "x-ray", "zzqxv-foo", "don't", "O'Neill", "covid-19", "café",
-                "naïve", "糖尿病", "e.g.", "COVID", "re-", "-ish", "a--b", "rock'n'roll"])
+                "naïve", "糖尿病", "e.g.", "COVID", "re-", "-ish", "a--b", "rock'n'roll", "y'all", "ma'am", "ne'er",
+                "d'oh", "patient\u2019s", "don\u2019t", "Café", "NAÏVE", "AYDIN", "aydın", "Straße", "Ærøskøbing"]
+             + r.sample(sorted(w for w in english_frequencies() if not w.isascii() and w.isalpha()), 300))
     assert [c for c in cases if zipf(c) != wordfreq.zipf_frequency(c, "en")] == []
 
 
 def test_cleaning_a_body_does_not_import_wordfreq() -> None:
     code = ("import sys\n"
             "from cleaning.grammar.wordstats import zipf, close_words\n"
-            "[zipf(w) for w in ('patient', 'Check-up', \"patient's\", 'hypertension')]\n"
+            "[zipf(w) for w in ('patient', 'Check-up', \"patient's\", 'hypertension', 'café', 'patient\u2019s')]\n"
             "close_words(3.0).exists('pateint', 2, 0.5)\n"
             "print('wordfreq' in sys.modules)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
