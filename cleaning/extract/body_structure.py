@@ -350,3 +350,37 @@ def _repeats_the_article(sentences: list[str], aside: HtmlElement, article: Html
     own = " ".join(" ".join(p.text_content().split()) for p in article.iter("p")
                    if aside not in p.iterancestors())
     return any(s[:80] in own for s in sentences)
+
+
+_BLOCKS = frozenset({"p", "section", "h2", "h3", "h4", "h5", "ul", "ol", "blockquote", "table", "dl"})
+
+
+def mark_article_container(tree: HtmlElement) -> bool:
+    """A page without <article> or <main> whose text sits in a container of a class trafilatura does not know
+    (`art_con`, `rm_txt_con`, a WeChat editor's `rich_media_content` of <section><span>): trafilatura then
+    recovers only its <p> text, losing subheadings, lists and sections. The element whose own blocks hold
+    most of the page's text becomes an <article>, which trafilatura reads whole. Returns whether one did."""
+    body = tree.find(".//body")
+    if body is None or body.find(".//article") is not None or body.find(".//main") is not None:
+        return False
+    own: dict[HtmlElement, int] = {}  # each container's block children (counted: their text is read once, below)
+    for block in body.iter(*_BLOCKS):
+        parent = block.getparent()
+        if parent is not None and parent.tag in ("div", "section", "td"):
+            own[parent] = own.get(parent, 0) + 1
+    if not own:
+        return False
+    best = max(own, key=own.__getitem__)
+    text = sum(len(c.text_content().strip()) for c in best if isinstance(c.tag, str) and c.tag in _BLOCKS)
+    if own[best] < 3 or text < 400 or text < 0.4 * len(body.text_content().strip()):
+        return False
+    best.tag = "article"
+    # a WeChat editor's paragraph is a <section> of <span>s: a paragraph, not one more container to merge
+    for section in list(best.iter("section")):
+        if len(section) and all(isinstance(c.tag, str) and c.tag in _INLINE for c in section) and \
+                len(section.text_content().strip()) >= 20:
+            section.tag = "p"
+    return True
+
+
+_INLINE = frozenset({"span", "strong", "b", "em", "i", "a", "br", "img", "font", "u", "sup", "sub", "mark"})

@@ -172,6 +172,7 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
         # ... except a nav/aside/footer/menu that broken markup wrapped around the article: unwrapped
         body_structure.unwrap_article_holders(tree)
         body_structure.keep_article_callouts(tree)
+        body_structure.mark_article_container(tree)
         etree.strip_elements(tree, *_NOT_TEXT, with_tail=False)
         if PRECLEAN:
             body_mod.preclean(tree, index)

@@ -13,7 +13,9 @@ from .date_text import plausible
 _ARCHIVE_PREFIX = re.compile(r"^https?://(?:web\.)?archive\.org/web/\d{4,14}[a-z_]*/", re.I)
 # A day is two digits, or one digit that ends the path segment: /2023/10/3-fragen is a slug, not a day.
 _URL_DATE = [re.compile(r"(?<!\d)((?:19|20)\d{2})[/_-](0?[1-9]|1[0-2])[/_-]([0-3]\d|[1-9](?=[/.?#]|$))(?!\d)"),
-             re.compile(r"[/_-]((?:19|20)\d{2})(\d{2})(\d{2})(?:[/_.-]|$)")]
+             re.compile(r"[/_-]((?:19|20)\d{2})(\d{2})(\d{2})(?:[/_.-]|$)"),
+             # a Chinese portal's year folder, then month and day together: people.cn's /n1/2023/0105/c14739-...
+             re.compile(r"/((?:19|20)\d{2})/(0[1-9]|1[0-2])([0-3]\d)/")]
 
 
 def original_url(url: str | None) -> str | None:

@@ -37,7 +37,7 @@ from lxml.html import HtmlElement
 from . import attrs, date_search, jsonld, zones
 from .date_order import NUMERIC_DATE
 from .date_page import DateContext, safe_date, settle_order, written_on_page
-from .date_sources import MIDNIGHT, Stamp, from_jsonld, from_meta, from_microdata, from_time
+from .date_sources import MIDNIGHT, Stamp, from_jsonld, from_meta, from_microdata, from_script, from_time
 from .date_text import ASCII_DIGITS, RELATIVE_RE, find_date_string, is_relative, page_languages, parse_text, parse_text_ex, plausible
 from .date_urls import canonical_href, from_url, is_archive_capture, original_url, url_month
 from .patterns import MODIFIED_LABEL_RE, PUBLISHED_BYLINE_RE, REVIEW_LABEL_RE, REVIEW_WORDS
@@ -178,7 +178,7 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
 
     objects = jsonld.objects(tree) if jsonld_objects is None else jsonld_objects
     stamps = [s for s in (*from_jsonld(objects, other), *from_meta(tree, other), *from_microdata(tree, excluded, other),
-                          *from_jsonld(objects, other, media=True))
+                          *from_script(tree, index), *from_jsonld(objects, other, media=True))
               if plausible(s.day, now)]
     published_stamps = [s for s in stamps if not s.modified]
     modified = [s for s in stamps if s.modified]

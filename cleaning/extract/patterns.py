@@ -70,6 +70,8 @@ RELATED_HEADING_RE = re.compile(
     r"popular\s+in(?:\s+\w+){1,3}|related\s+(?:health\s+)?topics|(?:\w+\s+){0,2}news\s+you\s+may\s+have\s+missed|"
     # machine-translated Chinese portals: 热点推荐, 精彩推荐, 猜你喜欢, 相关推荐, 推荐阅读
     r"hot\s*spots?(?:\s+recommendations?)?|wonderful\s+recommendations?|guess\s+(?:you|what\s+you)\s+(?:like|love)|"
+    r"(?:24[-\s]?hours?\s+|weekly\s+|monthly\s+|click\s+|hot\s+)?ranking(?:\s+list)?|hot\s+list|related\s+questions|"
+    r"other\s+articles\s+(?:of|by|from)\s+.{2,40}|相关问题|(?:\S{1,12})?(?:医生|大夫)的其他文章|"
     r"related\s+recommendations?|recommended\s+reading|"
     r"热门(?:推荐|文章|阅读|资讯)?|相关(?:文章|阅读|推荐|资讯|新闻)?|推荐(?:阅读|文章)?|猜你喜欢|大家都在看|热点(?:推荐|新闻|文章)?|"
     r"精彩推荐|为你推荐|(?:一周|本周|本月|24小时|今日|热文|点击|阅读)?排行榜?|最新(?:文章|资讯)?|"
@@ -156,7 +158,13 @@ BOILERPLATE_LINE_RE = re.compile(
     r"(?:previous|next)\s+(?:article|post|page|chapter|story)\s*[:：].{0,150}|[上下]一篇\s*[:：]?.{0,80}|"
     r"share\s+to\s*[:：].{0,60}|original\s+title\s*[:：].{0,150}|font\s*size\s*[:：]?.{0,40}|"
     r"print\s+this\s+page(?:\s+close\s+(?:this\s+)?window)?|close\s+(?:this\s+)?window|打印本页|关闭窗口|字号.{0,20}|"
-    r"扫(?:描|一扫)?.{0,10}二维码.{0,40}"
+    r"扫(?:描|一扫)?.{0,10}二维码.{0,40}|"
+    # WeChat public-account articles' tail and their English machine translations
+    r"scan\s+(?:the\s+code\s+)?to\s+follow.{0,80}|扫码关注.{0,40}|关注我们.{0,20}|end|(?:read\s+the\s+)?original\s+text|"
+    r"read\s+the\s+original.{0,30}|阅读原文.{0,20}|(?:click|tap)\s+(?:the\s+)?blue\s+words?.{0,60}|点击蓝字.{0,30}|"
+    r"长按.{0,10}(?:识别|关注).{0,40}|(?:click\s+)?[\"“']?(?:watching|looking|wow)[\"”']?\s+and\s+share.{0,40}|"
+    r"share\s+to\s+let\s+more\s+people\s+see.{0,20}|report|举报|"
+    r"(?:title\s+)?(?:picture|image|photo)\s+source\s*[:：].{0,60}|(?:题图|图片)来源\s*[:：].{0,60}"
     r")\W*$", re.I)
 # A publisher's disclaimer under the article ("Disclaimer: the content is for reference only ..."): long, so
 # apart from the short lines above.

@@ -1,0 +1,80 @@
+"""Chinese health portals and their machine-translated English editions (a fourth review of invented pages):
+WeChat-editor bodies, article containers of classes trafilatura does not know, the portals' URL dates and
+script dates, their ranking blocks and template lines. Small written pages, one class each."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import pytest
+
+from cleaning.extract import extract
+
+NOW = datetime(2024, 6, 1, tzinfo=timezone.utc)
+SENTENCES = [
+    "Many people think that only old people get high blood pressure, but in recent years the patients are younger.",
+    "Staying up late for a long time and drinking a lot of sweet drinks are important reasons for the rise.",
+    "Doctors remind that when the blood pressure is high, the patient should measure it at home every morning.",
+    "Eat less salt, less pickled food and less processed meat, and keep exercising for half an hour every day.",
+    "If the pressure is still high after three months, please go to the hospital and take medicine as the doctor says.",
+    "Do not stop the medicine by yourself when the numbers are normal, because the pressure will rise again.",
+]
+
+
+def test_a_wechat_editors_section_and_span_body_is_read():
+    body = "".join(f'<section style="margin:8px"><span style="font-size:15px">{s}</span></section>' for s in SENTENCES)
+    html = ('<html lang="en"><head><title>Young people get high blood pressure too</title></head><body>'
+            '<div class="rich_media_area"><h1 class="rich_media_title">Young people get high blood pressure too</h1>'
+            f'<div class="rich_media_content" id="js_content">{body}'
+            '<p style="text-align:center">END</p><p>Click the blue words to follow us</p></div></div></body></html>')
+    ex = extract(html, "https://mp.example.com/s/AbCdEf")
+    assert all(s in ex.body for s in SENTENCES) and "END" not in ex.body.split("\n\n")
+    assert "Click the blue words to follow us" not in ex.body
+
+
+def test_subheadings_and_lists_in_an_unknown_container_are_kept():
+    html = ('<html lang="en"><head><title>How to lower blood pressure</title></head><body><div class="nav">'
+            '<a href="/">Home</a></div><div class="art_con"><h1>How to lower blood pressure</h1>'
+            f'<p>{SENTENCES[0]}</p><p>{SENTENCES[1]}</p><h3>What to eat</h3><ul><li>{SENTENCES[3]}</li>'
+            f'<li>{SENTENCES[2]}</li></ul><h3>When to see a doctor</h3><p>{SENTENCES[4]}</p></div></body></html>')
+    lines = extract(html, "https://health.example.com/a/123.html").body.split("\n\n")
+    assert "What to eat" in lines and "When to see a doctor" in lines and SENTENCES[3] in lines
+
+
+def test_a_portals_year_folder_then_month_and_day_is_its_date():
+    html = ('<html lang="zh"><head><title>高血压</title></head><body><article><h1>高血压年轻化</h1>'
+            f'<p>{"很多人以为只有老年人才会得高血压，其实近年来患者越来越年轻。" * 6}</p></article></body></html>')
+    ex = extract(html, "http://health.people.example.cn/n1/2023/0105/c14739-40015.html", now=NOW)
+    assert (ex.published_date, ex.date_source) == (date(2023, 1, 5), "url")
+
+
+def test_a_wechat_articles_script_time_is_its_date():
+    html = ('<html lang="zh-CN"><head><title>高血压</title></head><body><div id="js_content">'
+            f'<p>{"很多人以为只有老年人才会得高血压，其实近年来患者越来越年轻。" * 6}</p></div>'
+            '<em id="publish_time"></em><script>var nickname = "健康"; var ct = "1686990300";</script></body></html>')
+    ex = extract(html, "https://mp.example.com/s/AbCdEf", now=NOW)
+    # 2023-06-17 08:25 UTC is 16:25 in Beijing, the same day
+    assert (ex.published_date, ex.date_source) == (date(2023, 6, 17), "script")
+
+
+@pytest.mark.parametrize("heading", ["24-hour ranking", "Ranking", "Related questions", "Other articles of Dr. Zhang Wei",
+                                     "张伟医生的其他文章", "相关问题"])
+def test_ranking_question_and_doctor_blocks_are_hot_picks(heading):
+    titles = ["Eating garlic every day, what happens to the blood vessels",
+              "Three foods that nourish the stomach most, many people eat wrong",
+              "Sitting for a long time, the waist hurts? Do this set of movements"]
+    items = "".join(f'<li><a href="/a/{i}.html">{t}</a></li>' for i, t in enumerate(titles))
+    html = ('<html lang="en"><head><title>Young people get high blood pressure too</title></head><body><article>'
+            f'<h1>Young people get high blood pressure too</h1>{"".join(f"<p>{s}</p>" for s in SENTENCES)}</article>'
+            f'<div class="box"><div class="hd">{heading}</div><ul>{items}</ul></div></body></html>')
+    picks = extract(html, "https://health.example.com/a/1.html").hot_picks
+    assert [p.title for p in picks] == titles
+
+
+@pytest.mark.parametrize("line", ["END", "Read the original Read 100,000+", "Scan to follow us for more health tips",
+                                  "长按识别二维码关注", "Share to let more people see", "Title picture source: Tuchong Creative"])
+def test_a_portals_template_lines_are_no_body(line):
+    html = ('<html lang="en"><head><title>Young people get high blood pressure too</title></head><body><article>'
+            f'<h1>Young people get high blood pressure too</h1>{"".join(f"<p>{s}</p>" for s in SENTENCES)}'
+            f'<p>{line}</p></article></body></html>')
+    assert line not in extract(html, "https://health.example.com/a/1.html").body.split("\n\n")
