@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
+from collections.abc import Iterator
 from datetime import datetime
 
 from lxml import etree
@@ -38,6 +40,21 @@ _NOT_TEXT = ("script", "style", "noscript", "template", "svg", "nav", "aside", "
 _CONTROLS = ("button", "select", "textarea", "input")
 _BUTTON_HOLDERS = frozenset({"h2", "h3", "h4", "h5", "h6", "summary"})
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+
+
+@contextlib.contextmanager
+def _without_head(tree: HtmlElement) -> Iterator[None]:
+    """The document without its <head> for a while (the soft-404 and listing checks read it after)."""
+    head = tree.find("head")
+    if head is None:
+        yield
+        return
+    at = tree.index(head)
+    tree.remove(head)
+    try:
+        yield
+    finally:
+        tree.insert(at, head)
 
 
 def _question_of(holder: HtmlElement) -> None:
@@ -184,10 +201,12 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
         body_structure.merge_split_sections(tree)  # an article split by ad rows into sibling sections
         body_structure.unwrap_layout_tables(tree)  # an article in a layout table's cell: paragraphs, not a row
         body_structure.paragraphs_from_breaks(tree)  # prose between <br><br>, no <p>: paragraphs
-        paras = body_mod.with_lead(body_mod.trafilatura_body(tree, url), tree)
+        with _without_head(tree):  # read already (title, dates): trafilatura would only copy it
+            paras = body_mod.with_lead(body_mod.trafilatura_body(tree, url), tree)
         ex.body_source = "generic" if paras else ""
     if not paras:
-        paras = body_mod.trafilatura_body(tree, url, recall=True) or body_mod.paragraph_fallback(tree)
+        with _without_head(tree):
+            paras = body_mod.trafilatura_body(tree, url, recall=True) or body_mod.paragraph_fallback(tree)
         ex.body_source = "fallback" if paras else ""
     read = [p for b in blocks for p in b.read]  # also items that give no row (a duplicate, a comment)
     avoid = {p.title for p in read} | {p.teaser for p in read if p.teaser}
