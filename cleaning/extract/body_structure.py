@@ -371,16 +371,18 @@ def mark_article_container(tree: HtmlElement) -> bool:
     if not own:
         return False
     best = max(own, key=own.__getitem__)
-    text = sum(len(c.text_content().strip()) for c in best if isinstance(c.tag, str) and c.tag in _BLOCKS)
-    if own[best] < 3 or text < 400 or text < 0.4 * len(body.text_content().strip()):
+    text = "".join(c.text_content().strip() for c in best if isinstance(c.tag, str) and c.tag in _BLOCKS)
+    size = len(text) + 2 * len(_CJK.findall(text))  # a Chinese character says what ~3 Latin letters do
+    if own[best] < 3 or size < 400 or len(text) < 0.4 * len(body.text_content().strip()):
         return False
     best.tag = "article"
     # a WeChat editor's paragraph is a <section> of <span>s: a paragraph, not one more container to merge
     for section in list(best.iter("section")):
         if len(section) and all(isinstance(c.tag, str) and c.tag in _INLINE for c in section) and \
-                len(section.text_content().strip()) >= 20:
+                len(section.text_content().strip()) >= 2:
             section.tag = "p"
     return True
 
 
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 _INLINE = frozenset({"span", "strong", "b", "em", "i", "a", "br", "img", "font", "u", "sup", "sub", "mark"})

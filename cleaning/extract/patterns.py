@@ -153,7 +153,8 @@ BOILERPLATE_LINE_RE = re.compile(
     r"responsible\s+editors?\s*[:：].{0,40}|(?:editor|editors|author|reporter|correspondent|proofreader|translator)"
     r"\s*[:：][^.!?。！？]{0,40}|"
     r"(?:\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*)?(?:(?:source|author|editor|reporter|from|"
-    r"(?:release|publish(?:ed)?|post(?:ed)?)\s+(?:time|date|on)|来源|作者|编辑|发布时间)\s*[:：][^:：]{0,60}?\s*){2,}|"
+    r"(?:release|publish(?:ed)?|post(?:ed)?)\s+(?:time|date|on)|review(?:er)?|来源|作者|编辑|发布时间|审核|审校|校对|责编)"
+    r"\s*[:：][^:：]{0,60}?\s*){2,}|来源\s*[:：].{0,30}|"
     r"scan\s+(?:the\s+)?qr\s*code.{0,80}|(?:long\s+)?press\s+(?:and\s+hold\s+)?(?:to\s+)?(?:identify|recogni[sz]e)\s+.{0,40}qr.{0,40}|"
     r"(?:previous|next)\s+(?:article|post|page|chapter|story)\s*[:：].{0,150}|[上下]一篇\s*[:：]?.{0,80}|"
     r"share\s+to\s*[:：].{0,60}|original\s+title\s*[:：].{0,150}|font\s*size\s*[:：]?.{0,40}|"
@@ -163,7 +164,7 @@ BOILERPLATE_LINE_RE = re.compile(
     r"scan\s+(?:the\s+code\s+)?to\s+follow.{0,80}|扫码关注.{0,40}|关注我们.{0,20}|end|(?:read\s+the\s+)?original\s+text|"
     r"read\s+the\s+original.{0,30}|阅读原文.{0,20}|(?:click|tap)\s+(?:the\s+)?blue\s+words?.{0,60}|点击蓝字.{0,30}|"
     r"长按.{0,10}(?:识别|关注).{0,40}|(?:click\s+)?[\"“']?(?:watching|looking|wow)[\"”']?\s+and\s+share.{0,40}|"
-    r"share\s+to\s+let\s+more\s+people\s+see.{0,20}|report|举报|"
+    r"share\s+to\s+let\s+more\s+people\s+see.{0,20}|report|举报|点个?\s*[\"“']?在看[\"”']?.{0,20}|分享给更多人.{0,10}|"
     r"(?:title\s+)?(?:picture|image|photo)\s+source\s*[:：].{0,60}|(?:题图|图片)来源\s*[:：].{0,60}"
     r")\W*$", re.I)
 # A publisher's disclaimer under the article ("Disclaimer: the content is for reference only ..."): long, so

@@ -78,3 +78,29 @@ def test_a_portals_template_lines_are_no_body(line):
             f'<h1>Young people get high blood pressure too</h1>{"".join(f"<p>{s}</p>" for s in SENTENCES)}'
             f'<p>{line}</p></article></body></html>')
     assert line not in extract(html, "https://health.example.com/a/1.html").body.split("\n\n")
+
+
+def test_a_chinese_articles_subheadings_and_list_in_an_unknown_container_are_kept():
+    """Chinese text is dense: a container's size counts a character as about three Latin letters."""
+    html = ('<html lang="zh-CN"><head><title>夏天血压反而高？医生提醒：别自行停药</title></head><body><div class="col-1">'
+            '<h1>夏天血压反而高？医生提醒：别自行停药</h1><div class="rm_txt_con">'
+            '<p>进入夏季，不少高血压患者发现在家测的血压比冬天低，就觉得血压控制好了，自行停药。</p>'
+            '<h3>夏天血压为何波动</h3><p>高温使血管扩张，出汗使血容量减少，因此白天血压往往偏低。</p>'
+            '<h3>夏季血压管理建议</h3><ol><li>早晚各测一次血压，记录下来给医生看。</li><li>多喝水，避免在烈日下大量出汗。</li></ol>'
+            '<p>如果血压总是低于正常值，或出现头晕，请及时到医院调整方案。</p><div class="edit">（责编：王芳、李明）</div>'
+            '</div></div></body></html>')
+    lines = extract(html, "http://health.people.example.cn/n1/2023/0702/c1-2.html").body.split("\n\n")
+    assert "夏天血压为何波动" in lines and "早晚各测一次血压，记录下来给医生看。" in lines
+
+
+def test_a_wechat_articles_bold_subheading_section_and_credit_lines():
+    sections = "".join(f'<section style="margin:8px"><span style="font-size:15px">{t}</span></section>' for t in [
+        "进入夏季，不少高血压患者发现在家测的血压比冬天低，就觉得血压控制好了，自行停药。",
+        "<strong>夏天血压为何波动</strong>",
+        "高温使血管扩张，出汗使血容量减少，因此白天血压往往偏低。但夏夜闷热，夜间血压反而会升高。"])
+    html = ('<html lang="zh-CN"><head><title>夏天血压反而高</title></head><body><div id="js_content" '
+            f'class="rich_media_content">{sections}<p>来源：心内科</p><p>编辑：陈静 | 审核：刘洋</p>'
+            '<p>点个"在看"分享给更多人</p></div></body></html>')
+    lines = extract(html, "https://mp.example.com/s/XyZ").body.split("\n\n")
+    assert "夏天血压为何波动" in lines
+    assert not {"来源：心内科", "编辑：陈静 | 审核：刘洋", '点个"在看"分享给更多人'} & set(lines)
