@@ -5,6 +5,7 @@ Also the small text and link helpers the other related modules share."""
 from __future__ import annotations
 
 import re
+from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -119,6 +120,26 @@ def _is_section(item: HtmlElement) -> bool:
     return len(text_of(item)) > MAX_ITEM_CHARS
 
 
+_MONTH_DAY = re.compile(r"(\d{1,2})(?:-|月)(\d{1,2})日?(?:\s+\d{1,2}:\d{2})?")
+
+
+def _month_day(text: str, now) -> date | None:
+    """A ranked list's "06-17" or "6月17日" (a Chinese portal writes no year on its own recent articles): the last
+    such day on or before the fetch."""
+    m = _MONTH_DAY.fullmatch(text.strip())
+    if m is None:
+        return None
+    today = (now or datetime.now(timezone.utc)).date()
+    for year in (today.year, today.year - 1):
+        try:
+            d = date(year, int(m.group(1)), int(m.group(2)))
+        except ValueError:
+            return None
+        if d <= today + timedelta(days=1):
+            return d
+    return None
+
+
 def parse_item(item: HtmlElement, pos: int, base: str | None, ordered: bool, now) -> HotPick | None:
     if _is_section(item):
         return None
@@ -153,6 +174,13 @@ def parse_item(item: HtmlElement, pos: int, base: str | None, ordered: bool, now
                     date_ = d
                     used.add(t)
                     break
+    if date_ is None:
+        for el, t in segs:
+            d = _month_day(t, now)
+            if d is not None:
+                date_ = d
+                used.add(t)
+                break
     link = None
     if title_el is not None:
         link = title_el if title_el.tag == "a" else (title_el.find(".//a[@href]") if title_el.find(".//a[@href]") is not None else None)

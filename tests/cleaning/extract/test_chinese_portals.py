@@ -104,3 +104,18 @@ def test_a_wechat_articles_bold_subheading_section_and_credit_lines():
     lines = extract(html, "https://mp.example.com/s/XyZ").body.split("\n\n")
     assert "夏天血压为何波动" in lines
     assert not {"来源：心内科", "编辑：陈静 | 审核：刘洋", '点个"在看"分享给更多人'} & set(lines)
+
+
+@pytest.mark.parametrize("shown,now,expected", [("06-17", datetime(2024, 6, 20, tzinfo=timezone.utc), date(2024, 6, 17)),
+                                                ("12-30 08:45", datetime(2024, 1, 5, tzinfo=timezone.utc), date(2023, 12, 30)),
+                                                ("6月17日", datetime(2024, 6, 20, tzinfo=timezone.utc), date(2024, 6, 17))])
+def test_a_hot_picks_day_without_a_year_is_the_last_such_day_before_the_fetch(shown, now, expected):
+    titles = ["Eating garlic every day, what happens to the blood vessels",
+              "Three foods that nourish the stomach most, many people eat wrong",
+              "Sitting for a long time, the waist hurts? Do this set of movements"]
+    items = "".join(f'<li><a href="/a/{i}.html">{t}</a><span class="time">{shown}</span></li>' for i, t in enumerate(titles))
+    html = ('<html lang="en"><head><title>Young people get high blood pressure too</title></head><body><article>'
+            f'<h1>Young people get high blood pressure too</h1>{"".join(f"<p>{s}</p>" for s in SENTENCES)}</article>'
+            f'<div class="box"><h3>Hot Picks</h3><ul>{items}</ul></div></body></html>')
+    picks = extract(html, "https://health.example.com/a/1.html", now=now).hot_picks
+    assert [p.published_date for p in picks] == [expected] * 3
