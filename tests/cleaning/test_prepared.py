@@ -66,11 +66,10 @@ def test_other_settings_never_use_these_results(tmp_path: Path) -> None:
     assert PreparedPages(tmp_path, RUN, a).dir != PreparedPages(tmp_path, RUN, b).dir
 
 
-def test_when_the_crawl_ends_with_a_backlog_its_process_prepares_what_no_helper_took(tmp_path: Path) -> None:
-    from cleaning.preparer import PARTS_WORTH_A_WARM_UP, Preparer
+def _all_files_submitted(tmp_path: Path):
+    """(read, segment, prepared, parts, preparer): one helper, every stored pages file handed to it."""
+    from cleaning.preparer import Preparer
 
-    _store(tmp_path, rows_per_file=2)  # 8 part files, more than a helper's backlog worth a warm-up
-    assert len(dataset_files(tmp_path, "pages", RUN)) > PARTS_WORTH_A_WARM_UP + 1
     steps = cleaning_steps(tmp_path, RUN, tmp_path / "stage", CleanOptions(grammar_backend="none"))
     read, segment = steps[0], first_segment(steps)
     prepared = PreparedPages(tmp_path, RUN, segment)
@@ -78,6 +77,15 @@ def test_when_the_crawl_ends_with_a_backlog_its_process_prepares_what_no_helper_
     preparer = Preparer(prepared, read, segment, None, workers=1)
     for part in parts:
         preparer.submit(part)
+    return read, segment, prepared, parts, preparer
+
+
+def test_when_the_crawl_ends_with_a_backlog_its_process_prepares_what_no_helper_took(tmp_path: Path) -> None:
+    from cleaning.preparer import PARTS_WORTH_A_WARM_UP
+
+    _store(tmp_path, rows_per_file=2)  # 8 part files, more than a helper's backlog worth a warm-up
+    assert len(dataset_files(tmp_path, "pages", RUN)) > PARTS_WORTH_A_WARM_UP + 1
+    read, segment, prepared, parts, preparer = _all_files_submitted(tmp_path)
     preparer.finish(timeout=120)  # at once: the helper is still importing its libraries
     assert preparer.errors == []
     assert (preparer.files, preparer.rows) == (len(parts), 16)
@@ -93,16 +101,8 @@ def test_when_the_crawl_ends_with_a_backlog_its_process_prepares_what_no_helper_
 def test_a_short_backlog_is_left_to_the_helpers(tmp_path: Path) -> None:
     """A few part files left: the crawl's process would spend longer loading the models than the helper,
     which has them, takes to prepare them."""
-    from cleaning.preparer import Preparer
-
     _store(tmp_path)  # 3 part files
-    steps = cleaning_steps(tmp_path, RUN, tmp_path / "stage", CleanOptions(grammar_backend="none"))
-    read, segment = steps[0], first_segment(steps)
-    prepared = PreparedPages(tmp_path, RUN, segment)
-    parts = dataset_files(tmp_path, "pages", RUN)
-    preparer = Preparer(prepared, read, segment, None, workers=1)
-    for part in parts:
-        preparer.submit(part)
+    _, _, prepared, parts, preparer = _all_files_submitted(tmp_path)
     preparer.finish(timeout=120)
     assert (preparer.errors, preparer.here) == ([], 0)
     assert (preparer.files, preparer.rows) == (len(parts), 16)
@@ -222,12 +222,8 @@ def _one_helper_on_the_first_file(tmp_path: Path, step: Step):
     return preparer, prepared, parts[0]
 
 
-class _HangsInHelper(_Marks):
+class _HangsInHelper(_DiesInHelper):
     """A helper that stops answering while it holds a pages file (a hung library call)."""
-
-    def __init__(self, where: Path, main: int) -> None:
-        super().__init__(where)
-        self.main = main
 
     def process(self, doc):
         if os.getpid() != self.main:

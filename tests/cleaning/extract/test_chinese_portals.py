@@ -57,18 +57,24 @@ def test_a_wechat_articles_script_time_is_its_date():
     assert (ex.published_date, ex.date_source) == (date(2023, 6, 17), "script")
 
 
+PICKS = ["Eating garlic every day, what happens to the blood vessels",
+         "Three foods that nourish the stomach most, many people eat wrong",
+         "Sitting for a long time, the waist hurts? Do this set of movements"]
+
+
+def _with_picks(heading: str, after_title: str = "") -> str:
+    """An article and, after it, a block of the three PICKS under `heading` (`after_title` follows each link)."""
+    items = "".join(f'<li><a href="/a/{i}.html">{t}</a>{after_title}</li>' for i, t in enumerate(PICKS))
+    return ('<html lang="en"><head><title>Young people get high blood pressure too</title></head><body><article>'
+            f'<h1>Young people get high blood pressure too</h1>{"".join(f"<p>{s}</p>" for s in SENTENCES)}</article>'
+            f'<div class="box"><div class="hd">{heading}</div><ul>{items}</ul></div></body></html>')
+
+
 @pytest.mark.parametrize("heading", ["24-hour ranking", "Ranking", "Related questions", "Other articles of Dr. Zhang Wei",
                                      "张伟医生的其他文章", "相关问题"])
 def test_ranking_question_and_doctor_blocks_are_hot_picks(heading):
-    titles = ["Eating garlic every day, what happens to the blood vessels",
-              "Three foods that nourish the stomach most, many people eat wrong",
-              "Sitting for a long time, the waist hurts? Do this set of movements"]
-    items = "".join(f'<li><a href="/a/{i}.html">{t}</a></li>' for i, t in enumerate(titles))
-    html = ('<html lang="en"><head><title>Young people get high blood pressure too</title></head><body><article>'
-            f'<h1>Young people get high blood pressure too</h1>{"".join(f"<p>{s}</p>" for s in SENTENCES)}</article>'
-            f'<div class="box"><div class="hd">{heading}</div><ul>{items}</ul></div></body></html>')
-    picks = extract(html, "https://health.example.com/a/1.html").hot_picks
-    assert [p.title for p in picks] == titles
+    picks = extract(_with_picks(heading), "https://health.example.com/a/1.html").hot_picks
+    assert [p.title for p in picks] == PICKS
 
 
 @pytest.mark.parametrize("line", ["END", "Read the original Read 100,000+", "Scan to follow us for more health tips",
@@ -110,12 +116,6 @@ def test_a_wechat_articles_bold_subheading_section_and_credit_lines():
                                                 ("12-30 08:45", datetime(2024, 1, 5, tzinfo=timezone.utc), date(2023, 12, 30)),
                                                 ("6月17日", datetime(2024, 6, 20, tzinfo=timezone.utc), date(2024, 6, 17))])
 def test_a_hot_picks_day_without_a_year_is_the_last_such_day_before_the_fetch(shown, now, expected):
-    titles = ["Eating garlic every day, what happens to the blood vessels",
-              "Three foods that nourish the stomach most, many people eat wrong",
-              "Sitting for a long time, the waist hurts? Do this set of movements"]
-    items = "".join(f'<li><a href="/a/{i}.html">{t}</a><span class="time">{shown}</span></li>' for i, t in enumerate(titles))
-    html = ('<html lang="en"><head><title>Young people get high blood pressure too</title></head><body><article>'
-            f'<h1>Young people get high blood pressure too</h1>{"".join(f"<p>{s}</p>" for s in SENTENCES)}</article>'
-            f'<div class="box"><h3>Hot Picks</h3><ul>{items}</ul></div></body></html>')
+    html = _with_picks("Hot Picks", f'<span class="time">{shown}</span>')
     picks = extract(html, "https://health.example.com/a/1.html", now=now).hot_picks
     assert [p.published_date for p in picks] == [expected] * 3
