@@ -165,7 +165,8 @@ def _hidden_attribute(el: HtmlElement, controlled: Container[str] = frozenset())
         return False
     toggle = el.getprevious()  # <h3><button aria-expanded="false">Question</button></h3><div hidden>Answer</div>
     if toggle is None or not isinstance(toggle.tag, str) or not (
-            toggle.tag in _TOGGLE_TAGS or (toggle.get("role") or "").lower() in ("button", "tab")):
+            toggle.tag in _TOGGLE_TAGS or (toggle.get("role") or "").lower() in ("button", "tab")
+            or toggle.get("aria-expanded") is not None):
         return True
     return not (toggle.get("aria-expanded") is not None
                 or any(b.get("aria-expanded") is not None for b in toggle if isinstance(b.tag, str)))

@@ -69,6 +69,7 @@ _REVIEW_CYCLE_RE = re.compile(r"\bnext\s+review(?:\s+due)?\b|\b[úu]ltima\s+revi
                               r"\bderni[èe]re\s+r[ée]vision\b|\bletzte\s+[üu]berpr[üu]fung\b", re.I)
 # A step's number in an element of its own ("1", "2.", "3)") comes out as a line of its own
 _STEP_NUMBER = re.compile(r"\d{1,2}[.)]?")
+_CJK_START = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 
 
 PROMO_HEADLINE_WORDS = 25
@@ -122,7 +123,8 @@ def clean_lines(paras: list[str], avoid: set[str]) -> list[str]:
 
 # Related-block headings that are also everyday section headings of a health article
 _SECTION_HEADING = re.compile(r"^\W*(?:recommendations?|recommended|related|trending|featured|further\s+reading|"
-                              r"hot\s*spots?|popular\s+in(?:\s+\w+){1,3}|keep\s+reading|related\s+(?:health\s+)?topics|"
+                              r"hot\s*spots?|popular\s+in(?:\s+\w+){1,3}|keep\s+reading|related\s+(?:health\s+)?topics|rankings?|"
+                              r"related\s+questions|"
                               r"more\s+(?:about|on)\s+(?:the|this|our|these)\s+\w+(?:\s+\w+)?)\W*$", re.I)
 
 
@@ -130,7 +132,7 @@ def _opens_a_sentence(paras: list[str], start: int) -> bool:
     """The next line starts a sentence of its own: a number before it is a step's counter, not the start of
     that sentence ("90" over "percent of adults ..." is a figure)."""
     following = next((paras[j] for j in range(start, len(paras)) if paras[j]), "")
-    return following[:1].isupper()
+    return following[:1].isupper() or bool(_CJK_START.match(following))
 
 
 def _heads_a_section(line: str, paras: list[str], start: int) -> bool:

@@ -313,8 +313,9 @@ def _split_at_breaks(el: HtmlElement) -> None:
 
 
 # Asides a site names for what they are: a pull quote, an author's box, a teaser, an ad, a share bar
-_NOT_A_CALLOUT = re.compile(r"pull|quote|author|bio|byline|profile|teaser|promo|related|more|recommend|"
-                            r"newsletter|subscribe|share|social|ad-|ads|advert|sponsor|banner|widget|sidebar", re.I)
+_NOT_A_CALLOUT = re.compile(r"(?<![a-z])(?:pull|quote|author|bio|byline|profile|teaser|promo|related|more|recommend|"
+                            r"newsletter|subscribe|share|social|ad|ads|advert\w*|sponsor\w*|banner|widget|sidebar)"
+                            r"(?![a-z])", re.I)
 _SENTENCE = re.compile(r"\w{2,}[^.!?]{10,}[.!?](?:\s|$)|[。！？]")
 
 
@@ -368,13 +369,27 @@ def mark_article_container(tree: HtmlElement) -> bool:
         parent = block.getparent()
         if parent is not None and parent.tag in ("div", "section", "td"):
             own[parent] = own.get(parent, 0) + 1
-    if not own:
+    # Readers' comments, reviews, forum posts and teaser lists are as many blocks: a container named for one,
+    # or following the headline's own container, is no article (the article holds the <h1> or comes first)
+    ranked = sorted(own, key=own.__getitem__, reverse=True)[:3]
+    best = next((el for el in ranked if not _NOT_AN_ARTICLE.search(
+        " ".join(f"{a.get('class', '')} {a.get('id', '')}" for a in (el, *el.iterancestors())))), None)
+    if best is None or own[best] < 3:
         return False
-    best = max(own, key=own.__getitem__)
     text = "".join(c.text_content().strip() for c in best if isinstance(c.tag, str) and c.tag in _BLOCKS)
     size = len(text) + 2 * len(_CJK.findall(text))  # a Chinese character says what ~3 Latin letters do
-    if own[best] < 3 or size < 400 or len(text) < 0.4 * len(body.text_content().strip()):
+    linked = sum(len(a.text_content().strip()) for a in best.iter("a"))
+    if size < 400 or len(text) < 0.4 * len(body.text_content().strip()) or linked > 0.3 * len(text):
         return False
+    h1 = next(body.iter("h1"), None)
+    if h1 is not None and best not in h1.iterancestors() and not _after(h1, best):
+        return False
+    rivals = [el for el in own if el is not best and own[el] >= 2 and best not in el.iterancestors()
+              and el not in best.iterancestors() and _NOT_AN_ARTICLE.search(f"{el.get('class', '')} {el.get('id', '')}") is None]
+    if h1 is not None and any(_after(h1, el) and _after(el, best) for el in rivals):
+        return False  # another container of paragraphs between the headline and it: that one is the article
+    if any(own[el] >= 3 for el in rivals):
+        return False  # two containers of paragraphs (two stories, a story in parts): trafilatura's own choice
     best.tag = "article"
     # a WeChat editor's paragraph is a <section> of <span>s: a paragraph, not one more container to merge
     for section in list(best.iter("section")):
@@ -382,6 +397,25 @@ def mark_article_container(tree: HtmlElement) -> bool:
                 len(section.text_content().strip()) >= 2:
             section.tag = "p"
     return True
+
+
+_NOT_AN_ARTICLE = re.compile(r"comment|respon|review|reply|replies|forum|thread|discuss|related|recommend|"
+                             r"sidebar|widget|teaser|list|feed|footer|nav|menu|rating|answer", re.I)
+
+
+def _after(a: HtmlElement, b: HtmlElement) -> bool:
+    """`b` comes after `a` in the document (and is not inside it)."""
+    return (b.sourceline or 0) >= (a.sourceline or 0) and a not in b.iterancestors() and b not in a.iterancestors() \
+        and _document_order(a) < _document_order(b)
+
+
+def _document_order(el: HtmlElement) -> tuple[int, ...]:
+    path = []
+    while el.getparent() is not None:
+        parent = el.getparent()
+        path.append(parent.index(el))
+        el = parent
+    return tuple(reversed(path))
 
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")

@@ -38,6 +38,8 @@ _NOT_TEXT = ("script", "style", "noscript", "template", "svg", "nav", "aside", "
 # Form controls go after pre-cleaning, which reads them as a widget's evidence (a cookie banner in any
 # language has its "Accept" button) and reads which panels a button controls (`aria-controls`).
 _CONTROLS = ("button", "select", "textarea", "input")
+_LETTER = re.compile(r"[^\W\d_]")
+_HEAD_TAGS = frozenset({"head", "title", "meta", "link", "base", "script", "style", "noscript", "template"})
 _BUTTON_HOLDERS = frozenset({"h2", "h3", "h4", "h5", "h6", "summary"})
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 
@@ -46,8 +48,8 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 def _without_head(tree: HtmlElement) -> Iterator[None]:
     """The document without its <head> for a while (the soft-404 and listing checks read it after)."""
     head = tree.find("head")
-    if head is None:
-        yield
+    if head is None or any(isinstance(el.tag, str) and el.tag not in _HEAD_TAGS for el in head.iter()):
+        yield  # (libxml2 leaves what follows an unknown element inside <head>: the page's text, then)
         return
     at = tree.index(head)
     tree.remove(head)
@@ -60,8 +62,8 @@ def _without_head(tree: HtmlElement) -> Iterator[None]:
 def _question_of(holder: HtmlElement) -> None:
     """An accordion's heading: the question its button holds stays its text (`<h3><button aria-expanded>What
     causes gout?</button></h3>`); a button beside the heading's own text ("Show", "Copy link") goes."""
-    own = (holder.text or "").strip() or any((b.tail or "").strip() for b in holder.iter("button"))
-    if own:
+    own = " ".join([holder.text or "", *(b.tail or "" for b in holder.iter("button"))])
+    if _LETTER.search(own):  # words of its own beside the button; a number ("1. <button>...") is no text
         etree.strip_elements(holder, "button", with_tail=False)
     else:
         etree.strip_tags(holder, "button")
@@ -189,7 +191,6 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
         # ... except a nav/aside/footer/menu that broken markup wrapped around the article: unwrapped
         body_structure.unwrap_article_holders(tree)
         body_structure.keep_article_callouts(tree)
-        body_structure.mark_article_container(tree)
         etree.strip_elements(tree, *_NOT_TEXT, with_tail=False)
         if PRECLEAN:
             body_mod.preclean(tree, index)
@@ -199,6 +200,7 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
                 _question_of(holder)
         etree.strip_elements(tree, *_CONTROLS, with_tail=False)
         body_structure.merge_split_sections(tree)  # an article split by ad rows into sibling sections
+        body_structure.mark_article_container(tree)  # after: scripts gone, split sections joined
         body_structure.unwrap_layout_tables(tree)  # an article in a layout table's cell: paragraphs, not a row
         body_structure.paragraphs_from_breaks(tree)  # prose between <br><br>, no <p>: paragraphs
         with _without_head(tree):  # read already (title, dates): trafilatura would only copy it

@@ -82,7 +82,8 @@ def settle_order(found: date, ctx: DateContext, now: datetime | None = None) -> 
         if len(possible) == 1:
             return next(iter(possible.values())), False
         weekday = _WEEKDAY.search(ctx.text, max(0, m.start() - 30), m.start())
-        if weekday is not None and not (weekday.group("before") or "")[:1].isupper():
+        before = (weekday.group("before") or "").strip() if weekday is not None else ""
+        if weekday is not None and (not before[:1].isupper() or before.lower() in _DATE_LABELS):
             # "Tue, 03/05/2019": the weekday the site prints settles it
             named = _WEEKDAYS.index(weekday.group(2).lower()[:3])
             same = [d for d in possible.values() if d.weekday() == named]
@@ -100,6 +101,7 @@ def settle_order(found: date, ctx: DateContext, now: datetime | None = None) -> 
     return found, False
 
 
+_DATE_LABELS = {"posted", "published", "updated", "submitted", "on", "date", "dated", "modified", "created"}
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # A weekday right before the date: written out, or abbreviated with its point or comma ("Tue, 03/05/2019"); not a
 # name's last word ("the Baltimore Sun 03/05/2023")

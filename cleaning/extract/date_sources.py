@@ -196,8 +196,8 @@ def from_script(tree: HtmlElement, index: Any = None) -> list[Stamp]:
         return []
     for script in _WECHAT_SCRIPTS(tree):
         m = _WECHAT_CT.search(script.text or "")
-        if m:
-            instant = datetime.fromtimestamp(int(m.group(1)), tz=timezone.utc)
-            return [Stamp(instant.date(), "script", False, True, instant.hour, "ct", instant)]
+        if m:  # WeChat is a Chinese platform: its publication day is Beijing's (UTC+8), whatever the page's language
+            local = datetime.fromtimestamp(int(m.group(1)), tz=timezone(timedelta(hours=8)))
+            return [Stamp(local.date(), "script", key="ct")]
     return []
 

@@ -43,7 +43,7 @@ REVIEW_LABEL_RE = re.compile(
     # byline-shaped only: the reviewer named ("... reviewed by <name> on"), or a label with its colon; a sentence
     # ("The FDA reviewed the application on June 9, 2023") is no label
     rf"(?<![-\w])(?:(?:medically|clinically|fact[- ]?checked\s+and|expert|medical(?:ly)?)\s*reviewed"
-    rf"(?:\s+by\s+{_BY_NAME}\s+on|\s+on|\s*:)|reviewed\s*:)"
+    rf"(?:\s+by\s+{_BY_NAME}\s+on|\s+on|\s*:)|reviewed\s*:|(?-i:Reviewed)(?:\s+by\s+{_BY_NAME}\s+on|\s+on))"
     rf"|\b(?:(?:medizinisch\s+|fachlich\s+)?geprüft(?:\s+von\s+{_BY_NAME}\s+am|\s*:)"
     rf"|relu(?:\s+et\s+valid[ée])?(?:\s+par\s+{_BY_NAME}\s+le|\s*:)"
     rf"|revisado(?:\s+(?:por|médicamente)\s+{_BY_NAME}\s+(?:el|em)|\s*:)"
@@ -161,10 +161,10 @@ BOILERPLATE_LINE_RE = re.compile(
     r"print\s+this\s+page(?:\s+close\s+(?:this\s+)?window)?|close\s+(?:this\s+)?window|打印本页|关闭窗口|字号.{0,20}|"
     r"扫(?:描|一扫)?.{0,10}二维码.{0,40}|"
     # WeChat public-account articles' tail and their English machine translations
-    r"scan\s+(?:the\s+code\s+)?to\s+follow.{0,80}|扫码关注.{0,40}|关注我们.{0,20}|end|(?:read\s+the\s+)?original\s+text|"
+    r"scan\s+(?:the\s+code\s+)?to\s+follow.{0,80}|扫码关注.{0,40}|关注我们.{0,20}|(?-i:END)|read\s+the\s+original\s+text|"
     r"read\s+the\s+original.{0,30}|阅读原文.{0,20}|(?:click|tap)\s+(?:the\s+)?blue\s+words?.{0,60}|点击蓝字.{0,30}|"
     r"长按.{0,10}(?:识别|关注).{0,40}|(?:click\s+)?[\"“']?(?:watching|looking|wow)[\"”']?\s+and\s+share.{0,40}|"
-    r"share\s+to\s+let\s+more\s+people\s+see.{0,20}|report|举报|点个?\s*[\"“']?在看[\"”']?.{0,20}|分享给更多人.{0,10}|"
+    r"share\s+to\s+let\s+more\s+people\s+see.{0,20}|举报|点个?\s*[\"“']?在看[\"”']?.{0,20}|分享给更多人.{0,10}|"
     r"(?:title\s+)?(?:picture|image|photo)\s+source\s*[:：].{0,60}|(?:题图|图片)来源\s*[:：].{0,60}"
     r")\W*$", re.I)
 # A publisher's disclaimer under the article ("Disclaimer: the content is for reference only ..."): long, so

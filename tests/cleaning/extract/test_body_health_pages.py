@@ -186,3 +186,8 @@ def test_an_h1_section_inside_the_body_stays():
 def test_a_section_heading_like_a_related_heading_stays_over_its_text(heading):
     lines = extract(_page(f"<h2>{heading}</h2><p>{CAUSES}</p>"), URL).body.split("\n\n")
     assert heading in lines
+
+
+def test_a_numbered_accordion_question_keeps_its_text():
+    panels = (f'<h3>1. <button aria-expanded="false">What causes gout?</button></h3><div hidden><p>{CAUSES}</p></div>')
+    assert "1. What causes gout?" in extract(_page(panels), URL).body.split("\n\n")

@@ -119,3 +119,55 @@ def test_a_hot_picks_day_without_a_year_is_the_last_such_day_before_the_fetch(sh
     html = _with_picks("Hot Picks", f'<span class="time">{shown}</span>')
     picks = extract(html, "https://health.example.com/a/1.html", now=now).hot_picks
     assert [p.published_date for p in picks] == [expected] * 3
+
+
+# --- what a review of these rules found them doing to other pages ----------------------------------------
+
+_ARTICLE = "".join(f"<p>{s}</p>" for s in SENTENCES[:4])
+_COMMENTS = "".join(f"<p>Reader {i}: thank you, this helped my father a lot, we will measure every morning now.</p>"
+                    for i in range(9))
+
+
+@pytest.mark.parametrize("after", [
+    f'<div class="reader-responses"><h3>Your responses</h3>{_COMMENTS}</div>',
+    f'<div class="product-reviews">{_COMMENTS}</div>',
+])
+def test_a_longer_list_of_comments_or_reviews_after_the_article_is_not_made_the_article(after):
+    html = ('<html lang="en"><head><title>Young people get high blood pressure too</title></head><body><div class="wrap">'
+            f'<h1>Young people get high blood pressure too</h1><div class="story-body">{_ARTICLE}</div>{after}'
+            '</div></body></html>')
+    body = extract(html, "https://health.example.com/a/1.html").body
+    assert all(s in body for s in SENTENCES[:4])
+
+
+def test_an_article_split_by_an_ad_row_is_read_whole():
+    first = "".join(f"<p>{s} {s}</p>" for s in SENTENCES[:3])  # paragraphs long enough to be joined as one article
+    second = "".join(f"<p>{s} {s}</p>" for s in SENTENCES[3:])
+    html = ('<html lang="en"><head><title>Young people get high blood pressure too</title></head><body>'
+            f'<h1>Young people get high blood pressure too</h1><div class="content">{first}</div>'
+            f'<div class="ad-row"><a href="/ad">Advertisement</a></div><div class="content">{second}</div></body></html>')
+    body = extract(html, "https://health.example.com/a/1.html").body
+    assert all(s in body for s in SENTENCES)
+
+
+def test_a_wechat_page_with_a_large_script_still_has_its_sections_read():
+    sections = "".join(f'<section><span>{s}</span></section>' for s in SENTENCES)
+    html = ('<html lang="en"><head><title>Young people get high blood pressure too</title></head><body>'
+            f'<div id="js_content" class="rich_media_content">{sections}</div>'
+            f'<script>var config = "{"x" * 6000}";</script></body></html>')
+    body = extract(html, "https://mp.example.com/s/AbC").body
+    assert all(s in body for s in SENTENCES)
+
+
+def test_page_text_left_in_the_head_by_the_parser_is_still_read():
+    html = ('<html lang="en"><head><title>Young people get high blood pressure too</title><amp-sidebar id="s">'
+            f'<h1>Young people get high blood pressure too</h1>{"".join(f"<p>{s}</p>" for s in SENTENCES)}'
+            '</amp-sidebar></head><body></body></html>')
+    assert SENTENCES[0] in extract(html, "https://health.example.com/a/1.html").body
+
+
+def test_a_wechat_post_after_midnight_in_beijing_has_beijings_day():
+    html = ('<html><head><title>高温</title></head><body><div id="js_content">'
+            f'<p>{"高温天气注意防暑，多喝水，避免中午外出，老人和孩子尤其要注意。" * 6}</p></div>'
+            '<script>var ct = "1686933000";</script></body></html>')  # 2023-06-16 16:30 UTC, 00:30 on the 17th in Beijing
+    assert extract(html, "https://mp.example.com/s/AbC", now=NOW).published_date == date(2023, 6, 17)

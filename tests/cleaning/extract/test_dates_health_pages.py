@@ -121,3 +121,15 @@ def test_midnight_utc_gives_way_to_the_evening_the_page_shows():
     byline = "<p class=\"byline\">April 11, 2023 8:00 PM ET</p>"
     ex = extract(_page(head=head, byline=byline, lang="en-US"), "https://x.test/a/walking", now=NOW)
     assert ex.published_date == date(2023, 4, 11)
+
+
+@pytest.mark.parametrize("byline", ['<p class="meta">Reviewed by Dr Jane Smith, MD on February 14, 2023 · Published January 9, 2023</p>',
+                                    '<p class="meta">Reviewed on February 14, 2023 · Published January 9, 2023</p>'])
+def test_a_review_line_without_medically_is_an_update_too(byline):
+    ex = extract(_page(byline=byline), "https://x.test/a/walking", now=NOW)
+    assert (ex.published_date, ex.updated_date) == (date(2023, 1, 9), date(2023, 2, 14))
+
+
+def test_a_label_before_the_weekday_is_no_name():
+    ex = extract(_page(byline='<p class="meta">Posted Tue, 03/05/2019</p>'), "https://x.test/a/walking", now=NOW)
+    assert ex.published_date == date(2019, 3, 5)
