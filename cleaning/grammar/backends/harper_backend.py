@@ -231,7 +231,7 @@ class HarperBackend:
             self.linted[1] += sum(len(sentences[i]) for i in keep)
             if self._spell:
                 words = [set(WORD_RE.findall(s)) for s in sentences]  # each sentence tokenized once
-                rare = {w for ws in words for w in ws if self._could_correct(w)}
+                rare = {w for w in set().union(*words) if self._could_correct(w)}  # each distinct word judged once
                 self._suggest(rare)
                 flagged = {w for w in rare if self._spelled.get(w)}
                 for i, s in enumerate(sentences):
