@@ -16,7 +16,7 @@ from cleaning.dedup.urls import join_url
 from cleaning.document import Extraction
 
 from . import body as body_mod
-from . import body_lines, body_structure
+from . import body_article, body_lines, body_structure
 from . import attrs, date_page, date_search, date_text, dates, jsonld, listing, not_found, related, title
 from .encoding import decode, fix_text, looks_binary, looks_binary_text
 
@@ -190,7 +190,7 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
         # trafilatura, which drops them from each of its copies of the tree, copies less.
         # ... except a nav/aside/footer/menu that broken markup wrapped around the article: unwrapped
         body_structure.unwrap_article_holders(tree)
-        body_structure.keep_article_callouts(tree)
+        body_article.keep_article_callouts(tree)
         etree.strip_elements(tree, *_NOT_TEXT, with_tail=False)
         if PRECLEAN:
             body_mod.preclean(tree, index)
@@ -200,7 +200,7 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
                 _question_of(holder)
         etree.strip_elements(tree, *_CONTROLS, with_tail=False)
         body_structure.merge_split_sections(tree)  # an article split by ad rows into sibling sections
-        body_structure.mark_article_container(tree)  # after: scripts gone, split sections joined
+        body_article.mark_article_container(tree)  # after: scripts gone, split sections joined
         body_structure.unwrap_layout_tables(tree)  # an article in a layout table's cell: paragraphs, not a row
         body_structure.paragraphs_from_breaks(tree)  # prose between <br><br>, no <p>: paragraphs
         with _without_head(tree):  # read already (title, dates): trafilatura would only copy it

@@ -147,6 +147,20 @@ def test_an_article_in_a_layout_tables_cell_is_read_as_paragraphs():
     assert paras == PORTAL_PARAS, paras  # it was one row: "| Winter blood pressure Cold weather ... |"
 
 
+@pytest.mark.parametrize("cell", [
+    "<div>{p0}</div><div>{p1}</div>",  # a long block that is a div, not a paragraph
+    "<h6>Winter readings</h6><span>{p0}</span>",  # a heading the first test's page did not have
+])
+def test_a_layout_cell_is_told_by_any_long_block_or_heading(cell):
+    from lxml.html import fromstring
+
+    from cleaning.extract.body_structure import unwrap_layout_tables
+
+    tree = fromstring("<html><body><table><tr><td>" + cell.format(p0=PORTAL_PARAS[0], p1=PORTAL_PARAS[1]) +
+                      "</td><td><a href='/a/1.html'>Another story</a></td></tr></table></body></html>")
+    assert unwrap_layout_tables(tree) == 1 and tree.find(".//table") is None
+
+
 def test_prose_between_double_breaks_is_read_as_paragraphs_with_its_subheadings():
     text = "<br><br>".join(["&nbsp;&nbsp;" + PORTAL_PARAS[0], "<b>Why the morning reading</b>", PORTAL_PARAS[1]])
     html = (f"<html><body><div class='crumb'><a href='/'>Home</a> &gt; Text</div><h1>Winter blood pressure</h1>"
