@@ -22,7 +22,7 @@ from lxml.html import HtmlElement
 from . import attrs
 from .attrs import AttrIndex
 from .body_structure import unwrap_article_holders
-from .patterns import (AUTHOR_CLASS_RE, BOILERPLATE_CLASS_RE, BOILERPLATE_TAGS, CALL_TO_ACTION_RE, HIDDEN_CLASS_KEYWORDS,
+from .patterns import (CJK_RE, AUTHOR_CLASS_RE, BOILERPLATE_CLASS_RE, BOILERPLATE_TAGS, CALL_TO_ACTION_RE, HIDDEN_CLASS_KEYWORDS,
                        HIDDEN_ANY_RE, PRECLEAN_CLASS_KEYWORDS, PRECLEAN_CLASS_RE, PRECLEAN_MAX_SHARE, PRECLEAN_STYLE_RE,
                        SITE_VOICE_RE, WEAK_CALL_TO_ACTION_RE, hidden_by_class)
 
@@ -128,7 +128,7 @@ _CONTROLS = ("input", "select", "textarea", "form", "iframe")
 # A button is a widget's evidence in a short element (a cookie banner's "OK", in any language); a paywalled or
 # folded passage of the article (`_TEXT_CLASS_RE`) has its "Subscribe" or "Read more" button too, and keeps its text
 _BUTTON_WORDS = 40
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_CJK = CJK_RE
 
 
 def _words(text: str) -> int:

@@ -8,7 +8,7 @@ import re
 
 from lxml.html import HtmlElement
 
-from .patterns import RELATED_HEADING_RE
+from .patterns import CJK_RE, RELATED_HEADING_RE
 
 # Asides a site names for what they are: a pull quote, an author's box, a teaser, an ad, a share bar
 _NOT_A_CALLOUT = re.compile(r"(?<![a-z])(?:pull|quote|author|bio|byline|profile|teaser|promo|related|more|recommend|"
@@ -75,7 +75,7 @@ def mark_article_container(tree: HtmlElement) -> bool:
     if best is None or own[best] < 3:
         return False
     text = "".join(c.text_content().strip() for c in best if isinstance(c.tag, str) and c.tag in _ARTICLE_BLOCKS)
-    size = len(text) + 2 * len(_CJK.findall(text))  # a Chinese character says what ~3 Latin letters do
+    size = len(text) + 2 * len(CJK_RE.findall(text))  # a Chinese character says what ~3 Latin letters do
     linked = sum(len(a.text_content().strip()) for a in best.iter("a"))
     if size < 400 or len(text) < 0.4 * len(body.text_content().strip()) or linked > 0.3 * len(text):
         return False
@@ -116,5 +116,4 @@ def _document_order(el: HtmlElement) -> tuple[int, ...]:
     return tuple(reversed(path))
 
 
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 _INLINE = frozenset({"span", "strong", "b", "em", "i", "a", "br", "img", "font", "u", "sup", "sub", "mark"})

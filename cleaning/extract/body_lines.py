@@ -8,7 +8,7 @@ import re
 from lxml.html import HtmlElement
 
 from .body import _words
-from .patterns import (BOILERPLATE_LINE_MAX, BOILERPLATE_LINE_RE, DISCLAIMER_MAX, DISCLAIMER_RE, MODIFIED_LABEL_RE,
+from .patterns import (CJK_RE, BOILERPLATE_LINE_MAX, BOILERPLATE_LINE_RE, DISCLAIMER_MAX, DISCLAIMER_RE, MODIFIED_LABEL_RE,
                        PROMO_LABEL_RE, PROMO_LINE_RE, PUBLISHED_LABEL_RE, RELATED_HEADING_RE, REVIEW_LABEL_RE)
 
 #: where a teaser or a cut paragraph stops
@@ -69,7 +69,6 @@ _REVIEW_CYCLE_RE = re.compile(r"\bnext\s+review(?:\s+due)?\b|\b[úu]ltima\s+revi
                               r"\bderni[èe]re\s+r[ée]vision\b|\bletzte\s+[üu]berpr[üu]fung\b", re.I)
 # A step's number in an element of its own ("1", "2.", "3)") comes out as a line of its own
 _STEP_NUMBER = re.compile(r"\d{1,2}[.)]?")
-_CJK_START = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 
 
 PROMO_HEADLINE_WORDS = 25
@@ -132,7 +131,7 @@ def _opens_a_sentence(paras: list[str], start: int) -> bool:
     """The next line starts a sentence of its own: a number before it is a step's counter, not the start of
     that sentence ("90" over "percent of adults ..." is a figure)."""
     following = next((paras[j] for j in range(start, len(paras)) if paras[j]), "")
-    return following[:1].isupper() or bool(_CJK_START.match(following))
+    return following[:1].isupper() or bool(CJK_RE.match(following))
 
 
 def _heads_a_section(line: str, paras: list[str], start: int) -> bool:

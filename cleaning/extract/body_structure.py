@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 from lxml.html import HtmlElement
 
@@ -307,3 +309,21 @@ def _split_at_breaks(el: HtmlElement) -> None:
                 p.text = (p.text or "") + x
             else:
                 p.append(x)  # with its tail: the text after it, in the same paragraph
+
+
+_BUTTON_HOLDERS = frozenset({"h2", "h3", "h4", "h5", "h6", "summary"})
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def accordion_questions(root: HtmlElement) -> None:
+    """An accordion's question is its heading's button (`<h3><button aria-expanded>What causes gout?</button></h3>`):
+    the button's text stays the heading's; a button beside the heading's own words ("Show", "Copy link") goes
+    (a number, "1. <button>...", is no words). Other buttons go with the form controls."""
+    for holder in {b.getparent() for b in root.iter("button")}:
+        if holder is None or holder.tag not in _BUTTON_HOLDERS:
+            continue
+        own = " ".join([holder.text or "", *(b.tail or "" for b in holder.iter("button"))])
+        if _LETTER.search(own):
+            etree.strip_elements(holder, "button", with_tail=False)
+        else:
+            etree.strip_tags(holder, "button")

@@ -38,9 +38,7 @@ _NOT_TEXT = ("script", "style", "noscript", "template", "svg", "nav", "aside", "
 # Form controls go after pre-cleaning, which reads them as a widget's evidence (a cookie banner in any
 # language has its "Accept" button) and reads which panels a button controls (`aria-controls`).
 _CONTROLS = ("button", "select", "textarea", "input")
-_LETTER = re.compile(r"[^\W\d_]")
 _HEAD_TAGS = frozenset({"head", "title", "meta", "link", "base", "script", "style", "noscript", "template"})
-_BUTTON_HOLDERS = frozenset({"h2", "h3", "h4", "h5", "h6", "summary"})
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 
 
@@ -57,16 +55,6 @@ def _without_head(tree: HtmlElement) -> Iterator[None]:
         yield
     finally:
         tree.insert(at, head)
-
-
-def _question_of(holder: HtmlElement) -> None:
-    """An accordion's heading: the question its button holds stays its text (`<h3><button aria-expanded>What
-    causes gout?</button></h3>`); a button beside the heading's own text ("Show", "Copy link") goes."""
-    own = " ".join([holder.text or "", *(b.tail or "" for b in holder.iter("button"))])
-    if _LETTER.search(own):  # words of its own beside the button; a number ("1. <button>...") is no text
-        etree.strip_elements(holder, "button", with_tail=False)
-    else:
-        etree.strip_tags(holder, "button")
 
 
 def warm_up() -> None:
@@ -194,10 +182,7 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
         etree.strip_elements(tree, *_NOT_TEXT, with_tail=False)
         if PRECLEAN:
             body_mod.preclean(tree, index)
-        # an accordion's question is its heading's button (<h3><button aria-expanded>Question</button></h3>)
-        for holder in {b.getparent() for b in tree.iter("button")}:
-            if holder is not None and holder.tag in _BUTTON_HOLDERS:
-                _question_of(holder)
+        body_structure.accordion_questions(tree)
         etree.strip_elements(tree, *_CONTROLS, with_tail=False)
         body_structure.merge_split_sections(tree)  # an article split by ad rows into sibling sections
         body_article.mark_article_container(tree)  # after: scripts gone, split sections joined

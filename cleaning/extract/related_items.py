@@ -15,7 +15,7 @@ from cleaning.dedup.urls import join_url
 from cleaning.document import HotPick
 
 from . import date_text
-from .patterns import (ITEM_DATE_CLASS_RE, ITEM_RANK_CLASS_RE, ITEM_TEASER_CLASS_RE, ITEM_TITLE_CLASS_RE,
+from .patterns import (CJK_RE, ITEM_DATE_CLASS_RE, ITEM_RANK_CLASS_RE, ITEM_TEASER_CLASS_RE, ITEM_TITLE_CLASS_RE,
                        PAGINATION_TEXT_RE)
 
 HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
@@ -28,7 +28,7 @@ _NOT_SHOWN = {"script", "style", "noscript", "template", "svg"}
 CONTEXT_LABEL_RE = re.compile(r"(?:In|Similar post in|Also in)\s*[\"\u201c\u201e\u00ab][^\"\u201d\u00bb]{1,60}[\"\u201d\u00bb]")
 MAX_ITEM_CHARS = 600  # a related item is a title and a teaser; a longer one is a section of prose
 MIN_LINK_SHARE = 0.3  # share of an item's text inside links, unless it has a title element
-CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+CJK = CJK_RE
 
 
 def text_of(el: HtmlElement | None) -> str:

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from lxml.html import HtmlElement
 
 from . import jsonld
+from .patterns import PRECLEAN_STYLE_RE
 
 _SEPARATORS = re.compile(r"\s+[|\-–—_:·•»›‹/]\s+|\s*[|｜_»›]\s*|\s+-{2}\s+")
 _ARTICLE_TYPES = ("Article", "BlogPosting", "Posting", "Report", "WebPage", "Recipe", "HowTo", "Review", "MedicalWebPage")
@@ -217,14 +218,13 @@ def find_title(tree: HtmlElement, profile=None, skip: set | None = None, url: st
 
 
 _TITLED = re.compile(r"title|headline", re.I)
-_NOT_SHOWN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
 def _shown(el: HtmlElement) -> bool:
     """False for a heading in a hidden element (a newsletter modal's <h1> before the article's)."""
     for e in (el, *el.iterancestors()):
         if e.get("hidden") is not None or e.get("aria-hidden") == "true" or \
-                _NOT_SHOWN_STYLE.search(e.get("style") or ""):
+                PRECLEAN_STYLE_RE.search(e.get("style") or ""):
             return False
     return True
 

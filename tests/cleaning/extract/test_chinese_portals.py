@@ -11,6 +11,7 @@ import pytest
 from cleaning.extract import extract
 
 NOW = datetime(2024, 6, 1, tzinfo=timezone.utc)
+HEAD = '<html lang="en"><head><title>Young people get high blood pressure too</title></head><body>'
 SENTENCES = [
     "Many people think that only old people get high blood pressure, but in recent years the patients are younger.",
     "Staying up late for a long time and drinking a lot of sweet drinks are important reasons for the rise.",
@@ -23,7 +24,7 @@ SENTENCES = [
 
 def test_a_wechat_editors_section_and_span_body_is_read():
     body = "".join(f'<section style="margin:8px"><span style="font-size:15px">{s}</span></section>' for s in SENTENCES)
-    html = ('<html lang="en"><head><title>Young people get high blood pressure too</title></head><body>'
+    html = (HEAD +
             '<div class="rich_media_area"><h1 class="rich_media_title">Young people get high blood pressure too</h1>'
             f'<div class="rich_media_content" id="js_content">{body}'
             '<p style="text-align:center">END</p><p>Click the blue words to follow us</p></div></div></body></html>')
@@ -65,7 +66,7 @@ PICKS = ["Eating garlic every day, what happens to the blood vessels",
 def _with_picks(heading: str, after_title: str = "") -> str:
     """An article and, after it, a block of the three PICKS under `heading` (`after_title` follows each link)."""
     items = "".join(f'<li><a href="/a/{i}.html">{t}</a>{after_title}</li>' for i, t in enumerate(PICKS))
-    return ('<html lang="en"><head><title>Young people get high blood pressure too</title></head><body><article>'
+    return (HEAD + '<article>'
             f'<h1>Young people get high blood pressure too</h1>{"".join(f"<p>{s}</p>" for s in SENTENCES)}</article>'
             f'<div class="box"><div class="hd">{heading}</div><ul>{items}</ul></div></body></html>')
 
@@ -80,7 +81,7 @@ def test_ranking_question_and_doctor_blocks_are_hot_picks(heading):
 @pytest.mark.parametrize("line", ["END", "Read the original Read 100,000+", "Scan to follow us for more health tips",
                                   "长按识别二维码关注", "Share to let more people see", "Title picture source: Tuchong Creative"])
 def test_a_portals_template_lines_are_no_body(line):
-    html = ('<html lang="en"><head><title>Young people get high blood pressure too</title></head><body><article>'
+    html = (HEAD + '<article>'
             f'<h1>Young people get high blood pressure too</h1>{"".join(f"<p>{s}</p>" for s in SENTENCES)}'
             f'<p>{line}</p></article></body></html>')
     assert line not in extract(html, "https://health.example.com/a/1.html").body.split("\n\n")
@@ -133,7 +134,7 @@ _COMMENTS = "".join(f"<p>Reader {i}: thank you, this helped my father a lot, we 
     f'<div class="product-reviews">{_COMMENTS}</div>',
 ])
 def test_a_longer_list_of_comments_or_reviews_after_the_article_is_not_made_the_article(after):
-    html = ('<html lang="en"><head><title>Young people get high blood pressure too</title></head><body><div class="wrap">'
+    html = (HEAD + '<div class="wrap">'
             f'<h1>Young people get high blood pressure too</h1><div class="story-body">{_ARTICLE}</div>{after}'
             '</div></body></html>')
     body = extract(html, "https://health.example.com/a/1.html").body
@@ -143,7 +144,7 @@ def test_a_longer_list_of_comments_or_reviews_after_the_article_is_not_made_the_
 def test_an_article_split_by_an_ad_row_is_read_whole():
     first = "".join(f"<p>{s} {s}</p>" for s in SENTENCES[:3])  # paragraphs long enough to be joined as one article
     second = "".join(f"<p>{s} {s}</p>" for s in SENTENCES[3:])
-    html = ('<html lang="en"><head><title>Young people get high blood pressure too</title></head><body>'
+    html = (HEAD +
             f'<h1>Young people get high blood pressure too</h1><div class="content">{first}</div>'
             f'<div class="ad-row"><a href="/ad">Advertisement</a></div><div class="content">{second}</div></body></html>')
     body = extract(html, "https://health.example.com/a/1.html").body
@@ -152,7 +153,7 @@ def test_an_article_split_by_an_ad_row_is_read_whole():
 
 def test_a_wechat_page_with_a_large_script_still_has_its_sections_read():
     sections = "".join(f'<section><span>{s}</span></section>' for s in SENTENCES)
-    html = ('<html lang="en"><head><title>Young people get high blood pressure too</title></head><body>'
+    html = (HEAD +
             f'<div id="js_content" class="rich_media_content">{sections}</div>'
             f'<script>var config = "{"x" * 6000}";</script></body></html>')
     body = extract(html, "https://mp.example.com/s/AbC").body
