@@ -30,22 +30,24 @@ def _is_date_line(line: str) -> bool:
     rest = line.replace(found, " ")
     labelled = (PUBLISHED_LABEL_RE.search(rest) or MODIFIED_LABEL_RE.search(rest) or REVIEW_LABEL_RE.search(rest)
                 or _REVIEW_CYCLE_RE.search(rest))
-    # the label may carry a name ("Medically reviewed by Daniel Ortiz, MD on ..."): what is left beside the
-    # labels must be short, a byline's name and separators, not a sentence
-    unlabelled = rest
-    for label in (PUBLISHED_LABEL_RE, MODIFIED_LABEL_RE, REVIEW_LABEL_RE, _REVIEW_CYCLE_RE):
-        unlabelled = label.sub(" ", unlabelled)
-    shaped = len(rest.strip(" :|,-·")) <= 3 or bool(labelled) and (len(rest) < 40 or _byline(line, rest, unlabelled))
+    shaped = len(rest.strip(" :|,-·")) <= 3 or bool(labelled) and (len(rest) < 40 or _byline(line, rest))
     return shaped and date_text.parse_text(found) is not None  # "3 Kinder 2022" looks like a date but is none
 
 
-def _byline(line: str, rest: str, unlabelled: str) -> bool:
+def _byline(line: str, rest: str) -> bool:
     """A byline longer than a label and a date: a review label that names its reviewer ("Medically reviewed by
     Daniel Ortiz, MD on ...") or segments parted by a byline's separators ("Par Claire Dumas · Relu par le Dr
     ... · Mis à jour le ..."), each short, holding names beside the labels; never a sentence, nor a reference
     ("American Heart Association. High Blood Pressure. Updated March 16, 2023": sentence-parted segments), nor a
     heading ("FDA Advisory Panel Reviewed Lecanemab Data, June 9, 2023")."""
-    if _SENTENCE_END.search(line) or _SENTENCE_BREAK.search(rest) or len(unlabelled.strip(" :|,-·.")) > 60:
+    if _SENTENCE_END.search(line) or _SENTENCE_BREAK.search(rest):
+        return False
+    # the label may carry a name ("Medically reviewed by Daniel Ortiz, MD on ..."): what is left beside the
+    # labels must be short, a byline's names and separators
+    unlabelled = rest
+    for label in (PUBLISHED_LABEL_RE, MODIFIED_LABEL_RE, REVIEW_LABEL_RE, _REVIEW_CYCLE_RE):
+        unlabelled = label.sub(" ", unlabelled)
+    if len(unlabelled.strip(" :|,-·.")) > 60:
         return False
     named = REVIEW_LABEL_RE.search(rest)
     named = named is not None and len(named.group().split()) > 3  # the label holds "by <name> on"
@@ -127,17 +129,21 @@ _SECTION_HEADING = re.compile(r"^\W*(?:recommendations?|recommended|related|tren
                               r"more\s+(?:about|on)\s+(?:the|this|our|these)\s+\w+(?:\s+\w+)?)\W*$", re.I)
 
 
+def _next_line(paras: list[str], start: int) -> str:
+    return next((paras[j] for j in range(start, len(paras)) if paras[j]), "")
+
+
 def _opens_a_sentence(paras: list[str], start: int) -> bool:
     """The next line starts a sentence of its own: a number before it is a step's counter, not the start of
     that sentence ("90" over "percent of adults ..." is a figure)."""
-    following = next((paras[j] for j in range(start, len(paras)) if paras[j]), "")
+    following = _next_line(paras, start)
     return following[:1].isupper() or bool(CJK_RE.match(following))
 
 
 def _heads_a_section(line: str, paras: list[str], start: int) -> bool:
     if not _SECTION_HEADING.match(line):
         return False
-    following = next((paras[j] for j in range(start, len(paras)) if paras[j]), "")
+    following = _next_line(paras, start)
     return _words(following) >= 12 and bool(_TERMINAL.search(following))
 
 
