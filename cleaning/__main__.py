@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 from cleaning.cli import EXIT_PARTIAL, OneLineParser, skip_final_collection
+from cleaning.storage.pandas_probe import answer_pandas_probe
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -193,6 +194,7 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     prog = prog or program_name()
     args = build_parser(prog).parse_args(argv)
     skip_final_collection()
+    answer_pandas_probe()
     try:
         return _main(args, prog)
     except KeyboardInterrupt:

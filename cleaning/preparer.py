@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaning.cli import skip_final_collection
+from cleaning.storage.pandas_probe import answer_pandas_probe
 from cleaning.prepared import PreparedPages
 from cleaning.steps.base import Step
 from cleaning.workers import until_orphaned
@@ -32,6 +33,7 @@ STALLED = 30.0  # seconds without an answer after which the crawl's process prep
 def _prepare_loop(prepared: PreparedPages, read: Any, segment: list[Step], grammar: Any, tasks: Any,
                   results: Any, parent: int) -> None:
     skip_final_collection()  # the crawl waits for this process to end
+    answer_pandas_probe()
     warm = grammar.warm if grammar is not None else None
     try:
         # Started with the crawl, a helper has time before the first part file: it loads its models now.
