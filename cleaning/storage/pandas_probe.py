@@ -22,7 +22,6 @@ class _NoPandas(importlib.abc.MetaPathFinder):
     def find_spec(self, fullname: str, path: object = None, target: object = None) -> None:
         if fullname == "pandas" or fullname.startswith("pandas."):
             raise ModuleNotFoundError("not imported for pyarrow's probe", name=fullname)
-        return None
 
 
 def answer_pandas_probe() -> None:
