@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from lxml import etree
 from lxml.html import HtmlElement
 
-_WITH_ATTRS = etree.XPath("//body//*[@class or @id]")  # compiled once: compiling costs as much as running
+_WITH_ATTRS = etree.XPath("descendant::body/descendant::*[@class or @id]")  # compiled once: compiling costs as much as running
 
 
 @dataclass

@@ -122,8 +122,8 @@ def profile_body(tree: HtmlElement, profile) -> list[str]:
     return paras
 
 
-_STYLED = etree.XPath(".//*[@style or @hidden or @aria-hidden]")
-_LEADS = etree.XPath("//p[@data-xlead]")
+_STYLED = etree.XPath("descendant::*[@style or @hidden or @aria-hidden]")
+_LEADS = etree.XPath("descendant::p[@data-xlead]")
 _CONTROLS = ("input", "select", "textarea", "form", "iframe")
 # A button is a widget's evidence in a short element (a cookie banner's "OK", in any language); a paywalled or
 # folded passage of the article (`_TEXT_CLASS_RE`) has its "Subscribe" or "Read more" button too, and keeps its text
@@ -172,7 +172,7 @@ def _hidden_attribute(el: HtmlElement, controlled: Container[str] = frozenset())
                 or any(b.get("aria-expanded") is not None for b in toggle if isinstance(b.tag, str)))
 
 
-_TEXT_NOT_IN_BUTTONS = etree.XPath(".//text()[not(ancestor::button)]", smart_strings=False)
+_TEXT_NOT_IN_BUTTONS = etree.XPath("descendant::text()[not(ancestor::button)]", smart_strings=False)
 _TOGGLE_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6", "summary", "dt", "button"})
 _DIALOG_CLASS_RE = re.compile(r"modal|popup|pop-up|dialog|overlay|lightbox", re.I)
 

@@ -15,7 +15,7 @@ from .date_order import DMY, MDY, NUMERIC_DATE, order_from_language, order_from_
 from .date_text import DATE_TEXT_PATTERNS, parse_text, plausible
 
 _VISIBLE_TEXT = etree.XPath(
-    "//body//text()[not(parent::script or parent::style or parent::noscript or parent::template)]",
+    "descendant::body/descendant::text()[not(parent::script or parent::style or parent::noscript or parent::template)]",
     smart_strings=False)  # plain strings: a fifth faster, and only their text is used
 
 

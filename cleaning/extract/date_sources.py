@@ -27,7 +27,7 @@ _SKIP_TYPES = ("Person", "Organization", "WebSite", "BreadcrumbList", "ImageObje
 # An article that embeds a video or a podcast often describes it in JSON-LD: its upload day is the
 # media's, not the article's (a 2015 video in a 2017 story), so these come after every other stamp.
 MEDIA_TYPES = ("VideoObject", "AudioObject", "MediaObject", "Clip", "PodcastEpisode")
-_ITEMPROPS = etree.XPath("//body//*[@itemprop]")
+_ITEMPROPS = etree.XPath("descendant::body/descendant::*[@itemprop]")
 ITEMPROP_PUBLISHED = frozenset({"datepublished", "datecreated", "pubdate", "uploaddate"})
 ITEMPROP_MODIFIED = frozenset({"datemodified", "dateupdated", "dateupdate"})
 
@@ -181,7 +181,7 @@ def local_now(now: datetime | None) -> datetime:
     return now.astimezone(timezone.utc) if now and now.tzinfo else (now or datetime.now(timezone.utc))
 
 
-_WECHAT_SCRIPTS = etree.XPath("//script[contains(., 'var ct')]")
+_WECHAT_SCRIPTS = etree.XPath("descendant::script[contains(., 'var ct')]")
 _WECHAT_KEYWORDS = ("js_content", "rich_media", "publish_time")
 _WECHAT_TEMPLATE = re.compile("|".join(_WECHAT_KEYWORDS), re.I)
 _WECHAT_CT = re.compile(r"\bvar\s+ct\s*=\s*[\"'](\d{10})[\"']")

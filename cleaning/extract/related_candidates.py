@@ -26,7 +26,7 @@ def bad_ancestry(el: HtmlElement, memo: dict | None = None) -> bool:
     return bad
 
 
-_SHORT_TEXT = etree.XPath(".//text()[string-length(normalize-space(.)) > 2 and string-length(normalize-space(.)) < 61]")
+_SHORT_TEXT = etree.XPath("descendant::text()[string-length(normalize-space(.)) > 2 and string-length(normalize-space(.)) < 61]")
 
 
 def heading_candidates(body: HtmlElement) -> list[HtmlElement]:
