@@ -17,6 +17,7 @@ import logging
 import os
 import signal
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 from cleaning.cli import EXIT_PARTIAL, OneLineParser, skip_final_collection
@@ -80,6 +81,15 @@ def _cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _fetch_time(text: str) -> datetime:
+    """An ISO 8601 time; one without an offset is UTC."""
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {text!r}") from None
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+
 def _cmd_extract(args: argparse.Namespace) -> int:
     from cleaning.extract import extract
     from cleaning.config import value
@@ -95,7 +105,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     except OSError as exc:  # a missing or unreadable input is a bad argument, not a crash
         print(f"error: cannot read {args.file}: {exc.strerror or exc}", file=sys.stderr)
         return 2
-    result = extract(data, args.url, profile)
+    result = extract(data, args.url, profile, now=args.fetched_at)
     from cleaning.document import to_plain
 
     print(json.dumps(to_plain(result), ensure_ascii=False, indent=2))
@@ -163,6 +173,9 @@ def build_parser(prog: str = "python -m cleaning") -> argparse.ArgumentParser:
     ex.add_argument("file", help="an HTML file, or - for stdin")
     ex.add_argument("--url")
     ex.add_argument("--site", help="a site profile name")
+    ex.add_argument("--fetched-at", type=_fetch_time, metavar="ISO",
+                    help="when the page was fetched, e.g. 2024-05-10T12:00:00Z: the base of relative dates "
+                         "(\"3 hours ago\"), which are not read without it")
     ex.set_defaults(func=_cmd_extract)
 
     from cleaning.grammar import cli as grammar_cli

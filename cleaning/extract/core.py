@@ -97,7 +97,8 @@ def extract(html: str | bytes, url: str | None = None, profile=None, *, content_
     """Extracts one page. Never raises: failures come back as empty fields plus `reason`.
 
     `now` (optional) is the fetch time, the base for relative dates ("3 days ago") and the
-    limit for future dates; it defaults to the current UTC time. `date_order` ("DMY" or "MDY")
+    limit for future dates. Without it the limit is the current UTC time and relative dates are
+    not read (flag `date_relative_unread`): the reader's clock is not the page's fetch time. `date_order` ("DMY" or "MDY")
     says how the site writes numeric dates such as 04/05/2023, e.g. from evidence gathered over
     the whole site; `locale` (e.g. "en-US") stands in for a missing <html lang>. Without them a
     numeric date whose order the page itself does not settle is flagged `date_ambiguous`.

@@ -102,7 +102,11 @@ def warm_up() -> None:
 
 
 def _relative(m: re.Match, now: datetime | None) -> date | None:
-    base = (now or datetime.now(timezone.utc)).date()
+    """The day "3 hours ago" names from the fetch time `now`; None without one (the clock of whoever reads a
+    stored page says nothing about the day it was fetched)."""
+    if now is None:
+        return None
+    base = now.date()
     word = (m.group(3) or m.group(6) or "").lower()
     if word:
         return base if word in ("today", "今天") else base - timedelta(days=1)
@@ -116,7 +120,7 @@ def _relative(m: re.Match, now: datetime | None) -> date | None:
     if unit in ("year", "年"):
         return _clamped(base.year - count, base.month, base.day)
     if unit in ("hour", "hr", "小时", "minute", "min", "分钟", "second"):
-        now_dt = now or datetime.now(timezone.utc)
+        now_dt = now
         seconds = {"hour": 3600, "hr": 3600, "小时": 3600, "minute": 60, "min": 60, "分钟": 60}.get(unit, 1)
         return (now_dt - timedelta(seconds=count * seconds)).date()
     return base - timedelta(days=count * _UNIT_DAYS.get(unit, 1))

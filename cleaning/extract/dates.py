@@ -249,9 +249,13 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
         published, source = chosen.day, chosen.source
     if published is None:
         found, stage = search()
-        if relatives_seen and (found is None or stage not in _MARKED_STAGES):
-            # "3 hours ago" says the day only against the fetch time: it gives way to a date the page writes out
-            # where dates go (a date-classed element, <time>), not to one its prose or a list happens to cite
+        if relatives_seen and now is None:
+            # "3 hours ago" says a day only against the page's fetch time; the clock of whoever extracts a
+            # stored page says nothing about it, so without `now` no relative date is read
+            flags.append("date_relative_unread")
+        elif relatives_seen and (found is None or stage not in _MARKED_STAGES):
+            # It gives way to a date the page writes out where dates go (a date-classed element, <time>),
+            # not to one its prose or a list happens to cite
             again = search(relative=True)
             if again[0] is not None and (found is None or again[1] in _MARKED_STAGES):
                 found, stage = again

@@ -39,6 +39,7 @@ BAD_CALLS = [
     ["run", "--output-dir", "page.html"],  # a file, not a folder
     ["migrate", "--output-dir", "outputs-typo"],
     ["extract", "page.html", "--site", "no-such-site"],
+    ["extract", "page.html", "--fetched-at", "yesterday"],
 ]
 
 
@@ -95,3 +96,14 @@ def test_a_read_only_output_dir_is_one_line_and_exit_2(tmp_path: Path, capsys, m
     assert main(["compact", "--output-dir", str(tmp_path)], prog="health-clean") == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [f"error: {tmp_path} is not writable (Permission denied): compact writes there"]
+
+
+def test_extract_reads_a_relative_date_against_the_fetch_time_it_is_given(tmp_path: Path, capsys):
+    words = "Walking backwards strengthens the muscles along the spine, a small trial found. " * 4
+    page = tmp_path / "page.html"
+    page.write_text(f'<html><body><article><h1>Walking backwards</h1><p class="meta">Posted 2 days ago</p>'
+                    f'<p>{words}</p><p>{words}</p></article></body></html>')
+    assert main(["extract", str(page), "--url", "https://x.test/a"]) == 0
+    assert '"published_date": null' in capsys.readouterr().out  # a stored page: no fetch time, no relative day
+    assert main(["extract", str(page), "--url", "https://x.test/a", "--fetched-at", "2024-05-10T09:00:00Z"]) == 0
+    assert '"published_date": "2024-05-08"' in capsys.readouterr().out

@@ -170,6 +170,21 @@ def test_a_relative_date_gives_way_to_a_date_the_page_writes_out(ago, written, l
         parse_text(ago, now=now)
 
 
+
+@pytest.mark.parametrize("ago,lang", [("3 hours ago", "en"), ("Published 2 days ago", "en"), ("yesterday", "en"),
+                                      ("3小时前", "zh")])
+def test_without_a_fetch_time_a_relative_date_is_not_read(ago, lang):
+    """A stored page read later: "2 days ago" names no day without the time it was fetched (the reader's clock
+    would move it every day). No date, flagged; a written date still counts; given `now`, it is read."""
+    byline = f'<div class="meta"><span class="ago">{ago}</span> <span class="src">Source: Health Daily</span></div>'
+    page = _page(byline=byline, lang=lang)
+    ex = extract(page, "https://x.test/a/walking")
+    assert ex.published_date is None and "date_relative_unread" in ex.flags
+    assert extract(page.replace("</article>", '<p class="pubdate">Posted on April 6, 2023</p></article>'),
+                   "https://x.test/a/walking").published_date == date(2023, 4, 6)
+    assert extract(page, "https://x.test/a/walking", now=NOW).published_date == parse_text(ago, now=NOW)
+    assert parse_text(ago) is None
+
 @pytest.mark.parametrize("byline,expected", [
     ('<div class="meta">Opublikowano 9 października 2020</div>', date(2020, 10, 9)),
     ('<div class="meta">Yayınlanma: 17 Nisan 2023</div>', date(2023, 4, 17)),
