@@ -1,7 +1,7 @@
 """The article title: the headline, never the site's or blog's name.
 
-Order: the profile's selector; else a visible <h1> (outside related blocks) that agrees with
-what the page says its title is (og:title / twitter:title, JSON-LD headline, a part of <title>);
+Order: the profile's selector; else a visible <h1> (outside related blocks; failing that, an <h2>, then an
+<h3>, classed as a title) that agrees with what the page says its title is (og:title / twitter:title, JSON-LD headline, a part of <title>);
 else that stated title; else a lone <h1>; else the longest part of <title>. A candidate that is
 the site's name (og:site_name, JSON-LD publisher or WebSite name, application-name, the host
 name, or the <title> part shared with og:site_name) is never returned while a headline exists.
@@ -188,8 +188,9 @@ def find_title(tree: HtmlElement, profile=None, skip: set | None = None, url: st
     # what the page says its title is, strongest first: og:title / JSON-LD headline, <title> without
     # the site's name, a part of <title>
     references = [(3, t) for t in stated] + [(2, _without_site(head_title, sites))] + [(1, p) for p in title_parts]
-    # a headline in a titled <h2> (a theme whose <h1> is the logo) counts after every <h1>
-    for heads in (h1s, _titled_h2s(tree, skip, sites)):
+    # a headline in a titled <h2> (a theme whose <h1> is the logo) counts after every <h1>, and a titled <h3>
+    # (Blogger's classic "post-title entry-title") after that
+    for heads in (h1s, _titled(tree, "h2", skip, sites), _titled(tree, "h3", skip, sites)):
         best = None
         for el, text in heads:
             for weight, ref in references:
@@ -229,10 +230,10 @@ def _shown(el: HtmlElement) -> bool:
     return True
 
 
-def _titled_h2s(tree: HtmlElement, skip: set, sites: set[str]) -> list[tuple[HtmlElement, str]]:
-    """<h2> elements whose class or id says they are a title ("entry-title", "article-title")."""
+def _titled(tree: HtmlElement, tag: str, skip: set, sites: set[str]) -> list[tuple[HtmlElement, str]]:
+    """`tag` elements whose class or id says they are a title ("entry-title", "article-title")."""
     found = []
-    for h in tree.iter("h2"):
+    for h in tree.iter(tag):
         if _TITLED.search(f"{h.get('class', '')} {h.get('id', '')}") and not any(a in skip for a in h.iterancestors()):
             text = _text(h)
             if text and not is_site(text, sites):

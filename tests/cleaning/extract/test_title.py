@@ -103,3 +103,17 @@ def test_an_h1_naming_the_section_gives_way_to_the_titles_headline():
             '</article></body></html>')
     assert extract(html, "https://www.riverbend.example.org/health-library/shingles").title == \
         "Shingles: Symptoms and Treatment"
+
+
+def test_a_blogs_titled_h3_is_the_headline_not_the_blog_name_before_it():
+    """Blogger's classic template: no <h1>, no og:title, the headline in `h3.post-title`, the <title> "Blog: post";
+    a related post's titled <h3> that the page's title does not name is no headline."""
+    words = "The last six miles were the hardest, and the crowd carried me home. " * 6
+    html = ('<html><head><title>Running Old Man: Finished my first marathon</title></head><body>'
+            '<div class="post hentry"><h3 class="post-title entry-title">Finished my first marathon</h3>'
+            f'<div class="post-body entry-content">{words}<br><br>{words}</div></div>'
+            '<div class="related"><h3 class="entry-title"><a href="/p/2">Training in winter</a></h3></div></body></html>')
+    assert extract(html, "https://runningoldman.blogspot.com/2023/05/finished.html").title == "Finished my first marathon"
+    other = html.replace("Finished my first marathon</h3>", "Race day</h3>")
+    assert extract(other, "https://runningoldman.blogspot.com/2023/05/finished.html").title == \
+        "Running Old Man: Finished my first marathon"
