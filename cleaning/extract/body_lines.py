@@ -9,7 +9,7 @@ from lxml.html import HtmlElement
 
 from .body import _words
 from .patterns import (CJK_RE, BOILERPLATE_LINE_MAX, BOILERPLATE_LINE_RE, DISCLAIMER_MAX, DISCLAIMER_RE, MODIFIED_LABEL_RE,
-                       PROMO_LABEL_RE, PROMO_LINE_RE, PUBLISHED_LABEL_RE, RELATED_HEADING_RE, REVIEW_LABEL_RE)
+                       PROMO_LABEL_RE, PROMO_LINE_RE, PROMO_PREFIX_RE, PUBLISHED_LABEL_RE, RELATED_HEADING_RE, REVIEW_LABEL_RE)
 
 #: where a teaser or a cut paragraph stops
 ELLIPSES = ("...", "\u2026", "[\u2026]", "[...]")
@@ -86,7 +86,9 @@ def is_promo_line(line: str) -> bool:
     ("Featured:", "Don't miss:", "See also:") are not enough."""
     m = PROMO_LINE_RE.match(line)
     if not m or not (RELATED_HEADING_RE.match(m["label"]) or PROMO_LABEL_RE.match(m["label"])):
-        return False
+        m = PROMO_PREFIX_RE.match(line)  # a label no sentence opens with, no separator after it
+        if not m or m["rest"].rstrip().endswith(("?", "!")):
+            return False
     if _NOT_A_PROMO_LABEL.match(m["label"]):
         return False
     rest = m["rest"].strip()

@@ -176,14 +176,19 @@ BOILERPLATE_LINE_MAX = 200
 # "Read more | <headline>", "Lesen Sie auch: <headline>"). The label is a RELATED_HEADING_RE heading
 # or one of PROMO_LABEL_RE's other languages' forms; body_lines.is_promo_line checks the headline's shape.
 PROMO_LINE_RE = re.compile(
-    r"^\W*(?P<label>[^\W\d][^:：|»›>–—]{1,38}?)\s*(?:[:：|»›>]+|\s[-–—]+\s)\s*(?P<rest>\S.*)$")
+    r"^\W*(?P<label>[^\W\d][^:：|»›>–—]{1,38}?)\s*(?:[:：|»›>]+|\.(?=\s)|\s[-–—]+\s)\s*(?P<rest>\S.*)$")
+# Labels no article sentence opens with: a promo line may give them without a separator ("<b>Mehr zum Thema</b>
+# <a>headline</a>", "LIRE AUSSI. headline", "İLGİLİ HABER headline")
+_PROMO_ONLY_LABELS = (
+    r"lesen\s+sie\s+auch|lies\s+auch|mehr\s+zum\s+thema|(?:[àa]\s+)?lire\s+(?:aussi|[eé]galement)|voir\s+aussi|"
+    r"l[eé][ea]\s+tambi[eé]n|te\s+puede\s+interesar|leia\s+tamb[eé]m|leggi\s+anche|lees\s+ook|czytaj\s+(?:te[zż]|tak[zż]e)|"
+    r"читайте\s+(?:также|тоже)|[iİ]̇?lgili\s+haber(?:ler)?|bunlar\s+da\s+ilginizi\s+[cç]ekebilir|"
+    r"(?:also\s+read|read\s+also)|延伸阅读|相关阅读|推荐阅读")
 PROMO_LABEL_RE = re.compile(
-    r"^\W*(?:(?:lesen\s+sie\s+(?:auch|mehr)|lies\s+auch|mehr\s+(?:zum\s+thema|dazu)|siehe\s+auch|auch\s+interessant|"
-    r"(?:[àa]\s+)?lire\s+(?:aussi|[eé]galement|la\s+suite)|voir\s+aussi|"
-    r"l[eé][ea]\s+(?:tambi[eé]n|m[aá]s)|leer\s+m[aá]s|ver\s+tambi[eé]n|te\s+puede\s+interesar|"
-    r"leia\s+(?:tamb[eé]m|mais)|leggi\s+(?:anche|di\s+pi[uù])|lees\s+(?:ook|meer)|czytaj\s+(?:te[zż]|wi[eę]cej)|"
-    r"читайте\s+(?:также|тоже)|"
-    r"延伸阅读|相关阅读|推荐阅读|更多阅读|阅读更多)\W*)$", re.I)
+    r"^\W*(?:(?:" + _PROMO_ONLY_LABELS + r"|lesen\s+sie\s+mehr|mehr\s+dazu|siehe\s+auch|auch\s+interessant|"
+    r"(?:[àa]\s+)?lire\s+la\s+suite|l[eé][ea]\s+m[aá]s|leer\s+m[aá]s|ver\s+tambi[eé]n|leia\s+mais|"
+    r"leggi\s+di\s+pi[uù]|lees\s+meer|czytaj\s+wi[eę]cej|更多阅读|阅读更多)\W*)$", re.I)
+PROMO_PREFIX_RE = re.compile(r"^\W*(?P<label>" + _PROMO_ONLY_LABELS + r")\s+(?P<rest>\w.*)$", re.I)
 
 # Removed from the whole page before generic extraction, when small relative to the page AND the
 # element itself shows it is not article text (body.widget_evidence: hidden, form controls, mostly

@@ -109,6 +109,14 @@ def test_promo_lines_go_and_sentences_starting_alike_stay():
     ("Don't miss: take your medication with food", False),
     ("Featured: Dr. Jane Smith, MD, cardiologist at the clinic", False),
     ("See also: Table 2", False),
+    # labels no sentence opens with, after a period or with no separator (the label in <b>, the headline a link)
+    ("LIRE AUSSI. Les jardins partagés font le plein", True),
+    ("Mehr zum Thema Wie Städte ihre Straßen neu verteilen", True),
+    ("İLGİLİ HABER Tarihi hanın restorasyonu tamamlandı", True),
+    ("Mehr zum Thema lesen Sie in unserem Dossier.", False),
+    ("Lire aussi notre enquête sur les jardins?", False),
+    ("Siehe auch Tabelle 2 unten", False),
+    ("Dr. Smith says the trial was small", False),
 ])
 def test_is_promo_line(line, promo):
     assert is_promo_line(line) is promo
