@@ -16,7 +16,7 @@ from cleaning.dedup.urls import join_url
 from cleaning.document import Extraction
 
 from . import body as body_mod
-from . import body_article, body_lines, body_structure
+from . import body_article, body_comments, body_lines, body_structure
 from . import attrs, date_page, date_search, date_text, dates, jsonld, listing, not_found, related, title
 from .encoding import decode, fix_text, looks_binary, looks_binary_text
 
@@ -183,6 +183,7 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
         etree.strip_elements(tree, *_NOT_TEXT, with_tail=False)
         if PRECLEAN:
             body_mod.preclean(tree, index)
+        body_comments.name_comment_sections(index)  # readers' comments named in another language
         body_structure.accordion_questions(tree)
         etree.strip_elements(tree, *_CONTROLS, with_tail=False)
         body_structure.merge_split_sections(tree)  # an article split by ad rows into sibling sections

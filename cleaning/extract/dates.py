@@ -35,6 +35,7 @@ from datetime import date, datetime, timedelta
 from lxml.html import HtmlElement
 
 from . import attrs, date_search, jsonld, zones
+from .body_comments import comment_section_elements
 from .date_order import NUMERIC_DATE
 from .date_page import DateContext, safe_date, settle_order, written_on_page
 from .date_sources import MIDNIGHT, Stamp, from_jsonld, from_meta, from_microdata, from_script, from_time
@@ -121,7 +122,8 @@ _COMMENTS = re.compile(r"(?:^|\s)(?:comments?|commentlist|(?:[a-z]+-)?comments?-
 
 def comment_sections(tree: HtmlElement, index: attrs.AttrIndex | None = None) -> set[HtmlElement]:
     """The page's comments (their dates are readers', not the article's). `index`: the page's, if built."""
-    return set((index or attrs.index(tree)).matching(("comment",), _COMMENTS))
+    index = index or attrs.index(tree)
+    return set(index.matching(("comment",), _COMMENTS)) | set(comment_section_elements(index))
 
 
 # The site's own chrome above the article: a masthead or top bar showing today's date ("Tuesday, June 20,
