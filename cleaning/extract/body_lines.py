@@ -17,6 +17,9 @@ _TERMINAL = re.compile(r"[.!?。！？…\"'”’»)\]:;]\s*$")
 
 
 DATE_LINE_MAX = 120
+_TIME_OF_DAY = re.compile(r"(?<!\d)\d{1,2}[:h.]\d{2}(?:\s*(?:[ap]\.?m\b\.?|uhr\b|h\b|hs\b))?(?!\d)", re.I)
+# the words that join a date or a time to its label, read only right before one ("Publicado el", "a las", "um")
+_BESIDE_A_DATE = re.compile(r"(?:(?<!\w)(?:a\s+las|a\s+la|alle|ore|às|à|at|um|am|le|el|den|on|saat|kl\.?)\s*)?\x00", re.I)
 
 
 def _is_date_line(line: str) -> bool:
@@ -27,7 +30,15 @@ def _is_date_line(line: str) -> bool:
     found = date_text.find_date_string(line)
     if not found:
         return False
-    rest = line.replace(found, " ")
+    # what is left beside the dates (published and updated on one line), the times of day and the words that
+    # join them to a date ("el 7 de mayo de 2024 a las 10:12", "18 settembre 2023 | 11:42")
+    rest = line.replace(found, "\x00")
+    for _ in range(2):
+        more = date_text.find_date_string(rest)
+        if not more:
+            break
+        rest = rest.replace(more, "\x00")
+    rest = _BESIDE_A_DATE.sub(" ", _TIME_OF_DAY.sub("\x00", rest))
     labelled = (PUBLISHED_LABEL_RE.search(rest) or MODIFIED_LABEL_RE.search(rest) or REVIEW_LABEL_RE.search(rest)
                 or _REVIEW_CYCLE_RE.search(rest))
     shaped = len(rest.strip(" :|,-·")) <= 3 or bool(labelled) and (len(rest) < 40 or _byline(line, rest))

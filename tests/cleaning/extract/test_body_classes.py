@@ -177,3 +177,22 @@ def test_share_button_rows_are_no_body(line):
 
     assert clean_lines([line, "A sentence of the article that stays where it is."], set()) == \
         ["A sentence of the article that stays where it is."]
+
+
+@pytest.mark.parametrize("line", [
+    "Actualizado el 7 de mayo de 2024 a las 10:12 | Publicado el 5 de mayo de 2024 a las 19:30",
+    "18 settembre 2023 | 11:42", "Yayınlanma: 21.02.2024 - 10:34 Güncelleme: 22.02.2024 - 09:15",
+    "Publié le 3 mars 2024 à 18h45", "09 Jun 2020, 02:32 PM IST", "14.10.2020 ∙ 14:00 Uhr"])
+def test_datelines_with_times_and_two_dates_are_no_body(line):
+    from cleaning.extract.body_lines import clean_lines
+
+    assert clean_lines([line, "A sentence of the article that stays where it is."], set()) == \
+        ["A sentence of the article that stays where it is."]
+
+
+@pytest.mark.parametrize("line", ["On 12 May 2021 at 10:00 the hospital opened its new ward for children",
+                                  "Open daily 9:00 to 17:00 since 12 May 2021"])
+def test_sentences_with_a_date_and_a_time_stay(line):
+    from cleaning.extract.body_lines import clean_lines
+
+    assert clean_lines([line, "A sentence of the article that stays where it is."], set())[0] == line
