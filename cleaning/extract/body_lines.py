@@ -32,16 +32,18 @@ def _is_date_line(line: str) -> bool:
         return False
     # what is left beside the dates (published and updated on one line), the times of day and the words that
     # join them to a date ("el 7 de mayo de 2024 a las 10:12", "18 settembre 2023 | 11:42")
-    rest = line.replace(found, "\x00")
+    marked = line.replace(found, "\x00")
     for _ in range(2):
-        more = date_text.find_date_string(rest)
+        more = date_text.find_date_string(marked)
         if not more:
             break
-        rest = rest.replace(more, "\x00")
-    rest = _BESIDE_A_DATE.sub(" ", _TIME_OF_DAY.sub("\x00", rest))
+        marked = marked.replace(more, "\x00")
+    marked = _TIME_OF_DAY.sub("\x00", marked)
+    rest = marked.replace("\x00", " ")  # the labels read with their words ("reviewed by ... on")
+    bare = _BESIDE_A_DATE.sub(" ", marked)  # what the shape is measured on
     labelled = (PUBLISHED_LABEL_RE.search(rest) or MODIFIED_LABEL_RE.search(rest) or REVIEW_LABEL_RE.search(rest)
                 or _REVIEW_CYCLE_RE.search(rest))
-    shaped = len(rest.strip(" :|,-·")) <= 3 or bool(labelled) and (len(rest) < 40 or _byline(line, rest))
+    shaped = len(bare.strip(" :|,-·")) <= 3 or bool(labelled) and (len(bare) < 40 or _byline(line, rest))
     return shaped and date_text.parse_text(found) is not None  # "3 Kinder 2022" looks like a date but is none
 
 
