@@ -2,7 +2,7 @@
 
 Three paths, recorded in `Extraction.body_source`:
 - "profile": the profile's body selector, minus its `remove` selectors and generic boilerplate;
-- "generic": trafilatura (no comments) on the page with related blocks already cut out;
+- "generic": trafilatura (no comments; `body_trafilatura`) on the page with related blocks already cut out;
 - "fallback": trafilatura in recall mode, then plain <p> text, when the above give nothing.
 Every path's text then goes through the same line filter (body_lines.clean_lines); structure rules that run
 on the page first are in body_structure.
@@ -11,10 +11,7 @@ on the page first are in body_structure.
 from __future__ import annotations
 
 import re
-import threading
-import warnings
 from collections.abc import Container
-from typing import Any
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -32,9 +29,6 @@ BLOCK_TAGS = frozenset({
     "details", "summary", "hr", "center",
 })
 _SKIP = frozenset(BOILERPLATE_TAGS) | {"head", "title", "meta", "link", "img", "picture", "video", "audio", "map"}
-_LIST_MARK = re.compile(r"^[-*•]\s+")
-# the line under a table's header row in trafilatura's text ("|---|---|"): no words, a paragraph of its own
-_TABLE_RULE = re.compile(r"\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?(?:-{3,}:?)?\s*")
 
 
 def element_paragraphs(root: HtmlElement) -> list[str]:
@@ -337,57 +331,6 @@ def _looks_like_content(el: HtmlElement) -> bool:
             if long_paras >= 2:
                 return True
     return False
-
-
-def _trafilatura():
-    # Imported lazily and quietly: urllib3 (pulled in by trafilatura) may warn about optional proxy
-    # support at import time, which must not turn into an error inside a crawl or a strict test run.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import trafilatura
-    return trafilatura
-
-
-FAST = True
-
-
-_THREAD = threading.local()  # each thread's own options objects, set per page (no copy of a shared one)
-
-
-def _base_options(recall: bool) -> Any:
-    cached = getattr(_THREAD, "options", None)
-    if cached is None:
-        cached = _THREAD.options = {}
-    if recall not in cached:
-        cached[recall] = _new_options(recall)
-    return cached[recall]
-
-
-def _new_options(recall: bool) -> Any:
-    from trafilatura.settings import Extractor
-
-    # fast: without trafilatura's second opinion from readability/justext, which pre-cleaning and the
-    # related-block cut make redundant here (measured: same or better F1 on the dev set, a quarter faster)
-    return Extractor(output_format="txt", fast=FAST, recall=recall, comments=False, tables=True, dedup=False)
-
-
-def _options(recall: bool, url: str | None) -> Any:
-    """trafilatura's options for one page: built once per thread (reading them from its config file each call
-    cost a tenth of its time here), given the page's URL. trafilatura never changes them (it copies them to
-    retry in recall mode)."""
-    options = _base_options(recall)  # this thread's: another thread extracting at once has its own
-    options.url = url
-    options.source = url and url.encode("utf-8", "replace").decode("utf-8")
-    return options
-
-
-def trafilatura_body(tree: HtmlElement, url: str | None, recall: bool = False) -> list[str]:
-    trafilatura = _trafilatura()
-    text = trafilatura.extract(tree, options=_options(recall, url))
-    if not text:
-        return []
-    return [_LIST_MARK.sub("", line).strip() for line in text.splitlines()
-            if line.strip() and not _TABLE_RULE.fullmatch(line.strip())]
 
 
 def paragraph_fallback(tree: HtmlElement) -> list[str]:

@@ -16,7 +16,7 @@ from cleaning.dedup.urls import join_url
 from cleaning.document import Extraction
 
 from . import body as body_mod
-from . import body_article, body_comments, body_lines, body_structure
+from . import body_article, body_comments, body_lines, body_structure, body_trafilatura
 from . import attrs, date_page, date_search, date_text, dates, jsonld, listing, not_found, related, title
 from .encoding import decode, fix_text, looks_binary, looks_binary_text
 
@@ -59,7 +59,7 @@ def _without_head(tree: HtmlElement) -> Iterator[None]:
 
 def warm_up() -> None:
     """Imports trafilatura and loads dateparser's data; runs once when this module is imported."""
-    body_mod._trafilatura()
+    body_trafilatura.trafilatura_module()
     date_text.warm_up()
 
 
@@ -81,6 +81,15 @@ def _canonical(tree: HtmlElement, url: str | None) -> str | None:
             if href:
                 return join_url(url, href)
     return None
+
+
+_CJ = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")  # kana and CJK ideographs (Korean spaces its words)
+
+
+def _mostly_cjk(text: str) -> bool:
+    """Chinese or Japanese text: a third or more of the page's first 2,000 characters (spaces aside)."""
+    sample = "".join(text[:2000].split())
+    return bool(sample) and len(_CJ.findall(sample)) >= len(sample) / 3
 
 
 def _language(tree: HtmlElement) -> str | None:
@@ -190,12 +199,14 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
         body_article.mark_article_container(tree)  # after: scripts gone, split sections joined
         body_structure.unwrap_layout_tables(tree)  # an article in a layout table's cell: paragraphs, not a row
         body_structure.paragraphs_from_breaks(tree)  # prose between <br><br>, no <p>: paragraphs
+        cjk = _mostly_cjk(page_text)
         with _without_head(tree):  # read already (title, dates): trafilatura would only copy it
-            paras = body_mod.with_lead(body_mod.trafilatura_body(tree, url), tree)
+            paras = body_mod.with_lead(body_trafilatura.trafilatura_body(tree, url, cjk=cjk), tree)
         ex.body_source = "generic" if paras else ""
     if not paras:
         with _without_head(tree):
-            paras = body_mod.trafilatura_body(tree, url, recall=True) or body_mod.paragraph_fallback(tree)
+            paras = body_trafilatura.trafilatura_body(tree, url, recall=True, cjk=_mostly_cjk(page_text)) or \
+                body_mod.paragraph_fallback(tree)
         ex.body_source = "fallback" if paras else ""
     read = [p for b in blocks for p in b.read]  # also items that give no row (a duplicate, a comment)
     avoid = {p.title for p in read} | {p.teaser for p in read if p.teaser}
