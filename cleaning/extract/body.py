@@ -287,6 +287,8 @@ def preclean(tree: HtmlElement, index: AttrIndex | None = None) -> int:
     # generic extractor's own class rules (it drops "related", "share", "social" ... too) spare it.
     for el, name in spared:
         if el.getparent() is not None:
+            if _TEXT_CLASS_RE.search(el.get(name) or ""):
+                el.set("data-xtext-part", "1")  # a paywalled or folded passage: body_article.join_text_parts
             _strip_tokens(el, name)
     return removed
 

@@ -1,5 +1,6 @@
 """Which parts of a page are the article's own, before the generic extractor reads it: a callout box in the
-article (`keep_article_callouts`), and the container that holds the article on a page that names none
+article (`keep_article_callouts`), a passage kept in a container of its own after the article's text
+(`join_text_parts`), and the container that holds the article on a page that names none
 (`mark_article_container`). Rules on structure only, measured on dev and review pages (docs/extraction.md)."""
 
 from __future__ import annotations
@@ -8,7 +9,8 @@ import re
 
 from lxml.html import HtmlElement
 
-from .patterns import CJK_RE, RELATED_HEADING_RE
+from .body import _is_prose, _is_sentence
+from .patterns import CALL_TO_ACTION_RE, CJK_RE, RELATED_HEADING_RE
 
 # Asides a site names for what they are: a pull quote, an author's box, a teaser, an ad, a share bar
 _NOT_A_CALLOUT = re.compile(r"(?<![a-z])(?:pull|quote|author|bio|byline|profile|teaser|promo|related|more|recommend|"
@@ -117,3 +119,42 @@ def _document_order(el: HtmlElement) -> tuple[int, ...]:
 
 
 _INLINE = frozenset({"span", "strong", "b", "em", "i", "a", "br", "img", "font", "u", "sup", "sub", "mark"})
+
+
+def join_text_parts(tree: HtmlElement) -> int:
+    """A passage of the article that the page keeps in a container of its own right after the article's text
+    (`<div class="article-content">...</div><div class="paywall-content">...</div>`), judged visible text by
+    pre-cleaning (`body.preclean` marks it), joins the container before it when that holds two or more
+    paragraphs of prose: the extractor reads one container, and read only the first. Returns how many."""
+    joined = 0
+    for part in list(tree.iter()):
+        if not isinstance(part.tag, str) or part.get("data-xtext-part") is None or part.getparent() is None:
+            continue
+        before = part.getprevious()
+        while before is not None and not isinstance(before.tag, str):
+            before = before.getprevious()
+        if before is None or before.tag not in ("div", "section") or not _holds_text(part):
+            continue
+        if sum(1 for p in before.iter("p") if _is_prose(p.text_content())) < 2:
+            continue
+        if part.text and part.text.strip():
+            last = before[-1] if len(before) else None
+            if last is not None:
+                last.tail = (last.tail or "") + part.text
+            else:
+                before.text = (before.text or "") + part.text
+        for child in list(part):
+            before.append(child)
+        if part.tail and part.tail.strip():
+            before.tail = (before.tail or "") + part.tail
+        part.getparent().remove(part)
+        joined += 1
+    return joined
+
+
+def _holds_text(part: HtmlElement) -> bool:
+    """A paragraph of prose, or two sentences, none a call to action ("Jetzt weiterlesen mit NK+ für 0,99 €")."""
+    texts = [" ".join(p.text_content().split()) for p in part.iter("p")]
+    if any(CALL_TO_ACTION_RE.search(t) for t in texts):
+        return False
+    return any(_is_prose(t) for t in texts) or sum(1 for t in texts if _is_sentence(t)) >= 2

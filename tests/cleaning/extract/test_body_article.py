@@ -1,0 +1,21 @@
+"""Which parts of a page are the article's own (cleaning/extract/body_article.py)."""
+
+from __future__ import annotations
+
+from cleaning.extract import extract
+
+
+def test_a_paywalled_passage_in_a_container_of_its_own_after_the_text_is_body():
+    """`<div class="article-body">` then `<div class="paywall-content">`: the extractor read one container; the
+    passage, visible on the page, is the article's. A subscription hint after the text stays out."""
+    first = "Cold weather narrows blood vessels, and blood pressure rises with it in most older adults. " * 2
+    second = "Measure your blood pressure every morning and every evening, and write the numbers down. " * 2
+    locked = "Doctors advise dressing in layers and keeping the bedroom warm through the coldest nights. " * 2
+    html = ('<html><body><div class="main"><h1>Blood pressure in winter</h1>'
+            f'<div class="article-body"><p>{first}</p><p>{second}</p></div>'
+            f'<div class="paywall-content"><p>{locked}</p></div>'
+            '<div class="paywall-hint"><p>Continue reading with Plus for only $0.99 in the first month</p></div>'
+            '</div></body></html>')
+    body = extract(html, "https://news.example/health/bp-winter").body
+    assert "keeping the bedroom warm" in body and "Measure your blood pressure" in body
+    assert "Continue reading" not in body
