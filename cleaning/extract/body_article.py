@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from .body import _is_prose, _is_sentence
@@ -121,14 +122,17 @@ def _document_order(el: HtmlElement) -> tuple[int, ...]:
 _INLINE = frozenset({"span", "strong", "b", "em", "i", "a", "br", "img", "font", "u", "sup", "sub", "mark"})
 
 
+_TEXT_PARTS = etree.XPath("descendant::*[@data-xtext-part]")
+
+
 def join_text_parts(tree: HtmlElement) -> int:
     """A passage of the article that the page keeps in a container of its own right after the article's text
     (`<div class="article-content">...</div><div class="paywall-content">...</div>`), judged visible text by
     pre-cleaning (`body.preclean` marks it), joins the container before it when that holds two or more
     paragraphs of prose: the extractor reads one container, and read only the first. Returns how many."""
     joined = 0
-    for part in list(tree.iter()):
-        if not isinstance(part.tag, str) or part.get("data-xtext-part") is None or part.getparent() is None:
+    for part in _TEXT_PARTS(tree):
+        if part.getparent() is None:
             continue
         before = part.getprevious()
         while before is not None and not isinstance(before.tag, str):
