@@ -142,6 +142,7 @@ BOILERPLATE_LINE_RE = re.compile(
     r"(?:suscr[íi]b(?:ete|irse)|abonn(?:ieren|ez-vous)|s'abonner|iscriviti|inscreva-se|assine|"
     r"newsletter\s+(?:abonnieren|bestellen))(?:\s+[\w']+){0,6}|"
     r"read\s+more|continue\s+reading|click\s+here(?:\s+\w+){0,6}|see\s+more|view\s+more|load\s+more|show\s+more|"
+    r"view\s+this\s+(?:post|profile|photo|video)\s+on\s+(?:instagram|facebook|tiktok|threads)|"  # an embed's own label
     r"advertisement|advertising|ad|ads|sponsored(?:\s+content)?|promoted|"
     r"(?:copyright\s*)?(?:©|\(c\)).{0,80}|copyright\b.{0,80}|all\s+rights\s+reserved\.?|"
     r"(?:we|this\s+site)\s+uses?\s+cookies.{0,160}|accept(?:\s+(?:all|cookies))?|"

@@ -171,7 +171,8 @@ def test_a_passage_shown_on_phones_and_on_desktops_gives_its_text_once():
     assert "Desktop copy" in body and "Phone copy" not in body
 
 
-@pytest.mark.parametrize("line", ["Share Tweet Pin Email", "Share Tweet", "Share 0", "Share Facebook Twitter"])
+@pytest.mark.parametrize("line", ["Share Tweet Pin Email", "Share Tweet", "Share 0", "Share Facebook Twitter",
+                                  "View this post on Instagram", "View this profile on Instagram"])
 def test_share_button_rows_are_no_body(line):
     from cleaning.extract.body_lines import clean_lines
 
