@@ -53,19 +53,20 @@ def pagination_links(response: Response) -> set[str]:
         return set()
     found: set[str] = set()
     for node in anchors:
-        href = (node.attrib.get("href") or "").strip()
+        el = node.root  # lxml's element: read directly, not through a selector per attribute and per anchor
+        href = (el.get("href") or "").strip()
         if not href or href.startswith("#"):
             continue
         url = join_url(response.url, href)
         if url is None or not is_http_url(url):
             continue
-        rel = set((node.attrib.get("rel") or "").lower().split())
+        rel = set((el.get("rel") or "").lower().split())
         if rel & {"next", "prev", "previous"}:
             found.add(url)
             continue
-        if node.root.tag == "link":
+        if el.tag == "link":
             continue
-        text = " ".join(" ".join(node.xpath(".//text()").getall()).split())
+        text = " ".join(" ".join(el.itertext()).split())
         if (text and _NEXT_TEXT.match(text)) or (_NUMBER.match(text) and _carries_number(url, text)) \
                 or is_pagination_url(url):
             found.add(url)
