@@ -88,7 +88,7 @@ def _declared_canonical(response: Response) -> str | None:
     if not hasattr(response, "xpath"):
         return None
     try:
-        declared = response.xpath("//link[@rel='canonical']/@href").get()
+        declared = response.xpath("descendant-or-self::link[@rel='canonical']/@href").get()
     except Exception:  # not HTML
         return None
     target = join_url(response.url, declared) if declared else None
