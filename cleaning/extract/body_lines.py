@@ -29,7 +29,7 @@ def _is_date_line(line: str) -> bool:
     line = line.translate(date_text.ASCII_DIGITS)
     found = date_text.find_date_string(line)
     if not found:
-        return False
+        return _is_time_line(line)
     # what is left beside the dates (published and updated on one line), the times of day and the words that
     # join them to a date ("el 7 de mayo de 2024 a las 10:12", "18 settembre 2023 | 11:42")
     marked = line.replace(found, "\x00")
@@ -45,6 +45,22 @@ def _is_date_line(line: str) -> bool:
                 or _REVIEW_CYCLE_RE.search(rest))
     shaped = len(bare.strip(" :|,-·")) <= 3 or bool(labelled) and (len(bare) < 40 or _byline(line, rest))
     return shaped and date_text.parse_text(found) is not None  # "3 Kinder 2022" looks like a date but is none
+
+
+def _is_time_line(line: str) -> bool:
+    """A label and a time of day, no date ("Updated at 1:23 p.m.", "Aktualisiert um 14:05 Uhr", "Published 09:30
+    ET"): the day is the page's, said elsewhere."""
+    if len(line) > 60 or not _TIME_OF_DAY.search(line):
+        return False
+    rest = _BESIDE_A_DATE.sub(" ", _TIME_OF_DAY.sub("\x00", line))
+    if not (PUBLISHED_LABEL_RE.search(rest) or MODIFIED_LABEL_RE.search(rest)):
+        return False
+    for label in (PUBLISHED_LABEL_RE, MODIFIED_LABEL_RE, _TIME_ZONE):
+        rest = label.sub(" ", rest)
+    return len(rest.strip(" :|,-·.")) <= 3
+
+
+_TIME_ZONE = re.compile(r"(?:[A-Z]{1,2}[SD]?T|UTC|GMT|CES?T|MES?Z)")
 
 
 def _byline(line: str, rest: str) -> bool:

@@ -143,6 +143,10 @@ BOILERPLATE_LINE_RE = re.compile(
     r"newsletter\s+(?:abonnieren|bestellen))(?:\s+[\w']+){0,6}|"
     r"read\s+more|continue\s+reading|click\s+here(?:\s+\w+){0,6}|see\s+more|view\s+more|load\s+more|show\s+more|"
     r"view\s+this\s+(?:post|profile|photo|video)\s+on\s+(?:instagram|facebook|tiktok|threads)|"  # an embed's own label
+    # a widget's CMS shortcode the site left unrendered (not [code] or [quote]: their text is the article's)
+    r"\[(?P<shortcode>button|caption|gallery|embed|video|audio|ads?|adsense|newsletter|subscribe|contact-form(?:-7)?|"
+    r"mc4wp_form|wpforms|gravityform|related(?:_posts)?|share\w*|social\w*)\b[^\]]{0,300}\].{0,200}\[/(?P=shortcode)\]|"
+    r"tell\s+us\s+what\s+you\s+think.{0,40}|"
     r"advertisement|advertising|ad|ads|sponsored(?:\s+content)?|promoted|"
     r"(?:copyright\s*)?(?:©|\(c\)).{0,80}|copyright\b.{0,80}|all\s+rights\s+reserved\.?|"
     r"(?:we|this\s+site)\s+uses?\s+cookies.{0,160}|accept(?:\s+(?:all|cookies))?|"

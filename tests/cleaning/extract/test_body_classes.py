@@ -197,3 +197,24 @@ def test_sentences_with_a_date_and_a_time_stay(line):
     from cleaning.extract.body_lines import clean_lines
 
     assert clean_lines([line, "A sentence of the article that stays where it is."], set())[0] == line
+
+
+@pytest.mark.parametrize("line", ["Updated at 1:23 p.m.", "Aktualisiert um 14:05 Uhr", "Published 09:30 ET",
+                                  "Tell us what YOU think...",
+                                  "[button link=\"https://x.test/submit/\" type=\"big\"] Send us YOUR kit review[/button]",
+                                  "[caption id=\"attachment_5\" align=\"alignleft\"] A nurse at work[/caption]"])
+def test_time_only_datelines_prompts_and_unrendered_widget_shortcodes_are_no_body(line):
+    from cleaning.extract.body_lines import clean_lines
+
+    assert clean_lines([line, "A sentence of the article that stays where it is."], set()) == \
+        ["A sentence of the article that stays where it is."]
+
+
+@pytest.mark.parametrize("line", ["The clinic opens at 9:00 and closes at noon on Saturdays",
+                                  "Updated guidance at 10:00 tells patients to stay home",
+                                  "[sourcecode language=\"bash\"]grep -x pattern file.txt[/sourcecode]",
+                                  "Tell us what you think about the new rules and we will print the best letters"])
+def test_sentences_with_a_time_and_code_shortcodes_stay(line):
+    from cleaning.extract.body_lines import clean_lines
+
+    assert clean_lines([line, "A sentence of the article that stays where it is."], set())[0] == line
