@@ -64,7 +64,7 @@ RELATED_HEADING_RE = re.compile(
     r"(?:you\s+)?(?:may|might)\s+also\s+want\s+to\s+read|"
     r"(?:read|see)\s+(?:also|more|next)|more\s+(?:from|on|in|about|stories|articles|news|to\s+read|like\s+this)(?:\s+\w+){0,4}|"
     r"also\s+(?:read|on|in)(?:\s+\w+){0,3}|editor'?s?\s+(?:picks?|choice)|top\s+(?:stories|picks|articles|reads|news)|"
-    r"latest\s+(?:articles?|news|posts?|stories)|recent\s+(?:articles?|posts?|stories)|what\s+to\s+read\s+next|up\s+next|"
+    r"(?:our\s+)?(?:latest|recent)\s+(?:articles?|news|posts?|stories)|latest\s+from(?:\s+[\w.&'-]+){1,4}|what\s+to\s+read\s+next|up\s+next|"
     r"don'?t\s+miss|further\s+reading|in\s+case\s+you\s+missed\s+it|featured(?:\s+(?:articles?|posts?|stories))?|"
     r"(?:people\s+(?:also|are)\s+read(?:ing)?|keep\s+reading|readers\s+also\s+(?:read|liked))|"
     r"popular\s+in(?:\s+\w+){1,3}|related\s+(?:health\s+)?topics|(?:\w+\s+){0,2}news\s+you\s+may\s+have\s+missed|"

@@ -236,7 +236,8 @@ def test_a_headline_list_after_a_div_soup_article_is_no_body(heading):
     "People also read", "Keep reading", "Popular in Skin Health", "Health news you may have missed",
     "Hot spot recommendation", "Wonderful recommendation", "Guess you like",  # machine-translated 热点推荐, 精彩推荐, 猜你喜欢
     "Potrebbe interessarti anche", "Auch lesenswert", "Artículos que te pueden interesar", "Você também pode gostar",
-    "Вам может быть интересно", "精彩推荐", "热点推荐", "一周排行", "こちらもおすすめ", "많이 본 뉴스", "اقرأ أيضا"])
+    "Вам может быть интересно", "精彩推荐", "热点推荐", "一周排行", "こちらもおすすめ", "많이 본 뉴스", "اقرأ أيضا",
+    "Our Latest Stories", "Latest from CBS Sports", "Recent news"])
 def test_related_blocks_under_headings_of_other_sites_and_languages(heading):
     """Four links in a plain `div` after the article: only the heading says what they are."""
     block = f'<div class="rail"><h3>{heading}</h3><ul>{"".join(_item(t) for t in TITLES[:4])}</ul></div>'
