@@ -3,6 +3,8 @@ related-classed elements, and the ancestry (navigation, header, footer, tag clou
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from lxml import etree
 from lxml.html import HtmlElement
 
@@ -29,11 +31,17 @@ def bad_ancestry(el: HtmlElement, memo: dict | None = None) -> bool:
 _SHORT_TEXT = etree.XPath("descendant::text()[string-length(normalize-space(.)) > 2 and string-length(normalize-space(.)) < 61]")
 
 
+@lru_cache(maxsize=8192)
+def _reads_as_heading(text: str) -> bool:
+    """RELATED_HEADING_RE on a short text, remembered: a site's menus and widgets repeat on every page."""
+    return RELATED_HEADING_RE.match(text) is not None
+
+
 def heading_candidates(body: HtmlElement) -> list[HtmlElement]:
     """Elements whose own short text reads like a related-block heading (widened to wrappers with the same text)."""
     out: dict = {}
     for node in _SHORT_TEXT(body):
-        if not getattr(node, "is_text", False) or not RELATED_HEADING_RE.match(" ".join(node.split())):
+        if not getattr(node, "is_text", False) or not _reads_as_heading(" ".join(node.split())):
             continue
         el = node.getparent()
         if el is None or not isinstance(el.tag, str) or el.tag in SKIP_TAGS:
@@ -62,7 +70,7 @@ def heading_text(el: HtmlElement) -> str | None:
     t = text_of(el)
     if not t or len(t) > 60:
         return None
-    return t if RELATED_HEADING_RE.match(t) else None
+    return t if _reads_as_heading(t) else None
 
 
 def precedes(a: HtmlElement, b: HtmlElement) -> bool:
