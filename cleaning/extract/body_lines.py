@@ -17,7 +17,9 @@ _TERMINAL = re.compile(r"[.!?。！？…\"'”’»)\]:;]\s*$")
 
 
 DATE_LINE_MAX = 120
-_TIME_OF_DAY = re.compile(r"(?<!\d)\d{1,2}[:h.]\d{2}(?:\s*(?:[ap]\.?m\b\.?|uhr\b|h\b|hs\b))?(?!\d)", re.I)
+# a time of day: 10:12, 18h45, and 10.30 only with "Uhr"/"h"/"am"/"pm" after it (12.50 in a table is a number)
+_TIME_OF_DAY = re.compile(r"(?<!\d)(?:\d{1,2}[:h]\d{2}(?:\s*(?:[ap]\.?m\b\.?|uhr\b|h\b|hs\b))?|"
+                          r"\d{1,2}\.\d{2}\s*(?:[ap]\.?m\b\.?|uhr\b|h\b))(?!\d)", re.I)
 # the words that join a date or a time to its label, read only right before one ("Publicado el", "a las", "um")
 _BESIDE_A_DATE = re.compile(r"(?:(?<!\w)(?:a\s+las|a\s+la|alle|ore|às|à|at|um|am|le|el|den|on|saat|kl\.?)\s*)?\x00", re.I)
 
@@ -30,8 +32,17 @@ def _is_date_line(line: str) -> bool:
     found = date_text.find_date_string(line)
     if not found:
         return _is_time_line(line)
-    # what is left beside the dates (published and updated on one line), the times of day and the words that
-    # join them to a date ("el 7 de mayo de 2024 a las 10:12", "18 settembre 2023 | 11:42")
+    if line.lstrip().startswith("|"):
+        return False  # a table's row: the article's data
+    readable = date_text.parse_text(found) is not None or date_text.is_relative(found)  # "3 Kinder 2022" is none
+    rest = line.replace(found, " ")
+    labelled = _labelled(rest)
+    if not labelled:
+        # a date and its time alone ("18 settembre 2023 | 11:42", "09 Jun 2020, 02:32 PM IST")
+        rest = _CLOCK.sub(" ", rest, count=1)
+        return readable and len(_ZONE.sub(" ", rest).strip(_SEPARATORS)) <= 3
+    # a labelled line: what is left beside its dates (published and updated on one line), its times and the words
+    # that join them to a date ("Actualizado el 7 de mayo de 2024 a las 10:12 | Publicado el 5 de mayo ...")
     marked = line.replace(found, "\x00")
     for _ in range(2):
         more = date_text.find_date_string(marked)
@@ -41,10 +52,18 @@ def _is_date_line(line: str) -> bool:
     marked = _TIME_OF_DAY.sub("\x00", marked)
     rest = marked.replace("\x00", " ")  # the labels read with their words ("reviewed by ... on")
     bare = _BESIDE_A_DATE.sub(" ", marked)  # what the shape is measured on
-    labelled = (PUBLISHED_LABEL_RE.search(rest) or MODIFIED_LABEL_RE.search(rest) or REVIEW_LABEL_RE.search(rest)
+    shaped = len(bare.strip(_SEPARATORS)) <= 3 or len(bare) < 40 or _byline(line, rest)
+    return shaped and readable
+
+
+def _labelled(rest: str) -> bool:
+    return bool(PUBLISHED_LABEL_RE.search(rest) or MODIFIED_LABEL_RE.search(rest) or REVIEW_LABEL_RE.search(rest)
                 or _REVIEW_CYCLE_RE.search(rest))
-    shaped = len(bare.strip(" :|,-·")) <= 3 or bool(labelled) and (len(bare) < 40 or _byline(line, rest))
-    return shaped and date_text.parse_text(found) is not None  # "3 Kinder 2022" looks like a date but is none
+
+
+_SEPARATORS = " :|,-·∙•/"
+_CLOCK = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:[ap]\.?m\b\.?|uhr\b|h\b))?(?!\d)", re.I)
+_ZONE = re.compile(r"\b(?:[A-Z]{1,2}[SD]?T|UTC|GMT|CES?T|MES?Z|IST)\b")
 
 
 def _is_time_line(line: str) -> bool:
@@ -55,7 +74,7 @@ def _is_time_line(line: str) -> bool:
     rest = _BESIDE_A_DATE.sub(" ", _TIME_OF_DAY.sub("\x00", line))
     if not (PUBLISHED_LABEL_RE.search(rest) or MODIFIED_LABEL_RE.search(rest)):
         return False
-    for label in (PUBLISHED_LABEL_RE, MODIFIED_LABEL_RE, _TIME_ZONE):
+    for label in (PUBLISHED_LABEL_RE, MODIFIED_LABEL_RE, _ZONE):
         rest = label.sub(" ", rest)
     return len(rest.strip(" :|,-·.")) <= 3
 

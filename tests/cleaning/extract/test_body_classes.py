@@ -192,7 +192,12 @@ def test_datelines_with_times_and_two_dates_are_no_body(line):
 
 
 @pytest.mark.parametrize("line", ["On 12 May 2021 at 10:00 the hospital opened its new ward for children",
-                                  "Open daily 9:00 to 17:00 since 12 May 2021"])
+                                  "Open daily 9:00 to 17:00 since 12 May 2021",
+                                  # an article's schedules, table rows, ranges and lists of dates
+                                  "5 May 2024, 10:00-12:00", "| 12 January 2024 | 12.50 | 14.75 |",
+                                  "1 March 2024 – 15 March 2024", "3 March 2024, 10 March 2024, 17 March 2024",
+                                  "15/03/2024 8.30 9.15", "le 12 mars 2024 à 18h30", "am 5. Mai 2024 um 10:00",
+                                  "29 November 2018 | 20 January 2019"])
 def test_sentences_with_a_date_and_a_time_stay(line):
     from cleaning.extract.body_lines import clean_lines
 
@@ -200,6 +205,7 @@ def test_sentences_with_a_date_and_a_time_stay(line):
 
 
 @pytest.mark.parametrize("line", ["Updated at 1:23 p.m.", "Aktualisiert um 14:05 Uhr", "Published 09:30 ET",
+                                  "Updated 3 hours ago", "Posted yesterday",
                                   "Tell us what YOU think...",
                                   "[button link=\"https://x.test/submit/\" type=\"big\"] Send us YOUR kit review[/button]",
                                   "[caption id=\"attachment_5\" align=\"alignleft\"] A nurse at work[/caption]"])
