@@ -13,22 +13,29 @@ from .date_order import NUMERIC_DATE, read_numeric
 
 MIN_YEAR = 1995
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-_WORD = r"[^\W\d_]{3,}\.?"  # a month name in any alphabet ("August", "juillet", "Oktober", "мая")
+# A month name in any alphabet ("August", "juillet", "Oktober", "мая", "जून"): letters, and the vowel signs of
+# Indic and Thai scripts, which Python's \w leaves out
+_WORD = r"[^\W\d_](?:[^\W\d_]|[\u0900-\u0dff\u0e31-\u0e3a\u0e47-\u0e4e]){2,}\.?"
 # A Japanese era date: 令和3年3月5日 is 2021-03-05 (元年: the era's first year)
 ERA_DATE = re.compile(r"(令和|平成|昭和)\s*(元|\d{1,2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _ERA_BASE = {"令和": 2018, "平成": 1988, "昭和": 1925}
+# Vietnamese: ngày 5 tháng 6 năm 2023 (day, month, year)
+VI_DATE = re.compile(r"(?:ngày\s+)?(\d{1,2})\s+tháng\s+(\d{1,2}),?\s+(?:năm\s+)?((?:19|20)\d{2})\b", re.I)
 # Where a date sits in free text. Each pattern is tried on the text; the match is then parsed.
 DATE_TEXT_PATTERNS = [
     re.compile(r"\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]+(\d{1,2}):(\d{2})(?::\d{2})?)?\b"),
-    re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"),
+    re.compile(r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]"),  # Chinese, Japanese, Korean
     re.compile(rf"\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b", re.I),
     re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS},?\s+\d{{4}}\b", re.I),
     NUMERIC_DATE,  # 12.04.2023, 12/04/2023, 12 | 04 | 2023
     re.compile(rf"(?<!\w)\d{{1,2}}\.?\s+(?:de\s+)?{_WORD},?\s+(?:de\s+)?(?:19|20)\d{{2}}\b"),
     re.compile(rf"(?<!\w){_WORD}\s+\d{{1,2}},?\s+(?:19|20)\d{{2}}\b"),
     ERA_DATE,
+    re.compile(rf"(?<![\d.])(?:19|20)\d{{2}}\.\s+{_WORD}\s+\d{{1,2}}\."),  # Hungarian: 2023. június 5.
+    VI_DATE,
+    re.compile(rf"\b\d{{1,2}}-{_MONTHS}-(?:19|20)\d{{2}}\b", re.I),  # 5-Jun-2023
 ]
-_LOOSE_PATTERNS = (5, 6)  # DATE_TEXT_PATTERNS read by a month word of any language ({_WORD})
+_LOOSE_PATTERNS = (5, 6, 8)  # DATE_TEXT_PATTERNS read by a month word of any language ({_WORD})
 RELATIVE_RE = re.compile(
     r"\b(?:(\d+|an?|one)\s+(second|minute|min|hour|hr|day|week|month|year)s?\s+ago)\b|\b(yesterday|today)\b"
     r"|(\d+)\s*(分钟|小时|天|周|个月|年)前|(昨天|今天)", re.I)
@@ -140,8 +147,9 @@ _DATEISH = re.compile(r"\d|yesterday|today|昨天|今天|元年", re.I)
 _TIME_OF_DAY = re.compile(r"(?<!\S)\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?(?!\S)", re.I)
 
 
-# Arabic-Indic, Persian and full-width digits, as the patterns and parsers read them
-ASCII_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹０１２３４５６７８９", "012345678901234567890123456789")
+# Arabic-Indic, Persian, full-width, Devanagari, Bengali and Thai digits, as the patterns and parsers read them
+ASCII_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹０１２３４５６７８９०१२३४५६७८९০১২৩৪৫৬৭৮৯๐๑๒๓๔๕๖๗๘๙",
+                             "0123456789" * 6)
 
 
 def find_date_string(text: str) -> str | None:
@@ -217,6 +225,12 @@ def parse_text_ex(text: str, formats: tuple[str, ...] = (), languages: tuple[str
             return date(int(m.group(1)), int(m.group(2)), int(m.group(3))), False
         except ValueError:
             return None, False
+    m = VI_DATE.fullmatch(found)
+    if m:
+        try:
+            return date(int(m.group(3)), int(m.group(2)), int(m.group(1))), False
+        except ValueError:
+            return None, False
     m = NUMERIC_DATE.fullmatch(found)
     if m:
         return read_numeric(int(m.group(1)), int(m.group(3)), int(m.group(4)), m.group(2), order)
@@ -243,7 +257,7 @@ _EN_FORMATS = ("%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y")
 
 def _english_month_date(found: str) -> date | None:
     """'April 12, 2023', '12 April 2023', 'Apr. 12, 2023', '12th of Sept 2023': strptime after normalising."""
-    norm = re.sub(r"(?<=\d)(?:st|nd|rd|th)\b|\bof\b|[.,]", " ", found, flags=re.I)
+    norm = re.sub(r"(?<=\d)(?:st|nd|rd|th)\b|\bof\b|[.,]|(?<=\w)-(?=\w)", " ", found, flags=re.I)
     norm = " ".join(norm.split()).replace("Sept ", "Sep ").replace("sept ", "sep ")
     return _with_formats(norm, _EN_FORMATS)
 

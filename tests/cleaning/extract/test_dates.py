@@ -19,6 +19,16 @@ def test_formats(text):
     assert parse_text(text, now=NOW) == date(2023, 4, 12)
 
 
+@pytest.mark.parametrize("text,langs", [
+    ("2023년 4월 12일 14:30", ("ko", "en")), ("ngày 12 tháng 4 năm 2023", None), ("2023. április 12. 14:30", ("hu", "en")),
+    ("12 अप्रैल 2023", ("hi", "en")), ("১২ এপ্রিল ২০২৩", ("bn", "en")), ("Posted 12-Apr-2023 by the desk", None),
+])
+def test_dates_written_in_more_scripts_and_shapes(text, langs):
+    """Korean 년월일, Vietnamese "ngày ... tháng ... năm", Hungarian year-first, Hindi and Bengali month names (their
+    vowel signs are no \\w, their digits are read as ASCII), and day-month-year joined by hyphens."""
+    assert parse_text(text, languages=langs, now=NOW) == date(2023, 4, 12)
+
+
 @pytest.mark.parametrize("text,expected", [
     ("3 days ago", date(2023, 4, 28)), ("2 hours ago", date(2023, 5, 1)), ("yesterday", date(2023, 4, 30)),
     ("1 week ago", date(2023, 4, 24)), ("3天前", date(2023, 4, 28)),
