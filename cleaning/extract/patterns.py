@@ -28,14 +28,30 @@ DATE_CLASS_RE = re.compile(r"date|time|publish|posted|byline|article[-_]?meta|po
 # 时间) that label any date
 _PUBLISHED_WORDS = (r"published|posted|ver[öo]ffentlicht|erschienen|erstellt|publi[ée]e?|publicado|publicada|"
                     r"publicaci[óo]n|publica[çc][ãa]o|pubblicato|pubblicazione|gepubliceerd|opublikowano|diterbitkan|"
-                    r"yay[ıi]nlanma|yay[ıi]nland[ıi]|опубликовано")
-PUBLISHED_BYLINE_RE = re.compile(rf"\b(?:{_PUBLISHED_WORDS})\b|发布|发表|公開|게시", re.I)
-PUBLISHED_LABEL_RE = re.compile(rf"\b(?:{_PUBLISHED_WORDS}|released|date|datum|дата)\b|发布|发表|时间|公開|게시", re.I)
+                    r"yay[ıi]nlanma|yay[ıi]nland[ıi]|опубликовано|опубліковано|publicerad|publiceret|publisert|"
+                    r"publikov[áa]no|publicat|julkaistu|megjelent|k[öo]zz[ée]t[ée]ve|δημοσιε[υύ]θηκε|δημοσίευση|פורסם|"
+                    r"نشر|đăng|입력|เผยแพร่")
+
+
+def _words_first(words: str) -> str:
+    """`\b(?:words)\b` behind a look-ahead for their first letters: the scan of a page's whole text skips every
+    other position at once (a third of its time; the alternation alone is tried at each one)."""
+    firsts: set[str] = set()
+    for alt in words.split("|"):  # (a nested group's "|" only adds letters: a wider look-ahead, never a narrower)
+        firsts.update(alt[1:alt.index("]")] if alt.startswith("[") else alt[0])
+    return rf"(?=[{''.join(sorted(c.lower() for c in firsts))}])\b(?:{words})\b"
+
+
+PUBLISHED_BYLINE_RE = re.compile(_words_first(_PUBLISHED_WORDS) + r"|发布|发表|公開|게시", re.I)
+PUBLISHED_LABEL_RE = re.compile(_words_first(_PUBLISHED_WORDS + r"|released|date|datum|дата") + r"|发布|发表|时间|公開|게시",
+                                re.I)
 _BY_NAME = r"[^:;|·\n\d]{2,60}?"  # "Dr. Jane Smith, MD" between a review word and its date
-MODIFIED_LABEL_RE = re.compile(
-    r"\b(?:updated|modified|last\s+(?:updated|modified|reviewed)|revised|aktualisiert|zuletzt\s+ge[äa]ndert|"
-    r"mis\s+[àa]\s+jour|actualizado|actualizaci[óo]n|atualizado|atualiza[çc][ãa]o|aggiornato|aggiornamento|"
-    r"bijgewerkt|zaktualizowano|g[üu]ncellen(?:di|me)|diperbarui|обновлено)\b|更新", re.I)
+MODIFIED_LABEL_RE = re.compile(_words_first(
+    r"updated|modified|last\s+(?:updated|modified|reviewed)|revised|aktualisiert|zuletzt\s+ge[äa]ndert|"
+    r"mis\s+[àa]\s+jour|modifi[ée]e?|actualizado|actualizaci[óo]n|atualizado|atualiza[çc][ãa]o|aggiornato|aggiornamento|"
+    r"bijgewerkt|zaktualizowano|aktualizacja|g[üu]ncellen(?:di|me)|g[üu]ncelleme|diperbarui|обновлено|оновлено|"
+    r"uppdaterad|opdateret|oppdatert|aktualizov[áa]no|friss[íi]tve|actualizat|p[äa]ivitetty|ενημερώθηκε|ενημέρωση|"
+    r"עודכן|تحديث|cập\s+nhật|수정|อัปเดต") + r"|更新", re.I)
 # A health page's review ("Medically reviewed by Dr. X on <date>", "Relu par ... le", "Geprüft am") is a later
 # date than its publication, said first: an update label too, so the byline's publication date beside it is
 # looked for. Its own pattern: in MODIFIED_LABEL_RE's alternation it doubled the time of every page's scan.

@@ -161,6 +161,13 @@ def test_a_header_holding_the_headline_is_the_articles():
     ('<p class="meta">Última actualización: 14/02/2023</p><p class="meta">Fecha de publicación: 09/01/2023</p>', "es"),
     ('<div class="article-meta">Обновлено: 14.02.2023 · Опубликовано: 09.01.2023</div>', "ru"),
     ('<div class="meta">Updated Feb 14, 2023 | Posted Jan 9, 2023</div>', "en"),
+    ('<div class="meta">Uppdaterad 14.02.2023 · Publicerad 09.01.2023</div>', "sv"),
+    ('<div class="meta">Päivitetty 14.2.2023 · Julkaistu 9.1.2023</div>', "fi"),
+    ('<div class="meta">Güncelleme: 14.02.2023 · Yayınlanma: 09.01.2023</div>', "tr"),
+    ('<div class="meta">Modifié le 14/02/2023 · Publié le 09/01/2023</div>', "fr"),
+    ('<div class="meta">Aktualizacja: 14.02.2023 · Opublikowano: 09.01.2023</div>', "pl"),
+    ('<div class="meta">수정 2023.02.14 · 입력 2023.01.09</div>', "ko"),
+    ('<div class="meta">עודכן 14.02.2023 · פורסם 09.01.2023</div>', "he"),
 ])
 def test_an_update_shown_before_the_publication_is_the_update(byline, lang):
     ex = extract(_page(byline=byline, lang=lang), "https://x.test/a/walking", now=NOW)
