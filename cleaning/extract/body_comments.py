@@ -14,8 +14,10 @@ from lxml.html import HtmlElement
 
 from .attrs import AttrIndex
 
+# At the start of a class or id token: "kommentare-box", not WordPress's "category-kommentare" or "tag-yorumlar"
+# (an opinion section's slug on the article itself)
 COMMENTS_CLASS_RE = re.compile(
-    r"(?:^|[\s_-])(?:yorumlar|kommentare|kommentarer|kommentit|komentarze|komentari|komentáře|komentare|"
+    r"(?:^|\s)(?:yorumlar|kommentare|kommentarer|kommentit|komentarze|komentari|komentáře|komentare|"
     r"comentarios|comentários|reacties|hozzászólások|hozzaszolasok|binh-luan|pinglun)(?:$|[\s_-])", re.I)
 COMMENTS_CLASS_KEYWORDS = ("yorum", "kommentar", "kommentit", "koment", "coment", "reacties", "hozz", "binh", "pinglun")
 _SECTION_TAGS = frozenset({"div", "section", "ul", "ol", "details", "aside"})
@@ -25,8 +27,8 @@ def name_comment_sections(index: AttrIndex) -> int:
     """Prefixes the class of each such comment section (a block that holds no headline) with "comments", the
     name the extractor removes comment sections by; returns how many."""
     named = 0
-    for el in index.matching(COMMENTS_CLASS_KEYWORDS, COMMENTS_CLASS_RE):
-        if el.tag not in _SECTION_TAGS or next(el.iter("h1"), None) is not None or el.getparent() is None:
+    for el in comment_section_elements(index):
+        if el.getparent() is None:
             continue
         el.set("class", f"comments {el.get('class') or ''}".strip())
         named += 1
@@ -34,5 +36,7 @@ def name_comment_sections(index: AttrIndex) -> int:
 
 
 def comment_section_elements(index: AttrIndex) -> list[HtmlElement]:
-    """The sections `name_comment_sections` names (for the date search: their dates are readers')."""
-    return [el for el in index.matching(COMMENTS_CLASS_KEYWORDS, COMMENTS_CLASS_RE) if el.tag in _SECTION_TAGS]
+    """Such comment sections: blocks holding no headline (`<h1>`), `<article>` or `<main>` (an article's wrapper,
+    whatever its class says). The date search leaves them out too (their dates are readers')."""
+    return [el for el in index.matching(COMMENTS_CLASS_KEYWORDS, COMMENTS_CLASS_RE)
+            if el.tag in _SECTION_TAGS and next(el.iter("h1", "article", "main"), None) is None]

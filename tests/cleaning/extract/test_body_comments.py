@@ -33,3 +33,16 @@ def test_a_singular_name_is_an_opinion_column_and_stays():
     """A German "Kommentar" is an opinion piece: the article itself, not readers' comments."""
     ex = extract(_page("", article_class="kommentar"), "https://zeitung.example/meinung/marktplatz", now=NOW)
     assert "Händler" in ex.body and "Bürgermeisterin" in ex.body
+
+
+
+@pytest.mark.parametrize("classes", ["post type-post category-kommentare", "post tag-yorumlar", "post category-comentarios"])
+def test_an_articles_wrapper_named_for_an_opinion_section_is_the_article(classes):
+    """WordPress puts the post's categories on its wrapper ("category-kommentare": an opinion section's slug), here
+    with the headline in an <h2>: it is the article, and its date the article's."""
+    html = (f'<html lang="de"><head><title>Der neue Marktplatz - Zeitung</title></head><body><div class="{classes}">'
+            '<h2 class="entry-title">Der neue Marktplatz</h2><div class="meta"><time datetime="2024-05-12">12. Mai 2024</time>'
+            f'</div><div class="entry-content"><p>{FIRST}</p><p>{SECOND}</p></div></div></body></html>')
+    ex = extract(html, "https://zeitung.example/stadt/marktplatz", now=NOW)
+    assert "Händler" in ex.body and "Bürgermeisterin" in ex.body and ex.body_source == "generic"
+    assert ex.published_date == date(2024, 5, 12)
