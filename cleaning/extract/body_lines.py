@@ -133,9 +133,13 @@ def is_promo_line(line: str) -> bool:
     more: the guidelines ask for 150 minutes a week." stays; and labels that also open ordinary lines
     ("Featured:", "Don't miss:", "See also:") are not enough."""
     m = PROMO_LINE_RE.match(line)
+    if m and m["sep"] == "." and not m["label"].isupper():
+        m = None  # a period parts a label only in capitals ("LIRE AUSSI."): "Recommendations. Adults should ..."
     if not m or not (RELATED_HEADING_RE.match(m["label"]) or PROMO_LABEL_RE.match(m["label"])):
-        m = PROMO_PREFIX_RE.match(line)  # a label no sentence opens with, no separator after it
-        if not m or m["rest"].rstrip().endswith(("?", "!")):
+        # a label no sentence opens with, no separator after it, before a headline (not "Lesen Sie auch die
+        # Packungsbeilage ...", an instruction in a list)
+        m = PROMO_PREFIX_RE.match(line)
+        if not m or m["rest"].rstrip().endswith(("?", "!")) or m["rest"][:1].islower():
             return False
     if _NOT_A_PROMO_LABEL.match(m["label"]):
         return False

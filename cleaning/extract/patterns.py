@@ -197,14 +197,14 @@ BOILERPLATE_LINE_MAX = 200
 # "Read more | <headline>", "Lesen Sie auch: <headline>"). The label is a RELATED_HEADING_RE heading
 # or one of PROMO_LABEL_RE's other languages' forms; body_lines.is_promo_line checks the headline's shape.
 PROMO_LINE_RE = re.compile(
-    r"^\W*(?P<label>[^\W\d][^:：|»›>–—]{1,38}?)\s*(?:[:：|»›>]+|\.(?=\s)|\s[-–—]+\s)\s*(?P<rest>\S.*)$")
+    r"^\W*(?P<label>[^\W\d][^:：|»›>–—]{1,38}?)\s*(?P<sep>[:：|»›>]+|\.(?=\s)|\s[-–—]+\s)\s*(?P<rest>\S.*)$")
 # Labels no article sentence opens with: a promo line may give them without a separator ("<b>Mehr zum Thema</b>
 # <a>headline</a>", "LIRE AUSSI. headline", "İLGİLİ HABER headline")
 _PROMO_ONLY_LABELS = (
     r"lesen\s+sie\s+auch|lies\s+auch|mehr\s+zum\s+thema|(?:[àa]\s+)?lire\s+(?:aussi|[eé]galement)|voir\s+aussi|"
     r"l[eé][ea]\s+tambi[eé]n|te\s+puede\s+interesar|leia\s+tamb[eé]m|leggi\s+anche|lees\s+ook|czytaj\s+(?:te[zż]|tak[zż]e)|"
     r"читайте\s+(?:также|тоже)|[iİ]̇?lgili\s+haber(?:ler)?|bunlar\s+da\s+ilginizi\s+[cç]ekebilir|"
-    r"(?:also\s+read|read\s+also)|延伸阅读|相关阅读|推荐阅读")
+    r"延伸阅读|相关阅读|推荐阅读")
 PROMO_LABEL_RE = re.compile(
     r"^\W*(?:(?:" + _PROMO_ONLY_LABELS + r"|lesen\s+sie\s+mehr|mehr\s+dazu|siehe\s+auch|auch\s+interessant|"
     r"(?:[àa]\s+)?lire\s+la\s+suite|l[eé][ea]\s+m[aá]s|leer\s+m[aá]s|ver\s+tambi[eé]n|leia\s+mais|"

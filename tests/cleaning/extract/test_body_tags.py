@@ -117,6 +117,12 @@ def test_promo_lines_go_and_sentences_starting_alike_stay():
     ("Lire aussi notre enquête sur les jardins?", False),
     ("Siehe auch Tabelle 2 unten", False),
     ("Dr. Smith says the trial was small", False),
+    # instructions in a list, and labels a period ends only in prose (review of the session's diff)
+    ("Lesen Sie auch die Packungsbeilage und fragen Sie Ihren Arzt oder Apotheker", False),
+    ("Also read the label on the package before giving it to children", False),
+    ("Recommendations. Adults should get at least 150 minutes a week", False),
+    ("Also in Jan. 2024 the FDA approved a new drug", False),
+    ("More about Dr. Jane Smith and her team", False),
 ])
 def test_is_promo_line(line, promo):
     assert is_promo_line(line) is promo
