@@ -138,6 +138,8 @@ _SUBHEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 _SENTENCE_END = re.compile(r"[\w)\"'”’][.!?]\W{0,3}$|[。！？]\W{0,3}$")
 # Classes sites put on their own article text (a paywalled or folded passage), next to widgets' classes
 _TEXT_CLASS_RE = re.compile(r"paywall|premium|read-?more|metered|subscriber-content|subscription-content|locked", re.I)
+# ... of which those that name the rest of the article, not a teaser of another story ("read-more-story")
+_PAYWALLED_RE = re.compile(r"paywall|premium|metered|subscriber-content|subscription-content|locked", re.I)
 
 
 def _is_sentence(text: str) -> bool:
@@ -287,8 +289,8 @@ def preclean(tree: HtmlElement, index: AttrIndex | None = None) -> int:
     # generic extractor's own class rules (it drops "related", "share", "social" ... too) spare it.
     for el, name in spared:
         if el.getparent() is not None:
-            if _TEXT_CLASS_RE.search(el.get(name) or ""):
-                el.set("data-xtext-part", "1")  # a paywalled or folded passage: body_article.join_text_parts
+            if _PAYWALLED_RE.search(el.get(name) or ""):
+                el.set("data-xtext-part", "1")  # a paywalled passage: body_article.join_text_parts
             _strip_tokens(el, name)
     return removed
 

@@ -123,6 +123,7 @@ _INLINE = frozenset({"span", "strong", "b", "em", "i", "a", "br", "img", "font",
 
 
 _TEXT_PARTS = etree.XPath("descendant::*[@data-xtext-part]")
+_TEASER_CLASS = re.compile(r"story|teaser|card|related|promo|recommend", re.I)
 
 
 def join_text_parts(tree: HtmlElement) -> int:
@@ -157,7 +158,11 @@ def join_text_parts(tree: HtmlElement) -> int:
 
 
 def _holds_text(part: HtmlElement) -> bool:
-    """A paragraph of prose, or two sentences, none a call to action ("Jetzt weiterlesen mit NK+ für 0,99 €")."""
+    """A paragraph of prose, or two sentences, none a call to action ("Jetzt weiterlesen mit NK+ für 0,99 €"), and
+    no linked heading or teaser's class (another story's card)."""
+    if _TEASER_CLASS.search(f"{part.get('class', '')} {part.get('id', '')}") or any(
+            h.find(".//a[@href]") is not None for h in part.iter("h2", "h3", "h4")):
+        return False
     texts = [" ".join(p.text_content().split()) for p in part.iter("p")]
     if any(CALL_TO_ACTION_RE.search(t) for t in texts):
         return False

@@ -19,3 +19,17 @@ def test_a_paywalled_passage_in_a_container_of_its_own_after_the_text_is_body():
     body = extract(html, "https://news.example/health/bp-winter").body
     assert "keeping the bedroom warm" in body and "Measure your blood pressure" in body
     assert "Continue reading" not in body
+
+
+def test_a_teaser_of_another_story_after_the_text_is_not_joined():
+    """`<div class="read-more-story">` with a heading and a teaser after the article: another story, not the rest
+    of this one (review of the session's diff)."""
+    first = "Cold weather narrows blood vessels, and blood pressure rises with it in most older adults. " * 2
+    second = "Measure your blood pressure every morning and every evening, and write the numbers down. " * 2
+    teaser = "Drinking two to three cups of coffee a day is linked to a lower risk of heart disease in adults. " * 2
+    html = ('<html><body><div class="main"><h1>Blood pressure in winter</h1>'
+            f'<div class="article-body"><p>{first}</p><p>{second}</p></div>'
+            f'<div class="read-more-story"><h3>Coffee and your heart</h3><p>{teaser}</p></div>'
+            '</div></body></html>')
+    body = extract(html, "https://news.example/health/bp-winter").body
+    assert "Measure your blood pressure" in body and "coffee" not in body
