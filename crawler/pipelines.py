@@ -13,6 +13,7 @@ from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
 
 from cleaning.storage.datasets import OutputError, PartitionedWriter, ensure_writable
+from cleaning.storage.pandas_probe import answer_pandas_probe
 from crawler.config import setting
 from crawler.items import PageItem
 from crawler.runs import RunContext, require_run
@@ -46,6 +47,8 @@ class PagesPipeline:
 
     def open_spider(self, spider: Spider | None = None) -> None:
         ensure_writable(self.root)
+        # Now that every pipeline of the crawl is loaded: one of the user's that imports pandas keeps pyarrow's probe
+        answer_pandas_probe()
         # A tag per process: several workers (or attempts) of one run never write the same file name.
         tag = setting(self.crawler.settings, "HEALTH_WORKER_ID") or f"crawl{secrets.token_hex(3)}"
         self.writer = PartitionedWriter(self.root, "pages", RunContext.of(self.crawler).run_id, tag=tag,

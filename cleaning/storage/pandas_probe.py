@@ -6,8 +6,10 @@ imports pandas to answer (apache/arrow#34994): 0.3-0.4 s of CPU in every process
 `answer_pandas_probe()` lets that first probe find no pandas in a process that has not imported it; pyarrow
 keeps the answer and does not ask again. Its explicit conversions still work: `Table.to_pandas()` and
 `Table.from_pandas()` import pandas when they are called. What changes in such a process: `pa.array(obj)` on a
-pandas object, before any explicit conversion, reads it as a plain sequence. So only the product's own entry
-points call this (`scrapy crawl`, `python -m cleaning`, the cleaning helpers), never an import of the library.
+pandas object, before any explicit conversion, reads it as a plain sequence (NaN a value, not a null). So only
+the product's own processes call this: `python -m cleaning`, the cleaning helpers, and a crawl once all its
+components are loaded (the pages pipeline opening: a pipeline of the user's that imports pandas keeps the probe;
+one that imports pandas only later, inside a call, does not); never an import of the library.
 """
 
 from __future__ import annotations

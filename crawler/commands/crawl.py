@@ -18,7 +18,6 @@ from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
 from cleaning.cli import skip_final_collection
-from cleaning.storage.pandas_probe import answer_pandas_probe
 from crawler.arguments import check_settings
 
 
@@ -61,7 +60,6 @@ class Command(ScrapyCrawl):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.crawler_process
         skip_final_collection()
-        answer_pandas_probe()
         lock = _output_lock(self.settings)
         if lock is None:
             self.exitcode = 2
