@@ -24,6 +24,7 @@ _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(
                   r"(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?)?", re.I)
 _PUBLISHED_KEYS = ("datePublished", "dateCreated", "uploadDate")
 _SKIP_TYPES = ("Person", "Organization", "WebSite", "BreadcrumbList", "ImageObject", "Brand", "Place")
+_ARTICLE_TYPES = ("Article", "BlogPosting", "Posting", "Report", "MedicalWebPage", "Recipe", "HowTo", "Review")
 # An article that embeds a video or a podcast often describes it in JSON-LD: its upload day is the
 # media's, not the article's (a 2015 video in a 2017 story), so these come after every other stamp.
 MEDIA_TYPES = ("VideoObject", "AudioObject", "MediaObject", "Clip", "PodcastEpisode")
@@ -62,6 +63,9 @@ def parse_stamp(value: str, source: str, modified: bool = False, key: str = "") 
     m = _ISO.match(value or "")
     if not m:
         compact = (value or "").strip()
+        if re.fullmatch(r"1\d{9}(?:\d{3})?", compact):  # Unix seconds or milliseconds (2001-2033): a UTC instant
+            instant = datetime.fromtimestamp(int(compact[:10]), tz=timezone.utc)
+            return Stamp(instant.date(), source, modified, True, instant.hour, key, instant)
         if re.fullmatch(r"(?:19|20)\d{6}", compact):
             try:
                 return Stamp(datetime.strptime(compact, "%Y%m%d").date(), source, modified, key=key)
@@ -94,12 +98,15 @@ def from_jsonld(objects: list[dict], parse_other, media: bool = False) -> list[S
     """Stamps of the page's JSON-LD objects (not of people, organisations, images ...): those of
     embedded media (`MEDIA_TYPES`) when `media`, else all the others."""
     out = []
-    for obj in objects:
+    # the article's own object before a page's (Yoast's WebPage in every @graph may carry the page's creation)
+    for obj in sorted(objects, key=lambda o: (jsonld.listed(o), not any(k in jsonld.types(o) for k in _ARTICLE_TYPES))):
         kind = jsonld.types(obj)
         if any(k in kind for k in _SKIP_TYPES) or media != any(k in kind for k in MEDIA_TYPES):
             continue
         for key in (*_PUBLISHED_KEYS, "dateModified"):
             value = obj.get(key)
+            if isinstance(value, int) and not isinstance(value, bool):
+                value = str(value)  # Unix seconds or milliseconds, as headless CMSs write them
             if isinstance(value, str) and value.strip():
                 stamp = (parse_stamp(value, "json-ld", key == "dateModified", key)
                          or _other(value, "json-ld", key == "dateModified", parse_other, key))

@@ -31,8 +31,18 @@ def objects(tree: HtmlElement) -> list[dict]:
                     if isinstance(obj.get(key), (list, dict)):
                         stack.append((obj[key], in_list or key == "itemListElement"))
     # The members of a list (an ItemList of related articles) come after the page's own objects, so the
-    # first article's date or headline is the page's, wherever the site put its list.
+    # first article's date or headline is the page's, wherever the site put its list; marked (`listed`).
+    for obj in listed:
+        obj[_LISTED] = True
     return out + listed
+
+
+_LISTED = "@x-listed"  # (a key no JSON-LD uses: "@" keys are the format's own, and it has no such keyword)
+
+
+def listed(obj: dict) -> bool:
+    """A member of a list (`itemListElement`), not one of the page's own objects."""
+    return bool(obj.get(_LISTED))
 
 
 def types(obj: dict) -> str:

@@ -352,3 +352,31 @@ def test_date_lines_leave_the_body_in_several_languages_but_numbers_stay():
                                            ("昭和64年1月7日", date(1989, 1, 7))])
 def test_japanese_era_dates(text, expected):
     assert parse_text(text, now=NOW) == expected
+
+
+def _ld(*objects: str) -> str:
+    return f'<script type="application/ld+json">{{"@context": "https://schema.org", "@graph": [{", ".join(objects)}]}}</script>'
+
+
+@pytest.mark.parametrize("head", [
+    _ld('{"@type": "NewsArticle", "headline": "Walking backwards", "datePublished": 1681286400}'),
+    _ld('{"@type": "NewsArticle", "headline": "Walking backwards", "datePublished": "1681286400000"}'),
+    '<meta property="article:published_time" content="1681286400">',
+])
+def test_unix_timestamps_in_json_ld_and_meta_are_read(head):
+    """Headless CMSs write Unix seconds or milliseconds (here 2023-04-12 08:00 UTC)."""
+    assert extract(_page(head=head), "https://x.test/a/walking", now=NOW).published_date == date(2023, 4, 12)
+
+
+def test_the_articles_json_ld_date_comes_before_the_web_pages():
+    """Yoast's @graph: a WebPage (here dated by the page's creation) before the NewsArticle; an ItemList's member
+    articles still come after the page's own objects."""
+    head = _ld('{"@type": "WebPage", "name": "Walking backwards", "datePublished": "2019-01-01T00:00:00+00:00"}',
+               '{"@type": "ItemList", "itemListElement": [{"@type": "NewsArticle", "headline": "Other", '
+               '"datePublished": "2020-02-02T10:00:00+01:00"}]}',
+               '{"@type": "NewsArticle", "headline": "Walking backwards", "datePublished": "2023-04-12T10:00:00+02:00"}')
+    assert extract(_page(head=head), "https://x.test/a/walking", now=NOW).published_date == date(2023, 4, 12)
+    listed_only = _ld('{"@type": "WebPage", "name": "Walking backwards", "datePublished": "2023-04-12T10:00:00+02:00"}',
+                      '{"@type": "ItemList", "itemListElement": [{"@type": "NewsArticle", "headline": "Other", '
+                      '"datePublished": "2020-02-02T10:00:00+01:00"}]}')
+    assert extract(_page(head=listed_only), "https://x.test/a/walking", now=NOW).published_date == date(2023, 4, 12)
