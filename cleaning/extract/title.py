@@ -204,6 +204,9 @@ def find_title(tree: HtmlElement, profile=None, skip: set | None = None, url: st
     if stated:
         return stated[0], flags
     if len(h1s) == 1 and len(norm(h1s[0][1])) > 3:
+        whole = _without_site(head_title, sites)
+        if whole and _kicker_parted(h1s[0][0], whole) and _letters(whole) == _letters(h1s[0][1]):
+            return whole, flags  # "<h1><span class=kicker>Analysis</span> Why ...</h1>": the title parts it, "Analysis: Why"
         return h1s[0][1], flags
     if title_parts:
         whole = _without_site(head_title, sites)
@@ -239,6 +242,19 @@ def _titled(tree: HtmlElement, tag: str, skip: set, sites: set[str]) -> list[tup
             if text and not is_site(text, sites):
                 found.append((h, text))
     return found
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in norm(text) if ch.isalnum())
+
+
+def _kicker_parted(h1: HtmlElement, ref: str) -> bool:
+    """The heading opens with an element of its own (a kicker) that the stated title follows with a separator."""
+    first = next((c for c in h1 if isinstance(c.tag, str)), None)
+    if first is None or (h1.text or "").strip():
+        return False
+    kicker = " ".join(first.text_content().split())
+    return bool(kicker) and ref.startswith(kicker) and ref[len(kicker):].lstrip()[:1] in (":", "|", "–", "—", "-")
 
 
 def _headline_part(h1: HtmlElement, text: str, ref: str) -> str:

@@ -117,3 +117,15 @@ def test_a_blogs_titled_h3_is_the_headline_not_the_blog_name_before_it():
     other = html.replace("Finished my first marathon</h3>", "Race day</h3>")
     assert extract(other, "https://runningoldman.blogspot.com/2023/05/finished.html").title == \
         "Running Old Man: Finished my first marathon"
+
+
+def test_a_kicker_in_its_own_element_is_parted_as_the_title_parts_it():
+    """`<h1><span class="kicker">Analysis</span> Why ...</h1>` reads "Analysis Why ..." glued; the page's <title>
+    parts it: "Analysis: Why ..."."""
+    words = "The reservoir was due in spring, but contracts were signed late and rain delayed the work. " * 5
+    html = ('<html><head><title>Analysis: Why the new reservoir is months late | Daily Post</title>'
+            '<meta property="og:site_name" content="Daily Post"></head><body><article>'
+            f'<h1><span class="kicker">Analysis</span> Why the new reservoir is months late</h1><p>{words}</p>'
+            '</article></body></html>')
+    assert extract(html, "https://dailypost.example/news/reservoir").title == \
+        "Analysis: Why the new reservoir is months late"
