@@ -16,9 +16,10 @@ _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 # A month name in any alphabet ("August", "juillet", "Oktober", "мая", "जून"): letters, and the vowel signs of
 # Indic and Thai scripts, which Python's \w leaves out
 _WORD = r"[^\W\d_](?:[^\W\d_]|[\u0900-\u0dff\u0e31-\u0e3a\u0e47-\u0e4e]){2,}\.?"
-# A Japanese era date: 令和3年3月5日 is 2021-03-05 (元年: the era's first year)
-ERA_DATE = re.compile(r"(令和|平成|昭和)\s*(元|\d{1,2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_ERA_BASE = {"令和": 2018, "平成": 1988, "昭和": 1925}
+# A Japanese era date: 令和3年3月5日 is 2021-03-05 (元年: the era's first year); Taiwan's 民國112年6月5日 is 2023-06-05
+ERA_DATE = re.compile(r"(令和|平成|昭和|民國|民国)\s*(元|\d{1,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_ERA_BASE = {"令和": 2018, "平成": 1988, "昭和": 1925, "民國": 1911, "民国": 1911}
+_BUDDHIST_ERA = 543  # Thai dates count years from 543 BC: 2566 is 2023
 # Vietnamese: ngày 5 tháng 6 năm 2023 (day, month, year)
 VI_DATE = re.compile(r"(?:ngày\s+)?(\d{1,2})\s+tháng\s+(\d{1,2}),?\s+(?:năm\s+)?((?:19|20)\d{2})\b", re.I)
 # Where a date sits in free text. Each pattern is tried on the text; the match is then parsed.
@@ -28,7 +29,7 @@ DATE_TEXT_PATTERNS = [
     re.compile(rf"\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b", re.I),
     re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS},?\s+\d{{4}}\b", re.I),
     NUMERIC_DATE,  # 12.04.2023, 12/04/2023, 12 | 04 | 2023
-    re.compile(rf"(?<!\w)\d{{1,2}}\.?\s+(?:de\s+)?{_WORD},?\s+(?:de\s+)?(?:19|20)\d{{2}}\b"),
+    re.compile(rf"(?<!\w)\d{{1,2}}\.?\s+(?:de\s+)?{_WORD},?\s+(?:de\s+)?(?:19|20|25)\d{{2}}\b"),  # 25xx: Thai years
     re.compile(rf"(?<!\w){_WORD}\s+\d{{1,2}},?\s+(?:19|20)\d{{2}}\b"),
     ERA_DATE,
     re.compile(rf"(?<![\d.])(?:19|20)\d{{2}}\.\s+{_WORD}\s+\d{{1,2}}\."),  # Hungarian: 2023. június 5.
@@ -99,7 +100,10 @@ def _month_name_date(text: str, languages: tuple[str, ...] | None) -> date | Non
         data = parser.get_date_data(text)
     except Exception:  # noqa: BLE001 - dateparser raises assorted errors on junk
         return None
-    return data["date_obj"].date() if data and data["date_obj"] else None
+    day = data["date_obj"].date() if data and data["date_obj"] else None
+    if day is not None and 2400 <= day.year < 2700:
+        day = _clamped(day.year - _BUDDHIST_ERA, day.month, day.day)  # a Thai year
+    return day
 
 
 def warm_up() -> None:

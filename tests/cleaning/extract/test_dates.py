@@ -22,6 +22,7 @@ def test_formats(text):
 @pytest.mark.parametrize("text,langs", [
     ("2023년 4월 12일 14:30", ("ko", "en")), ("ngày 12 tháng 4 năm 2023", None), ("2023. április 12. 14:30", ("hu", "en")),
     ("12 अप्रैल 2023", ("hi", "en")), ("১২ এপ্রিল ২০২৩", ("bn", "en")), ("Posted 12-Apr-2023 by the desk", None),
+    ("12 เมษายน 2566", ("th", "en")), ("中華民國112年4月12日", None),  # Thai (Buddhist era) and Taiwan's (ROC) years
 ])
 def test_dates_written_in_more_scripts_and_shapes(text, langs):
     """Korean 년월일, Vietnamese "ngày ... tháng ... năm", Hungarian year-first, Hindi and Bengali month names (their
