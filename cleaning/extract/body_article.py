@@ -11,6 +11,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from .body import _is_prose, _is_sentence
+from .body_structure import move_contents
 from .patterns import CALL_TO_ACTION_RE, CJK_RE, RELATED_HEADING_RE
 
 # Asides a site names for what they are: a pull quote, an author's box, a teaser, an ad, a share bar
@@ -142,14 +143,7 @@ def join_text_parts(tree: HtmlElement) -> int:
             continue
         if sum(1 for p in before.iter("p") if _is_prose(p.text_content())) < 2:
             continue
-        if part.text and part.text.strip():
-            last = before[-1] if len(before) else None
-            if last is not None:
-                last.tail = (last.tail or "") + part.text
-            else:
-                before.text = (before.text or "") + part.text
-        for child in list(part):
-            before.append(child)
+        move_contents(part, before)
         if part.tail and part.tail.strip():
             before.tail = (before.tail or "") + part.tail
         part.getparent().remove(part)

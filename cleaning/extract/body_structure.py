@@ -71,6 +71,19 @@ SPLIT_MAX_LEVELS = 2  # how far up two sections' ancestors may be the siblings (
 SPLIT_FILLER_MAX = 300  # characters of text between two sections: an ad row, a promo, an empty slot
 
 
+def move_contents(source: HtmlElement, into: HtmlElement) -> None:
+    """Moves `source`'s text and children to the end of `into`, in document order (`source` is left empty)."""
+    if source.text and source.text.strip():
+        last = into[-1] if len(into) else None
+        if last is not None:
+            last.tail = (last.tail or "") + source.text
+        else:
+            into.text = (into.text or "") + source.text
+    source.text = None
+    for child in list(source):
+        into.append(child)
+
+
 def merge_split_sections(tree: HtmlElement) -> int:
     """Joins an article body that the page split into sibling sections (mid-article ad rows between
     `<div class="body">` chunks); returns how many sections were joined into an earlier one.
@@ -117,15 +130,7 @@ def merge_split_sections(tree: HtmlElement) -> int:
         for filler, b in rest:
             for node in filler:
                 first.append(node)
-            if b.text and b.text.strip():
-                last = first[-1] if len(first) else None
-                if last is not None:
-                    last.tail = (last.tail or "") + b.text
-                else:
-                    first.text = (first.text or "") + b.text
-            b.text = None
-            for child in list(b):
-                first.append(child)
+            move_contents(b, first)
             joined += 1
     return joined
 
