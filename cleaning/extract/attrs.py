@@ -1,4 +1,4 @@
-"""Elements by their class/id words, found fast.
+"""Elements by their class/id words (and `data-testid`/`data-component`, React sites' names), found fast.
 
 Matching every class and id of a page against a long alternation regex costs more than the rest of
 related-block detection. Instead the page's class/id strings are joined once (lower case), plain
@@ -17,7 +17,7 @@ from lxml.html import HtmlElement
 
 # compiled once (compiling costs as much as running); read from the page's root, as every caller passes it
 # (the descendant axis is a third faster than //, and descendant-or-self, which a <body> context would need, slower)
-_WITH_ATTRS = etree.XPath("descendant::body/descendant::*[@class or @id]")
+_WITH_ATTRS = etree.XPath("descendant::body/descendant::*[@class or @id or @data-testid or @data-component]")
 
 
 @dataclass
@@ -50,8 +50,14 @@ class AttrIndex:
 
 
 def index(tree: HtmlElement) -> AttrIndex:
+    """The page's elements by their class and id, and the names React sites give in their stead (`data-testid`,
+    `data-component`: "newsletter-insert", "paywall" beside a hashed class such as "css-1x2y3z")."""
     elements = _WITH_ATTRS(tree)
-    keys = [f"{el.get('class', '')} {el.get('id', '')}" for el in elements]
+    keys = []
+    for el in elements:
+        key = f"{el.get('class', '')} {el.get('id', '')}"
+        named = " ".join(v for v in (el.get("data-testid"), el.get("data-component")) if v)
+        keys.append(f"{key} {named}" if named else key)
     return AttrIndex(elements, keys)
 
 

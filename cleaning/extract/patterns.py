@@ -235,7 +235,14 @@ HIDDEN_CLASS_RE = re.compile(r"(?:^|\s)(?:screen-reader-text|sr-only|visually-hi
 CALL_TO_ACTION_RE = re.compile(
     r"\b(?:subscribe|subscription|newsletter|already\s+a\s+(?:subscriber|member)|continue\s+reading|read\s+more|"
     r"keep\s+reading|(?:read|see)\s+the\s+full\s+(?:article|story)|unlock|free\s+trial|advertis\w*|sponsored|"
-    r"follow\s+us|share\s+(?:this|on|via)|download\s+(?:the|our)\s+app)\b|订阅|广告|阅读全文", re.I)
+    r"follow\s+us|share\s+(?:this|on|via)|download\s+(?:the|our)\s+app|"
+    # a paywall's or a newsletter's prompt in our users' other languages
+    r"jetzt\s+(?:weiterlesen|abonnieren|testen)|weiterlesen\s+mit|abo\s+abschlie(?:ß|ss)en|bereits\s+abonnent|"
+    r"lire\s+la\s+suite|abonnez-vous|d[ée]j[àa]\s+abonn[ée]|je\s+m'abonne|"
+    r"suscr[íi]bete|ya\s+eres\s+suscriptor|contin[úu]a\s+leyendo|sigue\s+leyendo|"
+    r"continua\s+a\s+leggere|abbonati|sei\s+gi[àa]\s+abbonato|assine|continue\s+lendo|j[áa]\s+[ée]\s+assinante|"
+    r"lees\s+verder|abonneer|word\s+abonnee|czytaj\s+dalej|zaprenumeruj)\b|"
+    r"订阅|广告|阅读全文|続きを読む|有料会員|会員登録|購読", re.I)
 WEAK_CALL_TO_ACTION_RE = re.compile(
     r"\b(?:sign\s?up|sign\s?in|log\s?in|register|cookies?|accept)\b|登录|注册|分享|关注", re.I)
 SITE_VOICE_RE = re.compile(r"\b(?:our|us|we|this\s+(?:site|website))\b|我们|本站|本网|公众号|微信|扫码|点击", re.I)

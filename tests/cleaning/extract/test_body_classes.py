@@ -224,3 +224,26 @@ def test_sentences_with_a_time_and_code_shortcodes_stay(line):
     from cleaning.extract.body_lines import clean_lines
 
     assert clean_lines([line, "A sentence of the article that stays where it is."], set())[0] == line
+
+
+def test_widgets_named_only_by_data_testid_or_data_component_go():
+    """React sites' hashed classes say nothing; `data-testid`/`data-component` say "newsletter-insert", "paywall"."""
+    html = (f"<html><body><main><article class='css-a1'><h1>Walking study</h1><div class='css-b1'><p>{PROSE}</p>"
+            "<div data-component='newsletter-insert' class='dcr-nl1'><h2>Morning Pulse</h2><p>Get the Morning Pulse "
+            "newsletter in your inbox every weekday.</p><form><input type='email'><button>Sign up</button></form></div>"
+            f"<p>{PROSE.replace('forty', 'fifty')}</p><div data-testid='paywall' class='css-pw'><h2>Continue reading "
+            "with a subscription</h2><p>Subscribe for unlimited access to trusted journalism. Cancel anytime.</p>"
+            "<a href='/s'>Subscribe now</a></div></div></article></main></body></html>")
+    body = extract(html, URL).body
+    assert "Morning Pulse" not in body and "unlimited access" not in body and body.count("\n\n") == 1
+
+
+@pytest.mark.parametrize("prompt", ["Jetzt weiterlesen mit Ledger+. Alle Artikel, jederzeit kündbar.",
+                                    "Lisez la suite : abonnez-vous dès 1 € le premier mois.",
+                                    "Suscríbete para seguir leyendo. Cancela cuando quieras.",
+                                    "続きを読むには有料会員登録が必要です。"])
+def test_a_paywalls_prompt_in_another_language_is_no_body(prompt):
+    html = (f"<html><body><main><article><h1>Walking study</h1><div class='text'><p>{PROSE}</p>"
+            f"<p>{PROSE.replace('forty', 'fifty')}</p><div class='paywall'><p>{prompt}</p><a href='/abo'>Abo</a></div>"
+            "</div></article></main></body></html>")
+    assert prompt[:12] not in extract(html, URL).body
