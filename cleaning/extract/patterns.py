@@ -162,7 +162,11 @@ BOILERPLATE_LINE_RE = re.compile(
     # a widget's CMS shortcode the site left unrendered (not [code] or [quote]: their text is the article's)
     r"\[(?P<shortcode>button|caption|gallery|embed|video|audio|ads?|adsense|newsletter|subscribe|contact-form(?:-7)?|"
     r"mc4wp_form|wpforms|gravityform|related(?:_posts)?|share\w*|social\w*)\b[^\]]{0,300}\].{0,200}\[/(?P=shortcode)\]|"
-    r"tell\s+us\s+what\s+you\s+think.{0,40}|"
+    r"tell\s+us\s+what\s+you\s+think.{0,40}|skip\s+(?:advertisement|ad)|"
+    # an audio player's controls and links: "0:00 / 24:13", "Subscribe on Apple Podcasts", "Listen to this article"
+    r"(?:\d{1,2}:\d{2}\s*/\s*\d{1,2}:\d{2}(?::\d{2})?\s*)?(?:(?:subscribe|listen|follow)\s+on\s+(?:apple\s+podcasts|spotify|"
+    r"google\s+podcasts|youtube\s+music|pocket\s+casts)\W*)+|\d{1,2}:\d{2}\s*/\s*\d{1,2}:\d{2}(?::\d{2})?|"
+    r"listen\s+to\s+(?:this\s+)?(?:article|story)(?:\s*[·|•-]?\s*\d+\s*min(?:utes?)?)?|"
     r"advertisement|advertising|ad|ads|sponsored(?:\s+content)?|promoted|"
     r"(?:copyright\s*)?(?:©|\(c\)).{0,80}|copyright\b.{0,80}|all\s+rights\s+reserved\.?|"
     r"(?:we|this\s+site)\s+uses?\s+cookies.{0,160}|accept(?:\s+(?:all|cookies))?|"

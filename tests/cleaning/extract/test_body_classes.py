@@ -206,7 +206,8 @@ def test_sentences_with_a_date_and_a_time_stay(line):
 
 @pytest.mark.parametrize("line", ["Updated at 1:23 p.m.", "Aktualisiert um 14:05 Uhr", "Published 09:30 ET",
                                   "Updated 3 hours ago", "Posted yesterday",
-                                  "Tell us what YOU think...",
+                                  "Tell us what YOU think...", "SKIP ADVERTISEMENT", "0:00 / 24:13Subscribe on Apple Podcasts",
+                                  "Listen to this article · 5 min",
                                   "[button link=\"https://x.test/submit/\" type=\"big\"] Send us YOUR kit review[/button]",
                                   "[caption id=\"attachment_5\" align=\"alignleft\"] A nurse at work[/caption]"])
 def test_time_only_datelines_prompts_and_unrendered_widget_shortcodes_are_no_body(line):
