@@ -250,6 +250,8 @@ def preclean(tree: HtmlElement, index: AttrIndex | None = None) -> int:
     for el in attached(index.matching(HIDDEN_CLASS_KEYWORDS, HIDDEN_ANY_RE)):
         if hidden_by_class(el.get("class") or ""):
             doomed.setdefault(el)
+        elif el.get("class"):  # "hidden md:block": shown on a desktop screen; the extractor drops " hidden" classes
+            el.set("class", " ".join(t for t in el.get("class", "").split() if t.lower() not in ("hidden", "hide")))
     for el in attached(index.matching(PRECLEAN_CLASS_KEYWORDS, PRECLEAN_CLASS_RE)):
         if el in doomed:
             continue

@@ -162,6 +162,14 @@ def test_subscribe_prompts_in_other_languages_are_no_body(line):
         ["A sentence of the article that stays where it is."]
 
 
+def test_key_points_shown_from_a_width_on_are_body():
+    """Tailwind's "css-k hidden md:block": hidden on phones, shown on a desktop (the extractor drops " hidden")."""
+    html = (f"<html><body><main><article><h1>Strength and knees</h1><ul class='css-k hidden md:block'>"
+            "<li>Two strength sessions a week halved knee pain</li><li>Experts want longer trials</li></ul>"
+            f"<p>{PROSE}</p><p>{PROSE.replace('forty', 'fifty')}</p></article></main></body></html>")
+    assert "Two strength sessions a week halved knee pain" in extract(html, URL).body
+
+
 def test_a_passage_shown_on_phones_and_on_desktops_gives_its_text_once():
     html = (f"<html><body><article><h1>Strength and knees</h1><p>{PROSE}</p>"
             "<div class='hidden md:block'><p>Desktop copy of the key points of this article.</p></div>"
