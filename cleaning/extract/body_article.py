@@ -41,6 +41,9 @@ def keep_article_callouts(tree: HtmlElement) -> int:
         if linked > 0.3 * len(text) or aside.find(".//blockquote") is not None:
             continue
         sentences = [t for el in aside.iter("p", "li") if _SENTENCE.search(t := " ".join(el.text_content().split()))]
+        if not sentences and heading is not None:  # a headed box of bullet fragments ("Key facts": no full stops)
+            items = [t for li in aside.iter("li") if len((t := " ".join(li.text_content().split())).split()) >= 4]
+            sentences = items if len(items) >= 2 else []
         if not sentences or _repeats_the_article(sentences, aside, article):
             continue
         aside.tag = "div"

@@ -33,3 +33,15 @@ def test_a_teaser_of_another_story_after_the_text_is_not_joined():
             '</div></body></html>')
     body = extract(html, "https://news.example/health/bp-winter").body
     assert "Measure your blood pressure" in body and "coffee" not in body
+
+
+def test_a_headed_box_of_bullet_fragments_in_the_article_is_body():
+    """A "Key facts" `<aside>` in the `<article>` whose items are fragments, not sentences, is the article's."""
+    first = "Researchers followed four thousand adults for eleven years and found fewer admissions for heart failure. "
+    second = "The effect held after the team adjusted for smoking, income and body weight in the analysis. "
+    html = ('<html><body><main><article><h1>Walking study</h1><div class="text">'
+            f'<p>{first * 2}</p><aside class="css-fb"><h3>Key facts</h3><ul><li>About 900,000 people live with heart '
+            'failure</li><li>Half of cases are found in an emergency</li></ul></aside>'
+            f'<p>{second * 2}</p></div></article></main></body></html>')
+    body = extract(html, "https://news.example/health/walking").body
+    assert "About 900,000 people live with heart failure" in body
