@@ -7,7 +7,9 @@
 - `unwrap_layout_tables`: a table used for the page's layout (a cell holding headings or paragraphs) becomes
   plain blocks, so the extractor reads the article in it as paragraphs, not as one table row;
 - `paragraphs_from_breaks`: text written as lines between `<br><br>` (no `<p>`) becomes paragraphs, which
-  the extractor reads (it passed such a block over).
+  the extractor reads (it passed such a block over);
+- `drop_promo_cards`: a card in the text of a read-also label and one linked headline ("Te puede interesar" then
+  `<a><h3>...</h3></a>`) goes: the extractor drops the label and kept the headline as a subheading.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import re
 
 from lxml import etree
 from lxml.html import HtmlElement
+
+from .patterns import PROMO_LABEL_RE, RELATED_HEADING_RE
 
 
 STRUCTURAL_TAGS = ("nav", "aside", "footer", "menu")
@@ -332,3 +336,33 @@ def accordion_questions(root: HtmlElement) -> None:
             etree.strip_elements(holder, "button", with_tail=False)
         else:
             etree.strip_tags(holder, "button")
+
+
+def drop_promo_cards(root: HtmlElement) -> int:
+    """Removes each small block made of a read-also label (its first child, `PROMO_LABEL_RE` or a related heading)
+    and one link holding the rest of its text (a headline); returns how many."""
+    dropped = 0
+    for card in list(root.iter("div", "aside", "section", "p", "li")):
+        if len(card) != 2:  # (children, comments included: cheap first)
+            continue
+        children = [c for c in card if isinstance(c.tag, str)]
+        if len(children) != 2 or children[1].tag != "a" or not children[1].get("href", "").strip("#"):
+            continue
+        label = " ".join(children[0].text_content().split())
+        headline = " ".join(children[1].text_content().split())
+        if not label or not (PROMO_LABEL_RE.match(label) or RELATED_HEADING_RE.match(label)):
+            continue
+        rest = " ".join(card.text_content().split())
+        if len(headline.split()) < 3 or len(rest) > 200 or len(rest) > len(label) + len(headline) + 8:
+            continue  # prose around the link: a sentence that mentions a story, not a card
+        parent = card.getparent()
+        if parent is not None:
+            if card.tail and card.tail.strip():
+                before = card.getprevious()
+                if before is not None:
+                    before.tail = (before.tail or "") + card.tail
+                else:
+                    parent.text = (parent.text or "") + card.tail
+            parent.remove(card)
+            dropped += 1
+    return dropped

@@ -194,6 +194,7 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
             body_mod.preclean(tree, index)
         body_comments.name_comment_sections(index)  # readers' comments named in another language
         body_article.join_text_parts(tree)  # a paywalled passage in a container of its own, after the text
+        body_structure.drop_promo_cards(tree)  # "Te puede interesar" + one linked headline
         body_structure.accordion_questions(tree)
         etree.strip_elements(tree, *_CONTROLS, with_tail=False)
         body_structure.merge_split_sections(tree)  # an article split by ad rows into sibling sections

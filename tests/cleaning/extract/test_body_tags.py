@@ -203,3 +203,23 @@ def test_sentences_that_open_like_template_lines_stay(line: str):
     from cleaning.extract.body_lines import clean_lines
 
     assert clean_lines([line], set()) == [line]
+
+
+@pytest.mark.parametrize("card,headline,gone", [
+    ('<div class="css-rel4"><span>Te puede interesar</span><a href="/r"><h3>Por qué crujen las rodillas al subir '
+     'escaleras</h3></a></div>', "Por qué crujen las rodillas", True),
+    ('<div><strong>Lesen Sie auch</strong><a href="/r"><h3>Warum Schlaf im Sommer so schwer fällt</h3></a></div>',
+     "Warum Schlaf im Sommer", True),
+    # a label of no read-also kind, and a label inside a sentence, stay
+    ('<div><span>Study design</span><a href="/methods"><h3>How the cohort was followed for eleven years</h3></a></div>',
+     "How the cohort was followed", False),
+    ('<p><b>Te puede interesar</b> <a href="/r">el estudio de Madrid</a>, que siguió a dos mil adultos durante una '
+     'década y encontró lo mismo.</p>', "el estudio de Madrid", False),
+])
+def test_a_read_also_card_of_one_linked_headline_is_no_body(card, headline, gone):
+    first = "Researchers followed four thousand adults for eleven years and found fewer admissions for heart failure. "
+    second = "The effect held after the team adjusted for smoking, income and body weight in the analysis. "
+    html = (f'<html><body><main><article><h1>Walking study</h1><div class="text"><p>{first * 2}</p>{card}'
+            f'<p>{second * 2}</p></div></article></main></body></html>')
+    body = extract(html, "https://news.example/health/walking").body
+    assert (headline not in body) is gone, body
