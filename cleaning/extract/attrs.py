@@ -55,9 +55,10 @@ def index(tree: HtmlElement) -> AttrIndex:
     elements = _WITH_ATTRS(tree)
     keys = []
     for el in elements:
-        key = f"{el.get('class', '')} {el.get('id', '')}"
-        named = " ".join(v for v in (el.get("data-testid"), el.get("data-component")) if v)
-        keys.append(f"{key} {named}" if named else key)
+        get = el.get
+        key = f"{get('class', '')} {get('id', '')}"
+        testid, component = get("data-testid"), get("data-component")
+        keys.append(f"{key} {testid or ''} {component or ''}" if testid or component else key)
     return AttrIndex(elements, keys)
 
 
