@@ -34,13 +34,15 @@ def _is_date_line(line: str) -> bool:
         return _is_time_line(line)
     if line.lstrip().startswith("|"):
         return False  # a table's row: the article's data
-    readable = date_text.parse_text(found) is not None or date_text.is_relative(found)  # "3 Kinder 2022" is none
+    def readable() -> bool:  # read last, only for a line of a dateline's shape: "3 Kinder 2022" is no date
+        return date_text.parse_text(found) is not None or date_text.is_relative(found)
+
     rest = line.replace(found, " ")
     labelled = _labelled(rest)
     if not labelled:
         # a date and its time alone ("18 settembre 2023 | 11:42", "09 Jun 2020, 02:32 PM IST")
         rest = _CLOCK.sub(" ", rest, count=1)
-        return readable and len(_ZONE.sub(" ", rest).strip(_SEPARATORS)) <= 3
+        return len(_ZONE.sub(" ", rest).strip(_SEPARATORS)) <= 3 and readable()
     # a labelled line: what is left beside its dates (published and updated on one line), its times and the words
     # that join them to a date ("Actualizado el 7 de mayo de 2024 a las 10:12 | Publicado el 5 de mayo ...")
     marked = line.replace(found, "\x00")
@@ -53,7 +55,7 @@ def _is_date_line(line: str) -> bool:
     rest = marked.replace("\x00", " ")  # the labels read with their words ("reviewed by ... on")
     bare = _BESIDE_A_DATE.sub(" ", marked)  # what the shape is measured on
     shaped = len(bare.strip(_SEPARATORS)) <= 3 or len(bare) < 40 or _byline(line, rest)
-    return shaped and readable
+    return shaped and readable()
 
 
 def _labelled(rest: str) -> bool:
