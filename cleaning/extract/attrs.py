@@ -17,8 +17,7 @@ from lxml.html import HtmlElement
 
 # compiled once (compiling costs as much as running); read from the page's root, as every caller passes it
 # (the descendant axis is a third faster than //, and descendant-or-self, which a <body> context would need, slower)
-_WITH_ATTRS = etree.XPath("descendant::body/descendant::*[@class or @id]")
-_WITH_NAMES = etree.XPath("descendant::body/descendant::*[@class or @id or @data-testid or @data-component]")
+_WITH_ATTRS = etree.XPath("descendant::body/descendant::*[@class or @id or @data-testid or @data-component]")
 
 
 @dataclass
@@ -50,14 +49,10 @@ class AttrIndex:
         return [self.elements[i] for i in sorted(found) if regex.search(self.keys[i])]
 
 
-def index(tree: HtmlElement, data_names: bool = True) -> AttrIndex:
+def index(tree: HtmlElement) -> AttrIndex:
     """The page's elements by their class and id, and the names React sites give in their stead (`data-testid`,
-    `data-component`: "newsletter-insert", "paywall" beside a hashed class such as "css-1x2y3z"). `data_names=False`:
-    the caller knows the page has none (a third of the index's time is looking for them)."""
-    if not data_names:
-        elements = _WITH_ATTRS(tree)
-        return AttrIndex(elements, [f"{el.get('class', '')} {el.get('id', '')}" for el in elements])
-    elements = _WITH_NAMES(tree)
+    `data-component`: "newsletter-insert", "paywall" beside a hashed class such as "css-1x2y3z")."""
+    elements = _WITH_ATTRS(tree)
     keys = []
     for el in elements:
         get = el.get

@@ -154,7 +154,7 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
         date_search.strip_archive_banner(tree)  # the Wayback Machine's toolbar is neither text nor a date
 
     ex = Extraction(canonical_url=_canonical(tree, url), html_language=_language(tree))
-    index = attrs.index(tree, data_names="data-testid" in text or "data-component" in text)
+    index = attrs.index(tree)
     blocks, rel_flags = related.find_blocks(tree, url, profile, now, index)
     flags.extend(rel_flags)
     containers = {b.container for b in blocks}
