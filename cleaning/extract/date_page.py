@@ -12,7 +12,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from .date_order import DMY, MDY, NUMERIC_DATE, order_from_language, order_from_text
-from .date_text import DATE_TEXT_PATTERNS, parse_text, plausible
+from .date_text import parse_text, patterns_for, plausible
 
 _VISIBLE_TEXT = etree.XPath(
     "descendant::body/descendant::text()[not(parent::script or parent::style or parent::noscript or parent::template)]",
@@ -112,7 +112,7 @@ _WEEKDAY = re.compile(r"(?<![\w.])(?P<before>[A-Z]\w*\s+)?\b(mon|tue|wed|thu|fri
 def written_on_page(text: str, day: date, limit: int = 500) -> bool:
     """True when the page text writes out this very day (not only its month or year)."""
     year = str(day.year)
-    for pat in DATE_TEXT_PATTERNS:
+    for _, pat in patterns_for(text):
         for seen, m in enumerate(pat.finditer(text)):
             if seen >= limit:
                 break

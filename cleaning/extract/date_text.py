@@ -13,30 +13,32 @@ from .date_order import NUMERIC_DATE, read_numeric
 
 MIN_YEAR = 1995
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-# A month name in any alphabet ("August", "juillet", "Oktober", "мая", "जून"): letters, and the vowel signs of
-# Indic and Thai scripts, which Python's \w leaves out
-_WORD = r"[^\W\d_](?:[^\W\d_]|[\u0900-\u0dff\u0e31-\u0e3a\u0e47-\u0e4e]){2,}\.?"
+_WORD = r"[^\W\d_]{3,}\.?"  # a month name in any alphabet ("August", "juillet", "Oktober", "мая")
+# ... in an Indic or Thai script, whose vowel signs Python's \w leaves out ("जून", "জুন", "มิถุนายน")
+_INDIC_WORD = r"[\u0900-\u0dff\u0e00-\u0e7f]{2,}"
 # A Japanese era date: 令和3年3月5日 is 2021-03-05 (元年: the era's first year); Taiwan's 民國112年6月5日 is 2023-06-05
 ERA_DATE = re.compile(r"(令和|平成|昭和|民國|民国)\s*(元|\d{1,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _ERA_BASE = {"令和": 2018, "平成": 1988, "昭和": 1925, "民國": 1911, "民国": 1911}
 _BUDDHIST_ERA = 543  # Thai dates count years from 543 BC: 2566 is 2023
-# Vietnamese: ngày 5 tháng 6 năm 2023 (day, month, year)
-VI_DATE = re.compile(r"(?:ngày\s+)?(\d{1,2})\s+tháng\s+(\d{1,2}),?\s+(?:năm\s+)?((?:19|20)\d{2})\b", re.I)
+# Vietnamese: (ngày) 5 tháng 6 năm 2023 (day, month, year)
+VI_DATE = re.compile(r"(?=\d)(?<!\d)(\d{1,2})\s+tháng\s+(\d{1,2}),?\s+(?:năm\s+)?((?:19|20)\d{2})\b", re.I)
 # Where a date sits in free text. Each pattern is tried on the text; the match is then parsed.
 DATE_TEXT_PATTERNS = [
     re.compile(r"\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]+(\d{1,2}):(\d{2})(?::\d{2})?)?\b"),
     re.compile(r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]"),  # Chinese, Japanese, Korean
     re.compile(rf"\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b", re.I),
-    re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS},?\s+\d{{4}}\b", re.I),
+    re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?(?:\s+(?:of\s+)?|-){_MONTHS}(?:,?\s+|-)\d{{4}}\b", re.I),  # also 5-Jun-2023
     NUMERIC_DATE,  # 12.04.2023, 12/04/2023, 12 | 04 | 2023
-    re.compile(rf"(?<!\w)\d{{1,2}}\.?\s+(?:de\s+)?{_WORD},?\s+(?:de\s+)?(?:19|20|25)\d{{2}}\b"),  # 25xx: Thai years
+    re.compile(rf"(?<!\w)\d{{1,2}}\.?\s+(?:de\s+)?{_WORD},?\s+(?:de\s+)?(?:19|20)\d{{2}}\b"),
     re.compile(rf"(?<!\w){_WORD}\s+\d{{1,2}},?\s+(?:19|20)\d{{2}}\b"),
     ERA_DATE,
-    re.compile(rf"(?<![\d.])(?:19|20)\d{{2}}\.\s+{_WORD}\s+\d{{1,2}}\."),  # Hungarian: 2023. június 5.
+    re.compile(rf"(?=[12])(?<![\d.])(?:19|20)\d{{2}}\.\s+{_WORD}\s+\d{{1,2}}\."),  # Hungarian: 2023. június 5.
     VI_DATE,
-    re.compile(rf"\b\d{{1,2}}-{_MONTHS}-(?:19|20)\d{{2}}\b", re.I),  # 5-Jun-2023
+    re.compile(rf"(?=\d)(?<!\w)\d{{1,2}}\s+{_INDIC_WORD}\.?,?\s+(?:19|20|25)\d{{2}}\b"),  # 5 जून 2023; Thai 2566
 ]
-_LOOSE_PATTERNS = (5, 6, 8)  # DATE_TEXT_PATTERNS read by a month word of any language ({_WORD})
+_LOOSE_PATTERNS = (5, 6, 8, 10)  # DATE_TEXT_PATTERNS read by a month word of any language ({_WORD})
+# Patterns of one language or script, tried only on a text that has it (each full search of a page costs)
+_ONLY_WITH = {9: re.compile("tháng", re.I), 10: re.compile(r"[\u0900-\u0dff\u0e00-\u0e7f]")}
 RELATIVE_RE = re.compile(
     r"\b(?:(\d+|an?|one)\s+(second|minute|min|hour|hr|day|week|month|year)s?\s+ago)\b|\b(yesterday|today)\b"
     r"|(\d+)\s*(分钟|小时|天|周|个月|年)前|(昨天|今天)", re.I)
@@ -156,6 +158,11 @@ ASCII_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹０１２�
                              "0123456789" * 6)
 
 
+def patterns_for(text: str) -> list[tuple[int, re.Pattern]]:
+    """(index, pattern) of the DATE_TEXT_PATTERNS worth searching `text` with (a script's own only if it has it)."""
+    return [(i, pat) for i, pat in enumerate(DATE_TEXT_PATTERNS) if i not in _ONLY_WITH or _ONLY_WITH[i].search(text)]
+
+
 def find_date_string(text: str) -> str | None:
     """The first date-like substring of `text` (absolute first, then relative), digits as ASCII."""
     text = text.translate(ASCII_DIGITS)
@@ -166,7 +173,7 @@ def find_date_string(text: str) -> str | None:
     # patterns counts only when it reads as a date ("Volume 12, 2023", "Week 12, 2023" do not).
     found: list[tuple[int, int, re.Match]] = []
     end = len(text)
-    for i, pat in enumerate(DATE_TEXT_PATTERNS):
+    for i, pat in patterns_for(text):
         # a date string is under 48 characters: one starting before the first found so far ends before this
         m = pat.search(text, 0, end)
         if m:
