@@ -18,6 +18,7 @@ from lxml.html import HtmlElement
 
 from . import attrs
 from .attrs import AttrIndex
+from .body_structure import remove_keep_tail as _remove_keep_tail
 from .body_structure import unwrap_article_holders
 from .patterns import (CJK_RE, AUTHOR_CLASS_RE, BOILERPLATE_CLASS_RE, BOILERPLATE_TAGS, CALL_TO_ACTION_RE, HIDDEN_CLASS_KEYWORDS,
                        HIDDEN_ANY_RE, PRECLEAN_CLASS_KEYWORDS, PRECLEAN_CLASS_RE, PRECLEAN_MAX_SHARE, PRECLEAN_STYLE_RE,
@@ -86,19 +87,6 @@ def drop_boilerplate_elements(root: HtmlElement, remove_css: tuple[str, ...] = (
         parent = el.getparent()
         if parent is not None:
             _remove_keep_tail(el)
-
-
-def _remove_keep_tail(el: HtmlElement) -> None:
-    parent = el.getparent()
-    if parent is None:
-        return
-    if el.tail and el.tail.strip():
-        prev = el.getprevious()
-        if prev is not None:
-            prev.tail = (prev.tail or "") + el.tail
-        else:
-            parent.text = (parent.text or "") + el.tail
-    parent.remove(el)
 
 
 def profile_body(tree: HtmlElement, profile) -> list[str]:

@@ -358,14 +358,21 @@ def drop_promo_cards(root: HtmlElement) -> int:
         rest = " ".join(card.text_content().split())
         if len(headline.split()) < 3 or len(rest) > 200 or len(rest) > len(label) + len(headline) + 8:
             continue  # prose around the link: a sentence that mentions a story, not a card
-        parent = card.getparent()
-        if parent is not None:
-            if card.tail and card.tail.strip():
-                before = card.getprevious()
-                if before is not None:
-                    before.tail = (before.tail or "") + card.tail
-                else:
-                    parent.text = (parent.text or "") + card.tail
-            parent.remove(card)
+        if card.getparent() is not None:
+            remove_keep_tail(card)
             dropped += 1
     return dropped
+
+
+def remove_keep_tail(el: HtmlElement) -> None:
+    """Removes the element; the text after it (its tail) stays where it was."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail and el.tail.strip():
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
