@@ -11,7 +11,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from .body import _is_prose, _is_sentence
-from .body_structure import move_contents
+from .body_structure import move_contents, remove_keep_tail
 from .patterns import CALL_TO_ACTION_RE, CJK_RE, RELATED_HEADING_RE
 
 # Asides a site names for what they are: a pull quote, an author's box, a teaser, an ad, a share bar
@@ -147,9 +147,7 @@ def join_text_parts(tree: HtmlElement) -> int:
         if sum(1 for p in before.iter("p") if _is_prose(p.text_content())) < 2:
             continue
         move_contents(part, before)
-        if part.tail and part.tail.strip():
-            before.tail = (before.tail or "") + part.tail
-        part.getparent().remove(part)
+        remove_keep_tail(part)
         joined += 1
     return joined
 

@@ -8,7 +8,7 @@ import re
 from lxml.html import HtmlElement
 
 from .body import _words
-from .patterns import (CJK_RE, BOILERPLATE_LINE_MAX, BOILERPLATE_LINE_RE, DISCLAIMER_MAX, DISCLAIMER_RE, MODIFIED_LABEL_RE,
+from .patterns import (CJ_RE, CJK_RE, BOILERPLATE_LINE_MAX, BOILERPLATE_LINE_RE, DISCLAIMER_MAX, DISCLAIMER_RE, MODIFIED_LABEL_RE,
                        PROMO_LABEL_RE, PROMO_LINE_RE, PROMO_PREFIX_RE, PUBLISHED_LABEL_RE, RELATED_HEADING_RE, REVIEW_LABEL_RE)
 
 #: where a teaser or a cut paragraph stops
@@ -79,9 +79,6 @@ def _is_time_line(line: str) -> bool:
     for label in (PUBLISHED_LABEL_RE, MODIFIED_LABEL_RE, _ZONE):
         rest = label.sub(" ", rest)
     return len(rest.strip(" :|,-·.")) <= 3
-
-
-_TIME_ZONE = re.compile(r"(?:[A-Z]{1,2}[SD]?T|UTC|GMT|CES?T|MES?Z)")
 
 
 def _byline(line: str, rest: str) -> bool:
@@ -206,7 +203,7 @@ def _heads_a_section(line: str, paras: list[str], start: int) -> bool:
 def completeness_flags(paras: list[str]) -> list[str]:
     flags = []
     text = " ".join(paras)
-    cjk = len(re.findall(r"[\u3040-\u30ff\u3400-\u9fff]", text))
+    cjk = len(CJ_RE.findall(text))
     words = len(text.split()) + cjk // 2
     if not paras:
         return flags

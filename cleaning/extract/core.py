@@ -19,6 +19,7 @@ from . import body as body_mod
 from . import body_article, body_comments, body_lines, body_structure, body_trafilatura
 from . import attrs, date_page, date_search, date_text, dates, jsonld, listing, not_found, related, title
 from .encoding import decode, fix_text, looks_binary, looks_binary_text
+from .patterns import CJ_RE
 
 LOG = logging.getLogger(__name__)
 
@@ -83,13 +84,10 @@ def _canonical(tree: HtmlElement, url: str | None) -> str | None:
     return None
 
 
-_CJ = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")  # kana and CJK ideographs (Korean spaces its words)
-
-
 def _mostly_cjk(text: str) -> bool:
     """Chinese or Japanese text: a third or more of the page's first 2,000 characters (spaces aside)."""
     sample = "".join(text[:2000].split())
-    return bool(sample) and len(_CJ.findall(sample)) >= len(sample) / 3
+    return bool(sample) and len(CJ_RE.findall(sample)) >= len(sample) / 3
 
 
 def _language(tree: HtmlElement) -> str | None:
@@ -174,6 +172,7 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
         for el in b.drop:
             el.set("data-xdrop", "1")
     paras: list[str] = []
+    cjk = _mostly_cjk(page_text)  # trafilatura's minimum extraction is smaller for Chinese and Japanese
     if profile is not None and profile.selectors.body:
         paras = body_mod.profile_body(tree, profile)
         if paras:
@@ -201,13 +200,12 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
         body_article.mark_article_container(tree)  # after: scripts gone, split sections joined
         body_structure.unwrap_layout_tables(tree)  # an article in a layout table's cell: paragraphs, not a row
         body_structure.paragraphs_from_breaks(tree)  # prose between <br><br>, no <p>: paragraphs
-        cjk = _mostly_cjk(page_text)
         with _without_head(tree):  # read already (title, dates): trafilatura would only copy it
             paras = body_mod.with_lead(body_trafilatura.trafilatura_body(tree, url, cjk=cjk), tree)
         ex.body_source = "generic" if paras else ""
     if not paras:
         with _without_head(tree):
-            paras = body_trafilatura.trafilatura_body(tree, url, recall=True, cjk=_mostly_cjk(page_text)) or \
+            paras = body_trafilatura.trafilatura_body(tree, url, recall=True, cjk=cjk) or \
                 body_mod.paragraph_fallback(tree)
         ex.body_source = "fallback" if paras else ""
     read = [p for b in blocks for p in b.read]  # also items that give no row (a duplicate, a comment)

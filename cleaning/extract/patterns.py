@@ -274,5 +274,6 @@ def hidden_by_class(cls: str) -> bool:
 AUTHOR_CLASS_RE = re.compile(r"author|byline|bio\b", re.I)
 # A character of Chinese, Japanese or Korean writing (dense: one says what ~2-3 Latin letters do)
 CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+CJ_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")  # ... of Chinese or Japanese only (Korean spaces its words)
 PRECLEAN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 PRECLEAN_MAX_SHARE = 0.25  # never remove an element holding more than this share of the page's text
