@@ -22,6 +22,7 @@ _ERA_BASE = {"令和": 2018, "平成": 1988, "昭和": 1925, "民國": 1911, "�
 _BUDDHIST_ERA = 543  # Thai dates count years from 543 BC: 2566 is 2023
 # Vietnamese: (ngày) 5 tháng 6 năm 2023 (day, month, year)
 VI_DATE = re.compile(r"(?=\d)(?<!\d)(\d{1,2})\s+tháng\s+(\d{1,2}),?\s+(?:năm\s+)?((?:19|20)\d{2})\b", re.I)
+INDIC_DATE = re.compile(rf"(?=\d)(?<!\w)\d{{1,2}}\s+{_INDIC_WORD}\.?,?\s+(?:19|20|25)\d{{2}}\b")  # 5 जून 2023; Thai 2566
 # Where a date sits in free text. Each pattern is tried on the text; the match is then parsed.
 DATE_TEXT_PATTERNS = [
     re.compile(r"\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]+(\d{1,2}):(\d{2})(?::\d{2})?)?\b"),
@@ -34,11 +35,11 @@ DATE_TEXT_PATTERNS = [
     ERA_DATE,
     re.compile(rf"(?=[12])(?<![\d.])(?:19|20)\d{{2}}\.\s+{_WORD}\s+\d{{1,2}}\."),  # Hungarian: 2023. június 5.
     VI_DATE,
-    re.compile(rf"(?=\d)(?<!\w)\d{{1,2}}\s+{_INDIC_WORD}\.?,?\s+(?:19|20|25)\d{{2}}\b"),  # 5 जून 2023; Thai 2566
+    INDIC_DATE,
 ]
 _LOOSE_PATTERNS = (5, 6, 8, 10)  # DATE_TEXT_PATTERNS read by a month word of any language ({_WORD})
 # Patterns of one language or script, tried only on a text that has it (each full search of a page costs)
-_ONLY_WITH = {9: re.compile("tháng", re.I), 10: re.compile(r"[\u0900-\u0dff\u0e00-\u0e7f]")}
+_ONLY_WITH = {VI_DATE: re.compile("tháng", re.I), INDIC_DATE: re.compile(r"[\u0900-\u0dff\u0e00-\u0e7f]")}
 RELATIVE_RE = re.compile(
     r"\b(?:(\d+|an?|one)\s+(second|minute|min|hour|hr|day|week|month|year)s?\s+ago)\b|\b(yesterday|today)\b"
     r"|(\d+)\s*(分钟|小时|天|周|个月|年)前|(昨天|今天)", re.I)
@@ -160,7 +161,7 @@ ASCII_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹０１２�
 
 def patterns_for(text: str) -> list[tuple[int, re.Pattern]]:
     """(index, pattern) of the DATE_TEXT_PATTERNS worth searching `text` with (a script's own only if it has it)."""
-    return [(i, pat) for i, pat in enumerate(DATE_TEXT_PATTERNS) if i not in _ONLY_WITH or _ONLY_WITH[i].search(text)]
+    return [(i, pat) for i, pat in enumerate(DATE_TEXT_PATTERNS) if pat not in _ONLY_WITH or _ONLY_WITH[pat].search(text)]
 
 
 def find_date_string(text: str) -> str | None:

@@ -34,7 +34,7 @@ _PUBLISHED_WORDS = (r"published|posted|ver[öo]ffentlicht|erschienen|erstellt|pu
 
 
 def _words_first(words: str) -> str:
-    """`\b(?:words)\b` behind a look-ahead for their first letters: the scan of a page's whole text skips every
+    r"""`\b(?:words)\b` behind a look-ahead for their first letters: the scan of a page's whole text skips every
     other position at once (a third of its time; the alternation alone is tried at each one)."""
     firsts: set[str] = set()
     for alt in words.split("|"):  # (a nested group's "|" only adds letters: a wider look-ahead, never a narrower)
