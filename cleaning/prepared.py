@@ -81,6 +81,10 @@ class PreparedPages:
     def done(self, part: Path) -> bool:
         return (self.dir / f"{part.name}.index").is_file()
 
+    def spool_of(self, part: Path) -> Path:
+        """Where the results of pages part file `part` are, once it is `done`."""
+        return self.dir / f"{part.name}.spool"
+
     def prepare(self, part: Path, read: Any, segment: Sequence[Step], warm: Any = None) -> int:
         """Runs `segment` over every row of one pages part file and keeps the results; returns the rows done.
 
@@ -89,7 +93,7 @@ class PreparedPages:
         from cleaning.storage.migrate import iter_batches
 
         self.dir.mkdir(parents=True, exist_ok=True)
-        spool_path = self.dir / f"{part.name}.spool"
+        spool_path = self.spool_of(part)
         tmp = self.dir / f".{part.name}.spool.tmp-{os.getpid()}"
         spool = DocumentSpool(tmp)
         offsets: dict[Key, int] = {}

@@ -17,6 +17,7 @@ from typing import Any
 from cleaning.cli import skip_final_collection
 from cleaning.storage.pandas_probe import answer_pandas_probe
 from cleaning.prepared import PreparedPages
+from cleaning.spool import read_all
 from cleaning.steps.base import Step
 from cleaning.workers import until_orphaned
 
@@ -41,11 +42,14 @@ def _prepare_loop(prepared: PreparedPages, read: Any, segment: list[Step], gramm
         for step in [*segment, *([grammar] if grammar is not None else [])]:
             with contextlib.suppress(Exception):
                 step.ready()
-        for part in until_orphaned(tasks, parent):
+        for task in until_orphaned(tasks, parent):
             try:
-                results.put((str(part), prepared.prepare(Path(part), read, segment, warm), None))
+                if isinstance(task, tuple):  # ("warm", part): prepared by the crawl's process, warmed here
+                    results.put((task, _warm_prepared(prepared, Path(task[1]), warm), None))
+                else:
+                    results.put((str(task), prepared.prepare(Path(task), read, segment, warm), None))
             except Exception as exc:  # noqa: BLE001 - the run's cleaning computes what was not prepared
-                results.put((str(part), 0, f"{type(exc).__name__}: {exc}"))
+                results.put((task if isinstance(task, tuple) else str(task), 0, f"{type(exc).__name__}: {exc}"))
     except KeyboardInterrupt:
         pass
     finally:
@@ -53,6 +57,19 @@ def _prepare_loop(prepared: PreparedPages, read: Any, segment: list[Step], gramm
             step.close()
         if grammar is not None:
             grammar.close()
+
+
+def _warm_prepared(prepared: PreparedPages, part: Path, warm: Callable[[Any], None] | None) -> int:
+    """Asks the grammar backend about the documents prepared from `part` (by another process, without
+    the warm-up); returns how many there were."""
+    if warm is None:
+        return 0
+    n = 0
+    for _key, doc, _stats in read_all(prepared.spool_of(part)):
+        if doc is not None:
+            warm(doc)
+            n += 1
+    return n
 
 
 @contextlib.contextmanager
@@ -113,7 +130,8 @@ class Preparer:
         waiting = len(self._submitted) - self._answered_so_far()
         alive = sum(p.is_alive() for p in self._procs)
         if alive == 0 or waiting > (PARTS_WORTH_A_WARM_UP + 1) * alive:
-            waiting -= self._prepare_here()
+            # a helper that has answered is up, its backend loaded: the warm-up of what is done here is left to it
+            waiting -= self._prepare_here(leave_warm_up=alive > 0 and self.files > 0)
         for _ in self._procs:
             self._tasks.put(None)
         deadline = time.monotonic() + timeout
@@ -156,7 +174,11 @@ class Preparer:
             if p.is_alive():
                 p.terminate()
 
-    def _answered(self, part: str, rows: int, error: str | None) -> None:
+    def _answered(self, part: str | tuple[str, str], rows: int, error: str | None) -> None:
+        if isinstance(part, tuple):  # a warm-up left to a helper: no file or row more
+            if error:
+                self.errors.append(f"{Path(part[1]).name} (grammar warm-up): {error}")
+            return
         self.files += 1
         self.rows += rows
         if error:
@@ -174,33 +196,49 @@ class Preparer:
                 return taken
             taken += 1
 
-    def _prepare_here(self) -> int:
+    def _prepare_here(self, leave_warm_up: bool = False) -> int:
         """The crawl has ended, so its process would only wait: it prepares the part files no helper has
-        taken yet, beside them (the core the crawl used is free now). Returns how many it took."""
+        taken yet, beside them (the core the crawl used is free now). Returns how many answers fewer there
+        are to wait for.
+
+        With `leave_warm_up`, the grammar backend's warm-up of those files is queued for the helpers, whose
+        backend is loaded already: loading it here (Harper's dictionary: ~0.8 s of CPU) would cost more than
+        the files' own warm-up, and the run's grammar step then finds every answer cached."""
         taken = 0
         warm = self._grammar.warm if self._grammar is not None else None
+        left: list[str] = []
         try:
             while True:
                 try:  # a short wait: what was put last may still be on its way into the queue
-                    part = self._tasks.get(timeout=0.1)
+                    task = self._tasks.get(timeout=0.1)
                 except queue.Empty:
-                    return taken
-                if part is None:  # a helper's stop sentinel, put after the files: none is left
+                    break
+                if task is None:  # a helper's stop sentinel, put after the files: none is left
                     self._tasks.put(None)
-                    return taken
+                    break
                 taken += 1
+                if isinstance(task, tuple):  # a warm-up queued earlier, back from helpers that stopped answering
+                    _warm_prepared(self.prepared, Path(task[1]), warm)
+                    continue
                 self.files += 1
                 self.here += 1
                 try:
-                    self.rows += self.prepared.prepare(Path(part), self._read, self._segment, warm)
+                    self.rows += self.prepared.prepare(Path(task), self._read, self._segment,
+                                                       None if leave_warm_up else warm)
                 except Exception as exc:  # noqa: BLE001 - the run's cleaning computes what was not prepared
-                    self.errors.append(f"{Path(part).name}: {type(exc).__name__}: {exc}")
+                    self.errors.append(f"{Path(task).name}: {type(exc).__name__}: {exc}")
+                else:
+                    if leave_warm_up and warm is not None:
+                        left.append(task)
         finally:
             if taken:
                 for step in self._segment:
                     step.close()
                 if self._grammar is not None:
                     self._grammar.close()
+        for part in left:
+            self._tasks.put(("warm", part))
+        return taken - len(left)
 
     def stop(self) -> None:
         """Stops at once (the crawl was interrupted); what was prepared stays."""

@@ -37,10 +37,15 @@ class DocumentSpool:
 
     def __iter__(self) -> Iterator[Any]:
         self.close()
-        with open(self.path, "rb") as fh:
-            while header := fh.read(_LEN.size):
-                (size,) = _LEN.unpack(header)
-                yield pickle.loads(fh.read(size))
+        return read_all(self.path)
+
+
+def read_all(path: Path) -> Iterator[Any]:
+    """The objects of a closed spool file, in the order they were appended."""
+    with open(path, "rb") as fh:
+        while header := fh.read(_LEN.size):
+            (size,) = _LEN.unpack(header)
+            yield pickle.loads(fh.read(size))
 
 
 def read_at(path: Path, offset: int) -> Any:

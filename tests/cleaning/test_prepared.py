@@ -98,6 +98,53 @@ def test_when_the_crawl_ends_with_a_backlog_its_process_prepares_what_no_helper_
     assert (mapper.hits, mapper.misses) == (16, 0)
 
 
+class _SlowWarmUp:
+    """A grammar warm-up that notes which process asked about which page (and takes a while, as Harper's
+    first check does): what the helpers and the crawl's process each did."""
+
+    def __init__(self, where: Path) -> None:
+        self.where = where
+
+    def ready(self) -> None:
+        pass
+
+    def warm(self, doc) -> None:
+        time.sleep(0.1)
+        with open(self.where / f"warm-{os.getpid()}", "a", encoding="utf-8") as fh:
+            fh.write(doc.page.url + "\n")
+
+    def close(self) -> None:
+        pass
+
+
+def test_the_crawls_process_leaves_the_grammar_warm_up_of_its_backlog_to_a_helper_that_is_up(tmp_path: Path) -> None:
+    """Loading the grammar backend in the crawl's process (Harper's dictionary) would cost more than the
+    files' warm-up: a helper that has answered has it loaded, and every page is still warmed once."""
+    from cleaning.preparer import Preparer
+
+    _store(tmp_path, rows_per_file=2)
+    steps = cleaning_steps(tmp_path, RUN, tmp_path / "stage", CleanOptions(grammar_backend="none"))
+    read, segment = steps[0], first_segment(steps)
+    prepared = PreparedPages(tmp_path, RUN, segment)
+    parts = dataset_files(tmp_path, "pages", RUN)
+    warmed_dir = tmp_path / "warmed"
+    warmed_dir.mkdir()
+    preparer = Preparer(prepared, read, segment, _SlowWarmUp(warmed_dir), workers=1)
+    for part in parts:
+        preparer.submit(part)
+    deadline = time.monotonic() + 60
+    while not prepared.done(parts[0]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    preparer.finish(timeout=120)
+    assert preparer.errors == []
+    assert preparer.here >= 1 and (preparer.files, preparer.rows) == (len(parts), 16)
+    assert not (warmed_dir / f"warm-{os.getpid()}").exists(), "the crawl's process loaded the grammar backend"
+    warmed = [url for f in warmed_dir.iterdir() for url in f.read_text(encoding="utf-8").split()]
+    kept = [r[0].page.url for r in CachedMapper(ProcessMapper(1), prepared).map(segment, list(read.run()))
+            if r[0] is not None]
+    assert sorted(warmed) == sorted(kept) and len(kept) >= 15
+
+
 def test_a_short_backlog_is_left_to_the_helpers(tmp_path: Path) -> None:
     """A few part files left: the crawl's process would spend longer loading the models than the helper,
     which has them, takes to prepare them."""
