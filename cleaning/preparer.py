@@ -218,7 +218,10 @@ class Preparer:
                     break
                 taken += 1
                 if isinstance(task, tuple):  # a warm-up queued earlier, back from helpers that stopped answering
-                    _warm_prepared(self.prepared, Path(task[1]), warm)
+                    try:
+                        _warm_prepared(self.prepared, Path(task[1]), warm)
+                    except Exception as exc:  # noqa: BLE001 - the run's grammar step asks the backend itself
+                        self.errors.append(f"{Path(task[1]).name} (grammar warm-up): {type(exc).__name__}: {exc}")
                     continue
                 self.files += 1
                 self.here += 1
