@@ -130,8 +130,9 @@ class Preparer:
         waiting = len(self._submitted) - self._answered_so_far()
         alive = sum(p.is_alive() for p in self._procs)
         if alive == 0 or waiting > (PARTS_WORTH_A_WARM_UP + 1) * alive:
-            # a helper that has answered is up, its backend loaded: the warm-up of what is done here is left to it
-            waiting -= self._prepare_here(leave_warm_up=alive > 0 and self.files > 0)
+            # a helper that has prepared a file is up, its backend loaded: the warm-up of what is done here is left to it
+            up = self.files > 0 or any(self.prepared.done(Path(p)) for p in self._submitted)
+            waiting -= self._prepare_here(leave_warm_up=alive > 0 and up)
         for _ in self._procs:
             self._tasks.put(None)
         deadline = time.monotonic() + timeout
