@@ -21,12 +21,34 @@ def _signature(el: HtmlElement) -> tuple:
     return el.tag, cls[0] if cls else ""
 
 
+def _linked(container: HtmlElement, memo: dict | None) -> set:
+    """The elements of the page that hold an `<a href>` below them (memoised per page): one climb from each
+    link, stopping where an earlier one passed, instead of searching every child's subtree for a link."""
+    found = memo.get(_LINKED) if memo is not None else None
+    if found is None:
+        found = set()
+        for a in container.getroottree().getroot().iter("a"):
+            if a.get("href") is None:
+                continue
+            parent = a.getparent()
+            while parent is not None and parent not in found:
+                found.add(parent)
+                parent = parent.getparent()
+        if memo is not None:
+            memo[_LINKED] = found
+    return found
+
+
+_LINKED = ("linked",)
+
+
 def _item_groups(container: HtmlElement, max_depth: int = 6, memo: dict | None = None) -> list[list[HtmlElement]]:
     """Repeated sibling elements (same tag and first class) that each hold a link, at any depth.
 
     `memo` keeps each parent's groups, so climbing from a heading through its ancestors does not
     walk the same subtrees again."""
     groups = []
+    linked = _linked(container, memo)
     stack = [(container, 0)]
     while stack:
         parent, depth = stack.pop()
@@ -38,7 +60,7 @@ def _item_groups(container: HtmlElement, max_depth: int = 6, memo: dict | None =
                 if not isinstance(child.tag, str) or child.tag in SKIP_TAGS:
                     continue
                 children.append(child)
-                if child.tag == "a" and child.get("href") or child.find(".//a[@href]") is not None:
+                if child.tag == "a" and child.get("href") or child in linked:
                     by_sig[_signature(child)].append(child)
             cached = ([g for g in by_sig.values() if len(g) >= 2], children)
             if memo is not None:
