@@ -86,6 +86,18 @@ def _picks_from_group(group: list[HtmlElement], base, now) -> tuple[list[HtmlEle
     return items, picks
 
 
+def _group_picks(group: list[HtmlElement], base, now, memo: dict | None) -> tuple[list[HtmlElement], list[HotPick]]:
+    """`_picks_from_group`, memoised per page: climbing from a heading, each ancestor's call meets the groups
+    of the containers below it again. (The same HotPick objects may then stand in two candidate blocks; the
+    two hold the same items, so one contains the other and only the inner one is kept.)"""
+    if memo is None:
+        return _picks_from_group(group, base, now)
+    key = ("picks", tuple(group))
+    if key not in memo:
+        memo[key] = _picks_from_group(group, base, now)
+    return memo[key]
+
+
 def _good(picks: list[HotPick], minimum: int) -> bool:
     if len(picks) < minimum:
         return False
@@ -153,9 +165,11 @@ def _find_best_group(container: HtmlElement, base, now, minimum: int, memo: dict
     total = text_length(container, memo) or 1
     for group in _item_groups(container, memo=memo):
         # the items must make up most of the block: a heading above an article is not a block
-        if len(group) > MAX_ITEMS or sum(text_length(g, memo) for g in group) < MIN_ITEM_SHARE * total:
+        # fewer items than the minimum can never be enough picks: not worth reading
+        if len(group) < minimum or len(group) > MAX_ITEMS \
+                or sum(text_length(g, memo) for g in group) < MIN_ITEM_SHARE * total:
             continue
-        items, picks = _picks_from_group(group, base, now)
+        items, picks = _group_picks(group, base, now, memo)
         if not _good(picks, minimum) or sum(text_length(g, memo) for g in items) < MIN_ITEM_SHARE * total:
             continue
         score = len(picks) + sum(1 for p in picks if p.teaser or p.published_date) * 0.5
