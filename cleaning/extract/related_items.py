@@ -84,18 +84,19 @@ def titleish(text: str) -> bool:
     return len(text) >= 12 and len(text.split()) >= 2
 
 
-def _segments(item: HtmlElement) -> list[tuple[HtmlElement, str]]:
-    """Text pieces of an item in document order, each with the element that holds it."""
+def _segments(elements: list[HtmlElement]) -> list[tuple[HtmlElement, str]]:
+    """Text pieces of an item (its elements, itself first) in document order, each with the element that holds
+    it (a shown element's tail belongs to its parent)."""
     out = []
-    for el in item.iter():
-        if not isinstance(el.tag, str) or el.tag in SKIP_TAGS:
+    for i, el in enumerate(elements):
+        if el.tag in SKIP_TAGS:
             continue
         t = " ".join((el.text or "").split())
         if t:
             out.append((el, t))
-        if el is not item:
+        if i:
             tail = " ".join((el.tail or "").split())
-            if tail and el.getparent() is not None:
+            if tail:
                 out.append((el.getparent(), tail))
     return out
 
@@ -108,16 +109,17 @@ def _inline_prose(link: HtmlElement) -> bool:
     return after >= 25 or len(before_text.strip()) >= 25
 
 
-def _is_section(item: HtmlElement) -> bool:
+def _is_section(item: HtmlElement, item_text: str) -> bool:
     """A part of an article (a heading over paragraphs of prose), not a teaser of another article."""
     prose = 0
     for p in item.iter("p"):
-        words = len(p.text_content().split()) + len(CJK.findall(p.text_content())) // 2
+        text = p.text_content()
+        words = len(text.split()) + len(CJK.findall(text)) // 2
         if words >= 20:
             prose += 1
             if prose >= 2:
                 return True
-    return len(text_of(item)) > MAX_ITEM_CHARS
+    return len(item_text) > MAX_ITEM_CHARS
 
 
 _MONTH_DAY = re.compile(r"(\d{1,2})(?:-|月)(\d{1,2})日?(?:\s+\d{1,2}:\d{2})?")
@@ -141,25 +143,34 @@ def _month_day(text: str, now) -> date | None:
 
 
 def parse_item(item: HtmlElement, pos: int, base: str | None, ordered: bool, now) -> HotPick | None:
-    if _is_section(item):
+    item_text = text_of(item)
+    if _is_section(item, item_text):
         return None
     links = [item] if item.tag == "a" and item.get("href") else item.findall(".//a[@href]")
     links = [a for a in links if absolute_url(base, a.get("href"))]
     if not links:
         return None
-    segs = _segments(item)
+    # the item's elements once (comments and processing instructions hold no item text), and the class/id
+    # words of those inside it once: the title and teaser searches below both read them
+    elements = [el for el in item.iter() if isinstance(el.tag, str)]
+    inside = [(el, class_text(el)) for el in elements[1:]]
+    segs = _segments(elements)
     title_el = None
-    for el in item.iter():
-        if el is not item and isinstance(el.tag, str) and (el.tag in HEADING_TAGS or ITEM_TITLE_CLASS_RE.search(class_text(el))) and text_of(el):
-            title_el = el
-            break
+    title = ""
+    for el, cls in inside:
+        if el.tag in HEADING_TAGS or cls and ITEM_TITLE_CLASS_RE.search(cls):
+            title = text_of(el)
+            if title:
+                title_el = el
+                break
     rank = date_ = None
     used: set[str] = set()
     for el, t in segs:
         m = RANK_RE.match(t)
-        if rank is None and m and (ITEM_RANK_CLASS_RE.search(class_text(el)) or el.tag in ("span", "em", "i", "b", "strong", "div", "td", "sup")):
+        if m and (ITEM_RANK_CLASS_RE.search(class_text(el)) or el.tag in ("span", "em", "i", "b", "strong", "div", "td", "sup")):
             rank = int(m.group(1))
             used.add(t)
+            break
     for el in item.iter("time"):
         date_ = date_text.plausible(date_text.parse_iso(el.get("datetime", "")) if el.get("datetime") else date_text.parse_text(text_of(el), now=now), now)
         if date_:
@@ -183,20 +194,17 @@ def parse_item(item: HtmlElement, pos: int, base: str | None, ordered: bool, now
                 break
     link = None
     if title_el is not None:
-        link = title_el if title_el.tag == "a" else (title_el.find(".//a[@href]") if title_el.find(".//a[@href]") is not None else None)
-        title = text_of(title_el)
-    else:
-        title = ""
+        link = title_el if title_el.tag == "a" else title_el.find(".//a[@href]")
+    link_lens = [len(text_of(a)) for a in links]
     if link is None:
-        link = max(links, key=lambda a: len(text_of(a)))
+        link = links[link_lens.index(max(link_lens))]  # the longest link text, the first of equals
     if not title:
         title = (link.get("title") or "").strip()
     if not title:
         for el, t in segs:
-            if t not in used and not RANK_RE.match(t) and (el is link or link in el.iterancestors() or el in link.iterancestors() or True):
-                if titleish(t) or CJK.search(t):
-                    title = t
-                    break
+            if t not in used and not RANK_RE.match(t) and (titleish(t) or CJK.search(t)):
+                title = t
+                break
     if not title:
         img = item.find(".//img[@alt]")
         title = (img.get("alt") or "").strip() if img is not None else ""
@@ -204,16 +212,15 @@ def parse_item(item: HtmlElement, pos: int, base: str | None, ordered: bool, now
     if not title or PAGINATION_TEXT_RE.match(title):
         return None
     # a related item is mostly a link (or has a titled link); a paragraph with a link in it is not
-    item_len = len(text_of(item)) or 1
-    link_len = sum(len(text_of(a)) for a in links)
-    if title_el is None and link_len < MIN_LINK_SHARE * item_len and _inline_prose(link):
+    item_len = len(item_text) or 1
+    if title_el is None and sum(link_lens) < MIN_LINK_SHARE * item_len and _inline_prose(link):
         return None
     used.add(title)
     teaser = None
-    for el in item.iter():
-        if el is not item and isinstance(el.tag, str) and (el.tag == "p" or ITEM_TEASER_CLASS_RE.search(class_text(el))):
+    for el, cls in inside:
+        if el.tag == "p" or cls and ITEM_TEASER_CLASS_RE.search(cls):
             t = text_of(el)
-            if t and t not in used and not ITEM_TITLE_CLASS_RE.search(class_text(el)) and t != title \
+            if t and t not in used and not (cls and ITEM_TITLE_CLASS_RE.search(cls)) and t != title \
                     and not CONTEXT_LABEL_RE.fullmatch(t):
                 teaser = t
                 break
