@@ -3,6 +3,7 @@ related-classed elements, and the ancestry (navigation, header, footer, tag clou
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from lxml import etree
@@ -56,10 +57,22 @@ def heading_candidates(body: HtmlElement) -> list[HtmlElement]:
     return list(out)
 
 
+class _RememberedSearch:
+    """A regex's `search` for `AttrIndex.matching`, remembered per class/id string. The keywords let through
+    strings such as a utility-class list holding "top" ("desktop:top-0 ..."), some hundreds of characters
+    long, that the regex then reads to the end; a page repeats them on many elements, a site on every page."""
+
+    def __init__(self, regex: re.Pattern) -> None:
+        self.search = lru_cache(maxsize=8192)(regex.search)
+
+
+_RELATED_CLASS = _RememberedSearch(RELATED_CLASS_RE)
+
+
 def structure_candidates(body: HtmlElement, index: AttrIndex | None = None) -> list[HtmlElement]:
     out = dict.fromkeys(body.iter("aside"))
     index = index or attrs.index(body)
-    for el in index.matching(RELATED_CLASS_KEYWORDS, RELATED_CLASS_RE):
+    for el in index.matching(RELATED_CLASS_KEYWORDS, _RELATED_CLASS):  # type: ignore[arg-type]  # has .search
         if el.getparent() is not None:
             out.setdefault(el)
     return list(out)
