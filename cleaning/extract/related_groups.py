@@ -55,14 +55,16 @@ def _item_groups(container: HtmlElement, max_depth: int = 6, memo: dict | None =
         cached = memo.get(parent) if memo is not None else None
         if cached is None:
             by_sig = defaultdict(list)
-            children = []
+            below = []  # the children worth walking: only one with a link below it can hold a group
             for child in parent:
                 if not isinstance(child.tag, str) or child.tag in SKIP_TAGS:
                     continue
-                children.append(child)
-                if child.tag == "a" and child.get("href") or child in linked:
+                holds_link = child in linked
+                if holds_link:
+                    below.append(child)
+                if holds_link or child.tag == "a" and child.get("href"):
                     by_sig[_signature(child)].append(child)
-            cached = ([g for g in by_sig.values() if len(g) >= 2], children)
+            cached = ([g for g in by_sig.values() if len(g) >= 2], below)
             if memo is not None:
                 memo[parent] = cached
         groups.extend(cached[0])
