@@ -41,6 +41,18 @@ def class_text(el: HtmlElement) -> str:
     return f"{el.get('class', '')} {el.get('id', '')}".strip()
 
 
+# An item's template repeats within a block and across a site's pages, and utility-class lists run long: what
+# an element's class/id words name is remembered per string.
+@lru_cache(maxsize=8192)
+def _names_title(cls: str) -> bool:
+    return ITEM_TITLE_CLASS_RE.search(cls) is not None
+
+
+@lru_cache(maxsize=8192)
+def _names_teaser(cls: str) -> bool:
+    return ITEM_TEASER_CLASS_RE.search(cls) is not None
+
+
 @lru_cache(maxsize=8192)
 def absolute_url(base: str | None, href: str | None) -> str | None:
     href = (href or "").strip()
@@ -158,7 +170,7 @@ def parse_item(item: HtmlElement, pos: int, base: str | None, ordered: bool, now
     title_el = None
     title = ""
     for el, cls in inside:
-        if el.tag in HEADING_TAGS or cls and ITEM_TITLE_CLASS_RE.search(cls):
+        if el.tag in HEADING_TAGS or cls and _names_title(cls):
             title = text_of(el)
             if title:
                 title_el = el
@@ -218,9 +230,9 @@ def parse_item(item: HtmlElement, pos: int, base: str | None, ordered: bool, now
     used.add(title)
     teaser = None
     for el, cls in inside:
-        if el.tag == "p" or cls and ITEM_TEASER_CLASS_RE.search(cls):
+        if el.tag == "p" or cls and _names_teaser(cls):
             t = text_of(el)
-            if t and t not in used and not (cls and ITEM_TITLE_CLASS_RE.search(cls)) and t != title \
+            if t and t not in used and not (cls and _names_title(cls)) and t != title \
                     and not CONTEXT_LABEL_RE.fullmatch(t):
                 teaser = t
                 break
