@@ -58,12 +58,17 @@ def heading_candidates(body: HtmlElement) -> list[HtmlElement]:
 
 
 class _RememberedSearch:
-    """A regex's `search` for `AttrIndex.matching`, remembered per class/id string. The keywords let through
-    strings such as a utility-class list holding "top" ("desktop:top-0 ..."), some hundreds of characters
-    long, that the regex then reads to the end; a page repeats them on many elements, a site on every page."""
+    """A regex for `AttrIndex.matching` (which only calls `.search` and tests the result) whose verdict is
+    remembered per class/id string. The keywords let through strings such as a utility-class list holding "top"
+    ("desktop:top-0 ..."), some hundreds of characters long, that the regex then reads to the end; a page
+    repeats them on many elements, a site on every page."""
 
     def __init__(self, regex: re.Pattern) -> None:
-        self.search = lru_cache(maxsize=8192)(regex.search)
+        @lru_cache(maxsize=8192)
+        def search(text: str) -> bool:
+            return regex.search(text) is not None
+
+        self.search = search
 
 
 _RELATED_CLASS = _RememberedSearch(RELATED_CLASS_RE)
@@ -72,7 +77,7 @@ _RELATED_CLASS = _RememberedSearch(RELATED_CLASS_RE)
 def structure_candidates(body: HtmlElement, index: AttrIndex | None = None) -> list[HtmlElement]:
     out = dict.fromkeys(body.iter("aside"))
     index = index or attrs.index(body)
-    for el in index.matching(RELATED_CLASS_KEYWORDS, _RELATED_CLASS):  # type: ignore[arg-type]  # has .search
+    for el in index.matching(RELATED_CLASS_KEYWORDS, _RELATED_CLASS):  # type: ignore[arg-type]
         if el.getparent() is not None:
             out.setdefault(el)
     return list(out)

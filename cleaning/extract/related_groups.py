@@ -21,6 +21,9 @@ def _signature(el: HtmlElement) -> tuple:
     return el.tag, cls[0] if cls else ""
 
 
+_LINKED = ("linked",)  # the memo's key for the page's set of elements holding a link
+
+
 def _linked(container: HtmlElement, memo: dict | None) -> set:
     """The elements of the page that hold an `<a href>` below them (memoised per page): one climb from each
     link, stopping where an earlier one passed, instead of searching every child's subtree for a link."""
@@ -37,9 +40,6 @@ def _linked(container: HtmlElement, memo: dict | None) -> set:
         if memo is not None:
             memo[_LINKED] = found
     return found
-
-
-_LINKED = ("linked",)
 
 
 def _item_groups(container: HtmlElement, max_depth: int = 6, memo: dict | None = None) -> list[list[HtmlElement]]:
