@@ -5,7 +5,7 @@ Also the small text and link helpers the other related modules share."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -139,11 +139,12 @@ _MONTH_DAY = re.compile(r"(\d{1,2})(?:-|月)(\d{1,2})日?(?:\s+\d{1,2}:\d{2})?")
 
 def _month_day(text: str, now) -> date | None:
     """A ranked list's "06-17" or "6月17日" (a Chinese portal writes no year on its own recent articles): the last
-    such day on or before the fetch."""
+    such day on or before the fetch. Without the fetch time, none: the year would be the reader's, as a
+    relative date's day would (date_text reads those only against `now` too)."""
     m = _MONTH_DAY.fullmatch(text.strip())
-    if m is None:
+    if m is None or now is None:
         return None
-    today = (now or datetime.now(timezone.utc)).date()
+    today = now.date()
     for year in (today.year, today.year - 1):
         try:
             d = date(year, int(m.group(1)), int(m.group(2)))

@@ -122,6 +122,14 @@ def test_a_hot_picks_day_without_a_year_is_the_last_such_day_before_the_fetch(sh
     assert [p.published_date for p in picks] == [expected] * 3
 
 
+def test_a_hot_picks_day_without_a_year_is_not_read_without_the_fetch_time():
+    """The year would be the reader's (re-extracting next January would date June's picks a year early), as
+    a relative date's day would: both are read only against the time the page was fetched."""
+    html = _with_picks("Hot Picks", '<span class="time">06-17</span>')
+    picks = extract(html, "https://health.example.com/a/1.html").hot_picks
+    assert len(picks) == 3 and [p.published_date for p in picks] == [None] * 3
+
+
 # --- what a review of these rules found them doing to other pages ----------------------------------------
 
 _ARTICLE = "".join(f"<p>{s}</p>" for s in SENTENCES[:4])
