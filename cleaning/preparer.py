@@ -158,7 +158,7 @@ class Preparer:
                 if interval > 0 and time.monotonic() - said >= interval:
                     said = time.monotonic()
                     if say is not None:
-                        say(f"cleaning while crawling: {len(self._submitted) - waiting}/{len(self._submitted)} "
+                        say(f"cleaning while crawling: {self.files}/{len(self._submitted)} "
                             "pages files prepared, waiting for the rest")
                 continue
             except Exception:  # noqa: BLE001 - a dead worker: the run's cleaning does the rest
