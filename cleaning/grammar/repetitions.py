@@ -145,6 +145,7 @@ def repeated_clause_lower(text: str) -> Iterator[Candidate]:
 
 
 _WORD_RUN = re.compile(r"\w+")
+_ASCII_WORD_RUNS = {i: chr(i).lower() if chr(i).isalnum() or chr(i) == "_" else " " for i in range(128)}
 _last_sentences: tuple[str, list] = ("", [])
 
 
@@ -204,8 +205,12 @@ def _paragraph_sentences(text: str) -> list[tuple[int, str, list[tuple[int, int,
         if "." in para or "!" in para or "?" in para or "\u3002" in para or "\uff01" in para or "\uff1f" in para:
             # the words of m.group().strip().lower() too: strip() takes only whitespace, which \w+ never
             # matches and which ends str.lower()'s look around a capital sigma either way
-            low = para.lower()
-            if len(low) == len(para) and "\u03a3" not in para:
+            if para.isascii():
+                # \w+ in ASCII is a run of [A-Za-z0-9_]: with every other character blanked (and lower-cased
+                # where a letter), str.split() gives the words of any slice, without a regex
+                blanked = para.translate(_ASCII_WORD_RUNS)
+                sents = [(a, b, blanked[a:b].split()) for a, b in _sentence_spans(para)]
+            elif len(low := para.lower()) == len(para) and "\u03a3" not in para:
                 # lower() maps each character alone (only U+0130 lower-cases to two characters, only a
                 # capital sigma looks at its neighbours): a sentence's slice of it is its lower()
                 sents = [(a, b, _WORD_RUN.findall(low, a, b)) for a, b in _sentence_spans(para)]

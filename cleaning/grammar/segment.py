@@ -19,15 +19,24 @@ _FUNCTION_WORDS = frozenset(
     "its our your there so if than then when what all more also into".split()
 )
 _TOKEN = re.compile(r"[^\W\d_]+")
+# In ASCII, _TOKEN's words are the runs of [A-Za-z]: the bytes below lower-case those and blank the rest, and
+# bytes.split() then gives the lower-cased words without a regex.
+_ASCII_WORDS = bytes(b + 32 if 65 <= b <= 90 else b if 97 <= b <= 122 else 32 for b in range(256))
+_FUNCTION_BYTES = frozenset(w.encode() for w in _FUNCTION_WORDS)
 
 
 def looks_english(paragraph: str) -> bool:
     """English prose is full of function words; another language in Latin script
     (a Portuguese caption in an English article) is not. Short lines pass."""
-    words = _TOKEN.findall(paragraph.lower())
+    if paragraph.isascii():
+        words = paragraph.encode().translate(_ASCII_WORDS).split()
+        function_words = _FUNCTION_BYTES
+    else:
+        words = _TOKEN.findall(paragraph.lower())
+        function_words = _FUNCTION_WORDS
     if len(words) < 8:
         return True
-    return sum(map(_FUNCTION_WORDS.__contains__, words)) / len(words) >= 0.12
+    return sum(map(function_words.__contains__, words)) / len(words) >= 0.12
 
 
 def latin_ratio(text: str) -> float:

@@ -192,3 +192,21 @@ def test_the_rules_keep_no_body_after_they_ran():
     body = "The patient should to rest. " * 50
     A.find_artifacts(body)
     assert gated._last_lowered[0] is not body and R._last_sentences[0] is not body
+
+
+def _plain_looks_english(paragraph: str) -> bool:
+    words = segment._TOKEN.findall(paragraph.lower())
+    return len(words) < 8 or sum(map(segment._FUNCTION_WORDS.__contains__, words)) / len(words) >= 0.12
+
+
+@settings(max_examples=1000, deadline=None)
+@given(text=st.one_of(texts, st.lists(st.sampled_from(PIECES + WORDS + ["x1", "_of", "Of", "IT"]), max_size=40)
+                      .map(" ".join), st.text(alphabet=st.characters(max_codepoint=0x7f))))
+def test_looks_english_equals_the_plain_count(text):
+    assert segment.looks_english(text) == _plain_looks_english(text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(text=st.text(alphabet=st.characters(max_codepoint=0x7f)))
+def test_ascii_word_runs_are_the_lower_cased_regex_words(text):
+    assert text.translate(R._ASCII_WORD_RUNS).split() == R._WORD_RUN.findall(text.lower())
