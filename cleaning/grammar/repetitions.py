@@ -43,8 +43,16 @@ _DOUBLED_WORD = re.compile(rf"(?<![\w'\u2019-])(?P<w>{_WORD})(?P<gap>[ \t]+)(?P=
 # Where a sentence may end: ".", "!" or "?" (and a closing quote or bracket) before a blank or the end of the
 # paragraph; or a full-width "。", "！" or "？" (MT that kept the Chinese stops), blank or not. A decimal point
 # ("0.2 mg") has no blank after it. See `_sentence_spans` for the rest.
-_STOP = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s|$)|[\u3002\uff01\uff1f]+[\"'\u201d\u2019)\]\uff09]*")
-_CLOSERS = "\"'\u201d\u2019)]"
+# The first character is matched alone, by one class: the regex engine then skips to the next stop in C (a
+# pattern opening with an alternation is tried at every character). A look-behind on it picks the branch.
+# Each match also gives, without a second search, the rest of its run of ASCII stops ("more": "" after a
+# single one, None for "。") and the first non-blank after it ("next", None at the end of the paragraph).
+_STOP = re.compile(
+    r"[.!?\u3002\uff01\uff1f]"
+    r"(?:(?<=[.!?])(?P<more>[.!?]*)[\"'\u201d\u2019)\]]*(?=\s|$)"
+    r"|(?<=[\u3002\uff01\uff1f])[\u3002\uff01\uff1f]*[\"'\u201d\u2019)\]\uff09]*)"
+    r"(?:(?=\s*(?P<next>\S)))?"
+)
 # Words a full stop ends without ending the sentence ("Dr. Li", "No. 3", "et al. found"). Unlike the
 # capitalisation gate's list (policy_text._ABBREVIATIONS), no units: "... take 2.5 mg. Children ..." ends a
 # sentence here, or a dose said twice would never be found.
@@ -159,12 +167,13 @@ def _sentence_spans(para: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _STOP.finditer(para):
+        more, after = m.group("more", "next")
+        if after is not None and after.islower():
+            continue
+        # a single "." (closers after it or not) may end an abbreviation; "!", "?", "..." and "。" never do
+        if more == "" and para[m.start()] == "." and _abbreviation_before(para, m.start()):
+            continue
         end = m.end()
-        after = _NEXT_CHAR.match(para, end)  # not para[end:]: a long paragraph would be copied at every stop
-        if after and after.group(1).islower():
-            continue
-        if m.group().rstrip(_CLOSERS) == "." and _abbreviation_before(para, m.start()):
-            continue
         spans.append((start, end))
         start = end
     if para[start:].strip():
@@ -172,12 +181,12 @@ def _sentence_spans(para: str) -> list[tuple[int, int]]:
     return spans
 
 
-_NEXT_CHAR = re.compile(r"\s*(\S)")
 _LOOK_BACK = 100  # characters before a full stop that hold its word and the one before (not the whole paragraph)
 
 
 def _abbreviation_before(para: str, stop: int) -> bool:
-    words = para[max(0, stop - _LOOK_BACK) : stop].split()
+    # the last two words are split()'s last two: rsplit stops splitting there
+    words = para[max(0, stop - _LOOK_BACK) : stop].rsplit(None, 2)
     word = words[-1].lstrip("\"'\u201c\u2018([") if words else ""
     if "." in word or word.lower() in _ABBREVIATIONS:
         return True

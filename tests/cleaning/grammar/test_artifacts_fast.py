@@ -210,3 +210,36 @@ def test_looks_english_equals_the_plain_count(text):
 @given(text=st.text(alphabet=st.characters(max_codepoint=0x7f)))
 def test_ascii_word_runs_are_the_lower_cased_regex_words(text):
     assert text.translate(R._ASCII_WORD_RUNS).split() == R._WORD_RUN.findall(text.lower())
+
+
+def _plain_sentence_spans(para: str) -> list[tuple[int, int]]:
+    stop = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s|$)|[\u3002\uff01\uff1f]+[\"'\u201d\u2019)\]\uff09]*")
+    spans, start = [], 0
+    for m in stop.finditer(para):
+        after = re.compile(r"\s*(\S)").match(para, m.end())
+        if after and after.group(1).islower():
+            continue
+        if m.group().rstrip("\"'\u201d\u2019)]") == ".":
+            words = para[max(0, m.start() - R._LOOK_BACK) : m.start()].split()
+            word = words[-1].lstrip("\"'\u201c\u2018([") if words else ""
+            if "." in word or word.lower() in R._ABBREVIATIONS:
+                continue
+            if len(word) == 1 and word.isalpha():
+                before = words[-2].lstrip("\"'\u201c\u2018([") if len(words) > 1 else ""
+                if not before or before[0].isupper() or before.rstrip(".").lower() in R._ABBREVIATIONS:
+                    continue
+        spans.append((start, m.end()))
+        start = m.end()
+    if para[start:].strip():
+        spans.append((start, len(para)))
+    return spans
+
+
+STOPS = [". ", ".", "!", "?", "?!", "...", ".\u201d ", ".) ", "\u3002", "\uff01\uff09", " ", "\t", "\u00a0", "Dr", "dr",
+         "J", "B", "x", "U.S", "e.g", "al", "no", "(", "\u201c", "Smith", "the", "\u00e9t\u00e9", "A", "0.2", "mg"]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(para=st.one_of(st.lists(st.sampled_from(STOPS + PIECES), max_size=50).map("".join), texts))
+def test_sentence_spans_equal_the_plain_split(para):
+    assert R._sentence_spans(para) == _plain_sentence_spans(para)
