@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import compress
+from operator import eq
 
 from .candidates import rule_candidate as _cand
 from .edits import Candidate
@@ -307,7 +309,23 @@ def near_repeated_sentence(text: str) -> Iterator[Candidate]:
                 seen.append((words, bag))
 
 
+# A doubled word it removes is an ASCII word of REMOVABLE_DOUBLES twice, blanks between, with no word character
+# ([\w'\u2019-]) on either side. So with every character but ASCII letters, digits, "_", "'" and "-" blanked (each
+# byte of a non-ASCII character too) and the letters lower-cased, that word is two equal neighbours in split().
+_DOUBLE_GATE = bytes(b + 32 if 65 <= b <= 90 else b if 97 <= b <= 122 or 48 <= b <= 57 or b in b"_'-" else 32
+                     for b in range(256))
+_REMOVABLE_BYTES = frozenset(w.encode() for w in REMOVABLE_DOUBLES)
+
+
+def _may_double(text: str) -> bool:
+    """False when `doubled_word` cannot propose anything: its regex is skipped (most bodies)."""
+    words = text.encode("utf-8", "surrogatepass").translate(_DOUBLE_GATE).split()
+    return not _REMOVABLE_BYTES.isdisjoint(compress(words, map(eq, words, words[1:])))
+
+
 def doubled_word(text: str) -> Iterator[Candidate]:
+    if not _may_double(text):
+        return
     for m in _DOUBLED_WORD.finditer(text):
         w = m.group("w")
         second = text[m.end("gap") : m.end()]

@@ -104,6 +104,7 @@ def test_find_artifacts_equals_its_plain_searches(text):
         m.setattr(R, "_starter_anchors", lambda t: (x.span() for x in R._STARTER_AT.finditer(t)))
         m.setattr(R, "_restatements", lambda t: [(math.inf, -math.inf)])  # a pair inside every window
         m.setattr(R, "_paragraph_sentences", _plain_paragraph_sentences)
+        m.setattr(R, "_may_double", lambda t: True)
         plain = _cands(text)
     assert fast == plain
 
@@ -243,3 +244,26 @@ STOPS = [". ", ".", "!", "?", "?!", "...", ".\u201d ", ".) ", "\u3002", "\uff01\
 @given(para=st.one_of(st.lists(st.sampled_from(STOPS + PIECES), max_size=50).map("".join), texts))
 def test_sentence_spans_equal_the_plain_split(para):
     assert R._sentence_spans(para) == _plain_sentence_spans(para)
+
+
+DOUBLES = ["the", "The", "THE", "tHe", "and", "i", "I", "\u0130", "\u0131", "\u212a", "\u017f", "a", "A", "is", "Fang",
+           "to", "it's", "x-ray", "e\u0301", "\u00e9", "\u2019", "'", "-", "_", "9", " ", " ", "  ", "\t", "\n", ".", ",",
+           "(", "\u201c", "\u201d", "\u4e2d", "\ud800"]
+
+
+_pieces = st.lists(st.sampled_from(DOUBLES), max_size=12).map("".join)
+doubled = st.builds(lambda pre, w, gap, w2, post: pre + w + gap + w2 + post, _pieces,
+                    st.sampled_from(DOUBLES[:16]), st.sampled_from([" ", "  ", "\t", " \t", "\u00a0", "\n"]),
+                    st.sampled_from(DOUBLES[:16]), _pieces)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(text=st.one_of(doubled, st.lists(st.sampled_from(DOUBLES), max_size=30).map("".join)))
+def test_doubled_word_gate_never_hides_a_doubled_word(text):
+    gated = list(R.doubled_word(text))
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(R, "_may_double", lambda t: True)
+        plain = list(R.doubled_word(text))
+    assert gated == plain
+    if plain:
+        assert R._may_double(text)
