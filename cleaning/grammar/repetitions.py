@@ -16,6 +16,7 @@ from .candidates import rule_candidate as _cand
 from .edits import Candidate
 from .gated import BLANKS, run_start
 from .policy import REMOVABLE_DOUBLES
+from .segment import ascii_for_words
 
 _WORD = r"[A-Za-z][\w'\u2019-]*"
 _LOWER_WORD = r"[a-z][\w'\u2019-]*"
@@ -216,10 +217,10 @@ def _paragraph_sentences(text: str) -> list[tuple[int, str, list[tuple[int, int,
         if "." in para or "!" in para or "?" in para or "\u3002" in para or "\uff01" in para or "\uff1f" in para:
             # the words of m.group().strip().lower() too: strip() takes only whitespace, which \w+ never
             # matches and which ends str.lower()'s look around a capital sigma either way
-            if para.isascii():
+            if (plain := ascii_for_words(para)) is not None:
                 # \w+ in ASCII is a run of [A-Za-z0-9_]: with every other character blanked (and lower-cased
                 # where a letter), str.split() gives the words of any slice, without a regex
-                blanked = para.translate(_ASCII_WORD_RUNS)
+                blanked = plain.translate(_ASCII_WORD_RUNS)
                 sents = [(a, b, blanked[a:b].split()) for a, b in _sentence_spans(para)]
             elif len(low := para.lower()) == len(para) and "\u03a3" not in para:
                 # lower() maps each character alone (only U+0130 lower-cases to two characters, only a

@@ -28,11 +28,28 @@ _ASCII_WORDS = bytes(b + 32 if 65 <= b <= 90 else b if 97 <= b <= 122 else 32 fo
 _FUNCTION_BYTES = frozenset(w.encode() for w in _FUNCTION_WORDS)
 
 
+# Typographic punctuation of English bodies (curly quotes and apostrophe, dashes, no-break space, ellipsis): none
+# is a letter, digit or "_", so a blank in its place leaves every word (a run of \w, or of letters) where it was.
+_TYPOGRAPHIC = "\u2019\u2018\u201c\u201d\u2013\u2014\u00a0\u2026"
+
+
+def ascii_for_words(text: str) -> str | None:
+    """``text`` with its typographic punctuation blanked when that leaves it ASCII, else None: the words of the
+    result, at the same offsets, are the text's, and can be found with the ASCII fast paths (bytes, translate)."""
+    if text.isascii():
+        return text
+    for ch in _TYPOGRAPHIC:
+        if ch in text:
+            text = text.replace(ch, " ")
+    return text if text.isascii() else None
+
+
 def looks_english(paragraph: str) -> bool:
     """English prose is full of function words; another language in Latin script
     (a Portuguese caption in an English article) is not. Short lines pass."""
-    if paragraph.isascii():
-        words = paragraph.encode().translate(_ASCII_WORDS).split()
+    plain = ascii_for_words(paragraph)
+    if plain is not None:
+        words = plain.encode().translate(_ASCII_WORDS).split()
         function_words = _FUNCTION_BYTES
     else:
         words = _TOKEN.findall(paragraph.lower())

@@ -200,17 +200,27 @@ def _plain_looks_english(paragraph: str) -> bool:
     return len(words) < 8 or sum(map(segment._FUNCTION_WORDS.__contains__, words)) / len(words) >= 0.12
 
 
+TYPOGRAPHIC = st.sampled_from(list(segment._TYPOGRAPHIC))
+ascii_or_typographic = st.text(alphabet=st.one_of(st.characters(max_codepoint=0x7f), TYPOGRAPHIC))
+
+
 @settings(max_examples=1000, deadline=None)
-@given(text=st.one_of(texts, st.lists(st.sampled_from(PIECES + WORDS + ["x1", "_of", "Of", "IT"]), max_size=40)
-                      .map(" ".join), st.text(alphabet=st.characters(max_codepoint=0x7f))))
+@given(text=st.one_of(texts, st.lists(st.sampled_from(PIECES + WORDS + ["x1", "_of", "Of", "IT", "it\u2019s"]),
+                                      max_size=40).map(" ".join), ascii_or_typographic))
 def test_looks_english_equals_the_plain_count(text):
     assert segment.looks_english(text) == _plain_looks_english(text)
 
 
 @settings(max_examples=1000, deadline=None)
-@given(text=st.text(alphabet=st.characters(max_codepoint=0x7f)))
+@given(text=st.one_of(ascii_or_typographic, texts))
 def test_ascii_word_runs_are_the_lower_cased_regex_words(text):
-    assert text.translate(R._ASCII_WORD_RUNS).split() == R._WORD_RUN.findall(text.lower())
+    plain = segment.ascii_for_words(text)
+    if plain is not None:
+        assert len(plain) == len(text)
+        for a, b in ((0, len(text)), (len(text) // 3, len(text) // 2)):
+            assert plain[a:b].translate(R._ASCII_WORD_RUNS).split() == R._WORD_RUN.findall(text[a:b].lower())
+    else:
+        assert not text.translate({ord(c): " " for c in segment._TYPOGRAPHIC}).isascii()
 
 
 def _plain_sentence_spans(para: str) -> list[tuple[int, int]]:
