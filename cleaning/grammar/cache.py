@@ -90,7 +90,8 @@ class SentenceCache:
                     chunk = missing[i : i + 500]
                     q = "SELECT key, value FROM answers WHERE key IN (%s)" % ",".join("?" * len(chunk))
                     rows = _retry(lambda: self._db.execute(q, chunk).fetchall())
-                    read = {k: json.loads(v) for k, v in rows}
+                    # nearly every sentence's answer is "no match": that one is not parsed
+                    read = {k: [] if v == "[]" else json.loads(v) for k, v in rows}
                     found.update(read)
                     # sites repeat sentences: the next text's copy is answered without SQLite and JSON
                     self._remember(read)

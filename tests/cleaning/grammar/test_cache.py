@@ -31,3 +31,14 @@ def test_answers_read_from_disk_are_kept_in_memory(tmp_path):
     reader.close()  # the database is gone: a second read is answered from memory
     assert reader.get_many([key]) == {key: answer}
     assert reader.hits == 2 and reader.misses == 0
+
+
+def test_no_match_answers_read_back_as_their_own_empty_lists(tmp_path):
+    keys = [sentence_key("b", "en", s) for s in ("One.", "Two.")]
+    writer = SentenceCache(str(tmp_path))
+    writer.put_many({keys[0]: [], keys[1]: []})
+    writer.close()
+    reader = SentenceCache(str(tmp_path))
+    got = reader.get_many(keys)
+    reader.close()
+    assert got == {keys[0]: [], keys[1]: []} and got[keys[0]] is not got[keys[1]]
