@@ -109,7 +109,7 @@ class SentenceCache:
     def put_many(self, items: dict[str, list]) -> None:
         self._remember(items)
         if self._db is not None and items:
-            rows = [(k, json.dumps(v, separators=(",", ":"))) for k, v in items.items()]
+            rows = [(k, "[]" if v == [] else json.dumps(v, separators=(",", ":"))) for k, v in items.items()]
             try:
                 _retry(lambda: self._db.executemany("INSERT OR REPLACE INTO answers (key, value) VALUES (?, ?)", rows))
                 _retry(self._db.commit)
