@@ -14,7 +14,7 @@ from operator import eq
 
 from .candidates import rule_candidate as _cand
 from .edits import Candidate
-from .gated import BLANKS, run_start
+from .gated import BLANKS, FOLDS_TO_ASCII, run_start
 from .policy import REMOVABLE_DOUBLES
 from .segment import ascii_for_words
 
@@ -310,7 +310,7 @@ def near_repeated_sentence(text: str) -> Iterator[Candidate]:
                 seen.append((words, bag))
 
 
-# A doubled word it removes is an ASCII word of REMOVABLE_DOUBLES twice, blanks between, with no word character
+# A doubled word it removes is a word of REMOVABLE_DOUBLES (ASCII once lower-cased) twice, blanks between, with no word character
 # ([\w'\u2019-]) on either side. So with every character but ASCII letters, digits, "_", "'" and "-" blanked (each
 # byte of a non-ASCII character too) and the letters lower-cased, that word is two equal neighbours in split().
 _DOUBLE_GATE = bytes(b + 32 if 65 <= b <= 90 else b if 97 <= b <= 122 or 48 <= b <= 57 or b in b"_'-" else 32
@@ -320,6 +320,8 @@ _REMOVABLE_BYTES = frozenset(w.encode() for w in REMOVABLE_DOUBLES)
 
 def _may_double(text: str) -> bool:
     """False when `doubled_word` cannot propose anything: its regex is skipped (most bodies)."""
+    if not text.isascii() and any(c in text for c in FOLDS_TO_ASCII):
+        return True  # a character that lower-cases to an ASCII letter (the Kelvin sign) could be in the word
     words = text.encode("utf-8", "surrogatepass").translate(_DOUBLE_GATE).split()
     return not _REMOVABLE_BYTES.isdisjoint(compress(words, map(eq, words, words[1:])))
 
