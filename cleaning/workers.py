@@ -162,7 +162,9 @@ class ProcessMapper:
                     pending[taken] = run_segment(steps, doc)  # this process cleans too
                     taken += 1
                     continue
-                if len(pending) < self.max_pending:
+                # With the results held back full, the one they wait for is a helper's: taken back too (it is
+                # the oldest in the queue), or a helper still starting holds the whole run up until it is up.
+                if len(pending) < self.max_pending or in_flight:
                     try:  # rather than wait, take back a document no helper has started (one still starting up)
                         seq, doc = tasks.get_nowait()
                     except queue.Empty:
@@ -173,14 +175,15 @@ class ProcessMapper:
                         continue
                 # A short wait while a document may still be taken back (what was just put may not be in the
                 # queue yet), a longer one once helpers have them all.
-                got = self._next_result(results, procs, 0.05 if in_flight and len(pending) < self.max_pending else 1.0)
+                got = self._next_result(results, procs, 0.05 if in_flight else 1.0)
                 if got is not None:
                     receive(*got)
             for _ in procs:
                 tasks.put(None)
             # Every result is in, so a helper has nothing left of this run: an idle one ends at once, and one
-            # still importing its libraries (a small run) is not waited for but stopped below.
-            ends = time.monotonic() + 0.5
+            # still importing its libraries (a small run, or a pass shorter than a helper's start) is not waited
+            # for but stopped below; when none has answered yet, none is up to read its sentinel.
+            ends = time.monotonic() + (0.5 if answered else 0.0)
             for p in procs:
                 p.join(timeout=max(0.0, ends - time.monotonic()))
         finally:

@@ -33,9 +33,20 @@ def test_a_step_that_raises_costs_that_document_only(workers: int) -> None:
     assert sum(s["numbered"]["dropped/error:ValueError"] for _, s in out) == 2
 
 
+def test_a_long_run_is_not_held_up_by_a_helper_still_starting_once_the_held_back_results_are_full() -> None:
+    """The results wait, in order, for the first document, which the starting helper was given: this process
+    takes it back too, instead of waiting for the helper to come up (a run's grammar pass used to wait for a
+    helper's whole start-up as soon as 64 results were held back)."""
+    import os
+
+    out = list(ProcessMapper(2, max_pending=8).map([WhereCleaned(start_delay=30.0)], _docs(100)))
+    assert [d.page.url for d, _ in out] == [f"https://a.example/{i}" for i in range(100)]
+    assert sum(s["where"].get(f"pid/{os.getpid()}", 0) for _, s in out) == 100
+
+
 def test_a_dead_worker_stops_the_run_with_a_clear_error() -> None:
     with pytest.raises(WorkerDied, match="ended unexpectedly"):
-        list(ProcessMapper(3).map([Dies()], _docs(400)))
+        list(ProcessMapper(3).map([Dies(delay=0.005)], _docs(2000)))
 
 
 def test_a_small_run_is_not_held_up_by_a_helper_still_starting() -> None:

@@ -27,15 +27,22 @@ class Numbered(Step):
 
 
 class Dies(Step):
-    """Kills a helper process (as the kernel's OOM killer would) that gets a document ending in 5."""
+    """Kills a helper process (as the kernel's OOM killer would) that gets a document ending in 5. `delay`:
+    seconds each document takes, so that the helpers are up before the main process has done them all."""
 
     name = "dies"
     parallel = True
 
+    def __init__(self, delay: float = 0.0) -> None:
+        super().__init__()
+        self.delay = delay
+
     def process(self, doc: Document) -> Document | None:
         import multiprocessing
         import os
+        import time
 
+        time.sleep(self.delay)
         if doc.page.url.endswith("5") and multiprocessing.parent_process() is not None:
             os._exit(9)
         return doc
