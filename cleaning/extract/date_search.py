@@ -18,6 +18,7 @@ import re
 from copy import deepcopy
 from datetime import date, datetime
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 LOG = logging.getLogger(__name__)
@@ -38,9 +39,10 @@ except ImportError:  # pragma: no cover - depends on the installed htmldate
     _STAGED = False
 
 # Wayback Machine captures carry a toolbar full of capture dates; htmldate drops its main div,
-# these are the rest of it (and of other archives' banners).
-_ARCHIVE_XPATH = ("//*[@id='wm-ipp-base' or @id='wm-ipp' or @id='wm-ipp-print' or @id='donato' "
-                  "or starts-with(@id, 'wm-') or @id='playback']")
+# these are the rest of it (and of other archives' banners). Compiled once, and [@id] first: testing the six
+# conditions on every element cost ten times more (40 us on a 2 KB page, run on every page's search copy).
+_ARCHIVE_XPATH = etree.XPath("//*[@id][@id='wm-ipp-base' or @id='wm-ipp' or @id='wm-ipp-print' or @id='donato' "
+                             "or starts-with(@id, 'wm-') or @id='playback']")
 
 
 def _options(now: datetime | None, original: bool = True):
@@ -62,7 +64,7 @@ def _as_date(value: str | None) -> date | None:
 
 def strip_archive_banner(tree: HtmlElement) -> None:
     """Removes archive.org's toolbar: its dates are capture dates, not publication dates."""
-    for el in tree.xpath(_ARCHIVE_XPATH):
+    for el in _ARCHIVE_XPATH(tree):
         parent = el.getparent()
         if parent is not None:
             parent.remove(el)
