@@ -41,7 +41,8 @@ from .date_page import DateContext, safe_date, settle_order, written_on_page
 from .date_sources import MIDNIGHT, Stamp, from_jsonld, from_meta, from_microdata, from_script, from_time
 from .date_text import ASCII_DIGITS, RELATIVE_RE, find_date_string, is_relative, page_languages, parse_text, parse_text_ex, plausible
 from .date_urls import canonical_href, from_url, is_archive_capture, original_url, url_month
-from .patterns import MODIFIED_LABEL_RE, PUBLISHED_BYLINE_RE, REVIEW_LABEL_RE, REVIEW_WORDS
+from .patterns import (LOWER_ODD_RE, MODIFIED_LABEL_KEYS, MODIFIED_LABEL_RE, PUBLISHED_BYLINE_RE, REVIEW_LABEL_RE,
+                       REVIEW_WORDS)
 
 
 #: the zones a date shown in the page's text may move a UTC instant to: UTC-9 (Alaska) to UTC+9 (China +8,
@@ -95,6 +96,11 @@ def _labelled_date(text: str, label: re.Pattern, now, order: Callable[[], str | 
             if d:
                 return d, m.start()
     return None
+
+
+def _may_hold(text: str, low: str, keys: tuple[str, ...]) -> bool:
+    """False only when a label pattern whose `keys` these are cannot match `text` (`low`: text.lower())."""
+    return any(key in low for key in keys) or LOWER_ODD_RE.search(text) is not None
 
 
 def _before_update(ctx: DateContext, found: date, update: tuple[date, int] | None, now) -> date:
@@ -220,8 +226,9 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
     def labelled_update() -> tuple[date, int] | None:
         """(date, where its label is) the page's text labels as an update ("Aktualisiert am ..."), read once."""
         if "update" not in memo:
-            found = _labelled_date(ctx.text, MODIFIED_LABEL_RE, now, ctx.order)
             low = ctx.text.lower()
+            found = _labelled_date(ctx.text, MODIFIED_LABEL_RE, now, ctx.order) \
+                if _may_hold(ctx.text, low, MODIFIED_LABEL_KEYS) else None
             if any(word in low for word in REVIEW_WORDS):  # a medical review, said first, is an update too
                 review = _labelled_date(ctx.text, REVIEW_LABEL_RE, now, ctx.order, 0, found[1] if found else None)
                 found = review or found

@@ -65,6 +65,15 @@ REVIEW_LABEL_RE = re.compile(
     rf"|revisado(?:\s+(?:por|médicamente)\s+{_BY_NAME}\s+(?:el|em)|\s*:)"
     rf"|revisionato(?:\s+da\s+{_BY_NAME}\s+il|\s*:)|revisto(?:\s+por\s+{_BY_NAME}\s+em|\s*:))", re.I)
 REVIEW_WORDS = ("review", "geprüft", "relu", "revis")  # one is in every text REVIEW_LABEL_RE matches (lower case)
+# One of these is in every text MODIFIED_LABEL_RE matches, lower-cased: a page holding none is not scanned (the
+# scan costs 0.1 ms on a 2 KB page, every page). No key has a letter that re.IGNORECASE equates with a character
+# str.lower() does not turn into it, but i and s (ı, ſ) and Cyrillic о and в (ᲂ, ᲀ): LOWER_ODD_RE finds those.
+MODIFIED_LABEL_KEYS = ("updated", "modif", "reviewed", "revised", "aktuali", "zuletzt", "jour", "actualiza", "atualiza",
+                       "aggiorna", "bijgewerkt", "ncelle", "diperbarui", "новлено", "pdater", "friss", "ivitetty", "νη",
+                       "עודכן", "تحديث", "cập", "수정", "อัปเดต", "更新")
+# Characters a case-insensitive pattern reads as a Latin or Cyrillic letter while str.lower() keeps them apart (İ
+# becomes two characters): in a text holding one, a missing key proves nothing
+LOWER_ODD_RE = re.compile("[\u0130\u0131\u017f\u1c80-\u1c88]")
 COPYRIGHT_RE = re.compile(r"©|&copy;|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved|版权", re.I)
 
 # --- related-article blocks -----------------------------------------------------------------

@@ -381,3 +381,27 @@ def test_the_articles_json_ld_date_comes_before_the_web_pages():
                       '{"@type": "ItemList", "itemListElement": [{"@type": "NewsArticle", "headline": "Other", '
                       '"datePublished": "2020-02-02T10:00:00+01:00"}]}')
     assert extract(_page(head=listed_only), "https://x.test/a/walking", now=NOW).published_date == date(2023, 4, 12)
+
+
+# Every word MODIFIED_LABEL_RE knows, as pages write it (each also upper-cased and capitalised below)
+_UPDATE_LABELS = ("updated", "modified", "last updated", "last\u00a0modified", "last reviewed", "revised", "aktualisiert",
+                  "zuletzt geändert", "zuletzt geandert", "mis à jour", "mis a jour", "modifié", "modifiee", "actualizado",
+                  "actualización", "actualizacion", "atualizado", "atualização", "atualizacao", "aggiornato",
+                  "aggiornamento", "bijgewerkt", "zaktualizowano", "aktualizacja", "güncellendi", "guncellenme",
+                  "güncelleme", "diperbarui", "обновлено", "оновлено", "uppdaterad", "opdateret", "oppdatert",
+                  "aktualizováno", "aktualizovano", "frissítve", "frissitve", "actualizat", "päivitetty", "paivitetty",
+                  "ενημερώθηκε", "ενημέρωση", "עודכן", "تحديث", "cập nhật", "수정", "อัปเดต", "更新")
+
+
+def test_every_update_label_holds_a_key_of_the_prefilter():
+    """A page whose text holds no key is not scanned for an update label: every label must hold one."""
+    from cleaning.extract.attrs import keywords_cover
+    from cleaning.extract.patterns import LOWER_ODD_RE, MODIFIED_LABEL_KEYS, MODIFIED_LABEL_RE
+
+    samples = [f"Seite {form}: 14.02.2023" for label in _UPDATE_LABELS
+               for form in (label, label.upper(), label.capitalize())]
+    assert all(MODIFIED_LABEL_RE.search(s) for s in samples)
+    assert keywords_cover(MODIFIED_LABEL_RE, MODIFIED_LABEL_KEYS, samples) == []
+    # lower() and re.IGNORECASE read these apart: their texts are scanned whatever the keys say
+    for odd in ("MODİFİED", "modıfıed", "revıſed", "обнᲂвлено"):
+        assert MODIFIED_LABEL_RE.search(odd) and LOWER_ODD_RE.search(odd)
