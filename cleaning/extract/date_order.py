@@ -7,9 +7,11 @@ import re
 from datetime import date
 
 DMY, MDY = "DMY", "MDY"
-# A numeric day-month-year or month-day-year date: 12.04.2023, 12/04/2023, 12 | 04 | 2023
-# (?=\d) first: the same matches, found twice as fast (the scan tests a digit before a word boundary)
-NUMERIC_DATE = re.compile(r"(?=\d)\b(\d{1,2})\s?([./-]|\s\|\s)\s?(\d{1,2})\s?\2\s?(\d{4})\b")
+# A numeric day-month-year or month-day-year date: 12.04.2023, 12/04/2023, 12 | 04 | 2023. It opens with a
+# digit, and the word boundary before it is tested behind that digit ((?<!\w\d)): a pattern that starts with a
+# character class lets the regex engine skip to the next digit in C, where a leading (?=\d)\b tried every
+# position (the same matches and groups, found 1.8 times faster in a page's text)
+NUMERIC_DATE = re.compile(r"(\d(?<!\w\d)\d?)\s?([./-]|\s\|\s)\s?(\d{1,2})\s?\2\s?(\d{4})\b")
 # Languages/regions whose numeric dates are month-first; English without a region decides nothing.
 _MONTH_FIRST_LANGS = re.compile(r"^en[-_](?:us|ph|ca)\b|^(?:fil|tl)\b", re.I)
 
@@ -50,10 +52,24 @@ def order_from_language(lang: str | None) -> str | None:
     return DMY
 
 
+_LAST: tuple[str, list[re.Match]] = ("", [])
+
+
+def numeric_dates(text: str) -> list[re.Match]:
+    """The NUMERIC_DATEs of a text, in order. The page's text is searched once for the order it shows
+    (`order_from_text`, on every page) and for the date read in it (`date_page.settle_order`): the last text's
+    matches are kept (the very same string object, so no hashing of a page's text)."""
+    global _LAST
+    last = _LAST
+    if last[0] is not text:
+        last = _LAST = (text, list(NUMERIC_DATE.finditer(text)))
+    return last[1]
+
+
 def order_from_text(text: str) -> str | None:
     """The order the page's own unambiguous numeric dates show (25/03/2024 is day first)."""
     day_first = month_first = 0
-    for m in NUMERIC_DATE.finditer(text):
+    for m in numeric_dates(text):
         if m.group(2) == ".":
             continue
         a, b = int(m.group(1)), int(m.group(3))

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from lxml import etree
 from lxml.html import HtmlElement
 
-from .date_order import DMY, MDY, NUMERIC_DATE, order_from_language, order_from_text
+from .date_order import DMY, MDY, numeric_dates, order_from_language, order_from_text
 from .date_text import parse_text, patterns_for, plausible
 
 _VISIBLE_TEXT = etree.XPath(
@@ -70,7 +70,7 @@ def settle_order(found: date, ctx: DateContext, now: datetime | None = None) -> 
     when the day-first reading lay in the future). A reading in the future is out; then the
     order (hint, page evidence, language); then a URL day or month that matches one reading;
     else the day-first reading, flagged. Returns (date, still ambiguous)."""
-    for m in NUMERIC_DATE.finditer(ctx.text):
+    for m in numeric_dates(ctx.text):
         sep, a, b, year = m.group(2), int(m.group(1)), int(m.group(3)), int(m.group(4))
         if sep == "." or year != found.year or a > 12 or b > 12 or a == b:
             continue

@@ -405,3 +405,19 @@ def test_every_update_label_holds_a_key_of_the_prefilter():
     # lower() and re.IGNORECASE read these apart: their texts are scanned whatever the keys say
     for odd in ("MODİFİED", "modıfıed", "revıſed", "обнᲂвлено"):
         assert MODIFIED_LABEL_RE.search(odd) and LOWER_ODD_RE.search(odd)
+
+
+def test_numeric_dates_start_at_a_word_boundary():
+    """NUMERIC_DATE tests the boundary behind its first digit: the matches of a leading (?=\\d)\\b, and one search
+    of a text serves every caller."""
+    import re
+
+    from cleaning.extract.date_order import NUMERIC_DATE, numeric_dates
+
+    reference = re.compile(r"(?=\d)\b(\d{1,2})\s?([./-]|\s\|\s)\s?(\d{1,2})\s?\2\s?(\d{4})\b")
+    text = ("12/04/2023 a12/04/2023 _1.2.2023 1.2.2023x ١٢/٠٤/٢٠٢٣ 12 | 04 | 2023 123/04/2023 1/2/20233 (7-8-2021) "
+            "x5 / 6 / 2022 ٣1/2/2020")
+    spans = [(m.span(), m.groups()) for m in reference.finditer(text)]
+    assert [(m.span(), m.groups()) for m in NUMERIC_DATE.finditer(text)] == spans and len(spans) == 5
+    assert NUMERIC_DATE.fullmatch("4/5/2023") and not NUMERIC_DATE.search("A4/5/2023")
+    assert numeric_dates(text) is numeric_dates(text) and [m.span() for m in numeric_dates(text)] == [s for s, _ in spans]
