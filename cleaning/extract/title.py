@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from . import jsonld
@@ -53,12 +54,15 @@ def _pieces(el) -> Iterator[str]:
             yield child.tail or ""
 
 
+# quotes and dashes, each one character for one: a table, not three regex substitutions
+_UNIFY = str.maketrans({**dict.fromkeys("‘’‚‛′`´", "'"), **dict.fromkeys("“”„‟″«»", '"'),
+                        **dict.fromkeys("‐‑‒–—―", "-")})
+
+
+@lru_cache(maxsize=4096)  # the same few texts (names, title parts, headings) are compared many times a page
 def norm(text: str) -> str:
     """Comparison form: NFKC, case folded, quotes and dashes unified, outer punctuation dropped."""
-    text = unicodedata.normalize("NFKC", text or "").casefold()
-    text = re.sub(r"[‘’‚‛′`´]", "'", text)
-    text = re.sub(r"[“”„‟″«»]", '"', text)
-    text = re.sub(r"[‐‑‒–—―]", "-", text)
+    text = unicodedata.normalize("NFKC", text or "").casefold().translate(_UNIFY)
     return " ".join(text.split()).strip(" .,:;!?|-–—\"'")
 
 
@@ -82,11 +86,18 @@ def is_site(text: str, sites: set[str]) -> bool:
     return len(key) > 3 and key in sites
 
 
-def _meta(tree: HtmlElement, *keys: str) -> str:
-    for meta in tree.iterfind(".//meta[@content]"):
-        key = (meta.get("property") or meta.get("name") or "").lower()
+_METAS = etree.XPath("descendant::meta[@content]")
+
+
+def _metas(tree: HtmlElement) -> list[tuple[str, str]]:
+    """(name, content) of the page's <meta content>, in order: read once for the four names looked up."""
+    return [((meta.get("property") or meta.get("name") or "").lower(), meta.get("content") or "") for meta in _METAS(tree)]
+
+
+def _meta(metas: list[tuple[str, str]], *keys: str) -> str:
+    for key, content in metas:
         if key in keys:
-            value = " ".join((meta.get("content") or "").split())
+            value = " ".join(content.split())
             if value:
                 return value
     return ""
@@ -96,9 +107,11 @@ def parts(title: str) -> list[str]:
     return [p.strip() for p in _SEPARATORS.split(title or "") if p.strip()]
 
 
-def site_names(tree: HtmlElement, url: str | None, objects: list[dict]) -> set[str]:
-    """Normalised names the site goes by."""
-    names = {_meta(tree, "og:site_name"), _meta(tree, "application-name"), _meta(tree, "apple-mobile-web-app-title")}
+def site_names(tree: HtmlElement, url: str | None, objects: list[dict],
+               metas: list[tuple[str, str]] | None = None) -> set[str]:
+    """Normalised names the site goes by. `metas`: the page's `_metas`, when the caller has them."""
+    metas = _metas(tree) if metas is None else metas
+    names = {_meta(metas, "og:site_name"), _meta(metas, "application-name"), _meta(metas, "apple-mobile-web-app-title")}
     for obj in objects:
         kind = jsonld.types(obj)
         if "WebSite" in kind or "Organization" in kind or "NewsMediaOrganization" in kind:
@@ -171,9 +184,10 @@ def find_title(tree: HtmlElement, profile=None, skip: set | None = None, url: st
                 return t, flags
         flags.append("profile_title_missed")
     objects = jsonld.objects(tree) if objects is None else objects
-    sites = site_names(tree, url, objects)
+    metas = _metas(tree)
+    sites = site_names(tree, url, objects, metas)
     head_title = _text(tree.find(".//title"))
-    stated = [t for t in (_meta(tree, "og:title", "twitter:title"), _headline(objects)) if t]
+    stated = [t for t in (_meta(metas, "og:title", "twitter:title"), _headline(objects)) if t]
     stated = [_without_site(t, sites) for t in stated]
     stated = [t for t in stated if t and not is_site(t, sites)]
     title_parts = [p for p in parts(head_title) if not is_site(p, sites)]
