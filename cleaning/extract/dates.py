@@ -100,7 +100,7 @@ def _labelled_date(text: str, label: re.Pattern, now, order: Callable[[], str | 
 
 def _may_hold(text: str, low: str, keys: tuple[str, ...]) -> bool:
     """False only when a label pattern whose `keys` these are cannot match `text` (`low`: text.lower())."""
-    return any(key in low for key in keys) or LOWER_ODD_RE.search(text) is not None
+    return any(key in low for key in keys) or not text.isascii() and LOWER_ODD_RE.search(text) is not None
 
 
 def _before_update(ctx: DateContext, found: date, update: tuple[date, int] | None, now) -> date:
