@@ -150,6 +150,9 @@ def _clamped(year: int, month: int, day: int) -> date | None:
 
 
 _DATEISH = re.compile(r"\d|yesterday|today|昨天|今天|元年", re.I)
+# Every DATE_TEXT_PATTERN but ERA_DATE (年) needs a year's four digits: a text without them ("Page 2 of 14", "5 min
+# read") is searched for a relative date only. (\d\d\d\d: a pattern opening with a class is scanned in C)
+_YEAR_DIGITS = re.compile(r"\d\d\d\d")
 # A time of day written inside a date ("Jan 04 09:34 2021"): none of the patterns bridges it.
 _TIME_OF_DAY = re.compile(r"(?<!\S)\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?(?!\S)", re.I)
 
@@ -174,7 +177,7 @@ def find_date_string(text: str) -> str | None:
     # patterns counts only when it reads as a date ("Volume 12, 2023", "Week 12, 2023" do not).
     found: list[tuple[int, int, re.Match]] = []
     end = len(text)
-    for i, pat in patterns_for(text):
+    for i, pat in patterns_for(text) if _YEAR_DIGITS.search(text) or "年" in text else ():
         # a date string is under 48 characters: one starting before the first found so far ends before this
         m = pat.search(text, 0, end)
         if m:
