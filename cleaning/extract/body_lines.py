@@ -227,8 +227,10 @@ def looks_cut(last: str, teaser: bool = False) -> bool:
     last = _AGENCY_TAIL.sub("", last)
     if last.endswith(ELLIPSES):
         return teaser or len(last.split()) >= 12
-    credit = _CREDIT.search(last) is not None and len(last.split()) <= 30  # a credit line, not a cut sentence
-    return len(last) > 60 and not _TERMINAL.search(last) and not credit
+    if len(last) <= 60 or _TERMINAL.search(last):
+        return False
+    # a credit line, not a cut sentence (read last: the search costs 20 us on a 300-character paragraph)
+    return not (len(last.split()) <= 30 and _CREDIT.search(last) is not None)
 
 
 def is_link_list(paras: list[str], tree: HtmlElement, share: float = 0.6) -> bool:
