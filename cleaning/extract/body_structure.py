@@ -37,8 +37,8 @@ def unwrap_article_holders(root: HtmlElement) -> int:
     (teasers, captions, legal text beside an article) hold neither and are removed as before.
     """
     holders = [el for el in root.iter(*STRUCTURAL_TAGS) if el is not root]
-    if not holders:
-        return 0
+    if not any(len(p.text_content()) > _LONG_PARA for el in holders for p in el.iter("p")):
+        return 0  # what is kept holds long paragraphs: a page's menus and footers mostly hold none
     held: dict = {}  # element -> [long paragraphs, their characters]
     total = 0
     for p in root.iter("p"):
