@@ -72,14 +72,16 @@ def _local(stamps: list[Stamp], shown: list[Stamp], lang: str | None, url: str |
     for other in (*stamps[1:], *shown):
         if not other.utc and other.day in window:
             return Stamp(other.day, first.source, key=first.key)
+    local = zones.local_day(first.instant, lang, url) if first.instant else None
     if visible is not None and first.instant is not None:
         # What the text shows is weaker evidence than a stated value (a site's "today" line, the dates of
         # other articles): it counts only for a day the instant falls on within SHOWN_MAX_OFFSET hours.
         near = {(first.instant + timedelta(hours=h)).date() for h in (-SHOWN_MAX_OFFSET, 0, SHOWN_MAX_OFFSET)}
-        seen = visible()
-        if seen is not None and seen in near:
-            return Stamp(seen, first.source, key=first.key)
-    local = zones.local_day(first.instant, lang, url) if first.instant else None
+        # One day there, the zone's (or UTC's) own: the text could only confirm it, and reading it is a page search
+        if near != {local or first.day}:
+            seen = visible()
+            if seen is not None and seen in near:
+                return Stamp(seen, first.source, key=first.key)
     return Stamp(local, first.source, key=first.key) if local else first
 
 
