@@ -175,9 +175,17 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
     """Returns (published, updated, source, flags). The tree is not changed. `text` is the page's
     `page_text`, and `index` its `attrs.index`, when the caller has them."""
     index = index or attrs.index(tree)
-    skip = set(skip or ()) | comment_sections(tree, index) | site_chrome(tree, index)
+    left_out: list[set] = []
+
+    def skipped() -> set:
+        """What no date is read in: the caller's `skip`, comments, site chrome; found on the first question (a
+        page dated by its URL or a stated value, with no <time> or microdata to judge, never asks)."""
+        if not left_out:
+            left_out.append(set(skip or ()) | comment_sections(tree, index) | site_chrome(tree, index))
+        return left_out[0]
+
     flags: list[str] = []
-    excluded = (lambda el: _excluded(el, skip))
+    excluded = (lambda el: _excluded(el, skipped()))
     lang = tree.get("lang") or locale
     ctx = DateContext(hint=(date_order or "").upper() or None, lang=lang, tree=tree, _text=text)
 
@@ -245,7 +253,7 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
             return plausible(parse_text(text, languages=languages, now=now,
                                         order=ctx.order() if NUMERIC_DATE.search(text) else None), now)
 
-        return date_search.search(tree, now, header=not modified, structured=structured, skip=skip, parse=parse)
+        return date_search.search(tree, now, header=not modified, structured=structured, skip=skipped(), parse=parse)
 
     def shown() -> date | None:
         """The day the page's text shows (not its meta or JSON-LD), as the search below would read it."""
