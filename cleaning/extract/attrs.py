@@ -38,16 +38,16 @@ class AttrIndex:
                 holders.setdefault(key, []).append(i)
             entries = list(holders)
             joined = "\n".join(entries)
-            if len(joined.lower()) != len(joined):
+            low = joined.lower()
+            if len(low) != len(joined):
                 # lower() lengthened a key (İ): positions are read as they always were, one element at a time
                 entries, holders = self.keys, {}
-                joined = "\n".join(entries)
-            joined = joined.lower()
+                low = "\n".join(entries).lower()
             starts, pos = [], 0
             for key in entries:
                 starts.append(pos)
                 pos += len(key) + 1
-            self._entries, self._starts, self._joined = entries, starts, joined
+            self._entries, self._starts, self._joined = entries, starts, low
             self._holders = list(holders.values()) if holders else [[i] for i in range(len(entries))]
 
     def matching(self, keywords: tuple[str, ...], regex: re.Pattern) -> list[HtmlElement]:

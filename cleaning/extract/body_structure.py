@@ -338,9 +338,11 @@ def accordion_questions(root: HtmlElement) -> None:
             etree.strip_tags(holder, "button")
 
 
-# a block of exactly two elements, the second a link (found in C: a walk of every block in Python cost 0.5 %)
-_CARDS = etree.XPath("descendant::*[self::div or self::aside or self::section or self::p or self::li]"
-                     "[count(*) = 2][*[2][self::a[@href]]]")
+# a block of exactly two elements, the second a link (found in C: a walk of every block in Python cost 0.5 %). The
+# children are tested first, the tag last: most elements have no second child, and the five tag tests cost
+# twice the rest (510 -> 250 us a page on the dev pages)
+_CARDS = etree.XPath("descendant::*[*[2][self::a[@href]] and not(*[3])]"
+                     "[self::div or self::aside or self::section or self::p or self::li]")
 
 
 def drop_promo_cards(root: HtmlElement) -> int:
