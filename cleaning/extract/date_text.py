@@ -177,7 +177,8 @@ def find_date_string(text: str) -> str | None:
     # patterns counts only when it reads as a date ("Volume 12, 2023", "Week 12, 2023" do not).
     found: list[tuple[int, int, re.Match]] = []
     end = len(text)
-    for i, pat in patterns_for(text) if _YEAR_DIGITS.search(text) or "年" in text else ():
+    tried = patterns_for(text) if _YEAR_DIGITS.search(text) or "年" in text else []
+    for i, pat in tried:
         # a date string is under 48 characters: one starting before the first found so far ends before this
         m = pat.search(text, 0, end)
         if m:
