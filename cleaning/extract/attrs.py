@@ -37,18 +37,15 @@ class AttrIndex:
             for i, key in enumerate(self.keys):
                 holders.setdefault(key, []).append(i)
             entries = list(holders)
-            joined = "\n".join(entries)
-            low = joined.lower()
-            if len(low) != len(joined):
-                # lower() lengthened a key (İ): positions are read as they always were, one element at a time
-                entries, holders = self.keys, {}
-                low = "\n".join(entries).lower()
+            # positions in the lower-cased string: lower() may lengthen a key ("İ" is two characters then)
+            lowered = [key.lower() for key in entries]
             starts, pos = [], 0
-            for key in entries:
+            for key in lowered:
                 starts.append(pos)
                 pos += len(key) + 1
+            low = "\n".join(lowered)
             self._entries, self._starts, self._joined = entries, starts, low
-            self._holders = list(holders.values()) if holders else [[i] for i in range(len(entries))]
+            self._holders = list(holders.values())
 
     def matching(self, keywords: tuple[str, ...], regex: re.Pattern) -> list[HtmlElement]:
         """Elements (document order) whose "class id" holds a keyword and matches `regex`."""

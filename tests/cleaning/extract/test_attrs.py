@@ -22,3 +22,10 @@ def test_a_key_that_lower_case_lengthens_keeps_every_element_found():
     tree = html.fromstring(_PAGE.replace('class="plain"', 'class="İİ menu-item"'))
     found = index(tree).matching(("menu-item",), re.compile(r"menu-item"))
     assert [el.text for el in found] == ["a", "b", "c", "e"]
+
+
+def test_a_key_that_lower_case_lengthens_does_not_shift_the_keys_after_it():
+    """"İ" lower-cases to two characters: the keys after it must still be found where they are."""
+    tree = html.fromstring('<html><body><div class="İİİİİİİİ">a</div><div class="share">b</div>'
+                           '<div class="x">c</div></body></html>')
+    assert [el.text for el in index(tree).matching(("share",), re.compile(r"share"))] == ["b"]
