@@ -77,6 +77,7 @@ class PreparedPages:
         self.names = [s.name for s in segment]
         self.dir = self.root / PREPARED / run_id / signature(segment)
         self._index: PreparedIndex | None = None
+        self._held: set[str] = set()  # part files whose results the loaded index holds
 
     def done(self, part: Path) -> bool:
         return (self.dir / f"{part.name}.index").is_file()
@@ -132,6 +133,11 @@ class PreparedPages:
         row, (_, out, stats) = found
         return row, (out, stats)
 
+    def holds(self, part: Path) -> bool:
+        """Whether every row of pages part file `part` has its result here (so its HTML need not be read)."""
+        self._loaded()
+        return part.name in self._held
+
     def result_at(self, where: int) -> Result:
         _, out, stats = self._loaded().read(where, read_at)
         return out, stats
@@ -153,6 +159,7 @@ class PreparedPages:
                 continue
             if spool.is_file():
                 index.add(spool, (((url, status, fetched), offset) for url, status, fetched, offset in entries))
+                self._held.add(path.name.removesuffix(".index"))
         return index
 
     def remove(self) -> None:

@@ -28,6 +28,7 @@ from cleaning.progress import PASS_OF_STEP, PRIOR_GRAMMAR_SECONDS, RunProgress
 from cleaning.signals import HeldSignals
 from cleaning.spool import DocumentSpool
 from cleaning.steps.base import Step
+from cleaning.steps.read_pages import ReadPages
 from cleaning.storage.datasets import ensure_writable
 from cleaning.storage.manifests import RunManifestFile, now_utc
 from cleaning.storage.pages import stored_runs
@@ -225,6 +226,8 @@ def _clean_run(root: Path, run_id: str, options: CleanOptions, mapper: Mapper | 
         prepared = PreparedPages(root, run_id, first_segment(steps))
         if prepared.dir.is_dir():  # the crawl did the first steps while it fetched (cleaning/prepared.py)
             mapper = CachedMapper(mapper, prepared)
+            if isinstance(steps[0], ReadPages):
+                steps[0].skip_bodies_of(prepared.holds)
         with contextlib.ExitStack() as stack:
             for step in steps:
                 stack.callback(step.close)  # closed in reverse order, whatever happens

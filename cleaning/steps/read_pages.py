@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,18 +23,25 @@ class ReadPages(Step):
         self.root, self.run_id, self.sites_dirs = Path(root), run_id, sites_dirs
         self.total: int | None = None  # pages the run will yield, known once `run` starts
         self._profiles: dict[tuple[str, str | None], SiteProfile | None] = {}
+        self._prepared: Callable[[Path], bool] | None = None
+
+    def skip_bodies_of(self, prepared: Callable[[Path], bool]) -> None:
+        """Pages of the part files `prepared` names come without their HTML: the crawl prepared every one of
+        them (cleaning/prepared.py), so the run's cleaning takes their results and would only discard it
+        (on real sites, a hundred kilobytes a page read again after the crawl)."""
+        self._prepared = prepared
 
     def run(self, docs: Iterable[Document] = ()) -> Iterator[Document]:
         choice = page_choice(self.root, self.run_id)
         self.total = len(choice)
-        for row in chosen_page_rows(self.root, self.run_id, choice):
+        for row in chosen_page_rows(self.root, self.run_id, choice, without_body=self._prepared):
             self.stats["pages"] += 1
             yield self.document(row)
 
     def document(self, row: dict[str, Any]) -> Document:
         """A `pages` row as a document, with the site profile its crawl used."""
         return Document(page=Page(
-            url=row["url"], status=row["status"], fetched_at=row["fetched_at"], body=row["body"] or b"",
+            url=row["url"], status=row["status"], fetched_at=row["fetched_at"], body=row.get("body") or b"",
             site=row["site"] or "", run_id=row["run_id"], content_type=row["content_type"], etag=row["etag"],
             last_modified=row["last_modified"], kind=row["kind"] or "unknown",
             declared_encoding=row["declared_encoding"], detected_encoding=row["detected_encoding"],
@@ -65,4 +72,4 @@ class ReadPages(Step):
             return None
 
     def __getstate__(self) -> dict[str, Any]:  # never pickled in practice; keeps profiles out if it is
-        return {**self.__dict__, "_profiles": {}}
+        return {**self.__dict__, "_profiles": {}, "_prepared": None}

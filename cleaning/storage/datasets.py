@@ -12,7 +12,7 @@ import logging
 import errno
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -163,8 +163,10 @@ def dataset_files(root: Path, name: str, run_id: str | None = None) -> list[Path
 
 
 def read_rows(root: Path, name: str, columns: list[str] | None = None, run_id: str | None = None,
-              batch_size: int = 1000) -> Iterator[dict[str, Any]]:
-    """Streams a dataset's rows as dicts in the current schema, a record batch at a time (bounded memory).
+              batch_size: int = 1000, columns_for: Callable[[Path], list[str] | None] | None = None
+              ) -> Iterator[dict[str, Any]]:
+    """Streams a dataset's rows as dicts in the current schema, a record batch at a time (bounded memory);
+    `columns_for(path)`, if given, chooses each file's columns instead of `columns`.
 
     Page checksums are verified; a corrupt file is quarantined and raises OutputError naming it, so no
     damaged row is ever read. Files of an earlier schema version are upgraded as they are read
@@ -173,7 +175,7 @@ def read_rows(root: Path, name: str, columns: list[str] | None = None, run_id: s
 
     for path in dataset_files(root, name, run_id):
         try:
-            for table in iter_batches(path, name, columns, batch_size):
+            for table in iter_batches(path, name, columns_for(path) if columns_for else columns, batch_size):
                 yield from table.to_pylist()
         except (OSError, pa.ArrowInvalid) as exc:
             if is_corruption(exc):

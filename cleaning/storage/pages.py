@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from cleaning.storage.datasets import read_rows
+from cleaning.storage.schemas import PAGES
+
+_ALL_BUT_BODY = [name for name in PAGES.names if name != "body"]
 
 PageKey = tuple[bool, Any]  # (succeeded, fetched_at): larger is the fetch that counts
 
@@ -34,10 +37,16 @@ def page_choice(root: Path, run_id: str) -> dict[str, PageKey]:
     return best
 
 
-def chosen_page_rows(root: Path, run_id: str, choice: dict[str, PageKey]) -> Iterator[dict[str, Any]]:
-    """The run's page rows, one per URL (the one `choice` names); an identical duplicate row is yielded once."""
+def chosen_page_rows(root: Path, run_id: str, choice: dict[str, PageKey],
+                     without_body: Callable[[Path], bool] | None = None) -> Iterator[dict[str, Any]]:
+    """The run's page rows, one per URL (the one `choice` names); an identical duplicate row is yielded once.
+    Rows of the part files `without_body` names come without their `body` (the HTML is not read)."""
     left = dict(choice)
-    for row in read_rows(root, "pages", run_id=run_id, batch_size=200):
+
+    def columns_for(path: Path) -> list[str] | None:
+        return _ALL_BUT_BODY if without_body is not None and without_body(path) else None
+
+    for row in read_rows(root, "pages", run_id=run_id, batch_size=200, columns_for=columns_for):
         if left.get(row["url"]) != (row["status"] == 200, row["fetched_at"]):
             continue
         del left[row["url"]]

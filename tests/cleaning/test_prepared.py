@@ -60,6 +60,49 @@ def test_prepared_results_equal_computed_ones_and_are_used(tmp_path: Path) -> No
     assert list(CachedMapper(ProcessMapper(1), prepared).map(steps[-3:-1], [])) == []  # other steps: not cached
 
 
+def test_the_runs_cleaning_does_not_read_the_html_of_pages_already_prepared(tmp_path: Path, monkeypatch) -> None:
+    """Their results are taken as they are; only a file the crawl did not prepare is read with its HTML, and
+    the rows are those of a cleaning that prepared nothing."""
+    import pyarrow.dataset as ds
+
+    from cleaning.runner import clean_run
+    from cleaning.storage import migrate
+
+    _store(tmp_path)
+    plain = tmp_path / "plain"
+    _store(plain)
+    options = CleanOptions(grammar_backend="none", workers=1)
+    steps = cleaning_steps(tmp_path, RUN, tmp_path / "stage", options)
+    read, segment = steps[0], first_segment(steps)
+    prepared = PreparedPages(tmp_path, RUN, segment)
+    parts = dataset_files(tmp_path, "pages", RUN)
+    for part in parts[:-1]:
+        prepared.prepare(part, read, segment)
+    asked: dict[str, list[str] | None] = {}
+    real = migrate.iter_batches
+
+    def recorded(path, name, columns, batch_size):
+        if name == "pages" and columns is not None and "url" in columns and "status" in columns and len(columns) > 3:
+            asked[path.name] = columns
+        elif name == "pages" and columns is None:
+            asked[path.name] = None
+        return real(path, name, columns, batch_size)
+
+    monkeypatch.setattr(migrate, "iter_batches", recorded)
+    report = clean_run(tmp_path, RUN, options)
+    monkeypatch.undo()
+    assert report.counts["prepared_while_crawling"] == 14
+    assert all("body" not in (asked[p.name] or ["body"]) for p in parts[:-1]), asked
+    assert asked[parts[-1].name] is None  # read whole: its pages are cleaned now
+    clean_run(plain, RUN, options)
+
+    def rows(root: Path) -> list[tuple]:
+        table = ds.dataset(root / "articles", format="parquet").to_table().sort_by("url")
+        return list(zip(*(table.column(c).to_pylist() for c in ("url", "title", "body", "published_date"))))
+
+    assert rows(tmp_path) == rows(plain) and len(rows(plain)) >= 14
+
+
 def test_other_settings_never_use_these_results(tmp_path: Path) -> None:
     a = first_segment(cleaning_steps(tmp_path, RUN, tmp_path, CleanOptions(min_words=40)))
     b = first_segment(cleaning_steps(tmp_path, RUN, tmp_path, CleanOptions(min_words=41)))
