@@ -8,6 +8,7 @@ import re
 from lxml.html import HtmlElement
 
 from .body import _words
+from .body_furniture import is_furniture_line, without_disclaimer_tail
 from .patterns import (CJ_RE, CJK_RE, BOILERPLATE_LINE_MAX, BOILERPLATE_LINE_RE, DISCLAIMER_MAX, DISCLAIMER_RE, MODIFIED_LABEL_RE,
                        PROMO_LABEL_RE, PROMO_LINE_RE, PROMO_PREFIX_RE, PUBLISHED_LABEL_RE, RELATED_HEADING_RE, REVIEW_LABEL_RE)
 
@@ -161,7 +162,7 @@ def clean_lines(paras: list[str], avoid: set[str]) -> list[str]:
         if not p:
             continue
         short = len(p) <= BOILERPLATE_LINE_MAX
-        if short and (BOILERPLATE_LINE_RE.match(p) or is_promo_line(p)
+        if short and (BOILERPLATE_LINE_RE.match(p) or is_promo_line(p) or is_furniture_line(p)
                       or RELATED_HEADING_RE.match(p) and not _heads_a_section(p, paras, i + 1)):
             continue
         if len(p) <= DISCLAIMER_MAX and DISCLAIMER_RE.match(p):
@@ -172,7 +173,7 @@ def clean_lines(paras: list[str], avoid: set[str]) -> list[str]:
         if out and out[-1] == p:
             continue
         out.append(p)
-    return out
+    return without_disclaimer_tail(out)
 
 
 # Related-block headings that are also everyday section headings of a health article

@@ -298,6 +298,12 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
     if published is None and modified:
         published, source = modified[0].day, modified[0].source
     if published is None:
+        # The page's only day is the one it labels as its review or update ("Medically reviewed by ... on
+        # August 8, 2024"): that day, not January 1st of a copyright year
+        labelled = labelled_update()
+        if labelled is not None:
+            published, source = labelled[0], "text"
+    if published is None:
         month = ctx.url_month or (url_month(canonical_href(tree)) if not is_archive_capture(url) else None)
         published = fallback_date(month, partial, now)
         if published is not None:

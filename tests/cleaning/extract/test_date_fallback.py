@@ -122,3 +122,13 @@ def test_a_date_classed_element_with_a_time_inside_is_a_precise_date():
     byline = '<div class="date"><span>Jan</span> <span>04</span> <span>09:34</span> <span>2021</span></div>'
     ex = extract(_page(byline=byline), "https://walkingnotes.example.org/a/after-meals", now=NOW)
     assert (ex.published_date, ex.date_source) == (date(2021, 1, 4), "markup") and "date_uncertain" not in ex.flags
+
+
+def test_a_pages_only_day_its_review_date_beats_a_copyright_year():
+    """"Medically reviewed by ... on August 8, 2024" in a plain paragraph and "© 2025" in the footer: the
+    reviewed day is the page's only day, and an annotator takes it; January 1st of the footer's year is none."""
+    byline = "<p>Written by Dana Reyes. Medically reviewed by Carol Lin, MD on August 08, 2024</p>"
+    ex = extract(_page(byline=byline, footer="<footer><p>© 2025 Riverbend Health LLC</p></footer>"),
+                 "https://riverbend.example.org/walking-after-meals", now=NOW.replace(year=2025))
+    assert ex.published_date == date(2024, 8, 8) and ex.date_source == "text"
+    assert "date_year_only" not in ex.flags

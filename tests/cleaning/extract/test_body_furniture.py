@@ -1,0 +1,77 @@
+"""Health publishers' furniture inside the article's own container (an eighth review of invented pages):
+reader feedback widgets, appointment and coupon calls to action, medical disclaimers without a label. Small
+written pages, one class each; the article's own sentences that share their words stay."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaning.extract import extract
+
+URL = "https://www.riverbend.example.org/conditions/gout"
+PARAS = [
+    "Gout is a kind of arthritis that causes sudden, severe pain and swelling in a joint, most often the big toe, "
+    "and it tends to come back in attacks that last a few days.",
+    "Gout happens when uric acid builds up in the blood and forms sharp crystals in and around a joint, which the "
+    "body then attacks with inflammation.",
+    "Attacks are treated with anti-inflammatory medicines, and a daily medicine that lowers uric acid prevents new "
+    "attacks when they keep coming back.",
+    "Between attacks most people feel well, but without treatment the attacks tend to come more often and to reach "
+    "more joints over the years.",
+]
+
+
+def _body(lines: list[str], lang: str = "en") -> list[str]:
+    article = "".join(f"<p>{line}</p>" for line in lines)
+    html = (f'<html lang="{lang}"><head><title>Gout | Riverbend Clinic</title></head><body><article><h1>Gout</h1>'
+            f'{article}</article></body></html>')
+    return extract(html, URL).body.split("\n\n")
+
+
+@pytest.mark.parametrize("widget", [
+    "Was this page helpful?", "Was this article helpful? Yes No", "Did you find this information useful?",
+    "War dieser Artikel hilfreich?", "Cet article vous a-t-il été utile ?", "¿Te ha resultado útil este artículo?",
+    "Esta informação foi útil?", "Czy ten artykuł był pomocny?", "Heeft deze informatie u geholpen?",
+    "この記事は役に立ちましたか？", "이 기사가 도움이 되셨나요?", "这篇文章对您有帮助吗？", "क्या यह लेख उपयोगी था?",
+])
+def test_a_feedback_widget_in_the_article_goes(widget):
+    body = _body([*PARAS[:2], widget, *PARAS[2:]])
+    assert body == PARAS
+
+
+@pytest.mark.parametrize("cta", [
+    "Request an appointment", "Schedule an appointment", "Find a doctor", "Find a pediatrician near you",
+    "Browse our providers or call 555-0199", "Start a free symptom assessment…",
+    "Save up to 80% on your prescriptions. Get free coupon",
+])
+def test_an_appointment_or_coupon_call_to_action_goes(cta):
+    assert _body([*PARAS[:2], cta, *PARAS[2:]]) == PARAS
+
+
+@pytest.mark.parametrize("sentence", [
+    "Find a doctor you trust and ask whether your uric acid should be checked once a year.",
+    "Schedule an appointment with your doctor if a joint stays swollen for more than a week.",
+])
+def test_the_articles_own_advice_with_those_words_stays(sentence):
+    assert sentence in _body([*PARAS[:2], sentence, *PARAS[2:]])
+
+
+@pytest.mark.parametrize("disclaimer,lang", [
+    ("This article is for general information only and is not a substitute for professional medical advice, "
+     "diagnosis or treatment.", "en"),
+    ("Dieser Beitrag ersetzt keine ärztliche Beratung oder Behandlung.", "de"),
+    ("Cet article ne remplace en aucun cas l'avis d'un médecin.", "fr"),
+    ("Este contenido no sustituye la consulta con un profesional de la salud.", "es"),
+    ("Wichtiger Hinweis: Dieser Artikel enthält nur allgemeine Hinweise und darf nicht zur Selbstdiagnose "
+     "verwendet werden.", "de"),
+    ("अस्वीकरण: यह लेख केवल सामान्य जानकारी के लिए है।", "hi"),
+])
+def test_a_medical_disclaimer_under_the_article_goes_labelled_or_not(disclaimer, lang):
+    assert _body([*PARAS, disclaimer], lang) == PARAS
+
+
+def test_the_same_sentence_inside_the_article_stays():
+    """Said in the middle of the article, it is the article's point, not the publisher's disclaimer."""
+    sentence = ("A symptom checker is not a substitute for medical advice, so a hot, swollen joint with fever "
+                "needs a doctor the same day.")
+    assert sentence in _body([PARAS[0], sentence, *PARAS[1:]])
