@@ -29,6 +29,8 @@ import re
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from importlib import metadata
+from itertools import islice
+from operator import eq
 from pathlib import Path
 
 DATA = Path(__file__).with_name("data") / "harper_words.json.gz"
@@ -68,33 +70,40 @@ def harper_words() -> HarperWords | None:
     return HarperWords(data)
 
 
-def _pieces(run: str, tail: bool) -> set[str]:
+@lru_cache(maxsize=20_000)  # a few contractions and possessives ("it's", "don't") make most of the calls
+def _pieces(run: str, tail: bool) -> frozenset[str]:
     """The words Harper may have cut at this end of a chunk: the run of letters and apostrophes,
     cut at or after any apostrophe in it, with and without apostrophes at its ends."""
     cuts = {0, len(run)} | {i for i, c in enumerate(run) if c == "'"} | {i + 1 for i, c in enumerate(run) if c == "'"}
     out = {run[i:] if tail else run[:i] for i in cuts}
-    return {p for w in out for p in (w, w.strip("'")) if p.strip("'")}
+    return frozenset(p for w in out for p in (w, w.strip("'")) if p.strip("'"))
 
 
 def _skipped_by_merge_words(word: str) -> bool:
     return word == "a" or (len(word) == 1 and word.isupper())
 
 
-def merge_words(sentence: str, words: HarperWords) -> bool:
+def merge_words(sentence: str, words: HarperWords, low_words: list[str] | None = None) -> bool:
     """MergeWords lints two words with only whitespace between whose concatenation (or with an
     apostrophe between) is a dictionary word, when either word is not one; never "a" or a single
-    capital ("a ghast", "A ghast": no lint, though "aghast" is a word and "ghast" is not)."""
+    capital ("a ghast", "A ghast": no lint, though "aghast" is a word and "ghast" is not).
+    ``low_words``: the ASCII words of the lower-cased sentence, when the caller has them already."""
     if "'" not in sentence:
-        return _merge_words_plain(sentence, words)
+        return _merge_words_plain(sentence, words, low_words)
     known, d = words.known, words.dictionary
     for left, right in _PAIR.findall(sentence):
-        if _skipped_by_merge_words(left) or _skipped_by_merge_words(right):
-            continue
-        left, right = left.lower(), right.lower()
-        if "'" not in left and "'" not in right:  # most pairs: no cut to try
-            if (left not in known or right not in known) and (left + right in d or f"{left}'{right}" in d):
+        low_left, low_right = left.lower(), right.lower()
+        if "'" not in low_left and "'" not in low_right:  # most pairs: no cut to try
+            if low_left in known and low_right in known:  # most of those: nothing to look at
+                continue
+            if _skipped_by_merge_words(left) or _skipped_by_merge_words(right):
+                continue
+            if low_left + low_right in d or f"{low_left}'{low_right}" in d:
                 return True
             continue
+        if _skipped_by_merge_words(left) or _skipped_by_merge_words(right):
+            continue
+        left, right = low_left, low_right
         for a in _pieces(left, True):
             for b in _pieces(right, False):
                 if (a not in known or b not in known) and (a + b in d or f"{a}'{b}" in d):
@@ -102,7 +111,7 @@ def merge_words(sentence: str, words: HarperWords) -> bool:
     return False
 
 
-def _merge_words_plain(sentence: str, words: HarperWords) -> bool:
+def _merge_words_plain(sentence: str, words: HarperWords, low_words: list[str] | None = None) -> bool:
     """`merge_words` for a sentence without apostrophes, where each word of a pair is a run of letters and
     the pair is two runs with only whitespace between: only the pairs holding a word Harper does not know
     can be linted, so only those are looked at."""
@@ -110,9 +119,11 @@ def _merge_words_plain(sentence: str, words: HarperWords) -> bool:
     if sentence.isascii():
         # Most sentences: no pair around a word Harper does not know makes a dictionary word, so none is
         # looked at further (the positions and the words' case, below, decide only for such a pair).
-        low = _ASCII_WORD.findall(sentence.lower())
-        if not any(_merges(low[j], low[j + 1], d) for i, w in enumerate(low) if w not in known
-                   for j in (i - 1, i) if 0 <= j < len(low) - 1):
+        low = _ASCII_WORD.findall(sentence.lower()) if low_words is None else low_words
+        if known.issuperset(low) or not any(
+            _merges(low[j], low[j + 1], d) for i, w in enumerate(low) if w not in known
+            for j in (i - 1, i) if 0 <= j < len(low) - 1
+        ):
             return False
     runs = [(m.start(), m.end(), m.group()) for m in _LETTER_RUN.finditer(sentence)]
     lows = [run[2].lower() for run in runs]
@@ -131,14 +142,19 @@ def _merges(left: str, right: str, dictionary: frozenset[str]) -> bool:
     return left + right in dictionary or f"{left}'{right}" in dictionary
 
 
-def regular_irregulars(sentence: str, words: HarperWords) -> bool:
+def regular_irregulars(sentence: str, words: HarperWords, low_words: list[str] | None = None) -> bool:
     """RegularIrregulars lints a word the dictionary lacks, ending in -s, -ed, -er or -est, that is
-    the regular form of an irregular plural, past or comparative ("childs", "eated", "gooder")."""
+    the regular form of an irregular plural, past or comparative ("childs", "eated", "gooder").
+    ``low_words`` as for `merge_words`."""
     d = words.dictionary
     low = sentence.lower()
-    if low.isascii() and "'" not in low and words.known.issuperset(_ASCII_WORD.findall(low)):
-        return False  # every word is one Harper knows (most sentences)
-    for word in _WORD.findall(low):
+    if low.isascii() and "'" not in low:
+        # each word is a run of ASCII letters: only those Harper does not know can be linted (most
+        # sentences have none), and each is tried once
+        todo = set(_ASCII_WORD.findall(low) if low_words is None else low_words).difference(words.known)
+    else:
+        todo = _WORD.findall(low)
+    for word in todo:
         if word[-1] not in "sdrt" or word in words.known:
             continue
         for w in {word, *word.split("'")}:
@@ -163,7 +179,7 @@ def regular_irregulars(sentence: str, words: HarperWords) -> bool:
     return False
 
 
-CODE_TRIGGERS: dict[str, Callable[[str, HarperWords], bool]] = {
+CODE_TRIGGERS: dict[str, Callable[[str, HarperWords, list[str] | None], bool]] = {
     "merge_words": merge_words,
     "regular_irregulars": regular_irregulars,
 }
@@ -173,8 +189,8 @@ class SentenceFilter:
     """``wanted(sentence)``: could any of these rules lint it? Built from the rules' table."""
 
     def __init__(self, rules: Mapping[str, Mapping], skip: frozenset[str] = frozenset()) -> None:
-        patterns: list[tuple[str, frozenset[str] | None, tuple[str, ...] | None, bool]] = []
-        codes: list[Callable[[str, HarperWords], bool]] = []
+        patterns: list[tuple[str, frozenset[str] | None, re.Pattern | None, bool]] = []
+        codes: list[Callable[[str, HarperWords, list[str] | None], bool]] = []
         self.always = False
         for name, info in rules.items():
             if name in skip:
@@ -186,8 +202,10 @@ class SentenceFilter:
                 codes.append(CODE_TRIGGERS[trigger[len(CODE) :]])
             else:
                 needs_words, needs_text = info.get("trigger_words"), info.get("trigger_text")
+                # the strings as one alternation: searched in C, where a loop over them ran in Python
+                text = re.compile("|".join(map(re.escape, needs_text))) if needs_text else None
                 patterns.append((trigger, frozenset(needs_words) if needs_words else None,
-                                 tuple(needs_text) if needs_text else None, bool(info.get("trigger_repeats"))))
+                                 text, bool(info.get("trigger_repeats"))))
         # apart: a joined alternation is slower
         self._regexes = [(re.compile(p), words, text, repeats) for p, words, text, repeats in patterns]
         self._codes = codes
@@ -202,31 +220,39 @@ class SentenceFilter:
         if self.always:
             return True
         s = sentence.translate(APOSTROPHES)
-        if self._regex_fires(s):
+        # the lower-cased sentence's ASCII words: read once, for the regexes' hints and the code triggers
+        tokens = _ASCII_WORD.findall(s.lower())
+        if self._regex_fires(s, tokens):
             return True
         if not self._codes:
             return False
         words = harper_words()  # loaded on the first sentence no regex wants
-        return words is None or any(code(s, words) for code in self._codes)
+        return words is None or any(code(s, words, tokens) for code in self._codes)
 
-    def _regex_fires(self, s: str) -> bool:
+    def _regex_fires(self, s: str, words: list[str]) -> bool:
         ascii_ = s.isascii()
         if not ascii_ and any(c in s for c in _ASCII_LOOKALIKES):
             return any(regex.search(s) for regex, *_ in self._regexes)
         low = s.lower()
-        words: list[str] | None = None
         tokens: set[str] | None = None
         for regex, needs_words, needs_text, repeats in self._regexes:
-            if needs_text is not None and not any(t in low for t in needs_text):
+            if needs_text is not None and needs_text.search(low) is None:
                 continue
             if needs_words is not None or (repeats and ascii_):
-                if words is None:
-                    words = _ASCII_WORD.findall(low)
+                if tokens is None:
                     tokens = set(words)
                 if needs_words is not None and tokens.isdisjoint(needs_words):
                     continue
-                if repeats and ascii_ and len(tokens) == len(words):
+                if repeats and ascii_ and not _may_repeat(s, words, tokens):
                     continue
             if regex.search(s):
                 return True
         return False
+
+
+def _may_repeat(s: str, words: list[str], tokens: set[str]) -> bool:
+    """Could a word be repeated in this ASCII sentence (its lower-cased words and their set)? Without
+    apostrophes a repeated word is a run of letters, so the two are neighbours among the words."""
+    if len(tokens) == len(words):
+        return False
+    return "'" in s or any(map(eq, words, islice(words, 1, None)))
