@@ -6,8 +6,9 @@ import gzip
 import importlib.util
 import math
 import re
-from functools import lru_cache
-from itertools import chain, repeat
+from functools import lru_cache, partial
+from itertools import chain, compress, repeat
+from operator import itemgetter, le
 from pathlib import Path
 
 _WORDFREQ = importlib.util.find_spec("wordfreq")  # found, not imported (see `english_frequencies`)
@@ -120,17 +121,17 @@ class CloseWords:
         # wordfreq rounds Zipf values to 0.01: keep everything that could round up to min_zipf.
         freqs = english_frequencies()
         floor = 10 ** (min_zipf - 9 - 0.01)
-        words = sorted(
-            (w for w, f in freqs.items() if f >= floor and w.isalpha()),
-            key=lambda w: (w[0], len(w), w),
-        )
+        # ordered by (first letter, length, word): stable sorts, the last key first, all keys in C
+        words = sorted(filter(str.isalpha, compress(freqs, map(partial(le, floor), freqs.values()))))
+        words.sort(key=len)
+        words.sort(key=itemgetter(0))
         self._words = words
         self._np = np
-        lengths = np.fromiter((len(w) for w in words), dtype=np.int32, count=len(words))
+        lengths = np.fromiter(map(len, words), dtype=np.int32, count=len(words))
         self._lengths = lengths
         # an estimate of each word's Zipf value, only to rule words out (with a margin): a word
         # that passes is measured with `zipf`, as the gate measures it
-        self._zipf = np.log10(np.fromiter((freqs[w] for w in words), dtype=np.float64, count=len(words))) + 9
+        self._zipf = np.log10(np.fromiter(map(freqs.__getitem__, words), dtype=np.float64, count=len(words))) + 9
         # letters a-z are columns 0-25, any other letter shares column 26
         table = {c: i for i, c in enumerate("abcdefghijklmnopqrstuvwxyz")}
         self._column = table
@@ -141,7 +142,8 @@ class CloseWords:
         codes = np.where(codes < 26, codes, 26)
         rows = np.repeat(np.arange(len(words)), lengths)
         cells = np.bincount(rows * 27 + codes, minlength=len(words) * 27)
-        self._counts = cells.reshape(len(words), 27).astype(np.int16)
+        # one row per letter column: `exists` reads only the rows of its word's letters
+        self._by_letter = np.ascontiguousarray(cells.reshape(len(words), 27).T.astype(np.int16))
         self._first: dict[str, tuple[int, int]] = {}
         start = 0
         for i in range(1, len(words) + 1):
@@ -170,17 +172,22 @@ class CloseWords:
             spans = [self._first.get(lw[0], (0, 0))]
         else:
             spans = list(self._first.values())
-        query = np.zeros(27, dtype=np.int16)
+        query: dict[int, int] = {}  # letter column -> count in the word
         for ch in lw:
-            query[self._column.get(ch, 26)] += 1
+            column = self._column.get(ch, 26)
+            query[column] = query.get(column, 0) + 1
+        letters = np.fromiter(query, dtype=np.intp, count=len(query))
+        counts = np.fromiter(query.values(), dtype=np.int16, count=len(query))[:, None]
         base = zipf(lw)
         for lo, hi in spans:
             rows = self._rows(lo, hi, n, d)
             if not len(rows):
                 continue
             sl = slice(rows.start, rows.stop)
-            # letters w2 has beyond word's plus letters it lacks: each at most d when distance <= d
-            spread = np.abs(self._counts[sl] - query).sum(axis=1)
+            # letters w2 has beyond word's plus letters it lacks: each at most d when distance <= d. Summed
+            # over the word's letters, and w2's other letters are all beyond: its length less the rest
+            mine = self._by_letter[letters, sl]
+            spread = self._lengths[sl] - mine.sum(axis=0) + np.abs(mine - counts).sum(axis=0)
             extra = self._lengths[sl] - n  # (more - fewer): more = (spread + extra) / 2
             near = (spread + np.abs(extra) <= 2 * d)
             common = self._zipf[sl] >= max(self.min_zipf, base + min_gain) - 0.02
