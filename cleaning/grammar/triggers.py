@@ -219,7 +219,8 @@ class SentenceFilter:
     def wanted(self, sentence: str) -> bool:
         if self.always:
             return True
-        s = sentence.translate(APOSTROPHES)
+        # the apostrophes to read as "'" are not ASCII: most sentences need no translation
+        s = sentence if sentence.isascii() else sentence.translate(APOSTROPHES)
         # the lower-cased sentence's ASCII words: read once, for the regexes' hints and the code triggers
         tokens = _ASCII_WORD.findall(s.lower())
         if self._regex_fires(s, tokens):
