@@ -230,13 +230,15 @@ class HarperBackend:
             self.linted[0] += len(keep)
             self.linted[1] += sum(len(sentences[i]) for i in keep)
             if self._spell:
-                words = [set(WORD_RE.findall(s)) for s in sentences]  # each sentence tokenized once
-                rare = {w for w in set().union(*words) if self._could_correct(w)}  # each distinct word judged once
+                # no word spans a line break: one pass over the joined batch finds every sentence's words
+                words = set(WORD_RE.findall("\n".join(sentences)))
+                rare = {w for w in words if self._could_correct(w)}  # each distinct word judged once
                 self._suggest(rare)
                 flagged = {w for w in rare if self._spelled.get(w)}
-                for i, s in enumerate(sentences):
-                    if flagged and not flagged.isdisjoint(words[i]):  # most sentences have no suggestion
-                        found[i].extend(self._spelling(s))
+                if flagged:  # most batches have no suggestion: their sentences are not read again
+                    for i, s in enumerate(sentences):
+                        if not flagged.isdisjoint(WORD_RE.findall(s)):
+                            found[i].extend(self._spelling(s))
             return found
         except Exception as e:  # a panic in the Rust core surfaces as an exception
             raise BackendError(f"harper failed: {type(e).__name__}: {e}") from e
