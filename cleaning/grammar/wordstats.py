@@ -6,6 +6,7 @@ import gzip
 import importlib.util
 import math
 import re
+from bisect import bisect_left, bisect_right
 from functools import lru_cache, partial
 from itertools import chain, compress, repeat
 from operator import itemgetter, le
@@ -129,6 +130,7 @@ class CloseWords:
         self._np = np
         lengths = np.fromiter(map(len, words), dtype=np.int32, count=len(words))
         self._lengths = lengths
+        self._length_list = lengths.tolist()  # bisected in C without numpy's per-call cost
         # an estimate of each word's Zipf value, only to rule words out (with a margin): a word
         # that passes is measured with `zipf`, as the gate measures it
         self._zipf = np.log10(np.fromiter(map(freqs.__getitem__, words), dtype=np.float64, count=len(words))) + 9
@@ -152,9 +154,7 @@ class CloseWords:
                 start = i
 
     def _rows(self, lo: int, hi: int, n: int, d: int) -> range:
-        a = lo + int(self._np.searchsorted(self._lengths[lo:hi], n - d, side="left"))
-        b = lo + int(self._np.searchsorted(self._lengths[lo:hi], n + d, side="right"))
-        return range(a, b)
+        return range(bisect_left(self._length_list, n - d, lo, hi), bisect_right(self._length_list, n + d, lo, hi))
 
     def exists(self, word: str, max_distance: int, min_gain: float, same_first_letter: bool = True) -> bool:
         """True when some listed word ``w2`` has ``distance(word, w2) <= max_distance`` (at most 1
