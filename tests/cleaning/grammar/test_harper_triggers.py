@@ -161,6 +161,11 @@ def test_merge_words_without_apostrophes_looks_only_at_pairs_holding_an_unknown_
              "A ghast look crossed his face.", "Whole-hearted support came from 2 groups."]
     assert [s for s in split + whole if triggers.merge_words(s, words)] == \
         linted_by("MergeWords", split + whole) == [s for s in split if linted_by("MergeWords", [s])]
+    # given the lower-cased sentence's ASCII words (as SentenceFilter does), the same answers
+    for s in split + whole:
+        low_words = triggers._ASCII_WORD.findall(s.lower())
+        assert triggers.merge_words(s, words, low_words) == triggers.merge_words(s, words)
+        assert triggers.regular_irregulars(s, words, low_words) == triggers.regular_irregulars(s, words)
 
 
 def test_a_ready_backend_has_loaded_the_word_lists_before_its_first_sentence():
@@ -196,7 +201,8 @@ def test_a_trigger_s_words_and_text_never_hide_a_sentence_its_regex_matches(hint
     near_misses = ["is therefore", "nowadays ", "now-adays ", "nowa days ", "for example ", "on the other hand ",
                    "guideline of views", "pilots", "there re fore", "fur-ther-more", "it's is", "I have went",
                    "the  another", "despite\tof", "don't don't", "\u00e9 \u00e9", "caf\u00e9 caf\u00e9",
-                   "\u017fo \u017fo", "\u0130s \u0130S there", "ok. ok", "THE the", "Kant cant", "alot", "upto"]
+                   "\u017fo \u017fo", "\u0130s \u0130S there", "ok. ok", "THE the", "Kant cant", "alot", "upto",
+                   "the cat and the dog", "the, the", "the - the", "a a", "it's it's", "its it's"]
     sentences = [v for s in [*(w for pair in LINTED.values() for w in pair), *UNTRIGGERED, *near_misses]
                  for v in _variants(s)]
     for name, info in table.items():
