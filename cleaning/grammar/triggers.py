@@ -10,11 +10,11 @@ written with ' then fires for either).
 
 A regex trigger may also say what every sentence it matches holds: ``"trigger_words"``, one of
 these whole words (runs of ASCII letters, lower case); ``"trigger_text"``, one of these strings of
-the lower-cased sentence; ``"trigger_repeats"``, some word twice (ASCII sentences only). That is
-checked first, and the regex runs only where it could match: searched in every sentence, the
-regexes cost more than Harper's parse of the fifth of the sentences they let through. A sentence
-holding one of the four characters Python's case-insensitive matching takes for an ASCII letter
-(İ ı ſ K) always meets the regex.
+the lower-cased sentence; ``"trigger_repeats"``, some word twice in a row, only non-letters between
+(ASCII sentences only). That is checked first, and the regex runs only where it could match: searched
+in every sentence, the regexes cost more than Harper's parse of the fifth of the sentences they let
+through. A sentence holding one of the four characters Python's case-insensitive matching takes
+for an ASCII letter (İ ı ſ K) always meets the regex.
 
 The code triggers need Harper's dictionary (data/harper_words.json.gz, made by
 bench/harper_words.py from the installed harper-py). With a file made for another harper-py
