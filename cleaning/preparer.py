@@ -150,7 +150,8 @@ class Preparer:
                     waiting -= self._prepare_here()
                     continue
                 if not any(p.is_alive() for p in self._procs):
-                    self.errors.append(f"a preparing helper died with {waiting} pages file(s) unanswered")
+                    self.errors.append(f"a preparing helper died with {waiting} pages file(s) or grammar warm-up(s) "
+                                       "unanswered")
                     break
                 if left <= 0:
                     self.errors.append("a preparing worker stopped answering")  # the run's cleaning does the rest

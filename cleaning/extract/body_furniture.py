@@ -31,40 +31,49 @@ FURNITURE_LINE_RE = re.compile(
     r"(?:这篇文章|本文|此页面|这个页面|这篇内容)对(?:您|你)有(?:帮助|用)吗.{0,40}|"
     r"क्या\s+(?:यह|ये)\s+(?:लेख|जानकारी|पेज|पृष्ठ)\s+(?:उपयोगी|मददगार|सहायक)\s+(?:था|थी|है|रहा|रही).{0,40}|"
     r"bài\s+viết\s+(?:này\s+)?có\s+hữu\s+ích.{0,40}|"
-    r"(?:request|schedule|make|book)\s+(?:an?\s+|your\s+)?(?:appointment|consultation)\b.{0,120}|"
-    r"find\s+(?:a|an|your)\s+(?:doctor|physician|provider|specialist|pediatrician|location|clinic|dentist|pharmacy)\b.{0,120}|"
-    r"browse\s+our\s+(?:providers|doctors|specialists|locations)\b.{0,120}|"
-    r"start\s+(?:a|your)\s+(?:free\s+)?(?:symptom|online)\s+(?:assessment|check(?:er)?)\b.{0,120}|"
+    r"(?:request|schedule|make|book)\s+(?:an?\s+|your\s+)?(?:appointment|consultation)(?:\s+(?:online|today|now))?|"
+    r"find\s+(?:a|an)\s+(?:doctor|physician|provider|specialist|pediatrician|location|clinic|dentist|pharmacy)"
+    r"(?:\s+near\s+(?:you|me))?|"
+    r"browse\s+our\s+(?:providers|doctors|specialists|locations)(?:\s+or\s+call\s+[\d\s().+-]{7,20})?|"
+    r"start\s+(?:a|your)\s+(?:free\s+)?(?:symptom|online)\s+(?:assessment|check(?:er)?)(?:\s+now)?|"
     r"save\s+up\s+to\s+\d+\s*%\s+on\s+(?:your\s+)?(?:prescriptions?|medications?|medicines?|drugs?)\b.{0,120}|"
     r"get\s+(?:a\s+|your\s+)?free\s+(?:discount\s+|savings\s+)?(?:coupon|card)\b.{0,80}"
     r")\W*$", re.I)
 _SENTENCE_END = re.compile(r"(?<!\.\.)[.!]\W*$")  # a full stop, not an ellipsis: a sentence of the article
 
-# The sentence a medical disclaimer is made of, in our users' languages (unlabelled: the labelled ones are
-# patterns.DISCLAIMER_RE's)
+# The sentence a medical disclaimer is made of, in our users' languages: the page itself ("this article", "the
+# information on this site") is not a substitute for a doctor's advice. An article's own advice ("iron tablets are
+# not a substitute for treatment", "Homöopathie ersetzt keine ärztliche Behandlung") names something else.
+_THIS_PAGE = (r"(?:this|the|our|these)\s+(?:information|article|content|site|website|page|blog|material|text|post|"
+              r"guide|publication|leaflet|tool|service)s?\b")
 DISCLAIMER_SENTENCE_RE = re.compile(
-    r"\bnot\s+(?:intended\s+(?:to\s+be\s+|as\s+)?|meant\s+(?:to\s+be\s+|as\s+)?)?(?:a\s+)?(?:substitute|replacement)\s+for\s+"
-    r"(?:(?:professional|personal|qualified|individual)\s+)?(?:medical\s+)?(?:advice|diagnosis|treatment|care|consultation)|"
-    r"\bersetz\w*\s+(?:nicht|keinen?|keine)\s+(?:\w+\s+){0,3}(?:ärztlich|professionell|medizinisch|fachlich)\w*\s+"
-    r"(?:Beratung|Behandlung|Diagnose|Rat|Untersuchung)|"
-    r"\bne\s+(?:remplace|se\s+substitue)\s+(?:pas|en\s+aucun\s+cas|nullement)\s+[\w\s'’]{0,30}?"
-    r"(?:avis|consultation|diagnostic|médecin)|"
-    r"\bno\s+(?:sustituye|reemplaza|pretende\s+(?:sustituir|reemplazar))\s+(?:\w+\s+){0,3}"
-    r"(?:consulta|consejo|diagn[óo]stico|atenci[óo]n|opini[óo]n)|"
-    r"\bnon\s+(?:sostituisce|intende\s+sostituire|può\s+sostituire)\s+(?:\w+\s+){0,3}(?:parere|consulenza|visita|diagnosi)|"
-    r"\bn[ãa]o\s+(?:substitui|pretende\s+substituir)\s+(?:\w+\s+){0,3}"
-    r"(?:consulta|orienta[çc][ãa]o|aconselhamento|diagn[óo]stico|avalia[çc][ãa]o)|"
-    r"\bnie\s+zast[ęe]puj[eą]\s+(?:\w+\s+){0,3}(?:porady|konsultacji|wizyty|diagnozy)|"
-    r"\bvervang\w*\s+(?:geen|niet)\s+(?:\w+\s+){0,3}(?:advies|consult|diagnose|behandeling)|"
-    r"医師の診断に代わるものではありません|不能(?:代替|替代|取代)(?:医生|医师|专业|医疗)", re.I)
+    rf"\b{_THIS_PAGE}[^.!?]{{0,120}}?\bnot\s+(?:intended\s+(?:to\s+be\s+|as\s+)?|meant\s+(?:to\s+be\s+|as\s+)?)?"
+    r"(?:a\s+)?(?:substitute|replacement)\s+for\b|"
+    r"\b(?:dieser|der|diese|die|unser[e]?)\s+(?:Artikel|Beitrag|Text|Inhalte?|Informationen|Seite|Webseite|Website|Ratgeber)"
+    r"[^.!?]{0,120}?\bersetz\w*\s+(?:nicht|keinen?|keine)\b|"
+    r"\b(?:cet|cette|ce|les|nos)\s+(?:article|information|contenu|site|page|informations|contenus)s?"
+    r"[^.!?]{0,120}?\bne\s+(?:remplace|remplacent|se\s+substitue|se\s+substituent)\b|"
+    r"\b(?:este|esta|el|la|los|las|nuestro|nuestra)\s+(?:art[íi]culo|informaci[óo]n|contenido|sitio|p[áa]gina)s?"
+    r"[^.!?]{0,120}?\bno\s+(?:sustituye|sustituyen|reemplaza|reemplazan|pretende)\b|"
+    r"\b(?:questo|questa|queste|il|le|i)\s+(?:articolo|informazioni|contenuto|contenuti|sito|pagina)"
+    r"[^.!?]{0,120}?\bnon\s+(?:sostituisce|sostituiscono|intende|intendono)\b|"
+    r"\b(?:este|esta|o|a|os|as)\s+(?:artigo|informa[çc][ãa]o|informa[çc][õo]es|conte[úu]do|site|p[áa]gina)"
+    r"[^.!?]{0,120}?\bn[ãa]o\s+(?:substitui|substituem|pretende)\b|"
+    r"\b(?:ten|ta|te|niniejszy|niniejsza|niniejsze)\s+(?:artyku[łl]|informacje|tre[śs][ćc]|strona|serwis)"
+    r"[^.!?]{0,120}?\bnie\s+zast[ęe]puj[eą]\b|"
+    r"\b(?:deze|dit|de)\s+(?:informatie|artikel|inhoud|site|website|pagina)[^.!?]{0,120}?\bvervang\w*\s+(?:geen|niet)\b|"
+    r"(?:この記事|本記事|当サイト|本サイト|このページ).{0,60}?医師の診断に代わるものではありません|"
+    r"(?:本文|本站|以上内容|本页面|本网站|文章内容).{0,40}?不能(?:代替|替代|取代)", re.I)
 DISCLAIMER_SENTENCE_MAX = 800
 TAIL_LINES = 3  # a disclaimer sentence is furniture only among the body's last lines
 
 
 def is_furniture_line(line: str) -> bool:
-    """A feedback widget or a call to action on a line of its own (not a sentence of the article)."""
-    return (len(line) <= FURNITURE_LINE_MAX and FURNITURE_LINE_RE.match(line) is not None
-            and (len(line.split()) <= 6 or not _SENTENCE_END.search(line)))
+    """A feedback widget or a call to action on a line of its own (not a sentence or a heading of the article:
+    "Make an appointment with your doctor if you notice:" heads a list of symptoms)."""
+    stripped = line.rstrip()
+    return (len(line) <= FURNITURE_LINE_MAX and not stripped.endswith((":", "：")) and FURNITURE_LINE_RE.match(line)
+            is not None and (len(line.split()) <= 6 or not _SENTENCE_END.search(line)))
 
 
 def without_disclaimer_tail(lines: list[str]) -> list[str]:

@@ -298,19 +298,20 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
     if published is None and modified:
         published, source = modified[0].day, modified[0].source
     if published is None:
-        # The page's only day is the one it labels as its review or update ("Medically reviewed by ... on
-        # August 8, 2024"): that day, not January 1st of a copyright year
-        labelled = labelled_update()
-        if labelled is not None:
-            published, source = labelled[0], "text"
-    if published is None:
         month = ctx.url_month or (url_month(canonical_href(tree)) if not is_archive_capture(url) else None)
         published = fallback_date(month, partial, now)
         if published is not None:
             source = "fallback"
             flags.extend(f for f in ("date_partial", "date_uncertain") if f not in flags)
             if published.month == 1 and (published.year, published.month) != month:
-                flags.append("date_year_only")  # not the URL's month: a year alone (or a January) htmldate found
+                # not the URL's month: a year alone (or a January) htmldate found. A medical review's day the
+                # page states ("Medically reviewed by ... on August 8, 2024") says more than a copyright year;
+                # still flagged uncertain (it is a review's day, the publication may be older)
+                reviewed = _reviewed_day(ctx, now)
+                if reviewed is not None:
+                    published, source = reviewed, "text"
+                else:
+                    flags.append("date_year_only")
 
     if updated is None:
         labelled = labelled_update()
@@ -318,6 +319,14 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
     if updated and published and updated < published:
         updated = None
     return published, updated, source, flags
+
+
+def _reviewed_day(ctx: DateContext, now: datetime | None) -> date | None:
+    """The day a medical-review label of the page's text names (its reviewer, or "Reviewed:"), if any."""
+    if not any(word in ctx.text.lower() for word in REVIEW_WORDS):
+        return None
+    found = _labelled_date(ctx.text, REVIEW_LABEL_RE, now, ctx.order)
+    return found[0] if found is not None else None
 
 
 def fallback_date(month: tuple[int, int] | None, partial: date | None, now: datetime | None = None) -> date | None:

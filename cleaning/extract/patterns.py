@@ -203,8 +203,8 @@ BOILERPLATE_LINE_RE = re.compile(
     r")\W*$", re.I)
 # A publisher's disclaimer under the article ("Disclaimer: the content is for reference only ..."): long, so
 # apart from the short lines above.
-DISCLAIMER_RE = re.compile(r"^\W*(?:(?:medical\s+)?disclaimer|免责声明|wichtiger\s+hinweis|haftungsausschluss|"
-                           r"avertissement|aviso\s+(?:legal|m[ée]dico|importante)|avvertenz[ae]|zastrze[żz]enie|"
+# (not "Wichtiger Hinweis:", "Avvertenze:", "Avertissement :": a drug leaflet's or an article's own safety notes)
+DISCLAIMER_RE = re.compile(r"^\W*(?:(?:medical\s+)?disclaimer|免责声明|haftungsausschluss|aviso\s+legal|zastrze[żz]enie|"
                            r"अस्वीकरण|면책\s*(?:조항|공고)?|إخلاء\s+المسؤولية)\s*[:：]", re.I)
 DISCLAIMER_MAX = 800
 BOILERPLATE_LINE_MAX = 200

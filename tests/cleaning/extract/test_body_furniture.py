@@ -51,6 +51,9 @@ def test_an_appointment_or_coupon_call_to_action_goes(cta):
 @pytest.mark.parametrize("sentence", [
     "Find a doctor you trust and ask whether your uric acid should be checked once a year.",
     "Schedule an appointment with your doctor if a joint stays swollen for more than a week.",
+    "Make an appointment with your doctor if you notice:",  # a heading over a list of symptoms
+    "Find a doctor who accepts your insurance",  # a section heading
+    "Book an appointment with your GP within two weeks",  # a step of a list
 ])
 def test_the_articles_own_advice_with_those_words_stays(sentence):
     assert sentence in _body([*PARAS[:2], sentence, *PARAS[2:]])
@@ -62,8 +65,9 @@ def test_the_articles_own_advice_with_those_words_stays(sentence):
     ("Dieser Beitrag ersetzt keine ärztliche Beratung oder Behandlung.", "de"),
     ("Cet article ne remplace en aucun cas l'avis d'un médecin.", "fr"),
     ("Este contenido no sustituye la consulta con un profesional de la salud.", "es"),
-    ("Wichtiger Hinweis: Dieser Artikel enthält nur allgemeine Hinweise und darf nicht zur Selbstdiagnose "
+    ("Wichtiger Hinweis: Dieser Artikel ersetzt keine ärztliche Beratung und darf nicht zur Selbstdiagnose "
      "verwendet werden.", "de"),
+    ("本文内容仅供参考，不能替代医生的诊断和治疗。", "zh"),
     ("अस्वीकरण: यह लेख केवल सामान्य जानकारी के लिए है।", "hi"),
 ])
 def test_a_medical_disclaimer_under_the_article_goes_labelled_or_not(disclaimer, lang):
@@ -75,3 +79,19 @@ def test_the_same_sentence_inside_the_article_stays():
     sentence = ("A symptom checker is not a substitute for medical advice, so a hot, swollen joint with fever "
                 "needs a doctor the same day.")
     assert sentence in _body([PARAS[0], sentence, *PARAS[1:]])
+
+
+@pytest.mark.parametrize("line,lang", [
+    ("Remember that iron tablets are not a substitute for treatment of the cause of the bleeding.", "en"),
+    ("Experts say chatbots are not a substitute for professional medical advice, and a wrong answer can delay "
+     "care.", "en"),
+    ("Homöopathie ersetzt keine ärztliche Behandlung, sagen die Autoren der Studie.", "de"),
+    ("专家提醒，保健品不能替代医生的治疗，出现症状应及时就医。", "zh"),
+    ("Wichtiger Hinweis: Bei akuter Atemnot sofort den Notruf 112 wählen.", "de"),
+    ("Avvertenze: non usare in gravidanza e non superare la dose indicata.", "it"),
+    ("Avertissement : ne pas dépasser 3 g par jour chez l'adulte.", "fr"),
+])
+def test_the_articles_own_last_advice_and_safety_notes_stay(line, lang):
+    """What the article says of something else (tablets, chatbots, homeopathy) is its content, and a drug's
+    or an emergency's safety note under a label is no publisher's disclaimer."""
+    assert line in _body([*PARAS, line], lang)

@@ -131,4 +131,14 @@ def test_a_pages_only_day_its_review_date_beats_a_copyright_year():
     ex = extract(_page(byline=byline, footer="<footer><p>© 2025 Riverbend Health LLC</p></footer>"),
                  "https://riverbend.example.org/walking-after-meals", now=NOW.replace(year=2025))
     assert ex.published_date == date(2024, 8, 8) and ex.date_source == "text"
-    assert "date_year_only" not in ex.flags
+    assert "date_year_only" not in ex.flags and "date_uncertain" in ex.flags  # a review's day: maybe not the first
+
+
+def test_an_update_a_reader_mentions_is_no_pages_day():
+    """Only a medical review's label stands in for the copyright year: a reader's comment saying "updated:
+    3 March 2025" does not date the page."""
+    comment = ('<div id="comments" class="comments"><div class="comment"><p>Jane wrote: my doctor updated: 3 March '
+               '2025 my dose</p></div></div>')
+    ex = extract(_page(footer=comment + "<footer><p>© 2019 Walking Notes</p></footer>"),
+                 "https://walkingnotes.example.org/after-meals", now=NOW.replace(year=2025, month=6))
+    assert ex.published_date == date(2019, 1, 1) and "date_year_only" in ex.flags
