@@ -173,8 +173,8 @@ class ProcessMapper:
                         in_flight -= 1
                         pending[seq] = run_segment(steps, doc)
                         continue
-                # A short wait while a document may still be taken back (what was just put may not be in the
-                # queue yet), a longer one once helpers have them all.
+                # A short wait while a helper holds a document (one it has not started may still be taken back;
+                # what was just put may not be in the queue yet), a longer one once none does.
                 got = self._next_result(results, procs, 0.05 if in_flight else 1.0)
                 if got is not None:
                     receive(*got)
