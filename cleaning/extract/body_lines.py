@@ -158,12 +158,19 @@ def clean_lines(paras: list[str], avoid: set[str]) -> list[str]:
     "More about the study") and running text follows it: then it heads a section, not a cut list."""
     out: list[str] = []
     paras = [" ".join(p.split()) for p in paras]
+    cut_list = False  # under a related block's heading that went: its unlinked items, short and unpunctuated, go too
     for i, p in enumerate(paras):
         if not p:
             continue
+        if cut_list and len(p.split()) <= _CUT_ITEM_WORDS and not _TERMINAL.search(p):
+            continue
+        cut_list = False
         short = len(p) <= BOILERPLATE_LINE_MAX
-        if short and (BOILERPLATE_LINE_RE.match(p) or is_promo_line(p) or is_furniture_line(p)
-                      or RELATED_HEADING_RE.match(p) and not _heads_a_section(p, paras, i + 1)):
+        if short and RELATED_HEADING_RE.match(p) and not _heads_a_section(p, paras, i + 1):
+            # an everyday section heading ("Recommendations") over short lines may head the article's own list
+            cut_list = not _SECTION_HEADING.match(p)
+            continue
+        if short and (BOILERPLATE_LINE_RE.match(p) or is_promo_line(p) or is_furniture_line(p)):
             continue
         if len(p) <= DISCLAIMER_MAX and DISCLAIMER_RE.match(p):
             continue
@@ -175,6 +182,8 @@ def clean_lines(paras: list[str], avoid: set[str]) -> list[str]:
         out.append(p)
     return without_disclaimer_tail(out)
 
+
+_CUT_ITEM_WORDS = 5  # "Check interactions", "Pricing & coupons": a related block's unlinked items
 
 # Related-block headings that are also everyday section headings of a health article
 _SECTION_HEADING = re.compile(r"^\W*(?:recommendations?|recommended|related|trending|featured|further\s+reading|"

@@ -95,3 +95,22 @@ def test_the_articles_own_last_advice_and_safety_notes_stay(line, lang):
     """What the article says of something else (tablets, chatbots, homeopathy) is its content, and a drug's
     or an emergency's safety note under a label is no publisher's disclaimer."""
     assert line in _body([*PARAS, line], lang)
+
+
+def test_a_related_blocks_unlinked_items_go_with_its_heading():
+    """"More about allopurinol" over "Check interactions / Compare alternatives / Pricing & coupons" (a drug page's
+    tools, not linked in this copy): the heading went, and its items stayed without it."""
+    items = "<h2>More about allopurinol</h2><ul><li>Check interactions</li><li>Compare alternatives</li>" \
+            "<li>Pricing &amp; coupons</li></ul>"
+    html = (f'<html lang="en"><head><title>Gout | Riverbend Clinic</title></head><body><article><h1>Gout</h1>'
+            f'{"".join(f"<p>{line}</p>" for line in PARAS)}{items}</article></body></html>')
+    assert extract(html, URL).body.split("\n\n") == PARAS
+
+
+def test_an_everyday_section_heading_over_the_articles_own_short_list_keeps_the_list():
+    """"Recommendations" over short steps may be the article's own list (it reads like a related heading too)."""
+    steps = "<h2>Recommendations</h2><ul><li>Drink more water</li><li>Cut down on beer</li><li>Eat less red meat</li></ul>"
+    html = (f'<html lang="en"><head><title>Gout | Riverbend Clinic</title></head><body><article><h1>Gout</h1>'
+            f'{"".join(f"<p>{line}</p>" for line in PARAS)}{steps}</article></body></html>')
+    body = extract(html, URL).body
+    assert "Drink more water" in body and "Eat less red meat" in body
