@@ -221,20 +221,20 @@ class SentenceFilter:
             return True
         # the apostrophes to read as "'" are not ASCII: most sentences need no translation
         s = sentence if sentence.isascii() else sentence.translate(APOSTROPHES)
-        # the lower-cased sentence's ASCII words: read once, for the regexes' hints and the code triggers
-        tokens = _ASCII_WORD.findall(s.lower())
-        if self._regex_fires(s, tokens):
+        # the lower-cased sentence and its ASCII words: read once, for the regexes' hints and the code triggers
+        low = s.lower()
+        tokens = _ASCII_WORD.findall(low)
+        if self._regex_fires(s, low, tokens):
             return True
         if not self._codes:
             return False
         words = harper_words()  # loaded on the first sentence no regex wants
         return words is None or any(code(s, words, tokens) for code in self._codes)
 
-    def _regex_fires(self, s: str, words: list[str]) -> bool:
+    def _regex_fires(self, s: str, low: str, words: list[str]) -> bool:
         ascii_ = s.isascii()
         if not ascii_ and any(c in s for c in _ASCII_LOOKALIKES):
             return any(regex.search(s) for regex, *_ in self._regexes)
-        low = s.lower()
         tokens: set[str] | None = None
         for regex, needs_words, needs_text, repeats in self._regexes:
             if needs_text is not None and needs_text.search(low) is None:
