@@ -17,7 +17,6 @@ from typing import Any
 from cleaning.cli import skip_final_collection
 from cleaning.storage.pandas_probe import answer_pandas_probe
 from cleaning.prepared import PreparedPages
-from cleaning.spool import read_all
 from cleaning.steps.base import Step
 from cleaning.workers import until_orphaned
 
@@ -45,7 +44,7 @@ def _prepare_loop(prepared: PreparedPages, read: Any, segment: list[Step], gramm
         for task in until_orphaned(tasks, parent):
             try:
                 if isinstance(task, tuple):  # ("warm", part): prepared by the crawl's process, warmed here
-                    results.put((task, _warm_prepared(prepared, Path(task[1]), warm), None))
+                    results.put((task, prepared.warm_up(Path(task[1]), warm) if warm else 0, None))
                 else:
                     results.put((str(task), prepared.prepare(Path(task), read, segment, warm), None))
             except Exception as exc:  # noqa: BLE001 - the run's cleaning computes what was not prepared
@@ -57,19 +56,6 @@ def _prepare_loop(prepared: PreparedPages, read: Any, segment: list[Step], gramm
             step.close()
         if grammar is not None:
             grammar.close()
-
-
-def _warm_prepared(prepared: PreparedPages, part: Path, warm: Callable[[Any], None] | None) -> int:
-    """Asks the grammar backend about the documents prepared from `part` (by another process, without
-    the warm-up); returns how many there were."""
-    if warm is None:
-        return 0
-    n = 0
-    for _key, doc, _stats in read_all(prepared.spool_of(part)):
-        if doc is not None:
-            warm(doc)
-            n += 1
-    return n
 
 
 @contextlib.contextmanager
@@ -221,7 +207,8 @@ class Preparer:
                 taken += 1
                 if isinstance(task, tuple):  # a warm-up queued earlier, back from helpers that stopped answering
                     try:
-                        _warm_prepared(self.prepared, Path(task[1]), warm)
+                        if warm is not None:
+                            self.prepared.warm_up(Path(task[1]), warm)
                     except Exception as exc:  # noqa: BLE001 - the run's grammar step asks the backend itself
                         self.errors.append(f"{Path(task[1]).name} (grammar warm-up): {type(exc).__name__}: {exc}")
                     continue
