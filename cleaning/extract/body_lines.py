@@ -162,7 +162,7 @@ def clean_lines(paras: list[str], avoid: set[str]) -> list[str]:
     for i, p in enumerate(paras):
         if not p:
             continue
-        if cut_list and len(p.split()) <= _CUT_ITEM_WORDS and not _TERMINAL.search(p):
+        if cut_list and _words(p) <= _CUT_ITEM_WORDS and not _TERMINAL.search(p):
             continue
         cut_list = False
         short = len(p) <= BOILERPLATE_LINE_MAX

@@ -114,3 +114,12 @@ def test_an_everyday_section_heading_over_the_articles_own_short_list_keeps_the_
             f'{"".join(f"<p>{line}</p>" for line in PARAS)}{steps}</article></body></html>')
     body = extract(html, URL).body
     assert "Drink more water" in body and "Eat less red meat" in body
+
+
+def test_a_chinese_line_after_a_related_heading_is_counted_by_its_characters():
+    """A Chinese line is one whitespace "word" however long: counted by its characters, a sentence of the article
+    under a related heading that went is no related item."""
+    line = "高尿酸血症患者应当定期复查血尿酸水平并且遵照医嘱长期服药控制病情"
+    html = ('<html lang="zh"><head><title>痛风</title></head><body><article><h1>痛风</h1>'
+            f'{"".join(f"<p>{p}</p>" for p in PARAS)}<h2>相关阅读</h2><p>{line}</p></article></body></html>')
+    assert line in extract(html, URL).body
