@@ -323,7 +323,8 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
 
 def _reviewed_day(ctx: DateContext, now: datetime | None) -> date | None:
     """The day a medical-review label of the page's text names (its reviewer, or "Reviewed:"), if any."""
-    if not any(word in ctx.text.lower() for word in REVIEW_WORDS):
+    low = ctx.text.lower()
+    if not any(word in low for word in REVIEW_WORDS):
         return None
     found = _labelled_date(ctx.text, REVIEW_LABEL_RE, now, ctx.order)
     return found[0] if found is not None else None
