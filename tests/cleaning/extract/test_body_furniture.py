@@ -123,3 +123,27 @@ def test_a_chinese_line_after_a_related_heading_is_counted_by_its_characters():
     html = ('<html lang="zh"><head><title>痛风</title></head><body><article><h1>痛风</h1>'
             f'{"".join(f"<p>{p}</p>" for p in PARAS)}<h2>相关阅读</h2><p>{line}</p></article></body></html>')
     assert line in extract(html, URL).body
+
+
+def test_every_line_the_disclaimer_sentence_matches_passes_its_cheap_word_check():
+    """The word check only spares the sentence's regex on lines it cannot match: every line it matches, each
+    subject with each verb of every language, in any casing (letters re.I folds to ASCII, "İ" and "ſ", too),
+    passes the check."""
+    from cleaning.extract.body_furniture import DISCLAIMER_SENTENCE_RE, _may_be_disclaimer
+
+    subjects = ["this information is", "dieser Artikel", "cet article", "este contenido", "questo articolo",
+                "este artigo", "ten artykuł", "deze informatie", "この記事は", "本文内容"]
+    verbs = ["not a substitute for advice", "not intended as a replacement for care", "ersetzt keine Beratung",
+             "ne remplace pas", "ne se substitue pas", "no sustituye", "no reemplaza", "no pretende", "non sostituisce",
+             "non intende", "não substitui", "nao pretende", "nie zastępuje", "nie zastepuje", "vervangt geen",
+             "医師の診断に代わるものではありません", "不能替代", "不能取代"]
+    matched = 0
+    for subject in subjects:
+        for verb in verbs:
+            line = f"{subject} {verb}."
+            for variant in (line, line.upper(), line.title(), line.upper().replace("I", "İ"), line.replace("s", "ſ")):
+                if DISCLAIMER_SENTENCE_RE.search(variant):
+                    matched += 1
+                    assert _may_be_disclaimer(variant), variant
+    assert matched > 40
+    assert not _may_be_disclaimer("Drink water through the day; it keeps blood pressure steady.")
