@@ -52,6 +52,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 import numpy as np
 
@@ -61,6 +62,8 @@ from .options import DedupOptions
 from .records import DUPLICATE, KEEP, NEW_VERSION, UNCHANGED, Batch, Decision, DedupRecord, ingest, stored_key
 from .shingle_file import ShingleFile
 from .state import DedupState, StateError
+
+SHINGLE_CACHE = 512  # units whose shingles stay read (a few KB each; a 50 KB body's ~80 KB)
 
 __all__ = ["Deduplicator"]
 
@@ -111,7 +114,10 @@ class Deduplicator:
         state = self.state
         n = len(b)
 
+        @lru_cache(maxsize=SHINGLE_CACHE)
         def shingles(i: int) -> np.ndarray:
+            # Candidate pairs come a unit at a time with its partners: each unit's shingles were read back
+            # once per pair (~30 times a unit on a templated site, a quarter of the dedup pass).
             return spool.read(b.sh_off[i], b.sh_len[i])
 
         def sig(i: int) -> np.ndarray | None:
