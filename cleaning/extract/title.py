@@ -4,7 +4,12 @@ Order: the profile's selector; else a visible <h1> (outside related blocks; fail
 <h3>, classed as a title) that agrees with what the page says its title is (og:title / twitter:title, JSON-LD headline, a part of <title>);
 else that stated title; else a lone <h1>; else the longest part of <title>. A candidate that is
 the site's name (og:site_name, JSON-LD publisher or WebSite name, application-name, the host
-name, or the <title> part shared with og:site_name) is never returned while a headline exists.
+name, the <title> part shared with og:site_name, or a heading that is only a link to the site's root) is never
+returned while a headline exists.
+
+A heading that is only a link home (`<h1><a href="/">Small Steps Blog</a></h1>`) is the logo of a blog theme:
+it names the site even where no meta tag does, and without it that name "agrees" with a "Blog: Post" <title>
+whenever the post's own title is short (CJK and Cyrillic titles are short in characters).
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -130,6 +135,46 @@ def site_names(tree: HtmlElement, url: str | None, objects: list[dict],
     return out
 
 
+_LINKED_HEADINGS = etree.XPath("descendant::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
+                                 "[descendant::a[@href]]")
+_HOME_PATHS = frozenset({"", "/", "/index.html", "/index.htm", "/index.php", "/default.htm", "/default.asp"})
+
+
+def _is_home(href: str, url: str | None) -> bool:
+    """Whether a link leads to the site's root page (`/`, `./` or `index.html` at the root, the host's root URL).
+    On a page that is itself the root, a link to it is the page's own permalink, not the logo's (a WordPress
+    post at `/?p=17` is no root page)."""
+    page = urlsplit(url or "")
+    if page.path in _HOME_PATHS and not page.query:
+        return False
+    target = urlsplit(urljoin(url or "", href.strip()))
+    if target.path not in _HOME_PATHS or target.query or not (target.path or target.netloc):
+        return False
+    return not target.netloc or not page.hostname or (target.hostname or "") == page.hostname.lower()
+
+
+def _home_headings(tree: HtmlElement, url: str | None) -> list[str]:
+    """The texts of headings whose whole text is one link home: a blog theme's logo, the site's name."""
+    names = []
+    for h in _LINKED_HEADINGS(tree):
+        links = [a for a in h.iter("a") if a.get("href") is not None]
+        if len(links) == 1 and _is_home(links[0].get("href"), url):
+            text = _text(h)
+            if text and text == _text(links[0]):
+                names.append(text)
+    return names
+
+
+def _after_blog_name(title: str, home: list[str]) -> str:
+    """Blogger's "Blog name: Post" without the blog's name: a colon after a name the logo heading gives (a colon
+    with no space before it is no separator, as it is often part of a headline)."""
+    for name in home:
+        head, colon, rest = title.partition(":")
+        if colon and rest.strip() and norm(head) == norm(name):
+            return rest.strip()
+    return title
+
+
 def _headline(objects: list[dict]) -> str:
     for obj in objects:
         if any(t in jsonld.types(obj) for t in _ARTICLE_TYPES):
@@ -186,7 +231,9 @@ def find_title(tree: HtmlElement, profile=None, skip: set | None = None, url: st
     objects = jsonld.objects(tree) if objects is None else objects
     metas = _metas(tree)
     sites = site_names(tree, url, objects, metas)
-    head_title = _text(tree.find(".//title"))
+    home = _home_headings(tree, url)
+    sites |= {n for n in map(norm, home) if n} | {k for k in map(_key, home) if len(k) > 3}
+    head_title = _after_blog_name(_text(tree.find(".//title")), home)
     stated = [t for t in (_meta(metas, "og:title", "twitter:title"), _headline(objects)) if t]
     stated = [_without_site(t, sites) for t in stated]
     stated = [t for t in stated if t and not is_site(t, sites)]

@@ -129,3 +129,24 @@ def test_a_kicker_in_its_own_element_is_parted_as_the_title_parts_it():
             '</article></body></html>')
     assert extract(html, "https://dailypost.example/news/reservoir").title == \
         "Analysis: Why the new reservoir is months late"
+
+
+@pytest.mark.parametrize("head,top,url", [
+    # Blogger: "Blog: Post" (a colon with no space before it), the post's short title in `h3.post-title`
+    ('<title>Small Steps Blog: Na horách</title>', '<h1 class="title"><a href="http://smallsteps.blogspot.com/">'
+     'Small Steps Blog</a></h1><h3 class="post-title entry-title"><a href="#">Na horách</a></h3>',
+     "http://smallsteps.blogspot.com/2020/08/na-horach.html"),
+    # WordPress at `/?p=17`: "Post | Blog", the logo <h1> linking to "/", the post in `h2.entry-title`
+    ('<title>Úszás ellen | Small Steps Blog</title>', '<h1><a href="/">Small Steps Blog</a></h1>'
+     '<h2 class="entry-title">Úszás ellen</h2>', "http://uszas.example.hu/?p=17"),
+])
+def test_a_heading_that_only_links_home_is_the_blogs_name(head, top, url):
+    """A logo heading (`<h1><a href="/">Blog name</a></h1>`) names the site even with no meta tag saying so; a short
+    post title does not lose to it for "agreeing" less with the <title>."""
+    assert extract(_page(head, top), url).title in ("Na horách", "Úszás ellen")
+
+
+def test_a_heading_linking_to_the_page_itself_at_the_root_is_no_logo():
+    """On the root page, a heading linking to "/" is the page's own permalink, not a site name."""
+    html = _page('<title>Knee Care Guide</title>', '<h1><a href="/">Knee Care Guide</a></h1>')
+    assert extract(html, "https://kneecare.example.org/").title == "Knee Care Guide"
