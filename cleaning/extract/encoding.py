@@ -4,8 +4,8 @@
     encoding = detect_encoding(body, content_type)   # cheap, for the crawler to record per page
 
 A byte-order mark wins. A declared charset (the caller's `declared`, the HTTP Content-Type, the
-page's <meta charset>) is trusted only when the bytes decode under it. UTF-8 is judged segment
-by segment (lines): when most of the page is valid UTF-8, the few invalid bytes are replaced
+page's <meta charset>, an XML declaration `<?xml ... encoding="windows-1250"?>` opening the page) is
+trusted only when the bytes decode under it. UTF-8 is judged segment by segment (lines): when most of the page is valid UTF-8, the few invalid bytes are replaced
 (flag `invalid_bytes_replaced`) or, when a whole line is in a legacy single-byte encoding (a
 Windows-1252 fragment pasted into a UTF-8 page), that line is decoded with it (flag
 `mixed_encoding`) - one stray byte never sends the whole page to a guessed code page. A page that
@@ -23,6 +23,8 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs
          (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 _CT_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([\w.:-]+)", re.I)
+# only at the very start: an XHTML page's own declaration, never one quoted in its text
+_XML_CHARSET = re.compile(rb"\s*<\?xml\s[^>]*?encoding\s*=\s*[\"']([\w.:-]+)[\"']", re.I)
 # Magic numbers of formats that are certainly not HTML (only distinctive ones: a page may well start
 # with "BM" or "ID3" as text; such formats are caught by their control bytes instead).
 _BINARY_MAGIC = (b"%PDF-", b"PK\x03\x04", b"PK\x05\x06", b"\x89PNG", b"GIF87a", b"GIF89a", b"\xff\xd8\xff", b"\x1f\x8b",
@@ -55,7 +57,8 @@ def normalize_charset(charset: str | None) -> str | None:
 
 
 def declared_charsets(data: bytes, content_type: str | None, declared: str | None = None) -> list[str]:
-    """Known charsets the caller, the HTTP header and the page's own <meta> declare, in that order."""
+    """Known charsets the caller, the HTTP header, the page's own <meta> and its XML declaration declare, in
+    that order (the XML declaration last: browsers read an XHTML page served as text/html by its <meta>)."""
     names = []
     if declared:
         names.append(normalize_charset(declared))
@@ -64,6 +67,9 @@ def declared_charsets(data: bytes, content_type: str | None, declared: str | Non
         if m:
             names.append(normalize_charset(m.group(1)))
     m = _META_CHARSET.search(data[:4096])
+    if m:
+        names.append(normalize_charset(m.group(1).decode("ascii", "ignore")))
+    m = _XML_CHARSET.match(data, 0, 1024)
     if m:
         names.append(normalize_charset(m.group(1).decode("ascii", "ignore")))
     return list(dict.fromkeys(n for n in names if n))
@@ -200,6 +206,18 @@ def _plausible_legacy(text: str) -> bool:
 
 _LATIN_SINGLE_BYTE = {"cp1250", "cp1257", "cp1254", "iso8859-2", "iso8859-15", "iso8859-9", "iso8859-13",
                       "iso8859-4", "iso8859-10", "mac-roman", "cp850", "cp437", "latin-1", "iso8859-1"}
+_CENTRAL_EUROPEAN = {"cp1250", "iso8859-2"}
+# Bytes that are Polish, Slovak or Czech letters in Windows-1250 / ISO-8859-2 (ł ą ż ź Ą Ż ľ Ľ ś ...) but
+# symbols in Windows-1252 (³ ¹ ¿ Ÿ ¥ ¯ ¾ ¼ ±  ¶); Western text never has one between two letters ("obni¿y³am").
+_SYMBOL_IN_WORD = re.compile(r"(?<=[^\W\d_])[³¹¿Ÿ¥¯¾¼±¶](?=[^\W\d_])")
+_MISREAD_MIN = 3  # one could be a typo or a stray byte; three in words are a code page
+
+
+def _misread_central_european(western: str) -> bool:
+    """The Windows-1252 reading of the page has code-page symbols inside words, several times."""
+    return len(_SYMBOL_IN_WORD.findall(western, 0, 100_000)) >= _MISREAD_MIN
+
+
 _CANDIDATES = ["gb18030", "big5", "shift_jis", "euc_kr", "cp1252", "cp1251", "iso8859_2", "euc_jp", "cp1250", "koi8_r"]
 
 
@@ -212,8 +230,10 @@ def _guess(data: bytes) -> str:
         if best is not None and best.encoding:
             name = normalize_charset(best.encoding) or "cp1252"
             # Among single-byte Latin code pages the guess is weak; Windows-1252 is by far the most
-            # common on the web (and the browsers' default), so prefer it when it decodes cleanly.
-            if name in _LATIN_SINGLE_BYTE and _strict(sample, "cp1252") is not None:
+            # common on the web (and the browsers' default), so prefer it when it decodes cleanly,
+            # unless its reading is plainly Central European text read wrong
+            western = _strict(sample, "cp1252") if name in _LATIN_SINGLE_BYTE else None
+            if western is not None and not (name in _CENTRAL_EUROPEAN and _misread_central_european(western)):
                 return "cp1252"
             return name
     except Exception:  # noqa: BLE001 - detection is a best effort

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+
 import pytest
 
 from cleaning.extract.encoding import decode, detect_encoding, looks_binary, looks_binary_text
@@ -113,3 +115,32 @@ def test_binary_means_more_than_one_control_byte_in_twenty() -> None:
             data[20 + i * 19] = (0, 1, 8, 14, 27, 31, 127)[i % 7]
         assert looks_binary(bytes(data)) is binary
     assert not looks_binary(b"\t\n\r\x0b\x0c" * 400)
+
+
+def test_a_charset_declared_only_in_the_xml_declaration():
+    body = "Astma mám od dětství a dlouho jsem si myslel, že hory nejsou pro mě. Před cestou jsem se poradil s lékařkou."
+    data = ('<?xml version="1.0" encoding="windows-1250"?>\n' + _page(body, meta="")).encode("cp1250")
+    text, used, _ = decode(data, "text/html")
+    assert used == "cp1250" and body in text
+    assert detect_encoding(data, "text/html") == "cp1250"
+    # a byte-order mark still wins over it
+    text, used, _ = decode(codecs.BOM_UTF8 + data.decode("cp1250").encode("utf-8"), "text/html")
+    assert used == "utf-8" and body in text
+
+
+@pytest.mark.parametrize("body,codec", [
+    # Polish in Windows-1250 with no declaration: its cp1252 reading has ³ ¿ ¹ inside words ("obni¿y³am")
+    ("Kiedy lekarz zmierzył mi ciśnienie w październiku, wynik był wysoki. Najtrudniejsze było odstawienie soli. "
+     "Teraz chodzę codziennie na spacer i piję mniej kawy, a ciśnienie spadło.", "cp1250"),
+    # Western pages in Windows-1252 keep decoding as it (charset_normalizer may call them cp1250 too)
+    ("Jeg har hatt diabetes type 1 siden jeg var ni år. I sommer gikk jeg over fjellet, først med søsteren min, "
+     "og målte blodsukkeret før og etter hver økt.", "cp1252"),
+    ("Heuschnupfen in den Bergen: Für mich war der Frühling früher die schlimmste Zeit. Größere Höhen helfen, "
+     "weil dort weniger Pollen fliegen – sagt mein Arzt.", "cp1252"),
+    ("Mon cœur battait trop vite après le burn-out ; ma sœur m’a conseillé de marcher. Où trouver le sommeil ? "
+     "Voilà ce qui a marché pour moi, même l’été.", "cp1252"),
+])
+def test_undeclared_central_european_and_western_code_pages(body, codec):
+    data = f"<html><head><title>t</title></head><body><p>{body}</p><p>{body}</p></body></html>".encode(codec)
+    text, used, _ = decode(data, "text/html")
+    assert body in text and used == codec
