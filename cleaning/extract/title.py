@@ -231,14 +231,26 @@ def find_title(tree: HtmlElement, profile=None, skip: set | None = None, url: st
     objects = jsonld.objects(tree) if objects is None else objects
     metas = _metas(tree)
     sites = site_names(tree, url, objects, metas)
-    home = _home_headings(tree, url)
-    sites |= {n for n in map(norm, home) if n} | {k for k in map(_key, home) if len(k) > 3}
-    head_title = _after_blog_name(_text(tree.find(".//title")), home)
+    head_title = _text(tree.find(".//title"))
     stated = [t for t in (_meta(metas, "og:title", "twitter:title"), _headline(objects)) if t]
+    skip = skip or set()
+    home = _home_headings(tree, url)
+    if home:
+        # the logo's name is the site's only when another heading or a stated title gives the headline: a
+        # blog's archive page ("Old Blog: 2011") has none, and the blog's name is then its best title
+        with_home = sites | {n for n in map(norm, home) if n} | {k for k in map(_key, home) if len(k) > 3}
+        found = _choose(tree, skip, with_home, _after_blog_name(head_title, home), stated, headed_only=True)
+        if found:
+            return found, flags
+    return _choose(tree, skip, sites, head_title, stated), flags
+
+
+def _choose(tree: HtmlElement, skip: set, sites: set[str], head_title: str, stated: list[str],
+            headed_only: bool = False) -> str:
+    """The headline given the site's names; with `headed_only`, "" unless a heading or a stated title gives it."""
     stated = [_without_site(t, sites) for t in stated]
     stated = [t for t in stated if t and not is_site(t, sites)]
     title_parts = [p for p in parts(head_title) if not is_site(p, sites)]
-    skip = skip or set()
     h1s = [h for h in tree.iter("h1") if not any(a in skip for a in h.iterancestors()) and _shown(h)]
     h1s = [(h, _text(h)) for h in h1s]
     # an <h1> that is a later part of <title> is the section ("Shingles: Symptoms | Health Library | Site")
@@ -261,25 +273,27 @@ def find_title(tree: HtmlElement, profile=None, skip: set | None = None, url: st
                     if best is None or candidate[:2] > best[:2]:
                         best = candidate
         if best is not None:
-            return best[2], flags
+            return best[2]
     if stated:
-        return stated[0], flags
+        return stated[0]
+    if headed_only:
+        return ""
     if len(h1s) == 1 and len(norm(h1s[0][1])) > 3:
         whole = _without_site(head_title, sites)
         if whole and _kicker_parted(h1s[0][0], whole) and _letters(whole) == _letters(h1s[0][1]):
-            return whole, flags  # "<h1><span class=kicker>Analysis</span> Why ...</h1>": the title parts it, "Analysis: Why"
-        return h1s[0][1], flags
+            return whole  # "<h1><span class=kicker>Analysis</span> Why ...</h1>": the title parts it, "Analysis: Why"
+        return h1s[0][1]
     if title_parts:
         whole = _without_site(head_title, sites)
         # "Méditation : 10 minutes par jour contre le stress | SantéVie": the site's part off, not the longest
         # part, unless what is left is still parts ("Blog Archiv » Podcasts in Plex einbinden")
         if whole and whole != head_title.strip() and not _STRONG_SEPARATOR.search(whole):
-            return whole, flags
-        return max(title_parts, key=len), flags
+            return whole
+        return max(title_parts, key=len)
     if h1s:
-        return h1s[0][1], flags
+        return h1s[0][1]
     # every part reads as a site name ("Sleep Apnea | Sleep-Apnea.org": a site named for its subject): the first
-    return (parts(head_title) or [head_title])[0], flags
+    return (parts(head_title) or [head_title])[0]
 
 
 _TITLED = re.compile(r"title|headline", re.I)

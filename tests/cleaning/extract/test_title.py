@@ -150,3 +150,11 @@ def test_a_heading_linking_to_the_page_itself_at_the_root_is_no_logo():
     """On the root page, a heading linking to "/" is the page's own permalink, not a site name."""
     html = _page('<title>Knee Care Guide</title>', '<h1><a href="/">Knee Care Guide</a></h1>')
     assert extract(html, "https://kneecare.example.org/").title == "Knee Care Guide"
+
+
+def test_a_blogs_archive_page_with_no_post_heading_keeps_the_blogs_name():
+    """"Old Blog: 2011" on a year archive: no heading or stated title gives a headline, so the logo's name stays
+    the title rather than "2011"."""
+    html = _page('<title>Old Blog: 2011</title>', '<h1 class="title"><a href="http://unexpecteduser.blogspot.com/">Old Blog'
+                 '</a></h1><h3 class="post-title entry-title"><a href="/2011/03/x.html">This Is My Old Blog</a></h3>')
+    assert extract(html, "http://unexpecteduser.blogspot.com/2011/").title == "Old Blog"
