@@ -19,11 +19,17 @@ import re
 from lxml import etree
 from lxml.html import HtmlElement
 
-from .patterns import PROMO_LABEL_RE, RELATED_HEADING_RE
+from .patterns import CJK_RE, PROMO_LABEL_RE, RELATED_HEADING_RE
 
 
 STRUCTURAL_TAGS = ("nav", "aside", "footer", "menu")
 _LONG_PARA = 150  # characters of a long paragraph (as `_looks_like_content` counts them)
+
+
+def _size(text: str) -> int:
+    """Characters, a Chinese, Japanese or Korean one counting three: it says what ~3 Latin letters do (as
+    `body_article` weighs them), so a 150-character Japanese post is as long as a 450-character English one."""
+    return len(text) + 2 * len(CJK_RE.findall(text))
 
 
 def unwrap_article_holders(root: HtmlElement) -> int:
@@ -203,7 +209,7 @@ def unwrap_layout_tables(root: HtmlElement) -> int:
     Old portals put the whole page, article included, in table cells; read as data, the article came out as
     one row ("| Title Text ... |"), its paragraphs and subheadings lost. Evidence is what a cell holds, never a
     class name: a heading, or a block (a paragraph, a list, a div, another table) of a long paragraph's length
-    (150+ characters), or 400+ characters of text broken by `<br>`. A data table's cells hold a word, a number,
+    (150+ characters, a CJK one counting three), or 400+ characters of text broken by `<br>`. A data table's cells hold a word, a number,
     a short phrase: its rows stay rows.
     """
     layout = [t for t in root.iter("table") if any(_layout_cell(c) for c in _own_cells(t))]
@@ -234,9 +240,9 @@ def _layout_cell(cell: HtmlElement) -> bool:
             continue
         if el.tag in ("h1", "h2", "h3", "h4", "h5", "h6") and el.text_content().strip():
             return True
-        if len(el.text_content()) > _LONG_PARA:
+        if _size(el.text_content()) > _LONG_PARA:
             return True
-    return cell.find(".//br") is not None and len(cell.text_content()) > 400
+    return cell.find(".//br") is not None and _size(cell.text_content()) > 400
 
 
 _BLOCK_CHILDREN = frozenset(("p", "div", "table", "ul", "ol", "dl", "blockquote", "pre", "section", "article",
@@ -251,7 +257,7 @@ def paragraphs_from_breaks(root: HtmlElement) -> int:
 
     A run of two or more `<br>` (blanks between them allowed) ends a paragraph, and so does a block child (a
     `<p>`, a `<div>` ...), which stays where it is; a single `<br>` stays inside its paragraph. Only an element
-    with 200+ characters of its own text and at least one double break is touched."""
+    with 200+ characters of its own text (a CJK one counting three) and at least one double break is touched."""
     done = 0
     # only an element with a <br> of its own can qualify; in document order (of their first <br>)
     holders = dict.fromkeys(br.getparent() for br in root.iter("br"))
@@ -259,7 +265,7 @@ def paragraphs_from_breaks(root: HtmlElement) -> int:
         if el.tag in ("span", "font") and any(child.tag in _BLOCK_CHILDREN for child in el):
             continue  # an inline element holding blocks: its blocks are read as they are
         own = (el.text or "") + "".join(child.tail or "" for child in el)
-        if len(own.strip()) < BREAKS_MIN_TEXT or not _has_double_break(el):
+        if _size(own.strip()) < BREAKS_MIN_TEXT or not _has_double_break(el):
             continue
         _split_at_breaks(el)
         done += 1

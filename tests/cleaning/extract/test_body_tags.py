@@ -223,3 +223,19 @@ def test_a_read_also_card_of_one_linked_headline_is_no_body(card, headline, gone
             f'<p>{second * 2}</p></div></article></main></body></html>')
     body = extract(html, "https://news.example/health/walking").body
     assert (headline not in body) is gone, body
+
+
+CJK_PARAS = ["今年も春が来て、朝起きると目がかゆくて鼻水が止まりません。病院で薬をもらいましたが、眠くなるので仕事中は困っています。",
+             "先生に相談したところ、眠くなりにくい薬に変えてもらいました。外から帰ったら顔を洗い、服をはらうようにしています。",
+             "天気予報の花粉情報を見て、多い日は窓を開けないようにしました。少しずつですが、去年より楽に過ごせています。"]
+
+
+def test_a_short_cjk_post_in_a_layout_tables_cell_is_read_as_paragraphs_and_a_list():
+    """About 170 Japanese characters say what 500 English ones do: the cell is the page's article, not a data
+    table's cell (it came out as one row, its list items lost)."""
+    post = "<br><br>".join(CJK_PARAS[:2]) + "<ul><li>マスクをする</li><li>目薬をさす</li></ul>" + CJK_PARAS[2]
+    html = ("<html><body><table width='760'><tr><td width='150'><a href='/'>Home</a><br><a href='/archive.html'>"
+            f"Archive</a></td><td valign='top'><font size='2'>{post}</font></td></tr></table></body></html>")
+    paras = extract(html, URL).body.split("\n\n")
+    assert CJK_PARAS[0] in paras and CJK_PARAS[1] in paras and CJK_PARAS[2] in paras, paras
+    assert any("マスクをする" in p and "|" not in p for p in paras), paras
