@@ -135,8 +135,6 @@ def site_names(tree: HtmlElement, url: str | None, objects: list[dict],
     return out
 
 
-_LINKED_HEADINGS = etree.XPath("descendant::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
-                                 "[descendant::a[@href]]")
 _HOME_PATHS = frozenset({"", "/", "/index.html", "/index.htm", "/index.php", "/default.htm", "/default.asp"})
 
 
@@ -156,7 +154,7 @@ def _is_home(href: str, url: str | None) -> bool:
 def _home_headings(tree: HtmlElement, url: str | None) -> list[str]:
     """The texts of headings whose whole text is one link home: a blog theme's logo, the site's name."""
     names = []
-    for h in _LINKED_HEADINGS(tree):
+    for h in tree.iter("h1", "h2", "h3", "h4", "h5", "h6"):  # not an XPath over every element: 4% of extraction
         links = [a for a in h.iter("a") if a.get("href") is not None]
         if len(links) == 1 and _is_home(links[0].get("href"), url):
             text = _text(h)
