@@ -4,8 +4,6 @@
   unwrapped, not removed with the boilerplate tags;
 - `merge_split_sections`: an article the page split into sibling sections (ad rows between) is joined, so
   the extractor, which reads one element, reads all of it;
-- `unwrap_layout_tables`: a table used for the page's layout (a cell holding headings or paragraphs) becomes
-  plain blocks, so the extractor reads the article in it as paragraphs, not as one table row;
 - `paragraphs_from_breaks`: text written as lines between `<br><br>` (no `<p>`) becomes paragraphs, which
   the extractor reads (it passed such a block over);
 - `drop_promo_cards`: a card in the text of a read-also label and one linked headline ("Te puede interesar" then
@@ -23,10 +21,10 @@ from .patterns import CJK_RE, PROMO_LABEL_RE, RELATED_HEADING_RE
 
 
 STRUCTURAL_TAGS = ("nav", "aside", "footer", "menu")
-_LONG_PARA = 150  # characters of a long paragraph (as `_looks_like_content` counts them)
+LONG_PARA = 150  # characters of a long paragraph (as `_looks_like_content` counts them)
 
 
-def _size(text: str) -> int:
+def weighted_len(text: str) -> int:
     """Characters, a Chinese, Japanese or Korean one counting three: it says what ~3 Latin letters do (as
     `body_article` weighs them), so a 150-character Japanese post is as long as a 450-character English one."""
     return len(text) + 2 * len(CJK_RE.findall(text))
@@ -43,13 +41,13 @@ def unwrap_article_holders(root: HtmlElement) -> int:
     (teasers, captions, legal text beside an article) hold neither and are removed as before.
     """
     holders = [el for el in root.iter(*STRUCTURAL_TAGS) if el is not root]
-    if not any(len(p.text_content()) > _LONG_PARA for el in holders for p in el.iter("p")):
+    if not any(len(p.text_content()) > LONG_PARA for el in holders for p in el.iter("p")):
         return 0  # what is kept holds long paragraphs: a page's menus and footers mostly hold none
     held: dict = {}  # element -> [long paragraphs, their characters]
     total = 0
     for p in root.iter("p"):
         n = len(p.text_content())
-        if n <= _LONG_PARA:
+        if n <= LONG_PARA:
             continue
         total += n
         for anc in p.iterancestors():
@@ -114,7 +112,7 @@ def merge_split_sections(tree: HtmlElement) -> int:
     held: dict = {}  # section -> number of long paragraphs it holds directly
     for p in root.iter("p"):
         parent = p.getparent()
-        if parent is not None and len(p.text_content()) > _LONG_PARA:
+        if parent is not None and len(p.text_content()) > LONG_PARA:
             held[parent] = held.get(parent, 0) + 1
     held = {el: n for el, n in held.items() if n >= 2}  # one long paragraph each: comments, cards, list items
     if len(held) < 2:
@@ -191,58 +189,12 @@ def _between_sections(a: HtmlElement, b: HtmlElement) -> list | None:
         if next(el.iter(*_BOUNDARY_TAGS), None) is not None:  # el itself included
             return None  # a title, a date or an author between them: the next story begins there
         size += len(" ".join(el.text_content().split())) + len((el.tail or "").strip())
-        if size > SPLIT_FILLER_MAX or any(len(p.text_content()) > _LONG_PARA for p in el.iter("p")):
+        if size > SPLIT_FILLER_MAX or any(len(p.text_content()) > LONG_PARA for p in el.iter("p")):
             return None
     for el in chain_b[1:]:  # text right inside b's ancestors, before b: a heading of its own
         if el.text and el.text.strip():
             return None
     return filler
-
-
-_BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "table", "div", "article", "section")
-_TABLE_PARTS = ("table", "thead", "tbody", "tfoot", "tr", "td", "th")
-
-
-def unwrap_layout_tables(root: HtmlElement) -> int:
-    """Turns every table used for layout into plain blocks (`div`s); returns how many.
-
-    Old portals put the whole page, article included, in table cells; read as data, the article came out as
-    one row ("| Title Text ... |"), its paragraphs and subheadings lost. Evidence is what a cell holds, never a
-    class name: a heading, or a block (a paragraph, a list, a div, another table) of a long paragraph's length
-    (150+ characters, a CJK one counting three), or 400+ characters of text broken by `<br>`. A data table's cells hold a word, a number,
-    a short phrase: its rows stay rows.
-    """
-    layout = [t for t in root.iter("table") if any(_layout_cell(c) for c in _own_cells(t))]
-    for table in layout:
-        for el in [table, *(e for e in table.iter(*_TABLE_PARTS) if _owner(e) is table)]:
-            el.tag = "div"
-            for attr in ("width", "cellpadding", "cellspacing", "border", "colspan", "rowspan", "valign", "align"):
-                el.attrib.pop(attr, None)
-    return len(layout)
-
-
-def _own_cells(table: HtmlElement) -> list[HtmlElement]:
-    return [c for c in table.iter("td", "th") if _owner(c) is table]
-
-
-def _owner(el: HtmlElement) -> HtmlElement | None:
-    """The table an element of a table belongs to (its nearest `<table>` ancestor, or itself)."""
-    if el.tag == "table":
-        return el
-    for anc in el.iterancestors("table"):
-        return anc
-    return None
-
-
-def _layout_cell(cell: HtmlElement) -> bool:
-    for el in cell.iter(*_BLOCKS):
-        if el is cell:
-            continue
-        if el.tag in ("h1", "h2", "h3", "h4", "h5", "h6") and el.text_content().strip():
-            return True
-        if _size(el.text_content()) > _LONG_PARA:
-            return True
-    return cell.find(".//br") is not None and _size(cell.text_content()) > 400
 
 
 _BLOCK_CHILDREN = frozenset(("p", "div", "table", "ul", "ol", "dl", "blockquote", "pre", "section", "article",
@@ -265,7 +217,7 @@ def paragraphs_from_breaks(root: HtmlElement) -> int:
         if el.tag in ("span", "font") and any(child.tag in _BLOCK_CHILDREN for child in el):
             continue  # an inline element holding blocks: its blocks are read as they are
         own = (el.text or "") + "".join(child.tail or "" for child in el)
-        if _size(own.strip()) < BREAKS_MIN_TEXT or not _has_double_break(el):
+        if weighted_len(own.strip()) < BREAKS_MIN_TEXT or not _has_double_break(el):
             continue
         _split_at_breaks(el)
         done += 1

@@ -17,7 +17,7 @@ from cleaning.document import Extraction
 
 from . import body as body_mod
 from . import body_article, body_comments, body_lines, body_structure, body_trafilatura
-from . import attrs, date_page, date_search, date_text, dates, jsonld, listing, not_found, related, title
+from . import attrs, date_page, date_search, date_text, dates, jsonld, layout_tables, listing, not_found, related, title
 from .encoding import decode, fix_text, looks_binary, looks_binary_text
 from .patterns import CJ_RE
 
@@ -198,7 +198,7 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
         etree.strip_elements(tree, *_CONTROLS, with_tail=False)
         body_structure.merge_split_sections(tree)  # an article split by ad rows into sibling sections
         body_article.mark_article_container(tree)  # after: scripts gone, split sections joined
-        body_structure.unwrap_layout_tables(tree)  # an article in a layout table's cell: paragraphs, not a row
+        layout_tables.unwrap_layout_tables(tree)  # an article in a layout table's cell: paragraphs, not a row
         body_structure.paragraphs_from_breaks(tree)  # prose between <br><br>, no <p>: paragraphs
         with _without_head(tree):  # read already (title, dates): trafilatura would only copy it
             paras = body_mod.with_lead(body_trafilatura.trafilatura_body(tree, url, cjk=cjk), tree)

@@ -168,7 +168,7 @@ def test_an_article_in_a_layout_tables_cell_is_read_as_paragraphs():
 def test_a_layout_cell_is_told_by_any_long_block_or_heading(cell):
     from lxml.html import fromstring
 
-    from cleaning.extract.body_structure import unwrap_layout_tables
+    from cleaning.extract.layout_tables import unwrap_layout_tables
 
     tree = fromstring("<html><body><table><tr><td>" + cell.format(p0=PORTAL_PARAS[0], p1=PORTAL_PARAS[1]) +
                       "</td><td><a href='/a/1.html'>Another story</a></td></tr></table></body></html>")
@@ -239,3 +239,51 @@ def test_a_short_cjk_post_in_a_layout_tables_cell_is_read_as_paragraphs_and_a_li
     paras = extract(html, URL).body.split("\n\n")
     assert CJK_PARAS[0] in paras and CJK_PARAS[1] in paras and CJK_PARAS[2] in paras, paras
     assert any("マスクをする" in p and "|" not in p for p in paras), paras
+
+
+
+def _portal(side: str, right: str = "", post: str = "") -> str:
+    """A 2000s personal site: banner row, menu column, the post as <br>-separated prose in <font>, ad column."""
+    post = post or (f"<font size='2'><b><font size='4'>Winter blood pressure</font></b><br><br>{PORTAL_PARAS[0]}"
+                    f"<br><br><b>What helps</b><br><ul><li>A cuff that fits the arm</li><li>The same chair every "
+                    f"morning</li></ul>{PORTAL_PARAS[1]}<br><br></font>")
+    return (f"<html><body><table width='100%'><tr><td colspan='3'><font size='5'>Pebble Notes</font></td></tr>"
+            f"<tr><td width='150'><font size='1'>{side}</font></td><td>{post}</td><td width='160'>{right}</td></tr>"
+            f"<tr><td colspan='3'><font size='1'>Last modified: 07.04.2010 &copy; 2001-2010 Pebble Notes</font></td>"
+            f"</tr></table></body></html>")
+
+
+MENU = ("<a href='/'>Home</a><br><a href='/archive.html'>Archive</a><br><br><b>Recent</b><br>"
+        "<a href='/o1.html'>Why I stopped weighing myself every day</a> (14.04.2009)")
+
+
+def test_the_menu_ad_banner_and_footer_cells_around_a_layout_tables_article_go():
+    """Read as blocks, they sat beside the article as lines of its own ("Home", "Archive", "You are visitor no.
+    011578"): one cell holds the article, and the small or link-filled cells around it are the site's."""
+    ads = ("<center>Sponsored links<br><a href='http://ads.example.net/c?1'><img src='/b.gif'></a><br><br>"
+           "You are visitor no. 011578</center>")
+    paras = extract(_portal(MENU, ads), URL).body.split("\n\n")
+    assert PORTAL_PARAS[0] in paras and PORTAL_PARAS[1] in paras and "A cuff that fits the arm" in paras, paras
+    assert not {"Pebble Notes", "Home", "Archive", "Sponsored links", "You are visitor no. 011578"} & set(paras), paras
+
+
+def _unwrapped_text(html: str) -> str:
+    from lxml.html import fromstring
+
+    from cleaning.extract.layout_tables import unwrap_layout_tables
+
+    tree = fromstring(html)
+    assert unwrap_layout_tables(tree) == 1
+    return " ".join(tree.text_content().split())
+
+
+def test_a_cell_beside_the_article_with_its_own_photo_and_caption_stays():
+    assert "The cuff I use every morning" in _unwrapped_text(_portal("<img src='/cuff.jpg'><br>The cuff I use every morning"))
+
+
+def test_beside_two_articles_in_a_layout_table_no_cell_is_dropped():
+    """Which cells are the site's is told only against one article cell (two may be an article in two columns)."""
+    other = "<br><br>".join(p.replace("blood pressure", "heart rate") for p in PORTAL_PARAS)
+    html = _portal(MENU).replace("<td width='160'></td>", f"<td><h2>Heart rate in winter</h2>{other}</td>")
+    text = _unwrapped_text(html)
+    assert "Archive" in text and "Pebble Notes" in text and "heart rate of older people" in text
