@@ -163,7 +163,7 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
     headline = title.first_heading(tree)
     page_text = date_page.page_text(tree)  # read once for both: before the body work changes the tree
     ex.published_date, ex.updated_date, ex.date_source, d_flags = dates.find_dates(
-        tree, url, profile, containers, now, date_order, locale, objects, page_text, index)
+        tree, url, profile, containers, now, date_order, locale, objects, page_text, index, ex.title)
     flags.extend(d_flags)
     ex.date_order = date_page.page_date_order(tree, page_text)
     ex.hot_picks = [p for b in blocks for p in b.picks]

@@ -11,7 +11,10 @@ Order (first that answers wins), measured on the dates dev set (docs/extraction.
    zone; another stated value or the visible date that falls in that window wins;
 4. htmldate's page search (`date_search`), whose stage becomes the source: `markup` (date-classed
    elements, abbr), `time`, `json-ld`, `timestamp`, `text`, `text-pattern`, `title`, `image-url`;
-5. as a last resort the page's "modified" value (`meta`);
+5. the date line beside the post's headline (`date_line`: "March 3, 2009" under it, LiveJournal's header above
+   it), when it fits the URL's month, the year found alone and the modified value; it also replaces a day the
+   search read that the page labels as its update ("Last update 22.12.2021", "Page generated ..."), if earlier;
+5b. as a last resort the page's "modified" value (`meta`);
 6. `fallback`, only when nothing above gave a day: the month the URL names (/2023/04/), else the month
    htmldate's search found without a day; the 1st of it, flagged `date_uncertain` and `date_partial`;
    else January 1st of a year found alone (a copyright line), flagged `date_year_only` as well.
@@ -36,6 +39,7 @@ from lxml.html import HtmlElement
 
 from . import attrs, date_search, jsonld, zones
 from .body_comments import comment_section_elements
+from .date_line import fits, headline_day
 from .date_order import NUMERIC_DATE
 from .date_page import DateContext, safe_date, settle_order, written_on_page
 from .date_sources import MIDNIGHT, Stamp, from_jsonld, from_meta, from_microdata, from_script, from_time
@@ -170,10 +174,11 @@ def _excluded(el: HtmlElement, skip: set) -> bool:
 def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | None = None,
                now: datetime | None = None, date_order: str | None = None, locale: str | None = None,
                jsonld_objects: list[dict] | None = None, text: str | None = None,
-               index: attrs.AttrIndex | None = None,
+               index: attrs.AttrIndex | None = None, headline: str | None = None,
                ) -> tuple[date | None, date | None, str | None, list[str]]:
     """Returns (published, updated, source, flags). The tree is not changed. `text` is the page's
-    `page_text`, and `index` its `attrs.index`, when the caller has them."""
+    `page_text`, and `index` its `attrs.index`, when the caller has them; `headline` the post's title, whose
+    element the date line beside it is looked for next to (`date_line`)."""
     index = index or attrs.index(tree)
     left_out: list[set] = []
 
@@ -232,6 +237,7 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
 
     relatives_seen: list[str] = []
     memo: dict[str, tuple[date, int] | None] = {}
+    line_memo: list[date | None] = []
 
     def labelled_update() -> tuple[date, int] | None:
         """(date, where its label is) the page's text labels as an update ("Aktualisiert am ..."), read once."""
@@ -254,6 +260,18 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
                                         order=ctx.order() if NUMERIC_DATE.search(text) else None), now)
 
         return date_search.search(tree, now, header=not modified, structured=structured, skip=skipped(), parse=parse)
+
+    def dated_line() -> date | None:
+        """The day the line beside the post's headline shows (`date_line`), read once."""
+        if not line_memo:
+            line_memo.append(headline_day(tree, headline, skipped(), read_line))
+        return line_memo[0]
+
+    def read_line(value: str) -> date | None:
+        if MODIFIED_LABEL_RE.search(value) or REVIEW_LABEL_RE.search(value):
+            return None  # the line labels its day an update or a medical review, not the publication
+        return plausible(parse_text(value, languages=languages, now=now,
+                                    order=ctx.order() if NUMERIC_DATE.search(value) else None), now)
 
     def shown() -> date | None:
         """The day the page's text shows (not its meta or JSON-LD), as the search below would read it."""
@@ -288,17 +306,33 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
             published, source = found, _SOURCE.get(stage, stage)
             if ambiguous:
                 flags.append("date_ambiguous")
-            published = _before_update(ctx, published, labelled_update(), now)
+            update = labelled_update()
+            published = _before_update(ctx, published, update, now)
+            if update is not None and update[0] == published:
+                # the day the search read is the one a footer labels "Last update" or "Page generated": the
+                # date line beside the headline, when earlier, is the post's
+                line = dated_line()
+                if line is not None and line < published:
+                    published, source = line, "text"
     if published is None:
         # A byline htmldate's text stage does not read (a segment over 52 characters: "By ..., RN · Medically
         # reviewed by ... · Published on November 2, 2022 · 6 min read"), before a modified stamp or a year
         byline = _labelled_date(ctx.text, PUBLISHED_BYLINE_RE, now, ctx.order)
         if byline is not None:
             published, source = byline[0], "text"
+    month = None
+    if published is None:
+        month = ctx.url_month or (url_month(canonical_href(tree)) if not is_archive_capture(url) else None)
+        line = dated_line()
+        # Before a modified stamp or a year alone (a copyright range's last year): the day the line beside the
+        # headline shows, when it agrees with the month the URL names, the year found alone or the update
+        if line is not None and fits(line, month, partial, modified[0].day if modified else None):
+            published, source = line, "text"
+            if "date_partial" in flags:
+                flags.remove("date_partial")  # the search's year alone gave way to a day
     if published is None and modified:
         published, source = modified[0].day, modified[0].source
     if published is None:
-        month = ctx.url_month or (url_month(canonical_href(tree)) if not is_archive_capture(url) else None)
         published = fallback_date(month, partial, now)
         if published is not None:
             source = "fallback"

@@ -47,8 +47,10 @@ PUBLISHED_LABEL_RE = re.compile(_words_first(_PUBLISHED_WORDS + r"|released|date
                                 re.I)
 _BY_NAME = r"[^:;|·\n\d]{2,60}?"  # "Dr. Jane Smith, MD" between a review word and its date
 MODIFIED_LABEL_RE = re.compile(_words_first(
-    r"updated|modified|last\s+(?:updated|modified|reviewed)|revised|aktualisiert|zuletzt\s+ge[äa]ndert|"
-    r"mis\s+[àa]\s+jour|modifi[ée]e?|actualizado|actualizaci[óo]n|atualizado|atualiza[çc][ãa]o|aggiornato|aggiornamento|"
+    r"updated|modified|last\s+(?:updated?|modified|reviewed)|revised|aktualisiert|zuletzt\s+ge[äa]ndert|"
+    # a footer's day the page was last changed or generated, never the post's ("Page generated 25.12.2005")
+    r"page\s+generated|generated\s+on|mise?\s+[àa]\s+jour|modifi[ée]e?|actualizado|actualizaci[óo]n|atualizado|"
+    r"atualiza[çc][ãa]o|aggiornato|aggiornamento|"
     r"bijgewerkt|zaktualizowano|aktualizacja|g[üu]ncellen(?:di|me)|g[üu]ncelleme|diperbarui|обновлено|оновлено|"
     r"uppdaterad|opdateret|oppdatert|aktualizov[áa]no|friss[íi]tve|actualizat|p[äa]ivitetty|ενημερώθηκε|ενημέρωση|"
     r"עודכן|تحديث|cập\s+nhật|수정|อัปเดต") + r"|更新", re.I)
@@ -68,8 +70,8 @@ REVIEW_WORDS = ("review", "geprüft", "relu", "revis")  # one is in every text R
 # One of these is in every text MODIFIED_LABEL_RE matches, lower-cased: a page holding none is not scanned (the
 # scan costs 0.1 ms on a 2 KB page, every page). No key has a letter that re.IGNORECASE equates with a character
 # str.lower() does not turn into it, but i and s (ı, ſ) and Cyrillic о and в (ᲂ, ᲀ): LOWER_ODD_RE finds those.
-MODIFIED_LABEL_KEYS = ("updated", "modif", "reviewed", "revised", "aktuali", "zuletzt", "jour", "actualiza", "atualiza",
-                       "aggiorna", "bijgewerkt", "ncelle", "diperbarui", "новлено", "pdater", "friss", "ivitetty", "νη",
+MODIFIED_LABEL_KEYS = ("update", "generated", "modif", "reviewed", "revised", "aktuali", "zuletzt", "jour", "actualiza",
+                       "atualiza", "aggiorna", "bijgewerkt", "ncelle", "diperbarui", "новлено", "pdater", "friss", "ivitetty", "νη",
                        "עודכן", "تحديث", "cập", "수정", "อัปเดต", "更新")
 # Characters a case-insensitive pattern reads as a Latin or Cyrillic letter while str.lower() keeps them apart (İ
 # becomes two characters): in a text holding one, a missing key proves nothing
