@@ -191,7 +191,7 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
 
     flags: list[str] = []
     excluded = (lambda el: _excluded(el, skipped()))
-    lang = tree.get("lang") or locale
+    lang = tree.get("lang") or tree.get("xml:lang") or locale  # XHTML may declare only xml:lang
     ctx = DateContext(hint=(date_order or "").upper() or None, lang=lang, tree=tree, _text=text)
 
     languages = page_languages(lang, tuple(profile.languages) if profile is not None and profile.languages else ())

@@ -68,3 +68,12 @@ def test_a_line_must_fit_the_urls_month_and_the_year_found_alone():
     assert not fits(date(2013, 3, 3), None, date(2012, 1, 1), None)  # after the footer's last year
     assert not fits(date(2009, 3, 3), (2009, 4), None, None)  # not the month the URL files it under
     assert not fits(date(2009, 3, 3), None, None, date(2009, 2, 1))  # after the page's modified value
+
+
+def test_an_xhtml_pages_xml_lang_is_its_language_for_month_names():
+    # lxml's HTML parser keeps xml:lang as a plain attribute; without it Czech is not among the languages tried
+    page = ('<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="cs"><head><title>Hory</title></head><body>'
+            f'<h1>Hory</h1><p class="meta">3. srpna 2020 | <a href="#c">2 komentáře</a></p><p>{TEXT * 3}</p>'
+            '<div id="sidebar"><h3>Recent</h3><ul><li><a href="/o1/">Older post</a> 14.09.2020</li></ul></div>'
+            '</body></html>')
+    assert extract(page, URL, now=NOW).published_date == date(2020, 8, 3)
