@@ -81,7 +81,8 @@ def test_an_xhtml_pages_xml_lang_is_its_language_for_month_names():
 
 
 def test_a_czech_month_beside_the_headline_of_a_page_with_no_language():
-    page = (f'<html><head><title>Hory</title></head><body><h1>Hory</h1><p class="meta">3. srpna 2020 | 2 komentáře</p>'
+    page = ('<html><head><title>Hory</title></head><body><h1>Hory</h1>'
+            '<p class="meta">3. srpna 2020 | 2 komentáře</p>'
             f'<p>{TEXT * 3}</p><p>© 2020</p></body></html>')
     ex = extract(page, URL, now=NOW)
     assert ex.published_date == date(2020, 8, 3) and "date_year_only" not in ex.flags
