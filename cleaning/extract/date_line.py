@@ -27,6 +27,7 @@ BEFORE_LINES = 1
 #: the headline is a short element whose text is the page's title
 HEADLINE_MAX = 300
 
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _HIDDEN = {"script", "style", "noscript", "template", "head", "title"}
 _HEADLINE = object()  # where the headline stands among the page's lines
 
@@ -50,7 +51,12 @@ def find_headline(tree: HtmlElement, title: str | None, skip: set) -> HtmlElemen
                 continue  # reading every element's whole text would cost a pass over the page each
             text = el.text_content()
             if len(text) <= HEADLINE_MAX and _norm(text) == want and not _inside(el, skip):
-                return el
+                link = el if el.tag == "a" else next(el.iterancestors("a"), None)
+                if link is None:
+                    return el
+                if link.getparent() is not None and link.getparent().tag in _HEADINGS:
+                    return link.getparent()  # <h3 class="post-title"><a href=permalink>
+                # else a link to the post among "Recent posts", whose next line is another post's date
     h1 = next(body.iter("h1"), None)
     return h1 if h1 is not None and not _inside(h1, skip) else None
 
