@@ -46,8 +46,8 @@ from .date_sources import MIDNIGHT, Stamp, from_jsonld, from_meta, from_microdat
 from .date_text import (ASCII_DIGITS, DEFAULT_LANGUAGES, MORE_LANGUAGES, RELATIVE_RE, find_date_string, is_relative,
                         page_languages, parse_text, parse_text_ex, plausible)
 from .date_urls import canonical_href, from_url, is_archive_capture, original_url, url_month
-from .patterns import (GENERATED_LABEL_RE, LOWER_ODD_RE, MODIFIED_LABEL_KEYS, MODIFIED_LABEL_RE, PUBLISHED_BYLINE_RE,
-                       REVIEW_LABEL_RE, REVIEW_WORDS)
+from .patterns import (LOWER_ODD_RE, MODIFIED_LABEL_KEYS, MODIFIED_LABEL_RE, PUBLISHED_BYLINE_RE, REVIEW_LABEL_RE,
+                       REVIEW_WORDS)
 
 
 #: the zones a date shown in the page's text may move a UTC instant to: UTC-9 (Alaska) to UTC+9 (China +8,
@@ -319,8 +319,6 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
                 line = dated_line()
                 if line is not None and line < published:
                     published, source = line, "text"
-                elif GENERATED_LABEL_RE.match(ctx.text, update[1]):
-                    published = source = None  # the day the page was rendered, like a masthead's "today"
     if published is None:
         # A byline htmldate's text stage does not read (a segment over 52 characters: "By ..., RN · Medically
         # reviewed by ... · Published on November 2, 2022 · 6 min read"), before a modified stamp or a year

@@ -54,8 +54,6 @@ MODIFIED_LABEL_RE = re.compile(_words_first(
     r"bijgewerkt|zaktualizowano|aktualizacja|g[üu]ncellen(?:di|me)|g[üu]ncelleme|diperbarui|обновлено|оновлено|"
     r"uppdaterad|opdateret|oppdatert|aktualizov[áa]no|friss[íi]tve|actualizat|p[äa]ivitetty|ενημερώθηκε|ενημέρωση|"
     r"עודכן|تحديث|cập\s+nhật|수정|อัปเดต") + r"|更新", re.I)
-# Of those, the label of the day a page was generated (rendered): no publication day, whatever else the page shows
-GENERATED_LABEL_RE = re.compile(r"page\s+generated|generated\s+on", re.I)
 # A health page's review ("Medically reviewed by Dr. X on <date>", "Relu par ... le", "Geprüft am") is a later
 # date than its publication, said first: an update label too, so the byline's publication date beside it is
 # looked for. Its own pattern: in MODIFIED_LABEL_RE's alternation it doubled the time of every page's scan.

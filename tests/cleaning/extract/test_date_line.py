@@ -49,12 +49,11 @@ def test_a_pre_post_opening_with_its_date_beats_the_page_generated_footer():
     assert ex.published_date == date(2004, 11, 20) and ex.updated_date == date(2005, 12, 25)
 
 
-def test_without_a_date_line_a_last_update_stays_but_a_page_generated_day_is_no_publication():
+def test_without_a_date_line_the_footer_day_is_kept():
+    # no page loses its date: the generated day stays the publication when nothing else is shown
     page = (f"<html><head><title>Migraine diary</title></head><body><h2>Migraine diary</h2><pre>{TEXT}\n</pre>"
-            "<hr><address>{} 25.12.2005.</address></body></html>")
-    assert extract(page.replace("{}", "Last update"), URL, now=NOW).published_date == date(2005, 12, 25)
-    ex = extract(page.replace("{}", "Page generated"), URL, now=NOW)  # the day it was rendered, as "today"
-    assert ex.published_date is None and ex.updated_date == date(2005, 12, 25) and "no_date" in ex.flags
+            "<hr><address>Page generated 25.12.2005.</address></body></html>")
+    assert extract(page, URL, now=NOW).published_date == date(2005, 12, 25)
 
 
 def test_only_lines_next_to_the_headline_count():
