@@ -63,10 +63,6 @@ def plausible(d: date | None, now: datetime | None = None) -> date | None:
 # Languages dateparser tries when the page's language is unknown (it would otherwise try all ~200
 # locales one after the other: seconds for the first page with, say, a Russian month name).
 DEFAULT_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "ru", "tr", "id", "zh", "ja")
-# More, for one short line only (the date line beside a headline, `date_line`) of a page whose language is
-# unknown: a Czech or Swedish month ("3. srpna 2020") there is the post's day; read on every text they would cost.
-MORE_LANGUAGES = ("cs", "sk", "hu", "ro", "sv", "da", "nb", "fi", "el", "uk", "bg", "hr", "sl", "sr", "lt", "lv", "et",
-                  "ca", "vi", "ko", "ar", "he", "th", "hi")
 _DP_SETTINGS = {"NORMALIZE": True, "PARSERS": ["custom-formats", "absolute-time"], "PREFER_DATES_FROM": "past",
                 "RETURN_AS_TIMEZONE_AWARE": False, "STRICT_PARSING": True}
 

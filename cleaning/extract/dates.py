@@ -43,8 +43,7 @@ from .date_line import fits, headline_day
 from .date_order import NUMERIC_DATE
 from .date_page import DateContext, safe_date, settle_order, written_on_page
 from .date_sources import MIDNIGHT, Stamp, from_jsonld, from_meta, from_microdata, from_script, from_time
-from .date_text import (ASCII_DIGITS, DEFAULT_LANGUAGES, MORE_LANGUAGES, RELATIVE_RE, find_date_string, is_relative,
-                        page_languages, parse_text, parse_text_ex, plausible)
+from .date_text import ASCII_DIGITS, RELATIVE_RE, find_date_string, is_relative, page_languages, parse_text, parse_text_ex, plausible
 from .date_urls import canonical_href, from_url, is_archive_capture, original_url, url_month
 from .patterns import (LOWER_ODD_RE, MODIFIED_LABEL_KEYS, MODIFIED_LABEL_RE, PUBLISHED_BYLINE_RE, REVIEW_LABEL_RE,
                        REVIEW_WORDS)
@@ -271,12 +270,8 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
     def read_line(value: str) -> date | None:
         if MODIFIED_LABEL_RE.search(value) or REVIEW_LABEL_RE.search(value):
             return None  # the line labels its day an update or a medical review, not the publication
-        found = plausible(parse_text(value, languages=languages, now=now,
-                                     order=ctx.order() if NUMERIC_DATE.search(value) else None), now)
-        if found is None and languages[-len(DEFAULT_LANGUAGES):] == DEFAULT_LANGUAGES:
-            # the page's language is unknown: the line next to its headline may be in one of MORE_LANGUAGES
-            found = plausible(parse_text(value, languages=(*languages, *MORE_LANGUAGES), now=now), now)
-        return found
+        return plausible(parse_text(value, languages=languages, now=now,
+                                    order=ctx.order() if NUMERIC_DATE.search(value) else None), now)
 
     def shown() -> date | None:
         """The day the page's text shows (not its meta or JSON-LD), as the search below would read it."""

@@ -79,14 +79,6 @@ def test_an_xhtml_pages_xml_lang_is_its_language_for_month_names():
     assert extract(page, URL, now=NOW).published_date == date(2020, 8, 3)
 
 
-def test_a_czech_month_beside_the_headline_of_a_page_with_no_language():
-    page = ('<html><head><title>Hory</title></head><body><h1>Hory</h1>'
-            '<p class="meta">3. srpna 2020 | 2 komentáře</p>'
-            f'<p>{TEXT * 3}</p><p>© 2020</p></body></html>')
-    ex = extract(page, URL, now=NOW)
-    assert ex.published_date == date(2020, 8, 3) and "date_year_only" not in ex.flags
-
-
 def test_a_link_to_the_post_among_recent_posts_is_no_headline():
     tree = html.fromstring(f"<html><body><ul><li><a href=/k>Knee notes</a></li><li>14.04.2009</li></ul>"
                            f"<h3><a href=/k>Knee notes</a></h3><p>March 3, 2009</p><p>{TEXT}</p></body></html>")
