@@ -14,6 +14,7 @@ is left) or where its day is the one the page labels as an update; a word never 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from datetime import date
 
@@ -28,8 +29,18 @@ BEFORE_LINES = 1
 HEADLINE_MAX = 300
 
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+#: a line whose date is another kind of day: due or next ("Next review due: 3 March 2016", "bis 3. März"), a range
+#: ("14–16 March 2015", "2019 - 2021"), a citation ("Lancet, 12 March 2013; 381: 1021", "vol. 12", "doi:")
+OTHER_DATE_RE = re.compile(
+    r"\b(?:next|due|until|deadline|expires?|valid|bis|jusqu|hasta|fino|tot)\b|"
+    r"\d\s*[–—]\s*\d|\d\s+-\s+\d|;\s*\d|\bvol\.|\bdoi\b|\bpp?\.\s*\d", re.I)
 _HIDDEN = {"script", "style", "noscript", "template", "head", "title"}
 _HEADLINE = object()  # where the headline stands among the page's lines
+
+
+class _Heading(str):
+    """A line of a heading: before the headline it may be the post's day (Blogger's `<h2 class=date-header>`),
+    after it a subheading (a standfirst naming a trial's start, "Events on 14 March") is no date line."""
 
 
 def _norm(text: str) -> str:
@@ -72,6 +83,9 @@ def _lines(el: HtmlElement, headline: HtmlElement, skip: set) -> Iterator[object
         return
     if not isinstance(el.tag, str) or el.tag in _HIDDEN or el in skip:
         return
+    if el.tag in _HEADINGS:
+        yield from (_Heading(line) for line in el.text_content().splitlines())
+        return
     yield from (line for line in (el.text or "").splitlines())
     for child in el:
         yield from _lines(child, headline, skip)
@@ -110,8 +124,9 @@ def headline_day(tree: HtmlElement, title: str | None, skip: set,
         if line is _HEADLINE:
             seen = True
             continue
+        heading = isinstance(line, _Heading)
         line = line.strip()
-        if not line:
+        if not line or (seen and heading):
             continue
         if not seen:
             before = [*before[-(BEFORE_LINES - 1):], line] if BEFORE_LINES > 1 else [line]

@@ -39,7 +39,7 @@ from lxml.html import HtmlElement
 
 from . import attrs, date_search, jsonld, zones
 from .body_comments import comment_section_elements
-from .date_line import fits, headline_day
+from .date_line import OTHER_DATE_RE, fits, headline_day
 from .date_order import NUMERIC_DATE
 from .date_page import DateContext, safe_date, settle_order, written_on_page
 from .date_sources import MIDNIGHT, Stamp, from_jsonld, from_meta, from_microdata, from_script, from_time
@@ -268,8 +268,8 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
         return line_memo[0]
 
     def read_line(value: str) -> date | None:
-        if MODIFIED_LABEL_RE.search(value) or REVIEW_LABEL_RE.search(value):
-            return None  # the line labels its day an update or a medical review, not the publication
+        if MODIFIED_LABEL_RE.search(value) or REVIEW_LABEL_RE.search(value) or OTHER_DATE_RE.search(value):
+            return None  # an update's or a review's day, a due date, a range, a citation: not the publication
         return plausible(parse_text(value, languages=languages, now=now,
                                     order=ctx.order() if NUMERIC_DATE.search(value) else None), now)
 
@@ -314,6 +314,7 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
                 line = dated_line()
                 if line is not None and line < published:
                     published, source = line, "text"
+                    flags.append("date_uncertain")  # a line under a headline may be an event's day
     if published is None:
         # A byline htmldate's text stage does not read (a segment over 52 characters: "By ..., RN · Medically
         # reviewed by ... · Published on November 2, 2022 · 6 min read"), before a modified stamp or a year
@@ -328,6 +329,7 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
         # headline shows, when it agrees with the month the URL names, the year found alone or the update
         if line is not None and fits(line, month, partial, modified[0].day if modified else None):
             published, source = line, "text"
+            flags.append("date_uncertain")  # a line under a headline may be an event's day
             if "date_partial" in flags:
                 flags.remove("date_partial")  # the search's year alone gave way to a day
     if published is None and modified:

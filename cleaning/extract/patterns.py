@@ -49,7 +49,7 @@ _BY_NAME = r"[^:;|·\n\d]{2,60}?"  # "Dr. Jane Smith, MD" between a review word 
 MODIFIED_LABEL_RE = re.compile(_words_first(
     r"updated|modified|last\s+(?:updated?|modified|reviewed)|revised|aktualisiert|zuletzt\s+ge[äa]ndert|"
     # a footer's day the page was last changed or generated, never the post's ("Page generated 25.12.2005")
-    r"page\s+generated|generated\s+on|mise?\s+[àa]\s+jour|modifi[ée]e?|actualizado|actualizaci[óo]n|atualizado|"
+    r"page\s+generated|mise?\s+[àa]\s+jour|modifi[ée]e?|actualizado|actualizaci[óo]n|atualizado|"
     r"atualiza[çc][ãa]o|aggiornato|aggiornamento|"
     r"bijgewerkt|zaktualizowano|aktualizacja|g[üu]ncellen(?:di|me)|g[üu]ncelleme|diperbarui|обновлено|оновлено|"
     r"uppdaterad|opdateret|oppdatert|aktualizov[áa]no|friss[íi]tve|actualizat|p[äa]ivitetty|ενημερώθηκε|ενημέρωση|"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
+import pytest
 from lxml import html
 
 from cleaning.extract import extract
@@ -23,7 +24,8 @@ def test_a_table_page_date_under_its_headline_beats_a_copyright_range():
             f"<p>&copy; 2001-2012 Pebble Notes</p></body></html>")
     ex = extract(page, URL, now=NOW)
     assert ex.published_date == date(2009, 3, 3) and ex.date_source == "text"
-    assert not {"date_year_only", "date_partial", "date_uncertain"} & set(ex.flags)
+    # a day, not a year alone; still uncertain: a line under a headline can be an event's day
+    assert not {"date_year_only", "date_partial"} & set(ex.flags) and "date_uncertain" in ex.flags
 
 
 def test_a_livejournal_header_above_the_headline_not_a_comment_below():
@@ -83,3 +85,23 @@ def test_a_link_to_the_post_among_recent_posts_is_no_headline():
     tree = html.fromstring(f"<html><body><ul><li><a href=/k>Knee notes</a></li><li>14.04.2009</li></ul>"
                            f"<h3><a href=/k>Knee notes</a></h3><p>March 3, 2009</p><p>{TEXT}</p></body></html>")
     assert headline_day(tree, "Knee notes", set(), parse_text) == date(2009, 3, 3)
+
+
+@pytest.mark.parametrize("line,day", [
+    ("Next review due: 3 March 2016", date(2016, 3, 3)),  # a health page's next review
+    ("Lancet, 12 March 2013; 381: 1021-8", date(2013, 3, 12)),  # the study the headline reports
+    ("Open days 14 – 16 March 2015", date(2015, 3, 14)),  # an event's range
+])
+def test_a_line_under_the_headline_dating_something_else_is_no_publication_day(line, day):
+    page = (f"<html><head><title>Knee notes</title></head><body><h1>Knee notes</h1><p><i>{line}</i></p>"
+            f"<p>{TEXT * 3}</p><div>&copy; 2005-2021 Pebble Notes</div></body></html>")
+    assert extract(page, URL, now=NOW).published_date not in (day, date(2015, 3, 16))
+
+
+def test_a_subheading_under_the_headline_is_no_date_line_but_blogger_s_date_header_above_it_is():
+    sub = (f"<html><head><title>Trial news</title></head><body><h1>Trial news</h1><h2>A trial that began on 3 May 2010 finished this spring, its authors say"
+           f"</h2><p>{TEXT * 3}</p><div>&copy; 2005-2021 Pebble Notes</div></body></html>")
+    assert extract(sub, URL, now=NOW).published_date != date(2010, 5, 3)
+    blogger = ("<html><head><title>Pebble Notes: Knee</title></head><body><h2 class=date-header>Tuesday, March 3, 2009"
+               f"</h2><h3 class=post-title>Knee</h3><p>{TEXT * 3}</p><div>&copy; 2001-2012 Pebble Notes</div></body></html>")
+    assert extract(blogger, URL, now=NOW).published_date == date(2009, 3, 3)
