@@ -211,11 +211,15 @@ _CENTRAL_EUROPEAN = {"cp1250", "iso8859-2"}
 # symbols in Windows-1252 (³ ¹ ¿ Ÿ ¥ ¯ ¾ ¼ ±  ¶); Western text never has one between two letters ("obni¿y³am").
 _SYMBOL_IN_WORD = re.compile(r"(?<=[^\W\d_])[³¹¿Ÿ¥¯¾¼±¶](?=[^\W\d_])")
 _MISREAD_MIN = 3  # one could be a typo or a stray byte; three in words are a code page
+# ... of at least two kinds: a Spanish forum that glues "¿" to the word before ("tu¿has") has one kind only, and
+# Polish or Czech text misread has several letters' worth (ł ż ą: ³ ¿ ¹)
+_MISREAD_KINDS = 2
 
 
 def _misread_central_european(western: str) -> bool:
-    """The Windows-1252 reading of the page has code-page symbols inside words, several times."""
-    return len(_SYMBOL_IN_WORD.findall(western, 0, 100_000)) >= _MISREAD_MIN
+    """The Windows-1252 reading of the page has code-page symbols of several kinds inside words, several times."""
+    found = _SYMBOL_IN_WORD.findall(western, 0, 100_000)
+    return len(found) >= _MISREAD_MIN and len(set(found)) >= _MISREAD_KINDS
 
 
 _CANDIDATES = ["gb18030", "big5", "shift_jis", "euc_kr", "cp1252", "cp1251", "iso8859_2", "euc_jp", "cp1250", "koi8_r"]

@@ -139,6 +139,10 @@ def test_a_charset_declared_only_in_the_xml_declaration():
      "weil dort weniger Pollen fliegen – sagt mein Arzt.", "cp1252"),
     ("Mon cœur battait trop vite après le burn-out ; ma sœur m’a conseillé de marcher. Où trouver le sommeil ? "
      "Voilà ce qui a marché pour moi, même l’été.", "cp1252"),
+    # a Spanish forum that glues "¿" to the word before, three times: one kind of symbol is no code page
+    ("Hola a todos, llevo dos meses corriendo y me duele la rodilla. Y tu¿has probado el hielo? Mi compañero "
+     "dice que sí, pero yo¿debería parar? El año pasado nadie¿sabía qué hacer con el menisco. Gracias, señoras.",
+     "cp1252"),
 ])
 def test_undeclared_central_european_and_western_code_pages(body, codec):
     data = f"<html><head><title>t</title></head><body><p>{body}</p><p>{body}</p></body></html>".encode(codec)
