@@ -50,8 +50,8 @@ def _drop_side_cells(table: HtmlElement) -> None:
     ("Sponsored links", "You are visitor no. 011578") and its banner and footer rows sat beside the article as
     sibling blocks, and stayed in the body. Evidence is the layout itself: exactly one cell holds the article
     (a heading, a long paragraph); a cell beside it is dropped only if it is small next to it, or mostly links.
-    A cell holding an unlinked picture stays (the article's photo and its caption); with two article cells
-    (an article in two columns, or two articles) nothing is dropped."""
+    A cell holding an unlinked picture (the article's photo and its caption) or a quotation (a pull quote) stays;
+    with two article cells (an article in two columns, or two articles) nothing is dropped."""
     cells = _own_cells(table)
     content = [c for c in cells if _layout_cell(c)]
     if len(content) != 1:
@@ -62,8 +62,9 @@ def _drop_side_cells(table: HtmlElement) -> None:
         if cell is main:
             continue
         text = " ".join(cell.text_content().split())
-        if not text or any(not any(a.tag == "a" for a in img.iterancestors()) for img in cell.iter("img")):
-            continue
+        if not text or cell.find(".//blockquote") is not None or cell.find(".//q") is not None or \
+                any(not any(a.tag == "a" for a in img.iterancestors()) for img in cell.iter("img")):
+            continue  # an unlinked picture (the article's photo and caption), a pull quote: the article's
         linked = sum(len(" ".join(a.text_content().split())) for a in cell.iter("a"))
         if weighted_len(text) <= _SIDE_SHARE * main_size or linked >= _SIDE_LINK_SHARE * len(text):
             tail = cell.tail

@@ -281,6 +281,11 @@ def test_a_cell_beside_the_article_with_its_own_photo_and_caption_stays():
     assert "The cuff I use every morning" in _unwrapped_text(_portal("<img src='/cuff.jpg'><br>The cuff I use every morning"))
 
 
+def test_a_pull_quote_in_a_cell_beside_the_article_stays():
+    quote = "<blockquote>I never thought a cuff could change my mornings.</blockquote>"
+    assert "I never thought a cuff could change my mornings." in _unwrapped_text(_portal(quote))
+
+
 def test_beside_two_articles_in_a_layout_table_no_cell_is_dropped():
     """Which cells are the site's is told only against one article cell (two may be an article in two columns)."""
     other = "<br><br>".join(p.replace("blood pressure", "heart rate") for p in PORTAL_PARAS)
