@@ -1,6 +1,7 @@
 """What health publishers print inside the article's own container that is not the article: a reader
-feedback widget, an appointment or coupon call to action, a medical disclaimer without a label. Found line
-by line, on the body's lines (`body_lines.clean_lines`).
+feedback widget, an appointment or coupon call to action, a medical disclaimer without a label, a readers'
+comment thread no class or id names (told by its heading: "12 Kommentare", "Leave a Reply"). Found line by
+line, on the body's lines (`body_lines.clean_lines`).
 
 Each rule wants the shape of the furniture, not a keyword alone: a call to action is a short line, not a
 sentence ("Find a doctor you trust and ask about screening." stays); a disclaimer sentence goes only among
@@ -97,3 +98,29 @@ def without_disclaimer_tail(lines: list[str]) -> list[str]:
     return lines[:start] + [line for line in lines[start:]
                             if not (len(line) <= DISCLAIMER_SENTENCE_MAX and _may_be_disclaimer(line)
                                     and DISCLAIMER_SENTENCE_RE.search(line))]
+
+# The heading a comment thread opens with, the article being over: a count of comments ("32 Kommentare",
+# "Comments (25)", "Was unsere Leser sagen (25)") or the comment form's ("Leave a Reply"). A section heading
+# without a count ("Reactions", "Meinungen") may be the article's own: it stays.
+_COMMENTS_WORD = (r"(?:comments?|kommentare?|leserkommentare|commentaires?|comentarios?|comentários?|commenti|reacties|"
+                  r"reactions?|responses?|replies|antworten|meinungen|reaktionen|réactions|respuestas|reacciones)")
+COMMENTS_TAIL_RE = re.compile(
+    rf"^\W*(?:\d+\s+{_COMMENTS_WORD}|{_COMMENTS_WORD}\s*[(:]?\s*\d+\s*\)?|"
+    r"(?:was\s+unsere\s+leser\s+sagen|what\s+(?:our\s+)?readers\s+(?:say|think))\s*\(?\d+\)?|"
+    r"leave\s+a\s+(?:comment|reply)|hinterlasse\s+einen\s+kommentar|schreibe\s+einen\s+kommentar|"
+    r"kommentar\s+(?:schreiben|verfassen|hinterlassen)|laisser\s+un\s+commentaire|laissez\s+un\s+commentaire|"
+    r"deja\s+un\s+comentario|deixe\s+um\s+coment[áa]rio|lascia\s+un\s+commento|laat\s+een\s+reactie\s+achter)\W*$",
+    re.I)
+COMMENTS_TAIL_MAX = 60  # characters: a heading, not a sentence that mentions comments
+_ARTICLE_BEFORE = 20  # words of the article before it: a thread under an article, not a page of comments
+
+
+def without_comment_thread(lines: list[str]) -> list[str]:
+    """The lines before a comment thread's heading ("32 Kommentare", "Leave a Reply"), when the article came first:
+    comments the page names by no class or id (a plain `<h3>` over plain paragraphs) go by their heading."""
+    words = 0
+    for i, line in enumerate(lines):
+        if words >= _ARTICLE_BEFORE and len(line) <= COMMENTS_TAIL_MAX and COMMENTS_TAIL_RE.match(line):
+            return lines[:i]
+        words += len(line.split())
+    return lines

@@ -8,7 +8,7 @@ import re
 from lxml.html import HtmlElement
 
 from .body import _words
-from .body_furniture import is_furniture_line, without_disclaimer_tail
+from .body_furniture import is_furniture_line, without_comment_thread, without_disclaimer_tail
 from .patterns import (CJ_RE, CJK_RE, BOILERPLATE_LINE_MAX, BOILERPLATE_LINE_RE, DISCLAIMER_MAX, DISCLAIMER_RE, MODIFIED_LABEL_RE,
                        PROMO_LABEL_RE, PROMO_LINE_RE, PROMO_PREFIX_RE, PUBLISHED_LABEL_RE, RELATED_HEADING_RE, REVIEW_LABEL_RE)
 
@@ -180,7 +180,7 @@ def clean_lines(paras: list[str], avoid: set[str]) -> list[str]:
         if out and out[-1] == p:
             continue
         out.append(p)
-    return without_disclaimer_tail(out)
+    return without_disclaimer_tail(without_comment_thread(out))
 
 
 _CUT_ITEM_WORDS = 5  # "Check interactions", "Pricing & coupons": a related block's unlinked items

@@ -147,3 +147,26 @@ def test_every_line_the_disclaimer_sentence_matches_passes_its_cheap_word_check(
                     assert _may_be_disclaimer(variant), variant
     assert matched > 40
     assert not _may_be_disclaimer("Drink water through the day; it keeps blood pressure steady.")
+
+
+COMMENTS = ["Anna, 3. Juni 2024: Bei mir hat das auch geholfen, danke für den Bericht.",
+            "Tom, 4. Juni 2024: Ich mache das seit Jahren und kann es nur empfehlen.",
+            "Lea, 5. Juni 2024: Wie lange hat es gedauert, bis du etwas gemerkt hast?"]
+
+
+@pytest.mark.parametrize("heading", ["12 Kommentare", "Comments (3)", "Was unsere Leser sagen (25)",
+                                     "Leave a Reply", "Hinterlasse einen Kommentar"])
+def test_a_comment_thread_named_by_no_class_goes_from_its_heading(heading):
+    """Plain paragraphs under a plain heading, in the post's own container: only the heading says they are
+    readers' comments, and the article came first (a review of invented pages found 8 of 12 such posts kept whole)."""
+    assert _body([*PARAS[:2], heading, *COMMENTS]) == PARAS[:2]
+
+
+@pytest.mark.parametrize("lines", [
+    ["3 Comments", *PARAS],  # a byline's comment count above the article
+    [*PARAS[:2], "Reactions", *PARAS[2:]],  # a section of the article (no count, no form)
+    [*PARAS[:2], "Doctors' comments on the new guideline were mixed, and 12 comments came from patients.", *PARAS[2:]],
+])
+def test_a_comment_count_before_the_article_or_a_section_without_a_count_cuts_nothing(lines):
+    body = _body(lines)
+    assert all(p in body for p in PARAS), body
