@@ -102,8 +102,9 @@ def without_disclaimer_tail(lines: list[str]) -> list[str]:
 # The heading a comment thread opens with, the article being over: a count of comments ("32 Kommentare",
 # "Comments (25)", "Was unsere Leser sagen (25)") or the comment form's ("Leave a Reply"). A section heading
 # without a count ("Reactions", "Meinungen") may be the article's own: it stays.
+# (not answers' words: "5 Antworten", "3 Replies" may head a Q&A page's answers, which are its content)
 _COMMENTS_WORD = (r"(?:comments?|kommentare?|leserkommentare|commentaires?|comentarios?|comentários?|commenti|reacties|"
-                  r"reactions?|responses?|replies|antworten|meinungen|reaktionen|réactions|respuestas|reacciones)")
+                  r"reactions?|meinungen|reaktionen|réactions|reacciones)")
 COMMENTS_TAIL_RE = re.compile(
     rf"^\W*(?:\d+\s+{_COMMENTS_WORD}|{_COMMENTS_WORD}\s*[(:]?\s*\d+\s*\)?|"
     r"(?:was\s+unsere\s+leser\s+sagen|what\s+(?:our\s+)?readers\s+(?:say|think))\s*\(?\d+\)?|"

@@ -170,3 +170,9 @@ def test_a_comment_thread_named_by_no_class_goes_from_its_heading(heading):
 def test_a_comment_count_before_the_article_or_a_section_without_a_count_cuts_nothing(lines):
     body = _body(lines)
     assert all(p in body for p in PARAS), body
+
+
+def test_a_q_and_a_pages_answers_under_their_count_stay():
+    """"2 Antworten" heads a question's answers, the page's content, as often as a comment thread."""
+    body = _body([*PARAS[:2], "2 Antworten", *PARAS[2:]], "de")
+    assert all(p in body for p in PARAS), body
