@@ -114,14 +114,23 @@ COMMENTS_TAIL_RE = re.compile(
     re.I)
 COMMENTS_TAIL_MAX = 60  # characters: a heading, not a sentence that mentions comments
 _ARTICLE_BEFORE = 20  # words of the article before it: a thread under an article, not a page of comments
+# a heading only a thread has ("Leave a Reply": the form closing the page; "What our readers say (25)"); a bare count
+# ("12 Comments") may be the article's meta line too: it must show its thread
+_THREAD_ONLY = re.compile(r"\D*$|\W*(?:was\s+unsere\s+leser|what\s+(?:our\s+)?readers|leserkommentare)", re.I)
+# what a comment's name line shows: a day (3. Juni 2024, 04/06/2024, June 4, 2024) or a time (10:20)
+_STAMP = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{1,2}:\d\d\b")
+_STAMP_LINES = 3
 
 
 def without_comment_thread(lines: list[str]) -> list[str]:
     """The lines before a comment thread's heading ("32 Kommentare", "Leave a Reply"), when the article came first:
-    comments the page names by no class or id (a plain `<h3>` over plain paragraphs) go by their heading."""
+    comments the page names by no class or id (a plain `<h3>` over plain paragraphs) go by their heading. A count
+    cuts only when a comment's day or time follows within a few lines: a comment count in the article's meta line,
+    between its lead and the rest, is no thread."""
     words = 0
     for i, line in enumerate(lines):
-        if words >= _ARTICLE_BEFORE and len(line) <= COMMENTS_TAIL_MAX and COMMENTS_TAIL_RE.match(line):
+        if words >= _ARTICLE_BEFORE and len(line) <= COMMENTS_TAIL_MAX and COMMENTS_TAIL_RE.match(line) and (
+                _THREAD_ONLY.match(line) or any(_STAMP.search(n) for n in lines[i + 1:i + 1 + _STAMP_LINES])):
             return lines[:i]
         words += len(line.split())
     return lines

@@ -157,7 +157,8 @@ def clean_lines(paras: list[str], avoid: set[str]) -> list[str]:
     like a related block's heading goes, unless it is also a common section heading ("Recommendations",
     "More about the study") and running text follows it: then it heads a section, not a cut list."""
     out: list[str] = []
-    paras = [" ".join(p.split()) for p in paras]
+    # the comment thread first: its name and date lines, which the filter below drops, say it is one
+    paras = without_comment_thread([" ".join(p.split()) for p in paras])
     cut_list = False  # under a related block's heading that went: its unlinked items, short and unpunctuated, go too
     for i, p in enumerate(paras):
         if not p:
@@ -180,7 +181,7 @@ def clean_lines(paras: list[str], avoid: set[str]) -> list[str]:
         if out and out[-1] == p:
             continue
         out.append(p)
-    return without_disclaimer_tail(without_comment_thread(out))
+    return without_disclaimer_tail(out)
 
 
 _CUT_ITEM_WORDS = 5  # "Check interactions", "Pricing & coupons": a related block's unlinked items

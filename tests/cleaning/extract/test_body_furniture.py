@@ -176,3 +176,9 @@ def test_a_q_and_a_pages_answers_under_their_count_stay():
     """"2 Antworten" heads a question's answers, the page's content, as often as a comment thread."""
     body = _body([*PARAS[:2], "2 Antworten", *PARAS[2:]], "de")
     assert all(p in body for p in PARAS), body
+
+
+def test_a_comment_count_between_the_lead_and_the_rest_of_the_article_cuts_nothing():
+    """A count in the article's meta line, after its lead, has no comment's day or time under it."""
+    body = _body([PARAS[0], "12 Kommentare", *PARAS[1:]], "de")
+    assert all(p in body for p in PARAS), body
