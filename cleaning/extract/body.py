@@ -217,8 +217,10 @@ def preclean(tree: HtmlElement, index: AttrIndex | None = None) -> int:
 
     A class or id from `PRECLEAN_CLASS_RE` only nominates an element: it goes when `widget_evidence`
     confirms it. Never removed: an element holding over PRECLEAN_MAX_SHARE of the page's text or two
-    long paragraphs. The article's own <header> loses its title, byline and date, not a lead
-    paragraph it holds.
+    long paragraphs, hidden siblings counted together (a slideshow's inactive slides); such an element
+    hidden by its style or aria-hidden (the rest of an article behind "read more") is shown, as the
+    extractor drops what is hidden. The article's own <header> loses its title, byline and date, not a
+    lead paragraph it holds.
     """
     body = tree.find(".//body")
     if body is None:
@@ -268,10 +270,18 @@ def preclean(tree: HtmlElement, index: AttrIndex | None = None) -> int:
         else:
             doomed.setdefault(h)
     removed = 0
+    # Hidden siblings are judged together: a slideshow's inactive slides, each small, are the article together
+    hidden_share: dict = {}
+    for el in doomed:
+        if _style_hidden(el) and el.getparent() is not None:
+            hidden_share[el.getparent()] = hidden_share.get(el.getparent(), 0) + len(el.text_content())
     for el in doomed:
         if el.getparent() is None or el.getroottree().getroot() is not root:
             continue  # already gone with an ancestor
-        if len(el.text_content()) > PRECLEAN_MAX_SHARE * total or _looks_like_content(el):
+        size = hidden_share.get(el.getparent(), 0) if _style_hidden(el) else 0
+        if max(len(el.text_content()), size) > PRECLEAN_MAX_SHARE * total or _looks_like_content(el):
+            if _style_hidden(el):
+                _unhide(el)  # the article's text, hidden until "read more": the extractor drops what is hidden
             continue
         _remove_keep_tail(el)
         removed += 1
@@ -283,6 +293,20 @@ def preclean(tree: HtmlElement, index: AttrIndex | None = None) -> int:
                 el.set("data-xtext-part", "1")  # a paywalled passage: body_article.join_text_parts
             _strip_tokens(el, name)
     return removed
+
+
+def _style_hidden(el: HtmlElement) -> bool:
+    """Hidden by its style or by aria-hidden (not by a class, nor by the `hidden` attribute's closed panels)."""
+    return bool(PRECLEAN_STYLE_RE.search(el.get("style") or "")) or el.get("aria-hidden") == "true"
+
+
+def _unhide(el: HtmlElement) -> None:
+    style = PRECLEAN_STYLE_RE.sub("", el.get("style") or "").strip(" ;")
+    if style:
+        el.set("style", style)
+    else:
+        el.attrib.pop("style", None)
+    el.attrib.pop("aria-hidden", None)
 
 
 def _strip_tokens(el: HtmlElement, name: str) -> None:

@@ -256,3 +256,39 @@ def test_a_paywalls_prompt_in_another_language_is_no_body(prompt):
             f"<p>{PROSE.replace('forty', 'fifty')}</p><div class='paywall'><p>{prompt}</p><a href='/abo'>Abo</a></div>"
             "</div></article></main></body></html>")
     assert prompt[:12] not in extract(html, URL).body
+
+
+_GUIDE = [f"Step {i}: walk for {i * 5} minutes after breakfast, at a pace that still lets you talk, and write down how "
+          f"your knees felt the next morning before you plan the following day." for i in range(1, 11)]
+
+
+def test_the_rest_of_an_article_hidden_until_read_more_is_its_body():
+    """Portal templates ship the whole article and hide most of it behind "read more" (style and aria-hidden):
+    held back by pre-cleaning as too large to be a widget, it was then dropped as hidden by the extractor."""
+    shown = "".join(f"<p>{p}</p>" for p in _GUIDE[:3])
+    rest = "".join(f"<p>{p}</p>" for p in _GUIDE[3:])
+    html = (f"<html><body><article><h1>Walking after knee surgery</h1>{shown}<button>Read more</button>"
+            f"<div class='read-more-content' style='display:none' aria-hidden='true'>{rest}</div></article>"
+            f"<div class='newsletter' style='display:none'><p>Get our weekly letter.</p></div></body></html>")
+    body = extract(html, URL).body
+    assert all(p in body for p in _GUIDE) and "weekly letter" not in body, body
+
+
+def test_a_slideshows_hidden_slides_are_the_article_together():
+    """Each inactive slide is small; together they are the article (a "10 steps" gallery)."""
+    hidden = ' style="display:none"'
+    slides = "".join(f"<div class='slide'{'' if i == 0 else hidden}><h2>Step {i + 1}</h2><p>{p}</p></div>"
+                     for i, p in enumerate(_GUIDE))
+    html = (f"<html><body><article><h1>Ten steps back to walking</h1><div class='slides'>{slides}</div>"
+            f"<button>Next slide</button></article></body></html>")
+    body = extract(html, URL).body
+    assert sum(p in body for p in _GUIDE) >= 9, body
+
+
+def test_small_hidden_things_beside_the_article_still_go():
+    article = "".join(f"<p>{p}</p>" for p in _GUIDE[:4])
+    tips = "".join(f"<span style='display:none'>Tooltip {i}: tap to see the definition.</span>" for i in range(3))
+    html = (f"<html><body><article><h1>Walking</h1>{article}<div>{tips}</div></article>"
+            f"<div class='modal' style='display:none' aria-hidden='true'><p>Allow notifications?</p></div></body></html>")
+    body = extract(html, URL).body
+    assert "Tooltip" not in body and "notifications" not in body and all(p in body for p in _GUIDE[:4]), body
