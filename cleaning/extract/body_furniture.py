@@ -105,8 +105,8 @@ def without_disclaimer_tail(lines: list[str]) -> list[str]:
 # (not answers' words: "5 Antworten", "3 Replies" may head a Q&A page's answers, which are its content)
 _COMMENTS_WORD = (r"(?:comments?|kommentare?|leserkommentare|commentaires?|comentarios?|comentários?|commenti|reacties|"
                   r"reactions?|meinungen|reaktionen|réactions|reacciones)")
-COMMENTS_TAIL_RE = re.compile(
-    rf"^\W*(?:\d+\s+{_COMMENTS_WORD}|{_COMMENTS_WORD}\s*[(:]?\s*\d+\s*\)?|"
+COMMENTS_TAIL_RE = re.compile(  # a count of at most three digits: "Reactions (2019)" is a year
+    rf"^\W*(?:\d{{1,3}}\s+{_COMMENTS_WORD}|{_COMMENTS_WORD}\s*[(:]?\s*\d{{1,3}}\s*\)?|"
     r"(?:was\s+unsere\s+leser\s+sagen|what\s+(?:our\s+)?readers\s+(?:say|think))\s*\(?\d+\)?|"
     r"leave\s+a\s+(?:comment|reply)|hinterlasse\s+einen\s+kommentar|schreibe\s+einen\s+kommentar|"
     r"kommentar\s+(?:schreiben|verfassen|hinterlassen)|laisser\s+un\s+commentaire|laissez\s+un\s+commentaire|"
@@ -114,23 +114,41 @@ COMMENTS_TAIL_RE = re.compile(
     re.I)
 COMMENTS_TAIL_MAX = 60  # characters: a heading, not a sentence that mentions comments
 _ARTICLE_BEFORE = 20  # words of the article before it: a thread under an article, not a page of comments
-# a heading only a thread has ("Leave a Reply": the form closing the page; "What our readers say (25)"); a bare count
-# ("12 Comments") may be the article's meta line too: it must show its thread
-_THREAD_ONLY = re.compile(r"\D*$|\W*(?:was\s+unsere\s+leser|what\s+(?:our\s+)?readers|leserkommentare)", re.I)
+_FORM_HEADING = re.compile(r"\D*$")  # "Leave a Reply", "Kommentar schreiben": no count
+_READERS = re.compile(r"\W*(?:was\s+unsere\s+leser|what\s+(?:our\s+)?readers|leserkommentare)", re.I)
 # what a comment's name line shows: a day (3. Juni 2024, 04/06/2024, June 4, 2024) or a time (10:20)
 _STAMP = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{1,2}:\d\d\b")
-_STAMP_LINES = 3
+# ... not an article's meta line ("3. Juni 2024 · 5 Min. Lesezeit", "Updated June 4, 2024")
+_META_LINE = re.compile(r"lesezeit|min\.?\s*read|reading\s+time|updated|aktualisiert|published|ver[öo]ffentlicht|"
+                        r"mis\s+[àa]\s+jour|publi[ée]", re.I)
+_THREAD_LINES = 8  # lines after a bare count in which its comments' name lines show
+# what a comment form's fields and notes say, within a few lines of its heading
+_FORM_FIELDS = re.compile(r"e-?mail|\bname\s*\*|website|required|pflichtfeld|will\s+not\s+be\s+published|"
+                          r"wird\s+nicht\s+ver[öo]ffentlicht|ne\s+sera\s+pas\s+publi|no\s+ser[áa]\s+publicad|"
+                          r"post\s+comment|kommentar\s+abschicken|absenden|submit|cancel\s+reply", re.I)
+_FORM_LINES = 5
+
+
+def _thread_follows(lines: list[str]) -> bool:
+    """Two comments' name lines (a day or a time, no article meta line) among the lines after a bare count."""
+    stamps = [line for line in lines[:_THREAD_LINES] if _STAMP.search(line) and not _META_LINE.search(line)]
+    return len(stamps) >= 2
 
 
 def without_comment_thread(lines: list[str]) -> list[str]:
     """The lines before a comment thread's heading ("32 Kommentare", "Leave a Reply"), when the article came first:
-    comments the page names by no class or id (a plain `<h3>` over plain paragraphs) go by their heading. A count
-    cuts only when a comment's day or time follows within a few lines: a comment count in the article's meta line,
-    between its lead and the rest, is no thread."""
+    comments the page names by no class or id (a plain `<h3>` over plain paragraphs) go by their heading. A bare
+    count cuts only when two comments' name lines (a day or a time) follow within a few lines: a count in the
+    article's meta line, between its lead and the rest, is no thread; a form's heading ("Leave a Reply") only when the
+    form's fields follow it, or nothing (a share bar's "Kommentar schreiben", a how-to's step, are the article's)."""
     words = 0
     for i, line in enumerate(lines):
-        if words >= _ARTICLE_BEFORE and len(line) <= COMMENTS_TAIL_MAX and COMMENTS_TAIL_RE.match(line) and (
-                _THREAD_ONLY.match(line) or any(_STAMP.search(n) for n in lines[i + 1:i + 1 + _STAMP_LINES])):
-            return lines[:i]
+        if words >= _ARTICLE_BEFORE and len(line) <= COMMENTS_TAIL_MAX and COMMENTS_TAIL_RE.match(line):
+            after = lines[i + 1:]
+            if _READERS.match(line) or (
+                    _FORM_HEADING.match(line) and (not after or any(_FORM_FIELDS.search(n) for n in after[:_FORM_LINES]))
+            ) or (
+                    not _FORM_HEADING.match(line) and _thread_follows(after)):
+                return lines[:i]
         words += len(line.split())
     return lines

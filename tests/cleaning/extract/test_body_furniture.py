@@ -159,7 +159,8 @@ COMMENTS = ["Anna, 3. Juni 2024: Bei mir hat das auch geholfen, danke für den B
 def test_a_comment_thread_named_by_no_class_goes_from_its_heading(heading):
     """Plain paragraphs under a plain heading, in the post's own container: only the heading says they are
     readers' comments, and the article came first (a review of invented pages found 8 of 12 such posts kept whole)."""
-    assert _body([*PARAS[:2], heading, *COMMENTS]) == PARAS[:2]
+    form = ["Your email address will not be published. Required fields are marked *", "Name *", "Email *"]
+    assert _body([*PARAS[:2], heading, *(form if heading.startswith(("Leave", "Hinterlasse")) else COMMENTS)]) == PARAS[:2]
 
 
 @pytest.mark.parametrize("lines", [
@@ -181,4 +182,16 @@ def test_a_q_and_a_pages_answers_under_their_count_stay():
 def test_a_comment_count_between_the_lead_and_the_rest_of_the_article_cuts_nothing():
     """A count in the article's meta line, after its lead, has no comment's day or time under it."""
     body = _body([PARAS[0], "12 Kommentare", *PARAS[1:]], "de")
+    assert all(p in body for p in PARAS), body
+
+
+@pytest.mark.parametrize("line", ["Leave a comment", "Kommentar schreiben", "Leave a reply"])
+def test_a_form_heading_with_the_article_going_on_after_it_cuts_nothing(line):
+    """A byline's "Leave a comment", a share bar's "Kommentar schreiben", a how-to's step: no form's fields follow."""
+    body = _body([PARAS[0], line, *PARAS[1:]])
+    assert all(p in body for p in PARAS), body
+
+
+def test_an_articles_meta_line_with_its_day_after_a_comment_count_cuts_nothing():
+    body = _body([PARAS[0], "12 Kommentare", "3. Juni 2024 · 5 Min. Lesezeit", *PARAS[1:]], "de")
     assert all(p in body for p in PARAS), body
