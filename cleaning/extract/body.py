@@ -280,7 +280,7 @@ def preclean(tree: HtmlElement, index: AttrIndex | None = None) -> int:
             continue  # already gone with an ancestor
         size = hidden_share.get(el.getparent(), 0) if _style_hidden(el) else 0
         if max(len(el.text_content()), size) > PRECLEAN_MAX_SHARE * total or _looks_like_content(el):
-            if _style_hidden(el):
+            if _style_hidden(el) and _rest_of_article(el, body):
                 _unhide(el)  # the article's text, hidden until "read more": the extractor drops what is hidden
             continue
         _remove_keep_tail(el)
@@ -298,6 +298,38 @@ def preclean(tree: HtmlElement, index: AttrIndex | None = None) -> int:
 def _style_hidden(el: HtmlElement) -> bool:
     """Hidden by its style or by aria-hidden (not by a class, nor by the `hidden` attribute's closed panels)."""
     return bool(PRECLEAN_STYLE_RE.search(el.get("style") or "")) or el.get("aria-hidden") == "true"
+
+
+_READ_MORE_RE = re.compile(r"^\W*(?:read|show|see)\s+(?:more|all|the\s+rest)|^\W*continue\s+reading|"
+                           r"^\W*(?:weiterlesen|mehr\s+(?:lesen|anzeigen)|alles\s+anzeigen|lire\s+la\s+suite|"
+                           r"afficher\s+plus|leer\s+m[áa]s|ver\s+m[áa]s|leggi\s+(?:tutto|di\s+pi[ùu])|lees\s+meer|"
+                           r"next\s+slide|n[äa]chste[sr]?\s+(?:bild|folie)|diapositive\s+suivante|siguiente)\b", re.I)
+
+
+def _rest_of_article(el: HtmlElement, body: HtmlElement) -> bool:
+    """Whether a hidden element is the article's own text a reader brings up: a slideshow's slides (three or more
+    hidden siblings alike), or what a "read more" / "next slide" control beside it or naming it opens. Not a
+    dialog, a tab of other content, a translation (its own `lang`), a template, nor a copy of the visible text."""
+    if el.get("role") in ("dialog", "tabpanel", "tooltip", "alertdialog") or el.get("lang") or \
+            "{{" in (el.text_content() or ""):
+        return False
+    alike = [s for s in el.itersiblings() if s.tag == el.tag and s.get("class") == el.get("class")] + \
+        [s for s in el.itersiblings(preceding=True) if s.tag == el.tag and s.get("class") == el.get("class")]
+    slides = len(alike) >= 2 and el.get("class") is not None
+    ident = el.get("id")
+    controls = [c for c in body.iter("button", "a") if (ident and c.get("aria-controls") == ident) or
+                _READ_MORE_RE.match(" ".join(c.text_content().split()))]
+    parent = el.getparent()
+    near = set(el.itersiblings(preceding=True)) | (set(parent.itersiblings(preceding=True)) if parent is not None else set())
+    opened = any(c in near or any(a in near for a in c.iterancestors()) or
+                 (ident and c.get("aria-controls") == ident) for c in controls)
+    if not (slides or opened):
+        return False
+    def words(node: HtmlElement) -> str:
+        return " ".join(" ".join(t.split()) for t in node.itertext() if t and t.strip())
+
+    head, shown = words(el)[:200], words(body)
+    return not (head and shown.count(head) > 1)  # a hidden copy (a print or mobile version) of what is shown
 
 
 def _unhide(el: HtmlElement) -> None:

@@ -292,3 +292,18 @@ def test_small_hidden_things_beside_the_article_still_go():
             f"<div class='modal' style='display:none' aria-hidden='true'><p>Allow notifications?</p></div></body></html>")
     body = extract(html, URL).body
     assert "Tooltip" not in body and "notifications" not in body and all(p in body for p in _GUIDE[:4]), body
+
+
+@pytest.mark.parametrize("hidden", [
+    "<div class='print-version' style='display:none'>{all}</div>",  # a copy of what is shown
+    "<div lang='de' style='display:none' aria-hidden='true'>{de}</div>",  # a translation
+    "<div role='tabpanel' style='display:none'>{de}</div>",  # another tab's content
+])
+def test_a_large_hidden_element_that_is_not_the_rest_of_the_article_stays_hidden(hidden):
+    article = "".join(f"<p>{p}</p>" for p in _GUIDE[:5])
+    de = "".join(f"<p>Schritt {i}: nach dem Frühstück {i * 5} Minuten gehen und notieren, wie sich die Knie am nächsten "
+                 f"Morgen anfühlen.</p>" for i in range(1, 9))
+    html = (f"<html><body><article><h1>Walking</h1>{article}<button>Read more</button>"
+            f"{hidden.format(all=article, de=de)}</article></body></html>")
+    body = extract(html, URL).body
+    assert body.count(_GUIDE[0]) == 1 and "Schritt" not in body, body
