@@ -24,17 +24,22 @@ def unwrap_layout_tables(root: HtmlElement) -> int:
     Old portals put the whole page, article included, in table cells; read as data, the article came out as
     one row ("| Title Text ... |"), its paragraphs and subheadings lost. Evidence is what a cell holds, never a
     class name: a heading, or a block (a paragraph, a list, a div, another table) of a long paragraph's length
-    (150+ characters, a CJK one counting three), or 400+ characters of text broken by `<br>`. A data table's cells hold a word, a number,
-    a short phrase: its rows stay rows.
+    (150+ characters, a CJK one counting three), or 400+ characters of text broken by `<br>`. A data table's
+    cells hold a word, a number, a short phrase: its rows stay rows.
     """
-    layout = [t for t in root.iter("table") if any(_layout_cell(c) for c in _own_cells(t))]
-    for table in layout:
-        _drop_side_cells(table)
+    layout = 0
+    for table in list(root.iter("table")):
+        cells = _own_cells(table)
+        content = [c for c in cells if _layout_cell(c)]  # judged once: for the unwrap and the side cells
+        if not content:
+            continue
+        layout += 1
+        _drop_side_cells(cells, content)
         for el in [table, *(e for e in table.iter(*_TABLE_PARTS) if _owner(e) is table)]:
             el.tag = "div"
             for attr in ("width", "cellpadding", "cellspacing", "border", "colspan", "rowspan", "valign", "align"):
                 el.attrib.pop(attr, None)
-    return len(layout)
+    return layout
 
 
 # A cell beside the one cell holding the article is the site's (its name, a menu column, an ad column, a
@@ -43,7 +48,7 @@ _SIDE_SHARE = 0.15
 _SIDE_LINK_SHARE = 0.5
 
 
-def _drop_side_cells(table: HtmlElement) -> None:
+def _drop_side_cells(cells: list[HtmlElement], content: list[HtmlElement]) -> None:
     """Removes the cells around a layout table's one article cell that are the site's, not the article's.
 
     Read as blocks, an old portal's menu column ("Home / Archive / Guestbook / Recent: ..."), its ad column
@@ -52,8 +57,6 @@ def _drop_side_cells(table: HtmlElement) -> None:
     (a heading, a long paragraph); a cell beside it is dropped only if it is small next to it, or mostly links.
     A cell holding an unlinked picture (the article's photo and its caption) or a quotation (a pull quote) stays;
     with two article cells (an article in two columns, or two articles) nothing is dropped."""
-    cells = _own_cells(table)
-    content = [c for c in cells if _layout_cell(c)]
     if len(content) != 1:
         return
     main = content[0]
