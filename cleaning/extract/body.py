@@ -313,23 +313,24 @@ def _rest_of_article(el: HtmlElement, body: HtmlElement) -> bool:
     if el.get("role") in ("dialog", "tabpanel", "tooltip", "alertdialog") or el.get("lang") or \
             "{{" in (el.text_content() or ""):
         return False
-    alike = [s for s in el.itersiblings() if s.tag == el.tag and s.get("class") == el.get("class")] + \
-        [s for s in el.itersiblings(preceding=True) if s.tag == el.tag and s.get("class") == el.get("class")]
-    slides = len(alike) >= 2 and el.get("class") is not None
-    ident = el.get("id")
-    controls = [c for c in body.iter("button", "a") if (ident and c.get("aria-controls") == ident) or
-                _READ_MORE_RE.match(" ".join(c.text_content().split()))]
     parent = el.getparent()
-    near = set(el.itersiblings(preceding=True)) | (set(parent.itersiblings(preceding=True)) if parent is not None else set())
-    opened = any(c in near or any(a in near for a in c.iterancestors()) or
-                 (ident and c.get("aria-controls") == ident) for c in controls)
+    if parent is None:
+        return False
+    slides = el.get("class") is not None and sum(
+        s.tag == el.tag and s.get("class") == el.get("class") for s in parent) >= 3  # itself and two alike
+    ident = el.get("id")
+    near = set(el.itersiblings(preceding=True)) | set(parent.itersiblings(preceding=True))
+    opened = any((ident and c.get("aria-controls") == ident) or (
+        _READ_MORE_RE.match(" ".join(c.text_content().split())) and (c in near or any(a in near for a in c.iterancestors())))
+        for c in body.iter("button", "a"))
     if not (slides or opened):
         return False
-    def words(node: HtmlElement) -> str:
-        return " ".join(" ".join(t.split()) for t in node.itertext() if t and t.strip())
+    head = _words_of(el)[:200]
+    return not (head and _words_of(body).count(head) > 1)  # a hidden copy (a print or mobile version) of what is shown
 
-    head, shown = words(el)[:200], words(body)
-    return not (head and shown.count(head) > 1)  # a hidden copy (a print or mobile version) of what is shown
+
+def _words_of(node: HtmlElement) -> str:
+    return " ".join(" ".join(t.split()) for t in node.itertext() if t and t.strip())
 
 
 def _unhide(el: HtmlElement) -> None:
