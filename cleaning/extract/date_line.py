@@ -22,9 +22,8 @@ from lxml.html import HtmlElement
 
 #: a date line is short ("Geschrieben von Urs am 17. November 2020 | 3 Kommentare"); a longer line is prose
 LINE_MAX = 90
-#: lines read after the headline (a byline, the date, a comment count), and before it (LiveJournal's header)
+#: lines read after the headline (a byline, the date, a comment count); before it, the one line (LiveJournal's header)
 AFTER_LINES = 4
-BEFORE_LINES = 1
 #: the headline is a short element whose text is the page's title
 HEADLINE_MAX = 300
 
@@ -113,7 +112,7 @@ def headline_day(tree: HtmlElement, title: str | None, skip: set,
     body = tree.find(".//body")
     if headline is None or body is None:
         return None
-    before: list[str] = []
+    before = ""  # the last line before the headline
     after: list[str] = []
     seen = False
     try:
@@ -129,13 +128,13 @@ def headline_day(tree: HtmlElement, title: str | None, skip: set,
         if not line or (seen and heading):
             continue
         if not seen:
-            before = [*before[-(BEFORE_LINES - 1):], line] if BEFORE_LINES > 1 else [line]
+            before = line
         elif len(line) > LINE_MAX or len(after) >= AFTER_LINES:
             break  # the post's prose: a date further down is a comment's or a footer's
         else:
             after.append(line)
-    for line in (*after, *reversed(before)):
-        if len(line) <= LINE_MAX:
+    for line in (*after, before):
+        if line and len(line) <= LINE_MAX:
             found = parse(line)
             if found is not None:
                 return found
