@@ -24,6 +24,11 @@ pages/s divided by bare pages/s (target >= 0.5), from the same run, alternating 
 figure that does not depend on how loaded the machine is, and it bounds the ratio: the product's wall time
 is at least its CPU time divided by the cores, so the ratio cannot exceed cores x bare wall / product CPU.
 Traffic stays on loopback; every crawl is bounded by the site's size and a timeout.
+
+The project's own modules are byte-compiled first, as `pip install` does for an installed package and as an
+editable install's first run does (unless PYTHONDONTWRITEBYTECODE is set, as on the machine of docs/benchmarks.md:
+every run then compiled ~150 modules again in each process, ~0.2 s of CPU that no user's scheduled crawl pays).
+Scrapy and the other libraries are installed compiled, for both crawlers. `--no-compile` skips it.
 """
 
 from __future__ import annotations
@@ -219,6 +224,13 @@ def _figures(name: str, stats: dict, wall: float, rss: float, cpu: float) -> dic
             "cpu_seconds": round(cpu, 2), "cpu_ms_per_page": round(1000 * cpu / pages, 2) if pages else 0.0}
 
 
+def _compile_project() -> None:
+    import compileall
+
+    for package in ("crawler", "cleaning"):
+        compileall.compile_dir(str(REPO / package), quiet=1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, nargs="+", default=[1000], help="site sizes (article pages)")
@@ -227,10 +239,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1,
                         help="crawl each size this many times per crawler, alternating, and keep each one's fastest")
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--no-compile", action="store_true",
+                        help="do not byte-compile the project's modules first (see above)")
     parser.add_argument("-s", "--set", dest="settings", action="append", default=[], metavar="NAME=VALUE",
                         help="a setting for the product's crawl, as `scrapy crawl -s` (e.g. HEALTH_GRAMMAR_BACKEND=offline)")
     args = parser.parse_args()
 
+    if not args.no_compile:
+        _compile_project()
     results = []
     load_before = os.getloadavg()
     ctx = multiprocessing.get_context("spawn")
