@@ -33,7 +33,7 @@ from typing import Any
 
 from cleaning.document import Document
 from cleaning.prepared_index import Key, PreparedIndex  # Key: (url, status, fetched_at ISO), one stored fetch
-from cleaning.spool import DocumentSpool, read_all, read_at
+from cleaning.spool import DocumentSpool, read_at
 from cleaning.steps.base import Step
 from cleaning.storage.atomic import write_bytes_atomic
 from cleaning.workers import Result, run_segment
@@ -132,16 +132,6 @@ class PreparedPages:
             return None
         row, (_, out, stats) = found
         return row, (out, stats)
-
-    def warm_up(self, part: Path, warm: Any) -> int:
-        """Calls `warm(doc)` (the grammar cache warm-up) on each document prepared from `part` (by another
-        process, which left it out); returns how many there were."""
-        n = 0
-        for _key, doc, _stats in read_all(self.spool_of(part)):
-            if doc is not None:
-                warm(doc)
-                n += 1
-        return n
 
     def holds(self, part: Path) -> bool:
         """Whether every row of pages part file `part` has its result here (so its HTML need not be read)."""

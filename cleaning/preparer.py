@@ -20,21 +20,45 @@ from cleaning.prepared import PreparedPages
 from cleaning.steps.base import Step
 from cleaning.workers import until_orphaned
 
-# Preparing in the crawl's own process first costs it the imports and models a helper loaded long ago
-# (~0.5 s, about two part files' work of a helper): worth it only when the helpers have a backlog of more
-# part files than this each. Below it the helpers finish sooner alone (issue 15's 1,000-page crawl ends
-# with one or two files left, and its process spent 0.55 s loading to prepare 0.2 s of pages).
+# When the crawl ends, its core is free. With at least this many part files unanswered per helper, a helper
+# that is up forks a sibling for them: a copy with the libraries and models loaded, so it starts at once (the
+# crawl's own process, or a spawned one, first spends ~0.5 s of CPU on imports and models, ~3 files' work).
+SIBLING_BACKLOG = 2
+# A helper still starting when the crawl ends (a short crawl) has no models to copy yet: with a backlog of more
+# files than this each, the crawl's process prepares them itself meanwhile, paying its own imports.
 PARTS_WORTH_A_WARM_UP = 4
 STALLED = 30.0  # seconds without an answer after which the crawl's process prepares the files still queued
+
+
+class Answers:
+    """The helpers' answers to the crawl: a pipe each of them writes whole messages to under a lock. Not a
+    `multiprocessing.Queue`, whose writes go through a thread of the writing process: a sibling forked from a
+    helper inherits that thread's state but not the thread, and its answers would never leave."""
+
+    def __init__(self, ctx: Any) -> None:
+        self._reader, self._writer = ctx.Pipe(duplex=False)
+        self._lock = ctx.Lock()
+
+    def put(self, answer: Any) -> None:
+        with self._lock:
+            self._writer.send(answer)
+
+    def get(self, timeout: float) -> Any:
+        if not self._reader.poll(timeout):
+            raise queue.Empty
+        return self._reader.recv()
+
+    def get_nowait(self) -> Any:
+        return self.get(0)
 
 
 # --- the background workers a crawl runs --------------------------------------------------------
 
 def _prepare_loop(prepared: PreparedPages, read: Any, segment: list[Step], grammar: Any, tasks: Any,
-                  results: Any, parent: int) -> None:
+                  results: Any, parent: int, forks: Any = None) -> None:
     skip_final_collection()  # the crawl waits for this process to end
     answer_pandas_probe()
-    warm = grammar.warm if grammar is not None else None
+    sibling = None
     try:
         # Started with the crawl, a helper has time before the first part file: it loads its models now.
         # A load that fails here fails again on the first file, where the error is reported per file.
@@ -42,20 +66,79 @@ def _prepare_loop(prepared: PreparedPages, read: Any, segment: list[Step], gramm
             with contextlib.suppress(Exception):
                 step.ready()
         for task in until_orphaned(tasks, parent):
-            try:
-                if isinstance(task, tuple):  # ("warm", part): prepared by the crawl's process, warmed here
-                    results.put((task, prepared.warm_up(Path(task[1]), warm) if warm else 0, None))
-                else:
-                    results.put((str(task), prepared.prepare(Path(task), read, segment, warm), None))
-            except Exception as exc:  # noqa: BLE001 - the run's cleaning computes what was not prepared
-                results.put((task if isinstance(task, tuple) else str(task), 0, f"{type(exc).__name__}: {exc}"))
+            if sibling is None and forks is not None and _take_one(forks):
+                sibling = _fork_sibling(prepared, read, segment, grammar, tasks, results)
+            _prepare_one(task, prepared, read, segment, grammar, results)
     except KeyboardInterrupt:
         pass
     finally:
+        if sibling is not None:
+            if os.getppid() == parent:
+                sibling.join()  # it takes the stop sentinel the crawl put for it
+            else:
+                sibling.terminate()  # the crawl is gone: nobody waits for the files
         for step in segment:
             step.close()
         if grammar is not None:
             grammar.close()
+
+
+def _prepare_one(part: str, prepared: PreparedPages, read: Any, segment: list[Step], grammar: Any,
+                 results: Any) -> None:
+    try:
+        rows = prepared.prepare(Path(part), read, segment, grammar.warm if grammar is not None else None)
+    except Exception as exc:  # noqa: BLE001 - the run's cleaning computes what was not prepared
+        results.put((part, 0, f"{type(exc).__name__}: {exc}", os.getpid()))
+    else:
+        results.put((part, rows, None, os.getpid()))
+
+
+def _take_one(forks: Any) -> bool:
+    if forks.value <= 0:  # read without the lock first: this runs before every part file
+        return False
+    with forks.get_lock():
+        if forks.value <= 0:
+            return False
+        forks.value -= 1
+        return True
+
+
+def _fork_sibling(prepared: PreparedPages, read: Any, segment: list[Step], grammar: Any, tasks: Any,
+                  results: Any) -> Any:
+    """A copy of this helper, its libraries and models loaded, that takes part files from the same queue: the
+    crawl has ended with a backlog and its core is free (see SIBLING_BACKLOG). None if it cannot start."""
+    try:
+        # A helper is started as a daemon, so that it dies with the crawl, and multiprocessing refuses children to
+        # daemons (they would be orphaned at its exit): this one joins or ends its sibling before it exits.
+        multiprocessing.current_process().daemon = False
+        proc = multiprocessing.get_context("fork").Process(
+            target=_sibling_loop, args=(prepared, read, segment, grammar, tasks, results, os.getpid()), daemon=True)
+        proc.start()
+    except Exception:  # noqa: BLE001 - this helper does the backlog alone
+        return None
+    return proc
+
+
+def _sibling_loop(prepared: PreparedPages, read: Any, segment: list[Step], grammar: Any, tasks: Any,
+                  results: Any, parent: int) -> None:
+    _die_with_parent()
+    if grammar is not None:
+        grammar.after_fork()
+    try:
+        for task in until_orphaned(tasks, parent):
+            _prepare_one(task, prepared, read, segment, grammar, results)
+    except KeyboardInterrupt:
+        pass
+
+
+def _die_with_parent() -> None:
+    """Linux: the kernel ends this process when the helper that forked it dies (the crawl terminates a helper
+    that stopped answering): a sibling stuck in a library call would otherwise outlive both, holding memory.
+    Elsewhere the sibling ends once it sees its parent gone (`until_orphaned`)."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 @contextlib.contextmanager
@@ -81,15 +164,17 @@ class Preparer:
         ctx = multiprocessing.get_context("spawn")  # the crawl has reactor and server threads: no fork
         self.prepared = prepared
         self._read, self._segment, self._grammar = read, segment, grammar
-        self._tasks, self._results = ctx.Queue(), ctx.Queue()
+        self._tasks, self._results = ctx.Queue(), Answers(ctx)
+        self._forks = ctx.Value("i", 0)  # siblings wanted (SIBLING_BACKLOG); the first helper to see it forks one
         self._procs = [ctx.Process(target=_prepare_loop, daemon=True,
                                    args=(prepared, read, segment, grammar, self._tasks, self._results,
-                                         os.getpid()))
+                                         os.getpid(), self._forks))
                        for _ in range(max(1, workers))]
         self._started = False
         self._submitted: set[str] = set()
         self.rows = self.files = 0
         self.here = 0  # part files the crawl's own process prepared, once the crawl had ended
+        self.processes: set[int] = set()  # the processes that answered: helpers, a sibling
         self.errors: list[str] = []
 
     def start(self) -> None:
@@ -106,6 +191,9 @@ class Preparer:
         self.start()
         self._submitted.add(str(part))
         self._tasks.put(str(part))
+        # The answers' pipe holds ~64 KiB: read what is in as the crawl goes, or a long crawl's helpers would
+        # block on it until the crawl ends.
+        self._answered_so_far()
 
     def finish(self, timeout: float = 3600.0, say: Callable[[str], None] | None = None,
                interval: float = 30.0) -> None:
@@ -113,14 +201,17 @@ class Preparer:
         is every `interval` seconds, so the end of a crawl is never silent for longer."""
         if not self._started:
             return
-        waiting = len(self._submitted) - self._answered_so_far()
+        self._answered_so_far()
+        waiting = len(self._submitted) - self.files  # every answer so far counted one file
         alive = sum(p.is_alive() for p in self._procs)
-        if alive == 0 or waiting > (PARTS_WORTH_A_WARM_UP + 1) * alive:
-            # a helper that has prepared a file is up, its backend loaded: the warm-up of what is done here is left to it
-            up = self.files > 0 or any(self.prepared.done(Path(p)) for p in self._submitted)
-            waiting -= self._prepare_here(leave_warm_up=alive > 0 and up)
-        for _ in self._procs:
-            self._tasks.put(None)
+        up = self.files > 0 or any(self.prepared.done(Path(p)) for p in self._submitted)
+        siblings = 0
+        if alive == 0 or not up and waiting > (PARTS_WORTH_A_WARM_UP + 1) * alive:
+            waiting -= self._prepare_here()
+        elif waiting >= SIBLING_BACKLOG * alive:
+            siblings = self._forks.value = 1  # one core more: the crawl's
+        for _ in range(len(self._procs) + siblings):
+            self._tasks.put(None)  # a stop sentinel each, the sibling's included
         deadline = time.monotonic() + timeout
         said = answered_at = time.monotonic()
         while waiting:
@@ -128,7 +219,7 @@ class Preparer:
             try:
                 # Polled every second: a helper killed while it held a file never answers for it, and the
                 # run's end must not wait the whole timeout for that (the run's cleaning does that file).
-                part, rows, error = self._results.get(timeout=max(0.01, min(left, 1.0)))
+                answer = self._results.get(timeout=max(0.01, min(left, 1.0)))
             except queue.Empty:
                 if time.monotonic() - answered_at > STALLED:
                     # a helper that stopped answering holds one file; the files queued behind it are done here
@@ -136,7 +227,7 @@ class Preparer:
                     waiting -= self._prepare_here()
                     continue
                 if not any(p.is_alive() for p in self._procs):
-                    self.errors.append(f"a preparing helper died with {waiting} pages file(s) or grammar warm-up(s) "
+                    self.errors.append(f"a preparing helper died with {waiting} pages file(s) "
                                        "unanswered")
                     break
                 if left <= 0:
@@ -153,7 +244,7 @@ class Preparer:
                 break
             waiting -= 1
             answered_at = time.monotonic()
-            self._answered(part, rows, error)
+            self._answered(*answer)
         # Waiting is over (every part file is accounted for, or the timeout passed): a helper still importing its
         # libraries (a short crawl), or one that stopped answering, is stopped rather than waited for.
         ends = time.monotonic() + (0.5 if waiting == 0 or time.monotonic() >= deadline else 30)
@@ -162,11 +253,8 @@ class Preparer:
             if p.is_alive():
                 p.terminate()
 
-    def _answered(self, part: str | tuple[str, str], rows: int, error: str | None) -> None:
-        if isinstance(part, tuple):  # a warm-up left to a helper: no file or row more
-            if error:
-                self.errors.append(f"{Path(part[1]).name} (grammar warm-up): {error}")
-            return
+    def _answered(self, part: str, rows: int, error: str | None, pid: int) -> None:
+        self.processes.add(pid)
         self.files += 1
         self.rows += rows
         if error:
@@ -184,17 +272,12 @@ class Preparer:
                 return taken
             taken += 1
 
-    def _prepare_here(self, leave_warm_up: bool = False) -> int:
+    def _prepare_here(self) -> int:
         """The crawl has ended, so its process would only wait: it prepares the part files no helper has
         taken yet, beside them (the core the crawl used is free now). Returns how many answers fewer there
-        are to wait for.
-
-        With `leave_warm_up`, the grammar backend's warm-up of those files is queued for the helpers, whose
-        backend is loaded already: loading it here (Harper's dictionary: ~0.8 s of CPU) would cost more than
-        the files' own warm-up, and the run's grammar step then finds every answer cached."""
+        are to wait for."""
         taken = 0
         warm = self._grammar.warm if self._grammar is not None else None
-        left: list[str] = []
         try:
             while True:
                 try:  # a short wait: what was put last may still be on its way into the queue
@@ -205,32 +288,19 @@ class Preparer:
                     self._tasks.put(None)
                     break
                 taken += 1
-                if isinstance(task, tuple):  # a warm-up queued earlier, back from helpers that stopped answering
-                    try:
-                        if warm is not None:
-                            self.prepared.warm_up(Path(task[1]), warm)
-                    except Exception as exc:  # noqa: BLE001 - the run's grammar step asks the backend itself
-                        self.errors.append(f"{Path(task[1]).name} (grammar warm-up): {type(exc).__name__}: {exc}")
-                    continue
                 self.files += 1
                 self.here += 1
                 try:
-                    self.rows += self.prepared.prepare(Path(task), self._read, self._segment,
-                                                       None if leave_warm_up else warm)
+                    self.rows += self.prepared.prepare(Path(task), self._read, self._segment, warm)
                 except Exception as exc:  # noqa: BLE001 - the run's cleaning computes what was not prepared
                     self.errors.append(f"{Path(task).name}: {type(exc).__name__}: {exc}")
-                else:
-                    if leave_warm_up and warm is not None:
-                        left.append(task)
         finally:
             if taken:
                 for step in self._segment:
                     step.close()
                 if self._grammar is not None:
                     self._grammar.close()
-        for part in left:
-            self._tasks.put(("warm", part))
-        return taken - len(left)
+        return taken
 
     def stop(self) -> None:
         """Stops at once (the crawl was interrupted); what was prepared stays."""

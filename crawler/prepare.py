@@ -97,5 +97,6 @@ class PrepareWhileCrawling:
         stats.set_value("health/prepared/files", self.preparer.files)
         stats.set_value("health/prepared/pages", self.preparer.rows)
         stats.set_value("health/prepared/files_after_crawl", self.preparer.here)
+        stats.set_value("health/prepared/processes", len(self.preparer.processes))
         for error in self.preparer.errors:
             logger.warning("cleaning while crawling: %s (the run's cleaning does that part itself)", error)

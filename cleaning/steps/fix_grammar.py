@@ -39,6 +39,9 @@ def grammar_error(step_stats: dict[str, int]) -> str:
     return max(errors, key=lambda k: (errors[k], k)) if errors else ""
 
 
+_INHERITED: list[Any] = []  # fixers a forked process inherited (FixGrammar.after_fork)
+
+
 class FixGrammar(Step):
     name = "grammar"
     parallel = True
@@ -140,6 +143,14 @@ class FixGrammar(Step):
 
     def ready(self) -> None:
         self._fixer_for_this_process().ready()
+
+    def after_fork(self) -> None:
+        """In a process forked from one that used this step: the next call builds a fixer of its own (its backend's
+        loaded data, Harper's dictionary, is inherited). The inherited fixer is kept, never used or closed: its
+        SQLite connection and its request thread belong to the parent."""
+        if self._fixer is not None:
+            _INHERITED.append(self._fixer)
+            self._fixer = None
 
     def warm(self, doc: Document) -> None:
         """Asks the backend about the body's sentences now, so its answers are cached when `process` runs

@@ -151,6 +151,9 @@ class _SlowWarmUp:
     def ready(self) -> None:
         pass
 
+    def after_fork(self) -> None:
+        pass
+
     def warm(self, doc) -> None:
         time.sleep(0.1)
         with open(self.where / f"warm-{os.getpid()}", "a", encoding="utf-8") as fh:
@@ -160,9 +163,9 @@ class _SlowWarmUp:
         pass
 
 
-def test_the_crawls_process_leaves_the_grammar_warm_up_of_its_backlog_to_a_helper_that_is_up(tmp_path: Path) -> None:
-    """Loading the grammar backend in the crawl's process (Harper's dictionary) would cost more than the
-    files' warm-up: a helper that has answered has it loaded, and every page is still warmed once."""
+def test_a_backlog_at_the_crawls_end_is_shared_with_a_sibling_forked_from_a_helper_that_is_up(tmp_path: Path) -> None:
+    """The crawl's core is free once it ends: a copy of the helper, its models loaded, takes files beside it and
+    warms the grammar cache for them; the crawl's process loads nothing, and every page is warmed once."""
     from cleaning.preparer import Preparer
 
     _store(tmp_path, rows_per_file=2)
@@ -180,12 +183,15 @@ def test_the_crawls_process_leaves_the_grammar_warm_up_of_its_backlog_to_a_helpe
         time.sleep(0.05)
     preparer.finish(timeout=120)
     assert preparer.errors == []
-    assert preparer.here >= 1 and (preparer.files, preparer.rows) == (len(parts), 16)
-    assert not (warmed_dir / f"warm-{os.getpid()}").exists(), "the crawl's process loaded the grammar backend"
+    assert preparer.here == 0 and (preparer.files, preparer.rows) == (len(parts), 16)
+    assert len(preparer.processes) == 2 and os.getpid() not in preparer.processes
+    warmers = {f.name for f in warmed_dir.iterdir()}
+    assert len(warmers) == 2 and f"warm-{os.getpid()}" not in warmers  # the sibling warmed its own files
     warmed = [url for f in warmed_dir.iterdir() for url in f.read_text(encoding="utf-8").split()]
     kept = [r[0].page.url for r in CachedMapper(ProcessMapper(1), prepared).map(segment, list(read.run()))
             if r[0] is not None]
     assert sorted(warmed) == sorted(kept) and len(kept) >= 15
+    assert not any(p.is_alive() for p in preparer._procs)
 
 
 def test_a_short_backlog_is_left_to_the_helpers(tmp_path: Path) -> None:

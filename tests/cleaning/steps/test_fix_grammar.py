@@ -71,3 +71,39 @@ def test_under_auto_a_configured_server_that_fails_is_asked_once_per_run(tmp_pat
     articles = pd.read_parquet(tmp_path / "articles")
     assert len(articles) == 4 and articles["grammar_backend"].str.startswith("offline").all()
     assert asked == 1
+
+
+def test_a_process_forked_from_one_that_used_the_step_asks_the_backend_itself(tmp_path: Path):
+    """A helper forks a sibling for the crawl's backlog (cleaning/preparer.py): the inherited fixer's request
+    thread does not exist in the copy, and its SQLite connection is the parent's; `after_fork` makes the copy
+    build its own, so its warm-up reaches the backend instead of waiting on a thread that is gone."""
+    import multiprocessing
+    from types import SimpleNamespace
+
+    from cleaning.flow import cleaning_steps
+    from cleaning.steps import FixGrammar
+
+    with FakeLanguageTool() as fake:
+        options = CleanOptions(grammar_backend="languagetool", languagetool_url=fake.url,
+                               grammar_cache_dir=str(tmp_path / "cache"))
+        step = next(s for s in cleaning_steps(tmp_path, RUN, tmp_path / "stage", options) if isinstance(s, FixGrammar))
+        step.warm(SimpleNamespace(body_original="This sentence are asked by the parent.", language="en"))
+        asked = len(fake.checks)
+        assert asked >= 1
+
+        def child() -> None:
+            step.after_fork()
+            step.warm(SimpleNamespace(body_original="This other sentence are asked by the copy.", language="en"))
+            step.close()
+
+        proc = multiprocessing.get_context("fork").Process(target=child)
+        proc.start()
+        proc.join(timeout=30)
+        alive = proc.is_alive()
+        if alive:
+            proc.kill()
+        assert not alive and proc.exitcode == 0
+        assert len(fake.checks) > asked and "copy" in str(fake.checks[-1])
+        step.warm(SimpleNamespace(body_original="The parent still asks after the fork.", language="en"))
+        assert "parent still" in str(fake.checks[-1])
+        step.close()
