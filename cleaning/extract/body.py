@@ -20,6 +20,7 @@ from . import attrs
 from .attrs import AttrIndex
 from .body_structure import remove_keep_tail as _remove_keep_tail
 from .body_structure import unwrap_article_holders
+from .hidden_text import Page, rest_of_article, style_hidden, unhide
 from .patterns import (CJK_RE, AUTHOR_CLASS_RE, BOILERPLATE_CLASS_RE, BOILERPLATE_TAGS, CALL_TO_ACTION_RE, HIDDEN_CLASS_KEYWORDS,
                        HIDDEN_ANY_RE, PRECLEAN_CLASS_KEYWORDS, PRECLEAN_CLASS_RE, PRECLEAN_MAX_SHARE, PRECLEAN_STYLE_RE,
                        SITE_VOICE_RE, WEAK_CALL_TO_ACTION_RE, hidden_by_class)
@@ -271,17 +272,19 @@ def preclean(tree: HtmlElement, index: AttrIndex | None = None) -> int:
             doomed.setdefault(h)
     removed = 0
     # Hidden siblings are judged together: a slideshow's inactive slides, each small, are the article together
+    hidden = {el for el in doomed if style_hidden(el)}
     hidden_share: dict = {}
-    for el in doomed:
-        if _style_hidden(el) and el.getparent() is not None:
+    for el in hidden:
+        if el.getparent() is not None:
             hidden_share[el.getparent()] = hidden_share.get(el.getparent(), 0) + len(el.text_content())
+    page = Page(body)
     for el in doomed:
         if el.getparent() is None or el.getroottree().getroot() is not root:
             continue  # already gone with an ancestor
-        size = hidden_share.get(el.getparent(), 0) if _style_hidden(el) else 0
+        size = hidden_share.get(el.getparent(), 0) if el in hidden else 0
         if max(len(el.text_content()), size) > PRECLEAN_MAX_SHARE * total or _looks_like_content(el):
-            if _style_hidden(el) and _rest_of_article(el, body):
-                _unhide(el)  # the article's text, hidden until "read more": the extractor drops what is hidden
+            if el in hidden and rest_of_article(el, page):
+                unhide(el)  # the article's text, hidden until "read more": the extractor drops what is hidden
             continue
         _remove_keep_tail(el)
         removed += 1
@@ -293,53 +296,6 @@ def preclean(tree: HtmlElement, index: AttrIndex | None = None) -> int:
                 el.set("data-xtext-part", "1")  # a paywalled passage: body_article.join_text_parts
             _strip_tokens(el, name)
     return removed
-
-
-def _style_hidden(el: HtmlElement) -> bool:
-    """Hidden by its style or by aria-hidden (not by a class, nor by the `hidden` attribute's closed panels)."""
-    return bool(PRECLEAN_STYLE_RE.search(el.get("style") or "")) or el.get("aria-hidden") == "true"
-
-
-_READ_MORE_RE = re.compile(r"^\W*(?:read|show|see)\s+(?:more|all|the\s+rest)|^\W*continue\s+reading|"
-                           r"^\W*(?:weiterlesen|mehr\s+(?:lesen|anzeigen)|alles\s+anzeigen|lire\s+la\s+suite|"
-                           r"afficher\s+plus|leer\s+m[áa]s|ver\s+m[áa]s|leggi\s+(?:tutto|di\s+pi[ùu])|lees\s+meer|"
-                           r"next\s+slide|n[äa]chste[sr]?\s+(?:bild|folie)|diapositive\s+suivante|siguiente)\b", re.I)
-
-
-def _rest_of_article(el: HtmlElement, body: HtmlElement) -> bool:
-    """Whether a hidden element is the article's own text a reader brings up: a slideshow's slides (three or more
-    hidden siblings alike), or what a "read more" / "next slide" control beside it or naming it opens. Not a
-    dialog, a tab of other content, a translation (its own `lang`), a template, nor a copy of the visible text."""
-    if el.get("role") in ("dialog", "tabpanel", "tooltip", "alertdialog") or el.get("lang") or \
-            "{{" in (el.text_content() or ""):
-        return False
-    parent = el.getparent()
-    if parent is None:
-        return False
-    slides = el.get("class") is not None and sum(
-        s.tag == el.tag and s.get("class") == el.get("class") for s in parent) >= 3  # itself and two alike
-    ident = el.get("id")
-    near = set(el.itersiblings(preceding=True)) | set(parent.itersiblings(preceding=True))
-    opened = any((ident and c.get("aria-controls") == ident) or (
-        _READ_MORE_RE.match(" ".join(c.text_content().split())) and (c in near or any(a in near for a in c.iterancestors())))
-        for c in body.iter("button", "a"))
-    if not (slides or opened):
-        return False
-    head = _words_of(el)[:200]
-    return not (head and _words_of(body).count(head) > 1)  # a hidden copy (a print or mobile version) of what is shown
-
-
-def _words_of(node: HtmlElement) -> str:
-    return " ".join(" ".join(t.split()) for t in node.itertext() if t and t.strip())
-
-
-def _unhide(el: HtmlElement) -> None:
-    style = PRECLEAN_STYLE_RE.sub("", el.get("style") or "").strip(" ;")
-    if style:
-        el.set("style", style)
-    else:
-        el.attrib.pop("style", None)
-    el.attrib.pop("aria-hidden", None)
 
 
 def _strip_tokens(el: HtmlElement, name: str) -> None:
