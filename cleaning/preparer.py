@@ -260,17 +260,15 @@ class Preparer:
         if error:
             self.errors.append(f"{Path(part).name}: {error}")
 
-    def _answered_so_far(self) -> int:
-        """Takes the answers already in, without waiting; returns how many there are."""
-        taken = 0
+    def _answered_so_far(self) -> None:
+        """Takes the answers already in, without waiting."""
         while True:
             try:
                 self._answered(*self._results.get_nowait())
             except queue.Empty:
-                return taken
+                return
             except Exception:  # noqa: BLE001 - a dead worker: `finish` finds out and says so
-                return taken
-            taken += 1
+                return
 
     def _prepare_here(self) -> int:
         """The crawl has ended, so its process would only wait: it prepares the part files no helper has
