@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from cleaning.storage.atomic import OutputError
@@ -41,7 +40,7 @@ def upgrade(name: str, version: str, table: pa.Table, columns: list[str] | None 
         if "html" in table.column_names:
             html = table.column("html").cast(pa.large_string())
             table = table.drop_columns(["html"]).append_column(
-                "body", pc.cast(html, pa.large_binary()))  # UTF-8 bytes of the stored text
+                "body", html.cast(pa.large_binary()))  # UTF-8 bytes of the stored text
         utf8 = pa.array(["utf-8"] * n, pa.string())
         none = pa.nulls(n, pa.string())
         for col, values in (("declared_encoding", utf8), ("detected_encoding", utf8), ("profile", none),
