@@ -28,23 +28,6 @@ from crawler.signals import pages_written
 logger = logging.getLogger(__name__)
 
 
-def warms_here(backend: str, languagetool_url: str | None) -> bool:
-    """Whether the helpers can warm the grammar cache: with an in-process backend (offline), or a LanguageTool
-    server at a URL, not with a local LanguageTool (the run's cleaning starts that one; starting it here too would
-    run two). `auto` is resolved as the cleaning resolves it: the local LanguageTool when installed, else offline,
-    which a fresh install then warms while crawling too."""
-    if backend == "none":
-        return False
-    if languagetool_url or backend == "offline":
-        return True
-    if backend == "languagetool":
-        return False
-    from cleaning.grammar.lt_server import languagetool_status
-
-    local, _ = languagetool_status(None)
-    return not local
-
-
 class PrepareWhileCrawling:
     def __init__(self, crawler: Crawler) -> None:
         require_run(crawler)
@@ -76,7 +59,7 @@ class PrepareWhileCrawling:
         steps = cleaning_steps(root, run_id, root / "_staging" / run_id, options)
         segment = first_segment(steps)
         grammar = next((s for s in steps if isinstance(s, FixGrammar)), None)
-        if grammar is not None and not warms_here(grammar.settings.backend, grammar.settings.languagetool_url):
+        if grammar is not None and not grammar.can_warm_elsewhere():
             grammar = None  # a local LanguageTool starts with the cleaning; warming it up here would start two
         # One core stays with the crawl itself.
         workers = max(1, (options.workers or os.cpu_count() or 2) - 1)

@@ -39,6 +39,13 @@ def grammar_error(step_stats: dict[str, int]) -> str:
     return max(errors, key=lambda k: (errors[k], k)) if errors else ""
 
 
+def _local_languagetool() -> tuple[bool, str]:
+    """(whether a local LanguageTool is installed and can run, how or why not)."""
+    from cleaning.grammar import languagetool_status
+
+    return languagetool_status(None)
+
+
 _INHERITED: list[Any] = []  # fixers a forked process inherited (FixGrammar.after_fork)
 
 
@@ -67,10 +74,22 @@ class FixGrammar(Step):
         elif self.settings.backend == "auto" and self.settings.languagetool_url:
             self._probe_configured_server()
 
-    def _start_languagetool(self) -> None:
-        from cleaning.grammar import languagetool_status, local_languagetool_server
+    def can_warm_elsewhere(self) -> bool:
+        """Whether other processes (a crawl's helpers) can warm this run's grammar cache before `open`: the backend
+        runs in the asking process (offline) or is a LanguageTool at a URL; not a local LanguageTool, which `open`
+        starts once for the run. `auto` resolves as the run will: the local LanguageTool when installed, else
+        offline (a fresh install's default)."""
+        backend, url = self.settings.backend, self.settings.languagetool_url
+        if backend == "none":
+            return False
+        if url or backend == "offline":
+            return True
+        return backend == "auto" and not _local_languagetool()[0]
 
-        available, how = languagetool_status(None)
+    def _start_languagetool(self) -> None:
+        from cleaning.grammar import local_languagetool_server
+
+        available, how = _local_languagetool()
         if not available:
             return
         logger.info("starting one local LanguageTool for this run (%s)", how)

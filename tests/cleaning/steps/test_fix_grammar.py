@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 import cleaning.grammar as grammar
 from cleaning.storage.datasets import PartitionedWriter
@@ -107,3 +108,25 @@ def test_a_process_forked_from_one_that_used_the_step_asks_the_backend_itself(tm
         step.warm(SimpleNamespace(body_original="The parent still asks after the fork.", language="en"))
         assert "parent still" in str(fake.checks[-1])
         step.close()
+
+
+@pytest.mark.parametrize("installed", [True, False])
+def test_auto_is_warmed_elsewhere_as_the_run_will_resolve_it(tmp_path: Path, monkeypatch, installed: bool):
+    """A crawl's helpers warm the cache before the run's cleaning opens the step: `auto` is the local LanguageTool
+    once installed (`open` starts it: not warmed elsewhere, or two would run), else the offline backend, which a
+    fresh install's helpers warm like `offline`."""
+    from cleaning.flow import cleaning_steps
+    from cleaning.steps import FixGrammar
+
+    monkeypatch.setattr(grammar, "languagetool_status", lambda url, home=None: (installed, "test"))
+
+    def step(backend: str, url: str | None = None) -> FixGrammar:
+        options = CleanOptions(grammar_backend=backend, languagetool_url=url)
+        return next(s for s in cleaning_steps(tmp_path, RUN, tmp_path / "stage", options) if isinstance(s, FixGrammar))
+
+    assert step("auto").can_warm_elsewhere() is (not installed)
+    assert step("offline").can_warm_elsewhere() is True
+    assert step("languagetool").can_warm_elsewhere() is False
+    assert step("languagetool", "http://127.0.0.1:8081").can_warm_elsewhere() is True
+    assert step("auto", "http://127.0.0.1:8081").can_warm_elsewhere() is True
+    assert step("none").can_warm_elsewhere() is False
