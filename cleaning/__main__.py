@@ -20,7 +20,7 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from cleaning.cli import EXIT_PARTIAL, OneLineParser, skip_final_collection
+from cleaning.cli import EXIT_PARTIAL, OneLineParser, skip_final_collection, tune_collector
 from cleaning.storage.pandas_probe import answer_pandas_probe
 
 
@@ -207,6 +207,7 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     prog = prog or program_name()
     args = build_parser(prog).parse_args(argv)
     skip_final_collection()
+    tune_collector()
     answer_pandas_probe()
     try:
         return _main(args, prog)

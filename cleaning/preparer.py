@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from cleaning.cli import skip_final_collection
+from cleaning.cli import skip_final_collection, tune_collector
 from cleaning.storage.pandas_probe import answer_pandas_probe
 from cleaning.prepared import PreparedPages
 from cleaning.steps.base import Step
@@ -65,6 +65,7 @@ def _prepare_loop(prepared: PreparedPages, read: Any, segment: list[Step], gramm
         for step in [*segment, *([grammar] if grammar is not None else [])]:
             with contextlib.suppress(Exception):
                 step.ready()
+        tune_collector()  # what is loaded now stays for the helper's life (a sibling inherits it)
         for task in until_orphaned(tasks, parent):
             if sibling is None and forks is not None and _take_one(forks):
                 sibling = _fork_sibling(prepared, read, segment, grammar, tasks, results)

@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from cleaning.cli import skip_final_collection
+from cleaning.cli import skip_final_collection, tune_collector
 from cleaning.storage.pandas_probe import answer_pandas_probe
 from cleaning.document import Document
 from cleaning.steps.base import Step
@@ -71,6 +71,7 @@ def until_orphaned(tasks: Any, parent: int, poll: float = 1.0) -> Iterator[Any]:
 
 def _serve(steps: list[Step], tasks: Any, results: Any, parent: int) -> None:
     skip_final_collection()  # the parent waits for this process to end
+    tune_collector()  # the steps' libraries came with its arguments
     answer_pandas_probe()
     try:
         for seq, doc in until_orphaned(tasks, parent):

@@ -17,7 +17,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
-from cleaning.cli import skip_final_collection
+from cleaning.cli import skip_final_collection, tune_collector
 from crawler.arguments import check_settings
 
 
@@ -60,6 +60,7 @@ class Command(ScrapyCrawl):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.crawler_process
         skip_final_collection()
+        tune_collector()  # Scrapy and the project are loaded
         lock = _output_lock(self.settings)
         if lock is None:
             self.exitcode = 2
