@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import shutil
+import sys
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -26,7 +27,7 @@ from cleaning.options import CleanOptions
 from cleaning.prepared import CachedMapper, PreparedPages, first_segment
 from cleaning.progress import PASS_OF_STEP, PRIOR_GRAMMAR_SECONDS, RunProgress
 from cleaning.signals import HeldSignals
-from cleaning.spool import DocumentSpool
+from cleaning.spool import BufferedSpool
 from cleaning.steps.base import Step
 from cleaning.steps.read_pages import ReadPages
 from cleaning.storage.datasets import ensure_writable
@@ -76,17 +77,35 @@ class CleanReport:
                 "grammar_backend": self.grammar_backend, "seconds": self.seconds}
 
 
+# A whole-run step's input stays in memory up to this many bytes (estimated by `_document_bytes`), beyond it
+# on disk. The documents of a 1,000-page crawl take ~10 MiB; a 20,000-page crawl spills, and the crawl's process
+# stays within a 20,000-page run's memory bound (docs/benchmarks-crawl.md).
+SPOOL_MEMORY_BYTES = 32 * 1024 * 1024
+
+
+def _document_bytes(doc: Document) -> int:
+    """What a document holds in memory, roughly: its texts and shingles (what grows with the page) and a
+    fixed allowance for the objects and their small fields."""
+    ex, fp = doc.extraction, doc.fingerprint
+    n = 4096 + 512 * len(ex.hot_picks)
+    n += sum(sys.getsizeof(t) for t in (doc.body_original, doc.body, ex.body, ex.title, doc.page.url))
+    if fp is not None:
+        n += getattr(fp.shingles, "nbytes", 0) + getattr(fp.signature, "nbytes", 0)
+    return n
+
+
 class _SpooledInput:
-    """A whole-run step's input: the upstream stream written to disk on first use, then re-readable.
-    Once it is all on disk, the step's pass begins (every pass before it is done)."""
+    """A whole-run step's input: the upstream stream held on first use (in memory while it is small, else on
+    disk: `BufferedSpool`), then re-readable. Once it is all held, the step's pass begins (every pass before
+    it is done)."""
 
     def __init__(self, upstream: Iterable[Document], path: Path, progress: RunProgress, pass_name: str) -> None:
         self.upstream, self.path, self.progress, self.pass_name = upstream, path, progress, pass_name
-        self._spool: DocumentSpool | None = None
+        self._spool: BufferedSpool | None = None
 
     def __iter__(self) -> Iterator[Document]:
         if self._spool is None:
-            self._spool = DocumentSpool(self.path)
+            self._spool = BufferedSpool(self.path, SPOOL_MEMORY_BYTES, _document_bytes)
             n = 0
             for doc in self.upstream:
                 self._spool.append(doc)

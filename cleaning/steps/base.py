@@ -7,7 +7,8 @@ A step that drops a document records why (`drop`) and does not yield it. Per-doc
 (`parallel = True`) implement `process(doc)` and may run in worker processes: they are pickled once
 per process, so they hold settings and open what they need on first use. Steps that need every
 document of the run before they can yield one (`whole_run = True`, e.g. dedup) get a re-iterable input
-and run in the main process. `open`, `commit` and `close` frame a run: the runner opens every step
+and run in the main process; they change documents only in their last reading of it (a small run's input is
+held in memory, so an earlier reading would see the change: cleaning/spool.py). `open`, `commit` and `close` frame a run: the runner opens every step
 before the first document, commits them in reverse order once every document went through (the last
 step, which writes the datasets, first), and closes them whatever happened.
 """

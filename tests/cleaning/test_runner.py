@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from cleaning import runner
 from cleaning.document import Document, Page
 from cleaning.flow import cleaning_steps
 from cleaning.runner import CleanOptions, clean_run, run_steps
@@ -31,7 +32,10 @@ class Source(Step):
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-def test_segments_spools_and_counts(tmp_path: Path, workers: int) -> None:
+@pytest.mark.parametrize("on_disk", [False, True])
+def test_segments_spools_and_counts(tmp_path: Path, workers: int, on_disk: bool, monkeypatch) -> None:
+    if on_disk:  # a run larger than the memory budget: its whole-run inputs go to disk
+        monkeypatch.setattr(runner, "SPOOL_MEMORY_BYTES", 0)
     first, twice, second = Numbered(drop="1"), ReadsTwice(), Numbered(drop="2")
     second.name = "numbered_again"
     out = list(run_steps([Source(), first, twice, second], ProcessMapper(workers), tmp_path))
@@ -41,7 +45,7 @@ def test_segments_spools_and_counts(tmp_path: Path, workers: int) -> None:
     assert counts(twice) == {"first_pass": 10, "second_pass": 10}
     assert counts(second) == {"seen": 10, "dropped/unlucky": 1}  # 2
     assert all(s.stats["seconds"] >= 0 for s in (first, twice, second))  # where the time went, step by step
-    assert (tmp_path / "reads_twice.spool").is_file()
+    assert (tmp_path / "reads_twice.spool").is_file() == on_disk
 
 
 def test_the_flow_reads_like_the_data_flow(tmp_path: Path) -> None:
@@ -75,14 +79,34 @@ def test_a_run_commits_rows_duplicates_and_its_report(tmp_path: Path) -> None:
 
 
 
+def test_a_run_held_in_memory_writes_what_a_run_spooled_to_disk_writes(tmp_path: Path, monkeypatch) -> None:
+    words = ["sleep", "heart", "liver", "ginseng", "qi", "blood", "tea", "spleen", "kidney", "walking"]
+    for i in range(12):
+        topic = " ".join(words[(i + k) % len(words)] for k in range(4))
+        text = " ".join(f"Sentence {j} says {topic} matter, and patients is often told so {j * (i % 5)}."
+                        for j in range(25))
+        html = (f"<html lang='en'><head><title>On {topic}</title></head><body><article><h1>On {topic}</h1>"
+                f"<p>Published 03/0{1 + i % 3}/2024</p><p>{text}</p></article></body></html>")
+        _page(tmp_path / "a", f"https://a.example/{i}.html", html.encode())
+        _page(tmp_path / "b", f"https://a.example/{i}.html", html.encode())
+    options = CleanOptions(grammar_backend="none")
+    held = clean_run(tmp_path / "a", RUN, options)
+    monkeypatch.setattr(runner, "SPOOL_MEMORY_BYTES", 0)
+    spooled = clean_run(tmp_path / "b", RUN, options)
+    assert held.counts == spooled.counts and held.counts["articles"] >= 6 and held.counts["duplicates"] >= 1
+    for dataset in ("articles", "duplicates"):
+        a, b = (pd.read_parquet(tmp_path / root / dataset).drop(columns=["run_id"], errors="ignore")
+                for root in ("a", "b"))
+        pd.testing.assert_frame_equal(a.sort_values("url").reset_index(drop=True),
+                                      b.sort_values("url").reset_index(drop=True))
+
+
 @pytest.mark.parametrize("when", ["building the steps", "opening them"])
 def test_a_signal_while_the_cleaning_starts_leaves_it_interrupted_not_running(tmp_path: Path, monkeypatch,
                                                                                when: str) -> None:
     """Ctrl-C lands a moment after the manifest says "running" (the steps' libraries are still loading):
     the manifest must not say "running" for ever."""
     import json
-
-    import cleaning.runner as runner
 
     _page(tmp_path, "https://a.example/one.html", b"<html><body><p>Sleep.</p></body></html>")
     if when == "building the steps":
