@@ -10,7 +10,7 @@ import queue
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ from cleaning.cli import skip_final_collection, tune_collector
 from cleaning.storage.pandas_probe import answer_pandas_probe
 from cleaning.prepared import PreparedPages
 from cleaning.steps.base import Step
-from cleaning.workers import until_orphaned
+from cleaning.workers import Helpers, serve_segment, until_orphaned
 
 # When the crawl ends, its core is free. With at least this many part files unanswered per helper, a helper
 # that is up forks a sibling for them: a copy with the libraries and models loaded, so it starts at once (the
@@ -55,10 +55,11 @@ class Answers:
 # --- the background workers a crawl runs --------------------------------------------------------
 
 def _prepare_loop(prepared: PreparedPages, read: Any, segment: list[Step], grammar: Any, tasks: Any,
-                  results: Any, parent: int, forks: Any = None) -> None:
+                  results: Any, parent: int, forks: Any = None, standby: tuple[Any, Any, Any] | None = None) -> None:
     skip_final_collection()  # the crawl waits for this process to end
     answer_pandas_probe()
     sibling = None
+    finished = False
     try:
         # Started with the crawl, a helper has time before the first part file: it loads its models now.
         # A load that fails here fails again on the first file, where the error is reported per file.
@@ -70,6 +71,7 @@ def _prepare_loop(prepared: PreparedPages, read: Any, segment: list[Step], gramm
             if sibling is None and forks is not None and _take_one(forks):
                 sibling = _fork_sibling(prepared, read, segment, grammar, tasks, results)
             _prepare_one(task, prepared, read, segment, grammar, results)
+        finished = True
     except KeyboardInterrupt:
         pass
     finally:
@@ -82,6 +84,19 @@ def _prepare_loop(prepared: PreparedPages, read: Any, segment: list[Step], gramm
             step.close()
         if grammar is not None:
             grammar.close()
+    if finished and standby is not None and os.getppid() == parent:
+        _stand_by(*standby, parent)
+
+
+def _stand_by(control: Any, tasks: Any, results: Any, parent: int) -> None:
+    """Once the part files are done: the run's cleaning may lend this helper, warm, for its later per-document
+    passes (`Standby`). Each segment of steps comes on `control`, its documents on `tasks`; None on `control`
+    (or the crawl gone) ends it."""
+    try:
+        for steps in until_orphaned(control, parent):
+            serve_segment(steps, tasks, results, parent)
+    except KeyboardInterrupt:
+        pass
 
 
 def _prepare_one(part: str, prepared: PreparedPages, read: Any, segment: list[Step], grammar: Any,
@@ -167,10 +182,15 @@ class Preparer:
         self._read, self._segment, self._grammar = read, segment, grammar
         self._tasks, self._results = ctx.Queue(), Answers(ctx)
         self._forks = ctx.Value("i", 0)  # siblings wanted (SIBLING_BACKLOG); the first helper to see it forks one
+        n = max(1, workers)
+        # Each helper's own control queue, so that each takes exactly one segment of the steps lent (`Standby`)
+        self._control = [ctx.Queue() for _ in range(n)]
+        self._serve_tasks, self._serve_results = ctx.Queue(), ctx.Queue()
         self._procs = [ctx.Process(target=_prepare_loop, daemon=True,
                                    args=(prepared, read, segment, grammar, self._tasks, self._results,
-                                         os.getpid(), self._forks))
-                       for _ in range(max(1, workers))]
+                                         os.getpid(), self._forks, (control, self._serve_tasks, self._serve_results)))
+                       for control in self._control]
+        self.standby: Standby | None = None  # the helpers, once `finish` has all their answers
         self._started = False
         self._submitted: set[str] = set()
         self.rows = self.files = 0
@@ -197,9 +217,10 @@ class Preparer:
         self._answered_so_far()
 
     def finish(self, timeout: float = 3600.0, say: Callable[[str], None] | None = None,
-               interval: float = 30.0) -> None:
-        """Waits for every submitted part file, then stops the processes; `say` hears where the wait
-        is every `interval` seconds, so the end of a crawl is never silent for longer."""
+               interval: float = 30.0, keep: bool = False) -> None:
+        """Waits for every submitted part file, then stops the processes, or with `keep` leaves the helpers that
+        answered standing by (`self.standby`, to be closed); `say` hears where the wait is every `interval`
+        seconds, so the end of a crawl is never silent for longer."""
         if not self._started:
             return
         self._answered_so_far()
@@ -246,6 +267,18 @@ class Preparer:
             waiting -= 1
             answered_at = time.monotonic()
             self._answered(*answer)
+        warm = [i for i, p in enumerate(self._procs) if p.pid in self.processes]  # up: they answered
+        if keep and waiting == 0 and warm:
+            # Every file answered: the helpers that are up stand by for the run's cleaning; one still starting is
+            # stopped, as below.
+            for i, p in enumerate(self._procs):
+                if i not in warm:
+                    p.terminate()
+            self.standby = Standby([self._control[i] for i in warm], self._serve_tasks, self._serve_results,
+                                   [self._procs[i] for i in warm])
+            return
+        for control in self._control:
+            control.put(None)  # no standing by: a helper ends after its files
         # Waiting is over (every part file is accounted for, or the timeout passed): a helper still importing its
         # libraries (a short crawl), or one that stopped answering, is stopped rather than waited for.
         ends = time.monotonic() + (0.5 if waiting == 0 or time.monotonic() >= deadline else 30)
@@ -306,3 +339,57 @@ class Preparer:
         for p in self._procs:
             if p.is_alive():
                 p.terminate()
+
+
+class Standby:
+    """The preparing helpers once the crawl's part files are done, lent to the run's cleaning for its later
+    per-document passes (`ProcessMapper(lender=...)`): warm, with their libraries and models loaded, they take
+    documents at once, where a helper spawned for the pass spends ~0.5 s of CPU starting, about the length of
+    a 1,000-page crawl's grammar pass. `close` ends them."""
+
+    def __init__(self, control: list[Any], tasks: Any, results: Any, procs: list[Any]) -> None:
+        self._control, self._procs = control, procs
+        self.tasks, self.results = tasks, results
+        self._usable = True
+
+    def lend(self, steps: Sequence[Step]) -> Helpers | None:
+        alive = [(p, c) for p, c in zip(self._procs, self._control) if p.is_alive()]
+        if not self._usable or not alive:
+            return None
+        for _, control in alive:
+            control.put(list(steps))
+        return _Lent(self, [p for p, _ in alive])
+
+    def close(self) -> None:
+        """Ends the helpers (each finishes the document it holds, if any: none once a map is done)."""
+        self._usable = False
+        for p, control in zip(self._procs, self._control):
+            if p.is_alive():
+                control.put(None)
+        ends = time.monotonic() + 2.0
+        for p in self._procs:
+            p.join(timeout=max(0.0, ends - time.monotonic()))
+            if p.is_alive():
+                p.terminate()
+
+
+class _Lent:
+    """The standing-by helpers during one map."""
+
+    def __init__(self, standby: Standby, procs: list[Any]) -> None:
+        self._standby, self.procs = standby, procs
+        self.tasks, self.results = standby.tasks, standby.results
+        self._done = False
+
+    def done(self, answered: bool) -> None:
+        for _ in self.procs:
+            self.tasks.put(None)  # the end of this segment: each goes back to standing by
+        self._done = True
+
+    def release(self) -> None:
+        if not self._done:  # stopped half way: a helper may still answer for this map, so it is not lent again
+            self._standby._usable = False
+            for p in self.procs:
+                if p.is_alive():
+                    p.terminate()
+                    p.join(timeout=5)

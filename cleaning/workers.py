@@ -17,7 +17,7 @@ import queue
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from cleaning.cli import skip_final_collection, tune_collector
 from cleaning.storage.pandas_probe import answer_pandas_probe
@@ -69,18 +69,75 @@ def until_orphaned(tasks: Any, parent: int, poll: float = 1.0) -> Iterator[Any]:
         yield task
 
 
+def serve_segment(steps: Sequence[Step], tasks: Any, results: Any, parent: int) -> None:
+    """Runs each (seq, document) of `tasks` through `steps`, answering on `results`, until the stop sentinel or
+    until the parent is gone; closes the steps then."""
+    try:
+        for seq, doc in until_orphaned(tasks, parent):
+            results.put((seq, *run_segment(steps, doc)))
+    finally:
+        for step in steps:
+            step.close()
+
+
 def _serve(steps: list[Step], tasks: Any, results: Any, parent: int) -> None:
     skip_final_collection()  # the parent waits for this process to end
     tune_collector()  # the steps' libraries came with its arguments
     answer_pandas_probe()
     try:
-        for seq, doc in until_orphaned(tasks, parent):
-            results.put((seq, *run_segment(steps, doc)))
+        serve_segment(steps, tasks, results, parent)
     except KeyboardInterrupt:  # the parent stops the run; nothing to say here
         pass
-    finally:
-        for step in steps:
-            step.close()
+
+
+class Helpers(Protocol):
+    """The helper processes of one `ProcessMapper.map`: where its tasks go, where their answers come from."""
+
+    tasks: Any  # (seq, document) in; the stop sentinel None, one per helper, once every answer is in
+    results: Any  # (seq, document or None, counts) out
+    procs: list[Any]  # for `is_alive`: a dead helper stops the map with `WorkerDied`
+
+    def done(self, answered: bool) -> None:
+        """Every answer is in: the helpers' part of this map ends (`answered`: at least one of them answered)."""
+
+    def release(self) -> None:
+        """Whatever happened (an error, the consumer gone): nothing of this map goes on running."""
+
+
+class HelperLender(Protocol):
+    def lend(self, steps: Sequence[Step]) -> Helpers | None:
+        """Helpers already running, given `steps`; None when there are none to lend."""
+
+
+class _Spawned:
+    """Helpers started for one map (spawn, not fork: the crawl maps from a process with reactor and server
+    threads); they import the steps' libraries first."""
+
+    def __init__(self, steps: list[Step], n: int) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        self.tasks, self.results = ctx.Queue(), ctx.Queue()
+        self.procs = [ctx.Process(target=_serve, args=(steps, self.tasks, self.results, os.getpid()), daemon=True)
+                      for _ in range(n)]
+        for p in self.procs:
+            p.start()
+
+    def done(self, answered: bool) -> None:
+        for _ in self.procs:
+            self.tasks.put(None)
+        # Every result is in, so a helper has nothing left of this run: an idle one ends at once, and one
+        # still importing its libraries (a small run, or a pass shorter than a helper's start) is not waited
+        # for but stopped by `release`; when none has answered yet, none is up to read its sentinel.
+        ends = time.monotonic() + (0.5 if answered else 0.0)
+        for p in self.procs:
+            p.join(timeout=max(0.0, ends - time.monotonic()))
+
+    def release(self) -> None:
+        for p in self.procs:
+            if p.is_alive():
+                p.terminate()
+                p.join(timeout=5)
+        self.tasks.close()
+        self.results.close()
 
 
 class ProcessMapper:
@@ -92,8 +149,11 @@ class ProcessMapper:
     documents no helper has started, so a small run costs no start-up and a large one uses every core.
     """
 
-    def __init__(self, workers: int = 1, per_helper: int = 4, max_pending: int = 64) -> None:
+    def __init__(self, workers: int = 1, per_helper: int = 4, max_pending: int = 64,
+                 lender: HelperLender | None = None) -> None:
         self.workers = max(1, int(workers))
+        # Warm helpers to use instead of spawning new ones (a crawl's preparing helpers: cleaning/preparer.py)
+        self.lender = lender
         self.per_helper = per_helper  # documents in flight per helper, once it has answered
         self.max_pending = max_pending  # results held back waiting for an earlier one
 
@@ -115,13 +175,10 @@ class ProcessMapper:
         except StopIteration:
             return  # nothing to do: no process started
         source = itertools.chain([first], source)
-        # spawn, not fork: the crawl calls this from a process with reactor and server threads.
-        ctx = multiprocessing.get_context("spawn")
-        tasks, results = ctx.Queue(), ctx.Queue()
-        helpers = self.workers - 1
-        procs = [ctx.Process(target=_serve, args=(steps, tasks, results, os.getpid()), daemon=True) for _ in range(helpers)]
-        for p in procs:
-            p.start()
+        lent = self.lender.lend(steps) if self.lender is not None else None
+        pool: Helpers = lent if lent is not None else _Spawned(steps, self.workers - 1)
+        tasks, results, procs = pool.tasks, pool.results, pool.procs
+        helpers = len(procs)
         pending: dict[int, Result] = {}
         taken = done = in_flight = answered = 0
         exhausted = False
@@ -179,23 +236,13 @@ class ProcessMapper:
                 got = self._next_result(results, procs, 0.05 if in_flight else 1.0)
                 if got is not None:
                     receive(*got)
-            for _ in procs:
-                tasks.put(None)
-            # Every result is in, so a helper has nothing left of this run: an idle one ends at once, and one
-            # still importing its libraries (a small run, or a pass shorter than a helper's start) is not waited
-            # for but stopped below; when none has answered yet, none is up to read its sentinel.
-            ends = time.monotonic() + (0.5 if answered else 0.0)
-            for p in procs:
-                p.join(timeout=max(0.0, ends - time.monotonic()))
+            pool.done(answered > 0)
+            logger.debug("mapped %d documents, %d of them by %d %s helpers", taken, answered, helpers,
+                        "lent" if lent is not None else "spawned")
         finally:
-            for p in procs:
-                if p.is_alive():
-                    p.terminate()
-                    p.join(timeout=5)
+            pool.release()
             for step in steps:
                 step.close()
-            tasks.close()
-            results.close()
 
     @staticmethod
     def _next_result(results: Any, procs: list[Any],

@@ -39,6 +39,7 @@ class PrepareWhileCrawling:
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.pages_written, signal=pages_written)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "PrepareWhileCrawling":
@@ -88,7 +89,8 @@ class PrepareWhileCrawling:
         # cleaning's. A signal during the wait stops it at once, as during the cleaning (crawler/interrupts.py).
         try:
             with interrupts.stop_at_once() if interrupts is not None else contextlib.nullcontext():
-                self.preparer.finish(say=logger.info, interval=interval)
+                # The helpers that are up stay, warm, for the run's cleaning to lend (`helpers`), until the engine stops.
+                self.preparer.finish(say=logger.info, interval=interval, keep=True)
         except KeyboardInterrupt:
             self.preparer.stop()
             return
@@ -99,3 +101,13 @@ class PrepareWhileCrawling:
         stats.set_value("health/prepared/processes", len(self.preparer.processes))
         for error in self.preparer.errors:
             logger.warning("cleaning while crawling: %s (the run's cleaning does that part itself)", error)
+
+    def helpers(self) -> Any:
+        """The preparing helpers standing by once the crawl's files are done (cleaning/preparer.py: Standby), for
+        the run's cleaning (crawler/run_end.py); None when there are none."""
+        return self.preparer.standby if self.preparer is not None else None
+
+    def engine_stopped(self) -> None:
+        standby = self.helpers()
+        if standby is not None:
+            standby.close()

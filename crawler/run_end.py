@@ -101,6 +101,7 @@ def clean_pages(crawler: Crawler, run_id: str, reason: str, pages_missing: str =
     """
     from cleaning.runner import CleanOptions, clean_from
     from cleaning.storage.datasets import dataset_files
+    from cleaning.workers import ProcessMapper
 
     settings, stats = crawler.settings, crawler.stats
     root = Path(setting(settings, "OUTPUT_DIR"))
@@ -141,7 +142,11 @@ def clean_pages(crawler: Crawler, run_id: str, reason: str, pages_missing: str =
                 logger.warning("run %s: the crawl was stopped; cleaning the pages fetched so far (send the signal "
                                "again to stop at once, without cleaning)", run_id)
             # Later runs (a resumed old run finishing after newer ones) are re-cleaned after it.
-            report = clean_from(root, run_id, CleanOptions.from_settings(settings))[0]
+            options = CleanOptions.from_settings(settings)
+            # The crawl's preparing helpers, warm, take documents of the later per-document passes; 16 in flight
+            # each, as they answer at once, while this process also writes the rows of every document.
+            mapper = ProcessMapper(options.workers, per_helper=16, lender=_helpers(crawler))
+            report = clean_from(root, run_id, options, mapper=mapper)[0]
     except KeyboardInterrupt:  # the runner committed nothing of this run and said so in the manifest
         stats.set_value("health/clean/status", "interrupted")
         logger.error("run %s: cleaning interrupted by a signal: nothing of it was committed; its pages are stored: "
@@ -155,6 +160,14 @@ def clean_pages(crawler: Crawler, run_id: str, reason: str, pages_missing: str =
     for key, value in report.counts.items():
         stats.set_value(f"health/clean/{key}", value)
     return report
+
+
+def _helpers(crawler: Crawler) -> Any:
+    """The crawl's preparing helpers, standing by warm for the cleaning's later passes (crawler/prepare.py)."""
+    from crawler.prepare import PrepareWhileCrawling
+
+    extension = crawler.get_extension(PrepareWhileCrawling)
+    return extension.helpers() if extension is not None else None
 
 
 def summary_line(run_id: str, status: str, totals: RunTotals, crawl_stats: dict[str, Any], report: Any,

@@ -1,0 +1,75 @@
+"""The crawl's preparing helpers, once its part files are done, stand by warm for the run's cleaning."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from pathlib import Path
+
+from cleaning.workers import ProcessMapper
+from tests.cleaning.steps.helpers import Numbered, WhereCleaned
+from tests.cleaning.test_prepared import _all_files_submitted, _store
+from tests.cleaning.test_workers import _docs
+
+
+def _wait_prepared(prepared, parts) -> None:
+    deadline = time.monotonic() + 60
+    while not all(prepared.done(p) for p in parts) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def _pids(out) -> Counter[str]:
+    seen: Counter[str] = Counter()
+    for _, stats in out:
+        seen.update({k: v for k, v in stats.get("where", {}).items() if k.startswith("pid/")})
+    return seen
+
+
+def test_helpers_that_answered_stand_by_and_are_lent_to_later_passes_until_closed(tmp_path: Path) -> None:
+    _store(tmp_path)
+    _, _, prepared, parts, preparer = _all_files_submitted(tmp_path)
+    _wait_prepared(prepared, parts)
+    preparer.finish(timeout=120, keep=True)
+    standby = preparer.standby
+    assert preparer.errors == [] and standby is not None
+    (helper,) = preparer._procs
+    assert helper.is_alive() and helper.pid in preparer.processes
+
+    mapper = ProcessMapper(2, per_helper=16, lender=standby)
+    for _ in range(2):  # lent again for the next pass: the same process, not a new one
+        out = list(mapper.map([Numbered(drop="3"), WhereCleaned()], _docs(300)))
+        assert [d.page.url.rsplit("/", 1)[1] for d, _ in out if d is not None] == \
+            [str(i) for i in range(300) if i % 10 != 3]  # in input order, drops dropped
+        pids = _pids(out)
+        assert set(pids) <= {f"pid/{os.getpid()}", f"pid/{helper.pid}"} and pids[f"pid/{helper.pid}"] > 0
+        assert helper.is_alive()
+    standby.close()
+    assert not helper.is_alive()
+    assert standby.lend([Numbered()]) is None  # closed: a later map spawns its own helpers
+
+
+def test_a_pass_stopped_half_way_does_not_lend_its_helpers_again(tmp_path: Path) -> None:
+    """A helper may still answer for a stopped pass: those answers must never reach a later one."""
+    _store(tmp_path)
+    _, _, prepared, parts, preparer = _all_files_submitted(tmp_path)
+    _wait_prepared(prepared, parts)
+    preparer.finish(timeout=120, keep=True)
+    standby = preparer.standby
+    assert standby is not None
+    mapper = ProcessMapper(2, per_helper=16, lender=standby)
+    results = mapper.map([Numbered()], _docs(500))
+    next(results)
+    results.close()  # the consumer is gone
+    assert not any(p.is_alive() for p in preparer._procs)
+    assert standby.lend([Numbered()]) is None
+    out = list(mapper.map([Numbered(drop="3")], _docs(20)))  # spawned helpers instead
+    assert len([d for d, _ in out if d is not None]) == 18
+
+
+def test_without_keep_the_helpers_end_with_the_files(tmp_path: Path) -> None:
+    _store(tmp_path)
+    _, _, prepared, parts, preparer = _all_files_submitted(tmp_path)
+    _wait_prepared(prepared, parts)
+    preparer.finish(timeout=120)
+    assert preparer.standby is None and not any(p.is_alive() for p in preparer._procs)
