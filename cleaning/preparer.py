@@ -217,11 +217,10 @@ class Preparer:
         self._answered_so_far()
 
     def finish(self, timeout: float = 3600.0, say: Callable[[str], None] | None = None,
-               interval: float = 30.0, keep: bool = False, meanwhile: Callable[[], None] | None = None) -> None:
+               interval: float = 30.0, keep: bool = False) -> None:
         """Waits for every submitted part file, then stops the processes, or with `keep` leaves the helpers that
         answered standing by (`self.standby`, to be closed); `say` hears where the wait is every `interval`
-        seconds, so the end of a crawl is never silent for longer. `meanwhile` runs once before a wait: this
-        process would only wait."""
+        seconds, so the end of a crawl is never silent for longer."""
         if not self._started:
             return
         self._answered_so_far()
@@ -235,9 +234,6 @@ class Preparer:
             siblings = self._forks.value = 1  # one core more: the crawl's
         for _ in range(len(self._procs) + siblings):
             self._tasks.put(None)  # a stop sentinel each, the sibling's included
-        if waiting and meanwhile is not None:
-            with contextlib.suppress(Exception):
-                meanwhile()
         deadline = time.monotonic() + timeout
         said = answered_at = time.monotonic()
         while waiting:

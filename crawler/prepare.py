@@ -90,7 +90,7 @@ class PrepareWhileCrawling:
         try:
             with interrupts.stop_at_once() if interrupts is not None else contextlib.nullcontext():
                 # The helpers that are up stay, warm, for the run's cleaning to lend (`helpers`), until the engine stops.
-                self.preparer.finish(say=logger.info, interval=interval, keep=True, meanwhile=load_for_cleaning)
+                self.preparer.finish(say=logger.info, interval=interval, keep=True)
         except KeyboardInterrupt:
             self.preparer.stop()
             return
@@ -111,13 +111,3 @@ class PrepareWhileCrawling:
         standby = self.helpers()
         if standby is not None:
             standby.close()
-
-
-def load_for_cleaning() -> None:
-    """What the run's cleaning and its report load first in this process, where the whole-run passes run on one
-    core: loaded while the helpers finish the crawl's last part files, when this process would only wait."""
-    import cleaning.grammar.fixer  # noqa: F401
-    import cleaning.report  # noqa: F401
-    from cleaning.grammar.wordstats import english_frequencies
-
-    english_frequencies()

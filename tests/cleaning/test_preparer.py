@@ -73,21 +73,3 @@ def test_without_keep_the_helpers_end_with_the_files(tmp_path: Path) -> None:
     _wait_prepared(prepared, parts)
     preparer.finish(timeout=120)
     assert preparer.standby is None and not any(p.is_alive() for p in preparer._procs)
-
-
-def test_what_the_crawls_process_does_meanwhile_runs_once_while_it_waits_and_never_fails_the_wait(
-        tmp_path: Path) -> None:
-    _store(tmp_path)
-    _, _, prepared, parts, preparer = _all_files_submitted(tmp_path)
-    calls: list[int] = []
-
-    def meanwhile() -> None:
-        calls.append(len(parts) - preparer.files)  # files still unanswered when it runs
-        raise RuntimeError("a failure here is only a lost head start")
-
-    preparer.finish(timeout=120, meanwhile=meanwhile)
-    assert len(calls) == 1 and calls[0] > 0
-    assert preparer.errors == [] and all(prepared.done(p) for p in parts)
-    again = []
-    preparer.finish(timeout=120, meanwhile=lambda: again.append(1))  # nothing left to wait for
-    assert again == []
