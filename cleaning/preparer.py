@@ -18,7 +18,7 @@ from cleaning.cli import skip_final_collection, tune_collector
 from cleaning.storage.pandas_probe import answer_pandas_probe
 from cleaning.prepared import PreparedPages
 from cleaning.steps.base import Step
-from cleaning.workers import Helpers, serve_segment, until_orphaned
+from cleaning.workers import Helpers, let_go_if_orphaned, serve_segment, until_orphaned
 
 # When the crawl ends, its core is free. With at least this many part files unanswered per helper, a helper
 # that is up forks a sibling for them: a copy with the libraries and models loaded, so it starts at once (the
@@ -97,6 +97,8 @@ def _stand_by(control: Any, tasks: Any, results: Any, parent: int) -> None:
             serve_segment(steps, tasks, results, parent)
     except KeyboardInterrupt:
         pass
+    finally:
+        let_go_if_orphaned(results, parent)
 
 
 def _prepare_one(part: str, prepared: PreparedPages, read: Any, segment: list[Step], grammar: Any,

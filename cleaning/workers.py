@@ -76,8 +76,19 @@ def serve_segment(steps: Sequence[Step], tasks: Any, results: Any, parent: int) 
         for seq, doc in until_orphaned(tasks, parent):
             results.put((seq, *run_segment(steps, doc)))
     finally:
+        let_go_if_orphaned(results, parent)
         for step in steps:
             step.close()
+
+
+def let_go_if_orphaned(results: Any, parent: int) -> None:
+    """With the parent gone, nobody will read the answers still buffered in `results`' feeder thread: the
+    process must not wait at its exit to hand them over (`multiprocessing.Queue` joins that thread, which waits
+    for ever on a full pipe whose reading end this process itself holds)."""
+    if os.getppid() != parent:
+        cancel = getattr(results, "cancel_join_thread", None)
+        if cancel is not None:
+            cancel()
 
 
 def _serve(steps: list[Step], tasks: Any, results: Any, parent: int) -> None:

@@ -3,6 +3,7 @@ helpers no stop, and each held ~400 MB until the machine rebooted."""
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -51,6 +52,55 @@ def test_a_helper_ends_when_its_parent_is_killed(when: str) -> None:
         while _alive(helper) and time.monotonic() < deadline:
             time.sleep(0.1)
         assert not _alive(helper), "the helper outlived its killed parent"
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait()
+        parent.stdout.close()
+
+
+UNREAD = """
+import multiprocessing, os, sys, time
+from datetime import datetime, timezone
+from cleaning.document import Document, Page
+from cleaning.preparer import _stand_by
+from cleaning.workers import _serve
+from tests.cleaning.steps.helpers import Numbered
+if __name__ == "__main__":
+    ctx = multiprocessing.get_context("spawn")
+    tasks, results, control = ctx.Queue(), ctx.Queue(), ctx.Queue()
+    if sys.argv[1] == "standing by":
+        helper = ctx.Process(target=_stand_by, args=(control, tasks, results, os.getpid()), daemon=True)
+        control.put([Numbered()])
+    else:
+        helper = ctx.Process(target=_serve, args=([Numbered()], tasks, results, os.getpid()), daemon=True)
+    helper.start()
+    t0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    for i in range(20):  # answers of ~1 MB each: far more than a pipe holds, and never read
+        tasks.put((i, Document(page=Page(url=f"https://a.example/{i}", status=200, fetched_at=t0, body=b"x" * 2**20))))
+    print(helper.pid, flush=True)
+    time.sleep(600)
+"""
+
+
+@pytest.mark.parametrize("helper", ["a map's helper", "standing by"])
+def test_a_helper_whose_answers_were_never_read_ends_when_its_parent_is_killed(helper: str) -> None:
+    """Its queue's feeder thread holds answers the dead parent will never read: the helper must not wait for
+    it to hand them over before it exits (it waited for ever, holding its memory)."""
+    parent = subprocess.Popen([sys.executable, "-c", UNREAD, helper], cwd=REPO, stdout=subprocess.PIPE, text=True)
+    try:
+        pid = int(parent.stdout.readline())
+        time.sleep(3.0)  # the helper has answered what it could; its feeder is stuck on the full pipe
+        assert _alive(pid)
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        deadline = time.monotonic() + 20
+        while _alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        alive = _alive(pid)
+        if alive:
+            os.kill(pid, signal.SIGKILL)
+        assert not alive, "the helper outlived its killed parent, waiting to hand over its answers"
     finally:
         if parent.poll() is None:
             parent.kill()
