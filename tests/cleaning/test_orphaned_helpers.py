@@ -37,6 +37,20 @@ def _alive(pid: int) -> bool:
     return state != "Z"  # a zombie has ended; only its exit status waits to be read
 
 
+def _outlives_its_killed_parent(parent: subprocess.Popen, helper: int, wait: float = 20.0) -> bool:
+    """Kills `parent` (SIGKILL: no stop sentinel, no clean-up) and says whether `helper` is still alive `wait`
+    seconds later; one that is gets killed here, so that no test leaves it behind."""
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + wait
+    while _alive(helper) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if _alive(helper):
+        os.kill(helper, signal.SIGKILL)
+        return True
+    return False
+
+
 @pytest.mark.parametrize("when", ["blocked on its queue", "at-once"])
 def test_a_helper_ends_when_its_parent_is_killed(when: str) -> None:
     """Killed while the helper waits for work, or at once, while it still imports its libraries."""
@@ -46,12 +60,7 @@ def test_a_helper_ends_when_its_parent_is_killed(when: str) -> None:
         if when != "at-once":
             time.sleep(2.0)
             assert _alive(helper)
-        parent.send_signal(signal.SIGKILL)
-        parent.wait()
-        deadline = time.monotonic() + 20
-        while _alive(helper) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not _alive(helper), "the helper outlived its killed parent"
+        assert _outlives_its_killed_parent(parent, helper) is False, "the helper outlived its killed parent"
     finally:
         if parent.poll() is None:
             parent.kill()
@@ -92,15 +101,8 @@ def test_a_helper_whose_answers_were_never_read_ends_when_its_parent_is_killed(h
         pid = int(parent.stdout.readline())
         time.sleep(3.0)  # the helper has answered what it could; its feeder is stuck on the full pipe
         assert _alive(pid)
-        parent.send_signal(signal.SIGKILL)
-        parent.wait()
-        deadline = time.monotonic() + 20
-        while _alive(pid) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        alive = _alive(pid)
-        if alive:
-            os.kill(pid, signal.SIGKILL)
-        assert not alive, "the helper outlived its killed parent, waiting to hand over its answers"
+        assert _outlives_its_killed_parent(parent, pid) is False, \
+            "the helper outlived its killed parent, waiting to hand over its answers"
     finally:
         if parent.poll() is None:
             parent.kill()

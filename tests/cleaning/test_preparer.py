@@ -13,12 +13,6 @@ from tests.cleaning.test_prepared import _all_files_submitted, _store
 from tests.cleaning.test_workers import _docs
 
 
-def _wait_prepared(prepared, parts) -> None:
-    deadline = time.monotonic() + 60
-    while not all(prepared.done(p) for p in parts) and time.monotonic() < deadline:
-        time.sleep(0.05)
-
-
 def _pids(out) -> Counter[str]:
     seen: Counter[str] = Counter()
     for _, stats in out:
@@ -26,13 +20,20 @@ def _pids(out) -> Counter[str]:
     return seen
 
 
-def test_helpers_that_answered_stand_by_and_are_lent_to_later_passes_until_closed(tmp_path: Path) -> None:
+def _standing_by(tmp_path: Path):
+    """(preparer, standby): one helper that prepared every part file of a stored run, then kept."""
     _store(tmp_path)
     _, _, prepared, parts, preparer = _all_files_submitted(tmp_path)
-    _wait_prepared(prepared, parts)
+    deadline = time.monotonic() + 60
+    while not all(prepared.done(p) for p in parts) and time.monotonic() < deadline:
+        time.sleep(0.05)
     preparer.finish(timeout=120, keep=True)
-    standby = preparer.standby
-    assert preparer.errors == [] and standby is not None
+    assert preparer.errors == [] and preparer.standby is not None
+    return preparer, preparer.standby
+
+
+def test_helpers_that_answered_stand_by_and_are_lent_to_later_passes_until_closed(tmp_path: Path) -> None:
+    preparer, standby = _standing_by(tmp_path)
     (helper,) = preparer._procs
     assert helper.is_alive() and helper.pid in preparer.processes
 
@@ -51,12 +52,7 @@ def test_helpers_that_answered_stand_by_and_are_lent_to_later_passes_until_close
 
 def test_a_pass_stopped_half_way_does_not_lend_its_helpers_again(tmp_path: Path) -> None:
     """A helper may still answer for a stopped pass: those answers must never reach a later one."""
-    _store(tmp_path)
-    _, _, prepared, parts, preparer = _all_files_submitted(tmp_path)
-    _wait_prepared(prepared, parts)
-    preparer.finish(timeout=120, keep=True)
-    standby = preparer.standby
-    assert standby is not None
+    preparer, standby = _standing_by(tmp_path)
     mapper = ProcessMapper(2, per_helper=16, lender=standby)
     results = mapper.map([Numbered()], _docs(500))
     next(results)
@@ -70,6 +66,6 @@ def test_a_pass_stopped_half_way_does_not_lend_its_helpers_again(tmp_path: Path)
 def test_without_keep_the_helpers_end_with_the_files(tmp_path: Path) -> None:
     _store(tmp_path)
     _, _, prepared, parts, preparer = _all_files_submitted(tmp_path)
-    _wait_prepared(prepared, parts)
     preparer.finish(timeout=120)
+    assert all(prepared.done(p) for p in parts)
     assert preparer.standby is None and not any(p.is_alive() for p in preparer._procs)
