@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from cleaning.storage.schemas import DERIVED
 from tests.conftest import REPO, run_crawl
@@ -20,9 +21,15 @@ def _load(root: Path, name: str) -> pd.DataFrame:
     return df.sort_values(keys).reset_index(drop=True)
 
 
-def test_offline_rebuild_equals_the_crawl(tmp_path: Path):
+@pytest.mark.parametrize("crawl", ["as users run it", "slowly, its helpers lent to the grammar pass"])
+def test_offline_rebuild_equals_the_crawl(tmp_path: Path, crawl: str):
     crawled = tmp_path / "crawled"
-    run_crawl(crawled)
+    if crawl == "as users run it":
+        run_crawl(crawled)
+    else:  # the preparing helpers are up before the crawl ends, and stand by for the grammar-and-rows pass
+        proc = run_crawl(crawled, "-s", "DOWNLOAD_DELAY=0.1", "-s", "HEALTH_CLEAN_WORKERS=2", "-s", "LOG_LEVEL=DEBUG")
+        assert "lent helpers" in proc.stderr
+        assert int(pd.read_parquet(crawled / "grammar_edits").shape[0]) > 0  # fixes were made there
     rebuilt = tmp_path / "rebuilt"
     shutil.copytree(crawled / "pages", rebuilt / "pages")
     shutil.copytree(crawled / "_runs", rebuilt / "_runs")
