@@ -36,6 +36,7 @@ class PrepareWhileCrawling:
             raise NotConfigured
         self.crawler = crawler
         self.preparer: Any = None
+        self.keep_helpers = False
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.pages_written, signal=pages_written)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -64,6 +65,8 @@ class PrepareWhileCrawling:
             grammar = None  # a local LanguageTool starts with the cleaning; warming it up here would start two
         # One core stays with the crawl itself.
         workers = max(1, (options.workers or os.cpu_count() or 2) - 1)
+        # The run's cleaning borrows the helpers once the files are done, unless it cleans in one process.
+        self.keep_helpers = (options.workers or os.cpu_count() or 1) > 1
         self.preparer = Preparer(PreparedPages(root, run_id, segment), steps[0], segment, grammar, workers)
         for path in dataset_files(root, "pages", run_id):  # a resumed run: what the killed attempt stored
             self.preparer.submit(path)
@@ -90,7 +93,7 @@ class PrepareWhileCrawling:
         try:
             with interrupts.stop_at_once() if interrupts is not None else contextlib.nullcontext():
                 # The helpers that are up stay, warm, for the run's cleaning to lend (`helpers`), until the engine stops.
-                self.preparer.finish(say=logger.info, interval=interval, keep=True)
+                self.preparer.finish(say=logger.info, interval=interval, keep=self.keep_helpers)
         except KeyboardInterrupt:
             self.preparer.stop()
             return

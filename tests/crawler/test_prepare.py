@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO
 from tests.support.sites import PaginatedSite
 
@@ -29,14 +31,17 @@ def _session_members(sid: int) -> list[int]:
     return members
 
 
-def test_the_helpers_take_the_grammar_pass_and_end_with_the_crawl(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [2, 1])
+def test_the_helpers_take_the_grammar_pass_and_end_with_the_crawl(tmp_path: Path, workers: int) -> None:
+    """Two cleaning processes: the crawl's and its helper, lent to the grammar pass. One: the cleaning runs in the
+    crawl's process alone, so the helper is not kept for it."""
     out = tmp_path / "out"
     with PaginatedSite(articles=300, per_page=50) as site:
         # A delay long enough for a helper to be up (it answers a part file) before the crawl ends, even on a slow
         # machine; two cleaning processes, whatever the machine's cores: the crawl's and one helper.
         cmd = [sys.executable, "-m", "scrapy", "crawl", "health", "-a", f"start_urls={site.url}",
                "-s", f"OUTPUT_DIR={out}", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0.02",
-               "-s", "HEALTH_CLEAN_WORKERS=2", "-s", "HEALTH_GRAMMAR_BACKEND=offline", "-s", "LOG_LEVEL=DEBUG",
+               "-s", f"HEALTH_CLEAN_WORKERS={workers}", "-s", "HEALTH_GRAMMAR_BACKEND=offline", "-s", "LOG_LEVEL=DEBUG",
                "-s", "HEALTH_PROGRESS_INTERVAL=0"]
         proc = subprocess.Popen(cmd, cwd=REPO, env={**os.environ, **NO_PROXY_ENV}, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.PIPE, text=True, start_new_session=True)
@@ -48,8 +53,10 @@ def test_the_helpers_take_the_grammar_pass_and_end_with_the_crawl(tmp_path: Path
                 proc.wait()
     assert proc.returncode == 0, stderr[-3000:]
     mapped = [line for line in stderr.splitlines() if "cleaning.workers" in line and "mapped" in line]
-    assert any("by 1 lent helpers" in line for line in mapped), mapped  # the grammar and rows pass
+    if workers == 2:
+        assert any("by 1 lent helpers" in line for line in mapped), mapped  # the grammar and rows pass
     assert not any("spawned helpers" in line for line in mapped), mapped
+    assert workers == 2 or mapped == []  # one process: every pass mapped in it
     deadline = time.monotonic() + 10
     while _session_members(proc.pid) and time.monotonic() < deadline:
         time.sleep(0.1)
