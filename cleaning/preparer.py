@@ -18,7 +18,7 @@ from cleaning.cli import skip_final_collection, tune_collector
 from cleaning.storage.pandas_probe import answer_pandas_probe
 from cleaning.prepared import PreparedPages
 from cleaning.steps.base import Step
-from cleaning.workers import Helpers, let_go_if_orphaned, serve_segment, until_orphaned
+from cleaning.workers import Helpers, serve_segment, until_orphaned
 
 # When the crawl ends, its core is free. With at least this many part files unanswered per helper, a helper
 # that is up forks a sibling for them: a copy with the libraries and models loaded, so it starts at once (the
@@ -94,11 +94,9 @@ def _stand_by(control: Any, tasks: Any, results: Any, parent: int) -> None:
     (or the crawl gone) ends it."""
     try:
         for steps in until_orphaned(control, parent):
-            serve_segment(steps, tasks, results, parent)
+            serve_segment(steps, tasks, results, parent)  # lets unread answers go if the crawl is gone
     except KeyboardInterrupt:
         pass
-    finally:
-        let_go_if_orphaned(results, parent)
 
 
 def _prepare_one(part: str, prepared: PreparedPages, read: Any, segment: list[Step], grammar: Any,
@@ -362,6 +360,14 @@ class Standby:
             control.put(list(steps))
         return _Lent(self, [p for p, _ in alive])
 
+    def retire(self, procs: list[Any]) -> None:
+        """A map stopped half way: its helpers may still answer for it, so they are ended, never lent again."""
+        self._usable = False
+        for p in procs:
+            if p.is_alive():
+                p.terminate()
+                p.join(timeout=5)
+
     def close(self) -> None:
         """Ends the helpers (each finishes the document it holds, if any: none once a map is done)."""
         self._usable = False
@@ -389,9 +395,5 @@ class _Lent:
         self._done = True
 
     def release(self) -> None:
-        if not self._done:  # stopped half way: a helper may still answer for this map, so it is not lent again
-            self._standby._usable = False
-            for p in self.procs:
-                if p.is_alive():
-                    p.terminate()
-                    p.join(timeout=5)
+        if not self._done:
+            self._standby.retire(self.procs)
