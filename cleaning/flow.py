@@ -1,6 +1,7 @@
 """The data flow of cleaning one run, in one place: the steps, in order.
 
-    pages of a run -> extract -> repeated paragraphs -> language -> hash per page, in worker processes
+    pages of a run -> extract -> repeated paragraphs -> language -> hash -> rare words
+                                                                         per page, in worker processes
                    -> date order (whole run: ambiguous 12/03/2024 settled by the site's other pages)
                    -> dedup (whole run, against earlier runs)            duplicates -> `duplicates`
                    -> site vocabulary (whole run)
@@ -18,7 +19,8 @@ from pathlib import Path
 from cleaning.dedup.options import DedupOptions
 from cleaning.options import CleanOptions
 from cleaning.steps import (CollectSiteVocabulary, Deduplicate, DetectLanguage, DropRepeatedParagraphs, ExtractArticle,
-                            FixGrammar, HashContent, MakeRows, ReadPages, SettleDateOrder, Step, WriteDatasets)
+                            FixGrammar, HashContent, ListRareWords, MakeRows, ReadPages, SettleDateOrder, Step,
+                            WriteDatasets)
 from cleaning.steps.fix_grammar import GrammarSettings
 
 
@@ -39,6 +41,7 @@ def cleaning_steps(root: Path, run_id: str, stage: Path, options: CleanOptions) 
         DropRepeatedParagraphs(),
         DetectLanguage(),
         HashContent(dedup),
+        ListRareWords(),  # each body's rare words, for the site vocabulary below
         # whole run, after the per-page segment: dedup prefers the earliest date, so dates are settled first
         SettleDateOrder(),
         Deduplicate(root, run_id, duplicates=write.staged_writer("duplicates", "dedup"), options=dedup),

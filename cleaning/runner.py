@@ -91,7 +91,7 @@ def _document_bytes(doc: Document) -> int:
     n += sum(sys.getsizeof(t) for t in (doc.body_original, doc.body, ex.body, ex.title, doc.page.url))
     if fp is not None:
         n += getattr(fp.shingles, "nbytes", 0) + getattr(fp.signature, "nbytes", 0)
-    return n
+    return n + 64 * len(doc.rare_words or ())
 
 
 class _SpooledInput:

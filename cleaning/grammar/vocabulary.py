@@ -141,6 +141,18 @@ def looks_medical(word: str) -> bool:
     return bool(_MEDICAL_SUFFIX.search(w) and (_MEDICAL_PREFIX.search(w) or zipf(w) < 2.5))
 
 
+RARE_ZIPF = 3.5  # a site's recurring words at least this common in English are not protected (`recurring`)
+
+
+def rare_words(text: str, max_zipf: float | None = RARE_ZIPF) -> list[str]:
+    """The distinct words of a text, lower-cased and sorted, that `CorpusVocabulary.recurring` may return: two
+    characters or more, rarer in English than `max_zipf` (None: all). Computed per document where the text is
+    read anyway (`ListRareWords`, in the crawl's helpers), so that counting a run's vocabulary needs neither the
+    texts again nor wordfreq's table."""
+    words = {w.lower() for w in WORD_RE.findall(text or "")}
+    return sorted(w for w in words if len(w) >= 2 and (max_zipf is None or zipf(w) < max_zipf))
+
+
 class CorpusVocabulary:
     """Document frequencies of the words of a run's bodies.
 
@@ -157,6 +169,11 @@ class CorpusVocabulary:
         self.documents += 1
         self._df.update({w.lower() for w in WORD_RE.findall(text or "")})
 
+    def add_words(self, words: Iterable[str]) -> None:
+        """Counts one document given by its words (`rare_words` of its text, read where the text was)."""
+        self.documents += 1
+        self._df.update(set(words))
+
     def update(self, texts: Iterable[str]) -> None:
         for t in texts:
             self.add(t)
@@ -164,7 +181,7 @@ class CorpusVocabulary:
     def document_frequency(self, word: str) -> int:
         return self._df.get(word.lower(), 0)
 
-    def recurring(self, min_docs: int = 2, max_zipf: float | None = 3.5) -> set[str]:
+    def recurring(self, min_docs: int = 2, max_zipf: float | None = RARE_ZIPF) -> set[str]:
         """Words in at least ``min_docs`` documents.
 
         Common English words (Zipf frequency at or above ``max_zipf``) are left out:

@@ -23,12 +23,16 @@ class CollectSiteVocabulary(Step):
         self.path, self.min_docs = Path(path), min_docs
 
     def run(self, docs: Iterable[Document]) -> Iterator[Document]:
-        from cleaning.grammar import CorpusVocabulary
+        from cleaning.grammar.vocabulary import CorpusVocabulary, rare_words
 
         vocabulary = CorpusVocabulary()
         for doc in docs:
-            vocabulary.add(doc.body_original)
-        words = sorted(vocabulary.recurring(min_docs=self.min_docs))
+            # ListRareWords's list, made where the body was extracted; computed here for a flow without it
+            vocabulary.add_words(doc.rare_words if doc.rare_words is not None else rare_words(doc.body_original))
+        # the words are rare already: no frequency is looked up again (wordfreq's table is not loaded here)
+        words = sorted(vocabulary.recurring(min_docs=self.min_docs, max_zipf=None))
         write_text_atomic(self.path, "\n".join(words))
         self.stats["words"] = len(words)
-        yield from docs
+        for doc in docs:
+            doc.rare_words = None  # counted: the later steps (and their helpers) need no list
+            yield doc

@@ -37,14 +37,14 @@ def _plain(result):  # documents compare by their fields; counts without timings
     doc, stats = result
     counts = {name: {k: v for k, v in c.items() if k != "seconds"} for name, c in stats.items()}
     return (None if doc is None else (doc.article_id, doc.body_original, doc.language, doc.content_hash,
-                                      doc.extraction.title, doc.extraction.published_date)), counts
+                                      doc.rare_words, doc.extraction.title, doc.extraction.published_date)), counts
 
 
 def test_prepared_results_equal_computed_ones_and_are_used(tmp_path: Path) -> None:
     _store(tmp_path)
     steps = cleaning_steps(tmp_path, RUN, tmp_path / "stage", CleanOptions(grammar_backend="none"))
     read, segment = steps[0], first_segment(steps)
-    assert [s.name for s in segment] == ["extract", "repeated_paragraphs", "language", "hash"]
+    assert [s.name for s in segment] == ["extract", "repeated_paragraphs", "language", "hash", "rare_words"]
     prepared = PreparedPages(tmp_path, RUN, segment)
     parts = dataset_files(tmp_path, "pages", RUN)
     for part in parts[:-1]:  # the last file was not prepared (the crawl was killed, say)

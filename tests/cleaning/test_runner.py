@@ -50,7 +50,7 @@ def test_segments_spools_and_counts(tmp_path: Path, workers: int, on_disk: bool,
 
 def test_the_flow_reads_like_the_data_flow(tmp_path: Path) -> None:
     names = [s.name for s in cleaning_steps(tmp_path, RUN, tmp_path / "stage", CleanOptions())]
-    assert names == ["read_pages", "extract", "repeated_paragraphs", "language", "hash", "date_order", "dedup",
+    assert names == ["read_pages", "extract", "repeated_paragraphs", "language", "hash", "rare_words", "date_order", "dedup",
                      "site_vocabulary", "grammar", "rows", "write"]
 
 
