@@ -8,7 +8,7 @@ bytes in a `pages` dataset). Each round times, on one core:
 
 - `trafilatura.extract(html)` over every page (the baseline: what a user would run instead);
 - `cleaning.runner.clean_run(..., workers=1)` over the stored pages: read pages, extract, repeated
-  paragraphs, language, hash, dedup, site vocabulary, grammar, rows, write, commit; with the default
+  paragraphs, language, hash, rare words, dedup, site vocabulary, grammar, rows, write, commit; with the default
   grammar backend (`auto`: LanguageTool when installed, else offline), or `--backend`; a fresh grammar
   cache each round, so no answer is reused.
 
