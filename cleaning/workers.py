@@ -91,6 +91,15 @@ def let_go_if_orphaned(results: Any, parent: int) -> None:
             cancel()
 
 
+def drop_undelivered(tasks: Any) -> None:
+    """A map is over and its helpers are ended: documents still on their way to them are dropped. Otherwise this
+    process waits for ever at its exit (`multiprocessing.Queue` joins its feeder thread, blocked on a full pipe
+    that no helper reads: a Ctrl-C while a helper still started hung `python -m cleaning run`)."""
+    cancel = getattr(tasks, "cancel_join_thread", None)
+    if cancel is not None:
+        cancel()
+
+
 def _serve(steps: list[Step], tasks: Any, results: Any, parent: int) -> None:
     skip_final_collection()  # the parent waits for this process to end
     tune_collector()  # the steps' libraries came with its arguments
@@ -147,6 +156,7 @@ class _Spawned:
             if p.is_alive():
                 p.terminate()
                 p.join(timeout=5)
+        drop_undelivered(self.tasks)
         self.tasks.close()
         self.results.close()
 

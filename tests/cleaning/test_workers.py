@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import datetime, timezone
 
 import pytest
@@ -9,6 +11,7 @@ import pytest
 from cleaning.document import Document, Page
 from cleaning.workers import ProcessMapper, WorkerDied
 from tests.cleaning.steps.helpers import Dies, Numbered, WhereCleaned
+from tests.conftest import REPO
 
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
@@ -57,3 +60,33 @@ def test_a_small_run_is_not_held_up_by_a_helper_still_starting() -> None:
     out = list(ProcessMapper(2).map([WhereCleaned(start_delay=5.0)], _docs(3)))
     assert [d.page.url for d, _ in out] == [f"https://a.example/{i}" for i in range(3)]
     assert sum(s["where"].get(f"pid/{os.getpid()}", 0) for _, s in out) == 3
+
+
+STOPPED_MAP = """
+from datetime import datetime, timezone
+from cleaning.document import Document, Page
+from cleaning.workers import ProcessMapper
+from tests.cleaning.steps.helpers import StopsWhileHelpersStart
+
+if __name__ == "__main__":
+    body = b"x" * 1_000_000  # far more than a pipe holds: its feeder thread waits for the helper to read it
+    docs = [Document(page=Page(url=f"https://a.example/{i}", status=200, fetched_at=datetime.now(timezone.utc),
+                               body=body)) for i in range(3)]
+    try:
+        list(ProcessMapper(2).map([StopsWhileHelpersStart()], docs))
+    except KeyboardInterrupt:
+        print("stopped", flush=True)
+"""
+
+
+def test_a_map_stopped_before_its_helper_read_its_document_lets_the_process_exit() -> None:
+    """Ctrl-C while a helper still starts: the document on its way to it is dropped, not waited for at exit
+    (a `multiprocessing.Queue` joins its feeder thread, which waited for ever on a full pipe that nobody reads)."""
+    proc = subprocess.Popen([sys.executable, "-c", STOPPED_MAP], cwd=REPO, stdout=subprocess.PIPE, text=True)
+    try:
+        out, _ = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        pytest.fail("the process did not exit once its map was stopped")
+    assert out.strip() == "stopped" and proc.returncode == 0

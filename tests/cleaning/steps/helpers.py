@@ -83,3 +83,28 @@ class WhereCleaned(Step):
 
         self.stats[f"pid/{os.getpid()}"] += 1
         return doc
+
+
+class StopsWhileHelpersStart(Step):
+    """A map stopped (as by Ctrl-C) while its helper has not read its first document: the helper never gets past
+    unpickling its steps (it sleeps there), and this process's own first document raises KeyboardInterrupt."""
+
+    name = "stops_while_helpers_start"
+    parallel = True
+
+    def __init__(self) -> None:
+        import os
+
+        super().__init__()
+        self.parent = os.getpid()
+
+    def __setstate__(self, state: dict) -> None:
+        import os
+        import time
+
+        self.__dict__.update(state)
+        if os.getpid() != self.parent:
+            time.sleep(600)  # a helper still starting (a slow import, a loaded machine)
+
+    def process(self, doc: Document) -> Document | None:
+        raise KeyboardInterrupt
