@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,12 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+
+# A suite started in the background by a shell without job control (`pytest &` in a script) inherits SIGINT
+# ignored, and so would every crawl and cleaning run it starts (an ignored signal stays ignored across exec):
+# the tests that stop one with Ctrl-C's signal would wait for it in vain. Ctrl-C means what it means here.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def shared_path(*parts: str) -> Path:
