@@ -97,7 +97,7 @@ class Document:
     grammar_edits: list[GrammarEdit] = field(default_factory=list)
     content_hash: str = ""
     fingerprint: Any = None  # dedup's hash, shingles and MinHash signature of body_original (HashContent)
-    rare_words: list[str] | None = None  # body_original's words rare in English (ListRareWords), for the site vocabulary
+    rare_words: Any = None  # body_original's words for the site vocabulary (ListRareWords: cleaning.grammar.RareWords)
     dropped: str | None = None  # reason when the document leaves the chain
     duplicate_of: str | None = None
     duplicate_kind: str | None = None

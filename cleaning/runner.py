@@ -91,7 +91,7 @@ def _document_bytes(doc: Document) -> int:
     n += sum(sys.getsizeof(t) for t in (doc.body_original, doc.body, ex.body, ex.title, doc.page.url))
     if fp is not None:
         n += getattr(fp.shingles, "nbytes", 0) + getattr(fp.signature, "nbytes", 0)
-    return n + 64 * len(doc.rare_words or ())
+    return n + (0 if doc.rare_words is None else 64 * (len(doc.rare_words.rare) + len(doc.rare_words.unjudged)))
 
 
 class _SpooledInput:

@@ -20,10 +20,11 @@ import gzip
 import re
 from collections import Counter
 from collections.abc import Iterable
+from typing import NamedTuple
 from functools import lru_cache
 from importlib import resources
 
-from .wordstats import zipf
+from .wordstats import zipf, zipf_from_table
 
 WORD_RE = re.compile(r"[^\W\d_](?:[\w'\u2019-]*[^\W_])?")
 
@@ -144,13 +145,28 @@ def looks_medical(word: str) -> bool:
 RARE_ZIPF = 3.5  # a site's recurring words at least this common in English are not protected (`recurring`)
 
 
-def rare_words(text: str, max_zipf: float | None = RARE_ZIPF) -> list[str]:
-    """The distinct words of a text, lower-cased and sorted, that `CorpusVocabulary.recurring` may return: two
-    characters or more, rarer in English than `max_zipf` (None: all). Computed per document where the text is
-    read anyway (`ListRareWords`, in the crawl's helpers), so that counting a run's vocabulary needs neither the
-    texts again nor wordfreq's table."""
-    words = {w.lower() for w in WORD_RE.findall(text or "")}
-    return sorted(w for w in words if len(w) >= 2 and (max_zipf is None or zipf(w) < max_zipf))
+class RareWords(NamedTuple):
+    """The distinct words of one body (lower-cased, sorted, two characters or more) that may be among a run's
+    recurring words (`CorpusVocabulary.recurring`)."""
+
+    rare: tuple[str, ...]  # rarer in English than RARE_ZIPF, by wordfreq's table
+    unjudged: tuple[str, ...]  # words the table cannot judge (other scripts): judged once, if they recur
+
+
+def rare_words(text: str) -> RareWords:
+    """A body's `RareWords`. Listed per document where the body is read anyway (`ListRareWords`, in the crawl's
+    helpers, which hold wordfreq's table), so that counting a run's vocabulary (`CollectSiteVocabulary`) reads
+    no body again, loads no table, and asks wordfreq itself only about the few unjudged words that recur."""
+    rare, unjudged = [], []
+    for w in sorted({w.lower() for w in WORD_RE.findall(text or "")}):
+        if len(w) < 2:
+            continue
+        z = zipf_from_table(w)
+        if z is None:
+            unjudged.append(w)
+        elif z < RARE_ZIPF:
+            rare.append(w)
+    return RareWords(tuple(rare), tuple(unjudged))
 
 
 class CorpusVocabulary:
@@ -168,11 +184,6 @@ class CorpusVocabulary:
     def add(self, text: str) -> None:
         self.documents += 1
         self._df.update({w.lower() for w in WORD_RE.findall(text or "")})
-
-    def add_words(self, words: Iterable[str]) -> None:
-        """Counts one document given by its words (`rare_words` of its text, read where the text was)."""
-        self.documents += 1
-        self._df.update(set(words))
 
     def update(self, texts: Iterable[str]) -> None:
         for t in texts:

@@ -23,6 +23,19 @@ _LATIN_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*(?:-[^\W\d_]+(?:'[^\W\d_]+)*)
 @lru_cache(maxsize=200_000)
 def zipf(word: str) -> float:
     """Zipf frequency of a word in English (0 when unknown; 0 without wordfreq)."""
+    found = zipf_from_table(word)
+    if found is not None:
+        return found
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")
+
+
+@lru_cache(maxsize=200_000)
+def zipf_from_table(word: str) -> float | None:
+    """`zipf(word)` when wordfreq's English table answers it alone (Latin letters, what English bodies are made
+    of), else None: words of other scripts, and apostrophe words wordfreq splits itself, go through wordfreq's
+    own tokenizer (its import ~0.2 s, then ~10 µs a word)."""
     if not HAVE_FREQUENCIES:
         return 0.0
     if word.isascii() and word.isalpha() and word.islower():
@@ -33,9 +46,7 @@ def zipf(word: str) -> float:
         # wordfreq splits some apostrophe words ("y'all", "ma'am") into tokens of their own: those it reads itself
         if all("'" not in t or t in english_frequencies() for t in tokens):
             return _compound_zipf(tokens)
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, "en")
+    return None
 
 
 @lru_cache(maxsize=1)

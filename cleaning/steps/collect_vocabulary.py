@@ -6,6 +6,7 @@ site (a drug, a herb, a name), not a typo. The words go to a file that `FixGramm
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -23,14 +24,20 @@ class CollectSiteVocabulary(Step):
         self.path, self.min_docs = Path(path), min_docs
 
     def run(self, docs: Iterable[Document]) -> Iterator[Document]:
-        from cleaning.grammar.vocabulary import CorpusVocabulary, rare_words
+        from cleaning.grammar.vocabulary import RARE_ZIPF, rare_words
+        from cleaning.grammar.wordstats import zipf
 
-        vocabulary = CorpusVocabulary()
+        rare: Counter[str] = Counter()  # documents each word is in
+        unjudged: Counter[str] = Counter()
         for doc in docs:
-            # ListRareWords's list, made where the body was extracted; computed here for a flow without it
-            vocabulary.add_words(doc.rare_words if doc.rare_words is not None else rare_words(doc.body_original))
-        # the words are rare already: no frequency is looked up again (wordfreq's table is not loaded here)
-        words = sorted(vocabulary.recurring(min_docs=self.min_docs, max_zipf=None))
+            # ListRareWords's lists, made where the body was extracted; made here for a flow without it
+            words = doc.rare_words if doc.rare_words is not None else rare_words(doc.body_original)
+            rare.update(words.rare)
+            unjudged.update(words.unjudged)
+        # `CorpusVocabulary(bodies).recurring(min_docs)`, without the bodies: only the unjudged words that recur
+        # are looked up (wordfreq's table is not loaded here for English bodies)
+        words = sorted({w for w, n in rare.items() if n >= self.min_docs} |
+                       {w for w, n in unjudged.items() if n >= self.min_docs and zipf(w) < RARE_ZIPF})
         write_text_atomic(self.path, "\n".join(words))
         self.stats["words"] = len(words)
         for doc in docs:

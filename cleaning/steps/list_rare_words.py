@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from cleaning.document import Document
 from cleaning.grammar.vocabulary import rare_words
-from cleaning.grammar.wordstats import zipf
+from cleaning.grammar.wordstats import zipf_from_table
 from cleaning.steps.base import Step
 
 
@@ -19,7 +19,7 @@ class ListRareWords(Step):
     parallel = True
 
     def ready(self) -> None:
-        zipf("ready")  # wordfreq's English table, loaded before the first body
+        zipf_from_table("ready")  # wordfreq's English table, loaded before the first body
 
     def process(self, doc: Document) -> Document | None:
         doc.rare_words = rare_words(doc.body_original)

@@ -26,8 +26,8 @@ def _docs(texts: list[str]) -> list[Document]:
                      body_original=t) for i, t in enumerate(texts)]
 
 
-TEXTS = ["Danshen and Chaihu were taken with the Huangqi decoction.", "The chaihu dose: danshen twice daily.",
-         "Danshen, chaihu and ginger tea were served.", "No herb here, only the usual words of a sentence."]
+TEXTS = ["Danshen (丹参) and Chaihu were taken with the Huangqi decoction.", "The chaihu dose: danshen (丹参) twice daily.",
+         "Danshen, chaihu and ginger tea were served.", "No herb here, only the usual words of a sentence (лечение)."]
 
 
 def test_the_words_listed_per_document_give_the_vocabulary_the_texts_give(tmp_path: Path) -> None:
@@ -36,13 +36,15 @@ def test_the_words_listed_per_document_give_the_vocabulary_the_texts_give(tmp_pa
     listed = _docs(TEXTS)
     for doc in listed:
         ListRareWords().process(doc)
-    assert "the" not in listed[0].rare_words and "danshen" in listed[0].rare_words  # common words are not listed
+    first = listed[0].rare_words
+    assert "danshen" in first.rare and "the" not in first.rare + first.unjudged  # common words are not listed
+    assert "丹参" in first.unjudged  # judged by wordfreq itself, once, if it recurs
     list(CollectSiteVocabulary(tmp_path / "listed.txt", min_docs=2).run(listed))
     list(CollectSiteVocabulary(tmp_path / "read.txt", min_docs=2).run(_docs(TEXTS)))  # a flow without ListRareWords
     reference = CorpusVocabulary()
     reference.update(TEXTS)
     expected = sorted(reference.recurring(min_docs=2))
-    assert expected == ["chaihu", "danshen"]
+    assert expected == ["chaihu", "danshen", "丹参"]
     assert (tmp_path / "listed.txt").read_text().split() == (tmp_path / "read.txt").read_text().split() == expected
     assert all(doc.rare_words is None for doc in listed)  # counted: not carried to the grammar helpers
 
@@ -50,14 +52,14 @@ def test_the_words_listed_per_document_give_the_vocabulary_the_texts_give(tmp_pa
 def test_counting_listed_words_needs_no_frequency_table(tmp_path: Path) -> None:
     from cleaning.grammar import wordstats
 
-    docs = _docs(TEXTS)
+    docs = _docs([t.replace("(丹参)", "") for t in TEXTS])  # English bodies: every word judged where listed
     for doc in docs:
         ListRareWords().process(doc)
-    wordstats.english_frequencies.cache_clear()
-    wordstats.zipf.cache_clear()
+    for cached in (wordstats.english_frequencies, wordstats.zipf, wordstats.zipf_from_table):
+        cached.cache_clear()
     try:
         list(CollectSiteVocabulary(tmp_path / "words.txt", min_docs=2).run(docs))
         assert wordstats.english_frequencies.cache_info().misses == 0  # loaded where the bodies were read, not here
     finally:
-        wordstats.english_frequencies.cache_clear()
-        wordstats.zipf.cache_clear()
+        for cached in (wordstats.english_frequencies, wordstats.zipf, wordstats.zipf_from_table):
+            cached.cache_clear()
