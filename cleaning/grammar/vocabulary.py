@@ -20,9 +20,9 @@ import gzip
 import re
 from collections import Counter
 from collections.abc import Iterable
-from typing import NamedTuple
 from functools import lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 from .wordstats import zipf, zipf_from_table
 
