@@ -82,20 +82,17 @@ def serve_segment(steps: Sequence[Step], tasks: Any, results: Any, parent: int) 
 
 
 def let_go_if_orphaned(results: Any, parent: int) -> None:
-    """With the parent gone, nobody will read the answers still buffered in `results`' feeder thread: the
-    process must not wait at its exit to hand them over (`multiprocessing.Queue` joins that thread, which waits
-    for ever on a full pipe whose reading end this process itself holds)."""
+    """With the parent gone, nobody will read the answers still buffered for `results`."""
     if os.getppid() != parent:
-        cancel = getattr(results, "cancel_join_thread", None)
-        if cancel is not None:
-            cancel()
+        drop_undelivered(results)
 
 
-def drop_undelivered(tasks: Any) -> None:
-    """A map is over and its helpers are ended: documents still on their way to them are dropped. Otherwise this
-    process waits for ever at its exit (`multiprocessing.Queue` joins its feeder thread, blocked on a full pipe
-    that no helper reads: a Ctrl-C while a helper still started hung `python -m cleaning run`)."""
-    cancel = getattr(tasks, "cancel_join_thread", None)
+def drop_undelivered(channel: Any) -> None:
+    """What this process still has buffered for `channel` (a `multiprocessing.Queue`) is dropped at its exit instead of handed over: nobody will
+    read it. `multiprocessing.Queue` joins its feeder thread at exit, which waits for ever on a full pipe whose
+    reading end this process itself holds: a helper whose parent was killed, and a map stopped while a document
+    was still on its way to a helper (Ctrl-C while a helper was still starting hung `python -m cleaning run`)."""
+    cancel = getattr(channel, "cancel_join_thread", None)
     if cancel is not None:
         cancel()
 

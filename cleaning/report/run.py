@@ -207,8 +207,8 @@ def _step_times(f: RunFigures) -> str:
             "worker processes the sum can exceed the cleaning's wall time.</p>")
     if f.prepared_while_crawling:
         note += (f"<p class='muted'>{h.number(f.prepared_while_crawling)} pages went through the first steps "
-                "(extraction, language, hashing, rare words) in helper processes while the crawl fetched; that time is not "
-                "in these figures, which are the run's cleaning after the crawl.</p>")
+                "(extraction, language, hashing, rare words) in helper processes while the crawl fetched; that time "
+                "is not in these figures, which are the run's cleaning after the crawl.</p>")
     return h.table(["step", "seconds", "share"], rows, numeric=(1,)) + note
 
 

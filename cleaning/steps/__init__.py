@@ -12,8 +12,9 @@ from typing import Any
 _WHERE = {
     "CollectSiteVocabulary": "collect_vocabulary", "Deduplicate": "deduplicate", "DetectLanguage": "detect_language",
     "DropRepeatedParagraphs": "drop_repeated_paragraphs", "ExtractArticle": "extract_article",
-    "FixGrammar": "fix_grammar", "HashContent": "hash_content", "ListRareWords": "list_rare_words", "MakeRows": "make_rows", "ReadPages": "read_pages",
-    "SettleDateOrder": "settle_date_order", "Step": "base", "WriteDatasets": "write_datasets",
+    "FixGrammar": "fix_grammar", "HashContent": "hash_content", "ListRareWords": "list_rare_words",
+    "MakeRows": "make_rows", "ReadPages": "read_pages", "SettleDateOrder": "settle_date_order", "Step": "base",
+    "WriteDatasets": "write_datasets",
 }
 
 __all__ = sorted(_WHERE)
