@@ -88,10 +88,11 @@ def let_go_if_orphaned(results: Any, parent: int) -> None:
 
 
 def drop_undelivered(channel: Any) -> None:
-    """What this process still has buffered for `channel` (a `multiprocessing.Queue`) is dropped at its exit instead of handed over: nobody will
-    read it. `multiprocessing.Queue` joins its feeder thread at exit, which waits for ever on a full pipe whose
-    reading end this process itself holds: a helper whose parent was killed, and a map stopped while a document
-    was still on its way to a helper (Ctrl-C while a helper was still starting hung `python -m cleaning run`)."""
+    """What this process still has buffered for `channel` (a `multiprocessing.Queue`) is dropped at its exit, not
+    handed over: nobody will read it. Such a queue joins its feeder thread at exit, which waits for ever on a full
+    pipe whose reading end this process itself holds: a helper whose parent was killed, and a map stopped while a
+    document was still on its way to a helper (Ctrl-C while a helper was still starting hung `python -m cleaning
+    run`)."""
     cancel = getattr(channel, "cancel_join_thread", None)
     if cancel is not None:
         cancel()
