@@ -18,7 +18,7 @@ from cleaning.cli import skip_final_collection, tune_collector
 from cleaning.storage.pandas_probe import answer_pandas_probe
 from cleaning.prepared import PreparedPages
 from cleaning.steps.base import Step
-from cleaning.workers import Helpers, drop_undelivered, serve_segment, until_orphaned
+from cleaning.workers import Helpers, end_helpers, serve_segment, until_orphaned
 
 # When the crawl ends, its core is free. With at least this many part files unanswered per helper, a helper
 # that is up forks a sibling for them: a copy with the libraries and models loaded, so it starts at once (the
@@ -363,11 +363,7 @@ class Standby:
     def retire(self, procs: list[Any]) -> None:
         """A map stopped half way: its helpers may still answer for it, so they are ended, never lent again."""
         self._usable = False
-        for p in procs:
-            if p.is_alive():
-                p.terminate()
-                p.join(timeout=5)
-        drop_undelivered(self.tasks)
+        end_helpers(procs, self.tasks)
 
     def close(self) -> None:
         """Ends the helpers (each finishes the document it holds, if any: none once a map is done)."""

@@ -87,6 +87,16 @@ def let_go_if_orphaned(results: Any, parent: int) -> None:
         drop_undelivered(results)
 
 
+def end_helpers(procs: Sequence[Any], tasks: Any) -> None:
+    """Ends a map's helpers at once (a map stopped half way, or one whose helpers are not kept) and drops what was
+    still on its way to them."""
+    for p in procs:
+        if p.is_alive():
+            p.terminate()
+            p.join(timeout=5)
+    drop_undelivered(tasks)
+
+
 def drop_undelivered(channel: Any) -> None:
     """What this process still has buffered for `channel` (a `multiprocessing.Queue`) is dropped at its exit, not
     handed over: nobody will read it. Such a queue joins its feeder thread at exit, which waits for ever on a full
@@ -150,11 +160,7 @@ class _Spawned:
             p.join(timeout=max(0.0, ends - time.monotonic()))
 
     def release(self) -> None:
-        for p in self.procs:
-            if p.is_alive():
-                p.terminate()
-                p.join(timeout=5)
-        drop_undelivered(self.tasks)
+        end_helpers(self.procs, self.tasks)
         self.tasks.close()
         self.results.close()
 

@@ -63,10 +63,10 @@ class PrepareWhileCrawling:
         grammar = next((s for s in steps if isinstance(s, FixGrammar)), None)
         if grammar is not None and not grammar.can_warm_elsewhere():
             grammar = None  # a local LanguageTool starts with the cleaning; warming it up here would start two
-        # One core stays with the crawl itself.
-        workers = max(1, (options.workers or os.cpu_count() or 2) - 1)
+        cleaning_workers = options.workers or os.cpu_count() or 1
+        workers = max(1, cleaning_workers - 1)  # one core stays with the crawl itself
         # The run's cleaning borrows the helpers once the files are done, unless it cleans in one process.
-        self.keep_helpers = (options.workers or os.cpu_count() or 1) > 1
+        self.keep_helpers = cleaning_workers > 1
         self.preparer = Preparer(PreparedPages(root, run_id, segment), steps[0], segment, grammar, workers)
         for path in dataset_files(root, "pages", run_id):  # a resumed run: what the killed attempt stored
             self.preparer.submit(path)
