@@ -83,10 +83,12 @@ def stopped_by(crawl_stats: dict[str, Any], left: str) -> str:
     clean_status = str(crawl_stats.get("health/clean/status") or "")
     if clean_status == "interrupted":
         done = f"{received[-1] if received else 'a signal'} while cleaning stopped it at once: nothing of the cleaning was committed"
-    elif len(received) >= 2:
-        done = f"{received[-1]} again forced an unclean stop: the stored pages were not cleaned"
     elif clean_status == "ok":
         done = "the pages fetched so far were cleaned and written"
+        if len(received) >= 2:  # a signal after the commit: nothing was lost, and none of it is to be redone
+            done += f" ({received[-1]} again came after they were committed and changed nothing)"
+    elif len(received) >= 2:
+        done = f"{received[-1]} again forced an unclean stop: the stored pages were not cleaned"
     else:
         done = "the pages fetched so far are stored"
     return f"shutdown: the crawl was stopped by {by}; {left}; {done}; {completion(crawl_stats)}"

@@ -22,6 +22,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+from tests.cleaning.grammar.conftest import HangingLanguageTool
 from tests.conftest import REPO, run_crawl
 from tests.faultsite.paged import PagedSite
 
@@ -51,9 +52,9 @@ def baseline(site: PagedSite, tmp_path_factory: pytest.TempPathFactory) -> dict[
 class _Crawl:
     """`scrapy crawl` in a subprocess, its log in a file (a pipe would be held open by its worker processes)."""
 
-    def __init__(self, out: Path, job: Path, log: Path, site: PagedSite) -> None:
+    def __init__(self, out: Path, job: Path, log: Path, site: PagedSite, *extra: str) -> None:
         cmd = [sys.executable, "-m", "scrapy", "crawl", "health", "-a", f"start_urls={site.url}",
-               "-s", f"OUTPUT_DIR={out}", "-s", f"JOBDIR={job}", "-s", "LOG_LEVEL=INFO", *ARGS, *SLOW]
+               "-s", f"OUTPUT_DIR={out}", "-s", f"JOBDIR={job}", "-s", "LOG_LEVEL=INFO", *ARGS, *SLOW, *extra]
         self.log = log
         with log.open("w") as fh:
             # Its own process group, as a terminal's foreground job: Ctrl-C there reaches every process of it.
@@ -162,11 +163,23 @@ def test_one_signal_cleans_what_was_fetched_is_partial_and_the_same_command_comp
 def test_a_second_ctrl_c_while_cleaning_stops_at_once_interrupted_and_resumable(
         tmp_path: Path, site: PagedSite, baseline: dict[str, pd.DataFrame]) -> None:
     out, job = tmp_path / "out", tmp_path / "job"
-    crawl = _Crawl(out, job, tmp_path / "stopped.log", site)
-    crawl.signal_when(lambda: _page_files(out) >= 3, signal.SIGINT)
-    crawl.signal_when(lambda: "cleaning the pages fetched so far" in crawl.text(), signal.SIGINT, group=True)
-    started = time.monotonic()
-    code = crawl.wait()
+    # The second Ctrl-C must land while the run's end cleans, and what the crawl prepared meanwhile can make
+    # that cleaning very short: a grammar server that never answers (each request given up after 2 s) holds
+    # it, and the signal goes once the cleaning has asked it something.
+    with HangingLanguageTool() as grammar:
+        crawl = _Crawl(out, job, tmp_path / "stopped.log", site, "-s", "HEALTH_GRAMMAR_BACKEND=languagetool",
+                       "-s", f"HEALTH_LANGUAGETOOL_URL={grammar.url}", "-s", "HEALTH_GRAMMAR_TIMEOUT=2")
+        crawl.signal_when(lambda: _page_files(out) >= 3, signal.SIGINT)
+        asked: list[int] = []  # the checks asked before the cleaning began (the crawl's helpers warming up)
+
+        def cleaning_asks() -> bool:
+            if not asked and "cleaning the pages fetched so far" in crawl.text():
+                asked.append(len(grammar.checks))
+            return bool(asked) and len(grammar.checks) > asked[0]
+
+        crawl.signal_when(cleaning_asks, signal.SIGINT, group=True)
+        started = time.monotonic()
+        code = crawl.wait()
     log = crawl.text()
     assert code == 130, log[-3000:]
     assert time.monotonic() - started < 30

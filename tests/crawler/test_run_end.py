@@ -58,6 +58,10 @@ def test_what_a_stopped_crawl_left_queued_is_said() -> None:
     assert "stopped by SIGTERM" in why and "pages still queued" in why
     [why] = cut_short("shutdown", {STATS_KEY: "SIGINT SIGINT", "health/clean/status": "interrupted"})
     assert "SIGINT while cleaning stopped it at once: nothing of the cleaning was committed" in why
+    # a second Ctrl-C that came only after the cleaning committed: what was written is said, not "not cleaned"
+    [why] = cut_short("shutdown", {STATS_KEY: "SIGINT SIGINT", "health/clean/status": "ok"})
+    assert "were cleaned and written" in why and "SIGINT again came after they were committed" in why
+    assert "not cleaned" not in why
     [why] = cut_short("shutdown", {})  # crawler.stop() from code: no signal
     assert "stopped by a stop request" in why
     # A crawl that had finished, its cleaning stopped by a signal: interrupted, and said so.
