@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaning.cli import skip_final_collection, tune_collector
+from cleaning.helper_logging import LogSetup, log_like_parent, parent_logging
 from cleaning.storage.pandas_probe import answer_pandas_probe
 from cleaning.prepared import PreparedPages
 from cleaning.steps.base import Step
@@ -55,7 +56,9 @@ class Answers:
 # --- the background workers a crawl runs --------------------------------------------------------
 
 def _prepare_loop(prepared: PreparedPages, read: Any, segment: list[Step], grammar: Any, tasks: Any,
-                  results: Any, parent: int, forks: Any = None, standby: tuple[Any, Any, Any] | None = None) -> None:
+                  results: Any, parent: int, forks: Any = None, standby: tuple[Any, Any, Any] | None = None,
+                  logs: LogSetup | None = None) -> None:
+    log_like_parent(logs)
     skip_final_collection()  # the crawl waits for this process to end
     answer_pandas_probe()
     sibling = None
@@ -188,7 +191,8 @@ class Preparer:
         self._serve_tasks, self._serve_results = ctx.Queue(), ctx.Queue()
         self._procs = [ctx.Process(target=_prepare_loop, daemon=True,
                                    args=(prepared, read, segment, grammar, self._tasks, self._results,
-                                         os.getpid(), self._forks, (control, self._serve_tasks, self._serve_results)))
+                                         os.getpid(), self._forks, (control, self._serve_tasks, self._serve_results),
+                                         parent_logging()))
                        for control in self._control]
         self.standby: Standby | None = None  # the helpers, once `finish` has all their answers
         self._started = False

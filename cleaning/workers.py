@@ -22,6 +22,7 @@ from typing import Any, Protocol
 from cleaning.cli import skip_final_collection, tune_collector
 from cleaning.storage.pandas_probe import answer_pandas_probe
 from cleaning.document import Document
+from cleaning.helper_logging import LogSetup, log_like_parent, parent_logging
 from cleaning.steps.base import Step
 
 logger = logging.getLogger(__name__)
@@ -108,7 +109,8 @@ def drop_undelivered(channel: Any) -> None:
         cancel()
 
 
-def _serve(steps: list[Step], tasks: Any, results: Any, parent: int) -> None:
+def _serve(steps: list[Step], tasks: Any, results: Any, parent: int, logs: LogSetup | None = None) -> None:
+    log_like_parent(logs)
     skip_final_collection()  # the parent waits for this process to end
     tune_collector()  # the steps' libraries came with its arguments
     answer_pandas_probe()
@@ -144,8 +146,9 @@ class _Spawned:
     def __init__(self, steps: list[Step], n: int) -> None:
         ctx = multiprocessing.get_context("spawn")
         self.tasks, self.results = ctx.Queue(), ctx.Queue()
-        self.procs = [ctx.Process(target=_serve, args=(steps, self.tasks, self.results, os.getpid()), daemon=True)
-                      for _ in range(n)]
+        logs = parent_logging()
+        self.procs = [ctx.Process(target=_serve, args=(steps, self.tasks, self.results, os.getpid(), logs),
+                                  daemon=True) for _ in range(n)]
         for p in self.procs:
             p.start()
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+import re
 import subprocess
 import sys
+from collections import Counter
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 
 from cleaning.document import Document, Page
 from cleaning.workers import ProcessMapper, WorkerDied
-from tests.cleaning.steps.helpers import Dies, Numbered, WhereCleaned
+from tests.cleaning.steps.helpers import Dies, Numbered, Warns, WhereCleaned
 from tests.conftest import REPO
 
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -45,6 +49,32 @@ def test_a_long_run_is_not_held_up_by_a_helper_still_starting_once_the_held_back
     out = list(ProcessMapper(2, max_pending=8).map([WhereCleaned(start_delay=30.0)], _docs(100)))
     assert [d.page.url for d, _ in out] == [f"https://a.example/{i}" for i in range(100)]
     assert sum(s["where"].get(f"pid/{os.getpid()}", 0) for _, s in out) == 100
+
+
+def test_a_helpers_warnings_go_where_the_parents_go_in_its_format(tmp_path: Path) -> None:
+    """A spawned helper starts without its parent's logging (Scrapy's LOG_FILE and LOG_FORMAT): its warnings
+    used to be bare lines on its stderr, missing from the run's log."""
+    import os
+
+    handler = logging.FileHandler(tmp_path / "run.log", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s [%(name)s] %(levelname)s: %(message)s"))  # Scrapy's
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        out = list(ProcessMapper(2, per_helper=2).map([Warns(delay=0.005)], _docs(400)))
+    finally:
+        root.removeHandler(handler)
+        handler.close()
+    cleaned_by = Counter[str]()
+    for _, stats in out:
+        cleaned_by.update(stats["warns"])
+    helpers = {int(key[4:]) for key in cleaned_by if key.startswith("pid/")} - {os.getpid()}
+    assert helpers, "no helper cleaned a document"
+    lines = (tmp_path / "run.log").read_text().splitlines()
+    for pid in helpers:
+        said = [line for line in lines if line.endswith(f" warned in {pid}")]
+        assert len(said) == cleaned_by[f"pid/{pid}"]
+        assert all(re.match(r"\d{4}-\d\d-\d\d [\d:,]+ \[tests\.warns\] WARNING: https://a\.example/", s) for s in said)
 
 
 def test_a_dead_worker_stops_the_run_with_a_clear_error() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -183,6 +184,9 @@ def test_a_second_ctrl_c_while_cleaning_stops_at_once_interrupted_and_resumable(
     log = crawl.text()
     assert code == 130, log[-3000:]
     assert time.monotonic() - started < 30
+    # The helpers' warnings about the grammar server are lines of the crawl's log like any other.
+    said = [line for line in log.splitlines() if "LanguageTool request failed" in line]
+    assert said and all(re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \[cleaning\.grammar\] WARNING: ", s) for s in said)
     [manifest] = _manifests(out)
     assert manifest["status"] == "interrupted"
     assert manifest["cleaning"]["status"] == "interrupted"

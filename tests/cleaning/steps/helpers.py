@@ -108,3 +108,25 @@ class StopsWhileHelpersStart(Step):
 
     def process(self, doc: Document) -> Document | None:
         raise KeyboardInterrupt
+
+
+class Warns(Step):
+    """Logs a warning for every document, naming the process that cleaned it (counted per process id too).
+    `delay`: seconds each document takes, so that the helpers are up before the main process has done them all."""
+
+    name = "warns"
+    parallel = True
+
+    def __init__(self, delay: float = 0.0) -> None:
+        super().__init__()
+        self.delay = delay
+
+    def process(self, doc: Document) -> Document | None:
+        import logging
+        import os
+        import time
+
+        time.sleep(self.delay)
+        self.stats[f"pid/{os.getpid()}"] += 1
+        logging.getLogger("tests.warns").warning("%s warned in %d", doc.page.url, os.getpid())
+        return doc
