@@ -68,7 +68,9 @@ def log_like_parent(setup: LogSetup | None) -> None:
         for flt in target.filters:
             handler.addFilter(flt)
         root.addHandler(handler)
-    root.setLevel(setup.level)
+    # No lower than its handlers let through: Scrapy leaves the root logger at NOTSET and filters in its
+    # handler, and a library's debug calls would then build records only for the handler to drop them.
+    root.setLevel(max(setup.level, min(target.level for target in setup.targets)))
 
 
 def _picklable(obj: Any) -> bool:

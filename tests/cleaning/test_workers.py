@@ -120,3 +120,22 @@ def test_a_map_stopped_before_its_helper_read_its_document_lets_the_process_exit
         proc.communicate()
         pytest.fail("the process did not exit once its map was stopped")
     assert out.strip() == "stopped" and proc.returncode == 0
+
+
+def test_a_helper_builds_no_record_its_parents_handlers_would_drop() -> None:
+    """Scrapy leaves the root logger at NOTSET and filters by LOG_LEVEL in its handler: a helper copying that
+    would build a record for every debug call of its libraries (trafilatura makes many per page)."""
+    from cleaning.helper_logging import LogSetup, LogTarget, log_like_parent
+
+    root = logging.getLogger()
+    kept = root.handlers[:], root.level
+    root.handlers.clear()
+    try:
+        log_like_parent(LogSetup(logging.NOTSET, (LogTarget(None, logging.INFO, None),)))
+        assert not logging.getLogger("trafilatura.core").isEnabledFor(logging.DEBUG)
+        assert logging.getLogger("trafilatura.core").isEnabledFor(logging.INFO)
+    finally:
+        for handler in root.handlers:
+            handler.close()
+        root.handlers[:] = kept[0]
+        root.setLevel(kept[1])
