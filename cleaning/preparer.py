@@ -8,9 +8,8 @@ import multiprocessing
 import os
 import queue
 import signal
-import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ from cleaning.helper_logging import LogSetup, log_like_parent, parent_logging
 from cleaning.storage.pandas_probe import answer_pandas_probe
 from cleaning.prepared import PreparedPages
 from cleaning.steps.base import Step
-from cleaning.workers import Helpers, end_helpers, serve_segment, until_orphaned
+from cleaning.workers import Helpers, end_helpers, serve_segment, sigint_ignored, until_orphaned
 
 # When the crawl ends, its core is free. With at least this many part files unanswered per helper, a helper
 # that is up forks a sibling for them: a copy with the libraries and models loaded, so it starts at once (the
@@ -160,21 +159,6 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
-@contextlib.contextmanager
-def _sigint_ignored() -> Iterator[None]:
-    """Processes started meanwhile ignore SIGINT for life (an ignored signal stays ignored across exec): a
-    terminal's Ctrl-C reaches the whole process group, and the crawl, not each helper, decides what it
-    means (crawler/interrupts.py). The crawl stops them itself: `finish` or `stop`."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous if previous is not None else signal.SIG_DFL)
-
-
 class Preparer:
     """Background processes that prepare pages part files as the crawl writes them."""
 
@@ -205,7 +189,7 @@ class Preparer:
     def start(self) -> None:
         """Starts the processes now (before there is work: they import and load their models meanwhile)."""
         if not self._started:
-            with _sigint_ignored():
+            with sigint_ignored():
                 for p in self._procs:
                     p.start()
             self._started = True

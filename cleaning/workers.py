@@ -9,11 +9,14 @@ stops the run with a clear error instead of a hang. With one worker, the same co
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import multiprocessing
 import os
 import queue
+import signal
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -120,6 +123,22 @@ def _serve(steps: list[Step], tasks: Any, results: Any, parent: int, logs: LogSe
         pass
 
 
+@contextlib.contextmanager
+def sigint_ignored() -> Iterator[None]:
+    """Processes started meanwhile ignore SIGINT for life (an ignored signal stays ignored across exec): a
+    terminal's Ctrl-C reaches the whole process group, and the process that started them, not each helper,
+    decides what it means (crawler/interrupts.py, cleaning/signals.py) and ends them itself. A helper
+    interrupted while starting printed a traceback."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.SIG_DFL)
+
+
 class Helpers(Protocol):
     """The helper processes of one `ProcessMapper.map`: where its tasks go, where their answers come from."""
 
@@ -149,8 +168,9 @@ class _Spawned:
         logs = parent_logging()
         self.procs = [ctx.Process(target=_serve, args=(steps, self.tasks, self.results, os.getpid(), logs),
                                   daemon=True) for _ in range(n)]
-        for p in self.procs:
-            p.start()
+        with sigint_ignored():
+            for p in self.procs:
+                p.start()
 
     def done(self, answered: bool) -> None:
         for _ in self.procs:

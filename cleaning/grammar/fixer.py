@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from cleaning.document import GrammarEdit
 
 from .artifacts import find_artifacts
+from .backend_thread import BackendThread
 from .backends.base import Backend, BackendError, RawMatch
 from .cache import SentenceCache, sentence_key
 from .edits import Candidate, apply_edits, resolve
@@ -108,7 +110,7 @@ class GrammarFixer:
         self._spent = 0.0  # seconds waited for the backend in this fixer's life
         self._timeouts = 0  # backend calls in a row that ran out of time
         self._hung: str = ""  # why the backend is no longer asked
-        self._pool: ThreadPoolExecutor | None = None
+        self._thread: BackendThread | None = None
         if backend is not None:  # a ready backend object (custom backends, tests)
             self._backend, self._error = backend, ""
         else:
@@ -170,9 +172,9 @@ class GrammarFixer:
             log.exception("grammar: warming the cache failed")
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)  # a hung call is abandoned, not awaited
-            self._pool = None
+        if self._thread is not None:
+            self._thread.shutdown()  # a hung call is abandoned, not awaited
+            self._thread = None
         if self._backend is not None:
             self._backend.close()  # a local server is stopped, which also ends a stuck request
             self._backend = None
@@ -256,6 +258,8 @@ class GrammarFixer:
     def _timed_check(self, backend: Backend, batch: list[str]) -> list[list[RawMatch]]:
         """One backend call within the run's budget; raises `Deadline` once it is spent."""
         budget = self.options.run_budget_seconds
+        if not self._hung and self.options.hung_note:
+            self._hung = _read_note(self.options.hung_note)
         if self._hung:
             raise Deadline(self._hung)
         remaining = None if budget is None else budget - self._spent
@@ -264,17 +268,17 @@ class GrammarFixer:
             log.error("grammar: %s; the remaining texts stay unfixed", self._hung)
             raise Deadline(self._hung)
         limit = remaining  # each request has its own timeout inside the backend
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="grammar-backend")
+        if self._thread is None:
+            self._thread = BackendThread()
         t0 = time.monotonic()
-        future = self._pool.submit(backend.check, batch)
+        future = self._thread.submit(backend.check, batch)
         try:
             got = future.result(timeout=limit)
         except FutureTimeout:
             self._spent += time.monotonic() - t0
             self._timeouts += 1
-            self._pool.shutdown(wait=False, cancel_futures=True)  # never wait for the stuck call
-            self._pool = None
+            self._thread.shutdown()  # never wait for the stuck call
+            self._thread = None
             # the backend object is busy in the stuck call: it is not asked again in this run
             self._hung = f"run budget of {budget:g} s spent waiting for the backend"
             log.error("grammar: %s", self._hung)
@@ -286,6 +290,7 @@ class GrammarFixer:
                 if self._timeouts >= self.options.max_consecutive_timeouts:
                     self._hung = f"{self._timeouts} backend requests in a row timed out; not asked again in this run"
                     log.error("grammar: %s", self._hung)
+                    _write_note(self.options.hung_note, self._hung)
             raise
         self._spent += time.monotonic() - t0
         self._timeouts = 0
@@ -333,3 +338,24 @@ class GrammarFixer:
 
 def open_fixer(options: GrammarOptions | None = None) -> GrammarFixer:
     return GrammarFixer(options)
+
+
+def _read_note(path: str) -> str:
+    """Why another process of this run gave up on the backend ("" while none has)."""
+    try:
+        return Path(path).read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
+
+
+def _write_note(path: str | None, why: str) -> None:
+    if not path:
+        return
+    note = Path(path)
+    try:
+        note.parent.mkdir(parents=True, exist_ok=True)
+        part = note.with_name(f"{note.name}.{os.getpid()}.part")
+        part.write_text(why, encoding="utf-8")
+        part.replace(note)  # whole or absent for a reader
+    except OSError as exc:  # the others then find out for themselves, as before
+        log.warning("grammar: could not share that the backend hung (%s): %s", path, exc)

@@ -79,6 +79,9 @@ class GrammarOptions:
     # come back unfixed with status "error:deadline: ..."; a hung server costs at most this.
     run_budget_seconds: float | None = 3600.0
     max_consecutive_timeouts: int = 3  # then the backend counts as hung for the rest of the run
+    # A file the fixers of one run share (its processes: a crawl's helpers, the cleaning's): the first to find
+    # the backend hung writes why there, and the others read it instead of each waiting out its own timeouts.
+    hung_note: str | None = None
     startup_timeout: float = 60.0  # seconds for a local LanguageTool to answer
     batch_size: int = 64  # sentences per backend request
     batch_chars: int = 20_000  # characters per backend request

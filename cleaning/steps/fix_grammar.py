@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -46,6 +48,7 @@ def _local_languagetool() -> tuple[bool, str]:
     return languagetool_status(None)
 
 
+_STARTED = time.time_ns()  # with the process id, names this process's run (FixGrammar._hung_note)
 _INHERITED: list[Any] = []  # fixers a forked process inherited (FixGrammar.after_fork)
 
 
@@ -59,6 +62,9 @@ class FixGrammar(Step):
         self.vocabulary = vocabulary  # written by CollectSiteVocabulary: words never "corrected"
         self._fixer: Any = None
         self._server: contextlib.ExitStack | None = None  # the local LanguageTool this run started
+        # Where this run's processes say the backend hung (GrammarOptions.hung_note): named for the process that
+        # builds the steps, the crawl's or `python -m cleaning`'s, so that a later attempt (a resume) asks afresh.
+        self._hung_note = f"backend-hung.{os.getpid()}.{_STARTED}"
 
     def __getstate__(self) -> dict[str, Any]:
         # Worker processes get the settings (with the server URL `open` set), never the live objects.
@@ -130,7 +136,15 @@ class FixGrammar(Step):
             languagetool_start_local=False,  # `open` started the run's one server, if any
             languages=frozenset({"en"}) if ALL_LANGUAGES in kept else kept,
             cache_dir=self.settings.cache_dir, request_timeout=self.settings.request_timeout,
-            run_budget_seconds=self.settings.run_budget_seconds)
+            run_budget_seconds=self.settings.run_budget_seconds, hung_note=self._hung_note_path())
+
+    def _hung_note_path(self) -> str | None:
+        return str(Path(self.settings.cache_dir) / self._hung_note) if self.settings.cache_dir else None
+
+    def commit(self) -> None:
+        # Every document went through: no process of this run asks the backend again.
+        if (note := self._hung_note_path()) is not None:
+            Path(note).unlink(missing_ok=True)
 
     def _fixer_for_this_process(self) -> Any:
         if self._fixer is None:

@@ -1,6 +1,7 @@
 """A LanguageTool that answers at start and then hangs costs at most the run's budget."""
 
 import time
+from dataclasses import replace
 
 from cleaning.grammar import GrammarOptions, open_fixer
 
@@ -43,3 +44,51 @@ def test_consecutive_request_timeouts_stop_asking(monkeypatch):
 def test_offline_backend_within_budget_is_unaffected():
     with open_fixer(GrammarOptions(backend="none", run_budget_seconds=0.0)) as fixer:
         assert fixer.fix("It it rained.").text == "It rained."  # no backend: nothing to wait for
+
+
+def test_the_processes_of_one_run_give_up_on_a_hung_backend_once(tmp_path):
+    """A crawl's helpers and its cleaning each have their own fixer: the first to find the backend hung says so
+    in the run's note, and the others do not wait out timeouts of their own (a 90 s wait each, by default)."""
+    note = tmp_path / "cache" / "backend-hung.run"
+    with HangingLanguageTool() as server:
+        opts = GrammarOptions(backend="languagetool", languagetool_url=server.url, request_timeout=0.5,
+                              run_budget_seconds=None, max_consecutive_timeouts=2, batch_size=1,
+                              hung_note=str(note))
+        with open_fixer(opts) as first:
+            first.fix("She have a apple.")
+            first.fix("He have a apple.")
+        assert "in a row timed out" in note.read_text()
+        with open_fixer(opts) as second:  # another process of the same run
+            t0 = time.monotonic()
+            later = second.fix("They has a apple.")
+            elapsed = time.monotonic() - t0
+        asked = len(server.checks)
+        with open_fixer(replace(opts, hung_note=str(tmp_path / "other-run"))) as other:
+            other.fix("They has a apple.")  # another run asks afresh
+    assert later.status.startswith("error:deadline:") and "in a row timed out" in later.status
+    assert asked == 2 and elapsed < 0.5
+    assert len(server.checks) == 3
+
+
+def test_a_call_stuck_in_a_hung_server_does_not_hold_up_the_process_exit():
+    """The run's budget gave up on the call, and a process told to stop exits at once: the call's thread is not
+    joined at exit (an executor's thread was, up to the request's 30 s timeout)."""
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    code = ("import sys, time\n"
+            "from cleaning.grammar import GrammarOptions, open_fixer\n"
+            "opts = GrammarOptions(backend='languagetool', languagetool_url=sys.argv[1], request_timeout=30,\n"
+            "                      run_budget_seconds=0.5)\n"
+            "fixer = open_fixer(opts).__enter__()\n"
+            "print(fixer.fix('She have a apple.').status, flush=True)\n")
+    with HangingLanguageTool() as server:
+        t0 = time.monotonic()
+        done = subprocess.run([sys.executable, "-c", code, server.url], cwd=REPO, capture_output=True, text=True, check=False,
+                              timeout=60)
+        elapsed = time.monotonic() - t0
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.startswith("error:deadline:")
+    assert elapsed < 15, f"the process took {elapsed:.1f} s to exit"
