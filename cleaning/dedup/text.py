@@ -19,9 +19,7 @@ __all__ = [
     "tokens",
 ]
 
-# Anything that is not a letter, a digit or whitespace (``\w`` minus ``_``).
-_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
-_WS = re.compile(r"\s+", re.UNICODE)
+_WORD = re.compile(r"[^\W_]+")  # letters and digits; everything else separates words
 # Scripts written without spaces between words: each character is a token.
 _CJK = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\u0e00-\u0e7f])")
 
@@ -46,8 +44,9 @@ def normalize_text(text: object) -> str:
     if not s:
         return ""
     s = unicodedata.normalize("NFKC", s).casefold()
-    s = _NON_WORD.sub(" ", s)
-    return _WS.sub(" ", s).strip()
+    # The words joined by single spaces: what replacing each run of other characters (whitespace included)
+    # with one space and stripping gives, in half the time (a substitution per gap between two words).
+    return " ".join(_WORD.findall(s))
 
 
 def tokens(normalized: str) -> list[str]:
