@@ -86,7 +86,10 @@ def _canonical(tree: HtmlElement, url: str | None) -> str | None:
 
 def _mostly_cjk(text: str) -> bool:
     """Chinese or Japanese text: a third or more of the page's first 2,000 characters (spaces aside)."""
-    sample = "".join(text[:2000].split())
+    head = text[:2000]
+    if head.isascii():  # a flag CPython keeps on the string: no scan
+        return False
+    sample = "".join(head.split())
     return bool(sample) and len(CJ_RE.findall(sample)) >= len(sample) / 3
 
 
