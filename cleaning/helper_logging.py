@@ -11,10 +11,12 @@ helper's argument; `log_like_parent` sets up the same ones in the helper.
 from __future__ import annotations
 
 import logging
-import pickle
 import sys
 from dataclasses import dataclass
 from typing import Any
+
+
+_PLAIN_FILTERS = ("logging.Filter", "scrapy.utils.log.TopLevelFormatter")  # LOG_SHORT_NAMES
 
 
 @dataclass(frozen=True)
@@ -46,8 +48,10 @@ def parent_logging() -> LogSetup:
             path = None
         else:
             continue
-        formatter = handler.formatter if _picklable(handler.formatter) else None
-        filters = tuple(f for f in handler.filters if _picklable(f))
+        # Handed over only when of the plain kinds logging and Scrapy make (a custom one may hold a lock or a
+        # stream, which cannot go to another process); the helper's handler then keeps logging's defaults.
+        formatter = handler.formatter if type(handler.formatter) is logging.Formatter else None
+        filters = tuple(f for f in handler.filters if _name(type(f)) in _PLAIN_FILTERS)
         targets.append(LogTarget(path, handler.level, formatter, filters))
     return LogSetup(root.level, tuple(targets))
 
@@ -73,9 +77,5 @@ def log_like_parent(setup: LogSetup | None) -> None:
     root.setLevel(max(setup.level, min(target.level for target in setup.targets)))
 
 
-def _picklable(obj: Any) -> bool:
-    try:
-        pickle.dumps(obj)
-    except Exception:  # noqa: BLE001 - a formatter or filter holding a lock, a stream, a lambda
-        return False
-    return True
+def _name(cls: type) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
