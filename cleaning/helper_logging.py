@@ -15,7 +15,6 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-
 _PLAIN_FILTERS = ("logging.Filter", "scrapy.utils.log.TopLevelFormatter")  # LOG_SHORT_NAMES
 
 
