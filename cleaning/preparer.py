@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from cleaning.cli import skip_final_collection, tune_collector
-from cleaning.helper_logging import LogSetup, log_like_parent, parent_logging
+from cleaning.helper_pool import HelperPool, HelperSide
 from cleaning.storage.pandas_probe import answer_pandas_probe
 from cleaning.prepared import PreparedPages
 from cleaning.steps.base import Step
-from cleaning.workers import Helpers, end_helpers, serve_segment, sigint_ignored, until_orphaned
+from cleaning.workers import Helpers, end_helpers, serve_segment, until_orphaned
 
 # When the crawl ends, its core is free. With at least this many part files unanswered per helper, a helper
 # that is up forks a sibling for them: a copy with the libraries and models loaded, so it starts at once (the
@@ -30,34 +30,21 @@ PARTS_WORTH_A_WARM_UP = 4
 STALLED = 30.0  # seconds without an answer after which the crawl's process prepares the files still queued
 
 
-class Answers:
-    """The helpers' answers to the crawl: a pipe each of them writes whole messages to under a lock. Not a
-    `multiprocessing.Queue`, whose writes go through a thread of the writing process: a sibling forked from a
-    helper inherits that thread's state but not the thread, and its answers would never leave."""
-
-    def __init__(self, ctx: Any) -> None:
-        self._reader, self._writer = ctx.Pipe(duplex=False)
-        self._lock = ctx.Lock()
-
-    def put(self, answer: Any) -> None:
-        with self._lock:
-            self._writer.send(answer)
-
-    def get(self, timeout: float) -> Any:
-        if not self._reader.poll(timeout):
-            raise queue.Empty
-        return self._reader.recv()
-
-    def get_nowait(self) -> Any:
-        return self.get(0)
-
-
 # --- the background workers a crawl runs --------------------------------------------------------
 
-def _prepare_loop(prepared: PreparedPages, read: Any, segment: list[Step], grammar: Any, tasks: Any,
-                  results: Any, parent: int, forks: Any = None, standby: tuple[Any, Any, Any] | None = None,
-                  logs: LogSetup | None = None) -> None:
-    log_like_parent(logs)
+def preload() -> None:
+    """What a helper loads before it knows the run (cleaning/helper_pool.py): the steps' modules, and the models
+    of the per-page steps no setting changes (extraction's libraries, the language model, the word table)."""
+    from cleaning.steps import DetectLanguage, ExtractArticle, ListRareWords
+
+    answer_pandas_probe()  # before anything could ask pyarrow about pandas (importing it: ~0.4 s)
+    for step in (ExtractArticle(), DetectLanguage(), ListRareWords()):
+        step.ready()
+
+
+def _prepare_loop(prepared: PreparedPages, read: Any, segment: list[Step], grammar: Any, side: HelperSide) -> None:
+    """A helper's life: the part files, then standing by for the run's cleaning (`_stand_by`)."""
+    tasks, results, parent = side.tasks, side.results, side.parent
     skip_final_collection()  # the crawl waits for this process to end
     answer_pandas_probe()
     sibling = None
@@ -70,7 +57,7 @@ def _prepare_loop(prepared: PreparedPages, read: Any, segment: list[Step], gramm
                 step.ready()
         tune_collector()  # what is loaded now stays for the helper's life (a sibling inherits it)
         for task in until_orphaned(tasks, parent):
-            if sibling is None and forks is not None and _take_one(forks):
+            if sibling is None and _take_one(side.forks):
                 sibling = _fork_sibling(prepared, read, segment, grammar, tasks, results)
             _prepare_one(task, prepared, read, segment, grammar, results)
         finished = True
@@ -86,8 +73,8 @@ def _prepare_loop(prepared: PreparedPages, read: Any, segment: list[Step], gramm
             step.close()
         if grammar is not None:
             grammar.close()
-    if finished and standby is not None and os.getppid() == parent:
-        _stand_by(*standby, parent)
+    if finished and os.getppid() == parent:
+        _stand_by(side.control, side.serve_tasks, side.serve_results, parent)
 
 
 def _stand_by(control: Any, tasks: Any, results: Any, parent: int) -> None:
@@ -163,21 +150,18 @@ class Preparer:
     """Background processes that prepare pages part files as the crawl writes them."""
 
     def __init__(self, prepared: PreparedPages, read: Any, segment: list[Step], grammar: Any = None,
-                 workers: int = 1) -> None:
-        ctx = multiprocessing.get_context("spawn")  # the crawl has reactor and server threads: no fork
+                 workers: int = 1, pool: HelperPool | None = None) -> None:
+        """`pool`: helpers started already (`HelperPool(workers, preload)`, not yet assigned), else new ones, which
+        are given their steps as they start (`start`) and load what the steps need then."""
         self.prepared = prepared
         self._read, self._segment, self._grammar = read, segment, grammar
-        self._tasks, self._results = ctx.Queue(), Answers(ctx)
-        self._forks = ctx.Value("i", 0)  # siblings wanted (SIBLING_BACKLOG); the first helper to see it forks one
-        n = max(1, workers)
-        # Each helper's own control queue, so that each takes exactly one segment of the steps lent (`Standby`)
-        self._control = [ctx.Queue() for _ in range(n)]
-        self._serve_tasks, self._serve_results = ctx.Queue(), ctx.Queue()
-        self._procs = [ctx.Process(target=_prepare_loop, daemon=True,
-                                   args=(prepared, read, segment, grammar, self._tasks, self._results,
-                                         os.getpid(), self._forks, (control, self._serve_tasks, self._serve_results),
-                                         parent_logging()))
-                       for control in self._control]
+        self._pool = pool if pool is not None and not pool.assigned else HelperPool(workers)
+        side = self._pool.sides[0]
+        self._tasks, self._results = side.tasks, side.results
+        self._forks = side.forks  # siblings wanted (SIBLING_BACKLOG); the first helper to see it forks one
+        self._control = [s.control for s in self._pool.sides]
+        self._serve_tasks, self._serve_results = side.serve_tasks, side.serve_results
+        self._procs = self._pool.procs
         self.standby: Standby | None = None  # the helpers, once `finish` has all their answers
         self._started = False
         self._submitted: set[str] = set()
@@ -187,11 +171,11 @@ class Preparer:
         self.errors: list[str] = []
 
     def start(self) -> None:
-        """Starts the processes now (before there is work: they import and load their models meanwhile)."""
+        """Starts the processes now, unless they are (before there is work: they import and load their models
+        meanwhile), and gives them the steps."""
         if not self._started:
-            with sigint_ignored():
-                for p in self._procs:
-                    p.start()
+            self._pool.start()
+            self._pool.assign(_prepare_loop, self.prepared, self._read, self._segment, self._grammar)
             self._started = True
 
     def submit(self, part: Path) -> None:

@@ -28,7 +28,8 @@ CRAWL_SETTINGS: tuple[Setting, ...] = (
             "server whether they changed (ETag / Last-Modified)"),
     Setting("HEALTH_CLEAN_ON_CLOSE", "bool", True, "clean the run's pages into the datasets when the crawl ends"),
     Setting("HEALTH_CLEAN_WHILE_CRAWLING", "bool", True, "run the first cleaning steps (extract, language, "
-            "hashing, grammar cache) on stored pages while the crawl goes on, in background processes"),
+            "hashing, grammar cache) on stored pages while the crawl goes on, in background processes (`scrapy crawl` "
+            "starts them at once, with Scrapy's own start-up: one fewer than `HEALTH_CLEAN_WORKERS`, at least one)"),
     Setting("HEALTH_PAGES_FLUSH_ITEMS", "int", 50, "pages buffered before a part file is written (also flushed every "
             "30 s)", minimum=1),
     Setting("HEALTH_GENERIC_DEPTH", "int", 3, "link depth of `-a start_urls=` crawls, in hops from the nearest "

@@ -66,7 +66,10 @@ class Command(ScrapyCrawl):
             self.exitcode = 2
             return
         ended_by_signal = False
+        from crawler.prepare import discard_prestarted, prestart
+
         try:
+            prestart(self.settings)  # the cleaning helpers start beside Scrapy's own start-up
             crawler = self.crawler_process.create_crawler(args[0])
             self.crawler_process.crawl(crawler, **opts.spargs)
             self.crawler_process.start()
@@ -78,6 +81,7 @@ class Command(ScrapyCrawl):
                 # The run never reached its own end: a second signal, or one before the engine started.
                 status = _record_forced_stop(crawler)
         finally:
+            discard_prestarted()
             lock.release()
         if status == "interrupted":
             # As `python -m cleaning run` and the shell: 130 after Ctrl-C, 143 after SIGTERM, when a signal

@@ -52,6 +52,8 @@ def test_the_helpers_take_the_grammar_pass_and_end_with_the_crawl(tmp_path: Path
                 proc.kill()
                 proc.wait()
     assert proc.returncode == 0, stderr[-3000:]
+    # started by the command, before Scrapy's own start-up, and given the run's steps when the spider opened
+    assert f"{workers - 1 or 1} helper(s) started by the crawl command" in stderr
     mapped = [line for line in stderr.splitlines() if "cleaning.workers" in line and "mapped" in line]
     if workers == 2:
         assert any("by 1 lent helpers" in line for line in mapped), mapped  # the grammar and rows pass
@@ -101,3 +103,63 @@ def test_a_grammar_server_that_hangs_is_given_up_once_for_the_run_and_said_in_th
     assert "grammar" not in err.read_text()  # nothing on stderr about it
     said = [line for line in text.splitlines() if "LanguageTool request failed" in line]
     assert said and all(re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \[cleaning\.grammar\] WARNING: grammar: ", s) for s in said)
+
+
+def _settings(**values: object):
+    from scrapy.settings import Settings
+
+    from crawler import settings as project
+
+    settings = Settings()
+    settings.setmodule(project)
+    settings.setdict({"HEALTH_RECORD_RUN": True, "HEALTH_CLEAN_WORKERS": 3, **values}, priority="cmdline")
+    return settings
+
+
+def test_helpers_are_started_by_the_command_only_when_the_extension_will_take_them() -> None:
+    from crawler.prepare import (
+        _PRESTARTED,
+        _take_prestarted,
+        discard_prestarted,
+        prestart,
+    )
+
+    try:
+        for off in ({"HEALTH_CLEAN_ON_CLOSE": False}, {"HEALTH_CLEAN_WHILE_CRAWLING": False},
+                    {"HEALTH_RECORD_RUN": False}, {"EXTENSIONS": {"crawler.prepare.PrepareWhileCrawling": None}}):
+            prestart(_settings(**off))
+            assert _PRESTARTED == [], off
+        prestart(_settings())
+        [pool] = _PRESTARTED
+        assert pool.started and pool.size == 2  # one core of the three cleaning workers stays with the crawl
+        assert _take_prestarted(2) is pool and _PRESTARTED == []
+        pool.stop()
+        prestart(_settings())
+        [other] = _PRESTARTED
+        assert _take_prestarted(4) is None  # other settings (a spider's own): not these helpers
+        deadline = time.monotonic() + 10
+        while any(p.is_alive() for p in other.procs) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(p.is_alive() for p in other.procs)
+        prestart(_settings())
+        [left] = _PRESTARTED
+        discard_prestarted()  # what the command does after the crawl: nobody took them
+        assert _PRESTARTED == []
+        for p in left.procs:
+            p.join(timeout=10)
+        assert not any(p.is_alive() for p in left.procs)
+    finally:
+        discard_prestarted()
+
+
+def test_helpers_that_cannot_start_with_the_command_do_not_stop_the_crawl(monkeypatch) -> None:
+    """(No semaphores in a container, a process limit): the extension tries again when the spider opens."""
+    from cleaning.helper_pool import HelperPool
+    from crawler.prepare import _PRESTARTED, prestart
+
+    def refuse(self) -> None:
+        raise OSError("no more processes")
+
+    monkeypatch.setattr(HelperPool, "start", refuse)
+    prestart(_settings())
+    assert _PRESTARTED == []

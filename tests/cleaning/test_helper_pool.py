@@ -1,0 +1,79 @@
+"""Helpers started before their work is known (cleaning/helper_pool.py): they load first, work once told, and
+never outlive the process that started them, whether or not it ever gives them work."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from cleaning.helper_pool import HelperPool, HelperSide
+from tests.conftest import REPO
+
+_MARKS = "HELPER_POOL_TEST_DIR"
+
+
+def _preload() -> None:
+    where = Path(os.environ[_MARKS])
+    (where / f"preloaded-{os.getpid()}").write_text(str(time.monotonic()))
+
+
+def _work(where: str, word: str, side: HelperSide) -> None:
+    preloaded = (Path(where) / f"preloaded-{os.getpid()}").exists()
+    (Path(where) / f"worked-{os.getpid()}").write_text(f"{word} {side.parent} {preloaded}")
+    side.results.put(os.getpid())
+
+
+def _wait_for(paths: Callable[[], list[Path]], count: int, timeout: float = 60) -> list[Path]:
+    deadline = time.monotonic() + timeout
+    while len(found := paths()) < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return found
+
+
+def test_helpers_load_before_they_have_work_and_run_it_once_given(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv(_MARKS, str(tmp_path))  # spawned helpers inherit the environment
+    pool = HelperPool(2, _preload)
+    pool.start()
+    try:
+        assert len(_wait_for(lambda: list(tmp_path.glob("preloaded-*")), 2)) == 2, "helpers did not load first"
+        assert list(tmp_path.glob("worked-*")) == []
+        pool.assign(_work, str(tmp_path), "hello")
+        pool.assign(_work, str(tmp_path), "again")  # ignored: one assignment per pool
+        answers = {pool.sides[0].results.get(timeout=60) for _ in range(2)}
+        assert answers == {p.pid for p in pool.procs}
+        worked = sorted(p.read_text() for p in tmp_path.glob("worked-*"))
+        assert worked == [f"hello {os.getpid()} True"] * 2
+    finally:
+        pool.stop()
+    for p in pool.procs:
+        p.join(timeout=10)
+    assert not any(p.is_alive() for p in pool.procs)
+
+
+def test_helpers_never_given_work_end_with_the_process_that_started_them(tmp_path: Path) -> None:
+    """A crawl command that dies before its spider opens (killed, or a fault before the extension took them)
+    leaves no helper waiting for ever."""
+    script = ("import os, sys\n"
+              "from cleaning.helper_pool import HelperPool\n"
+              "pool = HelperPool(2)\n"
+              "pool.start()\n"
+              "print(' '.join(str(p.pid) for p in pool.procs), flush=True)\n"
+              "os._exit(0)\n")  # no exit handlers: as a SIGKILL would end it
+    out = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120, check=False)
+    pids = [int(p) for p in out.stdout.split()]
+    assert len(pids) == 2, out.stderr
+    deadline = time.monotonic() + 20
+    while any(Path(f"/proc/{pid}").exists() and _not_zombie(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(Path(f"/proc/{pid}").exists() and _not_zombie(pid) for pid in pids), "a helper outlived its parent"
+
+
+def _not_zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
