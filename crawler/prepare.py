@@ -20,7 +20,6 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.conf import build_component_list
-from scrapy.utils.misc import load_object
 
 from crawler.config import setting
 from crawler.interrupts import Interrupts
@@ -40,7 +39,7 @@ def _wanted(settings: Any) -> bool:
 
 def _helpers_wanted(settings: Any) -> tuple[int, int]:
     """(the run's cleaning workers, the preparing helpers beside the crawl)."""
-    from cleaning.runner import CleanOptions
+    from cleaning.options import CleanOptions
 
     cleaning_workers = CleanOptions.from_settings(settings).workers or os.cpu_count() or 1
     return cleaning_workers, max(1, cleaning_workers - 1)  # one core stays with the crawl itself
@@ -68,8 +67,11 @@ def prestart(settings: Any) -> None:
 
 
 def _enabled(settings: Any) -> bool:
-    """Whether EXTENSIONS (with its base) keeps this extension in."""
-    return any(load_object(c) is PrepareWhileCrawling for c in build_component_list(settings.getwithbase("EXTENSIONS")))
+    """Whether EXTENSIONS (with its base) keeps this extension in. Read by name, not by loading every extension
+    (Scrapy's remote control imports aiohttp: ~0.15 s that would delay the helpers' start)."""
+    name = f"{__name__}.{PrepareWhileCrawling.__name__}"
+    return any(c == name if isinstance(c, str) else c is PrepareWhileCrawling
+               for c in build_component_list(settings.getwithbase("EXTENSIONS")))
 
 
 def discard_prestarted() -> None:
