@@ -4,8 +4,17 @@ import sys
 import numpy as np
 import pytest
 from datasketch import MinHash, MinHashLSH
+from hypothesis import given
+from hypothesis import strategies as st
 
-from cleaning.dedup.minhash import LSHIndex, MinHasher, estimate_jaccard, jaccard, lsh_params, shingle_hashes
+from cleaning.dedup.minhash import (
+    LSHIndex,
+    MinHasher,
+    estimate_jaccard,
+    jaccard,
+    lsh_params,
+    shingle_hashes,
+)
 
 TEXT = "regular exercise helps lower blood pressure and improves heart health in adults of every age group"
 
@@ -71,6 +80,16 @@ def test_shingles_and_jaccard():
     b = shingle_hashes(TEXT.replace("heart", "lung"), 3)
     assert jaccard(a, a) == 1.0
     expected = len(set(a.tolist()) & set(b.tolist())) / len(set(a.tolist()) | set(b.tolist()))
+    assert jaccard(a, b) == expected
+
+
+@given(st.sets(st.integers(0, 2**64 - 1), max_size=60), st.sets(st.integers(0, 2**64 - 1), max_size=60),
+       st.sets(st.integers(0, 2**64 - 1), max_size=30))
+def test_jaccard_is_the_set_definition(only_a, only_b, shared) -> None:
+    a = np.array(sorted(only_a | shared), dtype=np.uint64)
+    b = np.array(sorted(only_b | shared), dtype=np.uint64)
+    union = (only_a | shared) | (only_b | shared)
+    expected = 1.0 if not union else len((only_a | shared) & (only_b | shared)) / len(union)
     assert jaccard(a, b) == expected
 
 
