@@ -21,6 +21,8 @@ from datetime import date, datetime
 from lxml import etree
 from lxml.html import HtmlElement
 
+from .date_text import with_full_year
+
 LOG = logging.getLogger(__name__)
 _DIGIT = re.compile(r"\d")
 
@@ -111,7 +113,7 @@ def search(tree: HtmlElement, now: datetime | None = None, header: bool = True,
         found = _as_date(_core.examine_elements(work.xpath(".//title|.//h1"), options))
         if found:
             return found, "title"
-        found = _as_date(_core.examine_time_elements(work, options))
+        found = _as_date(_core.examine_time_elements(work, options)) or _own_reading_times(work, parse)
         if found:
             return found, "time"
         htmlstring = _core.serialize(work)
@@ -162,6 +164,23 @@ def _own_reading(candidates: list[HtmlElement], parse) -> date | None:
         text = el.text_content()
         if 6 <= len(text) <= 300:
             found = parse(text)
+            if not found:
+                full = with_full_year(text)  # a date-classed element: "05 Mar 19" is a date
+                found = parse(full) if full else None
+            if found:
+                return found
+    return None
+
+
+def _own_reading_times(work: HtmlElement, parse) -> date | None:
+    """<time datetime> values written for people in the page's language ("3 мая 2019"), which htmldate reads
+    only with dateparser's every language (extensive search)."""
+    if parse is None:
+        return None
+    for value in work.xpath(".//time/@datetime")[:1000]:
+        value = " ".join(str(value).split())
+        if 6 <= len(value) <= 300:
+            found = parse(value)
             if found:
                 return found
     return None

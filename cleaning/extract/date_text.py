@@ -195,6 +195,23 @@ def find_date_string(text: str) -> str | None:
     return m.group(0) if m else None
 
 
+# A day and a month word with a two-digit year ("05 Mar 19", "12 мая 19", "Mar. 5, 19"); not a time ("05 Mar 19:30")
+_SHORT_YEAR = re.compile(r"\b(?:(\d{1,2})\.?\s+([^\W\d_]{3,}\.?)|([^\W\d_]{3,}\.?)\s+(\d{1,2}),?)\s+(\d{2})(?![\d:.])")
+
+
+def with_full_year(text: str, today: date | None = None) -> str | None:
+    """`text` with its first day-month-word date's two-digit year written out (the latest century that does not put
+    it in the future: "05 Mar 19" -> "05 Mar 2019"), or None when it has no such date. For elements that say they
+    hold a date: in prose "12 May 19" is as likely a count."""
+    m = _SHORT_YEAR.search(text)
+    if m is None:
+        return None
+    year = 2000 + int(m.group(5))
+    if year > (today or date.today()).year:
+        year -= 100
+    return f"{text[:m.start(5)]}{year}{text[m.end(5):]}"
+
+
 def is_relative(text: str) -> bool:
     """Whether the first date-like substring of `text` is relative ("3 hours ago", "昨天")."""
     found = find_date_string(" ".join((text or "").split())[:300])

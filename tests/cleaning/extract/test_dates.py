@@ -382,3 +382,41 @@ def test_the_articles_json_ld_date_comes_before_the_web_pages():
                       '"datePublished": "2020-02-02T10:00:00+01:00"}]}')
     assert extract(_page(head=listed_only), "https://x.test/a/walking", now=NOW).published_date == date(2023, 4, 12)
 
+
+
+@pytest.mark.parametrize("byline,lang", [
+    ('<time datetime="6 августа 2009">6.08</time>', "ru"),
+    ('<time class="updated" datetime="6. August 2009">gestern</time>', "de"),
+    ('<time datetime="August 6, 2009">Thursday</time>', "en"),
+])
+def test_a_time_value_written_for_people_is_read_in_the_pages_language(byline, lang):
+    """HTML asks <time datetime> for a machine-readable value; pages also write it for people."""
+    ex = extract(_page(byline=byline, lang=lang), "https://x.test/a/walking", now=NOW)
+    assert (ex.published_date, ex.date_source) == (date(2009, 8, 6), "time")
+
+
+def test_a_time_value_that_is_a_duration_is_no_date():
+    ex = extract(_page(byline='<time datetime="PT5M">5 min read</time>'), "https://x.test/a/walking", now=NOW)
+    assert ex.published_date is None
+
+
+@pytest.mark.parametrize("byline,lang,expected", [
+    ('<p class="date">05 Mar 19</p>', "en", date(2019, 3, 5)),
+    ('<span class="post-date">12 мая 19</span>', "ru", date(2019, 5, 12)),
+    ('<p class="date">Mar. 5, 98</p>', "en", date(1998, 3, 5)),
+])
+def test_a_two_digit_year_in_a_date_classed_element(byline, lang, expected):
+    ex = extract(_page(byline=byline, lang=lang), "https://x.test/a/walking", now=NOW)
+    assert (ex.published_date, ex.date_source) == (expected, "markup")
+
+
+def test_a_two_digit_year_is_written_out_only_in_a_day_month_date():
+    from cleaning.extract.date_text import with_full_year
+
+    today = date(2026, 12, 3)
+    assert with_full_year("Posted 05 Mar 19 by", today) == "Posted 05 Mar 2019 by"
+    assert with_full_year("05 Mar 27", today) == "05 Mar 1927"  # not in the future
+    assert with_full_year("05 Mar 19:30", today) is None  # a time of day
+    assert with_full_year("05 Mar 2019", today) is None
+    ex = extract(_page(byline='<p>We walked 12 May 19 times.</p>'), "https://x.test/a/walking", now=NOW)
+    assert ex.published_date is None  # prose: a count, not a date
