@@ -1,10 +1,11 @@
 """The article title: the headline, never the site's or blog's name.
 
 Order: the profile's selector; else a visible <h1> (outside related blocks; failing that, an <h2>, then an
-<h3>, classed as a title) that agrees with what the page says its title is (og:title / twitter:title, JSON-LD headline, a part of <title>);
+<h3>, classed as a title) that agrees with what the page says its title is (og:title / twitter:title, JSON-LD headline,
+Dublin Core's title or a microdata headline in <meta>, a part of <title>);
 else that stated title; else a lone <h1>; else the longest part of <title>. A candidate that is
 the site's name (og:site_name, JSON-LD publisher or WebSite name, application-name, the host
-name, the <title> part shared with og:site_name, or a heading that is only a link to the site's root) is never
+name or a <title> part that is a host name, the <title> part shared with og:site_name, or a heading that is only a link to the site's root) is never
 returned while a headline exists.
 
 A heading that is only a link home (`<h1><a href="/">Small Steps Blog</a></h1>`) is the logo of a blog theme:
@@ -96,7 +97,8 @@ _METAS = etree.XPath("descendant::meta[@content]")
 
 def _metas(tree: HtmlElement) -> list[tuple[str, str]]:
     """(name, content) of the page's <meta content>, in order: read once for the four names looked up."""
-    return [((meta.get("property") or meta.get("name") or "").lower(), meta.get("content") or "") for meta in _METAS(tree)]
+    return [((meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower(), meta.get("content") or "")
+            for meta in _METAS(tree)]
 
 
 def _meta(metas: list[tuple[str, str]], *keys: str) -> str:
@@ -124,6 +126,9 @@ def site_names(tree: HtmlElement, url: str | None, objects: list[dict],
         publisher = obj.get("publisher")
         if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
             names.add(publisher["name"])
+    # a <title> part that is a host name ("example.com - Home") names the site, whatever the page's URL; written
+    # in lower case, as hosts are ("Node.js", "Booking.com" may be what a headline is about)
+    names.update(p for p in parts(_text(tree.find(".//title"))) if _HOST_NAME.fullmatch(p))
     host = (urlsplit(url or "").hostname or "").lower()
     labels = [p for p in host.split(".") if p not in ("www", "m", "amp")]
     if len(labels) >= 2:
@@ -135,6 +140,7 @@ def site_names(tree: HtmlElement, url: str | None, objects: list[dict],
     return out
 
 
+_HOST_NAME = re.compile(r"(?:www\.)?(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,24}")
 _HOME_PATHS = frozenset({"", "/", "/index.html", "/index.htm", "/index.php", "/default.htm", "/default.asp"})
 
 
@@ -230,7 +236,8 @@ def find_title(tree: HtmlElement, profile=None, skip: set | None = None, url: st
     metas = _metas(tree)
     sites = site_names(tree, url, objects, metas)
     head_title = _text(tree.find(".//title"))
-    stated = [t for t in (_meta(metas, "og:title", "twitter:title"), _headline(objects)) if t]
+    stated = [t for t in (_meta(metas, "og:title", "twitter:title"), _headline(objects),
+                          _meta(metas, "dc.title", "dcterms.title", "headline")) if t]
     skip = skip or set()
     home = _home_headings(tree, url)
     if home:

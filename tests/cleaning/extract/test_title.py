@@ -158,3 +158,22 @@ def test_a_blogs_archive_page_with_no_post_heading_keeps_the_blogs_name():
     html = _page('<title>Old Blog: 2011</title>', '<h1 class="title"><a href="http://unexpecteduser.blogspot.com/">Old Blog'
                  '</a></h1><h3 class="post-title entry-title"><a href="/2011/03/x.html">This Is My Old Blog</a></h3>')
     assert extract(html, "http://unexpecteduser.blogspot.com/2011/").title == "Old Blog"
+
+
+@pytest.mark.parametrize("head", [
+    f'<meta name="DC.title" content="{HEADLINE}"><title>Stride</title>',
+    f'<meta name="dcterms.title" content="{HEADLINE}">',
+    f'<meta itemprop="headline" content="{HEADLINE}">',
+])
+def test_a_title_stated_in_dublin_core_or_microdata_meta(head):
+    """No <h1>, no og:title: Dublin Core's title (government and academic sites) or a microdata headline."""
+    assert extract(_page(head, "<h2>Menu</h2>"), "https://stride.example/a/1").title == HEADLINE
+
+
+def test_a_title_part_that_is_a_host_name_is_the_sites_name():
+    """Without the page's URL (a stored page read alone) a <title> that is a host name still names the site."""
+    page = _page("<title>stride-magazine.co.uk</title>", f"<h1>{HEADLINE}</h1><h1>Comments</h1>")
+    assert extract(page).title == HEADLINE
+    assert extract(_page(f"<title>stride.example - {HEADLINE}</title>", "")).title == HEADLINE
+    # what a headline may be about, as written, is no host name
+    assert extract(_page("<title>Node.js | Notes</title>", "")).title == "Node.js"
