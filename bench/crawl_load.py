@@ -13,7 +13,9 @@ listing pages and a home page is served from another process on 127.0.0.1 (async
    settings (robots.txt, incremental ledger, canonical URLs, safety checks, the pages dataset) AND cleans it
    (extraction, language, dedup, grammar with the default backend, the datasets), as users run it.
 
-Politeness is off for both (AUTOTHROTTLE_ENABLED=False; the site is ours), the only setting changed.
+Both run through the `scrapy` console script installed beside this Python, as users type the command (with
+PYTHONPATH set to this checkout, so the code measured is the checkout's). Politeness is off for both
+(AUTOTHROTTLE_ENABLED=False; the site is ours), the only setting changed.
 Reported per crawler: pages fetched, wall seconds of the whole process from start to exit (start-up and
 the product's cleaning included), pages per second over that wall time, the crawl's own seconds (Scrapy's
 elapsed_time_seconds), CPU time of the whole process tree per page (user + system, the helpers it waited
@@ -152,12 +154,21 @@ def _named(tree: dict[int, tuple[int, str]], root: int) -> list[tuple[float, str
     return sorted(named, reverse=True)
 
 
+def _scrapy() -> list[str]:
+    """The `scrapy` command as users type it: the console script installed beside this Python (its helpers then
+    start from a script, not from `python -m scrapy`), else the module."""
+    script = Path(sys.executable).with_name("scrapy")
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "scrapy"]
+
+
 def _run(cmd: list[str], timeout: float, cwd: Path = REPO) -> tuple[float, float, str, float, list[tuple[float, str]]]:
     """Runs a child; returns (wall seconds, peak RSS in MiB of its whole process tree, stderr tail, CPU seconds
     of the tree (the child's own and that of the processes it waited for, its helpers), and each process's
     MiB at that peak)."""
     started = time.monotonic()
     env = {k: v for k, v in os.environ.items() if k != "SCRAPY_SETTINGS_MODULE"}
+    # the console script imports the project from where it is installed: this checkout's code first
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, (str(REPO), env.get("PYTHONPATH"))))
     peak, at_peak = 0, []
     with tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err,
@@ -189,7 +200,7 @@ def _run(cmd: list[str], timeout: float, cwd: Path = REPO) -> tuple[float, float
 
 def bare(url: str, work: Path, timeout: float) -> dict:
     stats_path = work / "bare-stats.json"
-    wall, rss, _, cpu, _ = _run([sys.executable, "-m", "scrapy", "runspider", str(REPO / "bench" / "bare_spider.py"),
+    wall, rss, _, cpu, _ = _run([*_scrapy(), "runspider", str(REPO / "bench" / "bare_spider.py"),
                          "-a", f"start={url}", "-a", f"stats={stats_path}", "-s", "AUTOTHROTTLE_ENABLED=False"],
                         timeout, cwd=work)  # no project settings
     stats = json.loads(stats_path.read_text())
@@ -199,7 +210,7 @@ def bare(url: str, work: Path, timeout: float) -> dict:
 def product(url: str, work: Path, timeout: float, clean: bool, extra: tuple[str, ...] = ()) -> dict:
     out = work / ("out-clean" if clean else "out")
     settings = [arg for pair in extra for arg in ("-s", pair)]
-    wall, rss, tail, cpu, at_peak = _run([sys.executable, "-m", "scrapy", "crawl", "health", "-a", f"start_urls={url}",
+    wall, rss, tail, cpu, at_peak = _run([*_scrapy(), "crawl", "health", "-a", f"start_urls={url}",
                             "-s", f"OUTPUT_DIR={out}", "-s", f"HEALTH_CLEAN_ON_CLOSE={clean}",
                             "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO", *settings], timeout)
     manifest = json.loads(sorted((out / "_runs").glob("*.json"))[-1].read_text())

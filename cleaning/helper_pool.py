@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cleaning.helper_logging import LogSetup, log_like_parent, parent_logging
-from cleaning.workers import sigint_ignored
+from cleaning.workers import starting_helpers
 
 
 class Answers:
@@ -81,7 +81,7 @@ class HelperPool:
 
     def start(self) -> None:
         if not self.started:
-            with sigint_ignored():
+            with starting_helpers():
                 for p in self.procs:
                     p.start()
             self.started = True

@@ -77,3 +77,34 @@ def _not_zombie(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
     except (OSError, IndexError):
         return False
+
+
+def test_helpers_do_not_run_the_main_script_of_the_process_that_started_them(tmp_path: Path) -> None:
+    """`scrapy crawl` runs from a console script that imports all of Scrapy and Twisted; multiprocessing would run
+    it again in every spawned helper (as `__mp_main__`) before the helper's own work."""
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    main = tmp_path / "console_script.py"
+    main.write_text(
+        "import os, sys, time, functools\n"
+        "from pathlib import Path\n"
+        "MARKS = Path(os.environ['HELPER_POOL_TEST_DIR'])\n"
+        "(MARKS / f'script-ran-in-{os.getpid()}').touch()  # what importing Scrapy stands for\n"
+        "from cleaning.helper_pool import HelperPool\n"
+        "if __name__ == '__main__':\n"
+        "    pool = HelperPool(1, functools.partial(Path.touch, MARKS / 'helper-up'))\n"
+        "    pool.start()\n"
+        "    deadline = time.monotonic() + 60\n"
+        "    while not (MARKS / 'helper-up').exists() and time.monotonic() < deadline:\n"
+        "        time.sleep(0.05)\n"
+        "    print(os.getpid(), pool.procs[0].pid, (MARKS / 'helper-up').exists(), flush=True)\n"
+        "    pool.stop()\n"
+        "    print(sys.modules['__main__'].__file__, flush=True)  # put back once the helpers started\n")
+    env = {**os.environ, _MARKS: str(marks), "PYTHONPATH": str(REPO)}
+    out = subprocess.run([sys.executable, str(main)], cwd=tmp_path, env=env, capture_output=True, text=True,
+                         timeout=120, check=False)
+    lines = out.stdout.split("\n")
+    parent, helper, up = lines[0].split()
+    assert up == "True", out.stderr
+    assert sorted(p.name for p in marks.glob("script-ran-in-*")) == [f"script-ran-in-{parent}"]
+    assert lines[1] == str(main)
