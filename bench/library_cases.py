@@ -1,0 +1,127 @@
+"""The cases of htmldate's and trafilatura's own unit tests, asked of the product: where do they disagree?
+
+    python bench/library_cases.py               # the installed versions' source distributions, from PyPI
+    python bench/library_cases.py --show 20     # and print the first 20 disagreements
+
+Each library's tests hold small pages written to pin one behaviour each (a date in `<time datetime>`, a title
+part that is a domain, JSON-LD with a broken quote ...). Their source distributions are downloaded with `pip
+download` (a package registry, reachable here) into a cache directory and unpacked; nothing of them enters this
+repository. The tests run with the library's function replaced by a spy that records every HTML string it is
+given and answers as the library does, so the tests' own assertions still hold; then each distinct page is given
+to `cleaning.extract.extract` and the answers compared:
+
+* htmldate's `tests/unit_tests.py`: every `find_date` page, the product's publication day against
+  `find_date(html, url=url, original_date=True, extensive_search=True)` (issue 14's reference call);
+* trafilatura's `tests/metadata_tests.py` and `tests/json_metadata_tests.py`: every `extract_metadata` page,
+  title and date against trafilatura's.
+
+A disagreement is not always the product's error (htmldate reads dates inside HTML comments; trafilatura takes a
+JSON-LD `name` over its `headline`): the list is for reading, the counts for following a change.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import logging
+import subprocess
+import sys
+import tarfile
+from collections.abc import Callable
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+CACHE = Path.home() / ".cache" / "health-crawl" / "library-cases"
+
+
+def sdist(name: str) -> Path:
+    """The unpacked source distribution of the installed version of `name`."""
+    ver = version(name)
+    root = CACHE / f"{name}-{ver}"
+    if not root.is_dir():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:",
+                        "--dest", str(CACHE), f"{name}=={ver}"], check=True)
+        with tarfile.open(next(CACHE.glob(f"{name}-{ver}.tar.gz"))) as tar:
+            tar.extractall(CACHE, filter="data")
+    return root
+
+
+def recorded(tests_dir: Path, module: str, function: str, real: Callable[..., Any],
+             skip: tuple[str, ...] = ()) -> list[tuple[str, str | None]]:
+    """(html, url) of every call of `function` with an HTML string that the test module's tests make."""
+    calls: list[tuple[str, str | None]] = []
+
+    def spy(page: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(page, str) and "<" in page:
+            url = kwargs.get("url") or kwargs.get("default_url")
+            if url is None and function == "extract_metadata" and args and isinstance(args[0], str):
+                url = args[0]
+            calls.append((page, url))
+        return real(page, *args, **kwargs)
+
+    sys.path.insert(0, str(tests_dir))
+    try:
+        tests = importlib.import_module(module)
+    finally:
+        sys.path.remove(str(tests_dir))
+    setattr(tests, function, spy)
+    for name in sorted(dir(tests)):
+        test = getattr(tests, name)
+        if not name.startswith("test_") or name in skip or not callable(test) or test.__code__.co_argcount:
+            continue
+        try:
+            test()
+        except Exception as exc:  # noqa: BLE001 - a test that needs the network or a file the sdist lacks
+            print(f"  ({module}.{name} stopped: {type(exc).__name__})", file=sys.stderr)
+    return list(dict.fromkeys(calls))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--show", type=int, default=0, help="print this many disagreements of each kind")
+    args = parser.parse_args()
+    logging.disable(logging.CRITICAL)  # the libraries' tests feed them broken pages on purpose
+    from htmldate import find_date
+    from trafilatura.metadata import extract_metadata
+
+    from cleaning.extract import extract
+
+    differ: dict[str, list[dict]] = {"date (htmldate)": [], "title (trafilatura)": [], "date (trafilatura)": []}
+    totals: dict[str, int] = {}
+    pages = recorded(sdist("htmldate") / "tests", "unit_tests", "find_date", find_date,
+                     skip=("test_download", "test_fetch_url_errors", "test_cli", "test_input"))
+    totals["date (htmldate)"] = len(pages)
+    for html, url in pages:
+        theirs = find_date(html, url=url, original_date=True, extensive_search=True)
+        ex = extract(html, url=url)
+        ours = ex.published_date.isoformat() if ex.published_date else None
+        if theirs != ours:
+            differ["date (htmldate)"].append({"theirs": theirs, "ours": ours, "source": ex.date_source, "url": url,
+                                              "html": " ".join(html.split())[:300]})
+    tests_dir = sdist("trafilatura") / "tests"
+    pages = [*recorded(tests_dir, "metadata_tests", "extract_metadata", extract_metadata),
+             *recorded(tests_dir, "json_metadata_tests", "extract_metadata", extract_metadata)]
+    pages = list(dict.fromkeys(pages))
+    totals["title (trafilatura)"] = totals["date (trafilatura)"] = len(pages)
+    for html, url in pages:
+        meta = extract_metadata(html, url)
+        ex = extract(html, url=url)
+        for kind, theirs, ours in (("title (trafilatura)", meta.title or None, ex.title or None),
+                                   ("date (trafilatura)", meta.date or None,
+                                    ex.published_date.isoformat() if ex.published_date else None)):
+            if theirs != ours:
+                differ[kind].append({"theirs": theirs, "ours": ours, "html": " ".join(html.split())[:300]})
+    print(f"htmldate {version('htmldate')}, trafilatura {version('trafilatura')}: distinct pages of their unit tests")
+    print("| compared | pages | agree | differ |\n| --- | ---: | ---: | ---: |")
+    for kind, found in differ.items():
+        print(f"| {kind} | {totals[kind]} | {totals[kind] - len(found)} | {len(found)} |")
+    for kind, found in differ.items():
+        for case in found[: args.show]:
+            print(kind, json.dumps(case, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
