@@ -144,8 +144,8 @@ def sigint_ignored() -> Iterator[None]:
 def starting_helpers() -> Iterator[None]:
     """Spawned processes started meanwhile ignore SIGINT (`sigint_ignored`) and do not run this process's main
     module first. multiprocessing has each spawned child import the parent's main script or module (as
-    `__mp_main__`) so that functions defined there unpickle; a helper's functions all live in importable
-    modules, and the main script of `scrapy crawl` (the console script) or of Scrapyd's runner imports all of
+    `__mp_main__`) so that functions defined there unpickle; a helper's functions and steps all live in the
+    product's importable modules (none is defined in a main script), and the main script of `scrapy crawl` (the console script) or of Scrapyd's runner imports all of
     Scrapy and Twisted: ~0.3 s of CPU in every helper before its first page, on a core the crawl needs."""
     main = sys.modules.get("__main__")
     hidden = {name: main.__dict__.pop(name) for name in ("__file__",) if main is not None and name in main.__dict__}
