@@ -124,6 +124,9 @@ CLEANING_SETTINGS: tuple[Setting, ...] = (
             "backend in all (0: no limit); then rows are written unfixed, status `error:deadline`", minimum=0),
     Setting("HEALTH_LANGUAGETOOL_URL", "str", "", "a LanguageTool server, e.g. `http://localhost:8081` (also read "
             "from the environment)", env=True),
+    Setting("HEALTH_LANGUAGETOOL_HOME", "str", "", "where `python -m cleaning languagetool install` puts LanguageTool and "
+            "`auto` looks for it: an environment variable, not a `-s` setting, as it is read outside Scrapy too (default "
+            "`~/.cache/health-crawl/languagetool`)", env=True),
     Setting("HEALTH_LANGUAGETOOL_HEAP_MB", "int", 512, "memory (MiB) of the local LanguageTool server the product "
             "starts (Java's -Xmx; 0: Java's own default, a quarter of the machine's memory)", minimum=0),
     Setting("HEALTH_LANGUAGETOOL_USERNAME", "str", "", "user name of a hosted LanguageTool (environment only)",

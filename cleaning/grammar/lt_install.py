@@ -11,8 +11,10 @@ Two ways to obtain LanguageTool 6.x, tried in this order by ``source="auto"``:
 
 Either way ``<home>/install.json`` records what was installed (version, source, class path), and
 `find_install` reads it. An install that language-tool-python made by itself (a ``LanguageTool-*``
-folder under ``~/.cache/language_tool_python``) is found too. Nothing here reads the environment:
-the entry points pass ``home`` (default `default_home()`).
+folder under ``~/.cache/language_tool_python``) is found too. The entry points pass ``home``; without it,
+`default_home()`: HEALTH_LANGUAGETOOL_HOME from the environment, else ``~/.cache/health-crawl/languagetool``
+(.ci/run installs into a folder of its own, so that running the suite does not change the backend a later
+crawl on the machine picks).
 """
 
 from __future__ import annotations
@@ -40,7 +42,10 @@ SERVER_CLASS = "org.languagetool.server.HTTPServer"
 
 
 def default_home() -> Path:
-    return Path.home() / ".cache" / "health-crawl" / "languagetool"
+    from cleaning.config import value
+
+    configured = value(None, "HEALTH_LANGUAGETOOL_HOME")
+    return Path(configured).expanduser() if configured else Path.home() / ".cache" / "health-crawl" / "languagetool"
 
 
 def ltp_home() -> Path:

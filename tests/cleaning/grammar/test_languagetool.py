@@ -228,3 +228,22 @@ def test_a_reinstall_replaces_the_jars_whole(tmp_path, monkeypatch):
     assert sorted(p.name for p in lib.iterdir()) == ["languagetool-server-6.6.jar", "lucene.jar"]
     assert (lib / "languagetool-server-6.6.jar").read_text() == "new\n"
     assert sorted(p.name for p in (tmp_path / "home").iterdir()) == ["LanguageTool-6.6-maven"]
+
+
+def test_the_install_folder_is_taken_from_the_environment(tmp_path, monkeypatch):
+    """HEALTH_LANGUAGETOOL_HOME moves where `languagetool install` writes and where `auto` looks (.ci/run sets it, so
+    that running the suite leaves the machine's default backend as it was)."""
+    import json
+
+    from cleaning.grammar import lt_install
+
+    monkeypatch.setattr(lt_install, "ltp_home", lambda: tmp_path / "no-ltp")  # not a download of its own
+    monkeypatch.setenv("HEALTH_LANGUAGETOOL_HOME", str(tmp_path / "ci"))
+    assert lt_install.default_home() == tmp_path / "ci"
+    assert lt_install.find_install() is None
+    lib = _working_install(tmp_path / "ci")
+    (tmp_path / "ci" / lt_install.RECORD).write_text(json.dumps(
+        {"directory": str(lib.parent), "classpath": f"{lib}/*", "version": "6.6", "source": "maven"}))
+    assert lt_install.find_install().version == "6.6"
+    monkeypatch.delenv("HEALTH_LANGUAGETOOL_HOME")
+    assert lt_install.default_home() == lt_install.Path.home() / ".cache" / "health-crawl" / "languagetool"
