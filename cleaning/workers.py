@@ -145,21 +145,23 @@ def starting_helpers() -> Iterator[None]:
     """Spawned processes started meanwhile ignore SIGINT (`sigint_ignored`) and do not run this process's main
     module first. multiprocessing has each spawned child import the parent's main script or module (as
     `__mp_main__`) so that functions defined there unpickle; a helper's functions and steps all live in the
-    product's importable modules (none is defined in a main script), and the main script of `scrapy crawl` (the console script) or of Scrapyd's runner imports all of
-    Scrapy and Twisted: ~0.3 s of CPU in every helper before its first page, on a core the crawl needs."""
+    product's importable modules (none is defined in a main script), and the main script of `scrapy crawl`
+    (the console script) or of Scrapyd's runner imports all of Scrapy and Twisted: ~0.3 s of CPU in every
+    helper before its first page, on a core the crawl needs."""
     main = sys.modules.get("__main__")
-    hidden = {name: main.__dict__.pop(name) for name in ("__file__",) if main is not None and name in main.__dict__}
+    # multiprocessing.spawn.get_preparation_data reads both, in Process.start()
+    file = main.__dict__.pop("__file__", None) if main is not None else None
     spec = getattr(main, "__spec__", None)
-    if main is not None and spec is not None:
-        main.__spec__ = None  # read by multiprocessing.spawn.get_preparation_data, in Process.start()
+    if spec is not None:
+        main.__spec__ = None
     try:
         with sigint_ignored():
             yield
     finally:
-        if main is not None:
-            main.__dict__.update(hidden)
-            if spec is not None:
-                main.__spec__ = spec
+        if file is not None:
+            main.__file__ = file
+        if spec is not None:
+            main.__spec__ = spec
 
 
 class Helpers(Protocol):

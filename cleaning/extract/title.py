@@ -5,8 +5,8 @@ Order: the profile's selector; else a visible <h1> (outside related blocks; fail
 Dublin Core's title or a microdata headline in <meta>, a part of <title>);
 else that stated title; else a lone <h1>; else the longest part of <title>. A candidate that is
 the site's name (og:site_name, JSON-LD publisher or WebSite name, application-name, the host
-name or a <title> part that is a host name, the <title> part shared with og:site_name, or a heading that is only a link to the site's root) is never
-returned while a headline exists.
+name or a <title> part that is a host name, the <title> part shared with og:site_name, or a heading
+that is only a link to the site's root) is never returned while a headline exists.
 
 A heading that is only a link home (`<h1><a href="/">Small Steps Blog</a></h1>`) is the logo of a blog theme:
 it names the site even where no meta tag does, and without it that name "agrees" with a "Blog: Post" <title>
