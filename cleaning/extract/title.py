@@ -30,6 +30,7 @@ from .patterns import PRECLEAN_STYLE_RE
 _SEPARATORS = re.compile(r"\s+[|\-–—_:·•»›‹/]\s+|\s*[|｜_»›]\s*|\s+-{2}\s+")
 _ARTICLE_TYPES = ("Article", "BlogPosting", "Posting", "Report", "WebPage", "Recipe", "HowTo", "Review", "MedicalWebPage")
 _SPLIT = re.compile(f"({_SEPARATORS.pattern})")
+_HOST_NAME = re.compile(r"(?:www\.)?(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,24}")  # a host name
 _STRONG_SEPARATOR = re.compile(r"[|｜»›]")  # never inside a headline, unlike ":" or a dash
 AGREE_RATIO = 0.6  # a shorter text agrees with a longer one it is part of when it has this share of it
 
@@ -115,8 +116,9 @@ def parts(title: str) -> list[str]:
 
 
 def site_names(tree: HtmlElement, url: str | None, objects: list[dict],
-               metas: list[tuple[str, str]] | None = None) -> set[str]:
-    """Normalised names the site goes by. `metas`: the page's `_metas`, when the caller has them."""
+               metas: list[tuple[str, str]] | None = None, head_title: str | None = None) -> set[str]:
+    """Normalised names the site goes by. `metas`, `head_title`: the page's `_metas` and <title> text, when the
+    caller has them."""
     metas = _metas(tree) if metas is None else metas
     names = {_meta(metas, "og:site_name"), _meta(metas, "application-name"), _meta(metas, "apple-mobile-web-app-title")}
     for obj in objects:
@@ -128,7 +130,9 @@ def site_names(tree: HtmlElement, url: str | None, objects: list[dict],
             names.add(publisher["name"])
     # a <title> part that is a host name ("example.com - Home") names the site, whatever the page's URL; written
     # in lower case, as hosts are ("Node.js", "Booking.com" may be what a headline is about)
-    names.update(p for p in parts(_text(tree.find(".//title"))) if _HOST_NAME.fullmatch(p))
+    if head_title is None:
+        head_title = _text(tree.find(".//title"))
+    names.update(p for p in parts(head_title) if _HOST_NAME.fullmatch(p))
     host = (urlsplit(url or "").hostname or "").lower()
     labels = [p for p in host.split(".") if p not in ("www", "m", "amp")]
     if len(labels) >= 2:
@@ -140,7 +144,6 @@ def site_names(tree: HtmlElement, url: str | None, objects: list[dict],
     return out
 
 
-_HOST_NAME = re.compile(r"(?:www\.)?(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,24}")
 _HOME_PATHS = frozenset({"", "/", "/index.html", "/index.htm", "/index.php", "/default.htm", "/default.asp"})
 
 
@@ -234,8 +237,8 @@ def find_title(tree: HtmlElement, profile=None, skip: set | None = None, url: st
         flags.append("profile_title_missed")
     objects = jsonld.objects(tree) if objects is None else objects
     metas = _metas(tree)
-    sites = site_names(tree, url, objects, metas)
     head_title = _text(tree.find(".//title"))
+    sites = site_names(tree, url, objects, metas, head_title)
     stated = [t for t in (_meta(metas, "og:title", "twitter:title"), _headline(objects),
                           _meta(metas, "dc.title", "dcterms.title", "headline")) if t]
     skip = skip or set()
