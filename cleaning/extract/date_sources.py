@@ -175,10 +175,7 @@ def from_time(tree: HtmlElement, skip, parse_other=None) -> list[Stamp]:
         if not modified and (t.get("pubdate") is not None or "publish" in hint or "entry-date" in hint):
             hint = "published " + hint
         stamp = parse_stamp(value, "time", modified, hint)
-        if stamp is None and parse_other is not None:
-            # HTML asks for a machine-readable value; pages also write it for people ("3 мая 2019", "May 3, 2019")
-            stamp = _other(" ".join(value.split())[:120], "time", modified, parse_other, hint)
-        elif stamp and stamp.utc and parse_other is not None:
+        if stamp and stamp.utc and parse_other is not None:
             shown = _other(" ".join(t.text_content().split())[:120], "time", modified, parse_other, hint)
             if shown is not None and shown.day in stamp.local_days():
                 stamp = shown
