@@ -1,6 +1,7 @@
 """What health publishers print inside the article's own container that is not the article: a reader
 feedback widget, an appointment or coupon call to action, a medical disclaimer without a label, a readers'
-comment thread no class or id names (told by its heading: "12 Kommentare", "Leave a Reply"). Found line by
+comment thread no class or id names (told by its heading: "12 Kommentare", "Leave a Reply", or a comment button's
+"Comentar" with comments' name lines under it). Found line by
 line, on the body's lines (`body_lines.clean_lines`).
 
 Each rule wants the shape of the furniture, not a keyword alone: a call to action is a short line, not a
@@ -116,12 +117,27 @@ COMMENTS_TAIL_MAX = 60  # characters: a heading, not a sentence that mentions co
 _ARTICLE_BEFORE = 20  # words of the article before it: a thread under an article, not a page of comments
 _FORM_HEADING = re.compile(r"\D*$")  # "Leave a Reply", "Kommentar schreiben": no count
 _READERS = re.compile(r"\W*(?:was\s+unsere\s+leser|what\s+(?:our\s+)?readers|leserkommentare)", re.I)
-# what a comment's name line shows: a day (3. Juni 2024, 04/06/2024, June 4, 2024) or a time (10:20)
-_STAMP = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{1,2}:\d\d\b")
+# what a comment's name line shows: a day (3. Juni 2024, 04/06/2024, June 4, 2024), a time (10:20) or how long ago
+# it was written ("2 hours ago", "Hace 28 minutos", "vor einer Stunde", "il y a 3 jours", "há 2 dias", "5 ore fa")
+_UNITS = (r"(?:sec|min|minut|hour|hr|day|week|month|year|segundo|minuto|hora|d[íi]a|semana|mes|año|ano|sekunde|stunde|"
+          r"tag|woche|monat|jahr|seconde|heure|jour|mois|an|ora|ore|giorn|settiman|mes|ann|uur|dag|we[e]?k|maand|jaar)")
+_STAMP = re.compile(
+    r"\b(?:19|20)\d\d\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{1,2}:\d\d\b|"
+    rf"\b(?:hace|vor|il\s+y\s+a|h[áa])\s+(?:\d{{1,3}}|une?|un[ao]|uma?|einer|einem|einigen)\s+{_UNITS}|"
+    rf"\b(?:\d{{1,3}}|an?|one)\s+{_UNITS}\w*\s+(?:ago|fa|geleden)\b", re.I)
 # ... not an article's meta line ("3. Juni 2024 · 5 Min. Lesezeit", "Updated June 4, 2024")
 _META_LINE = re.compile(r"lesezeit|min\.?\s*read|reading\s+time|updated|aktualisiert|published|ver[öo]ffentlicht|"
                         r"mis\s+[àa]\s+jour|publi[ée]", re.I)
 _THREAD_LINES = 8  # lines after a bare count in which its comments' name lines show
+# A call to comment on a line of its own, a button's or a heading's words ("Comentar", "Kommentieren", "Add a
+# comment"): it cuts only when comments' name lines follow it, short lines as a name line is (an opinion column's
+# "Comment" label, a share bar's button, stay)
+COMMENT_CALL_RE = re.compile(
+    r"^\W*(?:comment(?:er|ez)?|comentar|comentá|kommentieren|commentare|commenta|reageer|reageren|"
+    r"(?:add|post|write)\s+(?:a\s+|your\s+)?comment|(?:añad[ea]|añadir|escrib[ea]|escribir|deja)\s+(?:tu|un|su)\s+comentario|"
+    r"(?:dein(?:en)?|ihr(?:en)?)\s+kommentar|(?:votre|ton)\s+commentaire|(?:o\s+)?(?:seu|teu)\s+coment[áa]rio|"
+    r"il\s+tuo\s+commento)\W*$", re.I)
+NAME_LINE_MAX = 80  # characters: after a call to comment, a name line, not a sentence that happens to hold a year
 # what a comment form's fields and notes say, within a few lines of its heading
 _FORM_FIELDS = re.compile(r"e-?mail|\bname\s*\*|website|required|pflichtfeld|will\s+not\s+be\s+published|"
                           r"wird\s+nicht\s+ver[öo]ffentlicht|ne\s+sera\s+pas\s+publi|no\s+ser[áa]\s+publicad|"
@@ -129,9 +145,11 @@ _FORM_FIELDS = re.compile(r"e-?mail|\bname\s*\*|website|required|pflichtfeld|wil
 _FORM_LINES = 5
 
 
-def _thread_follows(lines: list[str]) -> bool:
-    """Two comments' name lines (a day or a time, no article meta line) among the lines after a bare count."""
-    stamps = [line for line in lines[:_THREAD_LINES] if _STAMP.search(line) and not _META_LINE.search(line)]
+def _thread_follows(lines: list[str], short: bool = False) -> bool:
+    """Two comments' name lines (a day, a time or how long ago; no article meta line) among the lines after a bare
+    count; with `short`, lines no longer than a name line is."""
+    stamps = [line for line in lines[:_THREAD_LINES] if (not short or len(line) <= NAME_LINE_MAX)
+              and _STAMP.search(line) and not _META_LINE.search(line)]
     return len(stamps) >= 2
 
 
@@ -140,15 +158,19 @@ def without_comment_thread(lines: list[str]) -> list[str]:
     comments the page names by no class or id (a plain `<h3>` over plain paragraphs) go by their heading. A bare
     count cuts only when two comments' name lines (a day or a time) follow within a few lines: a count in the
     article's meta line, between its lead and the rest, is no thread; a form's heading ("Leave a Reply") only when the
-    form's fields follow it, or nothing (a share bar's "Kommentar schreiben", a how-to's step, are the article's)."""
+    form's fields follow it, or nothing (a share bar's "Kommentar schreiben", a how-to's step, are the article's), or
+    comments' name lines; a call to comment ("Comentar", "Add a comment") only when name lines follow it."""
     words = 0
     for i, line in enumerate(lines):
-        if words >= _ARTICLE_BEFORE and len(line) <= COMMENTS_TAIL_MAX and COMMENTS_TAIL_RE.match(line):
+        if words >= _ARTICLE_BEFORE and len(line) <= COMMENTS_TAIL_MAX:
             after = lines[i + 1:]
-            if _READERS.match(line) or (
-                    _FORM_HEADING.match(line) and (not after or any(_FORM_FIELDS.search(n) for n in after[:_FORM_LINES]))
+            if COMMENTS_TAIL_RE.match(line) and (_READERS.match(line) or (
+                    _FORM_HEADING.match(line) and (not after or any(_FORM_FIELDS.search(n) for n in after[:_FORM_LINES])
+                                                   or _thread_follows(after, short=True))
             ) or (
-                    not _FORM_HEADING.match(line) and _thread_follows(after)):
+                    not _FORM_HEADING.match(line) and _thread_follows(after))):
+                return lines[:i]
+            if COMMENT_CALL_RE.match(line) and _thread_follows(after, short=True):
                 return lines[:i]
         words += len(line.split())
     return lines

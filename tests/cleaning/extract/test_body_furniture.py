@@ -195,3 +195,48 @@ def test_a_form_heading_with_the_article_going_on_after_it_cuts_nothing(line):
 def test_an_articles_meta_line_with_its_day_after_a_comment_count_cuts_nothing():
     body = _body([PARAS[0], "12 Kommentare", "3. Juni 2024 · 5 Min. Lesezeit", *PARAS[1:]], "de")
     assert all(p in body for p in PARAS), body
+
+
+RELATIVE_COMMENTS = [
+    ["Hace 28 minutos", "Vaya comportamiento tan poco ejemplar, como para que los ciudadanos lo creamos.",
+     "Hace una hora", "Lo importante no es si lo hacen o no, sino quién lo paga al final."],
+    ["2 hours ago", "My father had the same attacks for years until his doctor changed his medicine.",
+     "an hour ago", "Does anyone know whether cherries really help? I read it somewhere."],
+    ["vor 3 Stunden", "Bei mir hat das auch geholfen, danke für den ausführlichen Bericht.",
+     "vor einer Stunde", "Wie lange hat es gedauert, bis du etwas gemerkt hast?"],
+]
+
+
+@pytest.mark.parametrize("heading,comments", [
+    ("Comentar", RELATIVE_COMMENTS[0]), ("Add a comment", RELATIVE_COMMENTS[1]), ("Kommentieren", RELATIVE_COMMENTS[2]),
+    ("12 Kommentare", RELATIVE_COMMENTS[2]), ("Leave a Reply", RELATIVE_COMMENTS[1]),
+])
+def test_a_call_to_comment_with_comments_stamped_how_long_ago_under_it_ends_the_article(heading, comments):
+    """A comment button's word over the site's comment policy and readers' comments, each under how long ago it
+    was written ("Hace 28 minutos", "2 hours ago"): the comments are no part of the article."""
+    policy = ["Comments are the opinion of their authors, not of this site."]
+    assert _body([*PARAS[:2], heading, *policy, *comments]) == PARAS[:2]
+
+
+@pytest.mark.parametrize("after", [
+    # an opinion column's label, then the article, whose sentences hold years
+    [("In 2019 the guideline changed, and by 2021 most clinics had followed it, so the advice you read may differ "
+      "from what your doctor learned."),
+     ("A study from 2020 found the same in older patients, and another in 2022 confirmed it in a larger group of "
+      "people with the disease.")],
+    # a share bar's button, then the article going on
+    PARAS[2:],
+])
+def test_a_call_to_comment_without_comments_name_lines_under_it_cuts_nothing(after):
+    body = _body([*PARAS[:2], "Comment", *after])
+    assert all(p in body for p in [*PARAS[:2], *after]), body
+
+
+def test_how_long_ago_counts_as_a_comments_stamp_in_the_languages_of_the_thread_headings():
+    from cleaning.extract.body_furniture import _STAMP
+
+    for stamp in ["Hace 28 minutos", "hace una hora", "2 hours ago", "an hour ago", "vor 3 Stunden",
+                  "vor einer Stunde", "il y a 3 jours", "há 2 dias", "5 ore fa", "3 uur geleden", "Juan · hace 2 días"]:
+        assert _STAMP.search(stamp), stamp
+    for text in ["Gout comes back in attacks", "The dose was halved", "Take it for a week"]:
+        assert not _STAMP.search(text), text
