@@ -13,7 +13,10 @@ to `cleaning.extract.extract` and the answers compared:
 * htmldate's `tests/unit_tests.py`: every `find_date` page, the product's publication day against
   `find_date(html, url=url, original_date=True, extensive_search=True)` (issue 14's reference call);
 * trafilatura's `tests/metadata_tests.py` and `tests/json_metadata_tests.py`: every `extract_metadata` page,
-  title and date against trafilatura's.
+  title and date against trafilatura's;
+* newspaper4k's (NEWSPAPER4K, not a dependency) `tests/data`: ~20 whole news pages in eight languages with the
+  text, title and day newspaper4k gives for them (its own output, not hand-checked): body token F1 of the product
+  and of `trafilatura.extract`, and titles and days as newspaper4k gives them.
 
 A disagreement is not always the product's error (htmldate reads dates inside HTML comments; trafilatura takes a
 JSON-LD `name` over its `headline`): the list is for reading, the counts for following a change.
@@ -25,9 +28,11 @@ import argparse
 import importlib
 import json
 import logging
+import re
 import subprocess
 import sys
 import tarfile
+from collections import Counter
 from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
@@ -36,9 +41,9 @@ from typing import Any
 CACHE = Path.home() / ".cache" / "health-crawl" / "library-cases"
 
 
-def sdist(name: str) -> Path:
-    """The unpacked source distribution of the installed version of `name`."""
-    ver = version(name)
+def sdist(name: str, ver: str | None = None) -> Path:
+    """The unpacked source distribution of `name` (the installed version unless `ver`)."""
+    ver = ver or version(name)
     root = CACHE / f"{name}-{ver}"
     if not root.is_dir():
         CACHE.mkdir(parents=True, exist_ok=True)
@@ -84,6 +89,7 @@ def main() -> None:
     parser.add_argument("--show", type=int, default=0, help="print this many disagreements of each kind")
     args = parser.parse_args()
     logging.disable(logging.CRITICAL)  # the libraries' tests feed them broken pages on purpose
+    import trafilatura
     from htmldate import find_date
     from trafilatura.metadata import extract_metadata
 
@@ -114,13 +120,59 @@ def main() -> None:
                                     ex.published_date.isoformat() if ex.published_date else None)):
             if theirs != ours:
                 differ[kind].append({"theirs": theirs, "ours": ours, "html": " ".join(html.split())[:300]})
-    print(f"htmldate {version('htmldate')}, trafilatura {version('trafilatura')}: distinct pages of their unit tests")
+    f1 = {"product": 0.0, "trafilatura": 0.0}
+    pages = newspaper_pages()
+    for kind in ("title (newspaper4k)", "date (newspaper4k)"):
+        differ[kind], totals[kind] = [], 0
+    for name, html, meta in pages:
+        ex = extract(html, url=meta.get("url"))
+        f1["product"] += token_f1(ex.body, meta.get("text") or "")
+        f1["trafilatura"] += token_f1(trafilatura.extract(html, url=meta.get("url")) or "", meta.get("text") or "")
+        day = (meta.get("publish_date") or "")[:10] or None
+        for kind, theirs, ours in (("title (newspaper4k)", meta.get("title") or None, ex.title or None),
+                                   ("date (newspaper4k)", day, ex.published_date.isoformat() if ex.published_date
+                                    else None)):
+            if theirs is None:
+                continue  # newspaper4k found none: nothing to compare
+            totals[kind] += 1
+            if theirs != ours:
+                differ[kind].append({"page": name, "theirs": theirs, "ours": ours})
+    print(f"htmldate {version('htmldate')}, trafilatura {version('trafilatura')}: distinct pages of their unit tests; "
+          f"newspaper4k {NEWSPAPER4K}: its test pages")
     print("| compared | pages | agree | differ |\n| --- | ---: | ---: | ---: |")
     for kind, found in differ.items():
         print(f"| {kind} | {totals[kind]} | {totals[kind] - len(found)} | {len(found)} |")
+    n = max(1, len(pages))
+    print(f"newspaper4k's {len(pages)} pages, mean body token F1 against its text: product "
+          f"{f1['product'] / n:.3f}, trafilatura.extract {f1['trafilatura'] / n:.3f}")
     for kind, found in differ.items():
         for case in found[: args.show]:
-            print(kind, json.dumps(case, ensure_ascii=False))
+            shown = {k: v[:300] if isinstance(v, str) else v for k, v in case.items()}  # a test's 5,000-letter title
+            print(kind, json.dumps(shown, ensure_ascii=False))
+
+
+NEWSPAPER4K = "0.9.6"
+
+
+def newspaper_pages() -> list[tuple[str, str, dict]]:
+    """(name, html, newspaper4k's answers) of each page of its tests/data that has both."""
+    data = sdist("newspaper4k", NEWSPAPER4K) / "tests" / "data"
+    out = []
+    for meta in sorted((data / "metadata").glob("*.json")):
+        page = data / "html" / f"{meta.stem}.html"
+        if page.is_file():
+            out.append((meta.stem, page.read_text(encoding="utf-8", errors="replace"), json.loads(meta.read_text())))
+    return out
+
+
+def token_f1(found: str, truth: str) -> float:
+    """Token F1 of two texts (words, lower case, counted with repeats): 0 when either is empty."""
+    a, b = Counter(re.findall(r"\w+", found.lower())), Counter(re.findall(r"\w+", truth.lower()))
+    common = sum((a & b).values())
+    if not common:
+        return 0.0
+    precision, recall = common / sum(a.values()), common / sum(b.values())
+    return 2 * precision * recall / (precision + recall)
 
 
 if __name__ == "__main__":
