@@ -172,7 +172,7 @@ def from_time(tree: HtmlElement, skip, parse_other=None) -> list[Stamp]:
         hint = " ".join(filter(None, (t.get("itemprop"), t.get("class"), parent.get("class") if parent is not None else None,
                                       parent.get("itemprop") if parent is not None else None))).lower()
         modified = "modif" in hint or "updat" in hint
-        if not modified and (t.get("pubdate") is not None or "publish" in hint or "entry-date" in hint):
+        if not modified and (t.get("pubdate") is not None or "publish" in hint or "publica" in hint or "entry-date" in hint):
             hint = "published " + hint
         stamp = parse_stamp(value, "time", modified, hint)
         if stamp and stamp.utc and parse_other is not None:

@@ -420,3 +420,17 @@ def test_a_two_digit_year_is_written_out_only_in_a_day_month_date():
     assert with_full_year("05 Mar 2019", today) is None
     ex = extract(_page(byline='<p>We walked 12 May 19 times.</p>'), "https://x.test/a/walking", now=NOW)
     assert ex.published_date is None  # prose: a count, not a date
+
+
+@pytest.mark.parametrize("label", ["publication", "date-publication", "publicado", "fecha-publicacion"])
+def test_a_time_in_an_element_named_for_the_publication_beats_a_pubdate_further_down(label):
+    """A French magazine's header says "Le <time datetime=...>28 juin 2019</time>" in `<p class="publication">`; a
+    readers' forum teaser further down marks its own post's day with the obsolete `pubdate` attribute."""
+    body = "".join(f"<p>Paragraphe {i} de l'article, assez long pour en être un, sur la santé publique.</p>"
+                   for i in range(6))
+    page = (f'<html lang="fr"><head><title>Chronique</title></head><body><article><header><h1>Chronique</h1>'
+            f'<p class="{label}">Le <time datetime="2019-06-28T13:49:45Z">28 juin 2019</time></p></header>{body}'
+            '</article><div class="forum"><p>Un lecteur répond (...)</p><p class="info">Le <time '
+            'datetime="2019-09-22T07:30:29Z" pubdate>22 septembre</time>, par Kevin</p></div></body></html>')
+    ex = extract(page, url="https://example.fr/magazine/chroniques/une-chronique")
+    assert ex.published_date == date(2019, 6, 28), (ex.published_date, ex.date_source)
