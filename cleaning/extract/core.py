@@ -41,6 +41,10 @@ _NOT_TEXT = ("script", "style", "noscript", "template", "svg", "nav", "aside", "
 _CONTROLS = ("button", "select", "textarea", "input")
 _HEAD_TAGS = frozenset({"head", "title", "meta", "link", "base", "script", "style", "noscript", "template"})
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+# XHTML's root written as an empty element (`<html xml:lang="de_DE" />`): libxml2 ends the document there and keeps
+# nothing of the page (htmldate and trafilatura repair it the same way)
+_SELF_CLOSED_HTML = re.compile(r"(<html\b[^>]*?)\s*/>", re.I)
+_ROOT_WITHIN = 2000  # characters: where the root element starts, after a doctype and comments
 
 
 @contextlib.contextmanager
@@ -71,7 +75,9 @@ def _parse(text: str) -> HtmlElement | None:
     except (etree.ParserError, ValueError):
         return None
     if tree is None or tree.find(".//body") is None and len(tree) == 0:
-        return None
+        top = text[:_ROOT_WITHIN]
+        repaired = _SELF_CLOSED_HTML.sub(r"\1>", top, count=1)
+        return _parse(repaired + text[_ROOT_WITHIN:]) if repaired != top else None
     return tree
 
 

@@ -119,3 +119,17 @@ def test_an_article_with_links_in_its_prose_is_kept():
             + "</article></body></html>")
     ex = extract(html, "https://example.org/walking")
     assert len(ex.body.split()) > 200 and "link_list" not in ex.flags
+
+
+def test_an_xhtml_root_written_as_an_empty_element_still_gives_the_page():
+    """`<html xml:lang="de_DE" />` (an old CMS template): libxml2 closes the document at it and keeps nothing."""
+    body = "".join(f"<p>Absatz {i}: Der Verein trainiert jeden Samstag auf dem Platz am Stadtrand, bei jedem "
+                   "Wetter und mit Hunden aller Rassen.</p>" for i in range(4))
+    page = ('<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/'
+            'xhtml1-strict.dtd" />\n<html xml:lang="de_DE" />\n<head><title>Training | Hundesportverein</title>'
+            '<meta name="Creation_Date" content="01/11/2010" /></head>\n<body><div id="content"><h1>Training</h1>'
+            f'{body}</div></body></html>')
+    for html in (page, page.encode("iso-8859-1")):
+        ex = extract(html, "http://hundeverein.example/index.php?id=54")
+        assert not ex.reason, ex.reason
+        assert ex.title == "Training" and "jeden Samstag" in ex.body
