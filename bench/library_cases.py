@@ -14,6 +14,9 @@ to `cleaning.extract.extract` and the answers compared:
   `find_date(html, url=url, original_date=True, extensive_search=True)` (issue 14's reference call);
 * trafilatura's `tests/metadata_tests.py` and `tests/json_metadata_tests.py`: every `extract_metadata` page,
   title and date against trafilatura's;
+* htmldate 0.9.1's (HTMLDATE_PAGES; later versions ship no pages) `tests/cache`: 68 real pages saved from the web,
+  the product's day against today's htmldate (the reference call above) on each, and against the day its tests
+  expect where they ask for the publication day (`original_date=True`; the others expect the latest date);
 * newspaper4k's (NEWSPAPER4K, not a dependency) `tests/data`: ~20 whole news pages in eight languages with the
   text, title and day newspaper4k gives for them (its own output, not hand-checked): body token F1 of the product
   and of `trafilatura.extract`, and titles and days as newspaper4k gives them.
@@ -120,6 +123,22 @@ def main() -> None:
                                     ex.published_date.isoformat() if ex.published_date else None)):
             if theirs != ours:
                 differ[kind].append({"theirs": theirs, "ours": ours, "html": " ".join(html.split())[:300]})
+    real, expected_kind = f"date (htmldate), htmldate {HTMLDATE_PAGES}'s real pages", "date (expected by its tests)"
+    for kind in (real, expected_kind):
+        differ[kind], totals[kind] = [], 0
+    right = 0
+    for url, expected, html in htmldate_pages():
+        ex = extract(html, url=url)
+        ours = ex.published_date.isoformat() if ex.published_date else None
+        theirs = find_date(html.decode("utf-8", "replace"), url=url, original_date=True, extensive_search=True)
+        totals[real] += 1
+        if ours != theirs:
+            differ[real].append({"url": url, "theirs": theirs, "ours": ours, "source": ex.date_source})
+        if expected != "":
+            totals[expected_kind] += 1
+            right += theirs == expected
+            if ours != expected:
+                differ[expected_kind].append({"url": url, "expected": expected, "ours": ours, "htmldate": theirs})
     f1 = {"product": 0.0, "trafilatura": 0.0}
     pages = newspaper_pages()
     for kind in ("title (newspaper4k)", "date (newspaper4k)"):
@@ -142,6 +161,8 @@ def main() -> None:
     print("| compared | pages | agree | differ |\n| --- | ---: | ---: | ---: |")
     for kind, found in differ.items():
         print(f"| {kind} | {totals[kind]} | {totals[kind] - len(found)} | {len(found)} |")
+    print(f"htmldate {version('htmldate')}'s own answer on the {totals[expected_kind]} pages its tests expect a "
+          f"publication day of: {right} as expected")
     n = max(1, len(pages))
     print(f"newspaper4k's {len(pages)} pages, mean body token F1 against its text: product "
           f"{f1['product'] / n:.3f}, trafilatura.extract {f1['trafilatura'] / n:.3f}")
@@ -152,6 +173,26 @@ def main() -> None:
 
 
 NEWSPAPER4K = "0.9.6"
+HTMLDATE_PAGES = "0.9.1"
+_EXPECTED_DAY = re.compile(r"assert find_date\(load_mock_page\('([^']+)'\)((?:, *\w+=\w+)*)\) == ('[^']*'|None)")
+
+
+def htmldate_pages() -> list[tuple[str, str | None, bytes]]:
+    """(url, expected day, page bytes) of each page htmldate 0.9.1's tests call `find_date` on; the expected day
+    (None: no date) of the call with `original_date=True`, "" when no call asks for the publication day."""
+    import ast
+
+    tests = sdist("htmldate", HTMLDATE_PAGES) / "tests"
+    source = (tests / "unit_tests.py").read_text(encoding="utf-8")
+    pages = ast.literal_eval(re.search(r"MOCK_PAGES = (\{.*?\})", source, re.S).group(1))
+    expected: dict[str, str | None] = {}
+    for m in _EXPECTED_DAY.finditer(source):
+        url, options, day = m.group(1), dict(re.findall(r"(\w+)=(\w+)", m.group(2))), m.group(3)
+        if url in pages and (tests / "cache" / pages[url]).is_file():
+            asked = options.get("original_date") == "True" and options.get("extensive_search") != "False"
+            if asked or url not in expected:
+                expected[url] = (None if day == "None" else day.strip("'")) if asked else ""
+    return [(url, day, (tests / "cache" / pages[url]).read_bytes()) for url, day in expected.items()]
 
 
 def newspaper_pages() -> list[tuple[str, str, dict]]:
