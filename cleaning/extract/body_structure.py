@@ -5,7 +5,8 @@
 - `merge_split_sections`: an article the page split into sibling sections (ad rows between) is joined, so
   the extractor, which reads one element, reads all of it;
 - `paragraphs_from_breaks`: text written as lines between `<br><br>` (no `<p>`) becomes paragraphs, which
-  the extractor reads (it passed such a block over);
+  the extractor reads (it passed such a block over); `paragraphs_from_divs`: so do paragraphs written as
+  sibling text-only `<div>`s;
 - `drop_promo_cards`: a card in the text of a read-also label and one linked headline ("Te puede interesar" then
   `<a><h3>...</h3></a>`) goes: the extractor drops the label and kept the headline as a subheading.
 """
@@ -30,10 +31,11 @@ def weighted_len(text: str) -> int:
     return len(text) + 2 * len(CJK_RE.findall(text))
 
 
-def unwrap_article_holders(root: HtmlElement) -> int:
+def unwrap_article_holders(root: HtmlElement, title: str | None = None) -> int:
     """Unwraps (keeps the children of) every nav/aside/footer/menu that holds the page's article;
     returns how many. The tags say "not article text", but broken markup (an unclosed widget) can
-    put the article inside one, and removing it then loses the whole article.
+    put the article inside one, and removing it then loses the whole article. A holder of the page's
+    headline (`title`, an `<h1>`) with paragraphs after it holds the article, however short.
 
     Evidence, as for class names in `preclean`, from long paragraphs (150+ characters): the element
     holds an `<article>` with two or more of them and at least half of the page's long-paragraph text,
@@ -41,8 +43,9 @@ def unwrap_article_holders(root: HtmlElement) -> int:
     (teasers, captions, legal text beside an article) hold neither and are removed as before.
     """
     holders = [el for el in root.iter(*STRUCTURAL_TAGS) if el is not root]
+    keep = [el for el in holders if _holds_headline(el, title)]
     if not any(len(p.text_content()) > LONG_PARA for el in holders for p in el.iter("p")):
-        return 0  # what is kept holds long paragraphs: a page's menus and footers mostly hold none
+        return _unwrap(root, keep)  # what is kept holds long paragraphs: a page's menus and footers mostly hold none
     held: dict = {}  # element -> [long paragraphs, their characters]
     total = 0
     for p in root.iter("p"):
@@ -58,16 +61,40 @@ def unwrap_article_holders(root: HtmlElement) -> int:
                 count[0] += 1
                 count[1] += n
     if not total:
-        return 0
+        return _unwrap(root, keep)
     articles = [el for el, (k, n) in held.items() if el.tag == "article" and k >= 2 and n >= 0.5 * total]
-    keep = []
     for el in holders:
         k, n = held.get(el, (0, 0))
         holds_article = k >= 2 and any(el in a.iterancestors() for a in articles)
         # A footer of long disclaimers beside a short-paragraph article is still a footer: only an
         # <article> inside makes a footer the article's holder.
-        if holds_article or el.tag != "footer" and k >= 3 and n >= 0.75 * total:
+        if (holds_article or el.tag != "footer" and k >= 3 and n >= 0.75 * total) and el not in keep:
             keep.append(el)
+    return _unwrap(root, keep)
+
+
+HEADLINE_TEXT = 200  # characters of paragraphs after the headline, in its holder: a short report's text
+
+
+def _holds_headline(holder: HtmlElement, title: str | None) -> bool:
+    """The holder has the page's headline (an `<h1>` that is the title found) and paragraphs after it: a site that
+    puts its article in an `<aside>` ("direct content"), whatever its length. Not a menu's logo `<h1>`."""
+    if not title:
+        return False
+    want = " ".join(title.split()).casefold()
+    seen = None
+    text = 0
+    for el in holder.iter("h1", "p"):
+        if el.tag == "h1":
+            seen = seen or " ".join(el.text_content().split()).casefold() == want
+        elif seen:
+            text += len(" ".join(el.text_content().split()))
+            if text >= HEADLINE_TEXT:
+                return True
+    return False
+
+
+def _unwrap(root: HtmlElement, keep: list[HtmlElement]) -> int:
     for el in keep:
         el.tag = "xunwrap"
     if keep:
@@ -201,6 +228,37 @@ _BLOCK_CHILDREN = frozenset(("p", "div", "table", "ul", "ol", "dl", "blockquote"
                              "h1", "h2", "h3", "h4", "h5", "h6", "hr", "form", "figure"))
 _BREAK_HOLDERS = frozenset(("div", "font", "td", "span", "section", "article", "center", "blockquote"))
 BREAKS_MIN_TEXT = 200  # characters of text between the breaks: a block of prose, not a caption or an address
+DIV_PARAGRAPHS = 3  # sibling text-only <div>s under one parent, at least: an article's paragraphs
+DIV_PARAGRAPH_TEXT = 80  # characters of each (a CJK one counting three): a sentence or more, not a label
+DIV_LINKED_SHARE = 0.3  # of a div's text in links, at most: prose, not a teaser card's headline and blurb
+# what a paragraph holds besides its text; a div with any other child (a <p>, an <h3>, a <div>) is a block
+_INLINE = frozenset({"a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "dfn", "em", "font", "i", "img", "kbd",
+                     "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr"})
+
+
+def paragraphs_from_divs(root: HtmlElement) -> int:
+    """Makes `<p>` of paragraphs written as `<div>`s (Der Spiegel's `<div class="dig-absatz">`): three or more
+    sibling divs holding only text and inline elements, 80+ characters each, little of it in links. The
+    extractor reads paragraphs; it passed such an article over for a box of real `<p>`s beside it. Returns how
+    many divs."""
+    by_parent: dict[HtmlElement, list[HtmlElement]] = {}
+    for div in root.iter("div"):
+        parent = div.getparent()
+        if parent is None or any(isinstance(c.tag, str) and c.tag not in _INLINE for c in div):
+            continue
+        text = " ".join(div.text_content().split())
+        if weighted_len(text) < DIV_PARAGRAPH_TEXT:
+            continue
+        linked = sum(len(" ".join(a.text_content().split())) for a in div.iter("a"))
+        if linked <= DIV_LINKED_SHARE * len(text):
+            by_parent.setdefault(parent, []).append(div)
+    done = 0
+    for divs in by_parent.values():
+        if len(divs) >= DIV_PARAGRAPHS:
+            for div in divs:
+                div.tag = "p"
+            done += len(divs)
+    return done
 
 
 def paragraphs_from_breaks(root: HtmlElement) -> int:

@@ -195,7 +195,7 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
         # Title, dates and blocks are read: scripts and styles (often half the page) go now, so that
         # trafilatura, which drops them from each of its copies of the tree, copies less.
         # ... except a nav/aside/footer/menu that broken markup wrapped around the article: unwrapped
-        body_structure.unwrap_article_holders(tree)
+        body_structure.unwrap_article_holders(tree, ex.title)
         body_article.keep_article_callouts(tree)
         etree.strip_elements(tree, *_NOT_TEXT, with_tail=False)
         if PRECLEAN:
@@ -209,6 +209,7 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
         body_article.mark_article_container(tree)  # after: scripts gone, split sections joined
         layout_tables.unwrap_layout_tables(tree)  # an article in a layout table's cell: paragraphs, not a row
         body_structure.paragraphs_from_breaks(tree)  # prose between <br><br>, no <p>: paragraphs
+        body_structure.paragraphs_from_divs(tree)  # prose in sibling text-only <div>s: paragraphs
         with _without_head(tree):  # read already (title, dates): trafilatura would only copy it
             paras = body_mod.with_lead(body_trafilatura.trafilatura_body(tree, url, cjk=cjk), tree)
         ex.body_source = "generic" if paras else ""

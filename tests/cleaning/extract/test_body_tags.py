@@ -292,3 +292,64 @@ def test_beside_two_articles_in_a_layout_table_no_cell_is_dropped():
     html = _portal(MENU).replace("<td width='160'></td>", f"<td><h2>Heart rate in winter</h2>{other}</td>")
     text = _unwrapped_text(html)
     assert "Archive" in text and "Pebble Notes" in text and "heart rate of older people" in text
+
+
+_MENU = "".join(f"<li><a href='/{w.lower()}'>{w}</a></li>" for w in (
+    "E-Paper", "Abo", "Anzeigen", "Kontakt", "Heidelberg", "Mannheim", "Sinsheim", "Wiesloch", "Sport", "Kultur",
+    "Wirtschaft", "Politik", "Wetter", "Verkehr", "Service", "Leserreisen", "Archiv", "Impressum"))
+_REPORT = ["Frankfurt (dpa) - Für einen Roman über die alte Bundesrepublik hat die Autorin den Buchpreis erhalten.",
+           "Das Buch wurde in Frankfurt als beste literarische Neuerscheinung des Jahres ausgezeichnet.",
+           "Der Preis, 2005 erstmals vergeben, gilt als wichtigste Auszeichnung der Branche."]
+
+
+def _short_report_page(holder: str, headline: str = "Autorin erhält den Buchpreis") -> str:
+    paras = "".join(f"<p>{p}</p>" for p in _REPORT)
+    return (f"<html lang='de'><head><title>{headline} | Tageblatt</title></head><body><header><ul class='menu'>"
+            f"{_MENU}</ul></header><main><{holder} class='direct-content'><section><header><h1>{headline}</h1>"
+            f"</header>{paras}</section></{holder}><aside class='rail'><h3>Meistgelesen</h3><ul>{_MENU[:300]}</ul>"
+            "</aside></main></body></html>")
+
+
+@pytest.mark.parametrize("holder", ["aside", "nav"])
+def test_a_short_report_a_site_puts_in_an_aside_with_its_headline_is_the_body(holder):
+    """A news site's template holds its reports in `<aside class="...direct-content">`: three short paragraphs,
+    none long enough for the long-paragraph evidence. Without them the extractor read the site's menu, and the
+    page came out as a link list with no body."""
+    ex = extract(_short_report_page(holder), "https://tageblatt.example/nachrichten/buchpreis-123.html")
+    assert ex.body.split("\n\n") == _REPORT, (ex.body, ex.flags)
+
+
+def test_an_aside_whose_h1_is_not_the_headline_still_goes():
+    """A menu's logo <h1> (the site's name) says nothing: the aside holding it goes as before."""
+    html = _short_report_page("div").replace(
+        "<aside class='rail'><h3>Meistgelesen</h3>", "<aside class='rail'><h1>Tageblatt</h1><p>"
+        + " ".join(_REPORT) + "</p>")
+    tree = _parse(html)
+    assert unwrap_article_holders(tree, "Autorin erhält den Buchpreis") == 0
+
+
+def test_paragraphs_written_as_divs_are_read_beside_a_box_of_real_paragraphs():
+    """A magazine writes its article's paragraphs as `<div class="absatz">` (no `<p>`), with a box of two real
+    paragraphs (an editor's note) beside them: the extractor took the box for the article."""
+    long = ("Die Redaktion hat die Vorwürfe in den vergangenen Wochen geprüft, mit Kollegen, Quellen und "
+            "Dokumenten, und legt hier Absatz {n} ihres Berichts vor, der die Ereignisse der Reihe nach schildert.")
+    divs = "".join(f"<div class='absatz'>{long.format(n=n)}</div>" for n in range(1, 9))
+    note = ("Wir haben unsere Leserinnen und Leser über den Fall informiert und werden weiter berichten, sobald es "
+            "Neues gibt; Fragen und Hinweise nimmt die Redaktion jederzeit entgegen, auch vertraulich, Nummer {n}.")
+    box = "<div class='box'><h3>In eigener Sache</h3>" + "".join(f"<p>{note.format(n=n)}</p>" for n in range(4)) \
+        + "</div>"
+    html = (f"<html lang='de'><head><title>Ein Albtraum</title></head><body><div class='artikel'><h1>Ein Albtraum"
+            f"</h1>{box}<div class='text'>{divs}</div></div></body></html>")
+    ex = extract(html, "https://magazin.example/print/d-161500790.html")
+    for n in (1, 4, 8):
+        assert f"Absatz {n} ihres Berichts" in ex.body, ex.body
+
+
+def test_teaser_cards_and_short_labels_in_divs_stay_divs():
+    from cleaning.extract.body_structure import paragraphs_from_divs
+
+    cards = "".join(f"<div class='card'><a href='/a{n}'>Ein langer verlinkter Titel des Artikels Nummer {n} über "
+                    f"Gesundheit</a> kurz</div>" for n in range(5))
+    labels = "".join(f"<div class='label'>Rubrik {n}</div>" for n in range(5))
+    tree = _parse(f"<html><body><div>{cards}</div><div>{labels}</div></body></html>")
+    assert paragraphs_from_divs(tree) == 0 and not tree.findall(".//p")
