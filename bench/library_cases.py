@@ -17,6 +17,10 @@ to `cleaning.extract.extract` and the answers compared:
 * htmldate 0.9.1's (HTMLDATE_PAGES; later versions ship no pages) `tests/cache`: 68 real pages saved from the web,
   the product's day against today's htmldate (the reference call above) on each, and against the day its tests
   expect where they ask for the publication day (`original_date=True`; the others expect the latest date);
+* trafilatura 1.0.0's (TRAFILATURA_PAGES, the last release that shipped them) `tests/realworld_tests.py`: ~80 real
+  pages saved from the web, each with snippets its extraction must hold and must not hold: how many the product
+  keeps, and `trafilatura.extract` (comments off, as the product; some snippets are readers' comments, which the
+  tests expected with trafilatura's comments on);
 * newspaper4k's (NEWSPAPER4K, not a dependency) `tests/data`: ~20 whole news pages in eight languages with the
   text, title and day newspaper4k gives for them (its own output, not hand-checked): body token F1 of the product
   and of `trafilatura.extract`, and titles and days as newspaper4k gives them.
@@ -139,6 +143,20 @@ def main() -> None:
             right += theirs == expected
             if ours != expected:
                 differ[expected_kind].append({"url": url, "expected": expected, "ours": ours, "htmldate": theirs})
+    snippets = {"product": [0, 0, 0, 0], "trafilatura": [0, 0, 0, 0]}  # must found, must, must-not kept, must-not
+    missed: list[dict] = []
+    for url, must, must_not, raw in realworld_pages():
+        ours = extract(raw, url=url).body
+        theirs = trafilatura.extract(raw.decode("utf-8", "replace"), url=url, include_comments=False) or ""
+        for name, text in (("product", ours), ("trafilatura", theirs)):
+            counts = snippets[name]
+            counts[0] += sum(m in text for m in must)
+            counts[1] += len(must)
+            counts[2] += sum(m in text for m in must_not)
+            counts[3] += len(must_not)
+        lost, kept = [m for m in must if m not in ours], [m for m in must_not if m in ours]
+        if lost or kept:
+            missed.append({"url": url, "missing": lost, "kept": kept})
     f1 = {"product": 0.0, "trafilatura": 0.0}
     pages = newspaper_pages()
     for kind in ("title (newspaper4k)", "date (newspaper4k)"):
@@ -163,6 +181,9 @@ def main() -> None:
         print(f"| {kind} | {totals[kind]} | {totals[kind] - len(found)} | {len(found)} |")
     print(f"htmldate {version('htmldate')}'s own answer on the {totals[expected_kind]} pages its tests expect a "
           f"publication day of: {right} as expected")
+    for name, (found, must, kept, must_not) in snippets.items():
+        print(f"trafilatura {TRAFILATURA_PAGES}'s real-world pages, {name}: {found} of {must} snippets that must be "
+              f"in the text found, {kept} of {must_not} that must not be kept")
     n = max(1, len(pages))
     print(f"newspaper4k's {len(pages)} pages, mean body token F1 against its text: product "
           f"{f1['product'] / n:.3f}, trafilatura.extract {f1['trafilatura'] / n:.3f}")
@@ -170,10 +191,47 @@ def main() -> None:
         for case in found[: args.show]:
             shown = {k: v[:300] if isinstance(v, str) else v for k, v in case.items()}  # a test's 5,000-letter title
             print(kind, json.dumps(shown, ensure_ascii=False))
+    for case in missed[: args.show]:
+        print("snippets", json.dumps(case, ensure_ascii=False))
 
 
 NEWSPAPER4K = "0.9.6"
 HTMLDATE_PAGES = "0.9.1"
+TRAFILATURA_PAGES = "1.0.0"
+
+
+def realworld_pages() -> list[tuple[str, set[str], set[str], bytes]]:
+    """(url, snippets that must be in, snippets that must not be in, page bytes) of trafilatura 1.0.0's
+    real-world tests: each `result = load_mock_page(URL)` and the `'...' in result` / `not in result` of the
+    asserts after it."""
+    import ast
+
+    tests = sdist("trafilatura", TRAFILATURA_PAGES) / "tests"
+    source = (tests / "realworld_tests.py").read_text(encoding="utf-8")
+    pages = ast.literal_eval(re.search(r"MOCK_PAGES = (\{.*?\})", source, re.S).group(1))
+    wanted: dict[str, tuple[set[str], set[str]]] = {}
+
+    def walk(statements: list, url: list) -> None:
+        for st in statements:
+            call = st.value if isinstance(st, ast.Assign) else None
+            if isinstance(call, ast.Call) and getattr(call.func, "id", "") == "load_mock_page":
+                first = call.args[0] if call.args else None
+                url[0] = first.value if isinstance(first, ast.Constant) else None
+            elif isinstance(st, ast.Assert) and url[0]:
+                for node in ast.walk(st.test):
+                    if (isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.left, ast.Constant)
+                            and isinstance(node.comparators[0], ast.Name) and node.comparators[0].id == "result"
+                            and isinstance(node.ops[0], (ast.In, ast.NotIn))):
+                        must, must_not = wanted.setdefault(url[0], (set(), set()))
+                        (must if isinstance(node.ops[0], ast.In) else must_not).add(node.left.value)
+            elif isinstance(st, (ast.If, ast.For, ast.With)):
+                walk(st.body, url)
+
+    for fn in ast.parse(source).body:
+        if isinstance(fn, ast.FunctionDef) and fn.name.startswith("test"):
+            walk(fn.body, [None])
+    return [(url, must, must_not, (tests / "cache" / pages[url]).read_bytes()) for url, (must, must_not)
+            in wanted.items() if url in pages and (tests / "cache" / pages[url]).is_file()]
 _EXPECTED_DAY = re.compile(r"assert find_date\(load_mock_page\('([^']+)'\)((?:, *\w+=\w+)*)\) == ('[^']*'|None)")
 
 
