@@ -273,8 +273,28 @@ def parse_text_ex(text: str, formats: tuple[str, ...] = (), languages: tuple[str
     quick = _english_month_date(found)
     if quick is not None:
         return quick, False
-    langs = tuple(languages) if languages else None
+    langs = with_script_languages(found, tuple(languages) if languages else None)
     return _month_name_date(found.replace("Sept.", "Sep.").replace("Sept ", "Sep "), langs), False
+
+
+# The languages a month name written in a script can be in: a page that declares no language (or another one) may
+# still write "07 أكتوبر 2020" in its meta, which no default language reads
+_SCRIPT_LANGUAGES = (
+    (re.compile("[\u0600-\u06ff]"), ("ar", "fa", "ur")), (re.compile("[\u0400-\u04ff]"), ("ru", "uk", "bg", "sr", "be")),
+    (re.compile("[\u0370-\u03ff]"), ("el",)), (re.compile("[\u0590-\u05ff]"), ("he",)), (re.compile("[\u0e00-\u0e7f]"), ("th",)),
+    (re.compile("[\u0900-\u097f]"), ("hi", "mr", "ne")), (re.compile("[\u0980-\u09ff]"), ("bn",)),
+    (re.compile("[\uac00-\ud7af]"), ("ko",)))
+
+
+def with_script_languages(text: str, languages: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """`languages` (None: the defaults), plus those of a script `text` is written in when none of them is there."""
+    if text.isascii():
+        return languages
+    out = languages
+    for script, langs in _SCRIPT_LANGUAGES:
+        if script.search(text) and not set(langs) & set(out or DEFAULT_LANGUAGES):
+            out = (*(out or DEFAULT_LANGUAGES), *langs)
+    return out
 
 
 def parse_text(text: str, formats: tuple[str, ...] = (), languages: tuple[str, ...] | None = None,

@@ -65,6 +65,14 @@ def _local(stamps: list[Stamp], shown: list[Stamp], lang: str | None, url: str |
     if not stamps:
         return None
     first = stamps[0]
+    if visible is not None and first.source == "json-ld" and any(
+            s.source == "meta" and s.day not in first.local_days() for s in stamps[1:]):
+        # JSON-LD's datePublished and the meta's article:published_time disagree (by days: one of them is a
+        # draft's or a republished page's): the meta's, when it is the day the page shows its readers
+        seen = visible()
+        agreeing = [s for s in stamps if s.source == "meta" and s.day == seen] if seen is not None else []
+        if agreeing and seen not in first.local_days():
+            first = agreeing[0]
     if first.instant is MIDNIGHT:  # a date field; or the evening before, in America, when the page shows it
         seen = visible() if visible is not None else None
         if seen is not None and seen == first.day - timedelta(days=1):

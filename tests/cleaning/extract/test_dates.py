@@ -434,3 +434,31 @@ def test_a_time_in_an_element_named_for_the_publication_beats_a_pubdate_further_
             'datetime="2019-09-22T07:30:29Z" pubdate>22 septembre</time>, par Kevin</p></div></body></html>')
     ex = extract(page, url="https://example.fr/magazine/chroniques/une-chronique")
     assert ex.published_date == date(2019, 6, 28), (ex.published_date, ex.date_source)
+
+
+def test_a_month_name_in_a_script_the_page_does_not_declare_is_read_in_that_scripts_languages():
+    """An Arabic portal with a bare `<html>` writes its article:published_time for people ("Wednesday, 07 October
+    2020 - 12:09 PM" in Arabic); the default languages cannot read it, and the site's creation_date meta (the
+    year 2000) won."""
+    body = "".join(f"<p>فقرة {i} من المقال عن الصحة العامة والتغذية السليمة للأطفال في المدارس.</p>" for i in range(5))
+    page = ('<html><head><title>خبر</title><meta property="article:published_time" content="الأربعاء، 07 أكتوبر 2020 - '
+            '12:09 م" /><meta name="creation_date" content="10-Nov-2000" /></head><body><article><h1>خبر</h1>'
+            f'{body}</article></body></html>')
+    ex = extract(page, url="https://portal.example/news/newdetails/3126898/1/x")
+    assert ex.published_date == date(2020, 10, 7), (ex.published_date, ex.date_source)
+
+
+@pytest.mark.parametrize("shown,expected", [("06.01.2022", date(2022, 1, 6)), ("04.01.2022", date(2022, 1, 4)),
+                                            (None, date(2022, 1, 4))])
+def test_when_json_ld_and_the_meta_disagree_the_day_the_page_shows_settles_it(shown, expected):
+    """JSON-LD says the article was published on the 4th, the meta's article:published_time the 6th: the page's
+    own date line decides; without one, JSON-LD's (the more precise source) stays."""
+    body = "".join(f"<p>Absatz {i}: Mit dem Camper durch Schweden, mit Tipps zu Stellplätzen und Routen.</p>"
+                   for i in range(5))
+    line = f'<div class="article-info"><span class="info-item">{shown}</span></div>' if shown else ""
+    page = ('<html lang="de"><head><title>Vanlife</title><meta property="article:published_time" '
+            'content="2022-01-06T08:29:34" /><script type="application/ld+json">{"@context": "https://schema.org", '
+            '"@type": "NewsArticle", "headline": "Vanlife", "datePublished": "2022-01-04T07:29:00.000Z"}</script>'
+            f'</head><body><article><h1>Vanlife</h1>{line}{body}</article></body></html>')
+    ex = extract(page, url="https://magazin.example/szene/vanlife-in-schweden/")
+    assert ex.published_date == expected, (ex.published_date, ex.date_source)
