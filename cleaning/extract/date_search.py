@@ -107,7 +107,7 @@ def search(tree: HtmlElement, now: datetime | None = None, header: bool = True,
         except ValueError:  # lxml refuses some control characters; search the uncleaned copy
             pass
         candidates = _core.date_candidates(work, True)
-        found = _as_date(_core.examine_elements(candidates, options)) or _own_reading(candidates, parse)
+        found = _first_reading(candidates, options, parse)
         if found:
             return found, "markup"
         found = _as_date(_core.examine_elements(work.xpath(".//title|.//h1"), options))
@@ -157,19 +157,28 @@ def _copy_without(tree: HtmlElement, skip) -> HtmlElement:
     return work
 
 
-def _own_reading(candidates: list[HtmlElement], parse) -> date | None:
-    if parse is None or not 0 < len(candidates) <= 1000:
-        return None
+def _first_reading(candidates: list[HtmlElement], options, parse) -> date | None:
+    """The first date-classed element, in page order, with a date htmldate reads or, failing it, the caller's
+    `parse` ("miércoles, 4 de mayo de 2022", which htmldate reads only with dateparser's every language): a
+    teaser's "03-05-2022" further down is not the post's day because htmldate reads it."""
+    if parse is None or len(candidates) > 1000:
+        return _as_date(_core.examine_elements(candidates, options))
     for el in candidates:
-        text = el.text_content()
-        if 6 <= len(text) <= 300:
-            found = parse(text)
-            if not found:
-                full = with_full_year(text)  # a date-classed element: "05 Mar 19" is a date
-                found = parse(full) if full else None
-            if found:
-                return found
+        found = _as_date(_core.examine_elements([el], options)) or _own_reading(el, parse)
+        if found:
+            return found
     return None
+
+
+def _own_reading(el: HtmlElement, parse) -> date | None:
+    text = el.text_content()
+    if not 6 <= len(text) <= 300:
+        return None
+    found = parse(text)
+    if not found:
+        full = with_full_year(text)  # a date-classed element: "05 Mar 19" is a date
+        found = parse(full) if full else None
+    return found
 
 
 def _own_reading_times(work: HtmlElement, parse) -> date | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
@@ -71,7 +72,7 @@ def parse_stamp(value: str, source: str, modified: bool = False, key: str = "") 
                 return Stamp(datetime.strptime(compact, "%Y%m%d").date(), source, modified, key=key)
             except ValueError:
                 return None
-        return None
+        return _rfc2822(compact, source, modified, key)
     try:
         day = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError:
@@ -92,6 +93,25 @@ def parse_stamp(value: str, source: str, modified: bool = False, key: str = "") 
         except ValueError:
             utc = False
     return Stamp(day, source, modified, utc, hour, key, instant)
+
+
+_RFC2822 = re.compile(r"(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d\d(?::\d\d)?\s*"
+                      r"(?:GMT|UTC|UT|Z|[+-]\d{4})")
+
+
+def _rfc2822(value: str, source: str, modified: bool, key: str) -> Stamp | None:
+    """An e-mail style instant ("Wed, 04 May 2022 00:25:56 GMT", what RSS and some JSON-LD write): with its zone, a
+    UTC one an instant whose local day is the publisher's to find, as for ISO 8601."""
+    if not _RFC2822.fullmatch(value):
+        return None
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if moment.tzinfo is None or moment.utcoffset() != timedelta(0):
+        return Stamp(moment.date(), source, modified, False, moment.hour, key)
+    instant = moment.astimezone(timezone.utc)
+    return Stamp(instant.date(), source, modified, True, instant.hour, key, instant)
 
 
 def from_jsonld(objects: list[dict], parse_other, media: bool = False) -> list[Stamp]:

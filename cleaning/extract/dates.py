@@ -282,7 +282,11 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
                                     order=ctx.order() if NUMERIC_DATE.search(value) else None), now)
 
     def shown() -> date | None:
-        """The day the page's text shows (not its meta or JSON-LD), as the search below would read it."""
+        """The day the page's text shows (not its meta or JSON-LD): the line beside the headline, else as the search
+        below would read it (which may meet a site header's "today" first)."""
+        line = dated_line()
+        if line is not None:
+            return line
         found, stage = search(structured=False)
         if found is None or stage not in _TEXT_STAGES:
             return None

@@ -37,6 +37,12 @@ TLD_ZONES = {
     "uk": "Europe/London", "ie": "Europe/Dublin", "es": "Europe/Madrid", "dk": "Europe/Copenhagen",
     "se": "Europe/Stockholm", "no": "Europe/Oslo", "fi": "Europe/Helsinki", "jp": "Asia/Tokyo", "kr": "Asia/Seoul",
     "cn": "Asia/Shanghai", "tw": "Asia/Taipei", "hk": "Asia/Hong_Kong", "in": "Asia/Kolkata", "sg": "Asia/Singapore",
+    # Spanish-speaking America, where a tag says only "es" (and Spain's zone would move an evening story a day on)
+    "ar": "America/Argentina/Buenos_Aires", "uy": "America/Montevideo", "py": "America/Asuncion",
+    "cl": "America/Santiago", "pe": "America/Lima", "co": "America/Bogota", "ve": "America/Caracas",
+    "ec": "America/Guayaquil", "bo": "America/La_Paz", "cr": "America/Costa_Rica", "gt": "America/Guatemala",
+    "hn": "America/Tegucigalpa", "ni": "America/Managua", "sv": "America/El_Salvador", "pa": "America/Panama",
+    "do": "America/Santo_Domingo", "cu": "America/Havana", "pr": "America/Puerto_Rico",
 }
 _TAG = re.compile(r"^([a-z]{2,3})(?:[-_]([a-z]{2}))?", re.I)
 

@@ -462,3 +462,41 @@ def test_when_json_ld_and_the_meta_disagree_the_day_the_page_shows_settles_it(sh
             f'</head><body><article><h1>Vanlife</h1>{line}{body}</article></body></html>')
     ex = extract(page, url="https://magazin.example/szene/vanlife-in-schweden/")
     assert ex.published_date == expected, (ex.published_date, ex.date_source)
+
+
+_NOTA = "".join(f"<p>Párrafo {i} de la nota, con lo que dijo el tribunal y lo que viene después para la causa.</p>"
+                for i in range(5))
+
+
+def test_an_e_mail_style_instant_in_json_ld_is_the_publishers_local_day():
+    """JSON-LD written as RSS writes dates ("Wed, 04 May 2022 00:25:56 GMT") on an Argentine site: 9:25 PM on
+    the 3rd in Buenos Aires, not the 4th."""
+    page = ('<html lang="es"><head><title>Nota</title><script type="application/ld+json">{"@type": "NewsArticle", '
+            '"headline": "Nota", "datePublished": "Wed, 04 May 2022 00:25:56 GMT"}</script></head><body><article>'
+            f'<h1>Nota</h1>{_NOTA}</article></body></html>')
+    ex = extract(page, url="https://www.diario.example.com.ar/deportes/la-jugada-nid03052022/")
+    assert ex.published_date == date(2022, 5, 3), (ex.published_date, ex.date_source)
+
+
+def test_the_date_line_under_the_headline_settles_a_utc_instant_not_the_sites_today_in_its_header():
+    """A Paraguayan site (.com, lang "es": no zone) states 22:12 UTC on the 5th; its header shows today's date
+    ("06 may 2022", the day the page was saved), its headline line "05 de mayo de 2022"."""
+    page = ('<html lang="es"><head><title>Nota</title><script type="application/ld+json">{"@type": "NewsArticle", '
+            '"headline": "Nota", "datePublished": "2022-05-05T22:12:00 UTC"}</script></head><body><header>'
+            '<div class="date-wrapper"><span class="date">06 may 2022</span></div></header><article><h1>Nota</h1>'
+            f'<time class="date">05 de mayo de 2022</time>{_NOTA}</article></body></html>')
+    ex = extract(page, url="https://www.noticias.example.com/tribunal-confirma-n2999999.html")
+    assert ex.published_date == date(2022, 5, 5), (ex.published_date, ex.date_source)
+
+
+def test_the_first_date_classed_element_in_page_order_wins_whichever_library_reads_it():
+    """The post's "miércoles, 4 de mayo de 2022" (read in the page's language) comes before a teaser list's
+    "03-05-2022" (which htmldate reads without help): the post's day is the first."""
+    teasers = "".join(f"<div class='card'><a href='/n{i}'>Otra nota {i}</a><div class='author'>Redacción</div>"
+                      f"<div class='h6 inline-block date'>03-05-2022</div></div>" for i in range(3))
+    page = ('<html lang="es"><head><title>Nota</title></head><body><main><section class="story-title"><header>'
+            '<h1>Nota</h1></header></section><div class="story-content"><article><div class="story-subtitle">'
+            '<div class="story-meta-datetime"><span><strong class="date">miércoles, 4 de mayo de 2022</strong></span>'
+            f'</div></div>{_NOTA}</article></div><aside class="mas">{teasers}</aside></main></body></html>')
+    ex = extract(page, url="https://www.diario.example.cl/espectaculos/noticia/nota/")
+    assert ex.published_date == date(2022, 5, 4), (ex.published_date, ex.date_source)
