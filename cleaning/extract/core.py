@@ -81,6 +81,19 @@ def _parse(text: str) -> HtmlElement | None:
     return tree
 
 
+SHORT_BODY = 1500  # characters: a body this short may be a box of a longer page (the pages' median is ~3,000)
+PAGE_TO_BODY = 5  # times as much text left on the cleaned page as the body holds: an article left aside
+SECOND_OPINION_GAIN = 2  # times as long, at least, for the second opinion's body to be taken
+
+
+def _little_of_much(paras: list[str], tree: HtmlElement) -> bool:
+    """A short body on a page whose text, menus and asides already cut, is many times longer."""
+    chars = len(" ".join(paras))
+    if chars >= SHORT_BODY:
+        return False
+    return len(" ".join(tree.text_content().split())) >= PAGE_TO_BODY * max(chars, 1)
+
+
 def _canonical(tree: HtmlElement, url: str | None) -> str | None:
     for link in tree.iterfind(".//link[@href]"):
         if "canonical" in (link.get("rel") or "").lower().split():
@@ -212,6 +225,12 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
         body_structure.paragraphs_from_divs(tree)  # prose in sibling text-only <div>s: paragraphs
         with _without_head(tree):  # read already (title, dates): trafilatura would only copy it
             paras = body_mod.with_lead(body_trafilatura.trafilatura_body(tree, url, cjk=cjk), tree)
+            if _little_of_much(paras, tree):
+                # trafilatura's fast pass kept a box of the page (a FAQ's first answer, an intro) and left the
+                # article, written in boxes of its own, aside: its second opinion (readability, jusText) finds it
+                again = body_mod.with_lead(body_trafilatura.trafilatura_body(tree, url, cjk=cjk, fast=False), tree)
+                if len(" ".join(again)) >= SECOND_OPINION_GAIN * len(" ".join(paras)):
+                    paras = again
         ex.body_source = "generic" if paras else ""
     if not paras:
         with _without_head(tree):
