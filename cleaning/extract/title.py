@@ -305,6 +305,13 @@ def _choose(tree: HtmlElement, skip: set, sites: set[str], head_title: str, stat
 
 
 _TITLED = re.compile(r"title|headline", re.I)
+# A comment thread's heading, which quotes the post's title ("25 thoughts on “X”", "3 Kommentare zu "X"", "One
+# response to “X”"), and which WordPress themes class "comments-title": the thread's heading, never the headline
+_COMMENTS_ON = re.compile(
+    r"^\W*(?:\d+|one|a|ein(?:e|en)?|un[ae]?|uno|um|uma)\s+(?:thoughts?|responses?|repl(?:y|ies)|comments?|kommentare?|"
+    r"antworten?|gedanken|commentaires?|réponses?|comentarios?|comentários?|respuestas?|respostas?|commenti|"
+    r"risposte|reacties?)\s+(?:on|to|zu|auf|sur|à|en|a|sobre|para|su|a|op)\s*[\"“”„«»‘’‚']", re.I)
+_COMMENTS_CLASS = re.compile(r"comment|respon|repl(?:y|ies)", re.I)
 
 
 def _shown(el: HtmlElement) -> bool:
@@ -320,9 +327,10 @@ def _titled(tree: HtmlElement, tag: str, skip: set, sites: set[str]) -> list[tup
     """`tag` elements whose class or id says they are a title ("entry-title", "article-title")."""
     found = []
     for h in tree.iter(tag):
-        if _TITLED.search(f"{h.get('class', '')} {h.get('id', '')}") and not any(a in skip for a in h.iterancestors()):
+        named = f"{h.get('class', '')} {h.get('id', '')}"
+        if _TITLED.search(named) and not _COMMENTS_CLASS.search(named) and not any(a in skip for a in h.iterancestors()):
             text = _text(h)
-            if text and not is_site(text, sites):
+            if text and not is_site(text, sites) and not _COMMENTS_ON.match(text):
                 found.append((h, text))
     return found
 

@@ -177,3 +177,17 @@ def test_a_title_part_that_is_a_host_name_is_the_sites_name():
     assert extract(_page(f"<title>stride.example - {HEADLINE}</title>", "")).title == HEADLINE
     # what a headline may be about, as written, is no host name
     assert extract(_page("<title>Node.js | Notes</title>", "")).title == "Node.js"
+
+
+@pytest.mark.parametrize("thread", ['<h2 class="comments-title">25 thoughts on “{t}”</h2>',
+                                    '<h2 class="vhb-headline">3 Kommentare zu "{t}"</h2>',
+                                    '<h3 class="post-title">One response to “{t}”</h3>'])
+def test_a_comment_threads_heading_quoting_the_title_is_not_the_headline(thread):
+    """No <h1>: the headline is a titled <h2>; the comment thread's heading quotes the whole title, longer."""
+    t = "How to Grow a Lemon Tree from Seed | Step-by-Step Guide"
+    body = "".join(f"<p>Step {i}: soak the seeds overnight, then plant them half an inch deep in moist soil.</p>"
+                   for i in range(4))
+    html = (f"<html lang='en'><head><title>{t}</title><meta property='og:title' content='{t}'></head><body>"
+            f"<h2 class='hero__title'>{t}</h2>"
+            f"{body}<div id='comments'>{thread.format(t=t)}<p>Great guide, it worked for me.</p></div></body></html>")
+    assert extract(html, "https://garden.example/lemon-tree").title == t
