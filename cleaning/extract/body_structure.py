@@ -74,6 +74,17 @@ def unwrap_article_holders(root: HtmlElement, title: str | None = None) -> int:
 
 
 HEADLINE_TEXT = 200  # characters of paragraphs after the headline, in its holder: a short report's text
+NOSCRIPT_PROSE = 2  # paragraphs of LONG_PARA characters inside a <noscript>: the article's text, not a notice
+
+
+def unwrap_prose_noscripts(root: HtmlElement) -> int:
+    """Unwraps every `<noscript>` that holds prose (two or more paragraphs of 150+ characters): Google's blogs
+    write the post into a `<script type="text/template">` for their script to show, and into a `<noscript>` for
+    everyone else; removed with the other noscripts (tracking pixels, "enable JavaScript"), it took the whole post
+    with it. Returns how many."""
+    keep = [el for el in root.iter("noscript")
+            if sum(len(p.text_content()) > LONG_PARA for p in el.iter("p")) >= NOSCRIPT_PROSE]
+    return _unwrap(root, keep)
 
 
 def _holds_headline(holder: HtmlElement, title: str | None) -> bool:

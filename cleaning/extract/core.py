@@ -209,6 +209,7 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
         # trafilatura, which drops them from each of its copies of the tree, copies less.
         # ... except a nav/aside/footer/menu that broken markup wrapped around the article: unwrapped
         body_structure.unwrap_article_holders(tree, ex.title)
+        body_structure.unwrap_prose_noscripts(tree)  # a post written for readers without JavaScript
         body_article.keep_article_callouts(tree)
         etree.strip_elements(tree, *_NOT_TEXT, with_tail=False)
         if PRECLEAN:

@@ -353,3 +353,19 @@ def test_teaser_cards_and_short_labels_in_divs_stay_divs():
     labels = "".join(f"<div class='label'>Rubrik {n}</div>" for n in range(5))
     tree = _parse(f"<html><body><div>{cards}</div><div>{labels}</div></body></html>")
     assert paragraphs_from_divs(tree) == 0 and not tree.findall(".//p")
+
+
+def test_a_post_written_into_a_noscript_for_readers_without_javascript_is_the_body():
+    """Google's blogs put the post in a `<script type="text/template">` for their script and in a `<noscript>`
+    for everyone else: removed with the other noscripts, the post went and the page came out empty."""
+    paras = [f"Paragraph {n}: over the past few years we have seen threats on the web becoming increasingly "
+             "sophisticated, with phishing sites rotating domains quickly to avoid being blocked by lists." for n in range(4)]
+    post = "".join(f"<p>{p}</p>" for p in paras)
+    html = ("<html lang='en'><head><title>Better protection | Security Blog</title></head><body><div class='post'>"
+            "<h3 class='post-title'>Better protection</h3><div class='post-body'><div class='post-content'>"
+            f"<script type='text/template'>{post}</script><noscript>{post}</noscript></div></div></div>"
+            "<noscript><img src='/pixel.gif'>Please enable JavaScript.</noscript><ul class='menu'>"
+            + "".join(f"<li><a href='/l{i}'>Label {i}</a></li>" for i in range(12)) + "</ul></body></html>")
+    ex = extract(html, "https://security.example.com/2020/05/better-protection.html")
+    assert ex.body.split("\n\n") == paras, (ex.body, ex.flags)
+    assert "enable JavaScript" not in ex.body
