@@ -276,7 +276,8 @@ def _choose(tree: HtmlElement, skip: set, sites: set[str], head_title: str, stat
         for el, text in heads:
             for weight, ref in references:
                 if ref and _agrees(text, ref):
-                    shown = _headline_part(el, text, ref)
+                    # a heading written with the site's name after it ("<h1>Headline | Umweltbundesamt</h1>")
+                    shown = _without_site(_headline_part(el, text, ref), sites) or text
                     candidate = (weight, len(shown), shown)
                     if best is None or candidate[:2] > best[:2]:
                         best = candidate

@@ -191,3 +191,13 @@ def test_a_comment_threads_heading_quoting_the_title_is_not_the_headline(thread)
             f"<h2 class='hero__title'>{t}</h2>"
             f"{body}<div id='comments'>{thread.format(t=t)}<p>Great guide, it worked for me.</p></div></body></html>")
     assert extract(html, "https://garden.example/lemon-tree").title == t
+
+
+def test_a_headline_written_with_the_sites_name_after_it_loses_the_name():
+    """A federal agency's template writes its name into the <h1> as into the <title>."""
+    t = "EU-Taxonomie: Atomkraft und Erdgas sind nicht nachhaltig"
+    body = "".join(f"<p>Absatz {i}: Die Einstufung widerspricht den Kriterien für nachhaltige Investitionen.</p>"
+                   for i in range(4))
+    html = (f"<html lang='de'><head><title>{t} | Umweltbundesamt</title><meta property='og:title' content='{t}'>"
+            f"</head><body><h1>{t} | Umweltbundesamt</h1>{body}</body></html>")
+    assert extract(html, "https://www.umweltbundesamt.de/themen/eu-taxonomie").title == t
