@@ -90,7 +90,15 @@ def is_site(text: str, sites: set[str]) -> bool:
     if norm(text) in sites:
         return True
     key = _key(text)
-    return len(key) > 3 and key in sites
+    if len(key) > 3 and key in sites:
+        return True
+    # the name and a word saying what kind of site it is ("brand eins online", "Spiegel Online", "taz.de")
+    words = norm(text).split()
+    return len(words) > 1 and words[-1] in _SITE_KIND and len(_key(" ".join(words[:-1]))) > 3 \
+        and _key(" ".join(words[:-1])) in sites
+
+
+_SITE_KIND = frozenset({"online", "digital", "magazin", "magazine", "blog", "news", "aktuell", "web", "plus", "tv"})
 
 
 _METAS = etree.XPath("descendant::meta[@content]")

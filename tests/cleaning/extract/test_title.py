@@ -201,3 +201,14 @@ def test_a_headline_written_with_the_sites_name_after_it_loses_the_name():
     html = (f"<html lang='de'><head><title>{t} | Umweltbundesamt</title><meta property='og:title' content='{t}'>"
             f"</head><body><h1>{t} | Umweltbundesamt</h1>{body}</body></html>")
     assert extract(html, "https://www.umweltbundesamt.de/themen/eu-taxonomie").title == t
+
+
+@pytest.mark.parametrize("site", ["brand eins online", "Brandeins Magazin"])
+def test_the_sites_name_with_a_word_for_its_kind_is_the_sites_name(site):
+    """The host says "brandeins"; the title's last part says "brand eins online": still the site, not the headline's."""
+    t = "Rutger Bregman: Unser wahres Ich"
+    body = "".join(f"<p>Absatz {i}: Der Historiker hält den Menschen für besser als seinen Ruf, und er hat Belege.</p>"
+                   for i in range(4))
+    html = (f"<html lang='de'><head><title>{t} - {site}</title><meta property='og:title' content='{t} - {site}'>"
+            f"</head><body><h2 class='teaser'>Unser wahres Ich</h2>{body}</body></html>")
+    assert extract(html, "https://www.brandeins.de/magazine/unser-wahres-ich").title == t
