@@ -19,7 +19,7 @@ from lxml.html import HtmlElement
 from . import attrs
 from .attrs import AttrIndex
 from .body_structure import remove_keep_tail as _remove_keep_tail
-from .body_structure import unwrap_article_holders
+from .body_holders import unwrap_article_holders
 from .hidden_text import Page, rest_of_article, style_hidden, unhide
 from .patterns import (CJK_RE, AUTHOR_CLASS_RE, BOILERPLATE_CLASS_RE, BOILERPLATE_TAGS, CALL_TO_ACTION_RE, HIDDEN_CLASS_KEYWORDS,
                        HIDDEN_ANY_RE, PRECLEAN_CLASS_KEYWORDS, PRECLEAN_CLASS_RE, PRECLEAN_MAX_SHARE, PRECLEAN_STYLE_RE,

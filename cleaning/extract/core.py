@@ -16,7 +16,7 @@ from cleaning.dedup.urls import join_url
 from cleaning.document import Extraction
 
 from . import body as body_mod
-from . import body_article, body_comments, body_lines, body_structure, body_trafilatura
+from . import body_article, body_comments, body_holders, body_lines, body_structure, body_trafilatura
 from . import attrs, date_page, date_search, date_text, dates, jsonld, layout_tables, listing, not_found, related, title
 from .encoding import decode, fix_text, looks_binary, looks_binary_text
 from .patterns import CJ_RE
@@ -208,8 +208,8 @@ def _extract(html, url, profile, content_type, now, date_order=None, locale=None
         # Title, dates and blocks are read: scripts and styles (often half the page) go now, so that
         # trafilatura, which drops them from each of its copies of the tree, copies less.
         # ... except a nav/aside/footer/menu that broken markup wrapped around the article: unwrapped
-        body_structure.unwrap_article_holders(tree, ex.title)
-        body_structure.unwrap_prose_noscripts(tree)  # a post written for readers without JavaScript
+        body_holders.unwrap_article_holders(tree, ex.title)
+        body_holders.unwrap_prose_noscripts(tree)  # a post written for readers without JavaScript
         body_article.keep_article_callouts(tree)
         etree.strip_elements(tree, *_NOT_TEXT, with_tail=False)
         if PRECLEAN:

@@ -83,7 +83,7 @@ def parse_stamp(value: str, source: str, modified: bool = False, key: str = "") 
     if utc and hour == 0 and int(m.group(5)) == 0 and not int(m.group(6) or 0):
         # Exactly midnight UTC is a date field serialised with a time (headless CMSs, Hugo: 2023-04-12T00:00:00Z),
         # not an instant: moved to a US zone it would become the evening before. A story published at exactly
-        # 00:00:00 UTC is rare; this form on a date-only field is common. (`dates._local` still takes the day
+        # 00:00:00 UTC is rare; this form on a date-only field is common. (`date_local.local_stamp` still takes the day
         # before when the page shows it: "April 11, 2023 8:00 PM ET".)
         return Stamp(day, source, modified, False, None, key, MIDNIGHT)
     instant = None

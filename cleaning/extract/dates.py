@@ -26,75 +26,28 @@ the day-first reading is kept and the flag `date_ambiguous` is set.
 This module is that cascade and its fallback; the pieces it uses live beside it: `date_text` (reading a
 date written for people), `date_order` (day-month order of numeric dates), `date_urls` (dates in URLs),
 `date_page` (the page's text and the order settled on one page), `date_sources` (machine-readable
-values) and `date_search` (htmldate's page search).
+values), `date_local` (a UTC instant's local day) and `date_search` (htmldate's page search).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from lxml.html import HtmlElement
 
-from . import attrs, date_search, jsonld, zones
+from . import attrs, date_search, jsonld
+from .date_local import local_stamp
 from .body_comments import comment_section_elements
 from .date_line import OTHER_DATE_RE, fits, headline_day
 from .date_order import NUMERIC_DATE
 from .date_page import DateContext, safe_date, settle_order, written_on_page
-from .date_sources import MIDNIGHT, Stamp, from_jsonld, from_meta, from_microdata, from_script, from_time
+from .date_sources import from_jsonld, from_meta, from_microdata, from_script, from_time
 from .date_text import ASCII_DIGITS, RELATIVE_RE, find_date_string, is_relative, page_languages, parse_text, parse_text_ex, plausible
 from .date_urls import canonical_href, from_url, is_archive_capture, original_url, url_month
 from .patterns import (LOWER_ODD_RE, MODIFIED_LABEL_KEYS, MODIFIED_LABEL_RE, PUBLISHED_BYLINE_RE, REVIEW_LABEL_RE,
                        REVIEW_WORDS)
-
-
-#: the zones a date shown in the page's text may move a UTC instant to: UTC-9 (Alaska) to UTC+9 (China +8,
-#: Japan and Korea +9); farther zones come from the page's language or domain (`zones`)
-SHOWN_MAX_OFFSET = 9
-
-
-def _local(stamps: list[Stamp], shown: list[Stamp], lang: str | None, url: str | None,
-           visible: Callable[[], date | None] | None = None) -> Stamp | None:
-    """The first published stamp; a UTC instant becomes the publisher's local day.
-
-    The local day is another stated value without UTC that falls in the instant's window (a day
-    either side: a published value, else a <time> the page shows, else the date the page's text shows,
-    `visible()`: "2023-06-20 06:58" in Beijing is 2023-06-19T22:58Z), else the instant converted to the
-    zone of the page's language or country domain (`zones`), else the UTC day."""
-    if not stamps:
-        return None
-    first = stamps[0]
-    if visible is not None and first.source == "json-ld" and any(
-            s.source == "meta" and s.day not in first.local_days() for s in stamps[1:]):
-        # JSON-LD's datePublished and the meta's article:published_time disagree (by days: one of them is a
-        # draft's or a republished page's): the meta's, when it is the day the page shows its readers
-        seen = visible()
-        agreeing = [s for s in stamps if s.source == "meta" and s.day == seen] if seen is not None else []
-        if agreeing and seen not in first.local_days():
-            first = agreeing[0]
-    if first.instant is MIDNIGHT:  # a date field; or the evening before, in America, when the page shows it
-        seen = visible() if visible is not None else None
-        if seen is not None and seen == first.day - timedelta(days=1):
-            return Stamp(seen, first.source, key=first.key)
-        return first
-    if not first.utc:
-        return first
-    window = first.local_days()
-    for other in (*stamps[1:], *shown):
-        if not other.utc and other.day in window:
-            return Stamp(other.day, first.source, key=first.key)
-    local = zones.local_day(first.instant, lang, url) if first.instant else None
-    if visible is not None and first.instant is not None:
-        # What the text shows is weaker evidence than a stated value (a site's "today" line, the dates of
-        # other articles): it counts only for a day the instant falls on within SHOWN_MAX_OFFSET hours.
-        near = {(first.instant + timedelta(hours=h)).date() for h in (-SHOWN_MAX_OFFSET, 0, SHOWN_MAX_OFFSET)}
-        # One day there, the zone's (or UTC's) own: the text could only confirm it, and reading it is a page search
-        if near != {local or first.day}:
-            seen = visible()
-            if seen is not None and seen in near:
-                return Stamp(seen, first.source, key=first.key)
-    return Stamp(local, first.source, key=first.key) if local else first
 
 
 def _labelled_date(text: str, label: re.Pattern, now, order: Callable[[], str | None],
@@ -294,7 +247,7 @@ def find_dates(tree: HtmlElement, url: str | None, profile=None, skip: set | Non
         return found if found.day != 1 or written_on_page(ctx.text, found) else None
 
     if published is None and published_stamps:
-        chosen = _local(published_stamps, times, lang, original_url(url), shown)
+        chosen = local_stamp(published_stamps, times, lang, original_url(url), shown)
         published, source = chosen.day, chosen.source
     if published is None:
         found, stage = search()

@@ -11,7 +11,7 @@ import pytest
 from cleaning.extract import extract
 from cleaning.extract.body import drop_boilerplate_elements, element_paragraphs
 from cleaning.extract.body_lines import is_promo_line
-from cleaning.extract.body_structure import unwrap_article_holders
+from cleaning.extract.body_holders import unwrap_article_holders
 from cleaning.extract.core import _parse
 from tests.cleaning.extract.fixture_pages import URL, fixture_tree, run_fixture
 

@@ -46,7 +46,7 @@ def test_the_page_is_searched_for_a_shown_day_only_when_it_could_move_a_utc_inst
     from datetime import date
 
     from cleaning.extract.date_sources import parse_stamp
-    from cleaning.extract.dates import _local
+    from cleaning.extract.date_local import local_stamp
 
     asked = []
 
@@ -55,6 +55,6 @@ def test_the_page_is_searched_for_a_shown_day_only_when_it_could_move_a_utc_inst
         return date(2023, 6, 19)
 
     noon = parse_stamp("2023-06-20T12:00:00Z", "json-ld", key="datePublished")  # 03:00 to 21:00 the same day
-    assert _local([noon], [], "en", "https://x.test/a", shown).day == date(2023, 6, 20) and not asked
+    assert local_stamp([noon], [], "en", "https://x.test/a", shown).day == date(2023, 6, 20) and not asked
     early = parse_stamp("2023-06-20T02:00:00Z", "json-ld", key="datePublished")  # the evening before, in America
-    assert _local([early], [], "en", "https://x.test/a", shown).day == date(2023, 6, 19) and asked
+    assert local_stamp([early], [], "en", "https://x.test/a", shown).day == date(2023, 6, 19) and asked
