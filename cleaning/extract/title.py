@@ -319,7 +319,7 @@ _TITLED = re.compile(r"title|headline", re.I)
 _COMMENTS_ON = re.compile(
     r"^\W*(?:\d+|one|a|ein(?:e|en)?|un[ae]?|uno|um|uma)\s+(?:thoughts?|responses?|repl(?:y|ies)|comments?|kommentare?|"
     r"antworten?|gedanken|commentaires?|réponses?|comentarios?|comentários?|respuestas?|respostas?|commenti|"
-    r"risposte|reacties?)\s+(?:on|to|zu|auf|sur|à|en|a|sobre|para|su|a|op)\s*[\"“”„«»‘’‚']", re.I)
+    r"risposte|reacties?)\s+(?:on|to|zu|auf|sur|à|en|a|sobre|para|su|op)\s*[\"“”„«»‘’‚']", re.I)
 _COMMENTS_CLASS = re.compile(r"comment|respon|repl(?:y|ies)", re.I)
 
 

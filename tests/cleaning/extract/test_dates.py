@@ -468,12 +468,17 @@ _NOTA = "".join(f"<p>Párrafo {i} de la nota, con lo que dijo el tribunal y lo q
                 for i in range(5))
 
 
+def _nota(published: str, before: str, after: str) -> str:
+    """A Spanish-language story page whose JSON-LD says `published`, its body between `before` and `after`."""
+    return ('<html lang="es"><head><title>Nota</title><script type="application/ld+json">{"@type": "NewsArticle", '
+            f'"headline": "Nota", "datePublished": "{published}"}}</script></head><body>{before}{_NOTA}{after}'
+            '</body></html>')
+
+
 def test_an_e_mail_style_instant_in_json_ld_is_the_publishers_local_day():
     """JSON-LD written as RSS writes dates ("Wed, 04 May 2022 00:25:56 GMT") on an Argentine site: 9:25 PM on
     the 3rd in Buenos Aires, not the 4th."""
-    page = ('<html lang="es"><head><title>Nota</title><script type="application/ld+json">{"@type": "NewsArticle", '
-            '"headline": "Nota", "datePublished": "Wed, 04 May 2022 00:25:56 GMT"}</script></head><body><article>'
-            f'<h1>Nota</h1>{_NOTA}</article></body></html>')
+    page = _nota("Wed, 04 May 2022 00:25:56 GMT", "<article><h1>Nota</h1>", "</article>")
     ex = extract(page, url="https://www.diario.example.com.ar/deportes/la-jugada-nid03052022/")
     assert ex.published_date == date(2022, 5, 3), (ex.published_date, ex.date_source)
 
@@ -481,10 +486,8 @@ def test_an_e_mail_style_instant_in_json_ld_is_the_publishers_local_day():
 def test_the_date_line_under_the_headline_settles_a_utc_instant_not_the_sites_today_in_its_header():
     """A Paraguayan site (.com, lang "es": no zone) states 22:12 UTC on the 5th; its header shows today's date
     ("06 may 2022", the day the page was saved), its headline line "05 de mayo de 2022"."""
-    page = ('<html lang="es"><head><title>Nota</title><script type="application/ld+json">{"@type": "NewsArticle", '
-            '"headline": "Nota", "datePublished": "2022-05-05T22:12:00 UTC"}</script></head><body><header>'
-            '<div class="date-wrapper"><span class="date">06 may 2022</span></div></header><article><h1>Nota</h1>'
-            f'<time class="date">05 de mayo de 2022</time>{_NOTA}</article></body></html>')
+    page = _nota("2022-05-05T22:12:00 UTC", '<header><div class="date-wrapper"><span class="date">06 may 2022</span>'
+                 '</div></header><article><h1>Nota</h1><time class="date">05 de mayo de 2022</time>', "</article>")
     ex = extract(page, url="https://www.noticias.example.com/tribunal-confirma-n2999999.html")
     assert ex.published_date == date(2022, 5, 5), (ex.published_date, ex.date_source)
 

@@ -193,13 +193,17 @@ def test_a_comment_threads_heading_quoting_the_title_is_not_the_headline(thread)
     assert extract(html, "https://garden.example/lemon-tree").title == t
 
 
+def _german_page(title: str, og_title: str, heading: str) -> str:
+    body = "".join(f"<p>Absatz {i}: Die Einstufung widerspricht den Kriterien für nachhaltige Investitionen.</p>"
+                   for i in range(4))
+    return (f"<html lang='de'><head><title>{title}</title><meta property='og:title' content='{og_title}'></head>"
+            f"<body>{heading}{body}</body></html>")
+
+
 def test_a_headline_written_with_the_sites_name_after_it_loses_the_name():
     """A federal agency's template writes its name into the <h1> as into the <title>."""
     t = "EU-Taxonomie: Atomkraft und Erdgas sind nicht nachhaltig"
-    body = "".join(f"<p>Absatz {i}: Die Einstufung widerspricht den Kriterien für nachhaltige Investitionen.</p>"
-                   for i in range(4))
-    html = (f"<html lang='de'><head><title>{t} | Umweltbundesamt</title><meta property='og:title' content='{t}'>"
-            f"</head><body><h1>{t} | Umweltbundesamt</h1>{body}</body></html>")
+    html = _german_page(f"{t} | Umweltbundesamt", t, f"<h1>{t} | Umweltbundesamt</h1>")
     assert extract(html, "https://www.umweltbundesamt.de/themen/eu-taxonomie").title == t
 
 
@@ -207,8 +211,5 @@ def test_a_headline_written_with_the_sites_name_after_it_loses_the_name():
 def test_the_sites_name_with_a_word_for_its_kind_is_the_sites_name(site):
     """The host says "brandeins"; the title's last part says "brand eins online": still the site, not the headline's."""
     t = "Rutger Bregman: Unser wahres Ich"
-    body = "".join(f"<p>Absatz {i}: Der Historiker hält den Menschen für besser als seinen Ruf, und er hat Belege.</p>"
-                   for i in range(4))
-    html = (f"<html lang='de'><head><title>{t} - {site}</title><meta property='og:title' content='{t} - {site}'>"
-            f"</head><body><h2 class='teaser'>Unser wahres Ich</h2>{body}</body></html>")
+    html = _german_page(f"{t} - {site}", f"{t} - {site}", "<h2 class='teaser'>Unser wahres Ich</h2>")
     assert extract(html, "https://www.brandeins.de/magazine/unser-wahres-ich").title == t
