@@ -148,8 +148,8 @@ class GrammarFixer:
             return [self._unfixed(t or "", f"error:internal: {type(e).__name__}: {e}") for t in texts]
 
     def ready(self) -> None:
-        """Builds what the backend builds on its first check (Harper's dictionary), for a process that
-        will check sentences (one warming the cache); one that finds them all cached never needs it."""
+        """Loads what the backend reads on every check (Harper's trigger words), for a process that will check
+        sentences (one warming the cache); what only some sentences need (Harper's dictionary) waits for them."""
         ready = getattr(self._backend, "ready", None)
         if ready is not None:
             try:

@@ -173,6 +173,20 @@ def test_same_edits_on_jfleg_sources():
     assert sum(1 for _, _, edits in ref for e in edits if e[4].endswith("SpellCheck")) > 20
 
 
+def test_a_ready_fixer_loads_harper_only_for_text_that_needs_it(tmp_path):
+    """A helper readies its fixer when it starts; Harper's dictionary (most of a second) waits for the first
+    sentence a rule could lint or word worth spell-checking: well-written pages never pay for it."""
+    clean = ["The patients rested for two weeks before the second visit.",
+             "Most of them slept better once the pain had gone away."]
+    with GrammarFixer(GrammarOptions(backend="offline", cache_dir=str(tmp_path / "cache"))) as fixer:
+        fixer.ready()
+        assert fixer._backend._linters is None
+        assert not any(r.edits for r in fixer.fix_many(clean))
+        assert fixer._backend._linters is None
+        assert any(r.edits for r in fixer.fix_many(TYPOS))
+        assert fixer._backend._linters is not None
+
+
 def test_a_fixer_whose_sentences_are_all_cached_never_loads_harper(tmp_path):
     """Harper loads its dictionary when a linter is built (most of a second per process): a crawl's
     cleaning, whose sentences were asked about while it fetched, must not pay for it again."""
