@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         import trafilatura
 
     start = time.perf_counter()
-    from cleaning.extract import extract  # loads trafilatura, htmldate and dateparser's data (warm_up)
+    from cleaning.extract import extract  # loads trafilatura and htmldate (warm_up; dateparser on first need)
 
     imported = time.perf_counter() - start
     docs = [(url, html) for _, url, html, _ in load(args.dir)]

@@ -109,12 +109,6 @@ def _month_name_date(text: str, languages: tuple[str, ...] | None) -> date | Non
     return day
 
 
-def warm_up() -> None:
-    """Loads dateparser (and its default languages) now, so that the first page does not pay for it."""
-    for text in ("6 de agosto de 2009", "6 августа 2009", "2009年8月6日", "6 agosto 2009"):
-        _month_name_date(text, DEFAULT_LANGUAGES)
-
-
 def _relative(m: re.Match, now: datetime | None) -> date | None:
     """The day "3 hours ago" names from the fetch time `now`; None without one (the clock of whoever reads a
     stored page says nothing about the day it was fetched)."""

@@ -19,7 +19,7 @@ class ExtractArticle(Step):
     def ready(self) -> None:
         from cleaning.extract import warm_up
 
-        warm_up()  # importing it loads trafilatura and dateparser's data already; this says so
+        warm_up()  # importing it loads trafilatura already; this says so
 
     def process(self, doc: Document) -> Document | None:
         from cleaning.extract import extract

@@ -327,11 +327,23 @@ def test_read_numeric_and_orders():
     assert page_languages("pt-BR") == ("pt", "en") and page_languages(None)[0] == "en"
 
 
-def test_dateparser_is_loaded_before_the_first_page():
+def test_dateparser_is_loaded_by_the_first_date_that_needs_it():
+    import subprocess
+    import sys
+
     from cleaning.extract import date_text
 
-    # importing `extract` ran warm_up(): the parser for pages of unknown language already exists
-    assert date_text._parser.cache_info().currsize >= 1
+    fresh = subprocess.run([sys.executable, "-c", "from cleaning.extract import extract, date_text; "
+                            "print(date_text._parser.cache_info().currsize)"], capture_output=True, text=True,
+                           check=True)
+    assert fresh.stdout.strip() == "0"  # importing `extract` left it for the first date that needs it
+    date_text._parser.cache_clear()
+    date_text._month_name_date.cache_clear()
+    stamped = _page(head='<meta property="article:published_time" content="2023-04-05T10:00:00Z">')
+    assert extract(stamped, "https://x.test/a/stamped", now=NOW).published_date == date(2023, 4, 5)
+    assert date_text._parser.cache_info().currsize == 0  # its data (~0.25 s) not loaded for a page that did not need it
+    assert date_text._month_name_date("6 августа 2009", date_text.DEFAULT_LANGUAGES) == date(2009, 8, 6)
+    assert date_text._parser.cache_info().currsize == 1
 
 
 def test_a_reading_in_the_future_settles_the_order():
