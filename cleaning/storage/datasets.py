@@ -163,17 +163,17 @@ def dataset_files(root: Path, name: str, run_id: str | None = None) -> list[Path
 
 
 def read_rows(root: Path, name: str, columns: list[str] | None = None, run_id: str | None = None,
-              batch_size: int = 1000, columns_for: Callable[[Path], list[str] | None] | None = None
-              ) -> Iterator[dict[str, Any]]:
+              batch_size: int = 1000, columns_for: Callable[[Path], list[str] | None] | None = None,
+              only: Path | None = None) -> Iterator[dict[str, Any]]:
     """Streams a dataset's rows as dicts in the current schema, a record batch at a time (bounded memory);
-    `columns_for(path)`, if given, chooses each file's columns instead of `columns`.
+    `columns_for(path)`, if given, chooses each file's columns instead of `columns`; `only`: one of its files.
 
     Page checksums are verified; a corrupt file is quarantined and raises OutputError naming it, so no
     damaged row is ever read. Files of an earlier schema version are upgraded as they are read
     (cleaning.storage.migrate)."""
     from cleaning.storage.migrate import iter_batches
 
-    for path in dataset_files(root, name, run_id):
+    for path in [only] if only is not None else dataset_files(root, name, run_id):
         try:
             for table in iter_batches(path, name, columns_for(path) if columns_for else columns, batch_size):
                 yield from table.to_pylist()

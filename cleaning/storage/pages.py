@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from cleaning.storage.datasets import read_rows
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from cleaning.storage.datasets import dataset_files, read_rows
 from cleaning.storage.schemas import PAGES
 
 _ALL_BUT_BODY = [name for name in PAGES.names if name != "body"]
@@ -15,12 +19,42 @@ PageKey = tuple[bool, Any]  # (succeeded, fetched_at): larger is the fetch that 
 
 
 def stored_runs(root: Path) -> list[str]:
-    """Run ids that have pages, oldest first (by their first fetch, whatever the ids look like)."""
+    """Run ids that have pages, oldest first (by their first fetch, whatever the ids look like).
+
+    Asked at every run's cleaning (twice): read from each part file's footer statistics, so that its cost
+    follows the number of files, not of every page ever stored; a file whose statistics do not say (several
+    runs in one row group, no statistics written) has its two columns read."""
     first: dict[str, Any] = {}
-    for row in read_rows(root, "pages", columns=["run_id", "fetched_at"], batch_size=10000):
-        if row["run_id"] not in first or row["fetched_at"] < first[row["run_id"]]:
-            first[row["run_id"]] = row["fetched_at"]
+    for path in dataset_files(root, "pages"):
+        found = _first_fetches_in_footer(path)
+        rows = found.items() if found is not None else (
+            (row["run_id"], row["fetched_at"]) for row in
+            read_rows(root, "pages", columns=["run_id", "fetched_at"], batch_size=10000, only=path))
+        for run_id, fetched in rows:
+            if run_id not in first or fetched < first[run_id]:
+                first[run_id] = fetched
     return sorted(first, key=lambda r: (first[r], r))
+
+
+def _first_fetches_in_footer(path: Path) -> dict[str, Any] | None:
+    """run id -> first fetch time of a pages part file, from its row groups' statistics; None when they do not
+    tell (or the footer cannot be read: reading the rows then names the fault)."""
+    try:
+        meta = pq.read_metadata(path)
+        first: dict[str, Any] = {}
+        for i in range(meta.num_row_groups):
+            group = meta.row_group(i)
+            stats = {group.column(j).path_in_schema: group.column(j).statistics for j in range(group.num_columns)}
+            run, fetched = stats.get("run_id"), stats.get("fetched_at")
+            if run is None or fetched is None or not (run.has_min_max and fetched.has_min_max) or run.min != run.max:
+                return None
+            if fetched.null_count or not isinstance(fetched.min, datetime):
+                return None
+            if run.min not in first or fetched.min < first[run.min]:
+                first[run.min] = fetched.min
+        return first
+    except (OSError, pa.ArrowInvalid):
+        return None
 
 
 def page_choice(root: Path, run_id: str) -> dict[str, PageKey]:

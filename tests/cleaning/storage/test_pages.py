@@ -84,3 +84,53 @@ def test_version_1_pages_read_as_utf8_bytes_and_migrate(tmp_path: Path):
     assert file_version(pq.read_schema(path)) == "2"
     [again] = iter_pages(tmp_path, RUN)
     assert again.body == page.body and list(migrate(tmp_path)) == []
+
+
+def _write_run(root: Path, run_id: str, tag: str, times: list[datetime]) -> None:
+    w = PartitionedWriter(root, "pages", run_id, tag=tag)
+    for i, t in enumerate(times):
+        w.write({"url": f"http://e.org/{run_id}/{i}", "status": 200, "fetched_at": t, "body": b"<p>x</p>",
+                 "profile": "", "run_id": run_id}, "2026-01-01")
+    w.flush()
+
+
+def test_stored_runs_come_oldest_first_from_the_files_footers(tmp_path: Path, monkeypatch):
+    """Asked at every cleaning: read from each part file's statistics, not from every page ever stored."""
+    from cleaning.storage import pages
+
+    t0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    # the run whose id sorts first fetched last; each run's first fetch is in its second file
+    _write_run(tmp_path, "20260101T000000Z_aaaaaa", "crawl1", [t0 + timedelta(hours=5), t0 + timedelta(hours=6)])
+    _write_run(tmp_path, "20260101T000000Z_aaaaaa", "crawl2", [t0 + timedelta(hours=2)])
+    _write_run(tmp_path, "20260101T000000Z_zzzzzz", "crawl1", [t0 + timedelta(hours=3)])
+    _write_run(tmp_path, "20260101T000000Z_zzzzzz", "crawl2", [t0 + timedelta(hours=1), t0 + timedelta(hours=9)])
+
+    def no_rows(*args, **kwargs):
+        raise AssertionError("read the rows of a file whose footer tells")
+
+    monkeypatch.setattr(pages, "read_rows", no_rows)
+    assert pages.stored_runs(tmp_path) == ["20260101T000000Z_zzzzzz", "20260101T000000Z_aaaaaa"]
+
+
+def test_stored_runs_read_the_rows_of_a_file_whose_footer_does_not_tell(tmp_path: Path):
+    """Two runs in one row group (another tool merged them), or no statistics written: its two columns are read."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from cleaning.storage.datasets import dataset_files
+    from cleaning.storage.pages import stored_runs
+    from cleaning.storage.schemas import PAGES
+
+    t0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    _write_run(tmp_path, "20260101T000000Z_bbbbbb", "crawl1", [t0 + timedelta(hours=4)])
+    merged = pa.Table.from_pylist(
+        [{"url": f"http://e.org/{i}", "status": 200, "fetched_at": t0 + timedelta(hours=h), "body": b"",
+          "profile": "", "run_id": run} for i, (run, h) in
+         enumerate([("20260101T000000Z_cccccc", 7), ("20260101T000000Z_dddddd", 2)])],
+        schema=pa.schema([PAGES.field(name) for name in ("url", "status", "fetched_at", "body", "profile", "run_id")]))
+    folder = dataset_files(tmp_path, "pages")[0].parent
+    template = pq.read_metadata(dataset_files(tmp_path, "pages")[0]).metadata
+    for tag, stats in (("merged1", True), ("merged2", False)):
+        pq.write_table(merged.replace_schema_metadata(template), folder / f"part-20260101T000000Z_cccccc-{tag}.parquet",
+                       write_statistics=stats)
+    assert stored_runs(tmp_path) == ["20260101T000000Z_dddddd", "20260101T000000Z_bbbbbb", "20260101T000000Z_cccccc"]
