@@ -17,8 +17,9 @@ from cleaning.document import Extraction
 
 from . import body as body_mod
 from . import body_article, body_comments, body_holders, body_lines, body_structure, body_trafilatura
-from . import attrs, date_page, date_search, date_text, dates, jsonld, layout_tables, listing, not_found, related, title
+from . import attrs, date_page, date_search, dates, jsonld, layout_tables, listing, not_found, related, title
 from .encoding import decode, fix_text, looks_binary, looks_binary_text
+from .html_root import open_root
 from .patterns import CJ_RE
 
 LOG = logging.getLogger(__name__)
@@ -43,8 +44,6 @@ _HEAD_TAGS = frozenset({"head", "title", "meta", "link", "base", "script", "styl
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 # XHTML's root written as an empty element (`<html xml:lang="de_DE" />`): libxml2 ends the document there and keeps
 # nothing of the page (htmldate and trafilatura repair it the same way)
-_SELF_CLOSED_HTML = re.compile(r"(<html\b[^>]*?)\s*/>", re.I)
-_ROOT_WITHIN = 2000  # characters: where the root element starts, after a doctype and comments
 
 
 @contextlib.contextmanager
@@ -76,9 +75,8 @@ def _parse(text: str) -> HtmlElement | None:
     except (etree.ParserError, ValueError):
         return None
     if tree is None or tree.find(".//body") is None and len(tree) == 0:
-        top = text[:_ROOT_WITHIN]
-        repaired = _SELF_CLOSED_HTML.sub(r"\1>", top, count=1)
-        return _parse(repaired + text[_ROOT_WITHIN:]) if repaired != top else None
+        repaired = open_root(text)
+        return _parse(repaired) if repaired is not None else None
     return tree
 
 

@@ -27,6 +27,7 @@ from scrapy.linkextractors import LinkExtractor
 from twisted.python.failure import Failure
 
 from cleaning.extract.encoding import looks_binary
+from cleaning.extract.html_root import open_root_bytes
 from cleaning.profiles import save_profile
 from crawler.arguments import CrawlTarget, parse_arguments
 from crawler.budgets import CrawlBudgets, site_of
@@ -207,6 +208,9 @@ class HealthSpider(SitemapsAndFeeds, scrapy.Spider):
         if response.status != 200:
             self._http_failure(response)
             return
+        opened = open_root_bytes(response.body)
+        if opened is not None:  # `<html ... />`: stored as received above, read for its links with the root opened
+            response = response.replace(body=opened)
         refresh = meta_refresh_target(response, self.settings.getfloat("METAREFRESH_MAXDELAY", 100))
         if refresh is not None:
             yield from self._follow_refresh(response, kind, refresh)

@@ -211,3 +211,15 @@ def test_the_demos_deliberate_failures_are_expected_also_when_answered_from_disk
         assert "(expected: " in caplog.text and not [r for r in caplog.records if r.levelno >= logging.WARNING]
     finally:
         spider.stop_demo()
+
+
+def test_a_page_whose_root_is_written_self_closed_is_stored_as_received_and_its_links_followed(tmp_path: Path) -> None:
+    """`<html ... />` (seen on XHTML pages): Scrapy's link extractor found no link on such a page."""
+    spider = _spider(tmp_path)
+    body = (b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
+            b'<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="de_DE" lang="de_DE" />\n'
+            b'<head><title>Startseite</title></head><body><ul><li><a href="/artikel/1.html">Eins</a></li>'
+            b'<li><a href="/artikel/2.html">Zwei</a></li></ul></body></html>')
+    out = list(spider.parse(_page(spider, "https://a.org/", body)))
+    assert out[0]["body"] == body  # the page is the record: kept byte for byte
+    assert sorted(r.url for r in out[1:]) == ["https://a.org/artikel/1.html", "https://a.org/artikel/2.html"]
