@@ -5,7 +5,8 @@
 
 Importing `extract` loads the extraction libraries (`warm_up`), so that the first page does not pay
 for them (dateparser's data waits for the first date that needs it); importing only
-`cleaning.extract.encoding` (the crawler does) loads none of that. See docs/extraction.md for the order of trust, flags and figures.
+`cleaning.extract.encoding` (the crawler does) loads none of that. See docs/extraction.md for the order
+of trust, flags and figures.
 """
 
 from __future__ import annotations

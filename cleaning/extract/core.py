@@ -42,8 +42,6 @@ _NOT_TEXT = ("script", "style", "noscript", "template", "svg", "nav", "aside", "
 _CONTROLS = ("button", "select", "textarea", "input")
 _HEAD_TAGS = frozenset({"head", "title", "meta", "link", "base", "script", "style", "noscript", "template"})
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
-# XHTML's root written as an empty element (`<html xml:lang="de_DE" />`): libxml2 ends the document there and keeps
-# nothing of the page (htmldate and trafilatura repair it the same way)
 
 
 @contextlib.contextmanager

@@ -1,8 +1,8 @@
 """A document root written self-closed, as some XHTML pages do (`<html xmlns=... xml:lang="de_DE" />`).
 
 libxml2's HTML parser ends the document at such a root: extraction kept nothing ("unparsable"), and Scrapy's
-link extractor found no link on the page. Both read the page with the root opened instead. Light on purpose:
-the crawler imports it (no extraction library behind it)."""
+link extractor found no link on the page. Both read the page with the root opened instead (htmldate and
+trafilatura repair it the same way). Light on purpose: the crawler imports it (no extraction library behind it)."""
 
 from __future__ import annotations
 
