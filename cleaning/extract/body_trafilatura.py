@@ -27,9 +27,6 @@ def trafilatura_module() -> Any:
     return trafilatura
 
 
-FAST = True
-
-
 _THREAD = threading.local()  # each thread's own options objects, set per page (no copy of a shared one)
 
 

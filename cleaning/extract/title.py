@@ -94,8 +94,10 @@ def is_site(text: str, sites: set[str]) -> bool:
         return True
     # the name and a word saying what kind of site it is ("brand eins online", "Spiegel Online", "taz.de")
     words = norm(text).split()
-    return len(words) > 1 and words[-1] in _SITE_KIND and len(_key(" ".join(words[:-1]))) > 3 \
-        and _key(" ".join(words[:-1])) in sites
+    if len(words) < 2 or words[-1] not in _SITE_KIND:
+        return False
+    name = _key(" ".join(words[:-1]))
+    return len(name) > 3 and name in sites
 
 
 _SITE_KIND = frozenset({"online", "digital", "magazin", "magazine", "blog", "news", "aktuell", "web", "plus", "tv"})
