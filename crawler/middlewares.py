@@ -12,6 +12,7 @@ from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
+from scrapy.utils.response import get_base_url
 from w3lib.http import basic_auth_header
 
 from cleaning.dedup.urls import canonicalize_url
@@ -91,7 +92,7 @@ def _declared_canonical(response: Response) -> str | None:
         declared = response.xpath("descendant-or-self::link[@rel='canonical']/@href").get()
     except Exception:  # not HTML
         return None
-    target = join_url(response.url, declared) if declared else None
+    target = join_url(get_base_url(response), declared) if declared else None  # relative to a <base href>
     return canonicalize_url(target) if target else None
 
 

@@ -18,6 +18,7 @@ import re
 from urllib.parse import parse_qsl, urlsplit
 
 from scrapy.http import Response, TextResponse
+from scrapy.utils.response import get_base_url
 
 from crawler.safety import is_http_url, join_url
 
@@ -51,13 +52,14 @@ def pagination_links(response: Response) -> set[str]:
         anchors = response.xpath("//a[@href] | //link[@href]")
     except ValueError:  # not HTML/XML that lxml can read
         return set()
+    base = get_base_url(response)  # a page's <base href>, as Scrapy's link extractor reads its links against
     found: set[str] = set()
     for node in anchors:
         el = node.root  # lxml's element: read directly, not through a selector per attribute and per anchor
         href = (el.get("href") or "").strip()
         if not href or href.startswith("#"):
             continue
-        url = join_url(response.url, href)
+        url = join_url(base, href)
         if url is None or not is_http_url(url):
             continue
         rel = set((el.get("rel") or "").lower().split())

@@ -49,6 +49,16 @@ def test_print_and_amp_variants_of_the_page_itself_are_dropped(tmp_path: Path, l
     assert crawler.stats.get_value("health/links/variant_skipped") == 1
 
 
+def test_a_relative_canonical_is_read_against_the_pages_base_href(tmp_path: Path) -> None:
+    crawler = project_crawler(tmp_path)
+    mw = CanonicalUrlMiddleware.from_crawler(crawler)
+    page = HtmlResponse("https://a.org/2024/story?ref=home", body=(
+        b'<html><head><base href="https://a.org/health/"><link rel="canonical" href="story"></head></html>'))
+    out = list(mw.process_spider_output(page, [Request("https://a.org/health/story?print=1"),
+                                               Request("https://a.org/2024/story?print=1")]))
+    assert [o.url for o in out] == ["https://a.org/2024/story?print=1"]  # only the canonical's variant is dropped
+
+
 def test_start_requests_are_canonical_too(tmp_path: Path) -> None:
     import asyncio
 

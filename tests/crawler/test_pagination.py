@@ -40,3 +40,11 @@ def test_urls_shaped_like_pages() -> None:
 def test_the_page_itself_other_schemes_and_non_html_are_not_pagination() -> None:
     assert _links('<a rel="next" href="/news/">same</a><a rel="next" href="mailto:a@a.org">m</a>') == set()
     assert pagination_links(TextResponse("https://a.org/x.txt", body=b"Next", encoding="utf-8")) == set()
+
+
+def test_links_are_read_against_the_pages_base_href() -> None:
+    # As Scrapy's link extractor reads the page's other links: a relative "next" under a <base> is the base's
+    body = ('<head><base href="https://cdn.a.org/archive/"></head>'
+            '<a href="?page=2">2</a><a href="older/3.html">Older posts</a>')
+    assert _links(body, "https://a.org/news/today.html") == {"https://cdn.a.org/archive/?page=2",
+                                                             "https://cdn.a.org/archive/older/3.html"}
