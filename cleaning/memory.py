@@ -13,10 +13,16 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import gc
+import os
 import sys
 from collections.abc import Callable
 
-__all__ = ["release_free_memory"]
+__all__ = ["HeapTrimmer", "release_free_memory", "resident_bytes"]
+
+#: A process that parses pages returns its heap's free pages once its resident memory has grown this much
+#: since it last did (`HeapTrimmer`).
+TRIM_STEP = 48 << 20
 
 
 @functools.lru_cache(maxsize=1)
@@ -39,3 +45,50 @@ def release_free_memory() -> bool:
         return False
     trim(0)
     return True
+
+
+def resident_bytes() -> int | None:
+    """This process's resident memory (Linux: /proc/self/statm); None where it cannot be read."""
+    try:
+        with open("/proc/self/statm", "rb") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+class HeapTrimmer:
+    """Returns the heap's free pages each time resident memory has grown by `step` bytes since the last time.
+
+    Parsing real pages (a news page is ~160 KB of HTML and its lxml tree several times that) leaves glibc's heap
+    full of free holes between live blocks, which it keeps: a crawl of the 474 real dev pages held ~200 MiB of
+    free heap in the crawl's process (in use ~21 MiB; 389 -> 190 MiB resident after `malloc_trim`) and as much in
+    each helper, 1.3 GiB for the run's processes together. Trimming after every file would cost a few
+    milliseconds each time for nothing on small pages; trimming on growth costs nothing until there is
+    something to give back, and bounds what a long crawl keeps. `maybe()` is cheap (one read of /proc)."""
+
+    def __init__(self, step: int = TRIM_STEP, rss: Callable[[], int | None] = resident_bytes,
+                 trim: Callable[[], bool] = release_free_memory) -> None:
+        self.step, self._rss, self._trim = step, rss, trim
+        self._base: int | None = None
+        self.trims = 0
+
+    def maybe(self) -> bool:
+        """Trims if resident memory grew by `step` since the last trim (or the first call); True if it did."""
+        now = self._rss()
+        if now is None:
+            return False
+        if self._base is None:
+            self._base = now
+            return False
+        if now - self._base < self.step:
+            return False
+        # Scrapy's responses and their selectors refer to each other (scrapy/scrapy#2977): a parsed page's
+        # tree is freed by the collector, not by its reference count, and the crawl's raised young threshold
+        # (cleaning/cli.py) lets such garbage grow; the heap's holes can only be given back once it is gone.
+        gc.collect()
+        if not self._trim():
+            return False
+        self.trims += 1
+        # From what is left: memory the process really uses does not make it trim again and again.
+        self._base = self._rss() or now
+        return True

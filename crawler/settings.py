@@ -84,6 +84,7 @@ EXTENSIONS = {
     "crawler.politeness.CrawlDelay": 50,  # after AutoThrottle (0): robots.txt Crawl-delay has the last word
     # the first cleaning steps while fetching; at close it waits for them, before the run's end (200) cleans
     "crawler.prepare.PrepareWhileCrawling": 150,
+    "crawler.heap.TrimHeap": 160,  # parsed pages' memory given back as the crawl grows (real pages: ~160 KB each)
     # manifest at start; at close the run's end (crawler/run_end.py): clean, judge, manifest, report
     "crawler.extensions.RunManifest": 200,
     "crawler.extensions.Progress": 300,

@@ -39,3 +39,67 @@ def test_elsewhere_it_is_a_no_op(monkeypatch: pytest.MonkeyPatch) -> None:
         assert memory.release_free_memory() is False
     finally:
         memory._malloc_trim.cache_clear()
+
+
+# --- trimming as a process grows (HeapTrimmer) ------------------------------------------------------------
+
+class _Fake:
+    """Resident sizes to report, one per read, and the trims asked for."""
+
+    def __init__(self, sizes: list[int | None], trims: bool = True) -> None:
+        self.sizes, self.ok, self.trims = list(sizes), trims, 0
+
+    def rss(self) -> int | None:
+        return self.sizes.pop(0)
+
+    def trim(self) -> bool:
+        self.trims += 1
+        return self.ok
+
+
+def test_it_trims_only_once_memory_grew_by_a_step_since_the_last_trim() -> None:
+    from cleaning.memory import HeapTrimmer
+
+    # reads: first (base 100), +30, +60 (trims; reads 120 after), 150 (+30 from 120), 190 (+70: trims, then 130)
+    fake = _Fake([100, 130, 160, 120, 150, 190, 130])
+    trimmer = HeapTrimmer(step=50, rss=fake.rss, trim=fake.trim)
+    assert [trimmer.maybe() for _ in range(5)] == [False, False, True, False, True]
+    assert fake.trims == trimmer.trims == 2 and fake.sizes == []
+
+
+def test_without_proc_or_glibc_it_never_counts_a_trim() -> None:
+    from cleaning.memory import HeapTrimmer
+
+    assert not any(HeapTrimmer(step=1, rss=lambda: None, trim=lambda: True).maybe() for _ in range(3))
+    fake = _Fake([100, 500, 900], trims=False)
+    trimmer = HeapTrimmer(step=1, rss=fake.rss, trim=fake.trim)
+    assert [trimmer.maybe() for _ in range(3)] == [False, False, False] and trimmer.trims == 0
+
+
+def test_garbage_in_reference_cycles_is_collected_before_the_trim() -> None:
+    # A Scrapy response and its selector hold each other: only the collector frees the page's tree.
+    import weakref
+
+    from cleaning.memory import HeapTrimmer
+
+    class Node:
+        pass
+
+    a, b = Node(), Node()
+    a.other, b.other = b, a
+    a.payload = bytearray(1 << 20)
+    gone = weakref.ref(a)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        del a, b
+        assert gone() is not None  # reference counts alone do not free a cycle
+        fake = _Fake([100, 200, 100])
+        assert HeapTrimmer(step=50, rss=fake.rss, trim=fake.trim).maybe() is False  # the first look only
+        trimmer = HeapTrimmer(step=50, rss=_Fake([100, 200, 100]).rss, trim=lambda: True)
+        trimmer.maybe()
+        assert gone() is not None
+        assert trimmer.maybe() is True and gone() is None
+    finally:
+        if enabled:
+            gc.enable()

@@ -69,3 +69,36 @@ def test_without_keep_the_helpers_end_with_the_files(tmp_path: Path) -> None:
     preparer.finish(timeout=120)
     assert all(prepared.done(p) for p in parts)
     assert preparer.standby is None and not any(p.is_alive() for p in preparer._procs)
+
+
+def test_a_helper_looks_at_its_memory_after_each_part_file_answered_or_failed(monkeypatch) -> None:
+    import cleaning.preparer as preparer
+
+    class Trimmer:
+        asked = 0
+
+        def maybe(self) -> bool:
+            Trimmer.asked += 1
+            return False
+
+    class Prepared:
+        def __init__(self, fail: bool) -> None:
+            self.fail = fail
+
+        def prepare(self, part, read, segment, warm):
+            if self.fail:
+                raise OSError("disk gone")
+            return 7
+
+    answers: list = []
+
+    class Results:
+        def put(self, answer) -> None:
+            answers.append(answer)
+
+    monkeypatch.setattr(preparer, "_HEAP", Trimmer())
+    preparer._prepare_one("p-00000.parquet", Prepared(False), None, [], None, Results())
+    preparer._prepare_one("p-00001.parquet", Prepared(True), None, [], None, Results())
+    assert Trimmer.asked == 2
+    assert [(a[0], a[1], a[2]) for a in answers] == [("p-00000.parquet", 7, None),
+                                                    ("p-00001.parquet", 0, "OSError: disk gone")]
