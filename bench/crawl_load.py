@@ -4,6 +4,7 @@
     python bench/crawl_load.py --pages 20000               # memory of a 20,000-article crawl and clean
     python bench/crawl_load.py --pages 5000 --no-clean     # the crawl alone (HEALTH_CLEAN_ON_CLOSE=False)
     python bench/crawl_load.py -s HEALTH_GRAMMAR_BACKEND=offline   # any `scrapy crawl -s` setting for the product
+    python bench/crawl_load.py --site real --repeat 3     # the same, on the 474 real pages of ../shared/eval
 
 For each size N, a site of N article pages (a few hundred words each, every one different) plus N/100
 listing pages and a home page is served from another process on 127.0.0.1 (asyncio, keep-alive). Then
@@ -26,6 +27,15 @@ pages/s divided by bare pages/s (target >= 0.5), from the same run, alternating 
 figure that does not depend on how loaded the machine is, and it bounds the ratio: the product's wall time
 is at least its CPU time divided by the cores, so the ratio cannot exceed cores x bare wall / product CPU.
 Traffic stays on loopback; every crawl is bounded by the site's size and a timeout.
+
+`--site real` serves real pages instead of generated ones: the article pages are the HTML of the shared
+real-world dev sets (../shared/eval/extraction-dev and dates-dev: 474 news, blog and institutional pages
+in many languages and encodings, read from there, never copied), served byte for byte except for one
+`<base href="https://real-page.invalid/">` put first in each, so that the pages' own relative links
+(hundreds of them on a news page) point off the site and neither crawler fetches them as 404s. The
+listings and the home page are as above; `--pages` is capped at the number of real pages. Real pages are
+what users crawl: much larger than the generated ones, and with the text a grammar checker and a date
+search actually work on.
 
 The project's own modules are byte-compiled first, as `pip install` does for an installed package and as an
 editable install's first run does (unless PYTHONDONTWRITEBYTECODE is set, as on the machine of docs/benchmarks.md:
@@ -53,7 +63,33 @@ PER_LISTING = 100
 
 # --- the site -----------------------------------------------------------------------------------------
 
-def _page(path: str, n_pages: int) -> tuple[int, bytes, str]:
+SHARED_EVAL = REPO.parent / "shared" / "eval"
+REAL_SETS = ("extraction-dev", "dates-dev")
+_BASE = b'<base href="https://real-page.invalid/">'
+
+
+def real_pages() -> list[bytes]:
+    """The shared dev sets' pages, in a fixed order, each with a <base> sending its relative links off the site."""
+    import gzip
+
+    pages = []
+    for name in REAL_SETS:
+        for path in sorted((SHARED_EVAL / name / "html").glob("*.html.gz")):
+            pages.append(_with_base(gzip.decompress(path.read_bytes())))
+    return pages
+
+
+def _with_base(html: bytes) -> bytes:
+    """The page with a <base> first (right after <head>, or in front when it has none): a document's first <base>
+    is the one that counts, so a page's own, if any, is ignored."""
+    import re
+
+    m = re.search(rb"<head(?:\s[^>]*)?>", html[:200_000], re.IGNORECASE)
+    at = m.end() if m else 0
+    return html[:at] + _BASE + html[at:]
+
+
+def _page(path: str, n_pages: int, real: list[bytes] | None = None) -> tuple[int, bytes, str]:
     from tests.faultsite.content import article_html, make_article
 
     if path == "/robots.txt":
@@ -69,19 +105,22 @@ def _page(path: str, n_pages: int) -> tuple[int, bytes, str]:
         return 200, f"<html lang='en'><body><h1>Listing {i}</h1><ul>{links}</ul></body></html>".encode(), "text/html"
     if path.startswith("/a/"):
         n = int(path[3:].split(".")[0])
+        if real is not None and n < n_pages:
+            return 200, real[n], "text/html"  # no charset: the page says its own, or the crawler detects it
         if n < n_pages:
             html = article_html(make_article(f"load-{n}"), links=[(f"/a/{(n + 1) % n_pages}.html", "Next")])
             return 200, html.encode("utf-8"), "text/html; charset=utf-8"
     return 404, b"not found", "text/plain"
 
 
-async def _handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, n_pages: int) -> None:
+async def _handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, n_pages: int,
+                  real: list[bytes] | None) -> None:
     try:
         while True:
             head = await reader.readuntil(b"\r\n\r\n")
             path = head.split(b" ", 2)[1].decode("latin-1")
             try:
-                status, body, ctype = _page(path.split("?")[0], n_pages)
+                status, body, ctype = _page(path.split("?")[0], n_pages, real)
             except (ValueError, IndexError):
                 status, body, ctype = 400, b"bad request", "text/plain"
             writer.write(f"HTTP/1.1 {status} X\r\nContent-Type: {ctype}\r\nContent-Length: {len(body)}\r\n"
@@ -93,11 +132,12 @@ async def _handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, n_
         writer.close()
 
 
-def _serve(n_pages: int, port_queue: multiprocessing.Queue) -> None:
+def _serve(n_pages: int, port_queue: multiprocessing.Queue, site: str = "load") -> None:
     sys.path.insert(0, str(REPO))
+    real = real_pages()[:n_pages] if site == "real" else None
 
     async def main() -> None:
-        server = await asyncio.start_server(lambda r, w: _handle(r, w, n_pages), "127.0.0.1", 0)
+        server = await asyncio.start_server(lambda r, w: _handle(r, w, n_pages, real), "127.0.0.1", 0)
         port_queue.put(server.sockets[0].getsockname()[1])
         async with server:
             await server.serve_forever()
@@ -244,8 +284,11 @@ def _compile_project() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--pages", type=int, nargs="+", default=[1000], help="site sizes (article pages)")
+    parser.add_argument("--pages", type=int, nargs="+",
+                        help="site sizes (article pages; default 1000, or every real page with --site real)")
     parser.add_argument("--no-clean", action="store_true", help="the product without its cleaning (crawl alone)")
+    parser.add_argument("--site", choices=("load", "real"), default="load",
+                        help="generated article pages (issue 15's site), or the shared dev sets' real pages")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds per crawl")
     parser.add_argument("--repeat", type=int, default=1,
                         help="crawl each size this many times per crawler, alternating, and keep each one's fastest")
@@ -261,9 +304,15 @@ def main() -> None:
     results = []
     load_before = os.getloadavg()
     ctx = multiprocessing.get_context("spawn")
-    for n in args.pages:
+    sizes = args.pages or [1000]
+    if args.site == "real":
+        available = len(real_pages())
+        if not available:
+            raise SystemExit(f"--site real: no pages under {SHARED_EVAL} ({', '.join(REAL_SETS)})")
+        sizes = [min(n, available) for n in args.pages or [available]]
+    for n in sizes:
         ports: multiprocessing.Queue = ctx.Queue()
-        server = ctx.Process(target=_serve, args=(n, ports), daemon=True)
+        server = ctx.Process(target=_serve, args=(n, ports, args.site), daemon=True)
         server.start()
         try:
             url = f"http://127.0.0.1:{ports.get(timeout=30)}/"
@@ -281,9 +330,10 @@ def main() -> None:
         ratio = rows[1]["pages_per_second"] / rows[0]["pages_per_second"] if rows[0]["pages_per_second"] else 0.0
         for row in rows:
             row["site_pages"] = n
+            row["site"] = args.site
             results.append(row)
             print(json.dumps(row), flush=True)
-        print(f"site of {n} articles: product pages/s / bare pages/s = {ratio:.2f} (end to end, wall)", flush=True)
+        print(f"{'real-page site' if args.site == 'real' else 'site'} of {n} articles: product pages/s / bare pages/s = {ratio:.2f} (end to end, wall)", flush=True)
         if rows[1]["cpu_seconds"]:
             # The product's wall time is at least its CPU time over the cores, whatever it overlaps.
             cores = os.cpu_count() or 1
