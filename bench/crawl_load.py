@@ -22,7 +22,10 @@ the product's cleaning included), pages per second over that wall time, the craw
 elapsed_time_seconds), CPU time of the whole process tree per page (user + system, the helpers it waited
 for included), and peak RSS of the whole process tree (the product's cleaning runs in child processes:
 their resident memory is summed, sampled every 0.2 s from /proc), with each process's share at that peak
-(the crawl's own process, its helpers, a local LanguageTool server). The figure of issue 15 is product
+(the crawl's own process, its helpers, a local LanguageTool server). Summed RSS counts twice the pages two
+processes share: a helper's sibling is forked from it, its models and Harper's dictionary shared copy-on-write.
+So at that peak the tree's proportional set size (PSS, /proc/PID/smaps_rollup: each shared page divided among
+the processes that map it) is read too: what the tree really holds. The figure of issue 15 is product
 pages/s divided by bare pages/s (target >= 0.5), from the same run, alternating the two. CPU per page is the
 figure that does not depend on how loaded the machine is, and it bounds the ratio: the product's wall time
 is at least its CPU time divided by the cores, so the ratio cannot exceed cores x bare wall / product CPU.
@@ -170,6 +173,18 @@ def _tree_rss_kib(pid: int) -> dict[int, tuple[int, str]]:
     return tree
 
 
+def _pss_mib(pids: list[int]) -> float | None:
+    """The processes' proportional set size summed, in MiB; None where the kernel does not say."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
+                total += next(int(line.split()[1]) for line in fh if line.startswith(b"Pss:"))
+        except (OSError, StopIteration, ValueError):
+            return None
+    return round(total / 1024, 1)
+
+
 def _named(tree: dict[int, tuple[int, str]], root: int) -> list[tuple[float, str]]:
     """(MiB, what the process runs) of each process of the tree, largest first: where the peak's memory was."""
     named = []
@@ -201,15 +216,16 @@ def _scrapy() -> list[str]:
     return [str(script)] if script.is_file() else [sys.executable, "-m", "scrapy"]
 
 
-def _run(cmd: list[str], timeout: float, cwd: Path = REPO) -> tuple[float, float, str, float, list[tuple[float, str]]]:
+def _run(cmd: list[str], timeout: float, cwd: Path = REPO) -> tuple[float, float, str, float, list[tuple[float, str]],
+                                                                  float | None]:
     """Runs a child; returns (wall seconds, peak RSS in MiB of its whole process tree, stderr tail, CPU seconds
-    of the tree (the child's own and that of the processes it waited for, its helpers), and each process's
-    MiB at that peak)."""
+    of the tree (the child's own and that of the processes it waited for, its helpers), each process's MiB at
+    that peak, and the tree's PSS in MiB there (read when the summed RSS last rose by 2%; None if unknown))."""
     started = time.monotonic()
     env = {k: v for k, v in os.environ.items() if k != "SCRAPY_SETTINGS_MODULE"}
     # the console script imports the project from where it is installed: this checkout's code first
     env["PYTHONPATH"] = os.pathsep.join(filter(None, (str(REPO), env.get("PYTHONPATH"))))
-    peak, at_peak = 0, []
+    peak, at_peak, pss, pss_at = 0, [], None, 0
     with tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err,
                                 env={**env, "http_proxy": "", "https_proxy": ""})
@@ -225,6 +241,8 @@ def _run(cmd: list[str], timeout: float, cwd: Path = REPO) -> tuple[float, float
                 total = sum(kib for kib, _ in tree.values())
                 if total > peak:
                     peak, at_peak = total, _named(tree, proc.pid)
+                    if total > pss_at * 1.02:  # walking every page table each 0.2 s would cost the crawlers CPU
+                        pss, pss_at = _pss_mib(list(tree)), total
                 sample_at = time.monotonic() + 0.2
             if time.monotonic() > deadline:
                 proc.kill()
@@ -235,27 +253,28 @@ def _run(cmd: list[str], timeout: float, cwd: Path = REPO) -> tuple[float, float
         tail = err.read()[-3000:].decode("utf-8", "replace")
     if proc.returncode not in (0,):
         raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{tail}")
-    return time.monotonic() - started, max(peak, usage.ru_maxrss) / 1024, tail, usage.ru_utime + usage.ru_stime, at_peak
+    return (time.monotonic() - started, max(peak, usage.ru_maxrss) / 1024, tail, usage.ru_utime + usage.ru_stime,
+            at_peak, pss)
 
 
 def bare(url: str, work: Path, timeout: float) -> dict:
     stats_path = work / "bare-stats.json"
-    wall, rss, _, cpu, _ = _run([*_scrapy(), "runspider", str(REPO / "bench" / "bare_spider.py"),
+    wall, rss, _, cpu, _, pss = _run([*_scrapy(), "runspider", str(REPO / "bench" / "bare_spider.py"),
                          "-a", f"start={url}", "-a", f"stats={stats_path}", "-s", "AUTOTHROTTLE_ENABLED=False"],
                         timeout, cwd=work)  # no project settings
     stats = json.loads(stats_path.read_text())
-    return _figures("bare Scrapy spider", stats, wall, rss, cpu)
+    return _figures("bare Scrapy spider", stats, wall, rss, cpu, pss)
 
 
 def product(url: str, work: Path, timeout: float, clean: bool, extra: tuple[str, ...] = ()) -> dict:
     out = work / ("out-clean" if clean else "out")
     settings = [arg for pair in extra for arg in ("-s", pair)]
-    wall, rss, tail, cpu, at_peak = _run([*_scrapy(), "crawl", "health", "-a", f"start_urls={url}",
+    wall, rss, tail, cpu, at_peak, pss = _run([*_scrapy(), "crawl", "health", "-a", f"start_urls={url}",
                             "-s", f"OUTPUT_DIR={out}", "-s", f"HEALTH_CLEAN_ON_CLOSE={clean}",
                             "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO", *settings], timeout)
     manifest = json.loads(sorted((out / "_runs").glob("*.json"))[-1].read_text())
     figures = _figures("product (scrapy crawl health)" + (" + cleaning" if clean else ""), manifest["crawl_stats"],
-                       wall, rss, cpu)
+                       wall, rss, cpu, pss)
     figures["pages_stored"] = manifest["crawl_stats"].get("health/pages/stored", 0)
     figures["peak_processes"] = at_peak
     if clean and manifest.get("cleaning"):
@@ -266,12 +285,12 @@ def product(url: str, work: Path, timeout: float, clean: bool, extra: tuple[str,
     return figures
 
 
-def _figures(name: str, stats: dict, wall: float, rss: float, cpu: float) -> dict:
+def _figures(name: str, stats: dict, wall: float, rss: float, cpu: float, pss: float | None) -> dict:
     pages = int(stats.get("response_received_count", 0))
     seconds = float(stats.get("elapsed_time_seconds", wall))
     return {"crawler": name, "pages": pages, "crawl_seconds": round(seconds, 1),
             "pages_per_second": round(pages / wall, 1) if wall else 0.0,
-            "wall_seconds": round(wall, 1), "peak_rss_mib": round(rss, 1),
+            "wall_seconds": round(wall, 1), "peak_rss_mib": round(rss, 1), "pss_at_peak_mib": pss,
             "cpu_seconds": round(cpu, 2), "cpu_ms_per_page": round(1000 * cpu / pages, 2) if pages else 0.0}
 
 
@@ -350,7 +369,8 @@ def main() -> None:
     for r in results:
         if r.get("peak_processes"):
             print(f"at the peak of {r['site_pages']:,} articles ({r['peak_rss_mib']} MiB): "
-                  + ", ".join(f"{what} {mib}" for mib, what in r["peak_processes"]))
+                  + ", ".join(f"{what} {mib}" for mib, what in r["peak_processes"])
+                  + f"; PSS of the tree there {r['pss_at_peak_mib']} MiB (shared pages counted once)")
     print(f"\nload average before/after: {load_before} / {os.getloadavg()}")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1))

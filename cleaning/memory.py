@@ -7,6 +7,9 @@ candidate pairs of 20,000 documents left ~150 MB resident after every object was
 ran a crawl's cleaning, the passes after it (grammar, with its helper processes) then ran on top of that:
 resident memory the run never used again, counted in the run's peak. `release_free_memory()` asks glibc
 to return every free page (`malloc_trim(0)`, a few milliseconds); elsewhere (musl, macOS) it does nothing.
+
+A process that parses pages as the crawl goes (the crawl's own, a preparing helper) has no pass to end:
+`HeapTrimmer` collects and trims it each time its resident memory has grown by a step since the last time.
 """
 
 from __future__ import annotations
