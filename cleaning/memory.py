@@ -60,13 +60,14 @@ def resident_bytes() -> int | None:
 
 
 class HeapTrimmer:
-    """Returns the heap's free pages each time resident memory has grown by `step` bytes since the last time.
+    """Collects garbage and returns the heap's free pages each time resident memory has grown by `step` bytes
+    since the last time.
 
-    Parsing real pages (a news page is ~160 KB of HTML and its lxml tree several times that) leaves glibc's heap
-    full of free holes between live blocks, which it keeps: a crawl of the 474 real dev pages held ~200 MiB of
-    free heap in the crawl's process (in use ~21 MiB; 389 -> 190 MiB resident after `malloc_trim`) and as much in
-    each helper, 1.3 GiB for the run's processes together. Trimming after every file would cost a few
-    milliseconds each time for nothing on small pages; trimming on growth costs nothing until there is
+    Parsing real pages (a news page is ~160 KB of HTML and its lxml tree several times that) leaves garbage and
+    then free holes in glibc's heap, which it keeps: after a crawl of the 474 real dev pages the crawl's process
+    held a 223 MiB heap with ~21 MiB in use (389 -> 190 MiB resident after collecting and `malloc_trim`). A helper
+    gives back less (its growth there, ~350 -> ~450 MiB, is mostly in use). Doing it after every page or file
+    would cost milliseconds each time for nothing on small pages; on growth it costs nothing until there is
     something to give back, and bounds what a long crawl keeps. `maybe()` is cheap (one read of /proc)."""
 
     def __init__(self, step: int = TRIM_STEP, rss: Callable[[], int | None] = resident_bytes,

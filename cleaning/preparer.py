@@ -29,8 +29,8 @@ SIBLING_BACKLOG = 2
 # files than this each, the crawl's process prepares them itself meanwhile, paying its own imports.
 PARTS_WORTH_A_WARM_UP = 4
 STALLED = 30.0  # seconds without an answer after which the crawl's process prepares the files still queued
-# Extracting real pages leaves a helper's heap full of free holes (~450 MiB resident on the 474 real dev pages):
-# given back as the helper grows, looked at after each part file (a forked sibling has its own copy).
+# What extracting real pages leaves behind (garbage, free heap) is given back as a helper grows, looked at after
+# each part file (cleaning/memory.py; a forked sibling has its own copy).
 _HEAP = HeapTrimmer()
 
 
