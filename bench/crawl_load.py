@@ -50,9 +50,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gzip
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -69,25 +71,23 @@ PER_LISTING = 100
 SHARED_EVAL = REPO.parent / "shared" / "eval"
 REAL_SETS = ("extraction-dev", "dates-dev")
 _BASE = b'<base href="https://real-page.invalid/">'
+_HEAD = re.compile(rb"<head(?:\s[^>]*)?>", re.IGNORECASE)
 
 
-def real_pages() -> list[bytes]:
-    """The shared dev sets' pages, in a fixed order, each with a <base> sending its relative links off the site."""
-    import gzip
+def real_page_files() -> list[Path]:
+    """The shared dev sets' pages (gzip files), in a fixed order."""
+    return [path for name in REAL_SETS for path in sorted((SHARED_EVAL / name / "html").glob("*.html.gz"))]
 
-    pages = []
-    for name in REAL_SETS:
-        for path in sorted((SHARED_EVAL / name / "html").glob("*.html.gz")):
-            pages.append(_with_base(gzip.decompress(path.read_bytes())))
-    return pages
+
+def real_pages(n: int) -> list[bytes]:
+    """The first `n` of them, each with a <base> sending its relative links off the site."""
+    return [_with_base(gzip.decompress(path.read_bytes())) for path in real_page_files()[:n]]
 
 
 def _with_base(html: bytes) -> bytes:
     """The page with a <base> first (right after <head>, or in front when it has none): a document's first <base>
     is the one that counts, so a page's own, if any, is ignored."""
-    import re
-
-    m = re.search(rb"<head(?:\s[^>]*)?>", html[:200_000], re.IGNORECASE)
+    m = _HEAD.search(html[:200_000])
     at = m.end() if m else 0
     return html[:at] + _BASE + html[at:]
 
@@ -137,7 +137,7 @@ async def _handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, n_
 
 def _serve(n_pages: int, port_queue: multiprocessing.Queue, site: str = "load") -> None:
     sys.path.insert(0, str(REPO))
-    real = real_pages()[:n_pages] if site == "real" else None
+    real = real_pages(n_pages) if site == "real" else None
 
     async def main() -> None:
         server = await asyncio.start_server(lambda r, w: _handle(r, w, n_pages, real), "127.0.0.1", 0)
@@ -325,7 +325,7 @@ def main() -> None:
     ctx = multiprocessing.get_context("spawn")
     sizes = args.pages or [1000]
     if args.site == "real":
-        available = len(real_pages())
+        available = len(real_page_files())
         if not available:
             raise SystemExit(f"--site real: no pages under {SHARED_EVAL} ({', '.join(REAL_SETS)})")
         sizes = [min(n, available) for n in args.pages or [available]]
