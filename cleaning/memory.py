@@ -21,7 +21,7 @@ import os
 import sys
 from collections.abc import Callable
 
-__all__ = ["HeapTrimmer", "release_free_memory", "resident_bytes"]
+__all__ = ["HeapTrimmer", "process_trimmer", "release_free_memory", "resident_bytes"]
 
 #: A process that parses pages returns its heap's free pages once its resident memory has grown this much
 #: since it last did (`HeapTrimmer`).
@@ -96,3 +96,10 @@ class HeapTrimmer:
         # From what is left: memory the process really uses does not make it trim again and again.
         self._base = self._rss() or now
         return True
+
+
+@functools.lru_cache(maxsize=1)
+def process_trimmer() -> HeapTrimmer:
+    """This process's trimmer: the crawl's extension and the part files the crawl's process prepares itself
+    share one, so that they do not collect and trim for the same growth twice (a forked sibling has its copy)."""
+    return HeapTrimmer()

@@ -15,7 +15,7 @@ from typing import Any
 
 from cleaning.cli import skip_final_collection, tune_collector
 from cleaning.helper_pool import HelperPool, HelperSide
-from cleaning.memory import HeapTrimmer
+from cleaning.memory import process_trimmer
 from cleaning.storage.pandas_probe import answer_pandas_probe
 from cleaning.prepared import PreparedPages
 from cleaning.steps.base import Step
@@ -29,9 +29,6 @@ SIBLING_BACKLOG = 2
 # files than this each, the crawl's process prepares them itself meanwhile, paying its own imports.
 PARTS_WORTH_A_WARM_UP = 4
 STALLED = 30.0  # seconds without an answer after which the crawl's process prepares the files still queued
-# What extracting real pages leaves behind (garbage, free heap) is given back as a helper grows, looked at after
-# each part file (cleaning/memory.py; a forked sibling has its own copy).
-_HEAP = HeapTrimmer()
 
 
 # --- the background workers a crawl runs --------------------------------------------------------
@@ -100,7 +97,9 @@ def _prepare_one(part: str, prepared: PreparedPages, read: Any, segment: list[St
         results.put((part, 0, f"{type(exc).__name__}: {exc}", os.getpid()))
     else:
         results.put((part, rows, None, os.getpid()))
-    _HEAP.maybe()  # after the answer: the crawl does not wait for it
+    # What extracting real pages leaves behind (garbage, free heap) is given back as the process grows
+    # (cleaning/memory.py); after the answer, so that the crawl does not wait for it.
+    process_trimmer().maybe()
 
 
 def _take_one(forks: Any) -> bool:

@@ -8,7 +8,7 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import Crawler
 
-from cleaning.memory import HeapTrimmer
+from cleaning.memory import HeapTrimmer, process_trimmer
 
 #: Responses between two looks at the process's resident memory (one read of /proc each).
 EVERY = 8
@@ -23,7 +23,7 @@ class TrimHeap:
 
     def __init__(self, crawler: Crawler, trimmer: HeapTrimmer | None = None) -> None:
         self.stats = crawler.stats
-        self.trimmer = trimmer or HeapTrimmer()
+        self.trimmer = trimmer or process_trimmer()
         self._seen = 0
         crawler.signals.connect(self.response_received, signal=signals.response_received)
 

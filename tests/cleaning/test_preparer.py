@@ -96,7 +96,7 @@ def test_a_helper_looks_at_its_memory_after_each_part_file_answered_or_failed(mo
         def put(self, answer) -> None:
             answers.append(answer)
 
-    monkeypatch.setattr(preparer, "_HEAP", Trimmer())
+    monkeypatch.setattr(preparer, "process_trimmer", Trimmer)
     preparer._prepare_one("p-00000.parquet", Prepared(False), None, [], None, Results())
     preparer._prepare_one("p-00001.parquet", Prepared(True), None, [], None, Results())
     assert Trimmer.asked == 2
