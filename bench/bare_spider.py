@@ -3,7 +3,8 @@
     scrapy runspider bench/bare_spider.py -a start=http://127.0.0.1:PORT/ -a stats=stats.json
 
 Stock Scrapy settings (16 concurrent requests, 8 per domain, no robots.txt, no throttling); it follows
-every link on the start host and writes Scrapy's stats to `stats` when it closes.
+every link on the start host (skipping those Scrapy cannot request: `mailto:`, `javascript:`, malformed
+URLs) and writes Scrapy's stats to `stats` when it closes.
 """
 
 from __future__ import annotations
@@ -36,7 +37,11 @@ class BareSpider(scrapy.Spider):
 
     def parse(self, response):
         for href in response.css("a::attr(href)").getall():
-            yield response.follow(href)
+            try:
+                request = response.follow(href)
+            except ValueError:  # mailto:, tel:, a malformed URL: no page to fetch, and the page's other links stay
+                continue
+            yield request
 
     def _dump_stats(self):
         if self.stats_path:
