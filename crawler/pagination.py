@@ -53,27 +53,42 @@ def pagination_links(response: Response) -> set[str]:
     except ValueError:  # not HTML/XML that lxml can read
         return set()
     base = get_base_url(response)  # a page's <base href>, as Scrapy's link extractor reads its links against
+    relative_may_page = "page" in urlsplit(base).path.lower()
     found: set[str] = set()
     for node in anchors:
         el = node.root  # lxml's element: read directly, not through a selector per attribute and per anchor
         href = (el.get("href") or "").strip()
         if not href or href.startswith("#"):
             continue
-        url = join_url(base, href)
-        if url is None or not is_http_url(url):
-            continue
         rel = set((el.get("rel") or "").lower().split())
         if rel & {"next", "prev", "previous"}:
-            found.add(url)
+            url = join_url(base, href)
+            if url is not None and is_http_url(url):
+                found.add(url)
             continue
         if el.tag == "link":
             continue
         text = " ".join(" ".join(el.itertext()).split())
-        if (text and _NEXT_TEXT.match(text)) or (_NUMBER.match(text) and _carries_number(url, text)) \
-                or is_pagination_url(url):
+        next_text = bool(text) and _NEXT_TEXT.match(text) is not None
+        number = _NUMBER.match(text) is not None
+        if not (next_text or number or _may_be_pagination_url(href, relative_may_page)):
+            continue  # most of a page's links: nothing to join (a news page has hundreds)
+        url = join_url(base, href)
+        if url is None or not is_http_url(url):
+            continue
+        if next_text or (number and _carries_number(url, text)) or is_pagination_url(url):
             found.add(url)
     found.discard(response.url)
     return found
+
+
+def _may_be_pagination_url(href: str, relative_may_page: bool) -> bool:
+    """False when `href`, joined to the page's base, cannot have a page's shape (`is_pagination_url`): its query
+    comes from the href alone (a bare fragment, which keeps the base's, is never read), and its path holds
+    "page" only if the href does, or the base's path does and the href is a relative path."""
+    if "?" in href or "page" in href.lower():
+        return True
+    return relative_may_page and not href.startswith("/") and "://" not in href
 
 
 __all__ = ["PAGE_PARAMS", "is_pagination_url", "pagination_links"]

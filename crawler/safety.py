@@ -132,6 +132,28 @@ def is_http_url(url: str | None) -> bool:
         return False
 
 
+class RefusedLinks:
+    """Counts the links refused (`health/links/refused/<reason>`) and logs the first one per host and reason at
+    DEBUG, as Scrapy's OffsiteMiddleware logs the first request per domain: a news page links ~100 pages on
+    other sites, and a log record for each (Scrapy's logging builds every DEBUG record, whatever LOG_LEVEL
+    lets through) cost more than refusing the link."""
+
+    MAX_HOSTS = 100_000  # hosts remembered; after that each refusal is counted, not logged
+
+    def __init__(self, stats: Any) -> None:
+        self.stats = stats
+        self._said: set[tuple[str, str | None]] = set()
+
+    def refused(self, url: str, origin: str | None, reason: str) -> None:
+        self.stats.inc_value(f"health/links/refused/{reason}")
+        key = (reason, url_host(url))
+        if key in self._said or len(self._said) >= self.MAX_HOSTS:
+            return
+        self._said.add(key)
+        logger.debug("refused link %s on %s: %s (the next ones to that host are only counted: "
+                     "health/links/refused/%s)", url, origin, reason, reason)
+
+
 class Refused(RequestSkipped):
     """A request the safety rules refused; `reason` is one word (`private`, `offsite`, `scheme`, ...)."""
 
@@ -160,6 +182,7 @@ class SafeLinksMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
+        self.refusals = RefusedLinks(crawler.stats)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "SafeLinksMiddleware":
@@ -170,8 +193,7 @@ class SafeLinksMiddleware:
             return item
         reason = link_refusal(item.url, response.url, _allowed_domains(self.crawler))
         if reason is not None:
-            self.stats.inc_value(f"health/links/refused/{reason}")
-            logger.debug("refused link %s on %s: %s", item.url, response.url, reason)
+            self.refusals.refused(item.url, response.url, reason)
             return None
         item.meta.setdefault("health_origin", response.url)
         return item

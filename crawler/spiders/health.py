@@ -38,7 +38,7 @@ from crawler.runs import RunContext, records_run
 from crawler.failures import count_internal_error, failure_reason, previous_failures
 from crawler.pagination import pagination_links
 from crawler.responses import meta_refresh_target, page_item
-from crawler.safety import link_refusal
+from crawler.safety import RefusedLinks, link_refusal
 from crawler.sitemaps import FEED_ROOTS, GZIP_MAGIC, SITEMAP_ROOTS, SitemapEntries, start_kind, xml_of
 from crawler.spiders.sitemaps_feeds import SitemapsAndFeeds
 
@@ -72,6 +72,8 @@ class HealthSpider(SitemapsAndFeeds, scrapy.Spider):
         # Deny patterns are the profile's (matched on path and query, docs/sites.md), not LinkExtractor's
         # `deny`, which matches whole URLs: `^/private/` there never matched anything.
         self._links = LinkExtractor(unique=True)
+        self._refused: RefusedLinks | None = None
+        self._budgets: CrawlBudgets | None = None
 
     @staticmethod
     def check_arguments(kwargs: dict[str, Any], settings: Any = None) -> None:
@@ -112,7 +114,10 @@ class HealthSpider(SitemapsAndFeeds, scrapy.Spider):
 
     @property
     def budgets(self) -> CrawlBudgets:
-        return CrawlBudgets.of(self.crawler)
+        # Asked for every link of a page: Scrapy's get_extension looks through every extension each time.
+        if self._budgets is None or self._budgets.crawler is not self.crawler:
+            self._budgets = CrawlBudgets.of(self.crawler)
+        return self._budgets
 
     # --- requests -------------------------------------------------------------
 
@@ -247,8 +252,16 @@ class HealthSpider(SitemapsAndFeeds, scrapy.Spider):
         urls = [link.url for link in self._links.extract_links(response)]
         # <link rel="next"> is no anchor: LinkExtractor does not see it.
         urls += sorted(pages.difference(urls).difference(u for u in pages if self.profile.denies(u)))
+        allowed = self.allowed_domains
         for url in urls:
             if urlsplit(url).scheme not in ("http", "https") or self._denied(url):
+                continue
+            # SafeLinksMiddleware's rule, applied before a request exists: most of a news page's ~100 links
+            # lead to other sites, and a request for each (built, then through every spider middleware to
+            # be refused there) cost the crawl more than the page it was on (bench/crawl_load.py --site real).
+            refused = link_refusal(url, response.url, allowed)
+            if refused is not None:
+                self._refusals.refused(url, response.url, refused)
                 continue
             if url in pages:
                 # The next page of a listing is a listing; the next page of an article is that article's.
@@ -285,6 +298,12 @@ class HealthSpider(SitemapsAndFeeds, scrapy.Spider):
                                          "(HEALTH_MAX_PAGES_PER_SITE)", "links or requests not followed")
             return None
         return self.request_for(url, kind, depth, **meta)
+
+    @property
+    def _refusals(self) -> RefusedLinks:
+        if self._refused is None:
+            self._refused = RefusedLinks(self.crawler.stats)
+        return self._refused
 
     def _denied(self, url: str) -> bool:
         """The profile's `deny` patterns (path and query) refuse this URL, wherever it was found."""

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scrapy.http import HtmlResponse, TextResponse
 
-from crawler.pagination import is_pagination_url, pagination_links
+from cleaning.dedup.urls import join_url
+from crawler.pagination import _may_be_pagination_url, is_pagination_url, pagination_links
 
 
 def _links(body: str, url: str = "https://a.org/news/") -> set[str]:
@@ -48,3 +53,32 @@ def test_links_are_read_against_the_pages_base_href() -> None:
             '<a href="?page=2">2</a><a href="older/3.html">Older posts</a>')
     assert _links(body, "https://a.org/news/today.html") == {"https://cdn.a.org/archive/?page=2",
                                                              "https://cdn.a.org/archive/older/3.html"}
+
+
+# Pieces that build hrefs and bases of every shape the join cares about: relative and absolute paths, dot
+# segments, queries with and without page parameters, fragments, other schemes, protocol-relative hosts.
+_BASE_PIECES = st.sampled_from(["page", "Page", "/", "2", "..", "news", "-", "x.html", "?page=2"])
+_HREF_PIECES = st.sampled_from(["page", "/", "2", "17", "..", ".", "?", "p=3", "start=0", "&", "#", "x", "-", "news",
+                                "http://h.org/", "//h.org/", "mailto:", ";", "%20"])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(base_path=st.lists(_BASE_PIECES, max_size=6).map("".join),
+       href=st.lists(_HREF_PIECES, min_size=1, max_size=6).map("".join))
+def test_an_href_passed_over_unjoined_never_joins_into_a_pages_url(base_path: str, href: str) -> None:
+    """`pagination_links` joins only the hrefs `_may_be_pagination_url` keeps, so it must never drop one whose
+    joined URL has a page's shape (the join is skipped for most of a news page's links)."""
+    base = "https://a.org/" + base_path.lstrip("/")
+    href = href.strip()
+    if not href or href.startswith("#"):
+        return  # never read
+    url = join_url(base, href)
+    if url is not None and is_pagination_url(url):
+        assert _may_be_pagination_url(href, "page" in urlsplit(base).path.lower())
+
+
+def test_relative_links_under_a_page_path_are_read_against_it() -> None:
+    body = '<a href="3/">more</a><a href="../4/">older</a><a href="/about">About</a><a href="x.html">x</a>'
+    # x.html too: /page/2/ is inside its path (is_pagination_url); /about is not under the page path
+    assert _links(body, "https://a.org/news/page/2/") == {"https://a.org/news/page/2/3/", "https://a.org/news/page/4/",
+                                                         "https://a.org/news/page/2/x.html"}

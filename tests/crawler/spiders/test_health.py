@@ -223,3 +223,28 @@ def test_a_page_whose_root_is_written_self_closed_is_stored_as_received_and_its_
     out = list(spider.parse(_page(spider, "https://a.org/", body)))
     assert out[0]["body"] == body  # the page is the record: kept byte for byte
     assert sorted(r.url for r in out[1:]) == ["https://a.org/artikel/1.html", "https://a.org/artikel/2.html"]
+
+
+def test_links_to_other_sites_are_refused_before_a_request_is_built(tmp_path: Path,
+                                                                    caplog: pytest.LogCaptureFixture) -> None:
+    """SafeLinksMiddleware's rule, in the spider: no request for a link it would refuse, counted as it counts."""
+    spider = _spider(tmp_path)
+    others = "".join(f'<a href="https://other.org/{i}">o</a>' for i in range(5))
+    body = (f'<html><body><a href="/b">b</a>{others}<a href="https://cdn.other.net/x">c</a>'
+            '<a href="http://10.0.0.1/admin">private</a></body></html>').encode()
+    with caplog.at_level("DEBUG", logger="crawler.safety"):
+        out = list(spider.parse(_page(spider, "https://a.org/", body)))
+    assert [r.url for r in out[1:]] == ["https://a.org/b"]
+    stats = spider.crawler.stats
+    assert stats.get_value("health/links/refused/offsite") == 7  # 10.0.0.1 too: not a.org
+    said = [r.getMessage() for r in caplog.records if r.getMessage().startswith("refused link")]
+    assert len(said) == 3  # once per host: other.org, cdn.other.net, 10.0.0.1
+
+
+def test_a_private_address_on_an_allowed_domain_is_refused_from_a_public_page(tmp_path: Path) -> None:
+    crawler = project_crawler(tmp_path)
+    spider = open_spider(crawler, start_urls="https://a.org/,http://127.0.0.1:8080/")
+    body = b'<html><body><a href="http://127.0.0.1:8080/x">x</a><a href="https://a.org/y">y</a></body></html>'
+    out = list(spider.parse(_page(spider, "https://a.org/", body)))
+    assert [r.url for r in out[1:]] == ["https://a.org/y"]
+    assert crawler.stats.get_value("health/links/refused/private") == 1
