@@ -53,7 +53,8 @@ def pagination_links(response: Response) -> set[str]:
     except ValueError:  # not HTML/XML that lxml can read
         return set()
     base = get_base_url(response)  # a page's <base href>, as Scrapy's link extractor reads its links against
-    relative_may_page = "page" in urlsplit(base).path.lower()
+    base_parts = urlsplit(base)
+    base_may_page = "page" in base_parts.path.lower() or bool(base_parts.query)
     found: set[str] = set()
     for node in anchors:
         el = node.root  # lxml's element: read directly, not through a selector per attribute and per anchor
@@ -71,7 +72,7 @@ def pagination_links(response: Response) -> set[str]:
         text = " ".join(" ".join(el.itertext()).split())
         next_text = bool(text) and _NEXT_TEXT.match(text) is not None
         number = _NUMBER.match(text) is not None
-        if not (next_text or number or _may_be_pagination_url(href, relative_may_page)):
+        if not (next_text or number or _may_be_pagination_url(href, base_may_page)):
             continue  # most of a page's links: nothing to join (a news page has hundreds)
         url = join_url(base, href)
         if url is None or not is_http_url(url):
@@ -82,13 +83,12 @@ def pagination_links(response: Response) -> set[str]:
     return found
 
 
-def _may_be_pagination_url(href: str, relative_may_page: bool) -> bool:
-    """False when `href`, joined to the page's base, cannot have a page's shape (`is_pagination_url`): its query
-    comes from the href alone (a bare fragment, which keeps the base's, is never read), and its path holds
-    "page" only if the href does, or the base's path does and the href is a relative path."""
-    if "?" in href or "page" in href.lower():
-        return True
-    return relative_may_page and not href.startswith("/") and "://" not in href
+def _may_be_pagination_url(href: str, base_may_page: bool) -> bool:
+    """False when `href`, joined to the page's base, cannot have a page's shape (`is_pagination_url`): neither
+    the href nor the base (`base_may_page`: "page" in its path, or a query) holds "page" or a query. The join
+    only keeps whole segments of either (urljoin has many cases: ";", "//" and "https:" keep the base's path and
+    query), so "page" or a "?" in the result comes from one of them."""
+    return base_may_page or "?" in href or "page" in href.lower()
 
 
 __all__ = ["PAGE_PARAMS", "is_pagination_url", "pagination_links"]

@@ -23,7 +23,6 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy import signals
 from scrapy.http import Response, TextResponse, XmlResponse
-from scrapy.linkextractors import LinkExtractor
 from twisted.python.failure import Failure
 
 from cleaning.extract.encoding import looks_binary
@@ -36,6 +35,7 @@ from crawler.demo.server import DEMO_HOST
 from crawler.middlewares import EXPECTED_FAILURE, demo_expected_failure
 from crawler.runs import RunContext, records_run
 from crawler.failures import count_internal_error, failure_reason, previous_failures
+from crawler.links import page_links
 from crawler.pagination import pagination_links
 from crawler.responses import meta_refresh_target, page_item
 from crawler.safety import RefusedLinks, link_refusal
@@ -67,11 +67,11 @@ class HealthSpider(SitemapsAndFeeds, scrapy.Spider):
         # The unread rest of sitemaps being fed a batch at a time (crawler/sitemaps.py), by batch key.
         self._sitemap_rest: dict[int, tuple[SitemapEntries, Iterator[scrapy.Request]]] = {}
         self._sitemap_keys = 0
-        # Hosts are checked by crawler.safety.SafeLinksMiddleware (LinkExtractor's allow_domains
-        # compares host:port, so it dropped every link of a site served on an explicit port).
-        # Deny patterns are the profile's (matched on path and query, docs/sites.md), not LinkExtractor's
-        # `deny`, which matches whole URLs: `^/private/` there never matched anything.
-        self._links = LinkExtractor(unique=True)
+        # A page's links are read by crawler/links.py (LinkExtractor's URLs, cheaper). Hosts are checked by
+        # crawler.safety's `link_refusal` (LinkExtractor's allow_domains compares host:port, so it dropped every
+        # link of a site served on an explicit port). Deny patterns are the profile's (matched on path and
+        # query, docs/sites.md), not LinkExtractor's `deny`, which matches whole URLs: `^/private/` there never
+        # matched anything.
         self._refused: RefusedLinks | None = None
         self._budgets: CrawlBudgets | None = None
 
@@ -249,7 +249,7 @@ class HealthSpider(SitemapsAndFeeds, scrapy.Spider):
         next page of a page (pagination) has that page's depth, any other link one more."""
         depth = response.meta.get("health_depth", 0)
         pages = pagination_links(response)
-        urls = [link.url for link in self._links.extract_links(response)]
+        urls = page_links(response)
         # <link rel="next"> is no anchor: LinkExtractor does not see it.
         urls += sorted(pages.difference(urls).difference(u for u in pages if self.profile.denies(u)))
         allowed = self.allowed_domains

@@ -59,7 +59,7 @@ def test_links_are_read_against_the_pages_base_href() -> None:
 # segments, queries with and without page parameters, fragments, other schemes, protocol-relative hosts.
 _BASE_PIECES = st.sampled_from(["page", "Page", "/", "2", "..", "news", "-", "x.html", "?page=2"])
 _HREF_PIECES = st.sampled_from(["page", "/", "2", "17", "..", ".", "?", "p=3", "start=0", "&", "#", "x", "-", "news",
-                                "http://h.org/", "//h.org/", "mailto:", ";", "%20"])
+                                "http://h.org/", "//h.org/", "https:", "http:", "mailto:", ";", "%20"])
 
 
 @settings(max_examples=3000, deadline=None)
@@ -74,7 +74,8 @@ def test_an_href_passed_over_unjoined_never_joins_into_a_pages_url(base_path: st
         return  # never read
     url = join_url(base, href)
     if url is not None and is_pagination_url(url):
-        assert _may_be_pagination_url(href, "page" in urlsplit(base).path.lower())
+        parts = urlsplit(base)
+        assert _may_be_pagination_url(href, "page" in parts.path.lower() or bool(parts.query))
 
 
 def test_relative_links_under_a_page_path_are_read_against_it() -> None:
