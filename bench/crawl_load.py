@@ -5,6 +5,7 @@
     python bench/crawl_load.py --pages 5000 --no-clean     # the crawl alone (HEALTH_CLEAN_ON_CLOSE=False)
     python bench/crawl_load.py -s HEALTH_GRAMMAR_BACKEND=offline   # any `scrapy crawl -s` setting for the product
     python bench/crawl_load.py --site real --repeat 3     # the same, on the 474 real pages of ../shared/eval
+    python bench/crawl_load.py --site linked --repeat 3   # generated pages with a real page's links
 
 For each size N, a site of N article pages (a few hundred words each, every one different) plus N/100
 listing pages and a home page is served from another process on 127.0.0.1 (asyncio, keep-alive). Then
@@ -30,6 +31,11 @@ pages/s divided by bare pages/s (target >= 0.5), from the same run, alternating 
 figure that does not depend on how loaded the machine is, and it bounds the ratio: the product's wall time
 is at least its CPU time divided by the cores, so the ratio cannot exceed cores x bare wall / product CPU.
 Traffic stays on loopback; every crawl is bounded by the site's size and a timeout.
+
+`--site linked` serves the same generated articles, each with the links a real article page carries besides its
+"next": a block of 30 related articles of the site (as the seed page's "Hot Picks") and a share bar of 8 links to
+other sites. What a crawler does per link (extracting it, refusing it, building a request the duplicate filter
+then drops) weighs there as on a real site; the load site's articles link only to the next one.
 
 `--site real` serves real pages instead of generated ones: the article pages are the HTML of the shared
 real-world dev sets (../shared/eval/extraction-dev and dates-dev: 474 news, blog and institutional pages
@@ -92,7 +98,10 @@ def _with_base(html: bytes) -> bytes:
     return html[:at] + _BASE + html[at:]
 
 
-def _page(path: str, n_pages: int, real: list[bytes] | None = None) -> tuple[int, bytes, str]:
+RELATED_LINKS, SHARE_LINKS = 30, 8  # --site linked: an article's "Hot Picks" and share bar
+
+
+def _page(path: str, n_pages: int, real: list[bytes] | None = None, linked: bool = False) -> tuple[int, bytes, str]:
     from tests.faultsite.content import article_html, make_article
 
     if path == "/robots.txt":
@@ -111,19 +120,23 @@ def _page(path: str, n_pages: int, real: list[bytes] | None = None) -> tuple[int
         if real is not None and n < n_pages:
             return 200, real[n], "text/html"  # no charset: the page says its own, or the crawler detects it
         if n < n_pages:
-            html = article_html(make_article(f"load-{n}"), links=[(f"/a/{(n + 1) % n_pages}.html", "Next")])
+            links = [(f"/a/{(n + 1) % n_pages}.html", "Next")]
+            if linked:  # as a real article page links: other articles of the site, and sites to share it on
+                links += [(f"/a/{(n * 7 + k * 13) % n_pages}.html", f"Related {k}") for k in range(RELATED_LINKS)]
+                links += [(f"https://share{k}.example/share?u=/a/{n}.html", "Share") for k in range(SHARE_LINKS)]
+            html = article_html(make_article(f"load-{n}"), links=links)
             return 200, html.encode("utf-8"), "text/html; charset=utf-8"
     return 404, b"not found", "text/plain"
 
 
 async def _handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, n_pages: int,
-                  real: list[bytes] | None) -> None:
+                  real: list[bytes] | None, linked: bool = False) -> None:
     try:
         while True:
             head = await reader.readuntil(b"\r\n\r\n")
             path = head.split(b" ", 2)[1].decode("latin-1")
             try:
-                status, body, ctype = _page(path.split("?")[0], n_pages, real)
+                status, body, ctype = _page(path.split("?")[0], n_pages, real, linked)
             except (ValueError, IndexError):
                 status, body, ctype = 400, b"bad request", "text/plain"
             writer.write(f"HTTP/1.1 {status} X\r\nContent-Type: {ctype}\r\nContent-Length: {len(body)}\r\n"
@@ -140,7 +153,8 @@ def _serve(n_pages: int, port_queue: multiprocessing.Queue, site: str = "load") 
     real = real_pages(n_pages) if site == "real" else None
 
     async def main() -> None:
-        server = await asyncio.start_server(lambda r, w: _handle(r, w, n_pages, real), "127.0.0.1", 0)
+        server = await asyncio.start_server(lambda r, w: _handle(r, w, n_pages, real, site == "linked"),
+                                            "127.0.0.1", 0)
         port_queue.put(server.sockets[0].getsockname()[1])
         async with server:
             await server.serve_forever()
@@ -306,8 +320,9 @@ def main() -> None:
     parser.add_argument("--pages", type=int, nargs="+",
                         help="site sizes (article pages; default 1000, or every real page with --site real)")
     parser.add_argument("--no-clean", action="store_true", help="the product without its cleaning (crawl alone)")
-    parser.add_argument("--site", choices=("load", "real"), default="load",
-                        help="generated article pages (issue 15's site), or the shared dev sets' real pages")
+    parser.add_argument("--site", choices=("load", "linked", "real"), default="load",
+                        help="generated article pages (issue 15's site), the same with a real page's links (30 "
+                             "related articles, 8 share links), or the shared dev sets' real pages")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds per crawl")
     parser.add_argument("--repeat", type=int, default=1,
                         help="crawl each size this many times per crawler, alternating, and keep each one's fastest")
@@ -352,7 +367,8 @@ def main() -> None:
             row["site"] = args.site
             results.append(row)
             print(json.dumps(row), flush=True)
-        print(f"{'real-page site' if args.site == 'real' else 'site'} of {n} articles: product pages/s / bare pages/s = {ratio:.2f} (end to end, wall)", flush=True)
+        label = {"real": "real-page site", "linked": "linked site"}.get(args.site, "site")
+        print(f"{label} of {n} articles: product pages/s / bare pages/s = {ratio:.2f} (end to end, wall)", flush=True)
         if rows[1]["cpu_seconds"]:
             # The product's wall time is at least its CPU time over the cores, whatever it overlaps.
             cores = os.cpu_count() or 1

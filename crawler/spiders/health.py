@@ -43,6 +43,8 @@ from crawler.sitemaps import FEED_ROOTS, GZIP_MAGIC, SITEMAP_ROOTS, SitemapEntri
 from crawler.spiders.sitemaps_feeds import SitemapsAndFeeds
 
 logger = logging.getLogger(__name__)
+# Links remembered as scheduled (a few MiB for a 20,000-page site); beyond, each gets its request, as before.
+MAX_SCHEDULED_LINKS = 500_000
 
 # Statuses the spider wants to see (and store) instead of having them filtered out.
 RECORDED_STATUSES = [400, 401, 403, 404, 410, 429, 451, 500, 502, 503, 504]
@@ -74,6 +76,7 @@ class HealthSpider(SitemapsAndFeeds, scrapy.Spider):
         # matched anything.
         self._refused: RefusedLinks | None = None
         self._budgets: CrawlBudgets | None = None
+        self._scheduled_links: set[str] = set()  # links whose request reached the scheduler (its duplicate filter)
 
     @staticmethod
     def check_arguments(kwargs: dict[str, Any], settings: Any = None) -> None:
@@ -84,6 +87,7 @@ class HealthSpider(SitemapsAndFeeds, scrapy.Spider):
     def from_crawler(cls, crawler: scrapy.crawler.Crawler, *args: Any, **kwargs: Any) -> "HealthSpider":
         kwargs.setdefault("sites_dirs", setting(crawler.settings, "HEALTH_SITES_DIR"))
         spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.request_scheduled, signal=signals.request_scheduled)
         if not spider.target.generic and records_run(crawler.settings):
             # Cleaning (now, or offline later) uses exactly this profile, whatever happens to the file.
             save_profile(Path(setting(crawler.settings, "OUTPUT_DIR")), spider.profile)
@@ -297,7 +301,18 @@ class HealthSpider(SitemapsAndFeeds, scrapy.Spider):
             self.budgets.refuse("pages", f"{self.budgets.max_pages} pages fetched from {site_of(url)} "
                                          "(HEALTH_MAX_PAGES_PER_SITE)", "links or requests not followed")
             return None
-        return self.request_for(url, kind, depth, **meta)
+        if url in self._scheduled_links:
+            # Its request reached the scheduler, whose duplicate filter drops this one: a site's menus and
+            # related-article blocks repeat the same links on every page, and each request built for them went
+            # through every spider middleware to be dropped there.
+            return None
+        return self.request_for(url, kind, depth, health_link=url, **meta)
+
+    def request_scheduled(self, request: scrapy.Request) -> None:
+        """Signal handler: a link's request reached the scheduler (see `_link_request`)."""
+        link = request.meta.get("health_link")
+        if link is not None and len(self._scheduled_links) < MAX_SCHEDULED_LINKS:
+            self._scheduled_links.add(link)
 
     @property
     def _refusals(self) -> RefusedLinks:

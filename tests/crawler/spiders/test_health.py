@@ -248,3 +248,16 @@ def test_a_private_address_on_an_allowed_domain_is_refused_from_a_public_page(tm
     out = list(spider.parse(_page(spider, "https://a.org/", body)))
     assert [r.url for r in out[1:]] == ["https://a.org/y"]
     assert crawler.stats.get_value("health/links/refused/private") == 1
+
+
+def test_a_link_whose_request_was_scheduled_gets_no_second_request(tmp_path: Path) -> None:
+    """The duplicate filter would drop it; a link whose request never reached the scheduler (a middleware dropped
+    it) is asked for again when another page links to it."""
+    from scrapy import signals
+
+    spider = _spider(tmp_path)
+    first = list(spider.parse(_page(spider, "https://a.org/", b'<a href="/b">b</a><a href="/c">c</a>')))[1:]
+    assert [r.url for r in first] == ["https://a.org/b", "https://a.org/c"]
+    spider.crawler.signals.send_catch_log(signals.request_scheduled, request=first[0], spider=spider)  # /c: dropped
+    again = list(spider.parse(_page(spider, "https://a.org/x", b'<a href="/b">b</a><a href="/c">c</a><a href="/d">d</a>')))
+    assert [r.url for r in again[1:]] == ["https://a.org/c", "https://a.org/d"]
