@@ -91,6 +91,7 @@ class HeapTrimmer:
         # (cleaning/cli.py) lets such garbage grow; the heap's holes can only be given back once it is gone.
         gc.collect()
         if not self._trim():
+            self._base = now  # nothing to give back here (no glibc): collect again only after another step
             return False
         self.trims += 1
         # From what is left: memory the process really uses does not make it trim again and again.

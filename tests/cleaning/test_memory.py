@@ -76,6 +76,17 @@ def test_without_proc_or_glibc_it_never_counts_a_trim() -> None:
     assert [trimmer.maybe() for _ in range(3)] == [False, False, False] and trimmer.trims == 0
 
 
+def test_without_glibc_it_collects_once_a_step_not_at_every_look(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cleaning import memory
+
+    collections = []
+    monkeypatch.setattr(memory.gc, "collect", lambda: collections.append(1))
+    fake = _Fake([100, 200, 210, 220, 260], trims=False)
+    trimmer = memory.HeapTrimmer(step=50, rss=fake.rss, trim=fake.trim)
+    assert not any(trimmer.maybe() for _ in range(5))
+    assert len(collections) == 2  # at 200 (+100) and at 260 (+60 from 200), not at 210 and 220
+
+
 def test_garbage_in_reference_cycles_is_collected_before_the_trim() -> None:
     # A Scrapy response and its selector hold each other: only the collector frees the page's tree.
     import weakref
